@@ -1,0 +1,8 @@
+//! rolo: enter contacts into WhatsApp CRMs from the terminal.
+//!
+//! The crate is laid out as the data flows (see `shared/design.md`): the CLI face in
+//! [`cli`], the local stand-in for both CRM APIs in [`sandbox`], and files in [`store`].
+
+pub mod cli;
+pub mod sandbox;
+pub mod store;

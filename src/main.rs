@@ -1,0 +1,7 @@
+//! The `rolo` binary: parse the command line and run it. No logic lives here.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    rolo::cli::main()
+}
