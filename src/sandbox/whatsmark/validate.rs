@@ -157,33 +157,25 @@ fn groups(body: &Map<String, Value>, errors: &mut Errors) -> Vec<i64> {
     }
 }
 
-/// Validates a create body for one tenant. `Err` holds the 422 details.
-pub fn build_contact(
-    tenant: &WmTenant,
-    id: i64,
-    body: &Map<String, Value>,
-) -> Result<WmContact, Errors> {
-    let mut e = Errors::new();
-    for key in body.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
-        push(&mut e, key, format!("The {key} field is prohibited."));
-    }
+/// firstname, lastname, phone and email, with the tenant's uniqueness rules.
+fn identity(tenant: &WmTenant, body: &Map<String, Value>, e: &mut Errors) -> [Option<String>; 4] {
     let firstname = string(
         body,
-        &mut e,
+        e,
         "firstname",
         Some("First name is required."),
         Some(255),
     );
     let lastname = string(
         body,
-        &mut e,
+        e,
         "lastname",
         Some("Last name is required."),
         Some(255),
     );
     let phone = string(
         body,
-        &mut e,
+        e,
         "phone",
         Some("Phone number is required."),
         Some(20),
@@ -194,58 +186,74 @@ pub fn build_contact(
             .iter()
             .any(|c| c.text.get("phone") == Some(p))
         {
-            push(&mut e, "phone", "This phone number already exists.");
+            push(e, "phone", "This phone number already exists.");
         }
     }
-    let email = string(body, &mut e, "email", None, Some(191));
+    let email = string(body, e, "email", None, Some(191));
     if let Some(m) = &email {
         if !email_ok(m) {
-            push(
-                &mut e,
-                "email",
-                "The email field must be a valid email address.",
-            );
+            push(e, "email", "The email field must be a valid email address.");
         } else if tenant
             .contacts
             .iter()
             .any(|c| c.text.get("email") == Some(m))
         {
-            push(&mut e, "email", "This email address already exists.");
+            push(e, "email", "This email address already exists.");
         }
     }
+    [firstname, lastname, phone, email]
+}
+
+/// type, `source_id` and `status_id`, which must name the tenant's own catalog entries.
+fn crm(
+    tenant: &WmTenant,
+    body: &Map<String, Value>,
+    e: &mut Errors,
+) -> (Option<String>, Option<i64>, Option<i64>) {
     let kind = match body.get("type") {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         None | Some(Value::Null | Value::String(_)) => {
-            push(&mut e, "type", "Type is required.");
+            push(e, "type", "Type is required.");
             None
         }
         Some(_) => Some(String::new()),
     };
     if let Some(k) = &kind {
         if !["lead", "customer", "guest"].contains(&k.as_str()) {
-            push(
-                &mut e,
-                "type",
-                "Type must be either lead, customer, or guest.",
-            );
+            push(e, "type", "Type must be either lead, customer, or guest.");
         }
     }
-    let source_id = integer(body, &mut e, "source_id", Some("Source is required."));
+    let source_id = integer(body, e, "source_id", Some("Source is required."));
     if source_id.is_some_and(|id| !tenant.sources.iter().any(|s| s.id == id)) {
         push(
-            &mut e,
+            e,
             "source_id",
             "The selected source does not exist or does not belong to your account.",
         );
     }
-    let status_id = integer(body, &mut e, "status_id", Some("Status is required."));
+    let status_id = integer(body, e, "status_id", Some("Status is required."));
     if status_id.is_some_and(|id| !tenant.statuses.iter().any(|s| s.id == id)) {
         push(
-            &mut e,
+            e,
             "status_id",
             "The selected status does not exist or does not belong to your account.",
         );
     }
+    (kind, source_id, status_id)
+}
+
+/// Validates a create body for one tenant. `Err` holds the 422 details.
+pub fn build_contact(
+    tenant: &WmTenant,
+    id: i64,
+    body: &Map<String, Value>,
+) -> Result<WmContact, Errors> {
+    let mut e = Errors::new();
+    for key in body.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
+        push(&mut e, key, format!("The {key} field is prohibited."));
+    }
+    let [firstname, lastname, phone, email] = identity(tenant, body, &mut e);
+    let (kind, source_id, status_id) = crm(tenant, body, &mut e);
     let mut text = std::collections::HashMap::new();
     for (key, max) in [
         ("company", Some(255)),
