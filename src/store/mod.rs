@@ -1,6 +1,8 @@
 //! Files rolo keeps: drafts, outbox, history, catalog caches. Every write is atomic, so
 //! a crash or `kill -9` leaves either the old file or the new one, never half of one.
 
+pub mod catalog_cache;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;

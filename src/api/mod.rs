@@ -1,0 +1,370 @@
+//! API clients for both flavours: one HTTP client per profile, every answer mapped to one
+//! [`Outcome`], and the rate-limit headers read off every WhatsMark answer.
+//!
+//! The key goes only to the profile's own origin: redirects that leave it are not followed
+//! (Wipsy's `x-api-key` is a custom header that HTTP clients do not strip on redirect).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
+use url::Url;
+
+use crate::contact::{Catalog, Flavour};
+use crate::secret::ApiKey;
+
+pub mod body;
+pub mod catalog;
+mod network;
+pub mod whatsmark;
+pub mod wipsy;
+
+pub use network::NetworkKind;
+
+/// The User-Agent rolo sends, with its version.
+pub const USER_AGENT: &str = concat!("rolo/", env!("CARGO_PKG_VERSION"));
+
+/// What the server's `X-RateLimit-*` headers said (WhatsMark).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RateLimit {
+    /// Requests allowed per window; `None` is unlimited.
+    pub limit: Option<u32>,
+    /// Requests left in the window.
+    pub remaining: Option<i64>,
+    /// Unix second at which the window resets.
+    pub reset: Option<i64>,
+    /// Window length in seconds.
+    pub window: Option<u32>,
+}
+
+impl RateLimit {
+    /// Reads the headers; `None` when the answer carried none.
+    #[must_use]
+    pub fn from_headers(h: &HeaderMap) -> Option<Self> {
+        let text = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        let limit_text = text("x-ratelimit-limit")?;
+        Some(Self {
+            limit: limit_text.parse().ok(),
+            remaining: text("x-ratelimit-remaining").and_then(|v| v.parse().ok()),
+            reset: text("x-ratelimit-reset").and_then(|v| v.parse().ok()),
+            window: text("x-ratelimit-window").and_then(|v| v.parse().ok()),
+        })
+    }
+}
+
+/// Which kind of credential problem the server reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthProblem {
+    /// No key or token reached the server.
+    Missing,
+    /// The key or token is wrong.
+    Invalid,
+    /// The token was revoked.
+    Revoked,
+    /// The token expired.
+    Expired,
+    /// The token lacks a scope.
+    Scope(String),
+    /// The token may not be used from this address.
+    IpNotWhitelisted,
+}
+
+/// Every way a create (or any call) can end.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The contact exists now.
+    Created {
+        /// The server's id for it.
+        id: String,
+        /// The contact as the server echoed it.
+        echo: Value,
+    },
+    /// The server refused values: messages per field, and ones that name no field.
+    FieldErrors {
+        /// Field key (or `custom.<id>`) → messages.
+        fields: BTreeMap<String, Vec<String>>,
+        /// Messages for the whole form.
+        form: Vec<String>,
+    },
+    /// The plan's contact quota is spent.
+    QuotaExceeded {
+        /// Contacts counted, when the server said.
+        current: Option<i64>,
+        /// The limit, when the server said.
+        maximum: Option<i64>,
+        /// The server's words.
+        details: String,
+    },
+    /// Too many requests; try again after `retry_after` seconds.
+    RateLimited {
+        /// Seconds to wait, when the server said.
+        retry_after: Option<u64>,
+        /// The server's words.
+        message: String,
+    },
+    /// The credential was refused.
+    Auth {
+        /// What is wrong with it.
+        problem: AuthProblem,
+        /// The server's words.
+        message: String,
+    },
+    /// The server failed (5xx) or answered with a status rolo does not expect.
+    ServerError {
+        /// HTTP status.
+        status: u16,
+        /// The server's words.
+        message: String,
+    },
+    /// The request did not get an answer.
+    Network {
+        /// Refused, timeout, DNS, TLS, reset...
+        kind: NetworkKind,
+        /// A specific description.
+        message: String,
+    },
+    /// An answer came but could not be read.
+    Undecodable {
+        /// HTTP status.
+        status: u16,
+        /// The first characters of the body.
+        excerpt: String,
+    },
+    /// The server redirected to another origin; rolo did not follow, so the key stayed home.
+    Redirected {
+        /// Where it wanted to send the request (origin only).
+        to: String,
+    },
+}
+
+impl Outcome {
+    /// Whether trying again later may succeed without changing the contact.
+    #[must_use]
+    pub fn may_pass(&self) -> bool {
+        matches!(
+            self,
+            Self::Network { .. } | Self::RateLimited { .. } | Self::ServerError { .. }
+        )
+    }
+}
+
+/// An answer and the rate figures that came with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The rate-limit headers, when present.
+    pub rate: Option<RateLimit>,
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The HTTP stack refused its settings (TLS roots, for example).
+    #[error("cannot set up HTTPS: {0}")]
+    Http(String),
+    /// The key has characters a header cannot carry.
+    #[error("the API key contains characters that cannot be sent in a header")]
+    BadKey,
+}
+
+/// One profile's connection to its CRM.
+#[derive(Debug, Clone)]
+pub struct Client {
+    flavour: Flavour,
+    base: Url,
+    http: reqwest::Client,
+}
+
+/// How a client is set up.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Which API.
+    pub flavour: Flavour,
+    /// The base URL (`.../wipsy`, `.../api/v2`).
+    pub base_url: Url,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+}
+
+impl Client {
+    /// Builds a client whose every request carries the key, and which follows redirects
+    /// only within the base URL's origin.
+    pub fn new(config: &ClientConfig, key: &ApiKey) -> Result<Self, ClientError> {
+        let mut headers = HeaderMap::new();
+        let (name, value) = match config.flavour {
+            Flavour::Wipsy => ("x-api-key", key.expose().to_owned()),
+            Flavour::Whatsmark => ("authorization", format!("Bearer {}", key.expose())),
+        };
+        let mut value = HeaderValue::from_str(&value).map_err(|_| ClientError::BadKey)?;
+        value.set_sensitive(true);
+        headers.insert(name, value);
+        headers.insert("accept", HeaderValue::from_static("application/json"));
+        let origin = config.base_url.origin();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.url().origin() == origin && attempt.previous().len() < 5 {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .redirect(policy)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        Ok(Self {
+            flavour: config.flavour,
+            base: config.base_url.clone(),
+            http,
+        })
+    }
+
+    /// The flavour this client speaks.
+    #[must_use]
+    pub fn flavour(&self) -> Flavour {
+        self.flavour
+    }
+
+    /// `base_url` + `path` (which starts with `/` and may carry a query).
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.as_str().trim_end_matches('/'))
+    }
+
+    /// Sends a create body; `catalog` helps place Wipsy's free-text errors on fields.
+    pub async fn create(&self, body: &Value, catalog: &Catalog) -> Answer {
+        let path = match self.flavour {
+            Flavour::Wipsy => "/api-create-contact",
+            Flavour::Whatsmark => "/contacts",
+        };
+        let sent = self.http.post(self.url(path)).json(body).send().await;
+        self.read(sent, |status, json| match self.flavour {
+            Flavour::Wipsy => wipsy::create_outcome(status, json, catalog),
+            Flavour::Whatsmark => whatsmark::outcome(status, json),
+        })
+        .await
+    }
+
+    /// GETs `path` and returns the JSON of a 2xx answer (unwrapping `data.data`), or the
+    /// outcome that explains why not.
+    pub async fn get(&self, path: &str) -> (Result<Value, Outcome>, Option<RateLimit>) {
+        let sent = self.http.get(self.url(path)).send().await;
+        let answer = self
+            .read(sent, |status, json| {
+                if status.is_success() {
+                    Outcome::Created {
+                        id: String::new(),
+                        echo: json.clone(),
+                    }
+                } else {
+                    match self.flavour {
+                        Flavour::Wipsy => wipsy::create_outcome(status, json, &Catalog::default()),
+                        Flavour::Whatsmark => whatsmark::outcome(status, json),
+                    }
+                }
+            })
+            .await;
+        let result = match answer.outcome {
+            Outcome::Created { echo, .. } => Ok(echo),
+            other => Err(other),
+        };
+        (result, answer.rate)
+    }
+
+    /// Turns a sent request into an [`Answer`]: network failures, redirects that were
+    /// not followed, bodies that are not JSON, then the flavour's own mapping.
+    async fn read(
+        &self,
+        sent: Result<reqwest::Response, reqwest::Error>,
+        map: impl FnOnce(StatusCode, &Value) -> Outcome,
+    ) -> Answer {
+        let resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                return Answer {
+                    outcome: network::outcome(&e),
+                    rate: None,
+                };
+            }
+        };
+        let status = resp.status();
+        let rate = RateLimit::from_headers(resp.headers());
+        if status.is_redirection() {
+            let to = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| self.base.join(l).ok())
+                .map_or_else(
+                    || "an unknown place".to_owned(),
+                    |u| u.origin().ascii_serialization(),
+                );
+            return Answer {
+                outcome: Outcome::Redirected { to },
+                rate,
+            };
+        }
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let bytes = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                return Answer {
+                    outcome: network::outcome(&e),
+                    rate,
+                };
+            }
+        };
+        let outcome = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(json) => with_retry_after(map(status, &json), retry_after),
+            Err(_) => Outcome::Undecodable {
+                status: status.as_u16(),
+                excerpt: excerpt(&bytes),
+            },
+        };
+        Answer { outcome, rate }
+    }
+}
+
+/// Prefers the `Retry-After` header over the body's figure.
+fn with_retry_after(outcome: Outcome, header: Option<u64>) -> Outcome {
+    match (outcome, header) {
+        (Outcome::RateLimited { message, .. }, Some(secs)) => Outcome::RateLimited {
+            retry_after: Some(secs),
+            message,
+        },
+        (other, _) => other,
+    }
+}
+
+/// The first 200 characters of a body, on one line.
+#[must_use]
+pub fn excerpt(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = flat.chars().take(200).collect();
+    if flat.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+/// Unwraps `data`, and `data.data` where a server wraps single resources twice.
+#[must_use]
+pub fn unwrap_data(json: &Value) -> &Value {
+    let data = json.get("data").unwrap_or(json);
+    match data.get("data") {
+        Some(inner) if data.as_object().is_some_and(|o| o.len() == 1) => inner,
+        _ => data,
+    }
+}

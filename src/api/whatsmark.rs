@@ -1,0 +1,201 @@
+//! WhatsMark answers: the envelope, 422 details per field, the plan limit, scopes,
+//! rate limiting, and `data.data` tolerated on single resources.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{AuthProblem, Outcome, excerpt};
+
+fn error_part<'a>(json: &'a Value, key: &str) -> Option<&'a Value> {
+    json.get("error").and_then(|e| e.get(key))
+}
+
+fn message_of(json: &Value) -> String {
+    error_part(json, "message")
+        .and_then(Value::as_str)
+        .or_else(|| json.get("message").and_then(Value::as_str))
+        .map_or_else(|| excerpt(json.to_string().as_bytes()), str::to_owned)
+}
+
+/// `groups.1` → `groups`: the form shows list errors on the list.
+fn field_key(detail_key: &str) -> String {
+    detail_key
+        .split('.')
+        .next()
+        .unwrap_or(detail_key)
+        .to_owned()
+}
+
+fn field_errors(json: &Value, message: String) -> Outcome {
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(details) = error_part(json, "details").and_then(Value::as_object) {
+        for (key, msgs) in details {
+            let list = fields.entry(field_key(key)).or_default();
+            match msgs {
+                Value::Array(items) => list.extend(
+                    items
+                        .iter()
+                        .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned)),
+                ),
+                Value::String(s) => list.push(s.clone()),
+                other => list.push(other.to_string()),
+            }
+        }
+    }
+    let form = if fields.is_empty() {
+        vec![message]
+    } else {
+        Vec::new()
+    };
+    Outcome::FieldErrors { fields, form }
+}
+
+fn scope_of(json: &Value, message: &str) -> String {
+    error_part(json, "details")
+        .and_then(|d| d.get("required_scope"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| {
+            message
+                .split_whitespace()
+                .find(|w| w.contains(':') && !w.ends_with(':'))
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != ':' && c != '*')
+                        .to_owned()
+                })
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn forbidden(json: &Value, code: &str, message: String) -> Outcome {
+    match code {
+        "FEATURE_LIMIT_EXCEEDED" => {
+            let d = error_part(json, "details");
+            let n = |k: &str| d.and_then(|d| d.get(k)).and_then(Value::as_i64);
+            Outcome::QuotaExceeded {
+                current: n("current"),
+                maximum: n("maximum"),
+                details: message,
+            }
+        }
+        "IP_NOT_WHITELISTED" => Outcome::Auth {
+            problem: AuthProblem::IpNotWhitelisted,
+            message,
+        },
+        _ => Outcome::Auth {
+            problem: AuthProblem::Scope(scope_of(json, &message)),
+            message,
+        },
+    }
+}
+
+/// Maps a WhatsMark answer to an outcome.
+#[must_use]
+pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
+    let code = error_part(json, "code")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let message = message_of(json);
+    match status.as_u16() {
+        200 | 201 => {
+            let data = super::unwrap_data(json).clone();
+            let id = match data.get("id") {
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            match id {
+                Some(id) => Outcome::Created { id, echo: data },
+                None => Outcome::Undecodable {
+                    status: status.as_u16(),
+                    excerpt: excerpt(json.to_string().as_bytes()),
+                },
+            }
+        }
+        422 | 400 => field_errors(json, message),
+        401 => Outcome::Auth {
+            problem: match code.as_str() {
+                "AUTHENTICATION_REQUIRED" => AuthProblem::Missing,
+                "TOKEN_REVOKED" => AuthProblem::Revoked,
+                "TOKEN_EXPIRED" => AuthProblem::Expired,
+                _ => AuthProblem::Invalid,
+            },
+            message,
+        },
+        403 => forbidden(json, &code, message),
+        429 => Outcome::RateLimited {
+            retry_after: json.pointer("/meta/retry_after").and_then(Value::as_u64),
+            message,
+        },
+        s => {
+            let detail = error_part(json, "details")
+                .and_then(|d| d.get("error"))
+                .and_then(Value::as_str);
+            let message = match detail {
+                Some(d) => format!("{message} ({d})"),
+                None => message,
+            };
+            Outcome::ServerError { status: s, message }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn validation_details_map_to_fields() {
+        let out = outcome(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({ "success": false, "error": { "code": "VALIDATION_ERROR", "message": "Validation failed",
+                "details": { "phone": ["This phone number already exists."], "groups.1": ["The groups.1 field must be an integer."] } } }),
+        );
+        let Outcome::FieldErrors { fields, form } = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(fields["phone"], ["This phone number already exists."]);
+        assert_eq!(fields["groups"].len(), 1);
+        assert!(form.is_empty());
+    }
+
+    #[test]
+    fn forbidden_answers_are_told_apart() {
+        let scope = outcome(
+            StatusCode::FORBIDDEN,
+            &json!({ "error": { "code": "INSUFFICIENT_SCOPE", "message": "This token does not have the required scope: contacts:write" } }),
+        );
+        assert_eq!(
+            scope,
+            Outcome::Auth {
+                problem: AuthProblem::Scope("contacts:write".into()),
+                message: "This token does not have the required scope: contacts:write".into()
+            }
+        );
+        let limit = outcome(
+            StatusCode::FORBIDDEN,
+            &json!({ "error": { "code": "FEATURE_LIMIT_EXCEEDED", "message": "limit", "details": { "feature": "contacts", "current": 500, "maximum": 500 } } }),
+        );
+        assert!(matches!(
+            limit,
+            Outcome::QuotaExceeded {
+                current: Some(500),
+                maximum: Some(500),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn data_wrapped_twice_is_accepted() {
+        let out = outcome(
+            StatusCode::CREATED,
+            &json!({ "success": true, "data": { "data": { "id": 7 } } }),
+        );
+        assert!(matches!(out, Outcome::Created { ref id, .. } if id == "7"));
+    }
+}

@@ -1,0 +1,364 @@
+//! `rolo add`: one contact from `--set KEY=VALUE` pairs or a JSON file, validated first,
+//! sent to the profile's CRM, with an exit code per kind of failure.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use serde_json::Value;
+
+use super::context::Ctx;
+use super::{Global, exit};
+use crate::api::{AuthProblem, Outcome, body};
+use crate::contact::fields::FieldKind;
+use crate::contact::validate::{Rules, validate_draft};
+use crate::contact::{Catalog, Draft, Flavour};
+use crate::store::catalog_cache;
+
+/// Arguments of `rolo add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// A field as KEY=VALUE, with the contract's key (`last_name`, `source_id`, `tags`...).
+    /// Picked fields take ids or catalog names; lists are comma-separated
+    /// (`tags=VIP,Soporte`, `groups=12,14`); custom fields by name (`custom.Cumpleaños=1990-04-01`).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Read the fields from a JSON object in FILE (`-` for stdin), keyed as in the contract.
+    #[arg(long, value_name = "FILE", conflicts_with = "set")]
+    pub json: Option<PathBuf>,
+    /// Validate and print the request body without sending it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// `text` (default) or `json` (the created contact as the server echoed it).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub output: OutputFormat,
+}
+
+/// How `rolo add` reports a created contact.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One line for people.
+    Text,
+    /// The server's echo, as JSON.
+    Json,
+}
+
+/// Runs `rolo add`.
+pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
+    let ctx = Ctx::load(global)?;
+    let profile = ctx.profile().clone();
+    let catalog = ctx.catalog().await;
+    let pairs = match &args.json {
+        Some(path) => json_pairs(path)?,
+        None => args
+            .set
+            .iter()
+            .map(|s| split_pair(s))
+            .collect::<anyhow::Result<_>>()?,
+    };
+    let mut draft = Draft::default();
+    for (k, v) in profile
+        .defaults
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(pairs)
+    {
+        if let Err(e) = apply(&mut draft, profile.api, &catalog, &k, &v) {
+            eprintln!("rolo: {k}: {e}");
+            return Ok(ExitCode::from(exit::VALIDATION));
+        }
+    }
+    let rules = Rules {
+        flavour: profile.api,
+        default_region: profile.default_region.as_deref(),
+        catalog: &catalog,
+    };
+    let problems = validate_draft(&rules, &draft);
+    if !problems.is_empty() {
+        for (field, messages) in &problems.fields {
+            for m in messages {
+                eprintln!("rolo: {}: {m}", label(profile.api, &catalog, field));
+            }
+        }
+        return Ok(ExitCode::from(exit::VALIDATION));
+    }
+    let request = body::create_body(profile.api, &draft, profile.default_region.as_deref());
+    if args.dry_run {
+        println!("{}", serde_json::to_string_pretty(&request)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if profile.read_only {
+        return Err(anyhow!(
+            "profile {} is read-only; nothing was sent",
+            profile.name
+        ));
+    }
+    let answer = ctx.client.create(&request, &catalog).await;
+    Ok(report(&ctx, &catalog, answer.outcome, args.output))
+}
+
+/// The label of a field key (or `custom.<id>`) for messages.
+fn label(flavour: Flavour, catalog: &Catalog, key: &str) -> String {
+    if let Some(id) = key.strip_prefix("custom.") {
+        return catalog
+            .custom_field(id)
+            .map_or_else(|| key.to_owned(), |d| d.name.clone());
+    }
+    flavour
+        .field(key)
+        .map_or_else(|| key.to_owned(), |f| f.label.to_owned())
+}
+
+fn split_pair(s: &str) -> anyhow::Result<(String, String)> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| anyhow!("--set {s:?} needs the form KEY=VALUE"))?;
+    Ok((k.trim().to_owned(), v.to_owned()))
+}
+
+/// Turns a JSON object into KEY=VALUE pairs; arrays become comma lists and
+/// `custom_fields` becomes `custom.<id or name>` pairs.
+fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
+    let text = if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("cannot read stdin")?;
+        s
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    let json: Value = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not valid JSON", path.display()))?;
+    let obj = json
+        .as_object()
+        .ok_or_else(|| anyhow!("{} must hold one JSON object", path.display()))?;
+    let plain = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let mut pairs = Vec::new();
+    for (k, v) in obj {
+        match (k.as_str(), v) {
+            ("custom_fields", Value::Object(fields)) => {
+                pairs.extend(
+                    fields
+                        .iter()
+                        .map(|(id, val)| (format!("custom.{id}"), plain(val))),
+                );
+            }
+            (_, Value::Array(items)) => pairs.push((
+                k.clone(),
+                items.iter().map(plain).collect::<Vec<_>>().join(","),
+            )),
+            _ => pairs.push((k.clone(), plain(v))),
+        }
+    }
+    Ok(pairs)
+}
+
+/// Resolves one catalog reference: an id or a name. An unknown name is an error naming
+/// the choices; a bare number is kept when the catalog cannot tell (WhatsMark ids are
+/// not all listable: countries and staff).
+fn resolve(
+    catalog: &Catalog,
+    kind: crate::contact::CatalogKind,
+    flavour: Flavour,
+    value: &str,
+) -> Result<String, String> {
+    if let Some(item) = catalog.resolve(kind, value) {
+        return Ok(item.id.clone());
+    }
+    let items = catalog.items(kind);
+    if items.is_empty() && (flavour == Flavour::Wipsy || value.trim().parse::<i64>().is_ok()) {
+        return Ok(value.trim().to_owned());
+    }
+    let known: Vec<&str> = items.iter().take(20).map(|i| i.name.as_str()).collect();
+    Err(format!(
+        "no entry named {value:?} (known: {})",
+        known.join(", ")
+    ))
+}
+
+/// Puts one KEY=VALUE into the draft.
+fn apply(
+    draft: &mut Draft,
+    flavour: Flavour,
+    catalog: &Catalog,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
+    if let Some(name) = key.strip_prefix("custom.") {
+        if flavour != Flavour::Wipsy {
+            return Err("custom fields exist only on wipsy profiles".to_owned());
+        }
+        let def = catalog.custom_field(name).ok_or_else(|| {
+            let known: Vec<&str> = catalog
+                .custom_fields
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            format!(
+                "no custom field named {name:?} (known: {})",
+                known.join(", ")
+            )
+        })?;
+        draft.custom.insert(def.id.clone(), value.to_owned());
+        return Ok(());
+    }
+    let spec = flavour.field(key).ok_or_else(|| {
+        let known: Vec<&str> = flavour.fields().iter().map(|f| f.key).collect();
+        format!("not a {flavour} field (fields: {})", known.join(", "))
+    })?;
+    match spec.kind {
+        FieldKind::MultiPick(kind) => {
+            let ids = value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| resolve(catalog, kind, flavour, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            draft.lists.insert(key.to_owned(), ids);
+        }
+        FieldKind::SinglePick(kind) if !value.trim().is_empty() => {
+            draft.set(key, resolve(catalog, kind, flavour, value)?);
+        }
+        FieldKind::CustomFields => {
+            return Err("set custom fields one by one: custom.NAME=VALUE".to_owned());
+        }
+        _ => draft.set(key, value),
+    }
+    Ok(())
+}
+
+/// Prints the outcome and picks the exit code.
+fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) -> ExitCode {
+    let profile = ctx.profile();
+    let code = match outcome {
+        Outcome::Created { id, echo } => {
+            created(ctx, catalog, &id, &echo, output);
+            return ExitCode::SUCCESS;
+        }
+        Outcome::FieldErrors { fields, form } => {
+            for (field, messages) in &fields {
+                for m in messages {
+                    eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
+                }
+            }
+            for m in &form {
+                eprintln!("rolo: the server refused the contact: {m}");
+            }
+            exit::VALIDATION
+        }
+        Outcome::QuotaExceeded {
+            current,
+            maximum,
+            details,
+        } => {
+            let figures = match (current, maximum) {
+                (Some(c), Some(m)) => format!(" ({c} of {m})"),
+                _ => String::new(),
+            };
+            eprintln!("rolo: the plan's contact quota is spent{figures}: {details}");
+            eprintln!(
+                "rolo: nothing was created; upgrade the plan or wait for the quota to renew."
+            );
+            exit::QUOTA
+        }
+        Outcome::Auth { problem, message } => {
+            eprintln!(
+                "rolo: {}",
+                auth_advice(&problem, &profile.name, &profile.secret.describe())
+            );
+            eprintln!("rolo: the server said: {message}");
+            exit::AUTH
+        }
+        Outcome::RateLimited {
+            retry_after,
+            message,
+        } => {
+            let wait =
+                retry_after.map_or_else(|| "a minute".to_owned(), |s| format!("{s} seconds"));
+            eprintln!("rolo: rate limited: {message} Try again in {wait}.");
+            exit::RATE_LIMIT
+        }
+        Outcome::Network { message, .. } => {
+            eprintln!("rolo: {message}");
+            exit::NETWORK
+        }
+        Outcome::ServerError { status, message } => {
+            eprintln!("rolo: the server failed (HTTP {status}): {message}");
+            exit::SERVER
+        }
+        Outcome::Undecodable { status, excerpt } => {
+            eprintln!("rolo: the server's answer (HTTP {status}) could not be read: {excerpt}");
+            exit::SERVER
+        }
+        Outcome::Redirected { to } => {
+            eprintln!(
+                "rolo: the server redirected to {to}; rolo did not follow, so the key was not sent there. Check base_url."
+            );
+            exit::SERVER
+        }
+    };
+    ExitCode::from(code)
+}
+
+fn auth_advice(problem: &AuthProblem, profile: &str, source: &str) -> String {
+    match problem {
+        AuthProblem::Missing => {
+            format!("no key reached the server for profile {profile} (key from {source})")
+        }
+        AuthProblem::Invalid => format!(
+            "the server does not accept the key of profile {profile} (from {source}); check it"
+        ),
+        AuthProblem::Revoked => {
+            format!("the token of profile {profile} was revoked; create a new one in the CRM")
+        }
+        AuthProblem::Expired => {
+            format!("the token of profile {profile} has expired; create a new one in the CRM")
+        }
+        AuthProblem::Scope(scope) => format!(
+            "the token of profile {profile} lacks the scope {scope}; give it that scope in the CRM"
+        ),
+        AuthProblem::IpNotWhitelisted => format!(
+            "the token of profile {profile} may not be used from this address; whitelist it in the CRM"
+        ),
+    }
+}
+
+fn created(ctx: &Ctx, catalog: &Catalog, id: &str, echo: &Value, output: OutputFormat) {
+    let profile = ctx.profile();
+    if profile.api == Flavour::Wipsy {
+        // Wipsy cannot list its catalog; every echo teaches us stages, tags and fields.
+        let mut learned = catalog.clone();
+        crate::api::wipsy::harvest(&mut learned, std::slice::from_ref(echo));
+        if learned != *catalog {
+            let _ = catalog_cache::save(&ctx.data_dir, &profile.name, &learned);
+        }
+    }
+    match output {
+        OutputFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(echo).unwrap_or_default());
+        }
+        OutputFormat::Text => {
+            let text = |k: &str| {
+                echo.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let name = match profile.api {
+                Flavour::Wipsy => format!("{} {}", text("name"), text("last_name")),
+                Flavour::Whatsmark => format!("{} {}", text("firstname"), text("lastname")),
+            };
+            println!(
+                "Created contact {id} in {}: {}",
+                profile.display_name(),
+                name.trim()
+            );
+        }
+    }
+}

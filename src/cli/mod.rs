@@ -1,0 +1,141 @@
+//! The command line: `rolo` and its subcommands. A thin face over the domain code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+mod add;
+mod context;
+mod sandbox;
+
+pub use context::Ctx;
+
+/// rolo: enter contacts into `WhatsApp` CRMs (Wipsy, `WhatsMark`) from the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "rolo", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do; without one, rolo opens the contact form.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Config file (default: config.toml in the OS config dir).
+    #[arg(long, global = true, env = "ROLO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile to use (default: `default_profile`, else the first).
+    #[arg(long, global = true, env = "ROLO_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create one contact from --set KEY=VALUE pairs or a JSON file.
+    Add(add::AddArgs),
+    /// List the configured profiles (never their secrets).
+    Profiles,
+    /// Fetch or show a profile's catalog (sources, statuses, groups, stages, tags...).
+    Catalog {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: CatalogAction,
+    },
+    /// Serve a local sandbox of both CRM APIs on 127.0.0.1 until interrupted.
+    Sandbox(SandboxArgs),
+}
+
+/// `rolo catalog` actions.
+#[derive(Debug, Subcommand)]
+pub enum CatalogAction {
+    /// Fetch the catalog from the API and cache it.
+    Refresh,
+    /// Show the cached catalog.
+    Show {
+        /// Print it as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Arguments of `rolo sandbox`.
+#[derive(Debug, clap::Args)]
+pub struct SandboxArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Seed file with tenants (JSON, the shape of assets/sandbox-seed.json).
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Keep a JSON picture of every tenant and contact in FILE, rewritten after each change.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Print the tenants as one JSON array instead of one line each.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Exit codes, distinct per kind of failure so scripts can react.
+pub mod exit {
+    /// Anything else: config, usage, files.
+    pub const OTHER: u8 = 1;
+    /// The contact is not valid (rolo's checks or the server's field errors).
+    pub const VALIDATION: u8 = 2;
+    /// The plan's contact quota or limit is spent.
+    pub const QUOTA: u8 = 3;
+    /// The key or token was refused (missing, wrong, revoked, expired, scope, IP).
+    pub const AUTH: u8 = 4;
+    /// Too many requests; try again later.
+    pub const RATE_LIMIT: u8 = 5;
+    /// No answer: refused, timeout, DNS, TLS, reset.
+    pub const NETWORK: u8 = 6;
+    /// The server failed or answered something unreadable, or redirected elsewhere.
+    pub const SERVER: u8 = 7;
+}
+
+/// Runs rolo with the process's arguments and maps the result to an exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rolo: {e:#}");
+            ExitCode::from(exit::OTHER)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Sandbox(args)) => runtime()?.block_on(sandbox::serve_sandbox(args)),
+        Some(Command::Add(args)) => runtime()?.block_on(add::run(&cli.global, args)),
+        Some(Command::Profiles) => context::list_profiles(&cli.global),
+        Some(Command::Catalog { action }) => {
+            runtime()?.block_on(context::catalog(&cli.global, action))
+        }
+        None => {
+            println!(
+                "rolo {}: the contact form is not part of this build yet.\n\
+                 Try `rolo add --help`, `rolo sandbox`, or `rolo --help`.",
+                env!("CARGO_PKG_VERSION")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

@@ -1,0 +1,372 @@
+//! Configuration: the profiles a user writes in `config.toml` (see `config.example.toml`).
+//!
+//! The file is validated as a whole when it is loaded, so that a typo fails at start-up
+//! with `file:line: key: message` instead of surfacing halfway through a form. Unknown
+//! keys are errors for the same reason.
+
+mod catalog;
+mod profile;
+mod reader;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::contact::catalog::{CustomFieldDef, Item};
+use crate::contact::fields::Flavour;
+use crate::secret::SecretSpec;
+
+use reader::{Doc, Table};
+
+/// Environment variable that overrides [`data_dir`], so tests and scripts can isolate state.
+pub const DATA_DIR_ENV: &str = "ROLO_DATA_DIR";
+
+/// A loaded and validated configuration file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; every error and warning names it.
+    pub path: PathBuf,
+    /// `default_profile`, already checked to name one of `profiles`.
+    pub default_profile: Option<String>,
+    /// Profiles in the order they appear in the file (never empty after `parse`).
+    pub profiles: Vec<Profile>,
+    /// Non-fatal problems worth showing once (for example an inline `api_key`),
+    /// each in the same `file:line: key: message` shape as errors.
+    pub warnings: Vec<String>,
+}
+
+/// One tenant of one CRM, as configured under `[profiles.NAME]`.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The table name under `profiles`; also the OS keyring user name.
+    pub name: String,
+    /// Which CRM API this tenant speaks.
+    pub api: Flavour,
+    /// Base URL of the API, without a trailing slash (https, or http on loopback
+    /// or with `allow_insecure_http`).
+    pub base_url: url::Url,
+    /// Where the API key comes from.
+    pub secret: SecretSpec,
+    /// Name shown in the frame instead of `name`.
+    pub label: Option<String>,
+    /// Frame colour: a lowercase colour name ratatui parses, or `#RRGGBB`.
+    pub color: Option<String>,
+    /// ISO 3166 region (uppercase) for phones typed without `+country`.
+    pub default_region: Option<String>,
+    /// Ask before each submit.
+    pub confirm_submit: bool,
+    /// Never submit from this profile (browse and draft only).
+    pub read_only: bool,
+    /// Allow a plain `http://` base URL that is not loopback.
+    pub allow_insecure_http: bool,
+    /// Wipsy plan quota of contacts a month, which the API cannot tell.
+    pub monthly_contact_limit: Option<u32>,
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Prefilled field values by contract key (`type`, `source_id`, `tags`, or
+    /// `custom.<name>`); lists are comma-joined.
+    pub defaults: BTreeMap<String, String>,
+    /// Wipsy tags known from the config.
+    pub tags: Vec<Item>,
+    /// Wipsy pipeline stages known from the config.
+    pub stages: Vec<Item>,
+    /// Wipsy custom-field definitions known from the config.
+    pub custom_fields: Vec<CustomFieldDef>,
+    /// WhatsMark staff (`assigned_id`); integer ids as text.
+    pub assignees: Vec<Item>,
+    /// WhatsMark countries overriding the bundled list; integer ids as text.
+    pub countries: Vec<Item>,
+}
+
+impl Profile {
+    /// The name to show: the label if set, else the profile name.
+    #[must_use]
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// What went wrong, for callers that react differently (a missing file is not a typo).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigErrorKind {
+    /// The file does not exist.
+    NotFound,
+    /// The file exists but could not be read.
+    Io,
+    /// The file is not valid TOML.
+    Syntax,
+    /// Valid TOML, but a key or value is wrong.
+    Invalid,
+    /// The requested profile is not in the file.
+    UnknownProfile,
+}
+
+/// A configuration error, displayed as `file:line: key: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    /// The configuration file.
+    pub path: PathBuf,
+    /// 1-based line, when the problem is at a place in the file.
+    pub line: Option<usize>,
+    /// Dotted key, like `profiles.acme.base_url`, when one is involved.
+    pub key: Option<String>,
+    /// What is wrong and, where it helps, how to fix it.
+    pub message: String,
+    /// The kind of failure.
+    pub kind: ConfigErrorKind,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": {key}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl ConfigError {
+    fn without_place(path: &Path, kind: ConfigErrorKind, message: String) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            line: None,
+            key: None,
+            message,
+            kind,
+        }
+    }
+}
+
+impl Config {
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let kind = if e.kind() == std::io::ErrorKind::NotFound {
+                ConfigErrorKind::NotFound
+            } else {
+                ConfigErrorKind::Io
+            };
+            ConfigError::without_place(path, kind, format!("cannot read the config file: {e}"))
+        })?;
+        let mut config = Self::parse(&text, path)?;
+        config.warn_if_shared();
+        Ok(config)
+    }
+
+    /// Validates `text` as if read from `path` (which is only used in messages).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let doc = Doc { path, text };
+        let tree = toml::de::DeTable::parse(text).map_err(|e| reader::syntax_error(doc, &e))?;
+        let root = Table::root(doc, &tree);
+        root.deny_unknown(&["default_profile", "profiles"])?;
+        let mut warnings = Vec::new();
+        let profiles = read_profiles(&root, &mut warnings)?;
+        let default_profile = read_default_profile(&root, &profiles)?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            default_profile,
+            profiles,
+            warnings,
+        })
+    }
+
+    /// The profile to use: `wanted` (from `--profile` or `ROLO_PROFILE`), else
+    /// `default_profile`, else the first in the file.
+    pub fn select(&self, wanted: Option<&str>) -> Result<&Profile, ConfigError> {
+        let name = wanted.or(self.default_profile.as_deref());
+        let found = match name {
+            Some(name) => self.profile(name),
+            None => self.profiles.first(),
+        };
+        found.ok_or_else(|| {
+            let message = match name {
+                Some(name) => format!("unknown profile {name:?} ({})", self.known_profiles()),
+                None => "no profiles are configured; add a [profiles.NAME] table".to_owned(),
+            };
+            ConfigError::without_place(&self.path, ConfigErrorKind::UnknownProfile, message)
+        })
+    }
+
+    /// The profile called `name`, if any.
+    #[must_use]
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// An inline key in a file others can read will be refused at submit time; say so
+    /// now, while the user is looking at the start-up messages.
+    fn warn_if_shared(&mut self) {
+        let inline: Vec<&str> = self
+            .profiles
+            .iter()
+            .filter(|p| p.secret.inline.is_some())
+            .map(|p| p.name.as_str())
+            .collect();
+        if !inline.is_empty() && is_shared(&self.path) {
+            self.warnings.push(format!(
+                "{}: readable by group or others, so the inline api_key of {} will be refused; \
+                 run `chmod 600 {}`",
+                self.path.display(),
+                inline.join(", "),
+                self.path.display()
+            ));
+        }
+    }
+
+    fn known_profiles(&self) -> String {
+        known_profiles(&self.profiles)
+    }
+}
+
+fn known_profiles(profiles: &[Profile]) -> String {
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    if names.is_empty() {
+        "no profiles are configured".to_owned()
+    } else {
+        format!("known profiles: {}", names.join(", "))
+    }
+}
+
+fn read_profiles(
+    root: &Table<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Profile>, ConfigError> {
+    const HOW: &str = "add at least one [profiles.NAME] table (see config.example.toml)";
+    let entry = root.require("profiles", HOW)?;
+    let table = entry.as_table()?;
+    let profiles = table
+        .entries()
+        .iter()
+        .map(|e| profile::read(e, warnings))
+        .collect::<Result<Vec<_>, _>>()?;
+    if profiles.is_empty() {
+        return Err(entry.error(format!("no profiles; {HOW}")));
+    }
+    Ok(profiles)
+}
+
+fn read_default_profile(
+    root: &Table<'_>,
+    profiles: &[Profile],
+) -> Result<Option<String>, ConfigError> {
+    let Some((name, entry)) = root.opt_str("default_profile")? else {
+        return Ok(None);
+    };
+    if profiles.iter().any(|p| p.name == name) {
+        Ok(Some(name.to_owned()))
+    } else {
+        Err(entry.error(format!(
+            "no profile named {name:?} ({})",
+            known_profiles(profiles)
+        )))
+    }
+}
+
+#[cfg(unix)]
+fn is_shared(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_shared(_path: &Path) -> bool {
+    false
+}
+
+/// Where the config file lives by default: the platform config dir, e.g.
+/// `~/.config/rolo/config.toml` on Linux.
+#[must_use]
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "rolo").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where drafts, history, the outbox, caches and logs live: `$ROLO_DATA_DIR` if set and
+/// not empty, else the platform data dir (e.g. `~/.local/share/rolo` on Linux).
+#[must_use]
+pub fn data_dir() -> Option<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => directories::ProjectDirs::from("", "", "rolo").map(|d| d.data_dir().to_path_buf()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATH: &str = "/etc/rolo/config.toml";
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new(PATH))
+    }
+
+    const ONE: &str = "[profiles.acme]\napi = \"wipsy\"\napi_key_env = \"ACME_TOKEN\"\n";
+
+    #[test]
+    fn a_minimal_profile_gets_the_documented_defaults() {
+        let config = parse(ONE).unwrap();
+        let p = config.select(None).unwrap();
+        assert_eq!(p.display_name(), "acme");
+        assert_eq!(p.base_url.as_str(), "https://api.getwipsy.com/functions/v1");
+        assert_eq!((p.connect_timeout.as_secs(), p.timeout.as_secs()), (5, 20));
+        assert!(!p.confirm_submit && !p.read_only && !p.allow_insecure_http);
+        assert!(p.defaults.is_empty() && p.tags.is_empty() && config.warnings.is_empty());
+    }
+
+    #[test]
+    fn inline_tables_and_dotted_keys_are_the_same_config() {
+        let text =
+            "profiles.acme = { api = \"wipsy\", api_key_cmd = \"printf k\", label = \"A\" }\n";
+        let p = &parse(text).unwrap().profiles[0];
+        assert_eq!((p.name.as_str(), p.display_name()), ("acme", "A"));
+    }
+
+    #[test]
+    fn a_file_without_profiles_says_how_to_add_one() {
+        let err = parse("default_profile = \"x\"\n").unwrap_err();
+        assert_eq!((err.line, err.key.as_deref()), (Some(1), Some("profiles")));
+        assert!(err.message.contains("[profiles.NAME]"), "{err}");
+        let empty = parse("[profiles]\n").unwrap_err();
+        assert!(empty.message.contains("no profiles"), "{empty}");
+    }
+
+    #[test]
+    fn profile_names_must_be_path_safe() {
+        let err = parse(&ONE.replace("acme", "\"../acme\"")).unwrap_err();
+        assert_eq!(err.key.as_deref(), Some("profiles.\"../acme\""), "{err}");
+        assert!(err.message.contains("invalid profile name"), "{err}");
+    }
+
+    #[test]
+    fn an_inline_key_is_accepted_with_a_warning_in_the_error_shape() {
+        let config =
+            parse(&ONE.replace("api_key_env = \"ACME_TOKEN\"", "api_key = \"wpy_k\"")).unwrap();
+        assert!(config.warnings[0].starts_with(&format!("{PATH}:3: profiles.acme.api_key: ")));
+        assert!(!config.warnings[0].contains("wpy_k"));
+    }
+
+    #[test]
+    fn errors_without_a_place_still_name_the_file() {
+        let config = parse(ONE).unwrap();
+        let err = config.select(Some("acme-prod")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{PATH}: unknown profile \"acme-prod\" (known profiles: acme)")
+        );
+    }
+
+    #[test]
+    fn the_default_config_path_is_rolo_config_toml() {
+        if let Some(path) = default_config_path() {
+            assert!(path.ends_with("config.toml"));
+            assert!(path.to_string_lossy().contains("rolo"));
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The parts of a profile that feed the form: field defaults, and the catalog entries
+//! an API cannot list (Wipsy tags, stages and custom fields; WhatsMark staff and countries).
+
+use std::collections::BTreeMap;
+
+use super::ConfigError;
+use super::profile::hex_color;
+use super::reader::{Entry, Table};
+use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
+use crate::contact::fields::{FieldKind, Flavour};
+
+/// Prefix of a default for a Wipsy custom field, by field name or id.
+const CUSTOM_PREFIX: &str = "custom.";
+
+/// `[profiles.NAME.defaults]`: contract field key → value (lists comma-joined).
+pub(super) fn read_defaults(
+    t: &Table<'_>,
+    api: Flavour,
+) -> Result<BTreeMap<String, String>, ConfigError> {
+    let mut out = BTreeMap::new();
+    let Some(entry) = t.get("defaults") else {
+        return Ok(out);
+    };
+    for e in entry.as_table()?.entries() {
+        // `custom.Industry = "x"` unquoted is a dotted key, so TOML nests it in a table.
+        if e.key == "custom" && e.is_table() && api == Flavour::Wipsy {
+            for inner in e.as_table()?.entries() {
+                out.insert(
+                    format!("{CUSTOM_PREFIX}{}", inner.key),
+                    default_value(&inner)?,
+                );
+            }
+            continue;
+        }
+        check_default_key(&e, api)?;
+        let value = default_value(&e)?;
+        check_enum(&e, api, &value)?;
+        out.insert(e.key.to_owned(), value);
+    }
+    Ok(out)
+}
+
+fn check_default_key(e: &Entry<'_>, api: Flavour) -> Result<(), ConfigError> {
+    if let Some(name) = e.key.strip_prefix(CUSTOM_PREFIX) {
+        return match api {
+            Flavour::Wipsy if !name.trim().is_empty() => Ok(()),
+            Flavour::Wipsy => Err(e.error("name the custom field after \"custom.\"")),
+            Flavour::Whatsmark => Err(e.error("custom fields only exist in api = \"wipsy\"")),
+        };
+    }
+    if e.key == "custom_fields" && api == Flavour::Wipsy {
+        return Err(e.error("write one default per field, as \"custom.<field name>\" = \"value\""));
+    }
+    if api.field(e.key).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = api
+        .fields()
+        .iter()
+        .map(|f| f.key)
+        .filter(|k| *k != "custom_fields")
+        .collect();
+    let custom = if api == Flavour::Wipsy {
+        ", custom.<name>"
+    } else {
+        ""
+    };
+    Err(e.error(format!(
+        "not a {api} field (expected one of: {}{custom})",
+        known.join(", ")
+    )))
+}
+
+/// A default is text on the form, so integers and lists are flattened to text.
+fn default_value(e: &Entry<'_>) -> Result<String, ConfigError> {
+    match e.as_array() {
+        Ok(items) => Ok(items
+            .iter()
+            .map(Entry::as_text)
+            .collect::<Result<Vec<_>, _>>()?
+            .join(",")),
+        Err(_) => e
+            .as_text()
+            .map_err(|_| e.error("expected a string, an integer or an array of strings")),
+    }
+}
+
+fn check_enum(e: &Entry<'_>, api: Flavour, value: &str) -> Result<(), ConfigError> {
+    match api.field(e.key).map(|f| f.kind) {
+        Some(FieldKind::Enum(allowed)) if !allowed.contains(&value) => Err(e.error(format!(
+            "{value:?} is not allowed (expected one of: {})",
+            allowed.join(", ")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// `[[profiles.NAME.tags]]` or `[[profiles.NAME.stages]]`; `allowed` lists the keys
+/// each entry may have, all of them among id, name, color, order, system.
+pub(super) fn read_items(
+    t: &Table<'_>,
+    key: &str,
+    allowed: &[&str],
+) -> Result<Vec<Item>, ConfigError> {
+    let mut items: Vec<Item> = Vec::new();
+    for e in entries_of(t, key)? {
+        let table = e.as_table()?;
+        table.deny_unknown(allowed)?;
+        let item = Item {
+            id: required_text(&table, "id")?,
+            name: required_text(&table, "name")?,
+            color: read_hex(&table)?,
+            order: table.get("order").map(|o| o.as_int()).transpose()?,
+            system: table.bool_or("system", false)?,
+        };
+        check_unique(&e, items.iter().map(|i| i.id.as_str()), &item.id)?;
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// `[[profiles.NAME.assignees]]` or `countries`: integer ids, kept as text like the API's.
+pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, ConfigError> {
+    let mut items: Vec<Item> = Vec::new();
+    for e in entries_of(t, key)? {
+        let table = e.as_table()?;
+        table.deny_unknown(&["id", "name"])?;
+        let id = table.require("id", "every entry needs an integer id and a name")?;
+        let item = Item {
+            id: id.as_int_in(0..=i64::MAX)?.to_string(),
+            name: required_text(&table, "name")?,
+            ..Item::default()
+        };
+        check_unique(&e, items.iter().map(|i| i.id.as_str()), &item.id)?;
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// `[[profiles.NAME.custom_fields]]`; `order` defaults to the position in the file.
+pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, ConfigError> {
+    let mut defs: Vec<CustomFieldDef> = Vec::new();
+    for (position, e) in entries_of(t, "custom_fields")?.iter().enumerate() {
+        let table = e.as_table()?;
+        table.deny_unknown(&["id", "name", "type", "options", "required", "order"])?;
+        let kind = read_custom_type(&table)?;
+        let options = read_options(&table, kind)?;
+        let def = CustomFieldDef {
+            id: required_text(&table, "id")?,
+            name: required_text(&table, "name")?,
+            kind,
+            options,
+            required: table.bool_or("required", false)?,
+            order: match table.get("order") {
+                Some(o) => o.as_int()?,
+                None => i64::try_from(position).unwrap_or(i64::MAX),
+            },
+        };
+        check_unique(e, defs.iter().map(|d| d.id.as_str()), &def.id)?;
+        defs.push(def);
+    }
+    Ok(defs)
+}
+
+fn read_custom_type(t: &Table<'_>) -> Result<CustomType, ConfigError> {
+    let Some((raw, e)) = t.opt_str("type")? else {
+        return Ok(CustomType::Text);
+    };
+    match raw {
+        "text" | "email" | "phone" | "number" | "date" | "select" => Ok(CustomType::parse(raw)),
+        _ => Err(e.error(format!(
+            "unknown type {raw:?} (expected one of: text, email, phone, number, date, select)"
+        ))),
+    }
+}
+
+fn read_options(t: &Table<'_>, kind: CustomType) -> Result<Vec<String>, ConfigError> {
+    let options = match t.get("options") {
+        Some(e) if kind != CustomType::Select => {
+            return Err(e.error("options only apply to type = \"select\""));
+        }
+        Some(e) => e
+            .as_array()?
+            .iter()
+            .map(|o| Ok(o.as_str()?.to_owned()))
+            .collect::<Result<Vec<_>, ConfigError>>()?,
+        None => Vec::new(),
+    };
+    if kind == CustomType::Select && options.is_empty() {
+        let key = super::reader::join(t.path(), "options");
+        return Err(t.error_here(&key, "a select field needs options = [\"…\", \"…\"]"));
+    }
+    Ok(options)
+}
+
+/// The elements of an array of tables (or an inline array of tables), if present.
+fn entries_of<'a>(t: &Table<'a>, key: &str) -> Result<Vec<Entry<'a>>, ConfigError> {
+    t.get(key).map_or(Ok(Vec::new()), |e| e.as_array())
+}
+
+fn required_text(t: &Table<'_>, key: &str) -> Result<String, ConfigError> {
+    let e = t.require(key, "every entry needs an id and a name")?;
+    let text = e.as_text()?;
+    if text.trim().is_empty() {
+        return Err(e.error("must not be empty"));
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
+    t.opt_str("color")?
+        .map(|(s, e)| {
+            hex_color(s.trim()).ok_or_else(|| e.error(format!("{s:?} is not a #RRGGBB colour")))
+        })
+        .transpose()
+}
+
+fn check_unique<'s>(
+    e: &Entry<'_>,
+    mut seen: impl Iterator<Item = &'s str>,
+    id: &str,
+) -> Result<(), ConfigError> {
+    if seen.any(|s| s == id) {
+        Err(e.error(format!("duplicate id {id:?}")))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::{Config, ConfigError};
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("c.toml"))
+    }
+
+    const WIPSY: &str = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n";
+    const WM: &str = "[profiles.m]\napi = \"whatsmark\"\nbase_url = \"https://x.example/api/v2\"\napi_key_env = \"M\"\n";
+
+    #[test]
+    fn custom_field_defaults_may_be_dotted_or_quoted() {
+        let text = format!(
+            "{WIPSY}[profiles.w.defaults]\ncustom.Industria = \"Retail\"\n\"custom.Talla\" = [\"M\", \"L\"]\n"
+        );
+        let p = &parse(&text).unwrap().profiles[0];
+        assert_eq!(p.defaults["custom.Industria"], "Retail");
+        assert_eq!(p.defaults["custom.Talla"], "M,L");
+        let wm = format!("{WM}[profiles.m.defaults]\n\"custom.Industria\" = \"Retail\"\n");
+        assert!(
+            parse(&wm)
+                .unwrap_err()
+                .message
+                .contains("only exist in api = \"wipsy\"")
+        );
+    }
+
+    #[test]
+    fn catalog_entries_may_be_inline_arrays() {
+        let text = format!(
+            "{WM}assignees = [{{ id = 7, name = \"Priya\" }}, {{ id = 9, name = \"Arjun\" }}]\n"
+        );
+        let p = &parse(&text).unwrap().profiles[0];
+        assert_eq!(
+            (p.assignees[1].id.as_str(), p.assignees[1].name.as_str()),
+            ("9", "Arjun")
+        );
+        let bad = format!("{WM}countries = [{{ id = \"101\", name = \"India\" }}]\n");
+        let err = parse(&bad).unwrap_err();
+        assert_eq!(
+            err.key.as_deref(),
+            Some("profiles.m.countries[0].id"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn custom_fields_default_to_text_in_file_order() {
+        let text = format!(
+            "{WIPSY}[[profiles.w.custom_fields]]\nid = \"b\"\nname = \"B\"\n\
+             [[profiles.w.custom_fields]]\nid = \"a\"\nname = \"A\"\ntype = \"number\"\n"
+        );
+        let defs = parse(&text).unwrap().profiles[0].custom_fields.clone();
+        assert_eq!((defs[0].order, defs[1].order), (0, 1));
+        assert_eq!(defs[0].kind, crate::contact::catalog::CustomType::Text);
+        let opts = format!(
+            "{WIPSY}[[profiles.w.custom_fields]]\nid = \"a\"\nname = \"A\"\noptions = [\"x\"]\n"
+        );
+        assert!(
+            parse(&opts)
+                .unwrap_err()
+                .message
+                .contains("only apply to type = \"select\"")
+        );
+    }
+}

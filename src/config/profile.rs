@@ -1,0 +1,385 @@
+//! One `[profiles.NAME]` table: connection, secret source, display and limits.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::{Host, Url};
+
+use super::reader::{Entry, Table};
+use super::{ConfigError, Profile, catalog};
+use crate::contact::fields::Flavour;
+use crate::secret::SecretSpec;
+
+/// Keys every profile may have.
+const COMMON_KEYS: &[&str] = &[
+    "api",
+    "base_url",
+    "api_key_env",
+    "api_key_cmd",
+    "keyring",
+    "api_key",
+    "label",
+    "color",
+    "default_region",
+    "confirm_submit",
+    "read_only",
+    "allow_insecure_http",
+    "connect_timeout_secs",
+    "timeout_secs",
+    "defaults",
+];
+/// Keys only a Wipsy profile may have: what its API cannot tell or list.
+const WIPSY_KEYS: &[&str] = &["monthly_contact_limit", "tags", "stages", "custom_fields"];
+/// Keys only a WhatsMark profile may have: catalogs its API does not list.
+const WHATSMARK_KEYS: &[&str] = &["assignees", "countries"];
+
+/// The public Wipsy endpoint; WhatsMark has no such default, each tenant has its own host.
+const WIPSY_BASE_URL: &str = "https://api.getwipsy.com/functions/v1";
+const DEFAULT_CONNECT_TIMEOUT: u64 = 5;
+const DEFAULT_TIMEOUT: u64 = 20;
+/// An hour; anything longer is surely a unit mistake (milliseconds?).
+const MAX_TIMEOUT: i64 = 3600;
+
+/// Reads and validates one profile; `warnings` collects non-fatal advice.
+pub(super) fn read(entry: &Entry<'_>, warnings: &mut Vec<String>) -> Result<Profile, ConfigError> {
+    let name = check_name(entry)?;
+    let t = entry.as_table()?;
+    let all: Vec<&str> = [COMMON_KEYS, WIPSY_KEYS, WHATSMARK_KEYS].concat();
+    t.deny_unknown(&all)?;
+    let api = read_api(&t)?;
+    deny_other_flavour(&t, api)?;
+    let allow_insecure_http = t.bool_or("allow_insecure_http", false)?;
+    Ok(Profile {
+        name: name.to_owned(),
+        api,
+        base_url: read_base_url(&t, api, allow_insecure_http)?,
+        secret: read_secret(&t, name, warnings)?,
+        label: read_label(&t)?,
+        color: read_color(&t)?,
+        default_region: read_region(&t)?,
+        confirm_submit: t.bool_or("confirm_submit", false)?,
+        read_only: t.bool_or("read_only", false)?,
+        allow_insecure_http,
+        monthly_contact_limit: read_monthly_limit(&t)?,
+        connect_timeout: read_timeout(&t, "connect_timeout_secs", DEFAULT_CONNECT_TIMEOUT)?,
+        timeout: read_timeout(&t, "timeout_secs", DEFAULT_TIMEOUT)?,
+        defaults: catalog::read_defaults(&t, api)?,
+        tags: catalog::read_items(&t, "tags", &["id", "name", "color"])?,
+        stages: catalog::read_items(&t, "stages", &["id", "name", "color", "order", "system"])?,
+        custom_fields: catalog::read_custom_fields(&t)?,
+        assignees: catalog::read_numbered(&t, "assignees")?,
+        countries: catalog::read_numbered(&t, "countries")?,
+    })
+}
+
+/// Profile names become keyring user names and parts of file names under the data
+/// dir, so they are kept to a portable, path-safe alphabet.
+fn check_name<'a>(entry: &Entry<'a>) -> Result<&'a str, ConfigError> {
+    let name = entry.key;
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let ok_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok_chars && ok_start && name.len() <= 64 {
+        Ok(name)
+    } else {
+        Err(entry.error(
+            "invalid profile name: use up to 64 ASCII letters, digits, '-', '_' or '.', \
+             starting with a letter or digit",
+        ))
+    }
+}
+
+fn read_api(t: &Table<'_>) -> Result<Flavour, ConfigError> {
+    let entry = t.require("api", "set api = \"wipsy\" or api = \"whatsmark\"")?;
+    match entry.as_str()? {
+        "wipsy" => Ok(Flavour::Wipsy),
+        "whatsmark" => Ok(Flavour::Whatsmark),
+        other => Err(entry.error(format!(
+            "unknown api {other:?} (expected \"wipsy\" or \"whatsmark\")"
+        ))),
+    }
+}
+
+fn deny_other_flavour(t: &Table<'_>, api: Flavour) -> Result<(), ConfigError> {
+    let (foreign, owner) = match api {
+        Flavour::Wipsy => (WHATSMARK_KEYS, Flavour::Whatsmark),
+        Flavour::Whatsmark => (WIPSY_KEYS, Flavour::Wipsy),
+    };
+    match foreign.iter().find_map(|k| t.get(k)) {
+        Some(e) => Err(e.error(format!(
+            "only applies to api = \"{owner}\" (this profile is api = \"{api}\")"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn read_base_url(t: &Table<'_>, api: Flavour, allow_insecure: bool) -> Result<Url, ConfigError> {
+    if api == Flavour::Wipsy && t.get("base_url").is_none() {
+        return Url::parse(WIPSY_BASE_URL).map_err(|e| t.error_here(t.path(), e.to_string()));
+    }
+    let entry = t.require(
+        "base_url",
+        "set it to your WhatsMark address, like https://crm.example.com/api/v2",
+    )?;
+    check_base_url(entry.as_str()?, allow_insecure).map_err(|m| entry.error(m))
+}
+
+/// Parses and vets a base URL; the message says how to fix it.
+pub(super) fn check_base_url(raw: &str, allow_insecure: bool) -> Result<Url, String> {
+    let mut url = Url::parse(raw.trim()).map_err(|e| {
+        format!("not a valid URL ({e}); write it like https://crm.example.com/api/v2")
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure || is_loopback(&url) => {}
+        "http" => {
+            return Err(
+                "plain http:// would send the API key unencrypted; use https://, \
+                        or set allow_insecure_http = true in this profile if you must"
+                    .to_owned(),
+            );
+        }
+        other => return Err(format!("unsupported scheme \"{other}:\"; use https://")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain a user name or password; \
+                    put the key in api_key_env, api_key_cmd or the OS keyring"
+            .to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("must not have a ?query or #fragment; API paths are appended to it".to_owned());
+    }
+    // API paths are appended to it, so one canonical form avoids `//` in requests.
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// Plain http is harmless when the traffic never leaves the machine (the sandbox).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+fn read_secret(
+    t: &Table<'_>,
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> Result<SecretSpec, ConfigError> {
+    let env = match t.opt_str("api_key_env")? {
+        Some((var, e)) if !is_env_name(var) => {
+            return Err(e.error("must be an environment variable name, like ACME_TOKEN"));
+        }
+        other => other.map(|(var, _)| var.to_owned()),
+    };
+    let cmd = non_empty(t.opt_str("api_key_cmd")?)?;
+    let inline = non_empty(t.opt_str("api_key")?)?;
+    let keyring = t.bool_or("keyring", false)?;
+    if let Some(e) = t.get("api_key") {
+        warnings.push(e.warning(
+            "the API key is written in the config file; prefer api_key_env, api_key_cmd or \
+             keyring = true (an inline key is refused unless the file is chmod 600)",
+        ));
+    }
+    if env.is_none() && cmd.is_none() && inline.is_none() && !keyring {
+        return Err(t.error_here(
+            t.path(),
+            "no API key source; set one of api_key_env, api_key_cmd, keyring = true or api_key",
+        ));
+    }
+    Ok(SecretSpec {
+        profile: name.to_owned(),
+        env,
+        cmd,
+        keyring,
+        inline: inline.map(SecretString::from),
+    })
+}
+
+fn non_empty(value: Option<(&str, Entry<'_>)>) -> Result<Option<String>, ConfigError> {
+    match value {
+        Some((s, e)) if s.trim().is_empty() => Err(e.error("must not be empty")),
+        other => Ok(other.map(|(s, _)| s.trim().to_owned())),
+    }
+}
+
+fn is_env_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn read_label(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
+    match t.opt_str("label")? {
+        Some((s, e)) if s.trim().is_empty() => {
+            Err(e.error("must not be empty; remove it to show the profile name"))
+        }
+        other => Ok(other.map(|(s, _)| s.trim().to_owned())),
+    }
+}
+
+fn read_color(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
+    t.opt_str("color")?
+        .map(|(s, e)| {
+            normalize_color(s).ok_or_else(|| {
+                e.error(format!(
+                    "unknown colour {s:?}; use one of {} or #RRGGBB",
+                    COLOR_NAMES.join(", ")
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// The 16 terminal colours under the names ratatui's `Color::from_str` reads.
+const COLOR_NAMES: &[&str] = &[
+    "black",
+    "red",
+    "green",
+    "yellow",
+    "blue",
+    "magenta",
+    "cyan",
+    "gray",
+    "darkgray",
+    "lightred",
+    "lightgreen",
+    "lightyellow",
+    "lightblue",
+    "lightmagenta",
+    "lightcyan",
+    "white",
+];
+
+/// A colour name in the canonical spelling above (accepting `grey`, `bright-red`,
+/// `light_blue`, `bright black`…), or `#RRGGBB` in upper case.
+pub(super) fn normalize_color(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if let Some(hex) = hex_color(raw) {
+        return Some(hex);
+    }
+    let squashed: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' '))
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace("grey", "gray");
+    let name = match squashed.as_str() {
+        "brightblack" | "darkgray" => "darkgray",
+        "brightwhite" => "white",
+        other => other
+            .strip_prefix("bright")
+            .map_or(other, |rest| match rest {
+                "red" => "lightred",
+                "green" => "lightgreen",
+                "yellow" => "lightyellow",
+                "blue" => "lightblue",
+                "magenta" => "lightmagenta",
+                "cyan" => "lightcyan",
+                _ => other,
+            }),
+    };
+    COLOR_NAMES.contains(&name).then(|| name.to_owned())
+}
+
+/// `#RRGGBB` in upper case, or `None`.
+pub(super) fn hex_color(raw: &str) -> Option<String> {
+    let digits = raw.strip_prefix('#')?;
+    (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| format!("#{}", digits.to_ascii_uppercase()))
+}
+
+fn read_region(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
+    let Some((raw, e)) = t.opt_str("default_region")? else {
+        return Ok(None);
+    };
+    let code = raw.trim().to_ascii_uppercase();
+    let two_letters = code.len() == 2 && code.chars().all(|c| c.is_ascii_alphabetic());
+    if !two_letters {
+        return Err(e.error("must be a two-letter ISO 3166 region code, like IN, CO or BR"));
+    }
+    if code.parse::<phonenumber::country::Id>().is_err() {
+        return Err(e.error(format!(
+            "unknown region {code:?}; use an ISO 3166 code like IN, CO or BR"
+        )));
+    }
+    Ok(Some(code))
+}
+
+fn read_monthly_limit(t: &Table<'_>) -> Result<Option<u32>, ConfigError> {
+    t.get("monthly_contact_limit")
+        .map(|e| {
+            let n = e.as_int_in(1..=i64::from(u32::MAX))?;
+            u32::try_from(n).map_err(|_| e.error("out of range"))
+        })
+        .transpose()
+}
+
+fn read_timeout(t: &Table<'_>, key: &str, default: u64) -> Result<Duration, ConfigError> {
+    let secs = match t.get(key) {
+        Some(e) => e.as_int_in(1..=MAX_TIMEOUT)?.unsigned_abs(),
+        None => default,
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_read_in_any_common_spelling() {
+        let cases = [
+            ("Red", "red"),
+            ("grey", "gray"),
+            ("bright-red", "lightred"),
+            ("light_blue", "lightblue"),
+            ("bright black", "darkgray"),
+            ("dark-grey", "darkgray"),
+            ("#0ea5e9", "#0EA5E9"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize_color(raw).as_deref(), Some(want), "{raw}");
+        }
+        for bad in ["reddish", "#12345", "#GGGGGG", "", "brightgray"] {
+            assert_eq!(normalize_color(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_vetted_and_lose_their_trailing_slash() {
+        let ok = check_base_url("https://crm.example.com/api/v2/", false).unwrap();
+        assert_eq!(ok.as_str(), "https://crm.example.com/api/v2");
+        assert!(check_base_url("http://127.0.0.1:7878/wipsy", false).is_ok());
+        assert!(check_base_url("http://LOCALHOST/wipsy", false).is_ok());
+        assert!(check_base_url("http://10.0.0.5/api", true).is_ok());
+        let refused = [
+            ("http://10.0.0.5/api", "allow_insecure_http"),
+            ("ftp://crm.example.com", "unsupported scheme"),
+            ("https://ana:pw@crm.example.com", "user name or password"),
+            ("https://crm.example.com/api?x=1", "?query"),
+            ("not a url", "not a valid URL"),
+        ];
+        for (raw, says) in refused {
+            let err = check_base_url(raw, false).unwrap_err();
+            assert!(err.contains(says), "{raw}: {err}");
+        }
+    }
+
+    #[test]
+    fn env_names_are_shell_names() {
+        assert!(is_env_name("ACME_TOKEN") && is_env_name("_x1"));
+        assert!(!is_env_name("1X") && !is_env_name("A-B") && !is_env_name(""));
+    }
+}

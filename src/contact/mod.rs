@@ -1,0 +1,13 @@
+//! The contact domain: which fields each flavour documents, the draft being typed,
+//! the catalogs that picked fields choose from, and the validation every face shares.
+//! Nothing here knows about terminals or HTTP.
+
+pub mod catalog;
+pub mod draft;
+pub mod fields;
+pub mod phone;
+pub mod validate;
+
+pub use catalog::Catalog;
+pub use draft::Draft;
+pub use fields::{CatalogKind, FieldKind, FieldSpec, Flavour, Section};

@@ -1,0 +1,291 @@
+//! Phone numbers: parsed and normalised to E.164 with the profile's default region.
+//!
+//! Both CRMs want a number with its country code, but support staff type whatever the
+//! customer said: spaces, dots, brackets, a leading `00`, or a national number. This module
+//! turns any of those into `+<digits>` or explains, in words an agent understands, why not.
+
+use phonenumber::{Mode, ParseError, PhoneNumber, country};
+use thiserror::Error;
+
+/// An example shown whenever the agent has to type a country code.
+const EXAMPLE: &str = "+57 318 877 9043";
+
+/// Why a phone number could not be normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PhoneError {
+    /// Nothing but spaces was typed.
+    #[error("Type a phone number, e.g. {EXAMPLE}")]
+    Empty,
+    /// Letters or symbols that no phone number has.
+    #[error("Phone numbers have only digits, spaces, dashes, dots and brackets")]
+    BadCharacters,
+    /// A `+` somewhere other than the start.
+    #[error("Put the + only at the start, e.g. {EXAMPLE}")]
+    MisplacedPlus,
+    /// A national number with no default region to place it.
+    #[error("Phone needs a country code, e.g. {EXAMPLE}")]
+    NeedsCountryCode,
+    /// The profile's `default_region` is not an ISO 3166 alpha-2 code.
+    #[error(
+        "The profile's default region \"{0}\" isn't a country code like CO; \
+         type the number with + and its country code"
+    )]
+    UnknownRegion(String),
+    /// The digits after `+` are not any country's calling code.
+    #[error("No country uses that code; check the digits after +, e.g. {EXAMPLE}")]
+    UnknownCountryCode,
+    /// Too few digits to be a phone number anywhere.
+    #[error("Too few digits for a phone number")]
+    TooShort,
+    /// More digits than any phone number has.
+    #[error("Too many digits for a phone number")]
+    TooLong,
+    /// Parsed, but not a number that exists in that country's numbering plan.
+    #[error("This isn't a valid number for {0}")]
+    Invalid(String),
+}
+
+/// Normalises a typed phone number to E.164 (`+573188779043`).
+///
+/// `default_region` (ISO 3166 alpha-2, any case, e.g. `"CO"`) places a number typed
+/// without `+` or `00`; with no region such a number is refused rather than guessed,
+/// because the same digits are valid in several countries.
+pub fn to_e164(input: &str, default_region: Option<&str>) -> Result<String, PhoneError> {
+    let (international, digits) = clean(input)?;
+    let number = if international {
+        // The crate applies the default region's national prefix rules even to a `+`
+        // number, which can eat digits; a `+` number needs no region anyway.
+        phonenumber::parse(None, format!("+{digits}"))
+    } else {
+        let region = default_region.ok_or(PhoneError::NeedsCountryCode)?;
+        phonenumber::parse(Some(region_id(region)?), &digits)
+    }
+    .map_err(|e| from_parse(&e))?;
+    if !number.is_valid() {
+        return Err(PhoneError::Invalid(place_of(&number)));
+    }
+    Ok(number.format().mode(Mode::E164).to_string())
+}
+
+/// The international form of an E.164 number for showing beside the field
+/// (`+57 318 8779043`); anything that does not parse is shown as it is.
+#[must_use]
+pub fn display(e164: &str) -> String {
+    phonenumber::parse(None, e164).map_or_else(
+        |_| e164.to_owned(),
+        |n| n.format().mode(Mode::International).to_string(),
+    )
+}
+
+/// Splits the typed text into "had a `+` or `00`" and its bare digits, refusing anything
+/// that is not punctuation people put in phone numbers.
+fn clean(input: &str) -> Result<(bool, String), PhoneError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(PhoneError::Empty);
+    }
+    let (plus, rest) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    let mut digits = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' => return Err(PhoneError::MisplacedPlus),
+            '-' | '.' | '(' | ')' | '/' => {}
+            c if c.is_whitespace() => {}
+            _ => return Err(PhoneError::BadCharacters),
+        }
+    }
+    if digits.is_empty() {
+        return Err(PhoneError::TooShort);
+    }
+    // `00` is the international prefix in most of the world (Europe, Latin America,
+    // India, China); the crate only knows it when the default region says so.
+    if !plus && let Some(after) = digits.strip_prefix("00") {
+        return Ok((true, after.to_owned()));
+    }
+    Ok((plus, digits))
+}
+
+/// The crate's region id for a profile's `default_region`.
+fn region_id(region: &str) -> Result<country::Id, PhoneError> {
+    let code = region.trim().to_ascii_uppercase();
+    code.parse()
+        .map_err(|_| PhoneError::UnknownRegion(region.trim().to_owned()))
+}
+
+fn from_parse(error: &ParseError) -> PhoneError {
+    match error {
+        ParseError::InvalidCountryCode => PhoneError::UnknownCountryCode,
+        ParseError::TooLong | ParseError::MalformedInteger(_) => PhoneError::TooLong,
+        ParseError::NoNumber | ParseError::TooShortAfterIdd | ParseError::TooShortNsn => {
+            PhoneError::TooShort
+        }
+    }
+}
+
+/// "Colombia (+57)", or "+57" when the code is shared and the digits fit no member.
+fn place_of(number: &PhoneNumber) -> String {
+    let code = number.country().code();
+    match number.country().id() {
+        Some(id) => format!("{} (+{code})", country_name(id.as_ref())),
+        None => format!("+{code}"),
+    }
+}
+
+/// English names of the countries rolo's users mostly serve; others show their code.
+fn country_name(id: &str) -> &str {
+    const NAMES: &[(&str, &str)] = &[
+        ("AE", "the United Arab Emirates"),
+        ("AR", "Argentina"),
+        ("BO", "Bolivia"),
+        ("BR", "Brazil"),
+        ("CA", "Canada"),
+        ("CL", "Chile"),
+        ("CN", "China"),
+        ("CO", "Colombia"),
+        ("CR", "Costa Rica"),
+        ("DE", "Germany"),
+        ("DO", "the Dominican Republic"),
+        ("EC", "Ecuador"),
+        ("ES", "Spain"),
+        ("FR", "France"),
+        ("GB", "the United Kingdom"),
+        ("GT", "Guatemala"),
+        ("ID", "Indonesia"),
+        ("IN", "India"),
+        ("IT", "Italy"),
+        ("MX", "Mexico"),
+        ("NG", "Nigeria"),
+        ("PA", "Panama"),
+        ("PE", "Peru"),
+        ("PK", "Pakistan"),
+        ("PT", "Portugal"),
+        ("PY", "Paraguay"),
+        ("SA", "Saudi Arabia"),
+        ("US", "the United States"),
+        ("UY", "Uruguay"),
+        ("VE", "Venezuela"),
+        ("ZA", "South Africa"),
+    ];
+    NAMES
+        .binary_search_by_key(&id, |&(code, _)| code)
+        .map_or(id, |i| NAMES[i].1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_ways_of_typing_a_number_normalise_to_e164() {
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            // Colombia: mobile with +, 00, spaces, dashes, brackets, dots, and national.
+            ("+57 318 877 9043", None, "+573188779043"),
+            ("0057 318 877 9043", None, "+573188779043"),
+            ("+57 (318) 877-9043", None, "+573188779043"),
+            ("318.877.9043", Some("CO"), "+573188779043"),
+            ("318 877 9043", Some("co"), "+573188779043"),
+            ("  +57-318-877-9043  ", Some("IN"), "+573188779043"),
+            // India: with the trunk 0, with +91, and a number typed with its code but no +.
+            ("098765 43210", Some("IN"), "+919876543210"),
+            ("+91 98765 43210", None, "+919876543210"),
+            ("91 98765 43210", Some("IN"), "+919876543210"),
+            // Brazil: São Paulo mobile with area code in brackets; a landline.
+            ("(11) 96123-4567", Some("BR"), "+5511961234567"),
+            ("+55 11 96123 4567", None, "+5511961234567"),
+            ("+55 21 2345-6789", None, "+552123456789"),
+            // Spain and China, national and international.
+            ("612 34 56 78", Some("ES"), "+34612345678"),
+            ("0034 612 345 678", None, "+34612345678"),
+            ("138 0013 8000", Some("CN"), "+8613800138000"),
+            ("+86 138 0013 8000", Some("CO"), "+8613800138000"),
+            ("+1 (415) 555-2671", None, "+14155552671"),
+            ("020 7946 0018", Some("GB"), "+442079460018"),
+            ("+44\u{a0}20\u{a0}7946\u{a0}0018", None, "+442079460018"),
+        ];
+        for &(input, region, want) in cases {
+            assert_eq!(
+                to_e164(input, region).as_deref(),
+                Ok(want),
+                "{input:?} in {region:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn problems_are_explained_in_words() {
+        let cases: &[(&str, Option<&str>, PhoneError)] = &[
+            ("", None, PhoneError::Empty),
+            ("   ", Some("CO"), PhoneError::Empty),
+            ("318 877 9043", None, PhoneError::NeedsCountryCode),
+            ("+57 318 877 904x", None, PhoneError::BadCharacters),
+            ("call 3188779043", Some("CO"), PhoneError::BadCharacters),
+            ("📞 3188779043", Some("CO"), PhoneError::BadCharacters),
+            ("57+3188779043", None, PhoneError::MisplacedPlus),
+            (
+                "3188779043",
+                Some("XX"),
+                PhoneError::UnknownRegion("XX".into()),
+            ),
+            (
+                "3188779043",
+                Some("Colombia"),
+                PhoneError::UnknownRegion("Colombia".into()),
+            ),
+            ("+999 1234 5678", None, PhoneError::UnknownCountryCode),
+            ("+", None, PhoneError::TooShort),
+            ("--", Some("CO"), PhoneError::TooShort),
+            ("+57 1234567890123456789", None, PhoneError::TooLong),
+            (
+                "+57 318 877",
+                None,
+                PhoneError::Invalid("Colombia (+57)".into()),
+            ),
+            (
+                "12345",
+                Some("IN"),
+                PhoneError::Invalid("India (+91)".into()),
+            ),
+            ("+34 912", None, PhoneError::Invalid("Spain (+34)".into())),
+            ("+86 12", None, PhoneError::Invalid("China (+86)".into())),
+            ("+1 555 0100", None, PhoneError::Invalid("+1".into())),
+        ];
+        for (input, region, want) in cases {
+            assert_eq!(
+                to_e164(input, *region).as_ref(),
+                Err(want),
+                "{input:?} in {region:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_read_as_support_staff_expect() {
+        assert_eq!(
+            PhoneError::NeedsCountryCode.to_string(),
+            "Phone needs a country code, e.g. +57 318 877 9043"
+        );
+        assert_eq!(
+            to_e164("+57 318 877", None).map_err(|e| e.to_string()),
+            Err("This isn't a valid number for Colombia (+57)".to_owned())
+        );
+    }
+
+    #[test]
+    fn display_uses_the_international_format() {
+        assert_eq!(display("+573188779043"), "+57 318 8779043");
+        assert_eq!(display("+919876543210"), "+91 98765 43210");
+        assert_eq!(display("+5511961234567"), "+55 11 96123-4567");
+        assert_eq!(display("not a number"), "not a number");
+    }
+
+    #[test]
+    fn country_names_are_sorted_for_binary_search() {
+        assert_eq!(country_name("CO"), "Colombia");
+        assert_eq!(country_name("ZA"), "South Africa");
+        assert_eq!(country_name("NZ"), "NZ");
+    }
+}

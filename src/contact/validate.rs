@@ -1,0 +1,729 @@
+//! Validation: pure functions, one place, used by every face (form, `rolo add`, import).
+//!
+//! Checks are what the contracts document plus what the catalog knows, so an agent
+//! learns about a mistake while typing instead of from a 422. Messages are short plain
+//! words, with an example where one helps; they are shown under the field as they are.
+
+use std::collections::BTreeMap;
+
+use email_address::{EmailAddress, Options};
+
+use super::catalog::{Catalog, CustomFieldDef, CustomType};
+use super::draft::Draft;
+use super::fields::{CatalogKind, FieldKind, FieldSpec, Flavour};
+use super::phone;
+
+/// How a Wipsy custom field's key starts in [`Problems`] and [`validate_field`]:
+/// `custom.<field_id>`.
+pub const CUSTOM_PREFIX: &str = "custom.";
+
+const GONE: &str = "This custom field no longer exists in the catalog";
+const EMAIL_HINT: &str = "This doesn't look like an email address, e.g. ana.gomez@example.com";
+const URL_HINT: &str =
+    "Type a web address starting with http:// or https://, e.g. https://example.com/photo.jpg";
+const NUMBER_HINT: &str =
+    "Type a number with digits, a dot for decimals and - if negative, e.g. 1500 or -3.75";
+const DATE_HINT: &str = "Type a date as YYYY-MM-DD, e.g. 2026-11-24";
+
+/// What a draft is checked against: the profile's flavour, its default phone region and
+/// its catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// Which API's fields apply.
+    pub flavour: Flavour,
+    /// ISO 3166 alpha-2 region for phone numbers typed without a country code.
+    pub default_region: Option<&'a str>,
+    /// Ids that picked fields may hold, and the Wipsy custom-field definitions.
+    pub catalog: &'a Catalog,
+}
+
+/// Messages per field, keyed by contract key (`phone`, `source_id`, `tags`) or
+/// `custom.<field_id>` for a Wipsy custom field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    /// Field key → its messages, never an empty list when built by this module.
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+impl Problems {
+    /// Whether there is nothing to fix.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.fields.values().all(Vec::is_empty)
+    }
+
+    /// The number of messages, over all fields.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.fields.values().map(Vec::len).sum()
+    }
+
+    /// The messages of one field; empty when it is fine.
+    #[must_use]
+    pub fn get(&self, key: &str) -> &[String] {
+        self.fields.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds a message to a field, e.g. one the server sent back.
+    pub fn push(&mut self, key: &str, message: impl Into<String>) {
+        self.fields
+            .entry(key.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// The field the form should focus: the first with a message in form order, with
+    /// custom fields in catalog order at the `custom_fields` position. Keys the form does
+    /// not know (stale custom fields, server-only keys) come after those they follow.
+    #[must_use]
+    pub fn first_in_form_order(&self, flavour: Flavour, catalog: &Catalog) -> Option<&str> {
+        let found = |key: &str| {
+            self.fields
+                .get_key_value(key)
+                .filter(|(_, messages)| !messages.is_empty())
+                .map(|(key, _)| key.as_str())
+        };
+        let with_messages = || {
+            self.fields
+                .iter()
+                .filter(|(_, messages)| !messages.is_empty())
+                .map(|(key, _)| key.as_str())
+        };
+        for spec in flavour.fields() {
+            if !matches!(spec.kind, FieldKind::CustomFields) {
+                if let Some(key) = found(spec.key) {
+                    return Some(key);
+                }
+                continue;
+            }
+            let in_catalog = catalog
+                .custom_fields
+                .iter()
+                .find_map(|def| found(&custom_key(&def.id)));
+            let any_custom = || with_messages().find(|key| key.starts_with(CUSTOM_PREFIX));
+            if let Some(key) = found(spec.key).or(in_catalog).or_else(any_custom) {
+                return Some(key);
+            }
+        }
+        with_messages().next()
+    }
+
+    fn add(&mut self, key: String, messages: Vec<String>) {
+        if !messages.is_empty() {
+            self.fields.entry(key).or_default().extend(messages);
+        }
+    }
+}
+
+/// The `Problems` key of a Wipsy custom field.
+#[must_use]
+pub fn custom_key(field_id: &str) -> String {
+    format!("{CUSTOM_PREFIX}{field_id}")
+}
+
+/// Checks every field of a draft; an empty result means it can be sent.
+#[must_use]
+pub fn validate_draft(rules: &Rules, draft: &Draft) -> Problems {
+    let mut problems = Problems::default();
+    for spec in rules.flavour.fields() {
+        if matches!(spec.kind, FieldKind::CustomFields) {
+            check_all_custom(rules, draft, &mut problems);
+        } else {
+            problems.add(spec.key.to_owned(), check_spec(rules, spec, draft));
+        }
+    }
+    problems
+}
+
+/// Checks one field as it is typed; `key` is a contract key or `custom.<field_id>`.
+/// Gives exactly what [`validate_draft`] gives for that key.
+#[must_use]
+pub fn validate_field(rules: &Rules, draft: &Draft, key: &str) -> Vec<String> {
+    if let Some(id) = key.strip_prefix(CUSTOM_PREFIX) {
+        return check_custom_key(rules, draft, id);
+    }
+    match rules.flavour.field(key) {
+        Some(spec) if !matches!(spec.kind, FieldKind::CustomFields) => {
+            check_spec(rules, spec, draft)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Checks a Wipsy custom-field value against its definition's type.
+#[must_use]
+pub fn validate_custom(
+    def: &CustomFieldDef,
+    value: &str,
+    default_region: Option<&str>,
+) -> Vec<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        if def.required {
+            let name = if def.name.trim().is_empty() {
+                "This field"
+            } else {
+                def.name.trim()
+            };
+            return vec![format!("{name} is required")];
+        }
+        return Vec::new();
+    }
+    let problem = match def.kind {
+        CustomType::Text => None,
+        CustomType::Email => check_email(value),
+        CustomType::Phone => phone::to_e164(value, default_region)
+            .err()
+            .map(|e| e.to_string()),
+        CustomType::Number => check_number(value),
+        CustomType::Date => check_date(value),
+        CustomType::Select => check_select(&def.options, value),
+    };
+    problem.into_iter().collect()
+}
+
+fn has_custom_fields(flavour: Flavour) -> bool {
+    flavour
+        .fields()
+        .iter()
+        .any(|spec| matches!(spec.kind, FieldKind::CustomFields))
+}
+
+fn check_all_custom(rules: &Rules, draft: &Draft, problems: &mut Problems) {
+    for def in &rules.catalog.custom_fields {
+        problems.add(custom_key(&def.id), check_custom_key(rules, draft, &def.id));
+    }
+    for id in draft.custom.keys() {
+        if rules.catalog.custom_fields.iter().all(|def| &def.id != id) {
+            problems.add(custom_key(id), check_custom_key(rules, draft, id));
+        }
+    }
+}
+
+/// A value kept for a definition the catalog no longer has would be refused or lost by
+/// the server; when the catalog has no definitions at all it is unknown, not stale.
+fn check_custom_key(rules: &Rules, draft: &Draft, id: &str) -> Vec<String> {
+    if !has_custom_fields(rules.flavour) {
+        return Vec::new();
+    }
+    let value = draft.custom.get(id).map_or("", String::as_str);
+    let defs = &rules.catalog.custom_fields;
+    match defs.iter().find(|def| def.id == id) {
+        Some(def) => validate_custom(def, value, rules.default_region),
+        None if !defs.is_empty() && !value.trim().is_empty() => vec![GONE.to_owned()],
+        None => Vec::new(),
+    }
+}
+
+fn check_spec(rules: &Rules, spec: &FieldSpec, draft: &Draft) -> Vec<String> {
+    if let FieldKind::MultiPick(kind) = spec.kind {
+        return check_list(rules, spec, kind, draft.list(spec.key));
+    }
+    let value = draft.get(spec.key).trim();
+    if value.is_empty() {
+        return if spec.required {
+            vec![required(spec)]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut messages = Vec::new();
+    // A phone's limit applies to what is sent, the normalised number, not what was typed.
+    if let Some(max) = spec
+        .max_len
+        .filter(|_| !matches!(spec.kind, FieldKind::Phone))
+    {
+        messages.extend(too_long(value, max));
+    }
+    messages.extend(check_kind(rules, spec, value));
+    messages
+}
+
+fn check_list(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, ids: &[String]) -> Vec<String> {
+    let ids: Vec<&str> = ids
+        .iter()
+        .map(|id| id.trim())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty() && spec.required {
+        return vec![required(spec)];
+    }
+    let mut messages: Vec<String> = Vec::new();
+    for message in ids.iter().filter_map(|id| check_id(rules, spec, kind, id)) {
+        if !messages.contains(&message) {
+            messages.push(message);
+        }
+    }
+    messages
+}
+
+fn check_kind(rules: &Rules, spec: &FieldSpec, value: &str) -> Option<String> {
+    match spec.kind {
+        FieldKind::Email => check_email(value),
+        FieldKind::Phone => check_phone(value, rules.default_region, spec.max_len),
+        FieldKind::Url => check_url(value),
+        FieldKind::Enum(allowed) => (!allowed.contains(&value))
+            .then(|| format!("{} must be {}", spec.label, or_list(allowed))),
+        FieldKind::SinglePick(kind) => check_id(rules, spec, kind, value),
+        FieldKind::Text
+        | FieldKind::MultiLine
+        | FieldKind::MultiPick(_)
+        | FieldKind::CustomFields => None,
+    }
+}
+
+fn required(spec: &FieldSpec) -> String {
+    match spec.kind {
+        FieldKind::SinglePick(_) | FieldKind::MultiPick(_) => {
+            format!("{} is required; pick one from the list", spec.label)
+        }
+        FieldKind::Enum(allowed) => format!("{} is required: {}", spec.label, or_list(allowed)),
+        _ => format!("{} is required", spec.label),
+    }
+}
+
+fn too_long(value: &str, max: usize) -> Option<String> {
+    // The APIs count characters, so "Ñandú" is 5 however many bytes it takes.
+    let count = value.chars().count();
+    (count > max).then(|| format!("At most {max} characters (this has {count})"))
+}
+
+/// Display names and IP-literal domains are refused, and a domain needs a dot: each is
+/// far more often a slip ("ana@gmail") than a real address.
+fn check_email(value: &str) -> Option<String> {
+    let options = Options::default()
+        .with_required_tld()
+        .without_display_text()
+        .without_domain_literal();
+    EmailAddress::parse_with_options(value, options)
+        .is_err()
+        .then(|| EMAIL_HINT.to_owned())
+}
+
+fn check_phone(value: &str, region: Option<&str>, max: Option<usize>) -> Option<String> {
+    match phone::to_e164(value, region) {
+        Err(error) => Some(error.to_string()),
+        Ok(e164) => max.and_then(|max| too_long(&e164, max)),
+    }
+}
+
+fn check_url(value: &str) -> Option<String> {
+    let ok = url::Url::parse(value).is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    (!ok).then(|| URL_HINT.to_owned())
+}
+
+/// WhatsMark ids are integers, so a name typed where an id belongs is caught here; any
+/// id must be in the catalog when the catalog is known (an empty one is not yet fetched
+/// or cannot be listed, so it proves nothing).
+fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Option<String> {
+    let integer = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
+    if rules.flavour == Flavour::Whatsmark && !integer {
+        return Some(format!(
+            "{} must be chosen from the list (an id number)",
+            spec.label
+        ));
+    }
+    let items = rules.catalog.items(kind);
+    let known = items.is_empty() || items.iter().any(|item| item.id == id);
+    (!known).then(|| {
+        format!(
+            "Unknown {} {id} — refresh the catalog (Ctrl-R) or pick another",
+            noun(kind)
+        )
+    })
+}
+
+fn noun(kind: CatalogKind) -> &'static str {
+    match kind {
+        CatalogKind::Stages => "stage",
+        CatalogKind::Tags => "tag",
+        CatalogKind::Sources => "source",
+        CatalogKind::Statuses => "status",
+        CatalogKind::Groups => "group",
+        CatalogKind::Countries => "country",
+        CatalogKind::Assignees => "staff member",
+    }
+}
+
+/// Digits with an optional minus and dot decimals: no exponent, no thousands separator
+/// and no decimal comma, which servers read differently.
+fn check_number(value: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = value.strip_prefix('-').unwrap_or(value);
+    let (whole, decimals) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
+    let ok = digits(whole) && digits(decimals) && value.parse::<f64>().is_ok_and(f64::is_finite);
+    (!ok).then(|| NUMBER_HINT.to_owned())
+}
+
+/// The shape is checked by hand because jiff also reads other ISO 8601 forms
+/// (`20261124`, `+002026-11-24`) that the API would not.
+fn check_date(value: &str) -> Option<String> {
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Some(DATE_HINT.to_owned());
+    }
+    value
+        .parse::<jiff::civil::Date>()
+        .is_err()
+        .then(|| format!("{value} isn't a real date; type it as YYYY-MM-DD, e.g. 2026-11-24"))
+}
+
+/// A select with no known options takes anything: the definition did not say.
+fn check_select(options: &[String], value: &str) -> Option<String> {
+    let known = options.is_empty() || options.iter().any(|option| option.trim() == value);
+    (!known).then(|| format!("Pick one of: {}", options.join(", ")))
+}
+
+fn or_list(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [only] => (*only).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::catalog::Item;
+
+    const WS: Flavour = Flavour::Whatsmark;
+    const WP: Flavour = Flavour::Wipsy;
+
+    fn items(ids: &[&str]) -> Vec<Item> {
+        let item = |id: &&str| Item {
+            id: (*id).into(),
+            ..Item::default()
+        };
+        ids.iter().map(item).collect()
+    }
+
+    /// Selects offer Basic, Pro and Enterprise.
+    fn def(id: &str, name: &str, kind: CustomType, required: bool) -> CustomFieldDef {
+        let options = ["Basic", "Pro", "Enterprise"].map(String::from).to_vec();
+        let options = if kind == CustomType::Select {
+            options
+        } else {
+            Vec::new()
+        };
+        let (id, name) = (id.into(), name.into());
+        CustomFieldDef {
+            id,
+            name,
+            kind,
+            options,
+            required,
+            order: 0,
+        }
+    }
+
+    fn rules<'a>(flavour: Flavour, region: Option<&'a str>, catalog: &'a Catalog) -> Rules<'a> {
+        Rules {
+            flavour,
+            default_region: region,
+            catalog,
+        }
+    }
+
+    /// `want` is "" for no message, else a piece of the only message expected.
+    fn says(got: &[String], want: &str) -> bool {
+        match got {
+            [] => want.is_empty(),
+            [one] => !want.is_empty() && one.contains(want),
+            _ => false,
+        }
+    }
+
+    /// No countries (as before the first fetch), and custom fields deliberately out of
+    /// alphabetical order to tell catalog order from key order.
+    fn catalog() -> Catalog {
+        Catalog {
+            stages: items(&["st-new", "st-won"]),
+            tags: items(&["tg-vip", "tg-soporte"]),
+            sources: items(&["115", "116"]),
+            statuses: items(&["287", "288"]),
+            groups: items(&["12", "13", "14"]),
+            assignees: items(&["15"]),
+            custom_fields: vec![
+                def("cf-z-plan", "Plan", CustomType::Select, true),
+                def("cf-a-birthday", "Birthday", CustomType::Date, false),
+                def("cf-m-budget", "Budget", CustomType::Number, false),
+            ],
+            ..Catalog::default()
+        }
+    }
+
+    fn draft(flavour: Flavour) -> Draft {
+        let mut d = Draft::default();
+        #[rustfmt::skip]
+        let values: &[(&str, &str)] = if flavour == WS {
+            &[
+                ("firstname", "Ñandú"), ("lastname", "Gómez"), ("phone", "318 877 9043"),
+                ("type", "lead"), ("source_id", "115"), ("status_id", "287"),
+                ("email", "ana.gomez@example.com"), ("country_id", "101"),
+                ("assigned_id", "15"), ("zip", "360001"),
+            ]
+        } else {
+            &[
+                ("name", "Ana 😀"), ("phone", "+91 98765 43210"),
+                ("profile_picture_url", "https://cdn.example.com/a.jpg"),
+                ("pipeline_stage_id", "st-won"),
+            ]
+        };
+        for (key, value) in values {
+            d.set(key, *value);
+        }
+        let (key, ids) = if flavour == WS {
+            ("groups", &["12", " 13 "][..])
+        } else {
+            ("tags", &["tg-vip"][..])
+        };
+        d.lists
+            .insert(key.into(), ids.iter().map(|id| (*id).to_owned()).collect());
+        if flavour == WP {
+            d.custom.insert("cf-z-plan".into(), "Pro".into());
+            d.custom.insert("cf-a-birthday".into(), "2026-11-24".into());
+        }
+        d
+    }
+
+    /// Validates the whole draft, and checks that each field alone says the same.
+    fn check(flavour: Flavour, catalog: &Catalog, d: &Draft) -> Problems {
+        let rules = rules(flavour, Some("CO"), catalog);
+        let problems = validate_draft(&rules, d);
+        for (key, messages) in &problems.fields {
+            assert_eq!(&validate_field(&rules, d, key), messages, "{key} alone");
+        }
+        problems
+    }
+
+    #[test]
+    fn complete_drafts_pass() {
+        let c = catalog();
+        assert_eq!(check(WS, &c, &draft(WS)), Problems::default());
+        assert_eq!(check(WP, &c, &draft(WP)), Problems::default());
+    }
+
+    #[test]
+    fn every_whatsmark_required_field_is_named() {
+        let c = catalog();
+        let cases = [
+            ("firstname", "First name is required"),
+            ("lastname", "Last name is required"),
+            ("phone", "Phone is required"),
+            ("type", "Type is required: lead, customer or guest"),
+            ("source_id", "Source is required; pick one from the list"),
+            ("status_id", "Status is required; pick one from the list"),
+        ];
+        for (key, want) in cases {
+            let mut d = draft(WS);
+            // Blank is missing: a stray space typed into a field is not a value.
+            d.values.insert(key.into(), "  ".into());
+            let problems = check(WS, &c, &d);
+            assert!(
+                says(problems.get(key), want) && problems.count() == 1,
+                "{key}"
+            );
+        }
+        let problems = check(WS, &c, &Draft::default());
+        assert_eq!(problems.count(), 6);
+        assert_eq!(problems.first_in_form_order(WS, &c), Some("firstname"));
+    }
+
+    #[test]
+    fn single_field_problems() {
+        let c = catalog();
+        let (emoji, ene, omega) = ("😀".repeat(256), "ñ".repeat(255), "Ω".repeat(21));
+        let id_number = "must be chosen from the list (an id number)";
+        // `want` is "" for no problem, else a piece of the one message expected.
+        #[rustfmt::skip]
+        let cases: &[(Flavour, &str, &str, &str)] = &[
+            // Lengths count characters: 255 two-byte ñ pass, 256 four-byte emoji do not.
+            (WS, "firstname", &ene, ""),
+            (WS, "lastname", &emoji, "At most 255 characters (this has 256)"),
+            (WS, "zip", &omega, "At most 20 characters (this has 21)"),
+            (WP, "notes", &emoji, ""),
+            (WS, "email", "ana@gmail", EMAIL_HINT),
+            (WS, "email", "Ana <ana@example.com>", EMAIL_HINT),
+            (WP, "email", " ana@example.com.co ", ""),
+            (WS, "phone", "+57 318 877 9043", ""),
+            (WS, "phone", "318 877", "This isn't a valid number for Colombia (+57)"),
+            (WS, "phone", "tel 3188779043", "only digits, spaces, dashes, dots and brackets"),
+            (WP, "phone", "98765 43210", "This isn't a valid number for Colombia (+57)"),
+            (WS, "type", "Lead", "Type must be lead, customer or guest"),
+            (WS, "type", "vip", "Type must be lead, customer or guest"),
+            (WS, "type", " guest ", ""),
+            (WS, "source_id", "Website", id_number),
+            (WS, "source_id", "-5", id_number),
+            (WS, "source_id", "999", "Unknown source 999 — refresh the catalog (Ctrl-R)"),
+            (WS, "status_id", "2.5", id_number),
+            (WS, "assigned_id", "16", "Unknown staff member 16"),
+            // No countries in the catalog: any integer passes, a name does not.
+            (WS, "country_id", "57", ""),
+            (WS, "country_id", "India", "Country must be chosen"),
+            (WP, "pipeline_stage_id", "st-lost", "Unknown stage st-lost"),
+            (WP, "profile_picture_url", "cdn.example.com/a.jpg", URL_HINT),
+            (WP, "profile_picture_url", "ftp://example.com/a.jpg", URL_HINT),
+            (WP, "profile_picture_url", "http://", URL_HINT),
+            (WP, "profile_picture_url", "http://192.168.0.1:8080/p.png", ""),
+        ];
+        for (flavour, key, value, want) in cases {
+            let mut d = draft(*flavour);
+            d.set(key, *value);
+            let problems = check(*flavour, &c, &d);
+            let ok = says(problems.get(key), want) && problems.count() <= 1;
+            assert!(ok, "{flavour} {key}={value:?}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn phone_without_region_needs_a_country_code() {
+        let c = catalog();
+        let got = validate_field(&rules(WS, None, &c), &draft(WS), "phone");
+        assert_eq!(got, ["Phone needs a country code, e.g. +57 318 877 9043"]);
+    }
+
+    #[test]
+    fn list_ids_are_checked_one_by_one() {
+        let c = catalog();
+        let mut d = draft(WS);
+        let groups = ["12", "VIP", "Soporte", "999", ""].map(String::from);
+        d.lists.insert("groups".into(), groups.to_vec());
+        let want = [
+            "Groups must be chosen from the list (an id number)",
+            "Unknown group 999 — refresh the catalog (Ctrl-R) or pick another",
+        ];
+        assert_eq!(check(WS, &c, &d).get("groups"), want);
+        let mut d = draft(WP);
+        let tags = vec!["tg-vip".into(), "tg-old".into()];
+        d.lists.insert("tags".into(), tags);
+        let want = "Unknown tag tg-old — refresh the catalog (Ctrl-R) or pick another";
+        assert_eq!(check(WP, &c, &d).get("tags"), [want]);
+        // With no tags known yet, any id goes: an empty catalog proves nothing.
+        let empty = Catalog {
+            custom_fields: c.custom_fields.clone(),
+            ..Catalog::default()
+        };
+        assert!(check(WP, &empty, &d).get("tags").is_empty());
+    }
+
+    #[test]
+    fn custom_values_by_type() {
+        use CustomType::{Date, Email, Number, Phone, Select, Text};
+        let not_real = "isn't a real date; type it as YYYY-MM-DD, e.g. 2026-11-24";
+        let options = "Pick one of: Basic, Pro, Enterprise";
+        #[rustfmt::skip]
+        let cases: &[(CustomType, &str, &str)] = &[
+            (Text, "cualquier cosa, 任何东西 😀", ""),
+            (Email, "ana@example.com", ""), (Email, "ana@@example.com", EMAIL_HINT),
+            (Phone, "318 877 9043", ""), (Phone, "+55 (11) 96123-4567", ""),
+            (Phone, "12", "This isn't a valid number for Colombia (+57)"),
+            (Number, "1500", ""), (Number, "-3.75", ""), (Number, "0.5", ""),
+            (Number, "1,5", NUMBER_HINT), (Number, "1.500.000", NUMBER_HINT),
+            (Number, "1e5", NUMBER_HINT), (Number, ".5", NUMBER_HINT), (Number, "5.", NUMBER_HINT),
+            (Number, "-", NUMBER_HINT), (Number, "NaN", NUMBER_HINT),
+            (Date, "2026-11-24", ""), (Date, "2028-02-29", ""),
+            (Date, "24/11/2026", DATE_HINT), (Date, "20261124", DATE_HINT),
+            (Date, "2026-1-4", DATE_HINT),
+            (Date, "2026-02-29", not_real), (Date, "2026-13-01", not_real),
+            (Select, " Pro ", ""), (Select, "pro", options), (Select, "Basic, Pro", options),
+        ];
+        for &(kind, value, want) in cases {
+            let field = def("cf", "Field", kind, false);
+            let got = validate_custom(&field, value, Some("CO"));
+            assert!(says(&got, want), "{kind:?} {value:?}: {got:?}");
+            assert!(
+                validate_custom(&field, "  ", None).is_empty(),
+                "{kind:?} blank"
+            );
+        }
+        let any = CustomFieldDef {
+            options: Vec::new(),
+            ..def("cf", "Tier", Select, false)
+        };
+        assert!(validate_custom(&any, "Gold", None).is_empty());
+        let needed = def("cf", "Plan", Text, true);
+        assert_eq!(validate_custom(&needed, " ", None), ["Plan is required"]);
+    }
+
+    #[test]
+    fn custom_fields_in_a_draft() {
+        let c = catalog();
+        let mut d = draft(WP);
+        d.custom.remove("cf-z-plan");
+        let extra = [
+            ("cf-m-budget", "1,5"),
+            ("cf-gone", "x"),
+            ("cf-gone-empty", " "),
+        ];
+        for (id, value) in extra {
+            d.custom.insert(id.into(), value.into());
+        }
+        let problems = check(WP, &c, &d);
+        assert_eq!(problems.get("custom.cf-z-plan"), ["Plan is required"]);
+        assert_eq!(problems.get("custom.cf-m-budget"), [NUMBER_HINT]);
+        assert_eq!(problems.get("custom.cf-gone"), [GONE]);
+        assert_eq!(problems.count(), 3);
+        // Catalog order, not key order: the plan comes first on the form.
+        assert_eq!(
+            problems.first_in_form_order(WP, &c),
+            Some("custom.cf-z-plan")
+        );
+        // No definitions known: nothing is stale, nothing is required.
+        let (stages, tags) = (c.stages.clone(), c.tags.clone());
+        let empty = Catalog {
+            stages,
+            tags,
+            ..Catalog::default()
+        };
+        assert!(check(WP, &empty, &d).is_empty());
+        // WhatsMark has no custom fields; stray ones are not its business.
+        let mut d = draft(WS);
+        d.custom.insert("cf-gone".into(), "x".into());
+        assert!(check(WS, &c, &d).is_empty());
+    }
+
+    #[test]
+    fn first_problem_in_form_order() {
+        let c = catalog();
+        let mut p = Problems::default();
+        assert_eq!(p.first_in_form_order(WP, &c), None);
+        // Each key pushed comes earlier on the form than all before it.
+        let keys = [
+            "server_only",
+            "custom.cf-stale",
+            "custom.cf-a-birthday",
+            "notes",
+            "phone",
+        ];
+        for key in keys {
+            p.push(key, "Something");
+            assert_eq!(p.first_in_form_order(WP, &c), Some(key));
+        }
+        p.fields.insert("name".into(), Vec::new());
+        assert_eq!(p.first_in_form_order(WP, &c), Some("phone"));
+        assert_eq!(p.count(), 5);
+        assert!(p.get("name").is_empty() && p.get("nope").is_empty() && !p.is_empty());
+        let mut p = Problems::default();
+        p.push("city", "x");
+        p.push("groups", "y");
+        assert_eq!(p.first_in_form_order(WS, &c), Some("groups"));
+    }
+
+    #[test]
+    fn unknown_keys_have_no_problems() {
+        let c = catalog();
+        for key in ["firstname", "custom_fields", "custom.cf-never"] {
+            assert!(
+                validate_field(&rules(WP, None, &c), &draft(WP), key).is_empty(),
+                "{key}"
+            );
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The real `rolo` binary against an in-process sandbox: `rolo add`, `rolo catalog`,
+//! `rolo profiles`, each documented error with its own exit code, and no secret in any
+//! output or file.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rolo::sandbox::{self, FaultKind, FaultRule, SandboxConfig, SandboxHandle, Seed};
+use serde_json::{Value, json};
+
+/// A sandbox on its own runtime, a temp config and data dir, and every output seen.
+struct World {
+    rt: tokio::runtime::Runtime,
+    sb: Option<SandboxHandle>,
+    dir: tempfile::TempDir,
+    seed: Seed,
+    seen: std::cell::RefCell<Vec<String>>,
+}
+
+fn token(seed: &Seed, tenant: &str, label: &str) -> String {
+    let t = seed.whatsmark.iter().find(|t| t.name == tenant).unwrap();
+    t.tokens
+        .iter()
+        .find(|k| k.label.starts_with(label))
+        .unwrap()
+        .token
+        .clone()
+}
+
+fn key(seed: &Seed, tenant: &str) -> String {
+    seed.wipsy
+        .iter()
+        .find(|t| t.name == tenant)
+        .unwrap()
+        .api_key
+        .clone()
+}
+
+impl World {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sb = rt
+            .block_on(sandbox::start(SandboxConfig::demo().unwrap()))
+            .unwrap();
+        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let w = Self {
+            rt,
+            sb: Some(sb),
+            dir,
+            seed,
+            seen: std::cell::RefCell::default(),
+        };
+        w.write_config(&w.origin());
+        w
+    }
+
+    fn origin(&self) -> String {
+        self.sb.as_ref().unwrap().origin()
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// What the Wipsy API cannot list: the stages and custom fields no seeded contact
+    /// uses yet, declared in the profile as a user would.
+    fn wipsy_catalog_entries(&self) -> String {
+        let t = self.seed.wipsy.iter().find(|t| t.name == "demo").unwrap();
+        let stage = t.stages.iter().find(|s| s.name == "Negociación").unwrap();
+        let mut out = format!(
+            "[[profiles.wipsy.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\n\n",
+            stage.id, stage.name, stage.color, stage.stage_order
+        );
+        for f in t.custom_fields.iter().filter(|f| f.field_order >= 3) {
+            let options = f
+                .field_options
+                .as_ref()
+                .map(|o| format!("options = {o:?}\n"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "[[profiles.wipsy.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}order = {}\n",
+                f.id, f.field_name, f.field_type, f.field_order
+            )
+            .unwrap();
+        }
+        out
+    }
+
+    /// One profile per interesting tenant/token; keys come from environment variables.
+    fn write_config(&self, origin: &str) {
+        let text = format!(
+            r#"default_profile = "wm"
+
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "ROLO_T_WM"
+label = "WhatsMark demo"
+default_region = "IN"
+
+[profiles.wm-full]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "ROLO_T_FULL"
+
+[profiles.wm-revoked]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "ROLO_T_REVOKED"
+
+[profiles.wm-readonly]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "ROLO_T_READONLY"
+
+[profiles.wipsy]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "ROLO_T_WIPSY"
+default_region = "CO"
+
+{wipsy_entries}
+[profiles.wipsy-full]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "ROLO_T_WIPSY_FULL"
+
+[profiles.wipsy-wrong]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "ROLO_T_WIPSY_WRONG"
+
+[profiles.down]
+api = "whatsmark"
+base_url = "http://127.0.0.1:9/whatsmark/api/v2"
+api_key_env = "ROLO_T_WM"
+"#,
+            wipsy_entries = self.wipsy_catalog_entries()
+        );
+        std::fs::write(self.config_path(), text).unwrap();
+    }
+
+    fn secrets(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("ROLO_T_WM", token(&self.seed, "demo", "full")),
+            ("ROLO_T_FULL", token(&self.seed, "full-house", "full")),
+            ("ROLO_T_REVOKED", token(&self.seed, "demo", "revoked")),
+            ("ROLO_T_READONLY", token(&self.seed, "demo", "read only")),
+            ("ROLO_T_WIPSY", key(&self.seed, "demo")),
+            ("ROLO_T_WIPSY_FULL", key(&self.seed, "agencia-llena")),
+            ("ROLO_T_WIPSY_WRONG", "wpy_wrong_key_0000".to_owned()),
+        ]
+    }
+
+    fn rolo(&self, args: &[&str]) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+            .args(args)
+            .env("ROLO_CONFIG", self.config_path())
+            .env("ROLO_DATA_DIR", self.dir.path().join("data"))
+            .env_remove("ROLO_PROFILE")
+            .envs(self.secrets())
+            .output()
+            .unwrap();
+        let mut seen = self.seen.borrow_mut();
+        seen.push(String::from_utf8_lossy(&out.stdout).into_owned());
+        seen.push(String::from_utf8_lossy(&out.stderr).into_owned());
+        out
+    }
+
+    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
+        let snap = self.sb.as_ref().unwrap().state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn fault(&self, path: &str, kind: FaultKind) {
+        self.sb.as_ref().unwrap().add_fault(FaultRule {
+            path: path.into(),
+            method: None,
+            kind,
+            after: false,
+            times: Some(1),
+        });
+    }
+
+    /// No secret in anything rolo printed or wrote.
+    fn assert_no_secret_leaked(&self) {
+        let mut texts = self.seen.borrow().clone();
+        texts.extend(files_under(&self.dir.path().join("data")));
+        for (_, secret) in self.secrets() {
+            for t in &texts {
+                assert!(!t.contains(&secret), "a secret leaked into: {t}");
+            }
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else if let Ok(t) = std::fs::read_to_string(&p) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn whatsmark_contact_with_every_documented_field() {
+    let w = World::new();
+    let out = w.rolo(&[
+        "add",
+        "--set",
+        "firstname=Ana María",
+        "--set",
+        "lastname=Pérez",
+        "--set",
+        "phone=95874 11111",
+        "--set",
+        "type=customer",
+        "--set",
+        "source_id=Website",
+        "--set",
+        "status_id=Interesado",
+        "--set",
+        "email=ana@acme.co",
+        "--set",
+        "company=Acme SAS",
+        "--set",
+        "description=Vino por Instagram",
+        "--set",
+        "city=Rajkot",
+        "--set",
+        "state=Gujarat",
+        "--set",
+        "zip=360001",
+        "--set",
+        "address=12 MG Road",
+        "--set",
+        "country_id=101",
+        "--set",
+        "assigned_id=15",
+        "--set",
+        "groups=Mayoristas,14",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let echo: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stored = w.stored("whatsmark", "demo");
+    let rec = stored.last().unwrap();
+    assert_eq!(rec["id"], echo["id"]);
+    let expected = json!({
+        "firstname": "Ana María", "lastname": "Pérez", "phone": "+919587411111", "type": "customer",
+        "source_id": 110, "status_id": 283, "email": "ana@acme.co", "company": "Acme SAS",
+        "description": "Vino por Instagram", "city": "Rajkot", "state": "Gujarat", "zip": "360001",
+        "address": "12 MG Road", "country_id": 101, "assigned_id": 15, "group_id": [12, 14],
+    });
+    for (k, v) in expected.as_object().unwrap() {
+        assert_eq!(&rec[k], v, "{k}");
+    }
+    w.assert_no_secret_leaked();
+}
+
+#[test]
+fn wipsy_contact_with_every_documented_field() {
+    let w = World::new();
+    let out = w.rolo(&[
+        "--profile",
+        "wipsy",
+        "add",
+        "--set",
+        "name=José",
+        "--set",
+        "last_name=Ñúñez",
+        "--set",
+        "phone=301 555 0199",
+        "--set",
+        "email=jose@ferreteria.co",
+        "--set",
+        "whatsapp_id=573015550199",
+        "--set",
+        "pipeline_stage_id=Negociación",
+        "--set",
+        "profile_picture_url=https://cdn.example.com/j.jpg",
+        "--set",
+        "address=Calle 10 #5-20",
+        "--set",
+        "city=Medellín",
+        "--set",
+        "province=Antioquia",
+        "--set",
+        "company=Ferretería Núñez",
+        "--set",
+        "notes=Cliente desde 2019",
+        "--set",
+        "tags=VIP,中文客户",
+        "--set",
+        "custom.Número de documento=71.234.567",
+        "--set",
+        "custom.Canal preferido=Llamada",
+        "--set",
+        "custom.Fecha de cumpleaños=1990-04-01",
+        "--set",
+        "custom.Correo de facturación=f@acme.co",
+        "--set",
+        "custom.Teléfono alterno=+57 604 444 5566",
+        "--set",
+        "custom.Presupuesto mensual=1500.5",
+        "--set",
+        "custom.Talla de camiseta=L",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created contact"));
+    let rec = w.stored("wipsy", "demo").last().unwrap().clone();
+    assert_eq!(rec["name"], "José");
+    assert_eq!(
+        rec["phone"], "+573015550199",
+        "normalised with the profile's region"
+    );
+    assert_eq!(rec["whatsapp_id"], "573015550199");
+    assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
+    for k in [
+        "last_name",
+        "email",
+        "profile_picture_url",
+        "address",
+        "city",
+        "province",
+        "company",
+        "notes",
+    ] {
+        assert!(rec[k].is_string(), "{k}");
+    }
+    let tags: Vec<&str> = rec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["VIP", "中文客户"]);
+    let custom: Vec<(&str, &str)> = rec["custom_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"]["field_name"].as_str().unwrap(),
+                c["field_value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(custom.len(), 7);
+    assert!(custom.contains(&("Presupuesto mensual", "1500.5")));
+    assert!(custom.contains(&("Teléfono alterno", "+57 604 444 5566")));
+    w.assert_no_secret_leaked();
+}
+
+#[test]
+fn each_error_has_its_own_message_and_exit_code() {
+    let w = World::new();
+    let wm_ok = [
+        "--set",
+        "lastname=Kumar",
+        "--set",
+        "type=lead",
+        "--set",
+        "source_id=110",
+        "--set",
+        "status_id=281",
+    ];
+    let add = |profile: &str, extra: &[&str]| {
+        let mut args = vec!["--profile", profile, "add"];
+        args.extend_from_slice(extra);
+        w.rolo(&args)
+    };
+    // rolo's own validation: nothing is sent.
+    let out = add("wm", &["--set", "phone=12"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("First name"), "{err}");
+    assert!(w.stored("whatsmark", "demo").len() == 3);
+    // The server's field error (a duplicate phone) lands on the field.
+    let mut dup = vec!["--set", "firstname=Ravi", "--set", "phone=+919587422363"];
+    dup.extend_from_slice(&wm_ok);
+    let out = add("wm", &dup);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("Phone: This phone number already exists."),
+        "{}",
+        stderr(&out)
+    );
+    // Plan limit, monthly quota.
+    let mut full = vec!["--set", "firstname=Ravi", "--set", "phone=+34600999111"];
+    full.extend_from_slice(&wm_ok);
+    let out = add("wm-full", &full);
+    assert_eq!(code(&out), 3);
+    assert!(stderr(&out).contains("(3 of 3)"), "{}", stderr(&out));
+    let out = add(
+        "wipsy-full",
+        &["--set", "name=Quinto", "--set", "phone=+573001112299"],
+    );
+    assert_eq!(code(&out), 3);
+    assert!(stderr(&out).contains("Monthly contact limit reached"));
+    // Auth: wrong key, revoked token, missing scope.
+    let out = add("wipsy-wrong", &["--set", "name=X", "--dry-run"]);
+    assert_eq!(code(&out), 0, "dry-run sends nothing: {}", stderr(&out));
+    let out = add("wipsy-wrong", &["--set", "name=X"]);
+    assert_eq!(code(&out), 4);
+    let mut body = vec!["--set", "firstname=Ravi", "--set", "phone=+919000000077"];
+    body.extend_from_slice(&wm_ok);
+    let out = add("wm-revoked", &body);
+    assert_eq!(code(&out), 4);
+    assert!(stderr(&out).contains("revoked"));
+    let out = add("wm-readonly", &body);
+    assert_eq!(code(&out), 4);
+    assert!(stderr(&out).contains("contacts:write"), "{}", stderr(&out));
+    // Network: nothing listens on port 9.
+    let out = add("down", &body);
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("connection refused"),
+        "{}",
+        stderr(&out)
+    );
+    // Server errors: 500, HTML page, malformed JSON.
+    for kind in [
+        FaultKind::Status500,
+        FaultKind::Html,
+        FaultKind::MalformedJson,
+    ] {
+        w.fault("/whatsmark/api/v2/contacts", kind.clone());
+        let out = add("wm", &body);
+        assert_eq!(code(&out), 7, "{kind:?}: {}", stderr(&out));
+    }
+    // Rate limit: a window of one request per minute, already used by the catalog fetch.
+    let patch = w.rt.block_on(
+        reqwest::Client::new()
+            .patch(format!("{}/_sandbox/whatsmark/demo", w.origin()))
+            .json(&json!({ "rate_limit_per_minute": 1 }))
+            .send(),
+    );
+    assert_eq!(patch.unwrap().status(), 200);
+    let out = add("wm", &body);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("Try again in"));
+    w.assert_no_secret_leaked();
+}
+
+#[test]
+fn a_redirect_to_another_origin_never_receives_the_key() {
+    let w = World::new();
+    w.fault(
+        "/wipsy/api-create-contact",
+        FaultKind::Redirect { location: None },
+    );
+    let out = w.rolo(&["--profile", "wipsy-full", "add", "--set", "name=X"]);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    assert!(stderr(&out).contains("did not follow"));
+    let log: Value =
+        w.rt.block_on(async {
+            reqwest::get(format!("{}/_sandbox/requests", w.origin()))
+                .await
+                .unwrap()
+                .json()
+                .await
+        })
+        .unwrap();
+    let other_host: Vec<&Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["host"].as_str().unwrap().starts_with("localhost"))
+        .collect();
+    assert!(
+        other_host.is_empty(),
+        "nothing reached the other origin: {other_host:?}"
+    );
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["user_agent"].as_str().unwrap().starts_with("rolo/"))
+    );
+}
+
+#[test]
+fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
+    let mut w = World::new();
+    let out = w.rolo(&["catalog", "refresh"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = w.rolo(&["catalog", "show", "--json"]);
+    let catalog: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(catalog["groups"].as_array().unwrap().len(), 23);
+    assert_eq!(catalog["sources"].as_array().unwrap().len(), 17);
+    assert_eq!(catalog["statuses"][0]["color"], "#3B82F6");
+    assert_eq!(catalog["tenant"]["plan"], "Growth");
+    assert_eq!(catalog["usage"]["limit"], 1000);
+    let out = w.rolo(&["profiles"]);
+    let listing = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listing.contains("* wm") && listing.contains("env ROLO_T_WM"),
+        "{listing}"
+    );
+    // The sandbox goes away; names still resolve from the cache.
+    let sb = w.sb.take().unwrap();
+    w.rt.block_on(sb.shutdown());
+    let out = w.rolo(&[
+        "add",
+        "--dry-run",
+        "--set",
+        "firstname=Ravi",
+        "--set",
+        "lastname=K",
+        "--set",
+        "phone=+919000000123",
+        "--set",
+        "type=lead",
+        "--set",
+        "source_id=Google Ads",
+        "--set",
+        "status_id=Cliente",
+        "--set",
+        "groups=Mumbai,Delhi",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["source_id"], 114);
+    assert_eq!(body["status_id"], 285);
+    assert_eq!(body["groups"], json!([19, 20]));
+    w.assert_no_secret_leaked();
+}
+
+#[test]
+fn json_input_and_unknown_names() {
+    let w = World::new();
+    let file = w.dir.path().join("contact.json");
+    std::fs::write(
+        &file,
+        json!({ "firstname": "Priya", "lastname": "Nair", "phone": "+91 98470 12345", "type": "lead",
+                "source_id": 110, "status_id": "Nuevo", "groups": ["Mumbai"] })
+        .to_string(),
+    )
+    .unwrap();
+    let out = w.rolo(&["add", "--json", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        w.stored("whatsmark", "demo").last().unwrap()["phone"],
+        "+919847012345"
+    );
+    let out = w.rolo(&[
+        "add",
+        "--set",
+        "firstname=A",
+        "--set",
+        "source_id=Carrier pigeon",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("Carrier pigeon"), "{}", stderr(&out));
+}
