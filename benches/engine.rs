@@ -2,11 +2,12 @@
 //! measured on full drafts against catalogs the size a busy tenant has.
 //!
 //! Run with `cargo bench --bench engine`; one group per engine stage (`validate/...`,
-//! later `build_body/...`), all sharing the fixtures below.
+//! `build_body/...`), all sharing the fixtures below.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rolo::api::body::create_body;
 use rolo::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item};
 use rolo::contact::validate::{Rules, validate_draft};
 use rolo::contact::{Draft, Flavour};
@@ -198,17 +199,29 @@ fn validate(c: &mut Criterion) {
 }
 
 // ---------------------------------------------------------------------------------------
-// build_body/...: not written yet. Add `fn build_body(c: &mut Criterion)` here with a
-// `build_body` group reusing the fixtures above (wipsy_full, whatsmark_full), and list
-// it in `criterion_group!` in `mod groups` below.
+// build_body/...: the JSON a submit sends, from the same full drafts.
 // ---------------------------------------------------------------------------------------
+
+fn build_body(c: &mut Criterion) {
+    let mut group = c.benchmark_group("build_body");
+    let catalog = wipsy_catalog();
+    let draft = wipsy_draft(&catalog);
+    group.bench_function("wipsy_full", |b| {
+        b.iter(|| create_body(Flavour::Wipsy, black_box(&draft), Some("CO")));
+    });
+    let draft = whatsmark_draft();
+    group.bench_function("whatsmark_full", |b| {
+        b.iter(|| create_body(Flavour::Whatsmark, black_box(&draft), Some("IN")));
+    });
+    group.finish();
+}
 
 /// The macro's `pub fn` has no doc comment; inside a private module it is not public,
 /// so `missing_docs` does not ask for one.
 mod groups {
-    use super::{criterion_group, validate};
+    use super::{build_body, criterion_group, validate};
 
-    criterion_group!(benches, validate);
+    criterion_group!(benches, validate, build_body);
 }
 
 criterion_main!(groups::benches);

@@ -10,3 +10,4 @@ pub mod contact;
 pub mod sandbox;
 pub mod secret;
 pub mod store;
+pub mod tui;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::context::Ctx;
 use super::{Global, exit};
 use crate::api::{AuthProblem, Outcome, body};
-use crate::contact::fields::FieldKind;
+use crate::contact::input::apply;
 use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};
 use crate::store::catalog_cache;
@@ -157,80 +157,6 @@ fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
         }
     }
     Ok(pairs)
-}
-
-/// Resolves one catalog reference: an id or a name. An unknown name is an error naming
-/// the choices; a bare number is kept when the catalog cannot tell (WhatsMark ids are
-/// not all listable: countries and staff).
-fn resolve(
-    catalog: &Catalog,
-    kind: crate::contact::CatalogKind,
-    flavour: Flavour,
-    value: &str,
-) -> Result<String, String> {
-    if let Some(item) = catalog.resolve(kind, value) {
-        return Ok(item.id.clone());
-    }
-    let items = catalog.items(kind);
-    if items.is_empty() && (flavour == Flavour::Wipsy || value.trim().parse::<i64>().is_ok()) {
-        return Ok(value.trim().to_owned());
-    }
-    let known: Vec<&str> = items.iter().take(20).map(|i| i.name.as_str()).collect();
-    Err(format!(
-        "no entry named {value:?} (known: {})",
-        known.join(", ")
-    ))
-}
-
-/// Puts one KEY=VALUE into the draft.
-fn apply(
-    draft: &mut Draft,
-    flavour: Flavour,
-    catalog: &Catalog,
-    key: &str,
-    value: &str,
-) -> Result<(), String> {
-    if let Some(name) = key.strip_prefix("custom.") {
-        if flavour != Flavour::Wipsy {
-            return Err("custom fields exist only on wipsy profiles".to_owned());
-        }
-        let def = catalog.custom_field(name).ok_or_else(|| {
-            let known: Vec<&str> = catalog
-                .custom_fields
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect();
-            format!(
-                "no custom field named {name:?} (known: {})",
-                known.join(", ")
-            )
-        })?;
-        draft.custom.insert(def.id.clone(), value.to_owned());
-        return Ok(());
-    }
-    let spec = flavour.field(key).ok_or_else(|| {
-        let known: Vec<&str> = flavour.fields().iter().map(|f| f.key).collect();
-        format!("not a {flavour} field (fields: {})", known.join(", "))
-    })?;
-    match spec.kind {
-        FieldKind::MultiPick(kind) => {
-            let ids = value
-                .split(',')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(|v| resolve(catalog, kind, flavour, v))
-                .collect::<Result<Vec<_>, _>>()?;
-            draft.lists.insert(key.to_owned(), ids);
-        }
-        FieldKind::SinglePick(kind) if !value.trim().is_empty() => {
-            draft.set(key, resolve(catalog, kind, flavour, value)?);
-        }
-        FieldKind::CustomFields => {
-            return Err("set custom fields one by one: custom.NAME=VALUE".to_owned());
-        }
-        _ => draft.set(key, value),
-    }
-    Ok(())
 }
 
 /// Prints the outcome and picks the exit code.

@@ -122,11 +122,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(context::catalog(&cli.global, action))
         }
         None => {
-            println!(
-                "rolo {}: the contact form is not part of this build yet.\n\
-                 Try `rolo add --help`, `rolo sandbox`, or `rolo --help`.",
-                env!("CARGO_PKG_VERSION")
-            );
+            crate::tui::runtime::run(&cli.global)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod draft;
 pub mod fields;
+pub mod input;
 pub mod phone;
 pub mod validate;
 

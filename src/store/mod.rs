@@ -2,10 +2,27 @@
 //! a crash or `kill -9` leaves either the old file or the new one, never half of one.
 
 pub mod catalog_cache;
+pub mod drafts;
+pub mod history;
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+
+/// A profile name made safe as a file name.
+#[must_use]
+pub fn safe_name(profile: &str) -> String {
+    profile
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory,
 /// flushed to disk, then renamed over the target.

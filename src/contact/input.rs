@@ -1,0 +1,122 @@
+//! Turning what people type (ids or catalog names, comma lists, custom fields by name)
+//! into a [`Draft`]. Shared by `rolo add`, profile defaults, and the form.
+
+use super::fields::FieldKind;
+use super::{Catalog, CatalogKind, Draft, Flavour};
+
+/// Resolves one catalog reference: an id or a name. An unknown name is an error naming
+/// the choices; a bare number is kept when the catalog cannot tell (WhatsMark ids are
+/// not all listable: countries and staff).
+pub fn resolve(
+    catalog: &Catalog,
+    kind: CatalogKind,
+    flavour: Flavour,
+    value: &str,
+) -> Result<String, String> {
+    if let Some(item) = catalog.resolve(kind, value) {
+        return Ok(item.id.clone());
+    }
+    let items = catalog.items(kind);
+    if items.is_empty() && (flavour == Flavour::Wipsy || value.trim().parse::<i64>().is_ok()) {
+        return Ok(value.trim().to_owned());
+    }
+    let known: Vec<&str> = items.iter().take(20).map(|i| i.name.as_str()).collect();
+    Err(format!(
+        "no entry named {value:?} (known: {})",
+        known.join(", ")
+    ))
+}
+
+/// Puts one KEY=VALUE into the draft.
+pub fn apply(
+    draft: &mut Draft,
+    flavour: Flavour,
+    catalog: &Catalog,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
+    if let Some(name) = key.strip_prefix("custom.") {
+        if flavour != Flavour::Wipsy {
+            return Err("custom fields exist only on wipsy profiles".to_owned());
+        }
+        let def = catalog.custom_field(name).ok_or_else(|| {
+            let known: Vec<&str> = catalog
+                .custom_fields
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect();
+            format!(
+                "no custom field named {name:?} (known: {})",
+                known.join(", ")
+            )
+        })?;
+        draft.custom.insert(def.id.clone(), value.to_owned());
+        return Ok(());
+    }
+    let spec = flavour.field(key).ok_or_else(|| {
+        let known: Vec<&str> = flavour.fields().iter().map(|f| f.key).collect();
+        format!("not a {flavour} field (fields: {})", known.join(", "))
+    })?;
+    match spec.kind {
+        FieldKind::MultiPick(kind) => {
+            let ids = value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| resolve(catalog, kind, flavour, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            draft.lists.insert(key.to_owned(), ids);
+        }
+        FieldKind::SinglePick(kind) if !value.trim().is_empty() => {
+            draft.set(key, resolve(catalog, kind, flavour, value)?);
+        }
+        FieldKind::CustomFields => {
+            return Err("set custom fields one by one: custom.NAME=VALUE".to_owned());
+        }
+        _ => draft.set(key, value),
+    }
+    Ok(())
+}
+
+/// A draft holding a profile's defaults; entries that do not resolve are skipped and
+/// returned as messages, so a stale default never blocks the form.
+pub fn defaults<'a>(
+    flavour: Flavour,
+    catalog: &Catalog,
+    pairs: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> (Draft, Vec<String>) {
+    let mut draft = Draft::default();
+    let mut skipped = Vec::new();
+    for (k, v) in pairs {
+        if let Err(e) = apply(&mut draft, flavour, catalog, k, v) {
+            skipped.push(format!("default {k}: {e}"));
+        }
+    }
+    (draft, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::catalog::Item;
+
+    #[test]
+    fn names_and_ids_both_resolve_and_lists_split_on_commas() {
+        let mut c = Catalog::default();
+        c.merge_items(
+            CatalogKind::Groups,
+            [Item {
+                id: "12".into(),
+                name: "Mayoristas".into(),
+                ..Item::default()
+            }],
+        );
+        let mut d = Draft::default();
+        apply(&mut d, Flavour::Whatsmark, &c, "groups", "mayoristas, 12").unwrap();
+        assert_eq!(d.list("groups"), ["12", "12"]);
+        assert!(apply(&mut d, Flavour::Whatsmark, &c, "groups", "Nope").is_err());
+        assert!(apply(&mut d, Flavour::Whatsmark, &c, "nickname", "x").is_err());
+        apply(&mut d, Flavour::Whatsmark, &c, "country_id", "101").unwrap();
+        assert_eq!(d.get("country_id"), "101");
+    }
+}

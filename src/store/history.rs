@@ -1,0 +1,88 @@
+//! Every contact rolo created: one JSON line each, appended. The Wipsy monthly quota
+//! estimate counts this file, since the Wipsy API cannot tell.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// One created contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// RFC 3339 creation time.
+    pub time: String,
+    /// Profile name.
+    pub profile: String,
+    /// The server's id.
+    pub id: String,
+    /// Name as shown.
+    pub name: String,
+    /// Phone as sent.
+    pub phone: String,
+}
+
+/// The history file.
+#[must_use]
+pub fn path(data_dir: &Path) -> PathBuf {
+    data_dir.join("history.jsonl")
+}
+
+/// Appends one entry (a single `write` of one line, so a crash cannot interleave lines).
+pub fn append(data_dir: &Path, entry: &Entry) -> std::io::Result<()> {
+    std::fs::create_dir_all(data_dir)?;
+    let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
+    line.push('\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path(data_dir))?;
+    f.write_all(line.as_bytes())?;
+    f.sync_data()
+}
+
+/// Every readable entry, oldest first; a torn last line is skipped.
+#[must_use]
+pub fn read(data_dir: &Path) -> Vec<Entry> {
+    std::fs::read_to_string(path(data_dir))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Contacts a profile created in the current UTC calendar month.
+#[must_use]
+pub fn created_this_month(data_dir: &Path, profile: &str) -> usize {
+    let month: String = jiff::Timestamp::now().to_string().chars().take(7).collect();
+    read(data_dir)
+        .iter()
+        .filter(|e| e.profile == profile && e.time.starts_with(&month))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_append_and_count_per_month_and_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = jiff::Timestamp::now().to_string();
+        for (profile, time) in [
+            ("a", now.as_str()),
+            ("a", "2001-01-01T00:00:00Z"),
+            ("b", now.as_str()),
+        ] {
+            let e = Entry {
+                time: time.into(),
+                profile: profile.into(),
+                id: "1".into(),
+                name: "Ana".into(),
+                phone: "+57".into(),
+            };
+            append(dir.path(), &e).unwrap();
+        }
+        assert_eq!(read(dir.path()).len(), 3);
+        assert_eq!(created_this_month(dir.path(), "a"), 1);
+    }
+}

@@ -1,0 +1,515 @@
+//! The app's state and `update`: messages in, state changed, effects out. No drawing,
+//! no I/O: the controller in `runtime` performs the effects.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyEvent};
+
+use super::form::{Editor, Form};
+use super::keymap::{self, Action, Scope};
+use super::message::{Effect, Message};
+use super::picker::{Picker, PickerOutcome};
+use super::switcher::Switcher;
+use super::theme::Theme;
+use crate::api::{Client, RateLimit};
+use crate::config::Profile;
+use crate::contact::catalog::Usage;
+use crate::contact::validate::Rules;
+use crate::contact::{Catalog, Draft, input};
+
+mod outcome;
+
+/// How fresh a profile's catalog is, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogStatus {
+    /// Never fetched and nothing cached.
+    Empty,
+    /// From the cache on disk, fetched at this time.
+    Cached(String),
+    /// A refresh is running.
+    Refreshing,
+    /// Fetched in this session.
+    Fresh,
+    /// The last refresh failed; the cache (if any) is in use.
+    Offline(String),
+}
+
+/// Everything rolo holds for one profile.
+#[derive(Debug)]
+pub struct ProfileState {
+    /// The profile.
+    pub profile: Profile,
+    /// The client, once the key is resolved.
+    pub client: Option<Client>,
+    /// Why there is no client.
+    pub client_error: Option<String>,
+    /// The form, with its draft.
+    pub form: Form,
+    /// What pickers choose from.
+    pub catalog: Catalog,
+    /// How fresh the catalog is.
+    pub catalog_status: CatalogStatus,
+    /// The last rate-limit figures.
+    pub rate: Option<RateLimit>,
+    /// Contacts against the plan, when known (the server's figures win).
+    pub usage: Option<Usage>,
+    /// Contacts created through rolo this month (the Wipsy quota estimate).
+    pub created_this_month: usize,
+    /// When the draft last changed and has not been saved since.
+    pub unsaved_since: Option<Instant>,
+}
+
+impl ProfileState {
+    /// The state for a profile, its catalog and saved draft.
+    #[must_use]
+    pub fn new(
+        profile: Profile,
+        catalog: Catalog,
+        draft: Option<Draft>,
+        created_this_month: usize,
+    ) -> Self {
+        let status = match &catalog.fetched_at {
+            Some(t) => CatalogStatus::Cached(t.clone()),
+            None => CatalogStatus::Empty,
+        };
+        let draft =
+            draft.unwrap_or_else(|| input::defaults(profile.api, &catalog, &profile.defaults).0);
+        let form = Form::new(profile.api, &catalog, draft);
+        let mut s = Self {
+            profile,
+            client: None,
+            client_error: None,
+            form,
+            usage: catalog.usage,
+            catalog,
+            catalog_status: status,
+            rate: None,
+            created_this_month,
+            unsaved_since: None,
+        };
+        s.revalidate();
+        s
+    }
+
+    /// Re-checks the form against the catalog.
+    pub fn revalidate(&mut self) {
+        let rules = Rules {
+            flavour: self.profile.api,
+            default_region: self.profile.default_region.as_deref(),
+            catalog: &self.catalog,
+        };
+        self.form.validate(&rules);
+    }
+
+    /// A fresh draft: the profile's defaults.
+    #[must_use]
+    pub fn defaults(&self) -> Draft {
+        input::defaults(self.profile.api, &self.catalog, &self.profile.defaults).0
+    }
+}
+
+/// What is on top of the form.
+#[derive(Debug)]
+pub enum Mode {
+    /// Just the form.
+    Form,
+    /// A picker is open.
+    Picker(Picker),
+    /// The profile switcher is open.
+    Switcher(Switcher),
+    /// The help screen.
+    Help,
+    /// A yes/no question.
+    Confirm(Question),
+}
+
+/// The questions rolo asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// "Create <name> in <profile>?"
+    Submit(String),
+    /// "Clear the form?"
+    Clear,
+}
+
+/// How a status line reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Neutral.
+    Info,
+    /// Done.
+    Ok,
+    /// Needs attention.
+    Warn,
+    /// Failed.
+    Error,
+}
+
+/// A submit in flight.
+#[derive(Debug, Clone)]
+pub struct Submitting {
+    /// Which profile.
+    pub profile: usize,
+    /// Submit number.
+    pub seq: u64,
+    /// When it started (for the elapsed time).
+    pub started: Instant,
+}
+
+/// The whole app.
+#[derive(Debug)]
+pub struct App {
+    /// Every configured profile.
+    pub profiles: Vec<ProfileState>,
+    /// The active one.
+    pub active: usize,
+    /// What is on top.
+    pub mode: Mode,
+    /// The submit in flight.
+    pub submitting: Option<Submitting>,
+    /// The number of the last submit.
+    pub seq: u64,
+    /// The status line.
+    pub status: Option<(Level, String)>,
+    /// A one-line banner (the embedded sandbox says so here).
+    pub banner: Option<String>,
+    /// The last contact created: id and name.
+    pub created: Option<(String, String)>,
+    /// Set when rolo should exit.
+    pub quit: bool,
+    /// Styles.
+    pub theme: Theme,
+    /// Spinner frame.
+    pub tick: usize,
+    /// The screen size, for mouse hits.
+    pub size: (u16, u16),
+}
+
+/// How long after the last change a draft is written.
+pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(150);
+
+impl App {
+    /// An app over these profiles, `active` first.
+    #[must_use]
+    pub fn new(profiles: Vec<ProfileState>, active: usize, theme: Theme) -> Self {
+        Self {
+            profiles,
+            active,
+            mode: Mode::Form,
+            submitting: None,
+            seq: 0,
+            status: None,
+            banner: None,
+            created: None,
+            quit: false,
+            theme,
+            tick: 0,
+            size: (80, 24),
+        }
+    }
+
+    /// The active profile's state.
+    #[must_use]
+    pub fn current(&self) -> &ProfileState {
+        &self.profiles[self.active]
+    }
+
+    fn current_mut(&mut self) -> &mut ProfileState {
+        &mut self.profiles[self.active]
+    }
+
+    /// Sets the status line.
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some((level, text.into()));
+    }
+
+    /// The effects a fresh start needs: keys for every profile, the active catalog.
+    #[must_use]
+    pub fn start(&self) -> Vec<Effect> {
+        let mut fx: Vec<Effect> = (0..self.profiles.len()).map(Effect::Connect).collect();
+        fx.retain(|e| matches!(e, Effect::Connect(i) if *i == self.active));
+        fx
+    }
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Message) -> Vec<Effect> {
+        match msg {
+            Message::Input(Event::Key(key)) => self.key(&key),
+            Message::Input(Event::Paste(text)) => self.paste(&text),
+            Message::Input(Event::Mouse(m)) => self.mouse(m),
+            Message::Input(Event::Resize(w, h)) => {
+                self.size = (w, h);
+                Vec::new()
+            }
+            Message::Input(_) => Vec::new(),
+            Message::Tick => self.on_tick(),
+            other => self.on_result(other),
+        }
+    }
+
+    fn on_tick(&mut self) -> Vec<Effect> {
+        self.tick = self.tick.wrapping_add(1);
+        let now = Instant::now();
+        let mut fx = Vec::new();
+        for (i, p) in self.profiles.iter_mut().enumerate() {
+            if p.unsaved_since
+                .is_some_and(|t| now.duration_since(t) >= AUTOSAVE_AFTER)
+            {
+                p.unsaved_since = None;
+                fx.push(Effect::SaveDraft(i));
+            }
+        }
+        fx
+    }
+
+    fn scope(&self) -> Scope {
+        match &self.mode {
+            Mode::Form => self.current().form.scope(),
+            Mode::Picker(_) => Scope::Picker,
+            Mode::Switcher(_) => Scope::Switcher,
+            Mode::Help => Scope::Help,
+            Mode::Confirm(_) => Scope::Confirm,
+        }
+    }
+
+    fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(action) = keymap::resolve(key, self.scope()) else {
+            return Vec::new();
+        };
+        if action == Action::Quit {
+            self.quit = true;
+            return (0..self.profiles.len()).map(Effect::SaveDraft).collect();
+        }
+        if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
+        {
+            self.submitting = None;
+            self.say(Level::Warn, "Submit cancelled. The server may still have created the contact: check before sending again.");
+            return vec![Effect::CancelSubmit];
+        }
+        match std::mem::replace(&mut self.mode, Mode::Form) {
+            Mode::Form => self.form_action(action),
+            Mode::Picker(p) => self.picker_action(p, action),
+            Mode::Switcher(s) => self.switcher_action(s, action),
+            Mode::Help => Vec::new(),
+            Mode::Confirm(q) => self.confirm_action(q, action),
+        }
+    }
+
+    fn form_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => return self.submit(),
+            Action::Help => self.mode = Mode::Help,
+            Action::SwitchProfile => {
+                self.mode = Mode::Switcher(Switcher::new(
+                    &self.profiles.iter().map(|p| &p.profile).collect::<Vec<_>>(),
+                    self.active,
+                ));
+            }
+            Action::ClearForm => self.mode = Mode::Confirm(Question::Clear),
+            Action::NextField => self.current_mut().form.move_focus(1),
+            Action::PrevField => self.current_mut().form.move_focus(-1),
+            Action::Undo | Action::Redo
+                if self.current_mut().form.history(action == Action::Redo) =>
+            {
+                self.edited();
+            }
+            Action::OpenPicker => self.open_picker(),
+            Action::RefreshCatalog => return self.refresh(self.active),
+            Action::Edit(e) if self.current_mut().form.edit(e) => self.edited(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// After any change to the draft: re-check, drop the success panel, schedule a save.
+    fn edited(&mut self) {
+        self.created = None;
+        let p = self.current_mut();
+        p.revalidate();
+        p.unsaved_since.get_or_insert_with(Instant::now);
+        crate::tui::runtime::remember_draft(&p.profile.name, &p.form.draft);
+    }
+
+    fn refresh(&mut self, profile: usize) -> Vec<Effect> {
+        if self.profiles[profile].client.is_none() {
+            return vec![Effect::Connect(profile)];
+        }
+        self.profiles[profile].catalog_status = CatalogStatus::Refreshing;
+        let mut fx = vec![Effect::RefreshCatalog(profile)];
+        if self.profiles[profile].profile.api == crate::contact::Flavour::Whatsmark {
+            fx.push(Effect::RefreshUsage(profile));
+        }
+        fx
+    }
+
+    fn open_picker(&mut self) {
+        let p = self.current();
+        let Some(field) = p.form.focused().cloned() else {
+            return;
+        };
+        let (items, multi, chosen) = match &field.editor {
+            Editor::Single(kind) => (
+                p.catalog.items(*kind).to_vec(),
+                false,
+                vec![p.form.value(&field.key).to_owned()],
+            ),
+            Editor::Multi(kind) => (
+                p.catalog.items(*kind).to_vec(),
+                true,
+                p.form.draft.list(&field.key).to_vec(),
+            ),
+            Editor::Choice(options) => {
+                let items = options
+                    .iter()
+                    .map(|o| crate::contact::catalog::Item {
+                        id: o.clone(),
+                        name: o.clone(),
+                        ..Default::default()
+                    })
+                    .collect();
+                (items, false, vec![p.form.value(&field.key).to_owned()])
+            }
+            _ => return,
+        };
+        let chosen = chosen.into_iter().filter(|c| !c.is_empty()).collect();
+        self.mode = Mode::Picker(Picker::new(
+            &field.key,
+            &field.label,
+            items,
+            chosen,
+            multi,
+            !field.required,
+        ));
+    }
+
+    fn picker_action(&mut self, mut picker: Picker, action: Action) -> Vec<Effect> {
+        if action == Action::RefreshCatalog {
+            self.mode = Mode::Picker(picker);
+            return self.refresh(self.active);
+        }
+        match picker.update(action) {
+            PickerOutcome::Open => self.mode = Mode::Picker(picker),
+            PickerOutcome::Cancel => {}
+            PickerOutcome::Accept(ids) => {
+                let form = &mut self.current_mut().form;
+                if picker.multi {
+                    form.set_list(&picker.field_key, ids);
+                } else {
+                    form.set_value(&picker.field_key, ids.first().map_or("", String::as_str));
+                    form.move_focus(1);
+                }
+                self.edited();
+            }
+        }
+        Vec::new()
+    }
+
+    fn switcher_action(&mut self, mut s: Switcher, action: Action) -> Vec<Effect> {
+        match s.update(action) {
+            None => {
+                self.mode = Mode::Switcher(s);
+                Vec::new()
+            }
+            Some(None) => Vec::new(),
+            Some(Some(i)) => self.switch_to(i),
+        }
+    }
+
+    /// Makes profile `i` active; its draft was kept, its client and catalog load if needed.
+    pub fn switch_to(&mut self, i: usize) -> Vec<Effect> {
+        if i >= self.profiles.len() || i == self.active {
+            return Vec::new();
+        }
+        self.active = i;
+        self.created = None;
+        let name = self.current().profile.display_name().to_owned();
+        self.say(Level::Info, format!("Switched to {name}."));
+        let p = &self.profiles[i];
+        if p.client.is_none() && p.client_error.is_none() {
+            return vec![Effect::Connect(i)];
+        }
+        if matches!(
+            p.catalog_status,
+            CatalogStatus::Empty | CatalogStatus::Cached(_)
+        ) && p.client.is_some()
+        {
+            return self.refresh(i);
+        }
+        Vec::new()
+    }
+
+    fn confirm_action(&mut self, q: Question, action: Action) -> Vec<Effect> {
+        match (q, action) {
+            (Question::Submit(_), Action::Yes) => self.send(),
+            (Question::Clear, Action::Yes) => {
+                let keep = self.current().defaults();
+                let p = self.current_mut();
+                p.form.clear(&keep);
+                p.revalidate();
+                self.created = None;
+                self.say(Level::Info, "Form cleared.");
+                vec![Effect::SaveDraft(self.active)]
+            }
+            (_, Action::No | Action::Cancel) => Vec::new(),
+            (q, _) => {
+                self.mode = Mode::Confirm(q);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Ctrl-S: check everything; with problems, focus the first; else confirm or send.
+    fn submit(&mut self) -> Vec<Effect> {
+        if self.submitting.is_some() {
+            return Vec::new();
+        }
+        let p = self.current_mut();
+        if p.profile.read_only {
+            let name = p.profile.display_name().to_owned();
+            self.say(
+                Level::Error,
+                format!("{name} is read-only: submitting is switched off for this profile."),
+            );
+            return Vec::new();
+        }
+        p.form.show_all = true;
+        p.revalidate();
+        let count = p.form.problems.count();
+        if count > 0 {
+            if let Some(i) = p.form.first_problem() {
+                p.form.focus = i;
+            }
+            let s = if count == 1 { "" } else { "s" };
+            self.say(
+                Level::Error,
+                format!("{count} problem{s} to fix before sending: the first one has the cursor."),
+            );
+            return Vec::new();
+        }
+        if p.profile.confirm_submit {
+            let who = display_name(&p.form);
+            let whom = p.profile.display_name().to_owned();
+            self.mode = Mode::Confirm(Question::Submit(format!("Create {who} in {whom}?")));
+            return Vec::new();
+        }
+        self.send()
+    }
+}
+
+/// "First Last" of a draft, for messages.
+#[must_use]
+pub fn display_name(form: &Form) -> String {
+    let d = &form.draft;
+    let name = match form.flavour {
+        crate::contact::Flavour::Wipsy => format!("{} {}", d.get("name"), d.get("last_name")),
+        crate::contact::Flavour::Whatsmark => {
+            format!("{} {}", d.get("firstname"), d.get("lastname"))
+        }
+    };
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        "this contact".to_owned()
+    } else {
+        name
+    }
+}

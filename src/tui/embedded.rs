@@ -1,0 +1,133 @@
+//! First run with no config: the sandbox starts in-process on 127.0.0.1 (a free port) and
+//! rolo offers one demo profile per flavour, so a newcomer sees it work at once.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use crate::config::Profile;
+use crate::contact::Flavour;
+use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
+use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+use crate::secret::{ApiKey, SecretSpec};
+
+fn profile(
+    name: &str,
+    label: &str,
+    api: Flavour,
+    base: &str,
+    color: &str,
+    region: &str,
+) -> anyhow::Result<Profile> {
+    Ok(Profile {
+        name: name.to_owned(),
+        api,
+        base_url: url::Url::parse(base)?,
+        secret: SecretSpec {
+            profile: name.to_owned(),
+            ..SecretSpec::default()
+        },
+        label: Some(label.to_owned()),
+        color: Some(color.to_owned()),
+        default_region: Some(region.to_owned()),
+        confirm_submit: false,
+        read_only: false,
+        allow_insecure_http: false,
+        monthly_contact_limit: None,
+        connect_timeout: Duration::from_secs(5),
+        timeout: Duration::from_secs(20),
+        defaults: BTreeMap::new(),
+        tags: Vec::new(),
+        stages: Vec::new(),
+        custom_fields: Vec::new(),
+        assignees: Vec::new(),
+        countries: Vec::new(),
+    })
+}
+
+/// Starts the sandbox and returns it with the demo profiles and their keys.
+pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<String, ApiKey>)> {
+    let config = SandboxConfig::demo()?;
+    let seed = config.seed.clone();
+    let handle = sandbox::start(config).await?;
+    let wm = seed
+        .whatsmark
+        .iter()
+        .find(|t| t.name == "demo")
+        .ok_or_else(|| anyhow::anyhow!("the seed has no whatsmark demo tenant"))?;
+    let wp = seed
+        .wipsy
+        .iter()
+        .find(|t| t.name == "demo")
+        .ok_or_else(|| anyhow::anyhow!("the seed has no wipsy demo tenant"))?;
+    let origin = handle.origin();
+    let mut whatsmark = profile(
+        "demo-whatsmark",
+        "Demo WhatsMark (sandbox)",
+        Flavour::Whatsmark,
+        &format!("{origin}/whatsmark/api/v2"),
+        "green",
+        "IN",
+    )?;
+    whatsmark.defaults.insert("type".into(), "lead".into());
+    whatsmark.assignees = vec![
+        Item {
+            id: "15".into(),
+            name: "Priya (support)".into(),
+            ..Item::default()
+        },
+        Item {
+            id: "16".into(),
+            name: "Carlos (ventas)".into(),
+            ..Item::default()
+        },
+    ];
+    let mut wipsy = profile(
+        "demo-wipsy",
+        "Demo Wipsy (sandbox)",
+        Flavour::Wipsy,
+        &format!("{origin}/wipsy"),
+        "magenta",
+        "CO",
+    )?;
+    wipsy.monthly_contact_limit = Some(wp.monthly_quota);
+    // What a Wipsy user writes in the profile, since the API cannot list it.
+    wipsy.tags = wp
+        .tags
+        .iter()
+        .map(|t| Item {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            color: Some(t.color.clone()),
+            ..Item::default()
+        })
+        .collect();
+    wipsy.stages = wp
+        .stages
+        .iter()
+        .map(|s| Item {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            color: Some(s.color.clone()),
+            order: Some(s.stage_order),
+            system: s.is_system,
+        })
+        .collect();
+    wipsy.custom_fields = wp
+        .custom_fields
+        .iter()
+        .map(|d| CustomFieldDef {
+            id: d.id.clone(),
+            name: d.field_name.clone(),
+            kind: CustomType::parse(&d.field_type),
+            options: d.field_options.clone().unwrap_or_default(),
+            required: d.is_required,
+            order: d.field_order,
+        })
+        .collect();
+    let mut keys = HashMap::new();
+    if let Some(t) = wm.tokens.first() {
+        keys.insert(whatsmark.name.clone(), ApiKey::new(t.token.clone()));
+    }
+    keys.insert(wipsy.name.clone(), ApiKey::new(wp.api_key.clone()));
+    Ok((handle, vec![whatsmark, wipsy], keys))
+}

@@ -1,0 +1,467 @@
+//! The form's state: one row per documented field (custom fields expanded from the
+//! catalog), a text buffer per text field, the focus, and the messages under each field.
+//! The [`Draft`] stays the single truth: every edit is written through to it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::keymap::{Edit, Scope};
+use crate::contact::catalog::CustomType;
+use crate::contact::fields::{FieldKind, Section};
+use crate::contact::validate::{Problems, Rules, validate_draft};
+use crate::contact::{Catalog, CatalogKind, Draft, Flavour};
+
+/// How a row is edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Editor {
+    /// One line of text.
+    Line,
+    /// Several lines.
+    Lines,
+    /// One id from a catalog.
+    Single(CatalogKind),
+    /// Several ids from a catalog.
+    Multi(CatalogKind),
+    /// One of fixed values (WhatsMark `type`, a select custom field).
+    Choice(Vec<String>),
+}
+
+impl Editor {
+    /// Whether the row is typed into (rather than picked).
+    #[must_use]
+    pub fn is_text(&self) -> bool {
+        matches!(self, Self::Line | Self::Lines)
+    }
+}
+
+/// One row of the form.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Contract key, or `custom.<id>`.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// Marked with `*`.
+    pub required: bool,
+    /// How it is edited.
+    pub editor: Editor,
+    /// Which group it sits in.
+    pub section: Section,
+}
+
+/// The form of one profile.
+#[derive(Debug)]
+pub struct Form {
+    /// The flavour whose fields these are.
+    pub flavour: Flavour,
+    /// The rows, in form order.
+    pub fields: Vec<Field>,
+    editors: BTreeMap<String, TextArea<'static>>,
+    /// What has been entered.
+    pub draft: Draft,
+    /// Index of the focused row.
+    pub focus: usize,
+    /// rolo's own findings.
+    pub problems: Problems,
+    /// What the server said, per field, until that field changes.
+    pub server: BTreeMap<String, Vec<String>>,
+    /// Rows the user has typed in or left: their problems show.
+    pub touched: BTreeSet<String>,
+    /// After a submit attempt every problem shows.
+    pub show_all: bool,
+}
+
+fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
+    let mut out = Vec::new();
+    for spec in flavour.fields() {
+        let editor = match spec.kind {
+            FieldKind::MultiLine => Editor::Lines,
+            FieldKind::SinglePick(k) => Editor::Single(k),
+            FieldKind::MultiPick(k) => Editor::Multi(k),
+            FieldKind::Enum(values) => {
+                Editor::Choice(values.iter().map(|v| (*v).to_owned()).collect())
+            }
+            FieldKind::CustomFields => {
+                out.extend(catalog.custom_fields.iter().map(|d| Field {
+                    key: format!("custom.{}", d.id),
+                    label: d.name.clone(),
+                    required: d.required,
+                    editor: if d.kind == CustomType::Select {
+                        Editor::Choice(d.options.clone())
+                    } else {
+                        Editor::Line
+                    },
+                    section: Section::Notes,
+                }));
+                continue;
+            }
+            _ => Editor::Line,
+        };
+        out.push(Field {
+            key: spec.key.to_owned(),
+            label: spec.label.to_owned(),
+            required: spec.required,
+            editor,
+            section: spec.section,
+        });
+    }
+    out.sort_by_key(|f| f.section);
+    out
+}
+
+fn buffer(text: &str) -> TextArea<'static> {
+    let mut ta = TextArea::new(text.split('\n').map(str::to_owned).collect());
+    ta.set_max_histories(200);
+    ta.move_cursor(CursorMove::Bottom);
+    ta.move_cursor(CursorMove::End);
+    ta
+}
+
+impl Form {
+    /// A form for `flavour` over `catalog`, filled from `draft`.
+    #[must_use]
+    pub fn new(flavour: Flavour, catalog: &Catalog, draft: Draft) -> Self {
+        let mut form = Self {
+            flavour,
+            fields: Vec::new(),
+            editors: BTreeMap::new(),
+            draft,
+            focus: 0,
+            problems: Problems::default(),
+            server: BTreeMap::new(),
+            touched: BTreeSet::new(),
+            show_all: false,
+        };
+        form.rebuild(catalog);
+        form
+    }
+
+    /// Re-derives the rows after the catalog changed (custom fields come and go), keeping
+    /// what was typed and the focused row.
+    pub fn rebuild(&mut self, catalog: &Catalog) {
+        let focused = self.fields.get(self.focus).map(|f| f.key.clone());
+        self.fields = rows(self.flavour, catalog);
+        for f in &self.fields {
+            if f.editor.is_text() && !self.editors.contains_key(&f.key) {
+                let text = self.value(&f.key).to_owned();
+                self.editors.insert(f.key.clone(), buffer(&text));
+            }
+        }
+        self.focus = focused
+            .and_then(|k| self.fields.iter().position(|f| f.key == k))
+            .unwrap_or(0);
+    }
+
+    /// The focused row.
+    #[must_use]
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    /// The key scope of the focused row.
+    #[must_use]
+    pub fn scope(&self) -> Scope {
+        match self.focused().map(|f| &f.editor) {
+            Some(Editor::Lines) => Scope::MultiLine,
+            Some(Editor::Line) | None => Scope::Text,
+            Some(_) => Scope::Pick,
+        }
+    }
+
+    /// The text of a single-valued row.
+    #[must_use]
+    pub fn value(&self, key: &str) -> &str {
+        match key.strip_prefix("custom.") {
+            Some(id) => self.draft.custom.get(id).map_or("", String::as_str),
+            None => self.draft.get(key),
+        }
+    }
+
+    /// Sets a single-valued row, keeping its text buffer in step.
+    pub fn set_value(&mut self, key: &str, value: &str) {
+        match key.strip_prefix("custom.") {
+            Some(id) if value.is_empty() => {
+                self.draft.custom.remove(id);
+            }
+            Some(id) => {
+                self.draft.custom.insert(id.to_owned(), value.to_owned());
+            }
+            None => self.draft.set(key, value),
+        }
+        if let Some(ta) = self.editors.get_mut(key) {
+            if ta.lines().join("\n") != value {
+                *ta = buffer(value);
+            }
+        }
+        self.changed(key);
+    }
+
+    /// Sets a list row.
+    pub fn set_list(&mut self, key: &str, ids: Vec<String>) {
+        if ids.is_empty() {
+            self.draft.lists.remove(key);
+        } else {
+            self.draft.lists.insert(key.to_owned(), ids);
+        }
+        self.changed(key);
+    }
+
+    fn changed(&mut self, key: &str) {
+        self.server.remove(key);
+        self.touched.insert(key.to_owned());
+    }
+
+    /// The text buffer of a row (for drawing the cursor).
+    #[must_use]
+    pub fn editor(&self, key: &str) -> Option<&TextArea<'static>> {
+        self.editors.get(key)
+    }
+
+    /// Applies an edit to the focused text row. Returns whether the text changed.
+    pub fn edit(&mut self, e: Edit) -> bool {
+        let Some(field) = self.focused().cloned() else {
+            return false;
+        };
+        if !field.editor.is_text() {
+            if e == Edit::Backspace {
+                match field.editor {
+                    Editor::Multi(_) => self.set_list(&field.key, Vec::new()),
+                    _ => self.set_value(&field.key, ""),
+                }
+                return true;
+            }
+            return false;
+        }
+        let Some(ta) = self.editors.get_mut(&field.key) else {
+            return false;
+        };
+        let before = ta.lines().join("\n");
+        match e {
+            Edit::Insert(c) => ta.insert_char(c),
+            Edit::Backspace => drop(ta.delete_char()),
+            Edit::Delete => drop(ta.delete_next_char()),
+            Edit::DeleteWord => drop(ta.delete_word()),
+            Edit::Left => ta.move_cursor(CursorMove::Back),
+            Edit::Right => ta.move_cursor(CursorMove::Forward),
+            Edit::WordLeft => ta.move_cursor(CursorMove::WordBack),
+            Edit::WordRight => ta.move_cursor(CursorMove::WordForward),
+            Edit::Home => ta.move_cursor(CursorMove::Head),
+            Edit::End => ta.move_cursor(CursorMove::End),
+            Edit::LineUp => ta.move_cursor(CursorMove::Up),
+            Edit::LineDown => ta.move_cursor(CursorMove::Down),
+            Edit::Newline => ta.insert_newline(),
+        }
+        self.sync(&field.key, &before)
+    }
+
+    /// Writes a buffer's text through to the draft when it changed.
+    fn sync(&mut self, key: &str, before: &str) -> bool {
+        let Some(ta) = self.editors.get(key) else {
+            return false;
+        };
+        let after = ta.lines().join("\n");
+        if after == before {
+            return false;
+        }
+        match key.strip_prefix("custom.") {
+            Some(id) if after.is_empty() => drop(self.draft.custom.remove(id)),
+            Some(id) => drop(self.draft.custom.insert(id.to_owned(), after)),
+            None => self.draft.set(key, after),
+        }
+        self.changed(key);
+        true
+    }
+
+    /// Undo (`redo = false`) or redo in the focused text row.
+    pub fn history(&mut self, redo: bool) -> bool {
+        let Some(key) = self.focused().map(|f| f.key.clone()) else {
+            return false;
+        };
+        let Some(ta) = self.editors.get_mut(&key) else {
+            return false;
+        };
+        let before = ta.lines().join("\n");
+        if redo {
+            ta.redo()
+        } else {
+            ta.undo()
+        };
+        self.sync(&key, &before)
+    }
+
+    /// Pastes text into the focused text row: never submits; in one-line rows newlines
+    /// become spaces.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let Some(field) = self.focused().cloned() else {
+            return false;
+        };
+        let Some(ta) = self.editors.get_mut(&field.key) else {
+            return false;
+        };
+        let before = ta.lines().join("\n");
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if field.editor == Editor::Lines {
+            ta.insert_str(&text);
+        } else {
+            let flat: Vec<&str> = text
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            ta.insert_str(flat.join(" "));
+        }
+        self.sync(&field.key, &before)
+    }
+
+    /// Moves focus by `delta` rows (wrapping), marking the row left as touched.
+    pub fn move_focus(&mut self, delta: isize) {
+        if self.fields.is_empty() {
+            return;
+        }
+        if let Some(f) = self.focused() {
+            let key = f.key.clone();
+            self.touched.insert(key);
+        }
+        let n = isize::try_from(self.fields.len()).unwrap_or(isize::MAX);
+        let at = isize::try_from(self.focus).unwrap_or(0);
+        self.focus = usize::try_from((at + delta).rem_euclid(n)).unwrap_or(0);
+    }
+
+    /// Focuses the row with `key`, if there is one.
+    pub fn focus_key(&mut self, key: &str) -> bool {
+        let wanted = key
+            .split('.')
+            .next()
+            .filter(|_| !key.starts_with("custom."))
+            .unwrap_or(key);
+        match self.fields.iter().position(|f| f.key == wanted) {
+            Some(i) => {
+                self.focus = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Re-checks the whole draft.
+    pub fn validate(&mut self, rules: &Rules) {
+        self.problems = validate_draft(rules, &self.draft);
+    }
+
+    /// The messages to show under a row: the server's first, then rolo's (once touched).
+    #[must_use]
+    pub fn messages(&self, key: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .server
+            .get(key)
+            .map(|m| m.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        if self.show_all || self.touched.contains(key) {
+            out.extend(self.problems.get(key).iter().map(String::as_str));
+        }
+        out
+    }
+
+    /// How many messages are showing across the form.
+    #[must_use]
+    pub fn visible_problem_count(&self) -> usize {
+        self.fields
+            .iter()
+            .map(|f| self.messages(&f.key).len())
+            .sum::<usize>()
+            + self.server.get("").map_or(0, Vec::len)
+    }
+
+    /// The first row with a message, in form order.
+    #[must_use]
+    pub fn first_problem(&self) -> Option<usize> {
+        self.fields
+            .iter()
+            .position(|f| !self.problems.get(&f.key).is_empty() || self.server.contains_key(&f.key))
+    }
+
+    /// Empties the form except the `keep` fields (sticky ones, defaults).
+    pub fn clear(&mut self, keep: &Draft) {
+        self.draft = keep.clone();
+        self.editors.clear();
+        for f in &self.fields {
+            if f.editor.is_text() {
+                let text = self.value(&f.key).to_owned();
+                self.editors.insert(f.key.clone(), buffer(&text));
+            }
+        }
+        self.server.clear();
+        self.touched.clear();
+        self.show_all = false;
+        self.focus = 0;
+    }
+
+    /// Places the server's field errors; messages for unknown fields go under the form.
+    pub fn put_server_errors(&mut self, fields: &BTreeMap<String, Vec<String>>, form: &[String]) {
+        self.server.clear();
+        for (key, msgs) in fields {
+            let key = if key.starts_with("custom.") {
+                key.clone()
+            } else {
+                key.split('.').next().unwrap_or(key).to_owned()
+            };
+            let target = if self.fields.iter().any(|f| f.key == key) {
+                key
+            } else {
+                String::new()
+            };
+            self.server
+                .entry(target)
+                .or_default()
+                .extend(msgs.iter().cloned());
+        }
+        if !form.is_empty() {
+            self.server
+                .entry(String::new())
+                .or_default()
+                .extend(form.iter().cloned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        Form::new(Flavour::Whatsmark, &Catalog::default(), Draft::default())
+    }
+
+    #[test]
+    fn every_documented_field_has_a_row_in_form_order() {
+        let f = form();
+        assert_eq!(f.fields.len(), 16);
+        assert_eq!(f.fields[0].key, "firstname");
+        assert_eq!(f.fields[2].key, "phone");
+        assert!(f.fields.windows(2).all(|w| w[0].section <= w[1].section));
+    }
+
+    #[test]
+    fn typing_writes_through_and_undo_takes_it_back() {
+        let mut f = form();
+        for c in "Zoë 🙂".chars() {
+            f.edit(Edit::Insert(c));
+        }
+        assert_eq!(f.draft.get("firstname"), "Zoë 🙂");
+        f.history(false);
+        assert_ne!(f.draft.get("firstname"), "Zoë 🙂");
+        f.history(true);
+        assert_eq!(f.draft.get("firstname"), "Zoë 🙂");
+    }
+
+    #[test]
+    fn a_pasted_newline_becomes_a_space_in_one_line_fields() {
+        let mut f = form();
+        f.paste("Ana\nMaría\r\n");
+        assert_eq!(f.draft.get("firstname"), "Ana María");
+        f.focus_key("description");
+        f.paste("line 1\nline 2");
+        assert_eq!(f.draft.get("description"), "line 1\nline 2");
+    }
+}

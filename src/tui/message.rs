@@ -1,0 +1,84 @@
+//! The one way back into the UI loop, and the work `update` asks the controller to do.
+
+use crossterm::event::Event;
+
+use crate::api::Answer;
+use crate::api::RateLimit;
+use crate::api::catalog::Refreshed;
+use crate::contact::catalog::Usage;
+
+/// Everything that can change the app's state.
+#[derive(Debug)]
+pub enum Message {
+    /// A key, paste, mouse click or resize.
+    Input(Event),
+    /// A submit finished (or was abandoned by the server).
+    Submitted {
+        /// Profile index.
+        profile: usize,
+        /// Which submit this answers, so a cancelled one is ignored.
+        seq: u64,
+        /// What the server said.
+        answer: Answer,
+    },
+    /// A catalog refresh finished.
+    Catalog {
+        /// Profile index.
+        profile: usize,
+        /// The result, with warnings for parts that failed.
+        refreshed: Box<Refreshed>,
+    },
+    /// Fresh usage figures (WhatsMark `account/usage`).
+    Usage {
+        /// Profile index.
+        profile: usize,
+        /// The figures, when they came.
+        usage: Option<Usage>,
+        /// Rate-limit headers of that answer.
+        rate: Option<RateLimit>,
+    },
+    /// A profile's key was resolved (off the UI thread: commands and keyrings block).
+    Key {
+        /// Profile index.
+        profile: usize,
+        /// The client, or why there is none.
+        client: Result<crate::api::Client, String>,
+    },
+    /// Time passed: spinner frames, autosave.
+    Tick,
+}
+
+/// Work for the controller: it alone spawns tasks and touches files.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Resolve the profile's key and build its client.
+    Connect(usize),
+    /// Send a create body.
+    Submit {
+        /// Profile index.
+        profile: usize,
+        /// Submit number.
+        seq: u64,
+        /// The JSON body.
+        body: serde_json::Value,
+    },
+    /// Drop the submit in flight.
+    CancelSubmit,
+    /// Refresh a profile's catalog.
+    RefreshCatalog(usize),
+    /// Refresh a profile's usage figures.
+    RefreshUsage(usize),
+    /// Write a profile's draft now.
+    SaveDraft(usize),
+    /// Record a created contact in the history.
+    Record {
+        /// Profile index.
+        profile: usize,
+        /// The server's id.
+        id: String,
+        /// Name as shown.
+        name: String,
+        /// Phone as sent.
+        phone: String,
+    },
+}

@@ -1,0 +1,17 @@
+//! The full-screen form: `rolo` with no subcommand.
+//!
+//! Layout follows the data flow: input becomes an [`keymap::Action`] through the one
+//! keymap, [`app::App::update`] changes state and returns [`message::Effect`]s, the
+//! [`runtime`] controller performs them (the only place that spawns tasks), and
+//! [`view::draw`] paints the state.
+
+pub mod app;
+pub mod embedded;
+pub mod form;
+pub mod keymap;
+pub mod message;
+pub mod picker;
+pub mod runtime;
+pub mod switcher;
+pub mod theme;
+pub mod view;

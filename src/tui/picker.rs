@@ -1,0 +1,277 @@
+//! The picker every catalog field uses: type to filter, move, Enter to accept, Esc to
+//! leave unchanged; Space toggles in multi pickers. Colours show as a swatch beside the
+//! name, never alone.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+
+use super::keymap::{Action, Edit};
+use super::theme::Theme;
+use crate::contact::catalog::Item;
+
+/// What a key did to the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerOutcome {
+    /// Still open.
+    Open,
+    /// Closed with these ids chosen.
+    Accept(Vec<String>),
+    /// Closed, nothing changed.
+    Cancel,
+}
+
+/// An open picker.
+#[derive(Debug, Clone)]
+pub struct Picker {
+    /// The field it fills.
+    pub field_key: String,
+    /// Title (the field's label).
+    pub title: String,
+    /// Several may be chosen.
+    pub multi: bool,
+    items: Vec<Item>,
+    /// The filter typed so far.
+    pub filter: String,
+    /// Highlighted position among the shown entries.
+    pub cursor: usize,
+    /// Chosen ids.
+    pub chosen: Vec<String>,
+    shown: Vec<usize>,
+}
+
+impl Picker {
+    /// Opens a picker; a single picker of an optional field offers "(none)" first.
+    #[must_use]
+    pub fn new(
+        field_key: &str,
+        title: &str,
+        mut items: Vec<Item>,
+        chosen: Vec<String>,
+        multi: bool,
+        allow_none: bool,
+    ) -> Self {
+        if allow_none && !multi {
+            items.insert(
+                0,
+                Item {
+                    id: String::new(),
+                    name: "(none)".to_owned(),
+                    ..Item::default()
+                },
+            );
+        }
+        let mut p = Self {
+            field_key: field_key.to_owned(),
+            title: title.to_owned(),
+            multi,
+            items,
+            filter: String::new(),
+            cursor: 0,
+            chosen,
+            shown: Vec::new(),
+        };
+        p.refilter();
+        if !multi {
+            if let Some(current) = p.chosen.first() {
+                p.cursor = p
+                    .shown
+                    .iter()
+                    .position(|&i| &p.items[i].id == current)
+                    .unwrap_or(0);
+            }
+        }
+        p
+    }
+
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.shown = (0..self.items.len())
+            .filter(|&i| needle.is_empty() || self.items[i].name.to_lowercase().contains(&needle))
+            .collect();
+        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+    }
+
+    /// The entries shown under the filter.
+    pub fn shown(&self) -> impl Iterator<Item = &Item> {
+        self.shown.iter().map(|&i| &self.items[i])
+    }
+
+    fn toggle(&mut self) {
+        let Some(&i) = self.shown.get(self.cursor) else {
+            return;
+        };
+        let id = self.items[i].id.clone();
+        match self.chosen.iter().position(|c| *c == id) {
+            Some(at) => drop(self.chosen.remove(at)),
+            None => self.chosen.push(id),
+        }
+    }
+
+    /// Applies an action.
+    pub fn update(&mut self, action: Action) -> PickerOutcome {
+        match action {
+            Action::Cancel => return PickerOutcome::Cancel,
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
+            Action::Toggle if self.multi => self.toggle(),
+            Action::Accept => {
+                if self.multi {
+                    return PickerOutcome::Accept(self.chosen.clone());
+                }
+                return match self.shown.get(self.cursor) {
+                    Some(&i) if self.items[i].id.is_empty() => PickerOutcome::Accept(Vec::new()),
+                    Some(&i) => PickerOutcome::Accept(vec![self.items[i].id.clone()]),
+                    None => PickerOutcome::Open,
+                };
+            }
+            Action::Edit(Edit::Insert(c)) => {
+                self.filter.push(c);
+                self.cursor = 0;
+                self.refilter();
+            }
+            Action::Edit(Edit::Backspace) => {
+                self.filter.pop();
+                self.refilter();
+            }
+            Action::Edit(Edit::DeleteWord) => {
+                self.filter.clear();
+                self.refilter();
+            }
+            _ => {}
+        }
+        PickerOutcome::Open
+    }
+
+    /// Draws the picker as a popup over `area`.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: Theme) {
+        let width = area.width.clamp(20, 60);
+        let height = area.height.clamp(6, 20);
+        let popup = Rect {
+            x: area.x + (area.width - width) / 2,
+            y: area.y + (area.height - height) / 3,
+            width,
+            height,
+        };
+        frame.render_widget(Clear, popup);
+        let hint = if self.multi {
+            " Space toggles · Enter accepts · Esc "
+        } else {
+            " Enter chooses · Esc "
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", self.title))
+            .title_bottom(hint);
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let filter = Paragraph::new(Line::from(vec![
+            Span::styled("filter: ", theme.hint()),
+            Span::raw(self.filter.as_str()),
+        ]));
+        frame.render_widget(filter, Rect { height: 1, ..inner });
+        let list_area = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
+        let items: Vec<ListItem> = self
+            .shown()
+            .map(|i| ListItem::new(self.row(i, theme)))
+            .collect();
+        let empty = items.is_empty();
+        let mut state = ListState::default().with_selected(Some(self.cursor));
+        frame.render_stateful_widget(
+            List::new(items).highlight_style(theme.selected()),
+            list_area,
+            &mut state,
+        );
+        if empty {
+            frame.render_widget(
+                Paragraph::new(Span::styled("no match", theme.hint())),
+                list_area,
+            );
+        }
+        let col = u16::try_from(Span::raw(self.filter.as_str()).width()).unwrap_or(0);
+        frame.set_cursor_position((inner.x + 8 + col, inner.y));
+    }
+
+    fn row(&self, item: &Item, theme: Theme) -> Line<'static> {
+        let mut spans = Vec::new();
+        if self.multi {
+            let mark = if self.chosen.contains(&item.id) {
+                "[x] "
+            } else {
+                "[ ] "
+            };
+            spans.push(Span::raw(mark));
+        }
+        if item.color.is_some() {
+            spans.push(Span::styled("■ ", theme.swatch(item.color.as_deref())));
+        }
+        spans.push(Span::raw(item.name.clone()));
+        if item.system {
+            spans.push(Span::styled(" (system)", theme.hint()));
+        }
+        Line::from(spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items() -> Vec<Item> {
+        ["VIP", "Soporte", "Ñandú Club", "中文客户"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Item {
+                id: format!("t{i}"),
+                name: (*n).to_owned(),
+                ..Item::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filters_toggles_and_accepts() {
+        let mut p = Picker::new("tags", "Tags", items(), vec![], true, false);
+        for c in "ñan".chars() {
+            p.update(Action::Edit(Edit::Insert(c)));
+        }
+        assert_eq!(
+            p.shown().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+            ["Ñandú Club"]
+        );
+        p.update(Action::Toggle);
+        p.update(Action::Edit(Edit::DeleteWord));
+        p.update(Action::Edit(Edit::Insert('中')));
+        p.update(Action::Toggle);
+        assert_eq!(
+            p.update(Action::Accept),
+            PickerOutcome::Accept(vec!["t2".into(), "t3".into()])
+        );
+    }
+
+    #[test]
+    fn a_single_picker_offers_none_and_esc_changes_nothing() {
+        let mut p = Picker::new(
+            "pipeline_stage_id",
+            "Stage",
+            items(),
+            vec!["t1".into()],
+            false,
+            true,
+        );
+        assert_eq!(p.shown().next().map(|i| i.name.as_str()), Some("(none)"));
+        assert_eq!(p.update(Action::Cancel), PickerOutcome::Cancel);
+        assert_eq!(
+            p.update(Action::Accept),
+            PickerOutcome::Accept(vec!["t1".into()])
+        );
+        p.update(Action::Up);
+        p.update(Action::Up);
+        assert_eq!(p.update(Action::Accept), PickerOutcome::Accept(vec![]));
+    }
+}

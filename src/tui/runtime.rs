@@ -1,0 +1,394 @@
+//! The controller: sets up the terminal, runs the loop, performs effects (the only place
+//! that spawns tasks or touches files), and always restores the terminal, on panic too.
+
+use std::collections::HashMap;
+use std::io::Stdout;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::app::{App, Level, ProfileState};
+use super::message::{Effect, Message};
+use super::theme::Theme;
+use super::{embedded, view};
+use crate::api::{Client, ClientConfig};
+use crate::cli::Global;
+use crate::config::{self, Config, Profile};
+use crate::contact::Draft;
+use crate::secret::{self, ApiKey};
+use crate::store::{catalog_cache, drafts, history};
+
+/// The draft last changed, so a panic can still save it.
+static LAST_DRAFT: Mutex<Option<(PathBuf, String, Draft)>> = Mutex::new(None);
+static DATA_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Notes the latest draft of a profile (cheap; called on each change).
+pub fn remember_draft(profile: &str, draft: &Draft) {
+    let dir = DATA_DIR
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(dir) = dir {
+        *LAST_DRAFT.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((dir, profile.to_owned(), draft.clone()));
+    }
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// A panic saves the draft, restores the terminal, then reports as usual.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Some((dir, profile, draft)) = LAST_DRAFT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            let _ = drafts::save(&dir, &profile, &draft);
+        }
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Where profiles come from: the config file, or the embedded sandbox when there is none.
+struct Setup {
+    config_path: PathBuf,
+    profiles: Vec<Profile>,
+    active: usize,
+    keys: HashMap<String, ApiKey>,
+    banner: Option<String>,
+    _sandbox: Option<crate::sandbox::SandboxHandle>,
+}
+
+async fn setup(global: &Global) -> anyhow::Result<Setup> {
+    let path = global.config.clone().or_else(config::default_config_path);
+    if let Some(path) = path.filter(|p| p.exists()) {
+        {
+            let config = Config::load(&path)?;
+            let active = config.select(global.profile.as_deref())?.name.clone();
+            let index = config
+                .profiles
+                .iter()
+                .position(|p| p.name == active)
+                .unwrap_or(0);
+            let banner = config.warnings.first().cloned();
+            Ok(Setup {
+                config_path: path,
+                profiles: config.profiles,
+                active: index,
+                keys: HashMap::new(),
+                banner,
+                _sandbox: None,
+            })
+        }
+    } else {
+        {
+            let shown = global
+                .config
+                .clone()
+                .or_else(config::default_config_path)
+                .map_or_else(|| "the config dir".to_owned(), |p| p.display().to_string());
+            let (handle, profiles, keys) = embedded::start().await?;
+            let banner = format!(
+                "No config at {shown}: this is the built-in sandbox. Add your CRM: copy config.example.toml there."
+            );
+            let active = global
+                .profile
+                .as_deref()
+                .and_then(|w| profiles.iter().position(|p| p.name == w))
+                .unwrap_or(0);
+            Ok(Setup {
+                config_path: PathBuf::from("<built-in sandbox>"),
+                profiles,
+                active,
+                keys,
+                banner: Some(banner),
+                _sandbox: Some(handle),
+            })
+        }
+    }
+}
+
+/// Runs the form until the user quits.
+pub fn run(global: &Global) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let setup = setup(global).await?;
+        let data_dir =
+            config::data_dir().context("cannot find a data directory; set ROLO_DATA_DIR")?;
+        *DATA_DIR.lock().unwrap_or_else(PoisonError::into_inner) = Some(data_dir.clone());
+        let mut app = build_app(&setup, &data_dir);
+        install_panic_hook();
+        enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+        let result = async {
+            execute!(
+                std::io::stdout(),
+                EnterAlternateScreen,
+                EnableBracketedPaste,
+                EnableMouseCapture
+            )?;
+            let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+            let size = terminal.size()?;
+            app.size = (size.width, size.height);
+            event_loop(
+                &mut terminal,
+                &mut app,
+                Controller::new(setup.keys, setup.config_path.clone(), data_dir.clone()),
+            )
+            .await
+        }
+        .await;
+        restore_terminal();
+        for p in &app.profiles {
+            let _ = drafts::save(&data_dir, &p.profile.name, &p.form.draft);
+        }
+        result
+    })
+}
+
+fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
+    let mut restored = Vec::new();
+    let states = setup
+        .profiles
+        .iter()
+        .map(|profile| {
+            let catalog = catalog_cache::load(data_dir, &profile.name)
+                .unwrap_or_else(|| crate::api::catalog::from_profile(profile));
+            let saved = drafts::load(data_dir, &profile.name);
+            if let Some(s) = &saved {
+                restored.push(format!(
+                    "{} (saved {})",
+                    profile.name,
+                    s.saved_at
+                        .get(..19)
+                        .unwrap_or(&s.saved_at)
+                        .replace('T', " ")
+                ));
+            }
+            let month = history::created_this_month(data_dir, &profile.name);
+            ProfileState::new(profile.clone(), catalog, saved.map(|s| s.draft), month)
+        })
+        .collect();
+    let mut app = App::new(states, setup.active, Theme::from_env());
+    app.banner.clone_from(&setup.banner);
+    if !restored.is_empty() {
+        app.say(
+            Level::Info,
+            format!("Restored your unsent draft: {}.", restored.join(", ")),
+        );
+    }
+    app
+}
+
+async fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    mut ctl: Controller,
+) -> anyhow::Result<()> {
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    terminal.draw(|f| view::draw(f, app))?;
+    let start = app.start();
+    ctl.perform(start, app);
+    loop {
+        let msg = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(e)) => Message::Input(e),
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            Some(m) = ctl.rx.recv() => m,
+            _ = tick.tick() => Message::Tick,
+        };
+        let redraw = !matches!(msg, Message::Tick) || app.submitting.is_some();
+        let fx = app.update(msg);
+        ctl.perform(fx, app);
+        if app.quit {
+            return Ok(());
+        }
+        if redraw {
+            terminal.draw(|f| view::draw(f, app))?;
+        }
+    }
+}
+
+/// Performs effects; owns the channel back into the loop and the submit's cancel token.
+pub struct Controller {
+    tx: mpsc::UnboundedSender<Message>,
+    rx: mpsc::UnboundedReceiver<Message>,
+    keys: HashMap<String, ApiKey>,
+    config_path: PathBuf,
+    data_dir: PathBuf,
+    submit: Option<CancellationToken>,
+}
+
+impl Controller {
+    /// A controller with the embedded sandbox's keys (if any) and the data dir.
+    #[must_use]
+    pub fn new(keys: HashMap<String, ApiKey>, config_path: PathBuf, data_dir: PathBuf) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Self {
+            tx,
+            rx,
+            keys,
+            config_path,
+            data_dir,
+            submit: None,
+        }
+    }
+
+    /// Waits for the next message from a task (for tests driving the app directly).
+    pub async fn next(&mut self) -> Option<Message> {
+        self.rx.recv().await
+    }
+
+    /// Performs each effect.
+    pub fn perform(&mut self, effects: Vec<Effect>, app: &mut App) {
+        for e in effects {
+            self.one(e, app);
+        }
+    }
+
+    fn one(&mut self, effect: Effect, app: &mut App) {
+        match effect {
+            Effect::Connect(i) => self.connect(i, &app.profiles[i].profile),
+            Effect::Submit { profile, seq, body } => {
+                let Some(client) = app.profiles[profile].client.clone() else {
+                    return;
+                };
+                let catalog = app.profiles[profile].catalog.clone();
+                let token = CancellationToken::new();
+                self.submit = Some(token.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        answer = client.create(&body, &catalog) => { let _ = tx.send(Message::Submitted { profile, seq, answer }); }
+                        () = token.cancelled() => {}
+                    }
+                });
+            }
+            Effect::CancelSubmit => {
+                if let Some(t) = self.submit.take() {
+                    t.cancel();
+                }
+            }
+            Effect::RefreshCatalog(i) => self.refresh(i, app),
+            Effect::RefreshUsage(i) => {
+                let Some(client) = app.profiles[i].client.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mut rate = None;
+                    let usage = crate::api::catalog::usage(&client, &mut rate).await.ok();
+                    let _ = tx.send(Message::Usage {
+                        profile: i,
+                        usage,
+                        rate,
+                    });
+                });
+            }
+            Effect::SaveDraft(i) => {
+                let p = &app.profiles[i];
+                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.form.draft) {
+                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
+                }
+            }
+            Effect::Record {
+                profile,
+                id,
+                name,
+                phone,
+            } => {
+                let entry = history::Entry {
+                    time: jiff::Timestamp::now().to_string(),
+                    profile: app.profiles[profile].profile.name.clone(),
+                    id,
+                    name,
+                    phone,
+                };
+                if let Err(e) = history::append(&self.data_dir, &entry) {
+                    app.say(
+                        Level::Warn,
+                        format!("Created, but the history could not be written: {e}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn connect(&self, i: usize, profile: &Profile) {
+        let tx = self.tx.clone();
+        let known = self.keys.get(&profile.name).cloned();
+        let profile = profile.clone();
+        let path = self.config_path.clone();
+        // Resolving a key may run a command or talk to a keyring: never on the UI thread.
+        tokio::task::spawn_blocking(move || {
+            let key = match known {
+                Some(k) => Ok(k),
+                None => secret::resolve(&profile.name, &profile.secret, &path)
+                    .map_err(|e| e.to_string()),
+            };
+            let client = key.and_then(|k| {
+                let config = ClientConfig {
+                    flavour: profile.api,
+                    base_url: profile.base_url.clone(),
+                    connect_timeout: profile.connect_timeout,
+                    timeout: profile.timeout,
+                };
+                Client::new(&config, &k).map_err(|e| e.to_string())
+            });
+            let _ = tx.send(Message::Key { profile: i, client });
+        });
+    }
+
+    fn refresh(&self, i: usize, app: &App) {
+        let Some(client) = app.profiles[i].client.clone() else {
+            return;
+        };
+        let base = app.profiles[i].catalog.clone();
+        let (tx, dir, name) = (
+            self.tx.clone(),
+            self.data_dir.clone(),
+            app.profiles[i].profile.name.clone(),
+        );
+        tokio::spawn(async move {
+            let refreshed = crate::api::catalog::refresh(&client, base).await;
+            let _ = catalog_cache::save(&dir, &name, &refreshed.catalog);
+            let _ = tx.send(Message::Catalog {
+                profile: i,
+                refreshed: Box::new(refreshed),
+            });
+        });
+    }
+}

@@ -1,0 +1,509 @@
+//! Drawing. `draw` reads the app and paints; it changes nothing and does no I/O. The
+//! form's line layout is a pure function shared with mouse hit-testing.
+
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{App, CatalogStatus, Level, Mode, ProfileState, Question};
+use super::form::{Editor, Field};
+use super::keymap::BINDINGS;
+use super::theme::Theme;
+use crate::contact::fields::Section;
+use crate::contact::phone;
+
+/// Width of the label column.
+const LABEL: u16 = 22;
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// One screen line of the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Row {
+    Heading(Section),
+    Field(usize, usize),
+    Message(usize, String),
+}
+
+fn section_title(s: Section) -> &'static str {
+    match s {
+        Section::Identity => "Name and phone",
+        Section::Details => "Contact details",
+        Section::Crm => "CRM",
+        Section::Address => "Address",
+        Section::Notes => "Notes and custom fields",
+    }
+}
+
+fn rows(p: &ProfileState) -> Vec<Row> {
+    let mut out = Vec::new();
+    let mut section = None;
+    if let Some(msgs) = p.form.server.get("") {
+        out.extend(msgs.iter().map(|m| Row::Message(usize::MAX, m.clone())));
+    }
+    for (i, f) in p.form.fields.iter().enumerate() {
+        if section != Some(f.section) {
+            section = Some(f.section);
+            out.push(Row::Heading(f.section));
+        }
+        let height = if f.editor == Editor::Lines { 3 } else { 1 };
+        out.extend((0..height).map(|line| Row::Field(i, line)));
+        out.extend(
+            p.form
+                .messages(&f.key)
+                .into_iter()
+                .map(|m| Row::Message(i, m.to_owned())),
+        );
+    }
+    out
+}
+
+/// The first visible row: the focused field sits about a third down when it must scroll.
+fn scroll(rows: &[Row], focus: usize, height: usize) -> usize {
+    let at = rows
+        .iter()
+        .position(|r| matches!(r, Row::Field(i, _) if *i == focus))
+        .unwrap_or(0);
+    let end = rows
+        .iter()
+        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Message(i, _) if *i == focus))
+        .unwrap_or(at);
+    if end < height {
+        return 0;
+    }
+    at.saturating_sub(height / 3)
+        .min(rows.len().saturating_sub(height))
+}
+
+fn areas(app: &App, area: Rect) -> [Rect; 4] {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let top = u16::from(app.banner.is_some()) + u16::from(app.created.is_some());
+    let [top_area, form, footer, status] = Layout::vertical([
+        Constraint::Length(top),
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    [top_area, form, footer, status]
+}
+
+/// The field under a screen position, for mouse clicks.
+#[must_use]
+pub fn field_at(app: &App, col: u16, row: u16) -> Option<usize> {
+    let area = Rect::new(0, 0, app.size.0, app.size.1);
+    let [_, form, _, _] = areas(app, area);
+    if !form.contains(ratatui::layout::Position::new(col, row)) {
+        return None;
+    }
+    let p = app.current();
+    let all = rows(p);
+    let first = scroll(&all, p.form.focus, usize::from(form.height));
+    match all.get(first + usize::from(row - form.y))? {
+        Row::Field(i, _) => Some(*i),
+        _ => None,
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    let theme = app.theme;
+    let p = app.current();
+    let title = format!(" rolo · {} · {} ", p.profile.display_name(), p.profile.api);
+    let frame_style = theme.profile(p.profile.color.as_deref());
+    frame.render_widget(
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(frame_style)
+            .title(Span::styled(title, frame_style)),
+        area,
+    );
+    let [top, form, footer, status] = areas(app, area);
+    draw_top(frame, app, top);
+    draw_form(frame, app, form);
+    draw_footer(frame, app, footer);
+    draw_status(frame, p, status, theme);
+    match &app.mode {
+        Mode::Picker(picker) => picker.draw(frame, area, theme),
+        Mode::Switcher(s) => s.draw(frame, area, theme),
+        Mode::Help => draw_help(frame, area, theme),
+        Mode::Confirm(q) => draw_confirm(frame, area, q),
+        Mode::Form => {}
+    }
+}
+
+fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
+    let mut lines = Vec::new();
+    if let Some(b) = &app.banner {
+        lines.push(Line::from(Span::styled(format!("ⓘ {b}"), app.theme.warn())));
+    }
+    if let Some((id, name)) = &app.created {
+        lines.push(Line::from(Span::styled(
+            format!("✓ Created {name} — id {id}"),
+            app.theme.ok(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
+    let p = app.current();
+    let theme = app.theme;
+    let all = rows(p);
+    let first = scroll(&all, p.form.focus, usize::from(area.height));
+    for (n, row) in all
+        .iter()
+        .skip(first)
+        .take(usize::from(area.height))
+        .enumerate()
+    {
+        let y = area.y + u16::try_from(n).unwrap_or(0);
+        let line_area = Rect {
+            y,
+            height: 1,
+            ..area
+        };
+        match row {
+            Row::Heading(s) => frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!("── {}", section_title(*s)),
+                    theme.section(),
+                )),
+                line_area,
+            ),
+            Row::Message(_, m) => frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::raw(" ".repeat(usize::from(LABEL))),
+                    Span::styled(format!("✗ {m}"), theme.error()),
+                ])),
+                line_area,
+            ),
+            Row::Field(i, line) => draw_field(frame, app, *i, *line, line_area),
+        }
+    }
+}
+
+fn draw_field(frame: &mut Frame, app: &App, i: usize, line: usize, area: Rect) {
+    let p = app.current();
+    let theme = app.theme;
+    let field = &p.form.fields[i];
+    let focused = i == p.form.focus && matches!(app.mode, Mode::Form);
+    let value_area = Rect {
+        x: area.x + LABEL,
+        width: area.width.saturating_sub(LABEL),
+        ..area
+    };
+    if line == 0 {
+        let mark = if field.required { " *" } else { "" };
+        let label = format!("{}{mark}", field.label);
+        let style = if focused {
+            theme.label_focused()
+        } else {
+            theme.label()
+        };
+        let text = format!(
+            "{:>width$} ",
+            truncate(&label, usize::from(LABEL) - 2),
+            width = usize::from(LABEL) - 2
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, style)),
+            Rect {
+                width: LABEL,
+                ..area
+            },
+        );
+    }
+    if field.editor.is_text() {
+        draw_text(frame, p, field, line, value_area, focused, theme);
+    } else if line == 0 {
+        let spans = picked(p, field, focused, theme);
+        frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
+        if focused {
+            frame.set_cursor_position((value_area.x, value_area.y));
+        }
+    }
+}
+
+fn draw_text(
+    frame: &mut Frame,
+    p: &ProfileState,
+    field: &Field,
+    line: usize,
+    area: Rect,
+    focused: bool,
+    theme: Theme,
+) {
+    let Some(ta) = p.form.editor(&field.key) else {
+        return;
+    };
+    let lines = ta.lines();
+    let (crow, ccol) = (ta.cursor().0, ta.cursor().1);
+    let top = if field.editor == Editor::Lines {
+        crow.saturating_sub(2)
+    } else {
+        0
+    };
+    let Some(text) = lines.get(top + line) else {
+        return;
+    };
+    let before: String = text.chars().take(ccol).collect();
+    let cursor_x = Span::raw(before.as_str()).width();
+    let avail = usize::from(area.width.saturating_sub(1));
+    let is_cursor_line = focused && top + line == crow;
+    let skip_cols = if is_cursor_line && cursor_x >= avail {
+        cursor_x + 1 - avail
+    } else {
+        0
+    };
+    let shown = skip_width(text, skip_cols);
+    let mut spans = vec![Span::styled(
+        shown.clone(),
+        if focused {
+            theme.value_focused()
+        } else {
+            Style::new()
+        },
+    )];
+    if line == 0
+        && field.key == "phone"
+        && !text.trim().is_empty()
+        && p.form.problems.get("phone").is_empty()
+    {
+        if let Ok(e164) = phone::to_e164(text, p.profile.default_region.as_deref()) {
+            spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
+        }
+    }
+    if line == 0 && text.is_empty() && !focused && lines.len() == 1 {
+        spans = vec![Span::styled("—", theme.hint())];
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if is_cursor_line {
+        let x = u16::try_from(cursor_x - skip_cols).unwrap_or(0);
+        frame.set_cursor_position((area.x + x.min(area.width.saturating_sub(1)), area.y));
+    }
+}
+
+/// Drops the first `cols` display columns of `s`.
+fn skip_width(s: &str, cols: usize) -> String {
+    let mut skipped = 0;
+    let mut out = String::new();
+    for c in s.chars() {
+        if skipped < cols {
+            skipped += Span::raw(c.to_string()).width();
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max - 1).collect::<String>())
+    }
+}
+
+/// The chosen names of a picked field, with swatches; ids missing from the catalog are
+/// flagged rather than hidden.
+fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<Span<'static>> {
+    let (kind, ids): (Option<_>, Vec<String>) = match &field.editor {
+        Editor::Single(k) => (Some(*k), vec![p.form.value(&field.key).to_owned()]),
+        Editor::Multi(k) => (Some(*k), p.form.draft.list(&field.key).to_vec()),
+        _ => (None, vec![p.form.value(&field.key).to_owned()]),
+    };
+    let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
+    if ids.is_empty() {
+        let hint = if focused { "(Enter to choose)" } else { "—" };
+        return vec![Span::styled(hint, theme.hint())];
+    }
+    let mut spans = Vec::new();
+    for id in ids {
+        let item = kind.and_then(|k| p.catalog.items(k).iter().find(|i| i.id == id));
+        match (kind, item) {
+            (_, Some(item)) => {
+                if item.color.is_some() {
+                    spans.push(Span::styled("■", theme.swatch(item.color.as_deref())));
+                }
+                let text = if matches!(field.editor, Editor::Multi(_)) {
+                    format!("[{}] ", item.name)
+                } else {
+                    format!("{} ", item.name)
+                };
+                spans.push(Span::raw(text));
+            }
+            (Some(_), None)
+                if !p
+                    .catalog
+                    .items(kind.unwrap_or(crate::contact::CatalogKind::Tags))
+                    .is_empty() =>
+            {
+                spans.push(Span::styled(
+                    format!("⚠ {id} (not in the catalog) "),
+                    theme.warn(),
+                ));
+            }
+            _ => spans.push(Span::raw(format!("{id} "))),
+        }
+    }
+    spans
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = app.theme;
+    let problems = app.current().form.visible_problem_count();
+    let mut first = Vec::new();
+    if let Some(s) = &app.submitting {
+        let secs = Instant::now().duration_since(s.started).as_secs_f32();
+        first.push(Span::styled(
+            format!(
+                "{} Sending… {secs:.1}s (Esc cancels)  ",
+                SPINNER[app.tick % SPINNER.len()]
+            ),
+            theme.warn(),
+        ));
+    } else if let Some((level, text)) = &app.status {
+        let style = match level {
+            Level::Info => Style::new(),
+            Level::Ok => theme.ok(),
+            Level::Warn => theme.warn(),
+            Level::Error => theme.error(),
+        };
+        first.push(Span::styled(text.clone(), style));
+    }
+    let mut second = Vec::new();
+    if problems > 0 {
+        let s = if problems == 1 { "" } else { "s" };
+        second.push(Span::styled(
+            format!("✗ {problems} problem{s}  "),
+            theme.error(),
+        ));
+    } else {
+        second.push(Span::styled("✓ no problems  ", theme.ok()));
+    }
+    second.push(Span::styled(
+        "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit",
+        theme.hint(),
+    ));
+    let text = vec![Line::from(first), Line::from(second)];
+    frame.render_widget(Paragraph::new(text), area);
+}
+
+fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme) {
+    let mut spans = vec![
+        Span::styled(
+            format!("● {}", p.profile.name),
+            theme
+                .profile(p.profile.color.as_deref())
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        Span::raw(format!(" {}", p.profile.api)),
+    ];
+    if let Some(t) = &p.catalog.tenant {
+        spans.push(Span::raw(format!(
+            " · {} ({})",
+            t.name,
+            t.plan.as_deref().unwrap_or("?")
+        )));
+    }
+    spans.push(Span::raw(format!(" · {}", quota(p))));
+    if let Some(r) = &p.rate {
+        match (r.remaining, r.limit) {
+            (Some(rem), Some(lim)) => spans.push(Span::raw(format!(" · rate {rem}/{lim}"))),
+            (_, None) => spans.push(Span::raw(" · rate unlimited")),
+            _ => {}
+        }
+    }
+    let (text, style) = match &p.catalog_status {
+        CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
+        CatalogStatus::Refreshing => ("catalog refreshing…".to_owned(), Style::new()),
+        CatalogStatus::Cached(t) => (format!("catalog cached {}", short_time(t)), theme.warn()),
+        CatalogStatus::Offline(_) => ("catalog offline (cached)".to_owned(), theme.error()),
+        CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
+    };
+    spans.push(Span::raw(" · "));
+    spans.push(Span::styled(text, style));
+    if p.profile.read_only {
+        spans.push(Span::styled(" · READ-ONLY", theme.error()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+}
+
+fn quota(p: &ProfileState) -> String {
+    match (p.profile.api, p.usage) {
+        (_, Some(u)) => match u.limit {
+            Some(l) => format!("contacts {}/{l}", u.current),
+            None => format!("contacts {} (unlimited)", u.current),
+        },
+        (crate::contact::Flavour::Wipsy, None) => match p.profile.monthly_contact_limit {
+            Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
+            None => format!("this month {} via rolo", p.created_this_month),
+        },
+        _ => "quota unknown".to_owned(),
+    }
+}
+
+fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 3,
+        width: w,
+        height: h,
+    }
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+    let lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:<24}", b.keys), theme.label_focused()),
+                Span::raw(format!("{} ", b.does)),
+                Span::styled(format!("({})", b.scope), theme.hint()),
+            ])
+        })
+        .collect();
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let r = popup(area, 100, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys ")
+        .title_bottom(" any key closes ");
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        r,
+    );
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
+    let text = match q {
+        Question::Submit(s) => s.clone(),
+        Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
+    };
+    let r = popup(
+        area,
+        u16::try_from(text.chars().count() + 6)
+            .unwrap_or(60)
+            .max(30),
+        4,
+    );
+    frame.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(text), Line::from("y = yes · n / Esc = no")]).block(block),
+        r,
+    );
+}
