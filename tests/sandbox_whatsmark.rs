@@ -158,6 +158,7 @@ async fn every_documented_validation_message() {
             "The country id field must be an integer.",
         ),
         ("groups", json!("12"), "The groups field must be an array."),
+        ("groups", json!(null), "The groups field must be an array."),
         (
             "groups.1",
             json!(null),

@@ -2,6 +2,8 @@
 //!
 //! Rules the contract leaves open, and the reading this sandbox picks (the client must
 //! tolerate others):
+//! - `tags` and `custom_fields` are not nullable: `null` is a 400; email is free text, as
+//!   the schema says (rolo checks it on its side);
 //! - fields the contract does not list are refused (400), so a client typo shows up here;
 //! - a phone is normalised to `+` and 7–15 digits (spaces, dots, dashes and brackets
 //!   dropped, a leading `00` read as `+`); anything else is a 400;
@@ -152,7 +154,18 @@ fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<Wips
             Some(_) => Err(format!("Field '{key}' must be a string")),
         }
     };
-    let name = text("name")?.ok_or("name is required")?;
+    // Any non-empty string is a name, as `minLength: 1` says; blanks are kept as sent.
+    let name = match body.get("name") {
+        Some(Value::String(s)) if !s.is_empty() => {
+            if s.trim().is_empty() {
+                s.clone()
+            } else {
+                s.trim().to_owned()
+            }
+        }
+        None | Some(Value::Null | Value::String(_)) => return Err("name is required".to_owned()),
+        Some(_) => return Err("Field 'name' must be a string".to_owned()),
+    };
     let mut c = WipsyContact {
         id: uuid::Uuid::new_v4().to_string(),
         name,
@@ -169,11 +182,6 @@ fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<Wips
             format!("Invalid phone number '{raw}': expected a country code and 7 to 15 digits")
         })?;
         c.text.insert("phone".to_owned(), phone);
-    }
-    if let Some(email) = c.text.get("email") {
-        if !plausible_email(email) {
-            return Err(format!("Invalid email address: {email}"));
-        }
     }
     if !c.text.contains_key("whatsapp_id") {
         if let Some(phone) = c.text.get("phone").cloned() {
@@ -193,7 +201,7 @@ fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<Wips
 
 fn tag_ids(tenant: &WipsyTenant, value: Option<&Value>) -> Result<Vec<String>, String> {
     let items = match value {
-        None | Some(Value::Null) => return Ok(Vec::new()),
+        None => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
         Some(_) => return Err("tags must be an array of tag ids".to_owned()),
     };
@@ -217,7 +225,7 @@ fn custom_values(
     value: Option<&Value>,
 ) -> Result<Vec<(String, String)>, String> {
     let map = match value {
-        None | Some(Value::Null) => Map::new(),
+        None => Map::new(),
         Some(Value::Object(map)) => map.clone(),
         Some(_) => return Err("custom_fields must be an object of field_id: value".to_owned()),
     };

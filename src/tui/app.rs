@@ -101,6 +101,16 @@ impl ProfileState {
         self.form.validate(&rules);
     }
 
+    /// What is worth keeping: the draft, or nothing when it holds only the defaults.
+    #[must_use]
+    pub fn unsent(&self) -> Draft {
+        if self.form.draft == self.defaults() {
+            Draft::default()
+        } else {
+            self.form.draft.clone()
+        }
+    }
+
     /// A fresh draft: the profile's defaults.
     #[must_use]
     pub fn defaults(&self) -> Draft {

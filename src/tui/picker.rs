@@ -39,6 +39,7 @@ pub struct Picker {
     /// Chosen ids.
     pub chosen: Vec<String>,
     shown: Vec<usize>,
+    toggled: bool,
 }
 
 impl Picker {
@@ -71,6 +72,7 @@ impl Picker {
             cursor: 0,
             chosen,
             shown: Vec::new(),
+            toggled: false,
         };
         p.refilter();
         if !multi {
@@ -102,6 +104,7 @@ impl Picker {
         let Some(&i) = self.shown.get(self.cursor) else {
             return;
         };
+        self.toggled = true;
         let id = self.items[i].id.clone();
         match self.chosen.iter().position(|c| *c == id) {
             Some(at) => drop(self.chosen.remove(at)),
@@ -118,6 +121,10 @@ impl Picker {
             Action::Toggle if self.multi => self.toggle(),
             Action::Accept => {
                 if self.multi {
+                    // Typed a filter and pressed Enter without toggling: they mean this one.
+                    if !self.toggled && !self.filter.is_empty() {
+                        self.toggle();
+                    }
                     return PickerOutcome::Accept(self.chosen.clone());
                 }
                 return match self.shown.get(self.cursor) {

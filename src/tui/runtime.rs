@@ -170,7 +170,7 @@ pub fn run(global: &Global) -> anyhow::Result<()> {
         .await;
         restore_terminal();
         for p in &app.profiles {
-            let _ = drafts::save(&data_dir, &p.profile.name, &p.form.draft);
+            let _ = drafts::save(&data_dir, &p.profile.name, &p.unsent());
         }
         result
     })
@@ -184,7 +184,7 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .map(|profile| {
             let catalog = catalog_cache::load(data_dir, &profile.name)
                 .unwrap_or_else(|| crate::api::catalog::from_profile(profile));
-            let saved = drafts::load(data_dir, &profile.name);
+            let saved = drafts::load(data_dir, &profile.name).filter(|s| !s.draft.is_empty());
             if let Some(s) = &saved {
                 restored.push(format!(
                     "{} (saved {})",
@@ -320,7 +320,7 @@ impl Controller {
             }
             Effect::SaveDraft(i) => {
                 let p = &app.profiles[i];
-                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.form.draft) {
+                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
                     app.say(Level::Error, format!("Cannot save the draft: {e}"));
                 }
             }

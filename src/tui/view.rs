@@ -17,7 +17,7 @@ use crate::contact::fields::Section;
 use crate::contact::phone;
 
 /// Width of the label column.
-const LABEL: u16 = 22;
+const LABEL: u16 = 26;
 const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// One screen line of the form.
@@ -78,13 +78,30 @@ fn scroll(rows: &[Row], focus: usize, height: usize) -> usize {
         .min(rows.len().saturating_sub(height))
 }
 
+/// Lines a text needs at `width` columns (at least one).
+fn lines_for(text: &str, width: u16) -> u16 {
+    let w = Span::raw(text).width();
+    u16::try_from(w.div_ceil(usize::from(width.max(1))).max(1)).unwrap_or(1)
+}
+
 fn areas(app: &App, area: Rect) -> [Rect; 4] {
     let inner = Block::default().borders(Borders::ALL).inner(area);
-    let top = u16::from(app.banner.is_some()) + u16::from(app.created.is_some());
+    let banner = app
+        .banner
+        .as_deref()
+        .map_or(0, |b| lines_for(&format!("ⓘ {b}"), inner.width).min(3));
+    let top = banner + u16::from(app.created.is_some());
+    let status = if app.submitting.is_some() {
+        1
+    } else {
+        app.status
+            .as_ref()
+            .map_or(1, |(_, s)| lines_for(s, inner.width).min(3))
+    };
     let [top_area, form, footer, status] = Layout::vertical([
         Constraint::Length(top),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(status + 1),
         Constraint::Length(1),
     ])
     .areas(inner);
@@ -147,7 +164,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
             app.theme.ok(),
         )));
     }
-    frame.render_widget(Paragraph::new(lines), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
@@ -199,17 +216,13 @@ fn draw_field(frame: &mut Frame, app: &App, i: usize, line: usize, area: Rect) {
     };
     if line == 0 {
         let mark = if field.required { " *" } else { "" };
-        let label = format!("{}{mark}", field.label);
+        let label = format!("{}{mark}", truncate(&field.label, usize::from(LABEL) - 4));
         let style = if focused {
             theme.label_focused()
         } else {
             theme.label()
         };
-        let text = format!(
-            "{:>width$} ",
-            truncate(&label, usize::from(LABEL) - 2),
-            width = usize::from(LABEL) - 2
-        );
+        let text = format!("{label:>width$} ", width = usize::from(LABEL) - 2);
         frame.render_widget(
             Paragraph::new(Span::styled(text, style)),
             Rect {
@@ -274,7 +287,10 @@ fn draw_text(
         && !text.trim().is_empty()
         && p.form.problems.get("phone").is_empty()
     {
-        if let Ok(e164) = phone::to_e164(text, p.profile.default_region.as_deref()) {
+        if let Some(e164) = phone::to_e164(text, p.profile.default_region.as_deref())
+            .ok()
+            .filter(|e| e != text.trim())
+        {
             spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
         }
     }
@@ -329,7 +345,7 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
         match (kind, item) {
             (_, Some(item)) => {
                 if item.color.is_some() {
-                    spans.push(Span::styled("■", theme.swatch(item.color.as_deref())));
+                    spans.push(Span::styled("■ ", theme.swatch(item.color.as_deref())));
                 }
                 let text = if matches!(field.editor, Editor::Multi(_)) {
                     format!("[{}] ", item.name)
@@ -391,8 +407,12 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit",
         theme.hint(),
     ));
-    let text = vec![Line::from(first), Line::from(second)];
-    frame.render_widget(Paragraph::new(text), area);
+    let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
+        status,
+    );
+    frame.render_widget(Paragraph::new(Line::from(second)), keys);
 }
 
 fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme) {

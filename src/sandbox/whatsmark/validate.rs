@@ -135,7 +135,7 @@ fn email_ok(s: &str) -> bool {
 
 fn groups(body: &Map<String, Value>, errors: &mut Errors) -> Vec<i64> {
     match body.get("groups") {
-        None | Some(Value::Null) => Vec::new(),
+        None => Vec::new(),
         Some(Value::Array(items)) => {
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {

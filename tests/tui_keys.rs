@@ -1,0 +1,529 @@
+//! Key scripts against ratatui's `TestBackend`: the real App, keymap, view and controller,
+//! talking to a real sandbox over HTTP on 127.0.0.1. Snapshots of the main screens.
+#![allow(clippy::unwrap_used, clippy::too_many_lines, clippy::format_push_string)] // tests: panics are the failure report
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rolo::config::Config;
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use rolo::secret::ApiKey;
+use rolo::tui::app::{App, CatalogStatus, Mode, ProfileState};
+use rolo::tui::message::Message;
+use rolo::tui::runtime::Controller;
+use rolo::tui::theme::Theme;
+use rolo::tui::view;
+
+struct Harness {
+    sb: SandboxHandle,
+    app: App,
+    ctl: Controller,
+    _dir: tempfile::TempDir,
+}
+
+/// What the Wipsy API cannot list, declared in the profile as a user would.
+fn wipsy_entries(seed: &Seed) -> String {
+    let t = seed.wipsy.iter().find(|t| t.name == "loadtest").unwrap();
+    let mut out = String::new();
+    for s in &t.stages {
+        out += &format!(
+            "[[profiles.wipsy.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\nsystem = {}\n\n",
+            s.id, s.name, s.color, s.stage_order, s.is_system
+        );
+    }
+    for g in &t.tags {
+        out += &format!(
+            "[[profiles.wipsy.tags]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\n\n",
+            g.id, g.name, g.color
+        );
+    }
+    for f in &t.custom_fields {
+        out += &format!(
+            "[[profiles.wipsy.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n\n",
+            f.id, f.field_name, f.field_type
+        );
+    }
+    out
+}
+
+fn config(origin: &str, seed: &Seed) -> Config {
+    let entries = wipsy_entries(seed);
+    let text = format!(
+        r#"
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+label = "WhatsMark demo"
+color = "green"
+default_region = "IN"
+
+[profiles.wm.defaults]
+type = "lead"
+
+[profiles.full]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+
+[profiles.wipsy]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "UNUSED_IN_TESTS"
+color = "magenta"
+default_region = "CO"
+monthly_contact_limit = 100
+
+{entries}
+[profiles.wrong]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "UNUSED_IN_TESTS"
+"#
+    );
+    Config::parse(&text, Path::new("test-config.toml")).unwrap()
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let sb = sandbox::start(SandboxConfig::demo().unwrap())
+            .await
+            .unwrap();
+        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
+        let wm = |t: &str| {
+            seed.whatsmark.iter().find(|x| x.name == t).unwrap().tokens[0]
+                .token
+                .clone()
+        };
+        let wp = |t: &str| {
+            seed.wipsy
+                .iter()
+                .find(|x| x.name == t)
+                .unwrap()
+                .api_key
+                .clone()
+        };
+        let keys: HashMap<String, ApiKey> = [
+            ("wm", ApiKey::new(wm("demo"))),
+            ("full", ApiKey::new(wm("full-house"))),
+            ("wipsy", ApiKey::new(wp("loadtest"))),
+            ("wrong", ApiKey::new("wpy_not_the_key")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let states = config(&sb.origin(), &seed)
+            .profiles
+            .into_iter()
+            .map(|p| {
+                let catalog = rolo::api::catalog::from_profile(&p);
+                ProfileState::new(p, catalog, None, 0)
+            })
+            .collect();
+        let app = App::new(states, 0, Theme { color: true });
+        let ctl = Controller::new(keys, "test-config.toml".into(), dir.path().to_path_buf());
+        let mut h = Self {
+            sb,
+            app,
+            ctl,
+            _dir: dir,
+        };
+        let fx = h.app.start();
+        h.ctl.perform(fx, &mut h.app);
+        h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+            .await;
+        h
+    }
+
+    /// Feeds task results into the app until `done` holds (or fails after 20 s).
+    async fn until(&mut self, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !done(&self.app) {
+            let msg = tokio::time::timeout_at(deadline, self.ctl.next())
+                .await
+                .expect("timed out waiting")
+                .unwrap();
+            let fx = self.app.update(msg);
+            self.ctl.perform(fx, &mut self.app);
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let fx = self
+            .app
+            .update(Message::Input(Event::Key(KeyEvent::new(code, mods))));
+        self.ctl.perform(fx, &mut self.app);
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn paste(&mut self, s: &str) {
+        let fx = self.app.update(Message::Input(Event::Paste(s.to_owned())));
+        self.ctl.perform(fx, &mut self.app);
+    }
+
+    /// Picks `filter`'s first match in the focused field's picker.
+    fn pick(&mut self, filter: &str) {
+        self.press(KeyCode::Enter);
+        assert!(matches!(self.app.mode, Mode::Picker(_)), "a picker opened");
+        self.typed(filter);
+        self.press(KeyCode::Enter);
+    }
+
+    fn focus(&mut self, label: &str) {
+        for _ in 0..40 {
+            if self.app.current().form.focused().unwrap().label == label {
+                return;
+            }
+            self.press(KeyCode::Tab);
+        }
+        panic!("no field labelled {label}");
+    }
+
+    fn screen(&mut self, w: u16, h: u16) -> String {
+        self.app.size = (w, h);
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| view::draw(f, &self.app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..h {
+            let mut line = String::new();
+            for x in 0..w {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    async fn submit(&mut self) {
+        self.ctrl('s');
+        self.until(|a| a.submitting.is_none()).await;
+    }
+
+    fn stored(&self, flavour: &str, tenant: &str) -> Vec<serde_json::Value> {
+        let snap = self.sb.state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+fn labels_on_screen(h: &mut Harness, flavour_labels: &[&str]) {
+    let mut seen = String::new();
+    // The form scrolls: walk the focus through every field and collect the screens.
+    for _ in 0..h.app.current().form.fields.len() {
+        seen.push_str(&h.screen(120, 40));
+        h.press(KeyCode::Tab);
+    }
+    for l in flavour_labels {
+        assert!(seen.contains(l), "label {l:?} is on screen");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_field_label_is_on_screen_for_both_flavours() {
+    let mut h = Harness::new().await;
+    labels_on_screen(
+        &mut h,
+        &[
+            "First name *",
+            "Last name *",
+            "Phone *",
+            "Email",
+            "Company",
+            "Type *",
+            "Source *",
+            "Status *",
+            "Groups",
+            "Assigned to",
+            "Country",
+            "Address",
+            "City",
+            "State",
+            "ZIP / postal code",
+            "Description",
+        ],
+    );
+    h.ctrl('t');
+    h.typed("wipsy");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+    labels_on_screen(
+        &mut h,
+        &[
+            "First name *",
+            "Last name",
+            "Phone",
+            "Email",
+            "WhatsApp ID",
+            "Company",
+            "Profile picture URL",
+            "Pipeline stage",
+            "Tags",
+            "Address",
+            "City",
+            "Province",
+            "Notes",
+            "Notes code",
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_validation_focus_and_submit() {
+    let mut h = Harness::new().await;
+    h.typed("Ana María");
+    h.press(KeyCode::Tab);
+    h.typed("Pérez");
+    h.press(KeyCode::Enter);
+    h.typed("98470 12345");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("98470 12345  → +919847012345"),
+        "the phone shows its E.164 form:\n{s}"
+    );
+    h.press(KeyCode::Tab);
+    h.typed("ana@");
+    h.press(KeyCode::Tab);
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("✗ This doesn't look like an email address"),
+        "{s}"
+    );
+    // Ctrl-S with problems: nothing is sent, focus goes to the first problem.
+    h.ctrl('s');
+    assert!(h.app.submitting.is_none());
+    assert_eq!(h.app.current().form.focused().unwrap().key, "email");
+    let s = h.screen(120, 40);
+    assert!(s.contains("✗ 3 problems"), "{s}");
+    h.typed("acme.co");
+    h.focus("Source");
+    h.pick("Insta");
+    h.pick("Interes");
+    h.pick("mumbai");
+    h.submit().await;
+    h.until(|a| a.current().usage.is_some_and(|u| u.current == 4))
+        .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Ana María Pérez — id 1008"), "{s}");
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+919847012345");
+    assert_eq!(rec["email"], "ana@acme.co");
+    assert_eq!(rec["source_id"], 113);
+    assert_eq!(rec["status_id"], 283);
+    assert_eq!(rec["type"], "lead", "the default type was kept");
+    assert_eq!(
+        h.app.current().form.draft.get("firstname"),
+        "",
+        "the form is ready for the next contact"
+    );
+    assert!(
+        s.contains("contacts 4/1000"),
+        "usage refreshed after the create:\n{s}"
+    );
+    insta::assert_snapshot!("whatsmark_created_120x40", s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
+    let mut h = Harness::new().await;
+    h.typed("Priya");
+    h.press(KeyCode::Tab);
+    h.typed("Again");
+    h.press(KeyCode::Tab);
+    h.typed("+919587422363");
+    h.focus("Source");
+    h.pick("web");
+    h.pick("nuevo");
+    h.submit().await;
+    assert_eq!(
+        h.app.current().form.focused().unwrap().key,
+        "phone",
+        "focus on the first server error"
+    );
+    let s = h.screen(120, 40);
+    let phone_line = s.lines().position(|l| l.contains("Phone *")).unwrap();
+    assert!(
+        s.lines()
+            .nth(phone_line + 1)
+            .unwrap()
+            .contains("✗ This phone number already exists."),
+        "{s}"
+    );
+    assert!(s.contains("Priya"), "typed values are kept");
+    insta::assert_snapshot!("whatsmark_server_error_80x24", h.screen(80, 24));
+    // Editing the field clears the server's message.
+    h.press(KeyCode::Backspace);
+    assert!(!h.screen(120, 40).contains("already exists"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quota_and_auth_failures_are_shown_and_the_form_is_kept() {
+    let mut h = Harness::new().await;
+    h.ctrl('t');
+    h.typed("full");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+    h.typed("Lucía");
+    h.press(KeyCode::Tab);
+    h.typed("Gómez");
+    h.press(KeyCode::Tab);
+    h.typed("+34600123123");
+    h.focus("Type");
+    h.pick("lead");
+    h.pick("web");
+    h.pick("nuevo");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("Quota spent — nothing was created"), "{s}");
+    assert!(
+        s.contains("contacts 3/3"),
+        "the server's figures are on the status bar:\n{s}"
+    );
+    assert!(s.contains("Lucía"));
+
+    h.ctrl('t');
+    h.typed("wrong");
+    h.press(KeyCode::Enter);
+    h.until(|a| {
+        !matches!(
+            a.current().catalog_status,
+            CatalogStatus::Refreshing | CatalogStatus::Empty
+        )
+    })
+    .await;
+    h.typed("Nadie");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("does not accept this profile's key"), "{s}");
+    assert!(s.contains("catalog offline"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_profiles_keeps_both_drafts() {
+    let mut h = Harness::new().await;
+    h.typed("Ravi");
+    h.ctrl('t');
+    h.typed("wipsy");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+    h.typed("José 🙂");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("rolo · wipsy · wipsy"),
+        "the frame names the profile:\n{s}"
+    );
+    insta::assert_snapshot!("wipsy_form_120x40", s);
+    h.ctrl('t');
+    h.typed("WhatsMark");
+    h.press(KeyCode::Enter);
+    assert!(h.screen(120, 40).contains("Ravi"));
+    assert_eq!(h.app.profiles[2].form.draft.get("name"), "José 🙂");
+    insta::assert_snapshot!("whatsmark_form_80x24", h.screen(80, 24));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_paste_undo_help_and_clear() {
+    let mut h = Harness::new().await;
+    // A pasted newline never submits; in a one-line field it becomes a space.
+    h.paste("Ana\nMaría\n");
+    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert!(h.app.submitting.is_none());
+    // Emacs keys of the text widget do nothing.
+    for c in ['p', 'n', 'u', 'v', 'j', 'a', 'e', 'k'] {
+        h.ctrl(c);
+    }
+    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    h.ctrl('z');
+    assert_ne!(h.app.current().form.draft.get("firstname"), "Ana María");
+    h.ctrl('y');
+    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    // Pasting a list into a multi picker field selects each known name and reports the rest.
+    h.focus("Groups");
+    h.paste("Mumbai, Delhi\nAtlantis");
+    assert_eq!(h.app.current().form.draft.list("groups"), ["19", "20"]);
+    assert!(h.screen(120, 40).contains("Not in the catalog: Atlantis"));
+    // Help from outside text, generated from the keymap.
+    h.press(KeyCode::Char('?'));
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Ctrl-S") && s.contains("submit the contact"),
+        "{s}"
+    );
+    insta::assert_snapshot!("help_120x40", s);
+    h.press(KeyCode::Esc);
+    // Esc never clears; Ctrl-X asks first.
+    h.press(KeyCode::Esc);
+    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    h.ctrl('x');
+    h.press(KeyCode::Char('n'));
+    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    h.ctrl('x');
+    h.press(KeyCode::Char('y'));
+    assert_eq!(h.app.current().form.draft.get("firstname"), "");
+    assert_eq!(
+        h.app.current().form.draft.get("type"),
+        "lead",
+        "clearing keeps the profile's defaults"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wipsy_contact_with_stage_tags_and_custom_fields() {
+    let mut h = Harness::new().await;
+    h.ctrl('t');
+    h.typed("wipsy");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+    h.typed("Iñaki");
+    h.focus("Phone");
+    h.typed("301 555 0199");
+    h.focus("Notes");
+    h.typed("línea 1");
+    h.press(KeyCode::Enter);
+    h.typed("línea 2");
+    h.focus("Pipeline stage");
+    h.pick("won");
+    h.pick("prio");
+    h.focus("Notes code");
+    h.typed("A-7");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Iñaki"), "{s}");
+    let rec = h.stored("wipsy", "loadtest").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+573015550199");
+    assert_eq!(rec["notes"], "línea 1\nlínea 2");
+    assert_eq!(rec["custom_fields"][0]["field_value"], "A-7");
+    assert_eq!(rec["pipeline_stage"]["name"], "Won");
+    assert_eq!(rec["tags"][0]["name"], "Priority");
+    assert!(s.contains("this month 1/100 via rolo"), "{s}");
+}
