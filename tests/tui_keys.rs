@@ -1,6 +1,10 @@
 //! Key scripts against ratatui's `TestBackend`: the real App, keymap, view and controller,
 //! talking to a real sandbox over HTTP on 127.0.0.1. Snapshots of the main screens.
-#![allow(clippy::unwrap_used, clippy::too_many_lines, clippy::format_push_string)] // tests: panics are the failure report
+#![allow(
+    clippy::unwrap_used,
+    clippy::too_many_lines,
+    clippy::format_push_string
+)] // tests: panics are the failure report
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -79,6 +83,19 @@ default_region = "CO"
 monthly_contact_limit = 100
 
 {entries}
+[profiles.careful]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+confirm_submit = true
+label = "Careful Co"
+
+[profiles.ro]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+read_only = true
+
 [profiles.wrong]
 api = "wipsy"
 base_url = "{origin}/wipsy"
@@ -112,6 +129,8 @@ impl Harness {
             ("full", ApiKey::new(wm("full-house"))),
             ("wipsy", ApiKey::new(wp("loadtest"))),
             ("wrong", ApiKey::new("wpy_not_the_key")),
+            ("careful", ApiKey::new(wm("rasl-retail"))),
+            ("ro", ApiKey::new(wm("demo"))),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -526,4 +545,102 @@ async fn a_wipsy_contact_with_stage_tags_and_custom_fields() {
     assert_eq!(rec["pipeline_stage"]["name"], "Won");
     assert_eq!(rec["tags"][0]["name"], "Priority");
     assert!(s.contains("this month 1/100 via rolo"), "{s}");
+}
+
+/// Fills a valid WhatsMark contact in the active profile.
+fn fill_whatsmark(h: &mut Harness, phone: &str) {
+    h.typed("Meera");
+    h.press(KeyCode::Tab);
+    h.typed("Iyer");
+    h.press(KeyCode::Tab);
+    h.typed(phone);
+    h.focus("Type");
+    h.pick("lead");
+    h.pick("web");
+    h.pick("nuevo");
+}
+
+async fn switch(h: &mut Harness, name: &str) {
+    h.ctrl('t');
+    h.typed(name);
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_submit_asks_and_read_only_refuses() {
+    let mut h = Harness::new().await;
+    switch(&mut h, "careful").await;
+    fill_whatsmark(&mut h, "+919811122233");
+    h.ctrl('s');
+    let s = h.screen(120, 40);
+    assert!(s.contains("Create Meera Iyer in Careful Co?"), "{s}");
+    h.press(KeyCode::Char('n'));
+    assert!(h.app.submitting.is_none(), "no means nothing is sent");
+    h.ctrl('s');
+    h.press(KeyCode::Char('y'));
+    h.until(|a| a.submitting.is_none()).await;
+    assert!(h.screen(120, 40).contains("✓ Created Meera Iyer"));
+    assert_eq!(
+        h.stored("whatsmark", "rasl-retail").last().unwrap()["lastname"],
+        "Iyer"
+    );
+
+    switch(&mut h, "ro").await;
+    fill_whatsmark(&mut h, "+919811122244");
+    h.ctrl('s');
+    let s = h.screen(120, 40);
+    assert!(s.contains("read-only: submitting is switched off"), "{s}");
+    assert!(s.contains("READ-ONLY"), "the status bar says so:\n{s}");
+    assert!(h.app.submitting.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_cancels_a_slow_submit_and_keeps_the_form() {
+    let mut h = Harness::new().await;
+    h.sb.add_fault(rolo::sandbox::FaultRule {
+        path: "/whatsmark/api/v2/contacts".into(),
+        method: Some("POST".into()),
+        kind: rolo::sandbox::FaultKind::Delay { ms: 3000 },
+        after: false,
+        times: Some(1),
+    });
+    fill_whatsmark(&mut h, "+919811122255");
+    h.ctrl('s');
+    assert!(h.app.submitting.is_some());
+    assert!(
+        h.screen(120, 40).contains("Sending…"),
+        "a spinner with the elapsed time shows"
+    );
+    h.press(KeyCode::Esc);
+    assert!(h.app.submitting.is_none());
+    let s = h.screen(120, 40);
+    assert!(s.contains("Submit cancelled"), "{s}");
+    assert_eq!(
+        h.app.current().form.draft.get("firstname"),
+        "Meera",
+        "Esc never clears the form"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_focuses_the_field_under_the_mouse() {
+    let mut h = Harness::new().await;
+    let s = h.screen(120, 40);
+    let row = s.lines().position(|l| l.contains("Company")).unwrap();
+    let click = crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 40,
+        row: u16::try_from(row).unwrap(),
+        modifiers: KeyModifiers::NONE,
+    };
+    let fx = h.app.update(Message::Input(Event::Mouse(click)));
+    h.ctl.perform(fx, &mut h.app);
+    assert_eq!(h.app.current().form.focused().unwrap().key, "company");
+    // A resize redraws and keeps the focus.
+    let fx = h.app.update(Message::Input(Event::Resize(80, 24)));
+    h.ctl.perform(fx, &mut h.app);
+    assert_eq!(h.app.current().form.focused().unwrap().key, "company");
+    assert!(h.screen(80, 24).contains("Company"));
 }
