@@ -30,7 +30,15 @@ pub fn from_profile(profile: &Profile) -> Catalog {
     c.merge_items(CatalogKind::Tags, profile.tags.clone());
     c.merge_items(CatalogKind::Stages, profile.stages.clone());
     c.merge_items(CatalogKind::Assignees, profile.assignees.clone());
-    c.merge_items(CatalogKind::Countries, profile.countries.clone());
+    if profile.api == Flavour::Whatsmark {
+        // The profile's list replaces the bundled one (a tenant may use other ids).
+        let countries = if profile.countries.is_empty() {
+            crate::contact::countries::bundled()
+        } else {
+            profile.countries.clone()
+        };
+        c.merge_items(CatalogKind::Countries, countries);
+    }
     c.merge_custom_fields(profile.custom_fields.clone());
     c
 }

@@ -3,6 +3,7 @@
 //! Nothing here knows about terminals or HTTP.
 
 pub mod catalog;
+pub mod countries;
 pub mod draft;
 pub mod fields;
 pub mod input;

@@ -324,8 +324,15 @@ impl App {
                 self.edited();
             }
             Action::OpenPicker => self.open_picker(),
+            Action::StepDate(d) if self.current_mut().form.step_date(Some(d)) => self.edited(),
+            Action::Today if self.current_mut().form.step_date(None) => self.edited(),
             Action::RefreshCatalog => return self.refresh(self.active),
             Action::Edit(e) if self.current_mut().form.edit(e) => self.edited(),
+            Action::Edit(_) => {
+                if let Some(c) = self.current_mut().form.rejected.take() {
+                    self.say(Level::Warn, format!("{c:?} can't go in a number: type digits, a minus and a dot for decimals (1500.50)."));
+                }
+            }
             _ => {}
         }
         Vec::new()

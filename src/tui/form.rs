@@ -19,6 +19,10 @@ pub enum Editor {
     Line,
     /// Several lines.
     Lines,
+    /// A date, typed as `YYYY-MM-DD` or stepped by day.
+    Date,
+    /// A number: only digits, a minus and a decimal dot can be typed.
+    Number,
     /// One id from a catalog.
     Single(CatalogKind),
     /// Several ids from a catalog.
@@ -31,7 +35,7 @@ impl Editor {
     /// Whether the row is typed into (rather than picked).
     #[must_use]
     pub fn is_text(&self) -> bool {
-        matches!(self, Self::Line | Self::Lines)
+        matches!(self, Self::Line | Self::Lines | Self::Date | Self::Number)
     }
 }
 
@@ -70,6 +74,8 @@ pub struct Form {
     pub touched: BTreeSet<String>,
     /// After a submit attempt every problem shows.
     pub show_all: bool,
+    /// A character a number field refused, for the status line.
+    pub rejected: Option<char>,
 }
 
 fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
@@ -77,6 +83,12 @@ fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
     for spec in flavour.fields() {
         let editor = match spec.kind {
             FieldKind::MultiLine => Editor::Lines,
+            // No staff list configured: the assignee is typed as a plain id.
+            FieldKind::SinglePick(k)
+                if k == CatalogKind::Assignees && catalog.assignees.is_empty() =>
+            {
+                Editor::Line
+            }
             FieldKind::SinglePick(k) => Editor::Single(k),
             FieldKind::MultiPick(k) => Editor::Multi(k),
             FieldKind::Enum(values) => {
@@ -87,10 +99,11 @@ fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
                     key: format!("custom.{}", d.id),
                     label: d.name.clone(),
                     required: d.required,
-                    editor: if d.kind == CustomType::Select {
-                        Editor::Choice(d.options.clone())
-                    } else {
-                        Editor::Line
+                    editor: match d.kind {
+                        CustomType::Select => Editor::Choice(d.options.clone()),
+                        CustomType::Date => Editor::Date,
+                        CustomType::Number => Editor::Number,
+                        _ => Editor::Line,
                     },
                     section: Section::Notes,
                 }));
@@ -132,6 +145,7 @@ impl Form {
             server: BTreeMap::new(),
             touched: BTreeSet::new(),
             show_all: false,
+            rejected: None,
         };
         form.rebuild(catalog);
         form
@@ -164,7 +178,7 @@ impl Form {
     pub fn scope(&self) -> Scope {
         match self.focused().map(|f| &f.editor) {
             Some(Editor::Lines) => Scope::MultiLine,
-            Some(Editor::Line) | None => Scope::Text,
+            Some(Editor::Line | Editor::Date | Editor::Number) | None => Scope::Text,
             Some(_) => Scope::Pick,
         }
     }
@@ -226,12 +240,25 @@ impl Form {
         if !field.editor.is_text() {
             if e == Edit::Backspace {
                 match field.editor {
-                    Editor::Multi(_) => self.set_list(&field.key, Vec::new()),
+                    // One chip at a time, the last first, as in a tag input.
+                    Editor::Multi(_) => {
+                        let mut ids = self.draft.list(&field.key).to_vec();
+                        ids.pop();
+                        self.set_list(&field.key, ids);
+                    }
                     _ => self.set_value(&field.key, ""),
                 }
                 return true;
             }
             return false;
+        }
+        if field.editor == Editor::Number {
+            if let Edit::Insert(c) = e {
+                if !(c.is_ascii_digit() || c == '.' || c == '-') {
+                    self.rejected = Some(c);
+                    return false;
+                }
+            }
         }
         let Some(ta) = self.editors.get_mut(&field.key) else {
             return false;
@@ -312,6 +339,29 @@ impl Form {
             ta.insert_str(flat.join(" "));
         }
         self.sync(&field.key, &before)
+    }
+
+    /// Steps a date field by `days` (from today when it holds no date yet), or sets
+    /// today when `days` is `None`. Returns whether the value changed.
+    pub fn step_date(&mut self, days: Option<i32>) -> bool {
+        let Some(field) = self.focused().filter(|f| f.editor == Editor::Date).cloned() else {
+            return false;
+        };
+        let today = jiff::Zoned::now().date();
+        let current =
+            jiff::civil::Date::strptime("%Y-%m-%d", self.value(&field.key).trim()).unwrap_or(today);
+        let next = match days {
+            None => today,
+            Some(d) => current
+                .checked_add(jiff::Span::new().days(d))
+                .unwrap_or(current),
+        };
+        let text = next.strftime("%Y-%m-%d").to_string();
+        if text == self.value(&field.key) {
+            return false;
+        }
+        self.set_value(&field.key, &text);
+        true
     }
 
     /// Moves focus by `delta` rows (wrapping), marking the row left as touched.

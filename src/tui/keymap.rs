@@ -36,6 +36,8 @@ pub enum Action {
     Accept,
     /// Toggle the highlighted entry (multi pickers).
     Toggle,
+    /// Toggle every shown entry (multi pickers).
+    ToggleAll,
     /// Move the highlight up.
     Up,
     /// Move the highlight down.
@@ -44,6 +46,10 @@ pub enum Action {
     Yes,
     /// Answer no in a dialog.
     No,
+    /// Step a date field by this many days.
+    StepDate(i32),
+    /// Set a date field to today.
+    Today,
     /// Change the text under the cursor.
     Edit(Edit),
 }
@@ -110,87 +116,25 @@ pub struct Binding {
 }
 
 /// Every binding, as the help screen lists them.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: "Ctrl-S",
-        does: "submit the contact",
-        scope: "anywhere",
-    },
-    Binding {
-        keys: "Tab / Shift-Tab",
-        does: "next / previous field",
-        scope: "form",
-    },
-    Binding {
-        keys: "Enter",
-        does: "next field; new line in Notes/Description; open a picker",
-        scope: "form",
-    },
-    Binding {
-        keys: "Up / Down",
-        does: "previous / next field (lines in Notes/Description)",
-        scope: "form",
-    },
-    Binding {
-        keys: "Space or typing",
-        does: "open the picker of a picked field",
-        scope: "form",
-    },
-    Binding {
-        keys: "Ctrl-Z / Ctrl-Y",
-        does: "undo / redo in the field",
-        scope: "form",
-    },
-    Binding {
-        keys: "Ctrl-W, Alt-Backspace",
-        does: "delete the word before the cursor",
-        scope: "text",
-    },
-    Binding {
-        keys: "Ctrl-Left / Ctrl-Right",
-        does: "move by word",
-        scope: "text",
-    },
-    Binding {
-        keys: "Ctrl-T",
-        does: "switch profile (the draft of each is kept)",
-        scope: "anywhere",
-    },
-    Binding {
-        keys: "Ctrl-R",
-        does: "refresh the catalog from the server",
-        scope: "anywhere",
-    },
-    Binding {
-        keys: "Ctrl-X",
-        does: "clear the form (asks first)",
-        scope: "form",
-    },
-    Binding {
-        keys: "Esc",
-        does: "close a popup or cancel a request; never clears the form",
-        scope: "anywhere",
-    },
-    Binding {
-        keys: "type / Up / Down / Enter",
-        does: "filter, move, choose",
-        scope: "pickers",
-    },
-    Binding {
-        keys: "Space",
-        does: "toggle an entry",
-        scope: "multi pickers",
-    },
-    Binding {
-        keys: "F1, ? (outside text)",
-        does: "this help",
-        scope: "anywhere",
-    },
-    Binding {
-        keys: "Ctrl-C, Ctrl-Q",
-        does: "quit; the draft is kept for next time",
-        scope: "anywhere",
-    },
+    Binding { keys: "Ctrl-S", does: "submit the contact", scope: "anywhere" },
+    Binding { keys: "Tab / Shift-Tab", does: "next / previous field", scope: "form" },
+    Binding { keys: "Enter", does: "next field; new line in Notes/Description; open a picker", scope: "form" },
+    Binding { keys: "Up / Down", does: "previous / next field (lines in Notes/Description)", scope: "form" },
+    Binding { keys: "Space or typing", does: "open the picker of a picked field", scope: "form" },
+    Binding { keys: "Ctrl-Z / Ctrl-Y", does: "undo / redo in the field", scope: "form" },
+    Binding { keys: "Ctrl-W, Alt-Backspace", does: "delete the word before the cursor", scope: "text" },
+    Binding { keys: "Ctrl-Left / Ctrl-Right", does: "move by word", scope: "text" },
+    Binding { keys: "Ctrl-D, PgUp / PgDn", does: "today, one day later / earlier", scope: "date fields" },
+    Binding { keys: "Ctrl-T", does: "switch profile (the draft of each is kept)", scope: "anywhere" },
+    Binding { keys: "Ctrl-R", does: "refresh the catalog from the server", scope: "anywhere" },
+    Binding { keys: "Ctrl-X", does: "clear the form (asks first)", scope: "form" },
+    Binding { keys: "Esc", does: "close a popup or cancel a request; never clears the form", scope: "anywhere" },
+    Binding { keys: "type / Up / Down / Enter", does: "filter, move, choose", scope: "pickers" },
+    Binding { keys: "Space / Ctrl-A", does: "toggle an entry / every shown entry", scope: "multi pickers" },
+    Binding { keys: "F1, ? (outside text)", does: "this help", scope: "anywhere" },
+    Binding { keys: "Ctrl-C, Ctrl-Q", does: "quit; the draft is kept for next time", scope: "anywhere" },
 ];
 
 fn chord(key: &KeyEvent) -> Option<Action> {
@@ -253,6 +197,9 @@ fn form(key: &KeyEvent, scope: Scope) -> Option<Action> {
         _ => match key.code {
             KeyCode::Enter | KeyCode::Down => Some(Action::NextField),
             KeyCode::Up => Some(Action::PrevField),
+            KeyCode::PageUp => Some(Action::StepDate(1)),
+            KeyCode::PageDown => Some(Action::StepDate(-1)),
+            KeyCode::Char('d') if ctrl => Some(Action::Today),
             _ => edit(key, false),
         },
     }
@@ -267,6 +214,7 @@ fn list(key: &KeyEvent, multi_toggle: bool) -> Option<Action> {
         KeyCode::Down | KeyCode::Tab => Some(Action::Down),
         KeyCode::Char('n') if ctrl => Some(Action::Down),
         KeyCode::Char(' ') if multi_toggle => Some(Action::Toggle),
+        KeyCode::Char('a') if ctrl && multi_toggle => Some(Action::ToggleAll),
         _ => edit(key, false),
     }
 }

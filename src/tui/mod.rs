@@ -8,6 +8,7 @@
 pub mod app;
 pub mod embedded;
 pub mod form;
+pub mod fuzzy;
 pub mod keymap;
 pub mod message;
 pub mod picker;

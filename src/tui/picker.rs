@@ -1,12 +1,14 @@
-//! The picker every catalog field uses: type to filter, move, Enter to accept, Esc to
-//! leave unchanged; Space toggles in multi pickers. Colours show as a swatch beside the
-//! name, never alone.
+//! The picker every catalog field uses: type to filter (fuzzy, matched letters
+//! highlighted), move, Enter to accept, Esc to leave unchanged; Space toggles and Ctrl-A
+//! toggles every shown entry in multi pickers. Colours show as a swatch beside the name,
+//! never alone.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
+use super::fuzzy::Fuzzy;
 use super::keymap::{Action, Edit};
 use super::theme::Theme;
 use crate::contact::catalog::Item;
@@ -40,7 +42,14 @@ pub struct Picker {
     pub chosen: Vec<String>,
     shown: Vec<usize>,
     toggled: bool,
+    fuzzy: Fuzzy,
+    /// Matched letter positions of the entries around the cursor, by entry index.
+    marks: Vec<(usize, Vec<usize>)>,
 }
+
+/// How many entries around the cursor get their matched letters computed: more than a
+/// screen holds, so scrolling never shows an entry without its highlight.
+const MARK_WINDOW: usize = 60;
 
 impl Picker {
     /// Opens a picker; a single picker of an optional field offers "(none)" first.
@@ -73,6 +82,8 @@ impl Picker {
             chosen,
             shown: Vec::new(),
             toggled: false,
+            fuzzy: Fuzzy::default(),
+            marks: Vec::new(),
         };
         p.refilter();
         if !multi {
@@ -88,11 +99,51 @@ impl Picker {
     }
 
     fn refilter(&mut self) {
-        let needle = self.filter.to_lowercase();
-        self.shown = (0..self.items.len())
-            .filter(|&i| needle.is_empty() || self.items[i].name.to_lowercase().contains(&needle))
-            .collect();
+        let query = self.filter.clone();
+        self.shown = self
+            .fuzzy
+            .filter(&query, self.items.iter().map(|i| i.name.as_str()));
+        // "(none)" stays on top while it is not filtered out.
+        if let Some(at) = self.shown.iter().position(|&i| self.items[i].id.is_empty()) {
+            let none = self.shown.remove(at);
+            self.shown.insert(0, none);
+        }
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        self.mark();
+    }
+
+    /// Computes the highlighted letters of the entries near the cursor.
+    fn mark(&mut self) {
+        let start = self.cursor.saturating_sub(MARK_WINDOW / 2);
+        let window: Vec<usize> = self
+            .shown
+            .iter()
+            .skip(start)
+            .take(MARK_WINDOW)
+            .copied()
+            .collect();
+        self.marks = window
+            .into_iter()
+            .map(|i| (i, self.fuzzy.positions(&self.filter, &self.items[i].name)))
+            .collect();
+    }
+
+    fn toggle_all(&mut self) {
+        self.toggled = true;
+        let ids: Vec<String> = self
+            .shown
+            .iter()
+            .map(|&i| self.items[i].id.clone())
+            .collect();
+        if ids.iter().all(|id| self.chosen.contains(id)) {
+            self.chosen.retain(|c| !ids.contains(c));
+        } else {
+            for id in ids {
+                if !self.chosen.contains(&id) {
+                    self.chosen.push(id);
+                }
+            }
+        }
     }
 
     /// The entries shown under the filter.
@@ -116,9 +167,16 @@ impl Picker {
     pub fn update(&mut self, action: Action) -> PickerOutcome {
         match action {
             Action::Cancel => return PickerOutcome::Cancel,
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
+            Action::Up => {
+                self.cursor = self.cursor.saturating_sub(1);
+                self.mark();
+            }
+            Action::Down => {
+                self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1));
+                self.mark();
+            }
             Action::Toggle if self.multi => self.toggle(),
+            Action::ToggleAll if self.multi => self.toggle_all(),
             Action::Accept => {
                 if self.multi {
                     // Typed a filter and pressed Enter without toggling: they mean this one.
@@ -217,11 +275,45 @@ impl Picker {
         if item.color.is_some() {
             spans.push(Span::styled("■ ", theme.swatch(item.color.as_deref())));
         }
-        spans.push(Span::raw(item.name.clone()));
+        let marks = self
+            .marks
+            .iter()
+            .find(|(i, _)| self.items[*i].id == item.id)
+            .map(|(_, m)| m.as_slice())
+            .unwrap_or_default();
+        spans.extend(highlighted(&item.name, marks, theme));
         if item.system {
             spans.push(Span::styled(" (system)", theme.hint()));
         }
         Line::from(spans)
+    }
+}
+
+/// The name as spans, matched letters emphasised (bold and underlined: not colour alone).
+fn highlighted(name: &str, marks: &[usize], theme: Theme) -> Vec<Span<'static>> {
+    if marks.is_empty() {
+        return vec![Span::raw(name.to_owned())];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (i, c) in name.chars().enumerate() {
+        let marked = marks.binary_search(&i).is_ok();
+        if marked != run_marked && !run.is_empty() {
+            spans.push(mark_span(std::mem::take(&mut run), run_marked, theme));
+        }
+        run_marked = marked;
+        run.push(c);
+    }
+    spans.push(mark_span(run, run_marked, theme));
+    spans
+}
+
+fn mark_span(text: String, marked: bool, theme: Theme) -> Span<'static> {
+    if marked {
+        Span::styled(text, theme.matched())
+    } else {
+        Span::raw(text)
     }
 }
 

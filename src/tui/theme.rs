@@ -70,6 +70,15 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// Matched letters in a picker.
+    #[must_use]
+    pub fn matched(self) -> Style {
+        self.paint(
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            Color::Yellow,
+        )
+    }
+
     /// Section headings.
     #[must_use]
     pub fn section(self) -> Style {

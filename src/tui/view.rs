@@ -294,6 +294,15 @@ fn draw_text(
             spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
         }
     }
+    if line == 0 && focused && field.editor == Editor::Date {
+        spans.push(Span::styled(
+            "  YYYY-MM-DD · Ctrl-D today · PgUp/PgDn ±1 day",
+            theme.hint(),
+        ));
+    }
+    if line == 0 && focused && field.editor == Editor::Number && text.is_empty() {
+        spans.push(Span::styled("  digits, e.g. 1500.50", theme.hint()));
+    }
     if line == 0 && text.is_empty() && !focused && lines.len() == 1 {
         spans = vec![Span::styled("—", theme.hint())];
     }
@@ -367,6 +376,12 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
             }
             _ => spans.push(Span::raw(format!("{id} "))),
         }
+    }
+    if focused && matches!(field.editor, Editor::Multi(_)) {
+        spans.push(Span::styled(
+            " Enter adds · Backspace drops the last",
+            theme.hint(),
+        ));
     }
     spans
 }

@@ -1,0 +1,293 @@
+//! The key-script harness: the real App, keymap, view and controller over a real sandbox.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::format_push_string,
+    clippy::missing_panics_doc
+)]
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rolo::config::Config;
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use rolo::secret::ApiKey;
+use rolo::tui::app::{App, CatalogStatus, Mode, ProfileState};
+use rolo::tui::message::Message;
+use rolo::tui::runtime::Controller;
+use rolo::tui::theme::Theme;
+use rolo::tui::view;
+
+/// A running app over a sandbox.
+pub struct Harness {
+    pub sb: SandboxHandle,
+    pub app: App,
+    pub ctl: Controller,
+    _dir: tempfile::TempDir,
+}
+
+/// What the Wipsy API cannot list, declared in the profile as a user would.
+/// What the Wipsy API cannot list, declared in profile `profile` as a user would, from
+/// the seed's tenant `tenant`.
+pub fn wipsy_entries(seed: &Seed, tenant: &str, profile: &str) -> String {
+    let t = seed.wipsy.iter().find(|t| t.name == tenant).unwrap();
+    let mut out = String::new();
+    for s in &t.stages {
+        out += &format!(
+            "[[profiles.{profile}.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\nsystem = {}\n\n",
+            s.id, s.name, s.color, s.stage_order, s.is_system
+        );
+    }
+    for g in &t.tags {
+        out += &format!(
+            "[[profiles.{profile}.tags]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\n\n",
+            g.id, g.name, g.color
+        );
+    }
+    for f in &t.custom_fields {
+        let options = f
+            .field_options
+            .as_ref()
+            .map(|o| format!("options = {o:?}\n"))
+            .unwrap_or_default();
+        out += &format!(
+            "[[profiles.{profile}.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}required = {}\norder = {}\n\n",
+            f.id, f.field_name, f.field_type, f.is_required, f.field_order
+        );
+    }
+    out
+}
+
+pub fn config(origin: &str, seed: &Seed) -> Config {
+    let entries = wipsy_entries(seed, "loadtest", "wipsy");
+    let demo_entries = wipsy_entries(seed, "demo", "wdemo");
+    let text = format!(
+        r#"
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+label = "WhatsMark demo"
+color = "green"
+default_region = "IN"
+
+[profiles.wm.defaults]
+type = "lead"
+
+[profiles.full]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+
+[profiles.wipsy]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "UNUSED_IN_TESTS"
+color = "magenta"
+default_region = "CO"
+monthly_contact_limit = 100
+
+{entries}
+[profiles.careful]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+confirm_submit = true
+label = "Careful Co"
+
+[profiles.ro]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+read_only = true
+
+[profiles.wdemo]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "UNUSED_IN_TESTS"
+default_region = "CO"
+
+{demo_entries}
+[profiles.staff]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "UNUSED_IN_TESTS"
+default_region = "CO"
+
+[[profiles.staff.assignees]]
+id = 15
+name = "Priya (soporte)"
+
+[[profiles.staff.assignees]]
+id = 16
+name = "Carlos Peña (ventas)"
+
+[profiles.wrong]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "UNUSED_IN_TESTS"
+"#
+    );
+    Config::parse(&text, Path::new("test-config.toml")).unwrap()
+}
+
+impl Harness {
+    pub async fn new() -> Self {
+        let sb = sandbox::start(SandboxConfig::demo().unwrap())
+            .await
+            .unwrap();
+        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
+        let wm = |t: &str| {
+            seed.whatsmark.iter().find(|x| x.name == t).unwrap().tokens[0]
+                .token
+                .clone()
+        };
+        let wp = |t: &str| {
+            seed.wipsy
+                .iter()
+                .find(|x| x.name == t)
+                .unwrap()
+                .api_key
+                .clone()
+        };
+        let keys: HashMap<String, ApiKey> = [
+            ("wm", ApiKey::new(wm("demo"))),
+            ("full", ApiKey::new(wm("full-house"))),
+            ("wipsy", ApiKey::new(wp("loadtest"))),
+            ("wrong", ApiKey::new("wpy_not_the_key")),
+            ("careful", ApiKey::new(wm("rasl-retail"))),
+            ("ro", ApiKey::new(wm("demo"))),
+            ("wdemo", ApiKey::new(wp("demo"))),
+            ("staff", ApiKey::new(wm("loadtest"))),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let states = config(&sb.origin(), &seed)
+            .profiles
+            .into_iter()
+            .map(|p| {
+                let catalog = rolo::api::catalog::from_profile(&p);
+                ProfileState::new(p, catalog, None, 0)
+            })
+            .collect();
+        let app = App::new(states, 0, Theme { color: true });
+        let ctl = Controller::new(keys, "test-config.toml".into(), dir.path().to_path_buf());
+        let mut h = Self {
+            sb,
+            app,
+            ctl,
+            _dir: dir,
+        };
+        let fx = h.app.start();
+        h.ctl.perform(fx, &mut h.app);
+        h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+            .await;
+        h
+    }
+
+    /// Feeds task results into the app until `done` holds (or fails after 20 s).
+    pub async fn until(&mut self, done: impl Fn(&App) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !done(&self.app) {
+            let msg = tokio::time::timeout_at(deadline, self.ctl.next())
+                .await
+                .expect("timed out waiting")
+                .unwrap();
+            let fx = self.app.update(msg);
+            self.ctl.perform(fx, &mut self.app);
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let fx = self
+            .app
+            .update(Message::Input(Event::Key(KeyEvent::new(code, mods))));
+        self.ctl.perform(fx, &mut self.app);
+    }
+
+    pub fn press(&mut self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    pub fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    pub fn typed(&mut self, s: &str) {
+        for c in s.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    pub fn paste(&mut self, s: &str) {
+        let fx = self.app.update(Message::Input(Event::Paste(s.to_owned())));
+        self.ctl.perform(fx, &mut self.app);
+    }
+
+    /// Picks `filter`'s first match in the focused field's picker.
+    pub fn pick(&mut self, filter: &str) {
+        self.press(KeyCode::Enter);
+        assert!(matches!(self.app.mode, Mode::Picker(_)), "a picker opened");
+        self.typed(filter);
+        self.press(KeyCode::Enter);
+    }
+
+    pub fn focus(&mut self, label: &str) {
+        for _ in 0..40 {
+            if self.app.current().form.focused().unwrap().label == label {
+                return;
+            }
+            self.press(KeyCode::Tab);
+        }
+        panic!("no field labelled {label}");
+    }
+
+    pub fn screen(&mut self, w: u16, h: u16) -> String {
+        self.app.size = (w, h);
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| view::draw(f, &self.app)).unwrap();
+        let buf = term.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..h {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in 0..w {
+                // A wide character covers the next cell too, as on a real screen.
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let symbol = buf[(x, y)].symbol();
+                skip = ratatui::text::Span::raw(symbol).width().saturating_sub(1);
+                line.push_str(symbol);
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    pub async fn submit(&mut self) {
+        self.ctrl('s');
+        self.until(|a| a.submitting.is_none()).await;
+    }
+
+    pub fn stored(&self, flavour: &str, tenant: &str) -> Vec<serde_json::Value> {
+        let snap = self.sb.state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}

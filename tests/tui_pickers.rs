@@ -1,0 +1,246 @@
+//! Key scripts for every picker kind and every custom-field type, in both flavours: what
+//! the agent types, what the form shows, and the record the sandbox stores.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
+
+mod tui_harness;
+
+use crossterm::event::{KeyCode, KeyModifiers};
+use rolo::tui::app::{CatalogStatus, Mode};
+use tui_harness::Harness;
+
+async fn switch(h: &mut Harness, name: &str) {
+    h.ctrl('t');
+    h.typed(name);
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+}
+
+fn shown(h: &Harness) -> Vec<String> {
+    match &h.app.mode {
+        Mode::Picker(p) => p.shown().map(|i| i.name.clone()).collect(),
+        _ => panic!("no picker is open"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wipsy_stage_tags_and_every_custom_field_type() {
+    let mut h = Harness::new().await;
+    switch(&mut h, "wdemo").await;
+    h.typed("Zoë");
+    h.focus("Phone");
+    h.typed("300 765 4321");
+
+    // Stage: in stage_order, system stages marked, a "none" choice first.
+    h.focus("Pipeline stage");
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        shown(&h),
+        [
+            "(none)",
+            "Nuevo",
+            "Contactado",
+            "Propuesta enviada",
+            "Negociación",
+            "Ganado",
+            "Perdido"
+        ]
+    );
+    assert!(h.screen(120, 40).contains("Nuevo (system)"));
+    h.typed("nego");
+    h.press(KeyCode::Enter);
+
+    // Tags: fuzzy filter folds accents and takes CJK; Space toggles; Ctrl-W clears the filter.
+    h.focus("Tags");
+    h.press(KeyCode::Enter);
+    h.typed("nandu");
+    assert_eq!(shown(&h), ["Ñandú Club"]);
+    h.press(KeyCode::Char(' '));
+    h.ctrl('w');
+    h.typed("中文");
+    assert_eq!(shown(&h), ["中文客户"]);
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Enter);
+    // A pasted list selects each known name and reports the rest.
+    h.paste("VIP, Soporte\nNo existe");
+    let s = h.screen(120, 40);
+    assert!(s.contains("Not in the catalog: No existe"), "{s}");
+    assert!(
+        s.contains("[Ñandú Club]") && s.contains("[中文客户]") && s.contains("[Soporte]"),
+        "chips:\n{s}"
+    );
+    // Backspace drops the last chip.
+    h.press(KeyCode::Backspace);
+    assert!(!h.screen(120, 40).contains("[Soporte]"));
+
+    // Custom fields, one editor per definition, in field_order.
+    h.focus("Número de documento");
+    h.typed("1.020.304");
+    h.press(KeyCode::Tab);
+    h.pick("llam");
+    assert_eq!(
+        h.app.current().form.focused().unwrap().label,
+        "Fecha de cumpleaños"
+    );
+    h.ctrl('d');
+    h.press(KeyCode::PageDown);
+    let yesterday = jiff::Zoned::now()
+        .date()
+        .yesterday()
+        .unwrap()
+        .strftime("%Y-%m-%d")
+        .to_string();
+    assert!(h.screen(120, 40).contains(&yesterday));
+    h.focus("Correo de facturación");
+    h.typed("facturas@acme.co");
+    h.focus("Teléfono alterno");
+    h.typed("+57 604 444 5566");
+    h.focus("Presupuesto mensual");
+    h.typed("15a00.5");
+    assert!(
+        h.screen(120, 40).contains("can't go in a number"),
+        "letters are refused as typed"
+    );
+    h.focus("Talla de camiseta");
+    h.pick("xl");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Zoë"), "{s}");
+
+    let rec = h.stored("wipsy", "demo").last().unwrap().clone();
+    assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
+    let tags: Vec<&str> = rec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["Ñandú Club", "中文客户", "VIP"]);
+    let value = |name: &str| {
+        rec["custom_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"]["field_name"] == name)
+            .map(|c| c["field_value"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(value("Número de documento").as_deref(), Some("1.020.304"));
+    assert_eq!(value("Canal preferido").as_deref(), Some("Llamada"));
+    assert_eq!(value("Fecha de cumpleaños"), Some(yesterday));
+    assert_eq!(
+        value("Correo de facturación").as_deref(),
+        Some("facturas@acme.co")
+    );
+    assert_eq!(
+        value("Teléfono alterno").as_deref(),
+        Some("+57 604 444 5566")
+    );
+    assert_eq!(value("Presupuesto mensual").as_deref(), Some("1500.5"));
+    assert_eq!(value("Talla de camiseta").as_deref(), Some("XL"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whatsmark_type_source_status_groups_country_and_assignee() {
+    let mut h = Harness::new().await;
+    switch(&mut h, "staff").await;
+    h.typed("Aarav");
+    h.press(KeyCode::Tab);
+    h.typed("Mehta");
+    h.press(KeyCode::Tab);
+    h.typed("301 555 0123");
+    h.focus("Type");
+    h.pick("cust");
+    h.pick("face");
+    h.press(KeyCode::Enter);
+    h.typed("negoc");
+    assert_eq!(shown(&h), ["En negociación"]);
+    assert!(
+        h.screen(120, 40).contains("■ En negociación"),
+        "statuses show their colour swatch"
+    );
+    h.press(KeyCode::Enter);
+    // Groups: toggle two, one of them by a filter with an accent left out.
+    h.press(KeyCode::Enter);
+    h.typed("sao");
+    h.press(KeyCode::Char(' '));
+    h.ctrl('w');
+    h.typed("bogo");
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Enter);
+    h.focus("Assigned to");
+    h.pick("carl");
+    h.pick("colom");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Aarav Mehta"), "{s}");
+    let rec = h.stored("whatsmark", "loadtest").last().unwrap().clone();
+    assert_eq!(rec["type"], "customer");
+    assert_eq!(rec["source_id"], 112);
+    assert_eq!(rec["status_id"], 284);
+    assert_eq!(rec["group_id"], serde_json::json!([18, 14]));
+    assert_eq!(rec["assigned_id"], 16);
+    assert_eq!(
+        rec["country_id"], 48,
+        "Colombia in the open countries dataset"
+    );
+    assert_eq!(rec["phone"], "+573015550123");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_a_toggles_every_shown_entry_and_esc_changes_nothing() {
+    let mut h = Harness::new().await;
+    h.focus("Groups");
+    h.press(KeyCode::Enter);
+    h.typed("me");
+    let names = shown(&h);
+    assert!(names.len() > 1);
+    h.ctrl('a');
+    let Mode::Picker(p) = &h.app.mode else {
+        panic!()
+    };
+    assert_eq!(p.chosen.len(), names.len());
+    h.ctrl('a');
+    let Mode::Picker(p) = &h.app.mode else {
+        panic!()
+    };
+    assert!(p.chosen.is_empty(), "a second Ctrl-A untoggles them");
+    h.ctrl('a');
+    h.press(KeyCode::Esc);
+    assert!(
+        h.app.current().form.draft.list("groups").is_empty(),
+        "Esc leaves the field unchanged"
+    );
+    // Ctrl-R in a picker refreshes the catalog in the background.
+    h.press(KeyCode::Enter);
+    h.ctrl('r');
+    assert!(
+        matches!(h.app.mode, Mode::Picker(_)),
+        "the picker stays open"
+    );
+    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assignee_is_a_plain_id_without_a_staff_list_and_vanished_ids_are_flagged() {
+    let mut h = Harness::new().await;
+    h.focus("Assigned to");
+    h.typed("abc");
+    h.press(KeyCode::Tab);
+    let s = h.screen(120, 40);
+    assert!(s.contains("Assigned to") && s.contains("abc"), "{s}");
+    assert!(s.contains('✗'), "a non-numeric id is a problem:\n{s}");
+    h.focus("Assigned to");
+    for _ in 0..3 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("15");
+    assert_eq!(h.app.current().form.draft.get("assigned_id"), "15");
+    // An id chosen earlier that is no longer in the catalog is flagged, not dropped.
+    h.app.profiles[0].form.set_value("status_id", "9999");
+    h.app.profiles[0].revalidate();
+    let s = h.screen(120, 40);
+    assert!(s.contains("⚠ 9999 (not in the catalog)"), "{s}");
+    assert_eq!(h.app.current().form.draft.get("status_id"), "9999");
+    let _ = KeyModifiers::NONE;
+}
