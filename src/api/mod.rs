@@ -12,6 +12,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
+use crate::contact::duplicates::{self, Known};
 use crate::contact::{Catalog, Flavour};
 use crate::secret::ApiKey;
 
@@ -276,6 +277,43 @@ impl Client {
             other => Err(other),
         };
         (result, answer.rate)
+    }
+
+    /// Contacts the CRM already has with this phone or email. WhatsMark is searched
+    /// (`GET /contacts?search=`); Wipsy cannot search, so `recent` (harvested) is used.
+    pub async fn find_duplicates(
+        &self,
+        phone: Option<&str>,
+        email: Option<&str>,
+        recent: &[Known],
+    ) -> (Result<Vec<Known>, Outcome>, Option<RateLimit>) {
+        if self.flavour == Flavour::Wipsy {
+            return (Ok(duplicates::find(recent, phone, email)), None);
+        }
+        let mut found = Vec::new();
+        let mut rate = None;
+        for term in [phone, email]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let query = serde_urlencoded::to_string([("search", term), ("per_page", "50")])
+                .unwrap_or_default();
+            let (result, r) = self.get(&format!("/contacts?{query}")).await;
+            rate = r.or(rate);
+            let json = match result {
+                Ok(json) => json,
+                Err(o) => return (Err(o), rate),
+            };
+            let contacts = json
+                .get("data")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            found.extend(contacts.iter().map(whatsmark::known));
+        }
+        (Ok(duplicates::find(&found, phone, email)), rate)
     }
 
     /// Turns a sent request into an [`Answer`]: network failures, redirects that were

@@ -91,6 +91,29 @@ fn forbidden(json: &Value, code: &str, message: String) -> Outcome {
     }
 }
 
+/// A listed contact, as the duplicate check needs it.
+#[must_use]
+pub fn known(c: &Value) -> crate::contact::duplicates::Known {
+    let text = |k: &str| {
+        c.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    crate::contact::duplicates::Known {
+        id: c
+            .get("id")
+            .map(|v| v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string()))
+            .unwrap_or_default(),
+        name: format!("{} {}", text("firstname"), text("lastname"))
+            .trim()
+            .to_owned(),
+        phone: text("phone"),
+        email: text("email"),
+        created_at: text("created_at"),
+    }
+}
+
 /// Maps a WhatsMark answer to an outcome.
 #[must_use]
 pub fn outcome(status: StatusCode, json: &Value) -> Outcome {

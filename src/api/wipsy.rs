@@ -136,6 +136,7 @@ pub fn create_outcome(status: StatusCode, json: &Value, catalog: &Catalog) -> Ou
 /// Learns stages, tags and custom-field definitions from contacts the API returned.
 pub fn harvest(catalog: &mut Catalog, contacts: &[Value]) {
     for c in contacts {
+        remember(catalog, c);
         if let Some(stage) = c.get("pipeline_stage").filter(|s| s.is_object()) {
             let id = stage
                 .get("id")
@@ -177,6 +178,33 @@ pub fn harvest(catalog: &mut Catalog, contacts: &[Value]) {
         let defs: Vec<CustomFieldDef> = fields.filter_map(field_def).collect();
         catalog.merge_custom_fields(defs);
     }
+}
+
+/// How many recent contacts a Wipsy catalog keeps for the duplicate check.
+const RECENT: usize = 2000;
+
+/// Keeps a contact the API returned, newest first, for the duplicate check.
+fn remember(catalog: &mut Catalog, c: &Value) {
+    let Some(id) = text(c, "id") else { return };
+    let known = crate::contact::duplicates::Known {
+        name: format!(
+            "{} {}",
+            text(c, "name").unwrap_or_default(),
+            text(c, "last_name").unwrap_or_default()
+        )
+        .trim()
+        .to_owned(),
+        phone: text(c, "phone").unwrap_or_default(),
+        email: text(c, "email").unwrap_or_default(),
+        created_at: text(c, "created_at").unwrap_or_default(),
+        id,
+    };
+    catalog.recent.retain(|k| k.id != known.id);
+    catalog.recent.push(known);
+    catalog
+        .recent
+        .sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    catalog.recent.truncate(RECENT);
 }
 
 fn text(v: &Value, key: &str) -> Option<String> {

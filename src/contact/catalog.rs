@@ -120,6 +120,8 @@ pub struct Catalog {
     pub usage: Option<Usage>,
     /// When it was fetched (RFC 3339), `None` if never.
     pub fetched_at: Option<String>,
+    /// Recent contacts (Wipsy, which cannot search): for the duplicate check.
+    pub recent: Vec<super::duplicates::Known>,
 }
 
 impl Catalog {

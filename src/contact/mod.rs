@@ -5,10 +5,13 @@
 pub mod catalog;
 pub mod countries;
 pub mod draft;
+pub mod duplicates;
 pub mod fields;
 pub mod input;
 pub mod phone;
+pub mod quickadd;
 pub mod validate;
+pub mod vcard;
 
 pub use catalog::Catalog;
 pub use draft::Draft;

@@ -18,6 +18,7 @@ use crate::contact::validate::Rules;
 use crate::contact::{Catalog, Draft, input};
 
 mod outcome;
+mod rapid;
 
 /// How fresh a profile's catalog is, for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,14 @@ pub struct ProfileState {
     pub created_this_month: usize,
     /// When the draft last changed and has not been saved since.
     pub unsaved_since: Option<Instant>,
+    /// Contacts the CRM already has with this draft's phone or email.
+    pub duplicates: Vec<crate::contact::duplicates::Known>,
+    /// The (phone, email) that `duplicates` was checked for.
+    pub checked_for: Option<(String, String)>,
+    /// Fields kept after a submit (Ctrl-K on a field).
+    pub sticky: std::collections::BTreeSet<String>,
+    /// The last contact sent from this profile (for "repeat last", Ctrl-L).
+    pub last_sent: Option<Draft>,
 }
 
 impl ProfileState {
@@ -86,6 +95,10 @@ impl ProfileState {
             rate: None,
             created_this_month,
             unsaved_since: None,
+            duplicates: Vec::new(),
+            checked_for: None,
+            sticky: std::collections::BTreeSet::new(),
+            last_sent: None,
         };
         s.revalidate();
         s
@@ -109,6 +122,18 @@ impl ProfileState {
         } else {
             self.form.draft.clone()
         }
+    }
+
+    /// The draft's phone in E.164 (as typed when it does not parse) and email: what the
+    /// duplicate check looks for.
+    #[must_use]
+    pub fn contact_points(&self) -> (String, String) {
+        let d = &self.form.draft;
+        let raw = d.get("phone").trim();
+        let phone = crate::contact::phone::to_e164(raw, self.profile.default_region.as_deref())
+            .unwrap_or_else(|_| raw.to_owned());
+        let phone = if raw.is_empty() { String::new() } else { phone };
+        (phone, d.get("email").trim().to_owned())
     }
 
     /// A fresh draft: the profile's defaults.
@@ -140,6 +165,8 @@ pub enum Question {
     Submit(String),
     /// "Clear the form?"
     Clear,
+    /// "Possible duplicate of …; create anyway?"
+    Duplicate(String),
 }
 
 /// How a status line reads.
@@ -316,8 +343,10 @@ impl App {
                 ));
             }
             Action::ClearForm => self.mode = Mode::Confirm(Question::Clear),
-            Action::NextField => self.current_mut().form.move_focus(1),
-            Action::PrevField => self.current_mut().form.move_focus(-1),
+            Action::NextField => return self.move_focus(1),
+            Action::PrevField => return self.move_focus(-1),
+            Action::ToggleKeep => return self.toggle_keep(),
+            Action::RepeatLast => self.repeat_last(),
             Action::Undo | Action::Redo
                 if self.current_mut().form.history(action == Action::Redo) =>
             {
@@ -458,6 +487,7 @@ impl App {
     fn confirm_action(&mut self, q: Question, action: Action) -> Vec<Effect> {
         match (q, action) {
             (Question::Submit(_), Action::Yes) => self.send(),
+            (Question::Duplicate(_), Action::Yes) => self.confirm_or_send(),
             (Question::Clear, Action::Yes) => {
                 let keep = self.current().defaults();
                 let p = self.current_mut();
@@ -503,6 +533,12 @@ impl App {
             );
             return Vec::new();
         }
+        self.check_then_send()
+    }
+
+    /// After every check passed: ask when the profile wants it, else send.
+    pub(crate) fn confirm_or_send(&mut self) -> Vec<Effect> {
+        let p = self.current();
         if p.profile.confirm_submit {
             let who = display_name(&p.form);
             let whom = p.profile.display_name().to_owned();

@@ -46,6 +46,10 @@ pub enum Action {
     Yes,
     /// Answer no in a dialog.
     No,
+    /// Keep the focused field's value after a submit (toggle).
+    ToggleKeep,
+    /// Fill the CRM fields from the last contact sent.
+    RepeatLast,
     /// Step a date field by this many days.
     StepDate(i32),
     /// Set a date field to today.
@@ -130,6 +134,8 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: "Ctrl-T", does: "switch profile (the draft of each is kept)", scope: "anywhere" },
     Binding { keys: "Ctrl-R", does: "refresh the catalog from the server", scope: "anywhere" },
     Binding { keys: "Ctrl-X", does: "clear the form (asks first)", scope: "form" },
+    Binding { keys: "Ctrl-K", does: "keep this field after a submit (toggle; ⟲ marks it)", scope: "form" },
+    Binding { keys: "Ctrl-L", does: "repeat last: CRM fields from the previous contact", scope: "form" },
     Binding { keys: "Esc", does: "close a popup or cancel a request; never clears the form", scope: "anywhere" },
     Binding { keys: "type / Up / Down / Enter", does: "filter, move, choose", scope: "pickers" },
     Binding { keys: "Space / Ctrl-A", does: "toggle an entry / every shown entry", scope: "multi pickers" },
@@ -181,6 +187,8 @@ fn form(key: &KeyEvent, scope: Scope) -> Option<Action> {
         KeyCode::Char('z') if ctrl => return Some(Action::Undo),
         KeyCode::Char('y') if ctrl => return Some(Action::Redo),
         KeyCode::Char('x') if ctrl => return Some(Action::ClearForm),
+        KeyCode::Char('k') if ctrl => return Some(Action::ToggleKeep),
+        KeyCode::Char('l') if ctrl => return Some(Action::RepeatLast),
         _ => {}
     }
     match scope {
@@ -251,7 +259,8 @@ mod tests {
 
     #[test]
     fn emacs_keys_of_the_text_widget_do_not_leak() {
-        for c in ['p', 'n', 'u', 'v', 'j', 'a', 'e', 'k', 'b', 'f', 'h', 'm'] {
+        // (Ctrl-K and Ctrl-L are rolo's own: keep a field, repeat last.)
+        for c in ['p', 'n', 'u', 'v', 'j', 'a', 'e', 'b', 'f', 'h', 'm'] {
             let got = resolve(&key(KeyCode::Char(c), KeyModifiers::CONTROL), Scope::Text);
             assert!(
                 got.is_none(),

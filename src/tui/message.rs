@@ -44,6 +44,17 @@ pub enum Message {
         /// The client, or why there is none.
         client: Result<crate::api::Client, String>,
     },
+    /// A duplicate check finished.
+    Duplicates {
+        /// Profile index.
+        profile: usize,
+        /// The phone and email that were checked.
+        checked: (String, String),
+        /// Matches, or why the check failed.
+        found: Result<Vec<crate::contact::duplicates::Known>, String>,
+        /// Send the contact next if nothing was found.
+        then_submit: bool,
+    },
     /// Time passed: spinner frames, autosave.
     Tick,
 }
@@ -70,6 +81,17 @@ pub enum Effect {
     RefreshUsage(usize),
     /// Write a profile's draft now.
     SaveDraft(usize),
+    /// Look for contacts with the same phone or email.
+    CheckDuplicates {
+        /// Profile index.
+        profile: usize,
+        /// Phone and email to look for.
+        checked: (String, String),
+        /// Send the contact next if nothing is found.
+        then_submit: bool,
+    },
+    /// Write a profile's sticky fields and last sent contact.
+    SaveSticky(usize),
     /// Record a created contact in the history.
     Record {
         /// Profile index.

@@ -31,7 +31,7 @@ use crate::cli::Global;
 use crate::config::{self, Config, Profile};
 use crate::contact::Draft;
 use crate::secret::{self, ApiKey};
-use crate::store::{catalog_cache, drafts, history};
+use crate::store::{catalog_cache, drafts, history, sticky};
 
 /// The draft last changed, so a panic can still save it.
 static LAST_DRAFT: Mutex<Option<(PathBuf, String, Draft)>> = Mutex::new(None);
@@ -196,7 +196,12 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
                 ));
             }
             let month = history::created_this_month(data_dir, &profile.name);
-            ProfileState::new(profile.clone(), catalog, saved.map(|s| s.draft), month)
+            let memory = sticky::load(data_dir, &profile.name);
+            let mut state =
+                ProfileState::new(profile.clone(), catalog, saved.map(|s| s.draft), month);
+            state.sticky = memory.sticky;
+            state.last_sent = memory.last_sent;
+            state
         })
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
@@ -322,6 +327,41 @@ impl Controller {
                 let p = &app.profiles[i];
                 if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
                     app.say(Level::Error, format!("Cannot save the draft: {e}"));
+                }
+            }
+            Effect::CheckDuplicates {
+                profile,
+                checked,
+                then_submit,
+            } => {
+                let Some(client) = app.profiles[profile].client.clone() else {
+                    return;
+                };
+                let recent = app.profiles[profile].catalog.recent.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+                    let (phone, email) = (opt(&checked.0), opt(&checked.1));
+                    let (found, _) = client
+                        .find_duplicates(phone.as_deref(), email.as_deref(), &recent)
+                        .await;
+                    let found = found.map_err(|o| crate::api::catalog::describe(&o));
+                    let _ = tx.send(Message::Duplicates {
+                        profile,
+                        checked,
+                        found,
+                        then_submit,
+                    });
+                });
+            }
+            Effect::SaveSticky(i) => {
+                let p = &app.profiles[i];
+                let memory = sticky::Memory {
+                    sticky: p.sticky.clone(),
+                    last_sent: p.last_sent.clone(),
+                };
+                if let Err(e) = sticky::save(&self.data_dir, &p.profile.name, &memory) {
+                    app.say(Level::Warn, format!("Cannot save the kept fields: {e}"));
                 }
             }
             Effect::Record {

@@ -26,6 +26,33 @@ enum Row {
     Heading(Section),
     Field(usize, usize),
     Message(usize, String),
+    Warning(usize, String),
+}
+
+/// Possible duplicates under the field they match, once checked for the current values.
+fn duplicate_rows(p: &ProfileState, i: usize, key: &str) -> Vec<Row> {
+    let current = p.contact_points();
+    if (key != "phone" && key != "email") || p.checked_for.as_ref() != Some(&current) {
+        return Vec::new();
+    }
+    let (phone, email) = if key == "phone" {
+        (Some(current.0.as_str()), None)
+    } else {
+        (None, Some(current.1.as_str()))
+    };
+    p.duplicates
+        .iter()
+        .filter(|k| crate::contact::duplicates::same(k, phone, email))
+        .map(|k| {
+            Row::Warning(
+                i,
+                format!(
+                    "Possible duplicate: {}",
+                    crate::contact::duplicates::describe(k)
+                ),
+            )
+        })
+        .collect()
 }
 
 fn section_title(s: Section) -> &'static str {
@@ -57,6 +84,7 @@ fn rows(p: &ProfileState) -> Vec<Row> {
                 .into_iter()
                 .map(|m| Row::Message(i, m.to_owned())),
         );
+        out.extend(duplicate_rows(p, i, &f.key));
     }
     out
 }
@@ -69,7 +97,7 @@ fn scroll(rows: &[Row], focus: usize, height: usize) -> usize {
         .unwrap_or(0);
     let end = rows
         .iter()
-        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Message(i, _) if *i == focus))
+        .rposition(|r| matches!(r, Row::Field(i, _) | Row::Message(i, _) | Row::Warning(i, _) if *i == focus))
         .unwrap_or(at);
     if end < height {
         return 0;
@@ -199,6 +227,13 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
                 ])),
                 line_area,
             ),
+            Row::Warning(_, m) => frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::raw(" ".repeat(usize::from(LABEL))),
+                    Span::styled(format!("⚠ {m}"), theme.warn()),
+                ])),
+                line_area,
+            ),
             Row::Field(i, line) => draw_field(frame, app, *i, *line, line_area),
         }
     }
@@ -216,7 +251,15 @@ fn draw_field(frame: &mut Frame, app: &App, i: usize, line: usize, area: Rect) {
     };
     if line == 0 {
         let mark = if field.required { " *" } else { "" };
-        let label = format!("{}{mark}", truncate(&field.label, usize::from(LABEL) - 4));
+        let kept = if p.sticky.contains(&field.key) {
+            "⟲ "
+        } else {
+            ""
+        };
+        let label = format!(
+            "{kept}{}{mark}",
+            truncate(&field.label, usize::from(LABEL) - 6)
+        );
         let style = if focused {
             theme.label_focused()
         } else {
@@ -525,7 +568,7 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
 
 fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
     let text = match q {
-        Question::Submit(s) => s.clone(),
+        Question::Submit(s) | Question::Duplicate(s) => s.clone(),
         Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
     };
     let r = popup(

@@ -273,8 +273,18 @@ impl Harness {
         out
     }
 
-    pub async fn submit(&mut self) {
+    /// Ctrl-S, then wait for the duplicate check that runs before sending.
+    pub async fn ctrl_s(&mut self) {
         self.ctrl('s');
+        self.until(
+            |a| !matches!(&a.status, Some((_, s)) if s.starts_with("Checking for duplicates")),
+        )
+        .await;
+    }
+
+    /// Ctrl-S and wait for the answer.
+    pub async fn submit(&mut self) {
+        self.ctrl_s().await;
         self.until(|a| a.submitting.is_none()).await;
     }
 
@@ -290,4 +300,22 @@ impl Harness {
             .unwrap()
             .clone()
     }
+}
+
+/// The screen with figures that depend on task timing (rate-limit headroom: the catalog
+/// and usage refreshes race) replaced, so snapshots are stable.
+pub fn stable(screen: &str) -> String {
+    let mut out = String::with_capacity(screen.len());
+    let mut rest = screen;
+    while let Some(at) = rest.find("rate ") {
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str(&"#".repeat(digits));
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
 }

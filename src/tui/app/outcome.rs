@@ -87,6 +87,12 @@ impl App {
                 Vec::new()
             }
             Message::Key { profile, client } => self.on_client(profile, client),
+            Message::Duplicates {
+                profile,
+                checked,
+                found,
+                then_submit,
+            } => self.on_duplicates(profile, checked, found, then_submit),
             _ => Vec::new(),
         }
     }
@@ -178,8 +184,12 @@ impl App {
     }
 
     fn created(&mut self, i: usize, id: String, echo: &serde_json::Value) -> Vec<Effect> {
-        let keep = self.profiles[i].defaults();
+        let sent = self.profiles[i].form.draft.clone();
+        let keep = self.next_draft(i, &sent);
         let p = &mut self.profiles[i];
+        p.last_sent = Some(sent);
+        p.duplicates.clear();
+        p.checked_for = None;
         let name = display_name(&p.form);
         let phone = p.form.draft.get("phone").to_owned();
         if p.profile.api == Flavour::Wipsy {
@@ -200,6 +210,7 @@ impl App {
                 phone,
             },
             Effect::SaveDraft(i),
+            Effect::SaveSticky(i),
         ];
         if self.profiles[i].profile.api == Flavour::Whatsmark {
             fx.push(Effect::RefreshUsage(i));
@@ -263,9 +274,9 @@ impl App {
             return Vec::new();
         }
         if let Some(i) = crate::tui::view::field_at(self, m.column, m.row) {
-            let form = &mut self.current_mut().form;
-            let delta = isize::try_from(i).unwrap_or(0) - isize::try_from(form.focus).unwrap_or(0);
-            form.move_focus(delta);
+            let at = self.current().form.focus;
+            let delta = isize::try_from(i).unwrap_or(0) - isize::try_from(at).unwrap_or(0);
+            return self.move_focus(delta);
         }
         Vec::new()
     }

@@ -1,0 +1,499 @@
+//! End-to-end figures of the full-screen form, measured from outside: the real binary in a
+//! 120×40 pseudo-terminal, its output parsed by `vt100`, on 127.0.0.1 only.
+//!
+//! Run with `cargo bench --bench tui`. The binary measured is `CARGO_BIN_EXE_rolo`, which
+//! `cargo bench` builds with the bench profile (it inherits `[profile.release]`) at
+//! `target/release/rolo`; set `ROLO_BENCH_BIN` to measure another one. `ROLO_BENCH_RUNS`
+//! (default 20) and `ROLO_BENCH_KEYS` (keystrokes per run, default 200) change the sizes.
+//! Run without `--bench` (as `cargo test --benches` does), it makes one short smoke run.
+//!
+//! Scenarios, each on a fresh data dir (a cold start: no catalog cache, no draft):
+//! - `demo`: no config file, so rolo starts its embedded sandbox (demo-whatsmark);
+//! - `large`: a config whose Wipsy profile declares 10,000 tags and 200 custom fields,
+//!   against a sandbox this bench runs in-process (tenant `loadtest`).
+//!
+//! Every figure includes the harness: pty, reader thread, vt100 parsing and a condvar
+//! wake-up. The `baseline` rows measure that overhead alone with trivial programs
+//! (`echo` for a first frame, the kernel's own tty echo for keystrokes), so the difference
+//! approximates rolo's own time.
+// A bench script: a failed unwrap is a failed run, and the report reads best in one piece.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+#[path = "../tests/pty/mod.rs"]
+mod pty;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pty::{CTRL_W, ENTER, Pty, Spawn, TAB};
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle};
+
+const COLS: u16 = 120;
+const ROWS: u16 = 40;
+/// Column where field values start: the border, then the 26-column label.
+const VALUE_COL: u16 = 27;
+/// Characters typed into one field before it is cleared with Ctrl-W.
+const CHUNK: usize = 40;
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Targets from the design brief, printed beside the figures.
+const TARGET_FRAME_MS: f64 = 10.0;
+const TARGET_ECHO_MS: f64 = 0.5;
+const TARGET_RSS_MIB: f64 = 14.0;
+
+/// Samples of one metric, in milliseconds (or MiB for memory).
+#[derive(Debug, Default)]
+struct Samples(Vec<f64>);
+
+impl Samples {
+    fn push_dur(&mut self, d: Duration) {
+        self.0.push(d.as_secs_f64() * 1000.0);
+    }
+
+    fn push_kib(&mut self, kib: Option<u64>) {
+        if let Some(k) = kib {
+            #[allow(clippy::cast_precision_loss)] // KiB counts are far below 2^52
+            self.0.push(k as f64 / 1024.0);
+        }
+    }
+
+    /// The nearest-rank percentile `p` (0–100).
+    fn pct(&self, p: f64) -> Option<f64> {
+        let mut v = self.0.clone();
+        v.sort_by(f64::total_cmp);
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )] // a rank between 1 and len
+        let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+        v.get(rank.min(v.len()).checked_sub(1)?).copied()
+    }
+
+    fn max(&self) -> Option<f64> {
+        self.0.iter().copied().max_by(f64::total_cmp)
+    }
+}
+
+/// Everything measured for one scenario.
+#[derive(Debug, Default)]
+struct Figures {
+    first_byte: Samples,
+    first_frame: Samples,
+    catalog: Samples,
+    echo: Samples,
+    rss_start: Samples,
+    rss_typed: Samples,
+    picker_open: Samples,
+    picker_echo: Samples,
+    rss_picker: Samples,
+}
+
+/// Sizes of the run.
+#[derive(Debug, Clone, Copy)]
+struct Plan {
+    runs: usize,
+    keys: usize,
+}
+
+impl Plan {
+    fn from_env() -> Self {
+        let bench = std::env::args().any(|a| a == "--bench");
+        let var = |name: &str, default: usize| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        if bench {
+            Self {
+                runs: var("ROLO_BENCH_RUNS", 20).max(1),
+                keys: var("ROLO_BENCH_KEYS", 200).max(1),
+            }
+        } else {
+            Self { runs: 1, keys: 10 }
+        }
+    }
+}
+
+/// A tiny deterministic generator of lowercase letters (no spaces: Ctrl-W clears a chunk).
+struct Letters(u64);
+
+impl Letters {
+    fn next(&mut self) -> char {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let n = u8::try_from((self.0 >> 33) % 26).unwrap_or(0);
+        char::from(b'a' + n)
+    }
+}
+
+fn binary() -> String {
+    std::env::var("ROLO_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rolo").to_owned())
+}
+
+/// The first full frame: the footer's keys and the bottom-right corner of the border.
+fn full_frame(s: &vt100::Screen) -> bool {
+    s.cell(ROWS - 1, COLS - 1)
+        .is_some_and(|c| c.contents() == "┘")
+        && s.contents().contains("Ctrl-S send")
+}
+
+/// The screen row of a field's label.
+fn row_of(p: &Pty, label: &str) -> u16 {
+    let screen = p.screen();
+    let at = screen
+        .lines()
+        .position(|l| l.trim_start_matches('│').trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} on the screen:\n{screen}"));
+    u16::try_from(at).unwrap()
+}
+
+fn row_text(s: &vt100::Screen, row: u16, col: u16, width: u16) -> String {
+    s.rows(col, width)
+        .nth(usize::from(row))
+        .unwrap_or_default()
+        .trim_end()
+        .to_owned()
+}
+
+/// Types `keys` characters one at a time, each timed from the write to the moment
+/// `shown(screen, typed)` holds; every [`CHUNK`] characters, `clear` is sent and awaited.
+fn type_timed(
+    p: &mut Pty,
+    keys: usize,
+    clear: &str,
+    out: &mut Samples,
+    mut shown: impl FnMut(&vt100::Screen, &str) -> bool,
+) {
+    let mut letters = Letters(0x5eed);
+    let mut typed = String::new();
+    for n in 0..keys {
+        if n > 0 && n % CHUNK == 0 {
+            p.send(clear).unwrap();
+            typed.clear();
+            p.wait_until("the field to clear", WAIT, |s| shown(s, ""))
+                .unwrap();
+        }
+        let c = letters.next();
+        typed.push(c);
+        let sent = Instant::now();
+        p.send(c.encode_utf8(&mut [0; 4])).unwrap();
+        let seen = p
+            .wait_until_at(&format!("{typed:?} echoed"), WAIT, |s| shown(s, &typed))
+            .unwrap();
+        out.push_dur(seen - sent);
+    }
+}
+
+/// One cold start of rolo: first byte, first full frame, catalog, RSS, typing.
+fn one_run(spawn: Spawn, plan: Plan, f: &mut Figures) -> Pty {
+    let mut p = spawn.start().unwrap();
+    let frame = p
+        .wait_until_at("the first full frame", WAIT, full_frame)
+        .unwrap();
+    f.first_frame.push_dur(frame - p.started());
+    f.first_byte
+        .push_dur(p.first_output().unwrap() - p.started());
+    let fresh = p
+        .wait_until_at("a fresh catalog", WAIT, |s| {
+            s.contents().contains("catalog fresh")
+        })
+        .unwrap();
+    f.catalog.push_dur(fresh - p.started());
+    f.rss_start.push_kib(p.proc_status_kib("VmHWM"));
+    let row = row_of(&p, "First name *");
+    let width = COLS - 1 - VALUE_COL;
+    type_timed(&mut p, plan.keys, CTRL_W, &mut f.echo, |s, typed| {
+        row_text(s, row, VALUE_COL, width) == typed
+    });
+    f.rss_typed.push_kib(p.proc_status_kib("VmHWM"));
+    p
+}
+
+/// With 10,000 tags: open the Tags picker, then type into its filter.
+fn picker_run(p: &mut Pty, f: &mut Figures) {
+    p.send(CTRL_W).unwrap();
+    // First name → Tags: Last name, Phone, Email, WhatsApp ID, Company, Picture, Stage, Tags.
+    p.send(&TAB.repeat(8)).unwrap();
+    p.wait_until("Tags focused", WAIT, |s| {
+        s.contents().contains("Tags  (Enter to choose)")
+    })
+    .unwrap();
+    let sent = Instant::now();
+    p.send(ENTER).unwrap();
+    let open = p
+        .wait_until_at("the Tags picker", WAIT, |s| {
+            let text = s.contents();
+            text.contains("┌ Tags ") && text.contains("Tag 00009")
+        })
+        .unwrap();
+    f.picker_open.push_dur(open - sent);
+    let mut typed = String::new();
+    for c in "09999".chars() {
+        typed.push(c);
+        let want = format!("filter: {typed}");
+        let sent = Instant::now();
+        p.send(c.encode_utf8(&mut [0; 4])).unwrap();
+        let seen = p
+            .wait_until_at(&want, WAIT, |s| s.contents().contains(&want))
+            .unwrap();
+        f.picker_echo.push_dur(seen - sent);
+    }
+    p.wait_until("one tag left", WAIT, |s| {
+        let text = s.contents();
+        text.contains("Tag 09999") && !text.contains("Tag 09998")
+    })
+    .unwrap();
+    f.rss_picker.push_kib(p.proc_status_kib("VmHWM"));
+}
+
+/// A Wipsy profile with 10,000 tags and 200 custom fields of every type.
+fn large_config(origin: &str) -> String {
+    let mut t = format!(
+        "[profiles.big]\napi = \"wipsy\"\nbase_url = \"{origin}/wipsy\"\n\
+         api_key_env = \"ROLO_BENCH_WIPSY_KEY\"\nlabel = \"Big catalog\"\ncolor = \"cyan\"\n\
+         default_region = \"CO\"\n\n"
+    );
+    for n in 0..10_000 {
+        let rgb = (n * 2_654_435_761_usize) & 0x00FF_FFFF;
+        writeln!(
+            t,
+            "[[profiles.big.tags]]\nid = \"7c9e6679-7425-40de-944b-{n:012x}\"\n\
+             name = \"Tag {n:05}\"\ncolor = \"#{rgb:06X}\"\n"
+        )
+        .unwrap();
+    }
+    let kinds = ["text", "email", "phone", "number", "date", "select"];
+    for n in 0..200 {
+        let kind = kinds[n % kinds.len()];
+        let options = if kind == "select" {
+            "options = [\"Uno\", \"Dos\", \"Tres\"]\n"
+        } else {
+            ""
+        };
+        writeln!(
+            t,
+            "[[profiles.big.custom_fields]]\nid = \"5a1f0000-0000-4000-8000-{n:012x}\"\n\
+             name = \"Campo {n:03}\"\ntype = \"{kind}\"\n{options}order = {n}\n"
+        )
+        .unwrap();
+    }
+    t
+}
+
+/// Harness overhead alone: `echo` printing the footer text, and the kernel echoing keys.
+fn baseline(plan: Plan, f: &mut Figures) {
+    for _ in 0..plan.runs {
+        let p = Spawn::new("echo", COLS, ROWS)
+            .arg("Ctrl-S send")
+            .start()
+            .unwrap();
+        let seen = p
+            .wait_until_at("echo's output", WAIT, |s| {
+                s.contents().contains("Ctrl-S send")
+            })
+            .unwrap();
+        f.first_frame.push_dur(seen - p.started());
+        f.first_byte
+            .push_dur(p.first_output().unwrap() - p.started());
+    }
+    let mut p = Spawn::new("sh", COLS, ROWS)
+        .arg("-c")
+        .arg("stty -icanon; echo ready; exec cat >/dev/null")
+        .start()
+        .unwrap();
+    p.wait_for("ready", WAIT).unwrap();
+    // The tty echoes each key at the cursor; each chunk ends with Enter (a new line).
+    for _ in 0..plan.runs {
+        type_timed(&mut p, plan.keys, "\r", &mut f.echo, |s, typed| {
+            let (row, _) = s.cursor_position();
+            row_text(s, row, 0, COLS) == typed
+        });
+        p.send("\r").unwrap();
+        p.wait_until("a new line", WAIT, |s| s.cursor_position().1 == 0)
+            .unwrap();
+    }
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}"))
+}
+
+fn verdict(v: Option<f64>, target: f64) -> &'static str {
+    match v {
+        Some(x) if x <= target => "meets",
+        Some(_) => "MISSES",
+        None => "",
+    }
+}
+
+fn line(name: &str, scenario: &str, s: &Samples, unit: &str, target: Option<f64>) {
+    if s.0.is_empty() {
+        return;
+    }
+    let (med, p95) = (s.pct(50.0), s.pct(95.0));
+    let t = target.map_or_else(String::new, |t| {
+        format!("≤ {t} {unit}  p95 {}", verdict(p95, t))
+    });
+    println!(
+        "{name:<38} {scenario:<9} {:>6} {:>10} {:>10} {:>10}  {unit:<3} {t}",
+        s.0.len(),
+        ms(med),
+        ms(p95),
+        ms(s.max()),
+    );
+}
+
+fn report(scenario: &str, f: &Figures) {
+    let (frame, echo, rss) = (
+        Some(TARGET_FRAME_MS),
+        Some(TARGET_ECHO_MS),
+        Some(TARGET_RSS_MIB),
+    );
+    line(
+        "spawn → first output byte",
+        scenario,
+        &f.first_byte,
+        "ms",
+        None,
+    );
+    line(
+        "spawn → first full frame",
+        scenario,
+        &f.first_frame,
+        "ms",
+        frame,
+    );
+    line(
+        "spawn → catalog fresh (HTTP)",
+        scenario,
+        &f.catalog,
+        "ms",
+        None,
+    );
+    line(
+        "keystroke → echo (text field)",
+        scenario,
+        &f.echo,
+        "ms",
+        echo,
+    );
+    line("peak RSS after startup", scenario, &f.rss_start, "MiB", rss);
+    line("peak RSS after typing", scenario, &f.rss_typed, "MiB", rss);
+    line(
+        "Enter → Tags picker drawn",
+        scenario,
+        &f.picker_open,
+        "ms",
+        None,
+    );
+    line(
+        "keystroke → echo (picker filter)",
+        scenario,
+        &f.picker_echo,
+        "ms",
+        echo,
+    );
+    line(
+        "peak RSS after the picker",
+        scenario,
+        &f.rss_picker,
+        "MiB",
+        rss,
+    );
+}
+
+fn start_sandbox(rt: &tokio::runtime::Runtime) -> (SandboxHandle, String) {
+    let config = SandboxConfig::demo().unwrap();
+    let key = config
+        .seed
+        .wipsy
+        .iter()
+        .find(|t| t.name == "loadtest")
+        .unwrap()
+        .api_key
+        .clone();
+    (rt.block_on(sandbox::start(config)).unwrap(), key)
+}
+
+fn demo(plan: Plan, dir: &Path) -> Figures {
+    let mut f = Figures::default();
+    for n in 0..plan.runs {
+        let data = dir.join(format!("demo-{n}"));
+        let spawn = Spawn::new(binary(), COLS, ROWS).rolo_dirs(&dir.join("none.toml"), &data);
+        drop(one_run(spawn, plan, &mut f));
+    }
+    f
+}
+
+fn large(plan: Plan, dir: &Path, origin: &str, key: &str) -> Figures {
+    let config = dir.join("large.toml");
+    std::fs::write(&config, large_config(origin)).unwrap();
+    let mut f = Figures::default();
+    for n in 0..plan.runs {
+        let data = dir.join(format!("large-{n}"));
+        let spawn = Spawn::new(binary(), COLS, ROWS)
+            .rolo_dirs(&config, &data)
+            .env("ROLO_BENCH_WIPSY_KEY", key);
+        let mut p = one_run(spawn, plan, &mut f);
+        picker_run(&mut p, &mut f);
+    }
+    f
+}
+
+fn main() {
+    let plan = Plan::from_env();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sb, key) = start_sandbox(&rt);
+    println!(
+        "rolo TUI bench: {} in a {COLS}x{ROWS} pty; {} runs per scenario, {} keystrokes per run",
+        binary(),
+        plan.runs,
+        plan.keys
+    );
+    let mut base = Figures::default();
+    baseline(plan, &mut base);
+    let d = demo(plan, dir.path());
+    let l = large(plan, dir.path(), &sb.origin(), &key);
+    println!(
+        "\n{:<38} {:<9} {:>6} {:>10} {:>10} {:>10}  unit target",
+        "metric", "scenario", "n", "median", "p95", "max"
+    );
+    report("baseline", &base);
+    report("demo", &d);
+    report("large", &l);
+    let net = |f: &Figures| {
+        f.first_frame
+            .pct(50.0)
+            .zip(base.first_frame.pct(50.0))
+            .map(|(a, b)| a - b)
+    };
+    let net_echo = |f: &Figures| {
+        f.echo
+            .pct(50.0)
+            .zip(base.echo.pct(50.0))
+            .map(|(a, b)| a - b)
+    };
+    println!(
+        "\nmedian minus the harness baseline (≈ rolo's own time): first frame demo {} ms, \
+         large {} ms; echo demo {} ms, large {} ms",
+        ms(net(&d)),
+        ms(net(&l)),
+        ms(net_echo(&d)),
+        ms(net_echo(&l)),
+    );
+    println!(
+        "targets: first frame ≤ {TARGET_FRAME_MS} ms, echo ≤ {TARGET_ECHO_MS} ms, \
+         peak RSS ≤ {TARGET_RSS_MIB} MiB (figures above include the pty harness)"
+    );
+    rt.block_on(sb.shutdown());
+}

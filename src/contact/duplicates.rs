@@ -1,0 +1,91 @@
+//! Possible duplicates: a contact the CRM already has with the same phone or email.
+//! WhatsMark is asked (`GET /contacts?search=`); Wipsy cannot search, so rolo compares with
+//! the recent contacts it has harvested.
+
+use serde::{Deserialize, Serialize};
+
+/// A contact the CRM already has, as much as rolo needs to warn about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Known {
+    /// The server's id.
+    pub id: String,
+    /// Name as shown.
+    pub name: String,
+    /// Phone as stored.
+    pub phone: String,
+    /// Email as stored.
+    pub email: String,
+    /// When it was created (RFC 3339), if known.
+    pub created_at: String,
+}
+
+/// The digits of a phone, so `+57 318-877-9043` and `+573188779043` compare equal.
+#[must_use]
+pub fn digits(phone: &str) -> String {
+    let d: String = phone.chars().filter(char::is_ascii_digit).collect();
+    d.strip_prefix("00")
+        .map_or_else(|| d.clone(), str::to_owned)
+}
+
+/// Whether `k` has the same phone (by digits) or email (ignoring case) as given.
+#[must_use]
+pub fn same(k: &Known, phone: Option<&str>, email: Option<&str>) -> bool {
+    let phone_hit = phone
+        .map(digits)
+        .filter(|d| d.len() >= 7)
+        .is_some_and(|d| digits(&k.phone) == d);
+    let email_hit = email
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .is_some_and(|e| k.email.trim().eq_ignore_ascii_case(e));
+    phone_hit || email_hit
+}
+
+/// The known contacts that match, without repeats.
+#[must_use]
+pub fn find(known: &[Known], phone: Option<&str>, email: Option<&str>) -> Vec<Known> {
+    let mut out: Vec<Known> = Vec::new();
+    for k in known.iter().filter(|k| same(k, phone, email)) {
+        if !out.iter().any(|o| o.id == k.id) {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+/// One line about a match, for the form and the CLI.
+#[must_use]
+pub fn describe(k: &Known) -> String {
+    let when = k
+        .created_at
+        .get(..10)
+        .map(|d| format!(", created {d}"))
+        .unwrap_or_default();
+    format!("{} (id {}{when})", k.name.trim(), k.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_match_by_digits_and_emails_ignore_case() {
+        let k = Known {
+            id: "7".into(),
+            name: "Ana".into(),
+            phone: "+57 318-877-9043".into(),
+            email: "Ana@Acme.co".into(),
+            created_at: "2026-11-24T05:00:00Z".into(),
+        };
+        assert!(same(&k, Some("+573188779043"), None));
+        assert!(same(&k, None, Some("ana@acme.co")));
+        assert!(!same(&k, Some("+573188779044"), Some("")));
+        assert!(
+            !same(&k, Some("12"), None),
+            "a too-short number matches nothing"
+        );
+        assert_eq!(describe(&k), "Ana (id 7, created 2026-11-24)");
+        assert_eq!(find(&[k.clone(), k], Some("+573188779043"), None).len(), 1);
+    }
+}

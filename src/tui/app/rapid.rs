@@ -1,0 +1,180 @@
+//! Rapid entry on the form: the duplicate check (when the phone or email is left, and
+//! before sending), sticky fields kept after a submit, and "repeat last".
+
+use super::{App, Level, Mode, Question};
+use crate::contact::Draft;
+use crate::contact::duplicates;
+use crate::contact::fields::Section;
+use crate::tui::message::Effect;
+
+impl App {
+    /// The phone (normalised) and email of the active draft, as checked for duplicates.
+    fn contact_points(&self) -> (String, String) {
+        self.current().contact_points()
+    }
+
+    /// Moves the focus; leaving a filled-in phone or email starts a duplicate check.
+    pub(super) fn move_focus(&mut self, delta: isize) -> Vec<Effect> {
+        let left = self.current().form.focused().map(|f| f.key.clone());
+        self.current_mut().form.move_focus(delta);
+        let p = self.current();
+        let worth = left.as_deref().is_some_and(|k| {
+            (k == "phone" || k == "email")
+                && !p.form.value(k).trim().is_empty()
+                && p.form.problems.get(k).is_empty()
+        });
+        let checked = self.contact_points();
+        if !worth || p.checked_for.as_ref() == Some(&checked) || p.client.is_none() {
+            return Vec::new();
+        }
+        vec![Effect::CheckDuplicates {
+            profile: self.active,
+            checked,
+            then_submit: false,
+        }]
+    }
+
+    /// Ctrl-S after validation: check for duplicates first (once per phone and email).
+    pub(super) fn check_then_send(&mut self) -> Vec<Effect> {
+        let checked = self.contact_points();
+        if checked.0.is_empty() && checked.1.is_empty() {
+            return self.confirm_or_send();
+        }
+        let p = self.current();
+        if p.checked_for.as_ref() != Some(&checked) && p.client.is_some() {
+            self.say(Level::Info, "Checking for duplicates…");
+            return vec![Effect::CheckDuplicates {
+                profile: self.active,
+                checked,
+                then_submit: true,
+            }];
+        }
+        self.after_check()
+    }
+
+    /// With the check done: one extra question when a duplicate is likely.
+    fn after_check(&mut self) -> Vec<Effect> {
+        match self.current().duplicates.first() {
+            Some(k) => {
+                let more = self.current().duplicates.len() - 1;
+                let others = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                let q = format!(
+                    "Possible duplicate of {}{others}. Create anyway?",
+                    duplicates::describe(k)
+                );
+                self.mode = Mode::Confirm(Question::Duplicate(q));
+                Vec::new()
+            }
+            None => self.confirm_or_send(),
+        }
+    }
+
+    /// A finished duplicate check.
+    pub(super) fn on_duplicates(
+        &mut self,
+        profile: usize,
+        checked: (String, String),
+        found: Result<Vec<duplicates::Known>, String>,
+        then_submit: bool,
+    ) -> Vec<Effect> {
+        let still_current = profile == self.active && self.contact_points() == checked;
+        if then_submit
+            && matches!(&self.status, Some((_, s)) if s.starts_with("Checking for duplicates"))
+        {
+            self.status = None;
+        }
+        let p = &mut self.profiles[profile];
+        match found {
+            Ok(list) => {
+                p.duplicates = list;
+                p.checked_for = Some(checked);
+            }
+            Err(e) => {
+                // A failed check never blocks the agent: say so and go on.
+                p.duplicates.clear();
+                p.checked_for = None;
+                self.say(Level::Warn, format!("Could not check for duplicates: {e}"));
+            }
+        }
+        if then_submit
+            && still_current
+            && matches!(self.mode, Mode::Form)
+            && self.submitting.is_none()
+        {
+            return self.after_check();
+        }
+        Vec::new()
+    }
+
+    /// Ctrl-K: keep (or stop keeping) the focused field's value after a submit.
+    pub(super) fn toggle_keep(&mut self) -> Vec<Effect> {
+        let Some(field) = self.current().form.focused().cloned() else {
+            return Vec::new();
+        };
+        let p = self.current_mut();
+        let kept = if p.sticky.remove(&field.key) {
+            false
+        } else {
+            p.sticky.insert(field.key.clone());
+            true
+        };
+        let what = if kept {
+            "will be kept after each submit (Ctrl-K again to stop)"
+        } else {
+            "will be cleared after a submit"
+        };
+        self.say(Level::Info, format!("{} {what}.", field.label));
+        vec![Effect::SaveSticky(self.active)]
+    }
+
+    /// Ctrl-L: the CRM fields (stage, tags, type, source, status, groups, assignee,
+    /// country) from the last contact sent.
+    pub(super) fn repeat_last(&mut self) {
+        let Some(last) = self.current().last_sent.clone() else {
+            self.say(
+                Level::Warn,
+                "Nothing sent from this profile yet: there is no last contact to repeat.",
+            );
+            return;
+        };
+        let crm: Vec<String> = self
+            .current()
+            .form
+            .fields
+            .iter()
+            .filter(|f| f.section == Section::Crm)
+            .map(|f| f.key.clone())
+            .collect();
+        let form = &mut self.current_mut().form;
+        for key in &crm {
+            match last.lists.get(key) {
+                Some(ids) => form.set_list(key, ids.clone()),
+                None => form.set_value(key, last.get(key)),
+            }
+        }
+        self.edited();
+        self.say(Level::Info, "CRM fields repeated from the last contact.");
+    }
+
+    /// What the form starts with after a submit: defaults, then the kept fields.
+    pub(super) fn next_draft(&self, profile: usize, sent: &Draft) -> Draft {
+        let p = &self.profiles[profile];
+        let mut keep = p.defaults();
+        for key in &p.sticky {
+            if let Some(id) = key.strip_prefix("custom.") {
+                if let Some(v) = sent.custom.get(id) {
+                    keep.custom.insert(id.to_owned(), v.clone());
+                }
+            } else if let Some(ids) = sent.lists.get(key) {
+                keep.lists.insert(key.clone(), ids.clone());
+            } else {
+                keep.set(key, sent.get(key));
+            }
+        }
+        keep
+    }
+}

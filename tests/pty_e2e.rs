@@ -1,0 +1,422 @@
+//! End to end: the real `rolo` binary in a real pseudo-terminal, talking HTTP to a real
+//! sandbox on 127.0.0.1. Keys go in as bytes, the screen comes back through a vt100
+//! parser, and what the sandbox stored is checked against what was typed.
+//!
+//! No test asserts on speed: every wait is generous (machines are shared and slow).
+// Test code: a failed unwrap is a failed test, and scenarios read best in one piece.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+mod pty;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use pty::{CTRL_C, CTRL_S, CTRL_T, ENTER, Pty, Spawn, TAB, WAIT};
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use serde_json::Value;
+
+const WM_ENV: &str = "ROLO_PTY_WM_TOKEN";
+const WIPSY_ENV: &str = "ROLO_PTY_WIPSY_KEY";
+
+/// A sandbox on its own runtime, a temp config (a WhatsMark and a Wipsy profile) and a
+/// temp data dir.
+struct World {
+    rt: tokio::runtime::Runtime,
+    sb: Option<SandboxHandle>,
+    seed: Seed,
+    dir: tempfile::TempDir,
+}
+
+impl World {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = SandboxConfig::demo().unwrap();
+        let seed = config.seed.clone();
+        let sb = rt.block_on(sandbox::start(config)).unwrap();
+        let w = Self {
+            rt,
+            sb: Some(sb),
+            seed,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let origin = w.sb().origin();
+        let text = format!(
+            r#"default_profile = "wm"
+
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "{WM_ENV}"
+label = "WhatsMark demo"
+color = "green"
+default_region = "IN"
+
+[profiles.wipsy]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "{WIPSY_ENV}"
+label = "Wipsy loadtest"
+color = "magenta"
+default_region = "CO"
+"#
+        );
+        std::fs::write(w.config_path(), text).unwrap();
+        w
+    }
+
+    fn sb(&self) -> &SandboxHandle {
+        self.sb.as_ref().unwrap()
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// The seed's `demo` WhatsMark token (its first, full access) and `loadtest` Wipsy key.
+    fn secrets(&self) -> (String, String) {
+        let wm = self
+            .seed
+            .whatsmark
+            .iter()
+            .find(|t| t.name == "demo")
+            .unwrap();
+        let wp = self
+            .seed
+            .wipsy
+            .iter()
+            .find(|t| t.name == "loadtest")
+            .unwrap();
+        (wm.tokens[0].token.clone(), wp.api_key.clone())
+    }
+
+    /// rolo in a 120×40 terminal with this world's config, data dir and keys.
+    fn spawn(&self) -> Spawn {
+        let (wm, wp) = self.secrets();
+        Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+            .rolo_dirs(&self.config_path(), &self.data_dir())
+            .env(WM_ENV, wm)
+            .env(WIPSY_ENV, wp)
+    }
+
+    /// Starts rolo and waits for its first full frame with a fresh catalog.
+    fn start(&self) -> Pty {
+        let p = self.spawn().start().unwrap();
+        p.wait_for("Ctrl-S send", WAIT).unwrap();
+        p.wait_for("catalog fresh", WAIT).unwrap();
+        p
+    }
+
+    /// The contacts the sandbox holds for one tenant, oldest first.
+    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
+        let snap = self.sb().state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// The id of a named WhatsMark catalog entry of the `demo` tenant.
+    fn wm_id(&self, kind: &str, name: &str) -> i64 {
+        let t = self
+            .seed
+            .whatsmark
+            .iter()
+            .find(|t| t.name == "demo")
+            .unwrap();
+        let list = match kind {
+            "source" => &t.sources,
+            "status" => &t.statuses,
+            _ => &t.groups,
+        };
+        list.iter().find(|n| n.name == name).unwrap().id
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(sb) = self.sb.take() {
+            self.rt.block_on(sb.shutdown());
+        }
+    }
+}
+
+/// The value shown beside a field label (`"Phone *"`), when no popup covers it.
+fn value_of(screen: &str, label: &str) -> Option<String> {
+    screen.lines().find_map(|line| {
+        let inner = line.trim_start_matches('│').trim_start();
+        let rest = inner.strip_prefix(label)?;
+        Some(rest.trim_end().trim_end_matches('│').trim().to_owned())
+    })
+}
+
+/// Waits until the field `label` shows `value` (exactly, after trimming).
+fn wait_value(p: &Pty, label: &str, value: &str) -> String {
+    p.wait_until(&format!("{label} = {value:?}"), WAIT, |s| {
+        value_of(&s.contents(), label).as_deref() == Some(value)
+    })
+    .unwrap()
+}
+
+/// With the focus on a picked field: opens its picker, filters by `filter`, takes the
+/// first match, and waits until the field shows `shown`.
+fn pick(p: &mut Pty, title: &str, label: &str, filter: &str, shown: &str) {
+    p.send(ENTER).unwrap();
+    p.wait_for(&format!("┌ {title} "), WAIT).unwrap();
+    p.send(filter).unwrap();
+    p.wait_for(&format!("filter: {filter}"), WAIT).unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_gone(&format!("┌ {title} "), WAIT).unwrap();
+    wait_value(p, label, shown);
+}
+
+/// The id in "✓ Created <name> — id <id>".
+fn created_id(screen: &str) -> String {
+    let at = screen.find("— id ").unwrap() + "— id ".len();
+    screen[at..]
+        .split(|c: char| c.is_whitespace() || c == '│')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// Types the first three WhatsMark fields and picks Type, Source and Status.
+fn type_whatsmark(p: &mut Pty, first: &str, last: &str, phone: &str) {
+    p.send(first).unwrap();
+    wait_value(p, "First name *", first);
+    p.send(TAB).unwrap();
+    p.send(last).unwrap();
+    wait_value(p, "Last name *", last);
+    p.send(TAB).unwrap();
+    p.send(phone).unwrap();
+    p.wait_for(phone, WAIT).unwrap();
+    // Email, Company, then Type: a picked field.
+    p.send(&[TAB, TAB, TAB].concat()).unwrap();
+    pick(p, "Type", "Type *", "cust", "customer");
+    // Choosing moves the focus on, to Source and then Status.
+    pick(p, "Source", "Source *", "goog", "Google Ads");
+    pick(p, "Status", "Status *", "contact", "■ Contactado");
+}
+
+#[test]
+fn a_contact_typed_into_each_flavour_is_stored_as_typed() {
+    let w = World::new();
+    let mut p = w.start();
+    assert!(p.screen().contains("rolo · WhatsMark demo · whatsmark"));
+
+    type_whatsmark(&mut p, "Zoë 王芳", "Ñúñez-Kumar", "+91 98470 12345");
+    p.wait_for("→ +919847012345", WAIT).unwrap();
+    p.send(CTRL_S).unwrap();
+    let screen = p
+        .wait_for("✓ Created Zoë 王芳 Ñúñez-Kumar — id ", WAIT)
+        .unwrap();
+    let id = created_id(&screen);
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(
+        rec["id"].to_string(),
+        id,
+        "the id on screen is the stored one"
+    );
+    assert_eq!(rec["firstname"], "Zoë 王芳");
+    assert_eq!(rec["lastname"], "Ñúñez-Kumar");
+    assert_eq!(rec["phone"], "+919847012345", "normalised to E.164");
+    assert_eq!(rec["type"], "customer");
+    assert_eq!(rec["source_id"], w.wm_id("source", "Google Ads"));
+    assert_eq!(rec["status_id"], w.wm_id("status", "Contactado"));
+
+    // Ctrl-T, type to filter the switcher, Enter.
+    p.send(CTRL_T).unwrap();
+    p.wait_for("Switch profile", WAIT).unwrap();
+    p.send("wipsy").unwrap();
+    p.wait_for("filter: wipsy", WAIT).unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_for("rolo · Wipsy loadtest · wipsy", WAIT).unwrap();
+    // The key resolves and the catalog loads in the background; Ctrl-S before that would
+    // only say "still connecting".
+    p.wait_for("catalog fresh", WAIT).unwrap();
+    wait_value(&p, "Last name", "—");
+
+    p.send("Ölçer Ñandú").unwrap();
+    wait_value(&p, "First name *", "Ölçer Ñandú");
+    p.send(&[TAB, "Pérez", TAB, "301 555 0199"].concat())
+        .unwrap();
+    p.wait_for("301 555 0199  → +573015550199", WAIT).unwrap();
+    p.send(CTRL_S).unwrap();
+    let screen = p
+        .wait_for("✓ Created Ölçer Ñandú Pérez — id ", WAIT)
+        .unwrap();
+    let id = created_id(&screen);
+    let rec = w.stored("wipsy", "loadtest").last().unwrap().clone();
+    assert_eq!(rec["id"], id.as_str());
+    assert_eq!(rec["name"], "Ölçer Ñandú");
+    assert_eq!(rec["last_name"], "Pérez");
+    assert_eq!(
+        rec["phone"], "+573015550199",
+        "normalised with the region CO"
+    );
+
+    // Ctrl-C leaves cleanly; both forms were emptied by their submits, so no draft stays.
+    p.send(CTRL_C).unwrap();
+    assert!(p.wait_exit(WAIT), "rolo exits on Ctrl-C");
+    assert!(
+        !w.data_dir().join("drafts/wm.json").exists()
+            && !w.data_dir().join("drafts/wipsy.json").exists(),
+        "a sent contact leaves no draft behind"
+    );
+}
+
+/// Polls until the saved draft of `profile` holds `value` under `key`.
+fn wait_draft(w: &World, profile: &str, key: &str, value: &str) {
+    let path = w.data_dir().join(format!("drafts/{profile}.json"));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let saved: Option<Value> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if saved.is_some_and(|s| s["draft"]["values"][key] == value) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the draft at {} never held {key} = {value:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_draft_survives_kill_9_with_wide_chars_and_emoji() {
+    let w = World::new();
+    let mut p = w.start();
+    let first = "José 王芳 🙂";
+    let last = "Ñúñez García ✓";
+    let phone = "+91 98470 12345";
+    let company = "Ferretería 中文 ✓";
+    p.send(first).unwrap();
+    wait_value(&p, "First name *", first);
+    p.send(&[TAB, last, TAB, phone, TAB, TAB, company].concat())
+        .unwrap();
+    wait_value(&p, "Company", company);
+    // Autosave runs about 150 ms after the last change; wait for the file, not the clock.
+    std::thread::sleep(Duration::from_secs(1));
+    wait_draft(&w, "wm", "company", company);
+    p.kill9().unwrap();
+    drop(p);
+
+    let p = w.spawn().start().unwrap();
+    let screen = p.wait_for("Restored your unsent draft: wm", WAIT).unwrap();
+    for (label, value) in [
+        ("First name *", first),
+        ("Last name *", last),
+        ("Company", company),
+    ] {
+        assert_eq!(
+            value_of(&screen, label).as_deref(),
+            Some(value),
+            "{label} is back:\n{screen}"
+        );
+    }
+    assert!(screen.contains(phone), "the phone is back:\n{screen}");
+}
+
+#[test]
+fn a_server_field_error_lands_under_its_field_and_keeps_the_form() {
+    let w = World::new();
+    let before = w.stored("whatsmark", "demo").len();
+    let mut p = w.start();
+    // The seed's demo tenant already holds +919587422363. rolo's duplicate check warns
+    // first (one extra confirmation); sent anyway, the server refuses it on the field.
+    type_whatsmark(&mut p, "Ravi", "Kumar", "95874 22363");
+    p.send(CTRL_S).unwrap();
+    p.wait_for("Possible duplicate of Priya Raghunathan", WAIT).unwrap();
+    p.send("y").unwrap();
+    let screen = p
+        .wait_for("This phone number already exists.", WAIT)
+        .unwrap();
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| {
+            l.trim_start_matches('│')
+                .trim_start()
+                .starts_with("Phone *")
+        })
+        .unwrap();
+    assert!(
+        lines[at + 1].contains("✗ This phone number already exists."),
+        "the error sits right under Phone:\n{screen}"
+    );
+    for (label, value) in [
+        ("First name *", "Ravi"),
+        ("Last name *", "Kumar"),
+        ("Type *", "customer"),
+        ("Source *", "Google Ads"),
+        ("Status *", "■ Contactado"),
+    ] {
+        assert_eq!(
+            value_of(&screen, label).as_deref(),
+            Some(value),
+            "{label}:\n{screen}"
+        );
+    }
+    assert!(
+        value_of(&screen, "Phone *")
+            .unwrap()
+            .starts_with("95874 22363")
+    );
+    assert!(!screen.contains("✓ Created"));
+    assert_eq!(
+        w.stored("whatsmark", "demo").len(),
+        before,
+        "nothing stored"
+    );
+}
+
+#[test]
+fn no_color_shows_the_embedded_demo_form_without_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+        .rolo_dirs(&dir.path().join("missing.toml"), &dir.path().join("data"))
+        .env("NO_COLOR", "1")
+        .start()
+        .unwrap();
+    p.wait_for("No config at", WAIT).unwrap();
+    p.wait_for("Ctrl-S send", WAIT).unwrap();
+    let screen = p.wait_for("catalog fresh", WAIT).unwrap();
+    assert!(screen.contains("rolo · Demo WhatsMark (sandbox) · whatsmark"));
+    // Status (coloured statuses, shown with swatches) is the 8th field.
+    p.send(&TAB.repeat(7)).unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_for("┌ Status ", WAIT).unwrap();
+    p.wait_for("■ Interesado", WAIT).unwrap();
+    let coloured = p.wait_until("a screen", WAIT, |s| {
+        let (rows, cols) = s.size();
+        let mut found = Vec::new();
+        for r in 0..rows.get() {
+            for c in 0..cols.get() {
+                let cell = s.cell(r, c).unwrap();
+                if cell.fgcolor() != vt100::Color::Default
+                    || cell.bgcolor() != vt100::Color::Default
+                {
+                    found.push((r, c, cell.contents().to_owned()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "NO_COLOR, yet coloured cells: {found:?}");
+        true
+    });
+    coloured.unwrap();
+}

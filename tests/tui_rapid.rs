@@ -1,0 +1,68 @@
+//! Rapid entry on the form: duplicate warnings, kept (sticky) fields, repeat last.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+mod tui_harness;
+
+use crossterm::event::KeyCode;
+use tui_harness::Harness;
+
+/// A WhatsMark contact with the CRM fields set; the phone is the caller's.
+fn fill(h: &mut Harness, first: &str, phone: &str) {
+    h.typed(first);
+    h.press(KeyCode::Tab);
+    h.typed("Iyer");
+    h.press(KeyCode::Tab);
+    h.typed(phone);
+    h.focus("Source");
+    h.pick("face");
+    h.pick("interes");
+    h.pick("mumbai");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_a_known_phone_shows_the_duplicate_beside_it() {
+    let mut h = Harness::new().await;
+    h.typed("Otra");
+    h.press(KeyCode::Tab);
+    h.typed("Persona");
+    h.press(KeyCode::Tab);
+    h.typed("+91 95874 22363");
+    h.press(KeyCode::Tab);
+    h.until(|a| a.current().checked_for.is_some()).await;
+    let s = h.screen(120, 40);
+    let phone = s.lines().position(|l| l.contains("Phone *")).unwrap();
+    let next = s.lines().nth(phone + 1).unwrap();
+    assert!(
+        next.contains("⚠ Possible duplicate: Priya Raghunathan (id 1001, created"),
+        "{s}"
+    );
+    // A different number clears the warning.
+    h.focus("Phone");
+    h.press(KeyCode::Backspace);
+    h.typed("9");
+    assert!(!h.screen(120, 40).contains("Possible duplicate"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_fields_survive_a_submit_and_repeat_last_fills_the_crm_fields() {
+    let mut h = Harness::new().await;
+    fill(&mut h, "Meera", "+919822200011");
+    h.focus("Source");
+    h.ctrl('k');
+    assert!(
+        h.screen(120, 40).contains("⟲ Source *"),
+        "the form shows the field is kept"
+    );
+    h.submit().await;
+    assert!(h.screen(120, 40).contains("✓ Created Meera Iyer"));
+    let d = &h.app.current().form.draft;
+    assert_eq!(d.get("source_id"), "112", "the kept source stays");
+    assert_eq!(d.get("status_id"), "", "the rest is cleared");
+    assert_eq!(d.get("type"), "lead", "defaults come back");
+    // Ctrl-L repeats the CRM fields of the last contact.
+    h.ctrl('l');
+    let d = &h.app.current().form.draft;
+    assert_eq!(d.get("status_id"), "283");
+    assert_eq!(d.list("groups"), ["19"]);
+    assert_eq!(d.get("firstname"), "", "only CRM fields are repeated");
+}
