@@ -43,6 +43,23 @@ pub fn from_profile(profile: &Profile) -> Catalog {
     c
 }
 
+/// A cached catalog with the profile's own entries merged over it: the config may have
+/// gained tags, stages or custom fields since the cache was written.
+#[must_use]
+pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
+    let own = from_profile(profile);
+    for kind in [
+        CatalogKind::Tags,
+        CatalogKind::Stages,
+        CatalogKind::Assignees,
+        CatalogKind::Countries,
+    ] {
+        cached.merge_items(kind, own.items(kind).to_vec());
+    }
+    cached.merge_custom_fields(own.custom_fields);
+    cached
+}
+
 /// Fetches everything the API can tell and merges it over `base`.
 pub async fn refresh(client: &Client, base: Catalog) -> Refreshed {
     let mut out = Refreshed {

@@ -89,7 +89,7 @@ impl Ctx {
     /// The cached catalog, or a freshly fetched one when nothing is cached.
     pub async fn catalog(&self) -> Catalog {
         if let Some(cached) = catalog_cache::load(&self.data_dir, &self.profile) {
-            return with_profile_entries(cached, self.profile());
+            return fetch::with_profile(cached, self.profile());
         }
         self.refresh().await.catalog
     }
@@ -99,7 +99,7 @@ impl Ctx {
         // Start from what is cached, so a part that fails keeps its last good entries.
         let base = catalog_cache::load(&self.data_dir, &self.profile).map_or_else(
             || fetch::from_profile(self.profile()),
-            |cached| with_profile_entries(cached, self.profile()),
+            |cached| fetch::with_profile(cached, self.profile()),
         );
         let refreshed = fetch::refresh(&self.client, base).await;
         for w in &refreshed.warnings {
@@ -110,21 +110,6 @@ impl Ctx {
         }
         refreshed
     }
-}
-
-/// The profile's own entries win over cached ones: the config may have changed.
-fn with_profile_entries(mut cached: Catalog, profile: &Profile) -> Catalog {
-    let own = fetch::from_profile(profile);
-    for kind in [
-        CatalogKind::Tags,
-        CatalogKind::Stages,
-        CatalogKind::Assignees,
-        CatalogKind::Countries,
-    ] {
-        cached.merge_items(kind, own.items(kind).to_vec());
-    }
-    cached.merge_custom_fields(own.custom_fields);
-    cached
 }
 
 /// `rolo profiles`.

@@ -103,6 +103,7 @@ pub(super) fn read_items(
     allowed: &[&str],
 ) -> Result<Vec<Item>, ConfigError> {
     let mut items: Vec<Item> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for e in entries_of(t, key)? {
         let table = e.as_table()?;
         table.deny_unknown(allowed)?;
@@ -113,7 +114,7 @@ pub(super) fn read_items(
             order: table.get("order").map(|o| o.as_int()).transpose()?,
             system: table.bool_or("system", false)?,
         };
-        check_unique(&e, items.iter().map(|i| i.id.as_str()), &item.id)?;
+        check_unique(&e, &mut seen, &item.id)?;
         items.push(item);
     }
     Ok(items)
@@ -122,6 +123,7 @@ pub(super) fn read_items(
 /// `[[profiles.NAME.assignees]]` or `countries`: integer ids, kept as text like the API's.
 pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, ConfigError> {
     let mut items: Vec<Item> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for e in entries_of(t, key)? {
         let table = e.as_table()?;
         table.deny_unknown(&["id", "name"])?;
@@ -131,7 +133,7 @@ pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, Confi
             name: required_text(&table, "name")?,
             ..Item::default()
         };
-        check_unique(&e, items.iter().map(|i| i.id.as_str()), &item.id)?;
+        check_unique(&e, &mut seen, &item.id)?;
         items.push(item);
     }
     Ok(items)
@@ -140,6 +142,7 @@ pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, Confi
 /// `[[profiles.NAME.custom_fields]]`; `order` defaults to the position in the file.
 pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, ConfigError> {
     let mut defs: Vec<CustomFieldDef> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (position, e) in entries_of(t, "custom_fields")?.iter().enumerate() {
         let table = e.as_table()?;
         table.deny_unknown(&["id", "name", "type", "options", "required", "order"])?;
@@ -156,7 +159,7 @@ pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, C
                 None => i64::try_from(position).unwrap_or(i64::MAX),
             },
         };
-        check_unique(e, defs.iter().map(|d| d.id.as_str()), &def.id)?;
+        check_unique(e, &mut seen, &def.id)?;
         defs.push(def);
     }
     Ok(defs)
@@ -215,15 +218,16 @@ fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
-fn check_unique<'s>(
+/// Records `id`, refusing one seen before. A set, so 10,000 tags check in linear time.
+fn check_unique(
     e: &Entry<'_>,
-    mut seen: impl Iterator<Item = &'s str>,
+    seen: &mut std::collections::HashSet<String>,
     id: &str,
 ) -> Result<(), ConfigError> {
-    if seen.any(|s| s == id) {
-        Err(e.error(format!("duplicate id {id:?}")))
-    } else {
+    if seen.insert(id.to_owned()) {
         Ok(())
+    } else {
+        Err(e.error(format!("duplicate id {id:?}")))
     }
 }
 

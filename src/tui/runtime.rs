@@ -182,17 +182,16 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .profiles
         .iter()
         .map(|profile| {
-            let catalog = catalog_cache::load(data_dir, &profile.name)
-                .unwrap_or_else(|| crate::api::catalog::from_profile(profile));
+            let catalog = catalog_cache::load(data_dir, &profile.name).map_or_else(
+                || crate::api::catalog::from_profile(profile),
+                |cached| crate::api::catalog::with_profile(cached, profile),
+            );
             let saved = drafts::load(data_dir, &profile.name).filter(|s| !s.draft.is_empty());
             if let Some(s) = &saved {
                 restored.push(format!(
                     "{} (saved {})",
                     profile.name,
-                    s.saved_at
-                        .get(..19)
-                        .unwrap_or(&s.saved_at)
-                        .replace('T', " ")
+                    local_time(&s.saved_at)
                 ));
             }
             let month = history::created_this_month(data_dir, &profile.name);
@@ -209,10 +208,25 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
     if !restored.is_empty() {
         app.say(
             Level::Info,
-            format!("Restored your unsent draft: {}.", restored.join(", ")),
+            format!(
+                "Restored your unsent draft: {}. Ctrl-T switches profile.",
+                restored.join(", ")
+            ),
         );
     }
     app
+}
+
+/// An RFC 3339 time as local wall-clock time, for people.
+fn local_time(rfc3339: &str) -> String {
+    rfc3339.parse::<jiff::Timestamp>().map_or_else(
+        |_| rfc3339.to_owned(),
+        |t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        },
+    )
 }
 
 async fn event_loop(

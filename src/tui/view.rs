@@ -502,7 +502,10 @@ fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme) {
         CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
         CatalogStatus::Refreshing => ("catalog refreshing…".to_owned(), Style::new()),
         CatalogStatus::Cached(t) => (format!("catalog cached {}", short_time(t)), theme.warn()),
-        CatalogStatus::Offline(_) => ("catalog offline (cached)".to_owned(), theme.error()),
+        CatalogStatus::Offline(_) if p.catalog.fetched_at.is_some() => {
+            ("catalog offline (cached)".to_owned(), theme.error())
+        }
+        CatalogStatus::Offline(_) => ("catalog offline: Ctrl-R retries".to_owned(), theme.error()),
         CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
     };
     spans.push(Span::raw(" · "));
