@@ -341,7 +341,8 @@ fn a_server_field_error_lands_under_its_field_and_keeps_the_form() {
     // first (one extra confirmation); sent anyway, the server refuses it on the field.
     type_whatsmark(&mut p, "Ravi", "Kumar", "95874 22363");
     p.send(CTRL_S).unwrap();
-    p.wait_for("Possible duplicate of Priya Raghunathan", WAIT).unwrap();
+    p.wait_for("Possible duplicate of Priya Raghunathan", WAIT)
+        .unwrap();
     p.send("y").unwrap();
     let screen = p
         .wait_for("This phone number already exists.", WAIT)
