@@ -1,7 +1,7 @@
 //! `rolo add`: one contact from `--set KEY=VALUE` pairs or a JSON file, validated first,
 //! sent to the profile's CRM, with an exit code per kind of failure.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,9 +11,10 @@ use serde_json::Value;
 use super::context::Ctx;
 use super::{Global, exit};
 use crate::api::{AuthProblem, Outcome, body};
-use crate::contact::input::apply;
+use crate::contact::input::{self, apply};
 use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};
+use crate::contact::{quickadd, vcard};
 use crate::store::catalog_cache;
 
 /// Arguments of `rolo add`.
@@ -27,6 +28,16 @@ pub struct AddArgs {
     /// Read the fields from a JSON object in FILE (`-` for stdin), keyed as in the contract.
     #[arg(long, value_name = "FILE", conflicts_with = "set")]
     pub json: Option<PathBuf>,
+    /// One quick-add line: `Ana Pérez +57 318 877 9043 ana@acme.co #vip @Prospecto company:"Acme SAS"`.
+    /// Flagged words (unknown names...) stop it before anything is sent.
+    #[arg(long, value_name = "LINE", conflicts_with_all = ["set", "json"])]
+    pub quick: Option<String>,
+    /// Contacts from a vCard file (`-` for stdin); several cards are offered one by one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["set", "json", "quick"])]
+    pub vcard: Option<PathBuf>,
+    /// With several vCards: create every one without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Validate and print the request body without sending it.
     #[arg(long)]
     pub dry_run: bool,
@@ -49,6 +60,97 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
     let ctx = Ctx::load(global)?;
     let profile = ctx.profile().clone();
     let catalog = ctx.catalog().await;
+    let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
+    for s in skipped {
+        eprintln!("rolo: warning: {s}");
+    }
+    let drafts = match drafts(&args, &profile, &catalog, &defaults)? {
+        Ok(d) => d,
+        Err(code) => return Ok(ExitCode::from(code)),
+    };
+    let many = drafts.len() > 1;
+    let interactive = !args.yes
+        && !args.dry_run
+        && std::io::stdin().is_terminal()
+        && args.vcard.as_deref() != Some(std::path::Path::new("-"));
+    if many && !args.yes && !args.dry_run && !interactive {
+        return Err(anyhow!(
+            "{} cards in the file: pass --yes to create them all",
+            drafts.len()
+        ));
+    }
+    let mut worst = 0;
+    for (n, (name, draft)) in drafts.iter().enumerate() {
+        if many && interactive {
+            match ask(&format!(
+                "Create {name} ({} of {})? [y]es / [n]o / [q]uit: ",
+                n + 1,
+                drafts.len()
+            ))? {
+                'y' => {}
+                'q' => break,
+                _ => continue,
+            }
+        }
+        worst = worst.max(create_one(&ctx, &catalog, draft, &args).await?);
+    }
+    Ok(ExitCode::from(worst))
+}
+
+/// The drafts to create, from whichever source the arguments name. `Err(code)` when
+/// the input itself is refused (already reported).
+fn drafts(
+    args: &AddArgs,
+    profile: &crate::config::Profile,
+    catalog: &Catalog,
+    defaults: &Draft,
+) -> anyhow::Result<Result<Vec<(String, Draft)>, u8>> {
+    let over = |d: &Draft| {
+        let mut out = defaults.clone();
+        out.values.extend(d.values.clone());
+        out.lists.extend(d.lists.clone());
+        out.custom.extend(d.custom.clone());
+        out
+    };
+    if let Some(line) = &args.quick {
+        let parsed = quickadd::parse(
+            line,
+            profile.api,
+            catalog,
+            profile.default_region.as_deref(),
+        );
+        if !parsed.notes.is_empty() {
+            for n in &parsed.notes {
+                let hint = n
+                    .suggestion
+                    .as_deref()
+                    .map(|s| format!(" (did you mean {s}?)"))
+                    .unwrap_or_default();
+                eprintln!("rolo: {}: {}{hint}", n.token, n.message);
+            }
+            eprintln!("rolo: nothing was sent; fix the flagged words and try again.");
+            return Ok(Err(exit::VALIDATION));
+        }
+        return Ok(Ok(vec![(line.clone(), over(&parsed.draft))]));
+    }
+    if let Some(path) = &args.vcard {
+        let text = read_input(path)?;
+        let cards = vcard::parse(&text)
+            .with_context(|| format!("{} is not a readable vCard", path.display()))?;
+        if cards.is_empty() {
+            return Err(anyhow!(
+                "{} holds no vCard (no BEGIN:VCARD)",
+                path.display()
+            ));
+        }
+        return Ok(Ok(cards
+            .iter()
+            .map(|c| {
+                let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
+                (c.full_name.clone(), over(&d))
+            })
+            .collect()));
+    }
     let pairs = match &args.json {
         Some(path) => json_pairs(path)?,
         None => args
@@ -57,36 +159,56 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
             .map(|s| split_pair(s))
             .collect::<anyhow::Result<_>>()?,
     };
-    let mut draft = Draft::default();
-    for (k, v) in profile
-        .defaults
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .chain(pairs)
-    {
-        if let Err(e) = apply(&mut draft, profile.api, &catalog, &k, &v) {
+    let mut draft = defaults.clone();
+    for (k, v) in pairs {
+        if let Err(e) = apply(&mut draft, profile.api, catalog, &k, &v) {
             eprintln!("rolo: {k}: {e}");
-            return Ok(ExitCode::from(exit::VALIDATION));
+            return Ok(Err(exit::VALIDATION));
         }
     }
+    Ok(Ok(vec![(String::new(), draft)]))
+}
+
+/// Asks on the terminal; the first letter of the answer, lowercased.
+fn ask(question: &str) -> anyhow::Result<char> {
+    use std::io::Write as _;
+    eprint!("{question}");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(answer
+        .trim()
+        .chars()
+        .next()
+        .map_or('n', |c| c.to_ascii_lowercase()))
+}
+
+/// Validates, then prints (dry run) or sends one contact. Returns its exit code.
+async fn create_one(
+    ctx: &Ctx,
+    catalog: &Catalog,
+    draft: &Draft,
+    args: &AddArgs,
+) -> anyhow::Result<u8> {
+    let profile = ctx.profile();
     let rules = Rules {
         flavour: profile.api,
         default_region: profile.default_region.as_deref(),
-        catalog: &catalog,
+        catalog,
     };
-    let problems = validate_draft(&rules, &draft);
+    let problems = validate_draft(&rules, draft);
     if !problems.is_empty() {
         for (field, messages) in &problems.fields {
             for m in messages {
-                eprintln!("rolo: {}: {m}", label(profile.api, &catalog, field));
+                eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
             }
         }
-        return Ok(ExitCode::from(exit::VALIDATION));
+        return Ok(exit::VALIDATION);
     }
-    let request = body::create_body(profile.api, &draft, profile.default_region.as_deref());
+    let request = body::create_body(profile.api, draft, profile.default_region.as_deref());
     if args.dry_run {
         println!("{}", serde_json::to_string_pretty(&request)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     }
     if profile.read_only {
         return Err(anyhow!(
@@ -94,8 +216,8 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
             profile.name
         ));
     }
-    let answer = ctx.client.create(&request, &catalog).await;
-    Ok(report(&ctx, &catalog, answer.outcome, args.output))
+    let answer = ctx.client.create(&request, catalog).await;
+    Ok(report(ctx, catalog, answer.outcome, args.output))
 }
 
 /// The label of a field key (or `custom.<id>`) for messages.
@@ -117,18 +239,22 @@ fn split_pair(s: &str) -> anyhow::Result<(String, String)> {
     Ok((k.trim().to_owned(), v.to_owned()))
 }
 
-/// Turns a JSON object into KEY=VALUE pairs; arrays become comma lists and
-/// `custom_fields` becomes `custom.<id or name>` pairs.
-fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
-    let text = if path.as_os_str() == "-" {
+/// A file's text, or stdin for `-`.
+fn read_input(path: &PathBuf) -> anyhow::Result<String> {
+    if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
             .context("cannot read stdin")?;
-        s
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
-    };
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Turns a JSON object into KEY=VALUE pairs; arrays become comma lists and
+/// `custom_fields` becomes `custom.<id or name>` pairs.
+fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
+    let text = read_input(path)?;
     let json: Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;
     let obj = json
@@ -160,12 +286,12 @@ fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// Prints the outcome and picks the exit code.
-fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) -> ExitCode {
+fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) -> u8 {
     let profile = ctx.profile();
-    let code = match outcome {
+    match outcome {
         Outcome::Created { id, echo } => {
             created(ctx, catalog, &id, &echo, output);
-            return ExitCode::SUCCESS;
+            0
         }
         Outcome::FieldErrors { fields, form } => {
             for (field, messages) in &fields {
@@ -228,8 +354,7 @@ fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) 
             );
             exit::SERVER
         }
-    };
-    ExitCode::from(code)
+    }
 }
 
 fn auth_advice(problem: &AuthProblem, profile: &str, source: &str) -> String {

@@ -188,12 +188,11 @@ impl Catalog {
             .map(|(i, item)| (item.id.clone(), i))
             .collect();
         for item in incoming {
-            match at.get(&item.id) {
-                Some(&i) => items[i] = item,
-                None => {
-                    at.insert(item.id.clone(), items.len());
-                    items.push(item);
-                }
+            if let Some(&i) = at.get(&item.id) {
+                items[i] = item;
+            } else {
+                at.insert(item.id.clone(), items.len());
+                items.push(item);
             }
         }
         if kind == CatalogKind::Stages {

@@ -1,1 +1,539 @@
-//! Placeholder: being written.
+//! Quick-add: one typed line becomes a draft.
+//!
+//! `Ana María | Pérez +57 318 877 9043 ana@acme.co #vip @Prospecto company:"Acme SAS"` is
+//! split on whitespace (`"…"` keeps spaces), and each token is read by the first rule that
+//! fits:
+//!
+//! - `#name`: Wipsy `tags`, WhatsMark `groups`; `@name`: Wipsy `pipeline_stage_id`,
+//!   WhatsMark `status_id`.
+//! - `http(s)://…` or `www.…`: Wipsy `profile_picture_url` when it ends in an image
+//!   extension, else appended to the notes (`description` on WhatsMark).
+//! - `key:value`, `key:"a b"`, `"Label":value`: a field by contract key, label or alias
+//!   (`tel`, `wa`, `stage`, `zip`, `nota`…), or a Wipsy custom field by name. A key without
+//!   letters (`10:30`) is not a key.
+//! - `x@y.z`: `email`; further addresses are flagged.
+//! - digits with `+ ( ) - . /` over up to six tokens: `phone` in E.164, only when they form
+//!   a valid number; a second number is flagged (Wipsy suggests `wa:+…`).
+//! - `lead`, `customer`, `guest`: WhatsMark `type` (a name word on Wipsy).
+//! - a lone `|` splits first from last name; anything else is a name word, and without `|`
+//!   the first word is the first name and the rest the last name.
+//!
+//! Catalog names resolve by id or exact name, then accent-folded when typed in plain ASCII
+//! (`#nandu club`), then as the longest name the following words complete (`#cliente nuevo`),
+//! then as the one name whose leading words were typed (`#nandu` → "Ñandú Club"). A custom
+//! field key may be any unique start of a word of its name (`cumple:` → "Fecha de
+//! cumpleaños"). Values given with a key go in as typed when they are text (validation
+//! speaks about them on the form); a name that resolves to no catalog entry cannot, so it is
+//! flagged with the closest name. Nothing is dropped: every token is in [`Parsed::words`],
+//! used or flagged with a [`Note`].
+
+mod keys;
+mod matching;
+mod tokens;
+
+use std::ops::Range;
+
+use email_address::{EmailAddress, Options};
+
+use self::matching::{closest, leading_words, same};
+use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize};
+use super::catalog::{CustomFieldDef, CustomType};
+use super::fields::CONTACT_TYPES;
+use super::{Catalog, CatalogKind, Draft, Flavour, input, phone};
+
+/// Most tokens one phone number is typed over (`0034 612 34 56 78` is five).
+const MAX_PHONE_TOKENS: usize = 6;
+/// Fewer digits is a year, an extension or a quantity, never a whole number.
+const MIN_PHONE_DIGITS: usize = 7;
+/// More digits than E.164 allows, even with a `00` prefix.
+const MAX_PHONE_DIGITS: usize = 17;
+const UNCLOSED: &str = "No closing \"; the rest of the line was read as one value";
+const BAD_EMAIL: &str = "Not a valid email address, e.g. ana.gomez@example.com";
+const SHORT_PHONE: &str = "Too few digits for a phone number";
+const NAMED_BY_KEYS: &str = "The name is already given with keys; not used";
+const NO_NAME_AROUND: &str = "| splits first from last name, but no name is around it";
+
+/// What one quick-add line became.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// The fields filled.
+    pub draft: Draft,
+    /// What could not be used, or was read in a way worth saying, in line order.
+    pub notes: Vec<Note>,
+    /// Every token of the line, in order, with where it went.
+    pub words: Vec<Word>,
+}
+
+/// Something flagged: an unknown name, an extra email, a `key:value` that fits no field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The text concerned, as typed (tokens joined by a space).
+    pub token: String,
+    /// What happened, in words for the agent.
+    pub message: String,
+    /// The closest thing that would have worked, e.g. a catalog name or `wa:+91…`.
+    pub suggestion: Option<String>,
+}
+
+/// One whitespace-separated token of the line (quotes keep spaces inside one token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The token as typed, quotes included.
+    pub text: String,
+    /// Where it went.
+    pub used_as: Use,
+}
+
+/// Where a token went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Use {
+    /// Into this draft key: a contract key, or `custom.<field id>` for a Wipsy custom field.
+    Field(String),
+    /// Not used; a [`Note`] says why.
+    Flagged,
+}
+
+/// Reads one line into a draft for `flavour`, resolving names through `catalog` and
+/// placing national phone numbers in `default_region`. Never fails: what it cannot use
+/// is flagged in [`Parsed::notes`].
+#[must_use]
+pub fn parse(
+    line: &str,
+    flavour: Flavour,
+    catalog: &Catalog,
+    default_region: Option<&str>,
+) -> Parsed {
+    let tokens = tokenize(line);
+    let mut p = Parser {
+        flavour,
+        catalog,
+        region: default_region,
+        uses: vec![None; tokens.len()],
+        tokens,
+        draft: Draft::default(),
+        notes: Vec::new(),
+        names: Vec::new(),
+        splits: Vec::new(),
+    };
+    let mut i = 0;
+    while i < p.tokens.len() {
+        if p.tokens[i].unclosed {
+            p.note(i..i + 1, UNCLOSED, None);
+        }
+        i += p.step(i).max(1);
+    }
+    p.finish_names();
+    p.into_parsed()
+}
+
+/// A hint: the closest name, as a suggestion.
+type Hint = Option<String>;
+
+/// The line being read: its tokens, where each went, and the draft so far.
+struct Parser<'a> {
+    flavour: Flavour,
+    catalog: &'a Catalog,
+    region: Option<&'a str>,
+    tokens: Vec<Token>,
+    uses: Vec<Option<Use>>,
+    draft: Draft,
+    notes: Vec<Note>,
+    /// Name words (token index, text), placed once the whole line is read.
+    names: Vec<(usize, String)>,
+    /// Indices of `|` tokens.
+    splits: Vec<usize>,
+}
+
+impl<'a> Parser<'a> {
+    /// Reads the token at `i` and any it takes along; returns how many were read.
+    fn step(&mut self, i: usize) -> usize {
+        let token = &self.tokens[i];
+        let text = token.text();
+        let sigil = token.parts.first();
+        let sigil = sigil.is_some_and(|(s, quoted)| !quoted && s.starts_with(['#', '@']));
+        let key_value = token.key_value().filter(|(key, _)| !key.contains('@'));
+        if token.raw == "|" {
+            self.splits.push(i);
+        } else if text.is_empty() {
+            self.flag(i..i + 1, "Nothing readable here", None);
+        } else if sigil {
+            return self.pick(i);
+        } else if is_url(&text) {
+            self.url(i, &text);
+        } else if let Some((key, value)) = key_value {
+            return self.key_value(i, &key, &value);
+        } else if token.bare() && text.contains('@') {
+            self.email(i, &text);
+        } else if token.phonish() {
+            return self.phone_run(i);
+        } else {
+            self.word(i, &text);
+        }
+        1
+    }
+
+    /// A token with no marker: a type, a stray date or punctuation, or a name word.
+    fn word(&mut self, i: usize, text: &str) {
+        let lower = text.trim_end_matches([',', ';']).to_lowercase();
+        let bare = self.tokens[i].bare();
+        if bare && self.flavour == Flavour::Whatsmark && CONTACT_TYPES.contains(&lower.as_str()) {
+            self.set_single(i..i + 1, "type", &lower);
+        } else if bare && looks_like_date(text) {
+            let hint = self
+                .date_field()
+                .map(|name| format!("{}:{text}", quote_spaced(name)));
+            self.flag(i..i + 1, "A date with no field to go in", hint);
+        } else if text.chars().all(|c| c.is_ascii_punctuation()) {
+            self.flag(i..i + 1, "Stray punctuation, not used", None);
+        } else {
+            let name = text.trim_end_matches([',', ';']).to_owned();
+            self.names.push((i, name));
+        }
+    }
+
+    /// `#name` and `@name`.
+    fn pick(&mut self, i: usize) -> usize {
+        let token = &self.tokens[i];
+        let (bare, text) = (token.bare(), token.text());
+        let sigil = if text.starts_with('#') { '#' } else { '@' };
+        let name = text.strip_prefix(sigil).unwrap_or(&text);
+        let mut name = name.trim_end_matches([',', ';']).trim().to_owned();
+        let (key, kind) = pick_target(self.flavour, sigil);
+        if name.is_empty() {
+            let message = format!("{sigil} needs a {} name right after it", noun(kind));
+            self.flag(i..i + 1, message, None);
+            return 1;
+        }
+        let words = if bare {
+            self.complete(i, kind, &mut name)
+        } else {
+            0
+        };
+        match self.lookup(kind, &name) {
+            Ok(id) => self.put_pick(i..i + 1 + words, key, id),
+            Err(hint) => self.flag(i..i + 1, missing(kind, &name), hint),
+        }
+        1 + words
+    }
+
+    /// Extends `name` with the plain words after token `i` while they spell a longer
+    /// catalog name (`#cliente nuevo`); returns how many words it took.
+    fn complete(&self, i: usize, kind: CatalogKind, name: &mut String) -> usize {
+        let items = self.catalog.items(kind);
+        let longest = items.iter().map(|it| it.name.split_whitespace().count());
+        let (mut candidate, mut taken) = (name.clone(), 0);
+        for extra in 1..longest.max().unwrap_or(1) {
+            let Some(next) = self.tokens.get(i + extra).filter(|t| t.plain_word()) else {
+                break;
+            };
+            candidate = format!("{candidate} {}", next.text());
+            if items.iter().any(|it| same(&candidate, &it.name)) {
+                name.clone_from(&candidate);
+                taken = extra;
+            }
+        }
+        taken
+    }
+
+    /// A catalog id for a typed name, or the closest name as a hint.
+    fn lookup(&self, kind: CatalogKind, text: &str) -> Result<String, Hint> {
+        let items = self.catalog.items(kind);
+        let loose: Vec<_> = items
+            .iter()
+            .filter(|it| leading_words(text, &it.name))
+            .collect();
+        let found = self.catalog.resolve(kind, text);
+        let found = found.or_else(|| items.iter().find(|it| same(text, &it.name)));
+        let found = found.or_else(|| loose.first().filter(|_| loose.len() == 1).copied());
+        if let Some(item) = found {
+            return Ok(item.id.clone());
+        }
+        // An empty catalog or a bare WhatsMark id: the same rules as `rolo add`.
+        let names = items.iter().map(|it| it.name.as_str());
+        input::resolve(self.catalog, kind, self.flavour, text)
+            .map_err(|_| closest(text, names).map(str::to_owned))
+    }
+
+    fn put_pick(&mut self, range: Range<usize>, key: &str, id: String) {
+        if key != "tags" && key != "groups" {
+            return self.set_single(range, key, &id);
+        }
+        let list = self.draft.lists.entry(key.to_owned()).or_default();
+        if !list.contains(&id) {
+            list.push(id);
+        }
+        self.field(range, key);
+    }
+
+    fn url(&mut self, i: usize, text: &str) {
+        let wipsy = self.flavour == Flavour::Wipsy;
+        let free = self.draft.get("profile_picture_url").is_empty();
+        if wipsy && free && is_image_url(text) {
+            self.set_single(i..i + 1, "profile_picture_url", text);
+        } else {
+            let notes = if wipsy { "notes" } else { "description" };
+            self.append(i..i + 1, notes, text);
+        }
+    }
+
+    fn email(&mut self, i: usize, text: &str) {
+        let address = text.trim_start_matches(['<', '(', '[']);
+        let address = address.trim_end_matches(['>', ')', ']', ',', ';', '.', ':']);
+        let options = Options::default()
+            .with_required_tld()
+            .without_display_text()
+            .without_domain_literal();
+        let current = self.draft.get("email");
+        if EmailAddress::parse_with_options(address, options).is_err() {
+            self.flag(i..i + 1, BAD_EMAIL, None);
+        } else if current.eq_ignore_ascii_case(address) {
+            self.field(i..i + 1, "email");
+        } else if current.is_empty() {
+            self.set_single(i..i + 1, "email", address);
+        } else {
+            self.flag(i..i + 1, "Extra email, not used", None);
+        }
+    }
+
+    /// How many phone-like tokens follow from `start`, at most one number's worth.
+    fn phone_tokens(&self, start: usize) -> usize {
+        let tokens = self.tokens.iter().skip(start).take(MAX_PHONE_TOKENS);
+        tokens.take_while(|t| t.phonish()).count()
+    }
+
+    fn phone_text(&self, head: &str, range: Range<usize>) -> String {
+        let tokens = self.tokens.get(range).unwrap_or_default();
+        let rest = tokens.iter().map(|t| t.raw.trim_end_matches([',', ';']));
+        let all: Vec<&str> = std::iter::once(head).chain(rest).collect();
+        all.join(" ").trim().to_owned()
+    }
+
+    /// The valid number spelled by `head` and the most tokens from `start` (none when
+    /// `head` alone is one), with how many tokens it took.
+    fn longest_phone(&self, head: &str, start: usize) -> Option<(String, usize)> {
+        (0..=self.phone_tokens(start)).rev().find_map(|n| {
+            let text = self.phone_text(head, start..start + n);
+            let digits = text.chars().filter(char::is_ascii_digit).count();
+            let plausible = (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits);
+            let e164 = plausible.then(|| phone::to_e164(&text, self.region).ok());
+            e164.flatten().map(|e164| (e164, n))
+        })
+    }
+
+    /// Phone-like tokens from `i`: the first valid number among them is the phone, and
+    /// the tokens before it (`2024` in `2024 318 877 9043`) are flagged.
+    fn phone_run(&mut self, i: usize) -> usize {
+        let run = self.phone_tokens(i);
+        for start in i..i + run {
+            if let Some((e164, taken)) = self.longest_phone("", start).filter(|f| f.1 > 0) {
+                if start > i {
+                    self.not_a_phone(i..start);
+                }
+                self.put_phone(start..start + taken, &e164);
+                return start + taken - i;
+            }
+        }
+        self.not_a_phone(i..i + run);
+        run
+    }
+
+    fn not_a_phone(&mut self, range: Range<usize>) {
+        let text = self.phone_text("", range.clone());
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let message = match phone::to_e164(&text, self.region) {
+            _ if digits < MIN_PHONE_DIGITS => SHORT_PHONE.to_owned(),
+            Err(e) => e.to_string(),
+            Ok(_) => "Not used as a phone number".to_owned(),
+        };
+        self.flag(range, message, None);
+    }
+
+    fn put_phone(&mut self, range: Range<usize>, value: &str) {
+        let current = self.draft.get("phone");
+        if current.is_empty() || current == value {
+            return self.set_single(range, "phone", value);
+        }
+        let wa_free = self.flavour == Flavour::Wipsy && self.draft.get("whatsapp_id").is_empty();
+        let hint = wa_free.then(|| format!("wa:{value}"));
+        let message = format!("A second phone ({value}); only one fits, not used");
+        self.flag(range, message, hint);
+    }
+
+    /// The first value of a single field wins; a different later one is flagged.
+    fn set_single(&mut self, range: Range<usize>, key: &str, value: &str) {
+        let current = self.draft.get(key);
+        if current.is_empty() || current == value {
+            self.draft.set(key, value);
+            self.field(range, key);
+        } else {
+            let label = self.flavour.field(key).map_or(key, |f| f.label);
+            self.flag(range, format!("{label} is already set; not used"), None);
+        }
+    }
+
+    /// Notes take every piece given, a line each.
+    fn append(&mut self, range: Range<usize>, key: &str, value: &str) {
+        let joined = match self.draft.get(key) {
+            "" => value.to_owned(),
+            current => format!("{current}\n{value}"),
+        };
+        self.draft.set(key, joined);
+        self.field(range, key);
+    }
+
+    /// The one Wipsy date custom field, where a bare date most likely belongs.
+    fn date_field(&self) -> Option<&'a str> {
+        let catalog: &'a Catalog = self.catalog;
+        let dates = catalog.custom_fields.iter();
+        let dates = dates.filter(|d| d.kind == CustomType::Date && self.flavour == Flavour::Wipsy);
+        let dates: Vec<&'a CustomFieldDef> = dates.collect();
+        dates
+            .first()
+            .filter(|_| dates.len() == 1)
+            .map(|d| d.name.as_str())
+    }
+
+    /// Places the name words: explicit `name:`/`last_name:` keys win, the rest fill in.
+    fn finish_names(&mut self) {
+        let (first_key, last_key) = match self.flavour {
+            Flavour::Wipsy => ("name", "last_name"),
+            Flavour::Whatsmark => ("firstname", "lastname"),
+        };
+        let split = self.splits.first().copied();
+        let names = std::mem::take(&mut self.names).into_iter();
+        let (mut first, mut last): (Vec<_>, Vec<_>) =
+            names.partition(|(j, _)| split.is_none_or(|s| *j < s));
+        if split.is_none() && first.len() > 1 {
+            last = first.split_off(1);
+        }
+        let given = |key: &str| !self.draft.get(key).is_empty();
+        match (given(first_key), given(last_key)) {
+            (false, false) => {}
+            (true, false) => {
+                first.append(&mut last);
+                last = std::mem::take(&mut first);
+            }
+            (false, true) => first.append(&mut last),
+            (true, true) => {
+                for (j, _) in first.drain(..).chain(last.drain(..)) {
+                    self.flag(j..j + 1, NAMED_BY_KEYS, None);
+                }
+            }
+        }
+        for (key, words) in [(first_key, first), (last_key, last)] {
+            let text: Vec<&str> = words.iter().map(|(_, w)| w.as_str()).collect();
+            if !text.is_empty() {
+                self.draft.set(key, text.join(" "));
+            }
+            for (j, _) in words {
+                self.field(j..j + 1, key);
+            }
+        }
+        self.finish_splits(first_key, last_key);
+    }
+
+    /// The first `|` counts with the name it splits; any other is flagged.
+    fn finish_splits(&mut self, first_key: &str, last_key: &str) {
+        for (n, j) in std::mem::take(&mut self.splits).into_iter().enumerate() {
+            let with = [last_key, first_key];
+            let with = with.into_iter().find(|key| !self.draft.get(key).is_empty());
+            match with {
+                Some(key) if n == 0 => self.field(j..j + 1, key),
+                Some(_) => self.flag(j..j + 1, "Only the first | splits the name", None),
+                None => self.flag(j..j + 1, NO_NAME_AROUND, None),
+            }
+        }
+    }
+
+    fn note(&mut self, range: Range<usize>, message: impl Into<String>, suggestion: Hint) {
+        let tokens = self.tokens.get(range).unwrap_or_default();
+        let raws: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
+        let (token, message) = (raws.join(" "), message.into());
+        self.notes.push(Note {
+            token,
+            message,
+            suggestion,
+        });
+    }
+
+    fn flag(&mut self, range: Range<usize>, message: impl Into<String>, hint: Hint) {
+        self.note(range.clone(), message, hint);
+        self.mark(range, &Use::Flagged);
+    }
+
+    fn field(&mut self, range: Range<usize>, key: &str) {
+        self.mark(range, &Use::Field(key.to_owned()));
+    }
+
+    fn mark(&mut self, range: Range<usize>, used: &Use) {
+        for slot in self.uses.get_mut(range).unwrap_or_default() {
+            *slot = Some(used.clone());
+        }
+    }
+
+    fn into_parsed(mut self) -> Parsed {
+        // Every branch places its tokens; this guards against a future one that forgets.
+        for j in 0..self.uses.len() {
+            if self.uses[j].is_none() {
+                self.flag(j..j + 1, "Not understood", None);
+            }
+        }
+        let words = self.tokens.into_iter().zip(self.uses);
+        let word = |(t, used): (Token, Option<Use>)| Word {
+            text: t.raw,
+            used_as: used.unwrap_or(Use::Flagged),
+        };
+        let (draft, notes) = (self.draft, self.notes);
+        Parsed {
+            draft,
+            notes,
+            words: words.map(word).collect(),
+        }
+    }
+}
+
+fn pick_target(flavour: Flavour, sigil: char) -> (&'static str, CatalogKind) {
+    match (flavour, sigil) {
+        (Flavour::Wipsy, '#') => ("tags", CatalogKind::Tags),
+        (Flavour::Wipsy, _) => ("pipeline_stage_id", CatalogKind::Stages),
+        (Flavour::Whatsmark, '#') => ("groups", CatalogKind::Groups),
+        (Flavour::Whatsmark, _) => ("status_id", CatalogKind::Statuses),
+    }
+}
+
+fn noun(kind: CatalogKind) -> &'static str {
+    match kind {
+        CatalogKind::Stages => "stage",
+        CatalogKind::Tags => "tag",
+        CatalogKind::Sources => "source",
+        CatalogKind::Statuses => "status",
+        CatalogKind::Groups => "group",
+        CatalogKind::Countries => "country",
+        CatalogKind::Assignees => "staff member",
+    }
+}
+
+fn missing(kind: CatalogKind, name: &str) -> String {
+    format!("No {} named \"{name}\"", noun(kind))
+}
+
+fn quote_spaced(name: &str) -> String {
+    let quote = if name.contains(' ') { "\"" } else { "" };
+    format!("{quote}{name}{quote}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_take_only_the_tokens_that_form_a_number() {
+        let catalog = Catalog::default();
+        let line = "2024 318 877 9043 +91 98765 43210";
+        let p = parse(line, Flavour::Wipsy, &catalog, Some("CO"));
+        assert_eq!(p.draft.get("phone"), "+573188779043");
+        let flagged: Vec<&str> = p.notes.iter().map(|n| n.token.as_str()).collect();
+        assert_eq!(flagged, ["2024", "+91 98765 43210"]);
+        assert_eq!(p.notes[1].suggestion.as_deref(), Some("wa:+919876543210"));
+    }
+}

@@ -66,6 +66,10 @@ pub struct ProfileState {
     pub sticky: std::collections::BTreeSet<String>,
     /// The last contact sent from this profile (for "repeat last", Ctrl-L).
     pub last_sent: Option<Draft>,
+    /// The quick-add line, kept while it is closed.
+    pub quick_text: String,
+    /// Pasted vCards waiting their turn on the form, and how many there were.
+    pub vcards: (Vec<Draft>, usize),
 }
 
 impl ProfileState {
@@ -99,6 +103,8 @@ impl ProfileState {
             checked_for: None,
             sticky: std::collections::BTreeSet::new(),
             last_sent: None,
+            quick_text: String::new(),
+            vcards: (Vec::new(), 0),
         };
         s.revalidate();
         s
@@ -156,6 +162,8 @@ pub enum Mode {
     Help,
     /// A yes/no question.
     Confirm(Question),
+    /// The quick-add line.
+    Quick(super::quick::Quick),
 }
 
 /// The questions rolo asks.
@@ -306,6 +314,7 @@ impl App {
             Mode::Switcher(_) => Scope::Switcher,
             Mode::Help => Scope::Help,
             Mode::Confirm(_) => Scope::Confirm,
+            Mode::Quick(_) => Scope::Quick,
         }
     }
 
@@ -329,6 +338,7 @@ impl App {
             Mode::Switcher(s) => self.switcher_action(s, action),
             Mode::Help => Vec::new(),
             Mode::Confirm(q) => self.confirm_action(q, action),
+            Mode::Quick(q) => self.quick_action(q, action),
         }
     }
 
@@ -347,6 +357,7 @@ impl App {
             Action::PrevField => return self.move_focus(-1),
             Action::ToggleKeep => return self.toggle_keep(),
             Action::RepeatLast => self.repeat_last(),
+            Action::QuickAdd => self.open_quick(),
             Action::Undo | Action::Redo
                 if self.current_mut().form.history(action == Action::Redo) =>
             {

@@ -3,7 +3,7 @@
 //! match their plain letters when the query is plain ASCII.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 /// A reusable matcher (it keeps scratch memory between keystrokes).
 #[derive(Clone)]
@@ -54,6 +54,37 @@ impl Fuzzy {
             .collect();
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Like [`Fuzzy::filter`], over names converted once ([`Fuzzy::prepare`]) and only
+    /// among `subset`: typing one more letter narrows the last result instead of
+    /// rescoring the whole catalog.
+    pub fn filter_prepared(
+        &mut self,
+        query: &str,
+        names: &[Utf32String],
+        subset: impl Iterator<Item = usize>,
+    ) -> Vec<usize> {
+        if query.trim().is_empty() {
+            return subset.collect();
+        }
+        let pattern = pattern(query);
+        let mut scored: Vec<(u32, usize)> = subset
+            .filter_map(|i| {
+                let name = names.get(i)?;
+                pattern
+                    .score(name.slice(..), &mut self.matcher)
+                    .map(|s| (s, i))
+            })
+            .collect();
+        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Converts names once for [`Fuzzy::filter_prepared`].
+    #[must_use]
+    pub fn prepare<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Utf32String> {
+        names.map(Utf32String::from).collect()
     }
 
     /// Character positions of `name` that `query` matched, for highlighting.

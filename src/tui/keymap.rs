@@ -46,6 +46,8 @@ pub enum Action {
     Yes,
     /// Answer no in a dialog.
     No,
+    /// Open the quick-add line.
+    QuickAdd,
     /// Keep the focused field's value after a submit (toggle).
     ToggleKeep,
     /// Fill the CRM fields from the last contact sent.
@@ -106,6 +108,8 @@ pub enum Scope {
     Confirm,
     /// The help screen is open.
     Help,
+    /// The quick-add line is open.
+    Quick,
 }
 
 /// One line of help: keys, what they do, where.
@@ -123,6 +127,8 @@ pub struct Binding {
 #[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     Binding { keys: "Ctrl-S", does: "submit the contact", scope: "anywhere" },
+    Binding { keys: "Ctrl-O, F2", does: "quick add: one line → contact (Enter creates, Tab opens the form)", scope: "form" },
+    Binding { keys: "paste a vCard", does: "fills the form from a shared contact; several wait their turn", scope: "form" },
     Binding { keys: "Tab / Shift-Tab", does: "next / previous field", scope: "form" },
     Binding { keys: "Enter", does: "next field; new line in Notes/Description; open a picker", scope: "form" },
     Binding { keys: "Up / Down", does: "previous / next field (lines in Notes/Description)", scope: "form" },
@@ -151,6 +157,7 @@ fn chord(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('t') if ctrl => Some(Action::SwitchProfile),
         KeyCode::Char('r') if ctrl => Some(Action::RefreshCatalog),
         KeyCode::F(1) => Some(Action::Help),
+        KeyCode::F(2) => Some(Action::QuickAdd),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,
     }
@@ -188,6 +195,7 @@ fn form(key: &KeyEvent, scope: Scope) -> Option<Action> {
         KeyCode::Char('y') if ctrl => return Some(Action::Redo),
         KeyCode::Char('x') if ctrl => return Some(Action::ClearForm),
         KeyCode::Char('k') if ctrl => return Some(Action::ToggleKeep),
+        KeyCode::Char('o') if ctrl => return Some(Action::QuickAdd),
         KeyCode::Char('l') if ctrl => return Some(Action::RepeatLast),
         _ => {}
     }
@@ -245,6 +253,11 @@ pub fn resolve(key: &KeyEvent, scope: Scope) -> Option<Action> {
             _ => None,
         },
         Scope::Help => Some(Action::Cancel),
+        Scope::Quick => match key.code {
+            KeyCode::Enter => Some(Action::Accept),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+            _ => edit(key, false),
+        },
         Scope::Text | Scope::MultiLine | Scope::Pick => form(key, scope),
     }
 }

@@ -43,6 +43,10 @@ pub struct Picker {
     shown: Vec<usize>,
     toggled: bool,
     fuzzy: Fuzzy,
+    /// The names, converted once for matching.
+    haystacks: Vec<nucleo_matcher::Utf32String>,
+    /// The filter the current `shown` was computed for.
+    shown_for: String,
     /// Matched letter positions of the entries around the cursor, by entry index.
     marks: Vec<(usize, Vec<usize>)>,
 }
@@ -83,6 +87,8 @@ impl Picker {
             shown: Vec::new(),
             toggled: false,
             fuzzy: Fuzzy::default(),
+            haystacks: Vec::new(),
+            shown_for: String::new(),
             marks: Vec::new(),
         };
         p.refilter();
@@ -99,10 +105,24 @@ impl Picker {
     }
 
     fn refilter(&mut self) {
+        if self.haystacks.len() != self.items.len() {
+            self.haystacks = Fuzzy::prepare(self.items.iter().map(|i| i.name.as_str()));
+        }
         let query = self.filter.clone();
+        // A longer query can only match a subset of what the shorter one matched.
+        let narrowing = !self.shown_for.is_empty() && query.starts_with(&self.shown_for);
+        let subset: Vec<usize> = if narrowing {
+            std::mem::take(&mut self.shown)
+        } else {
+            (0..self.items.len()).collect()
+        };
         self.shown = self
             .fuzzy
-            .filter(&query, self.items.iter().map(|i| i.name.as_str()));
+            .filter_prepared(&query, &self.haystacks, subset.into_iter());
+        if query.trim().is_empty() {
+            self.shown.sort_unstable();
+        }
+        self.shown_for = query;
         // "(none)" stays on top while it is not filtered out.
         if let Some(at) = self.shown.iter().position(|&i| self.items[i].id.is_empty()) {
             let none = self.shown.remove(at);

@@ -177,6 +177,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Switcher(s) => s.draw(frame, area, theme),
         Mode::Help => draw_help(frame, area, theme),
         Mode::Confirm(q) => draw_confirm(frame, area, q),
+        Mode::Quick(q) => q.draw(frame, area, theme, p.profile.api, &p.catalog),
         Mode::Form => {}
     }
 }

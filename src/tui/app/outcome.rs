@@ -215,11 +215,32 @@ impl App {
         if self.profiles[i].profile.api == Flavour::Whatsmark {
             fx.push(Effect::RefreshUsage(i));
         }
+        if i == self.active {
+            self.next_vcard();
+        }
         fx
     }
 
     /// A paste: lists into pickers by name, text into text fields; never a submit.
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if crate::contact::vcard::looks_like_vcard(text)
+            && matches!(self.mode, Mode::Form | Mode::Quick(_))
+        {
+            self.mode = Mode::Form;
+            self.paste_vcards(text);
+            return Vec::new();
+        }
+        if let Mode::Quick(q) = &mut self.mode {
+            q.insert(text);
+            let p = &self.profiles[self.active];
+            q.parsed = crate::contact::quickadd::parse(
+                &q.text,
+                p.profile.api,
+                &p.catalog,
+                p.profile.default_region.as_deref(),
+            );
+            return Vec::new();
+        }
         if let Mode::Picker(p) = &mut self.mode {
             for c in text.lines().next().unwrap_or_default().chars() {
                 p.update(crate::tui::keymap::Action::Edit(

@@ -178,3 +178,125 @@ impl App {
         keep
     }
 }
+
+impl App {
+    /// Ctrl-O / F2: the quick-add line, with whatever was left in it last time.
+    pub(super) fn open_quick(&mut self) {
+        let p = self.current();
+        let text = p.quick_text.clone();
+        let q = crate::tui::quick::Quick::new(
+            text,
+            p.profile.api,
+            &p.catalog,
+            p.profile.default_region.as_deref(),
+        );
+        self.mode = Mode::Quick(q);
+    }
+
+    /// Keys on the quick-add line.
+    pub(super) fn quick_action(
+        &mut self,
+        mut q: crate::tui::quick::Quick,
+        action: crate::tui::keymap::Action,
+    ) -> Vec<Effect> {
+        use crate::tui::quick::QuickOutcome;
+        let p = self.current();
+        let (flavour, region) = (p.profile.api, p.profile.default_region.clone());
+        let outcome = if action == crate::tui::keymap::Action::Submit {
+            QuickOutcome::Create
+        } else {
+            let catalog = self.current().catalog.clone();
+            q.update(action, flavour, &catalog, region.as_deref())
+        };
+        match outcome {
+            QuickOutcome::Open => self.mode = Mode::Quick(q),
+            QuickOutcome::Close => self.current_mut().quick_text = q.text,
+            QuickOutcome::Expand => {
+                self.fill_form(&q);
+                self.say(
+                    Level::Info,
+                    "Quick add moved to the form: review and Ctrl-S.",
+                );
+            }
+            QuickOutcome::Create if !q.parsed.notes.is_empty() => {
+                let n = q.parsed.notes.len();
+                self.mode = Mode::Quick(q);
+                self.say(
+                    Level::Warn,
+                    format!("{n} flagged word(s): fix them, or Tab to review in the form."),
+                );
+            }
+            QuickOutcome::Create => {
+                self.fill_form(&q);
+                return self.submit();
+            }
+        }
+        Vec::new()
+    }
+
+    /// Puts the quick-add draft on the form; the line is spent.
+    fn fill_form(&mut self, q: &crate::tui::quick::Quick) {
+        let defaults = self.current().defaults();
+        let draft = q.draft(&defaults);
+        let p = self.current_mut();
+        p.quick_text.clear();
+        p.form.clear(&draft);
+        p.form.touched.extend(draft.values.keys().cloned());
+        self.edited();
+    }
+
+    /// A pasted vCard: the first card on the form for review, the others queued.
+    pub(super) fn paste_vcards(&mut self, text: &str) {
+        let cards = match crate::contact::vcard::parse(text) {
+            Ok(cards) if !cards.is_empty() => cards,
+            Ok(_) => return self.say(Level::Warn, "The pasted vCard holds no contact."),
+            Err(e) => {
+                return self.say(
+                    Level::Error,
+                    format!("The pasted vCard cannot be read: {e}"),
+                );
+            }
+        };
+        let p = self.current();
+        let (flavour, region) = (p.profile.api, p.profile.default_region.clone());
+        let drafts: Vec<Draft> = cards
+            .iter()
+            .map(|c| crate::contact::vcard::to_draft(c, flavour, region.as_deref()).0)
+            .collect();
+        let total = drafts.len();
+        let mut queue: Vec<Draft> = drafts.into_iter().rev().collect();
+        let first = queue.pop().unwrap_or_default();
+        self.current_mut().vcards = (queue, total);
+        self.show_vcard(first, 1, total);
+    }
+
+    /// One card on the form, over the defaults.
+    fn show_vcard(&mut self, card: Draft, n: usize, total: usize) {
+        let mut draft = self.current().defaults();
+        draft.values.extend(card.values);
+        draft.lists.extend(card.lists);
+        let p = self.current_mut();
+        p.form.clear(&draft);
+        p.form.touched.extend(draft.values.keys().cloned());
+        self.edited();
+        let of = if total > 1 {
+            format!(" (card {n} of {total})")
+        } else {
+            String::new()
+        };
+        self.say(
+            Level::Info,
+            format!("vCard on the form{of}: review, add the CRM fields, Ctrl-S."),
+        );
+    }
+
+    /// After a create: the next queued vCard, if any.
+    pub(super) fn next_vcard(&mut self) {
+        let (queue, total) = &mut self.current_mut().vcards;
+        let total = *total;
+        if let Some(next) = queue.pop() {
+            let n = total - queue.len();
+            self.show_vcard(next, n, total);
+        }
+    }
+}

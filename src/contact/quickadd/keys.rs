@@ -1,0 +1,252 @@
+//! `key:value` tokens: which field a typed key names (contract key, label, alias, or a
+//! Wipsy custom field by name) and how the value goes in.
+
+use std::ops::Range;
+
+use super::matching::{alias, aliases, closest, key_norm, same, starts_a_word};
+use super::tokens::Token;
+use super::{Hint, Note, Parser, Use, missing, noun, quote_spaced};
+use crate::contact::Flavour;
+use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
+use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
+use crate::contact::validate::custom_key;
+
+const NO_KEY: &str = "Nothing before the colon; write field:value, e.g. city:Medellín";
+const NOT_A_KEY: &str = "A time or a ratio, not field:value; add it with notes:\"…\"";
+const BY_NAME: &str = "Give each custom field by its name, e.g. \"Field name\":value";
+
+#[derive(Clone, Copy)]
+enum Target<'c> {
+    Spec(&'static FieldSpec),
+    Custom(&'c CustomFieldDef),
+}
+
+impl Target<'_> {
+    /// Takes the digits typed after it, as in `wa:+57 318 877 9043`.
+    fn is_phone(self) -> bool {
+        match self {
+            Self::Spec(spec) => matches!(spec.kind, FieldKind::Phone) || spec.key == "whatsapp_id",
+            Self::Custom(def) => def.kind == CustomType::Phone,
+        }
+    }
+}
+
+impl<'a> Parser<'a> {
+    pub(super) fn key_value(&mut self, i: usize, key: &str, value: &str) -> usize {
+        if !key.chars().any(char::is_alphabetic) {
+            let message = if key.is_empty() { NO_KEY } else { NOT_A_KEY };
+            self.flag(i..i + 1, message, None);
+            return 1;
+        }
+        let target = match self.target(key) {
+            Ok(target) => target,
+            Err((message, hint)) => {
+                self.flag(i..i + 1, message, hint);
+                return 1;
+            }
+        };
+        let (mut value, mut used) = (value.to_owned(), 1);
+        // `company: "Acme SAS"`: the value was typed after a space.
+        let quoted = |t: &Token| t.raw.starts_with('"') && t.key_value().is_none();
+        if value.is_empty() && self.tokens.get(i + 1).is_some_and(quoted) {
+            value = self.tokens[i + 1].text();
+            used = 2;
+        }
+        if target.is_phone()
+            && let Some((e164, taken)) = self.longest_phone(&value, i + used)
+        {
+            (value, used) = (e164, used + taken);
+        }
+        if value.is_empty() {
+            let hint = Some(format!("{key}:\"…\""));
+            self.flag(i..i + used, format!("No value after {key}:"), hint);
+        } else {
+            self.apply(i..i + used, target, &value);
+        }
+        used
+    }
+
+    /// The field a typed key names: contract key, label, alias, then Wipsy custom field.
+    fn target(&self, key: &str) -> Result<Target<'a>, (String, Hint)> {
+        let norm = key_norm(key);
+        let alias = alias(self.flavour, &norm);
+        let spec = self.flavour.fields().iter().find(|f| {
+            let short = f.key.strip_suffix("_id");
+            f.key == norm || key_norm(f.label) == norm || short == Some(norm.as_str())
+        });
+        if let Some(spec) = spec.or_else(|| alias.and_then(|k| self.flavour.field(k))) {
+            if matches!(spec.kind, FieldKind::CustomFields) {
+                return Err((BY_NAME.to_owned(), None));
+            }
+            return Ok(Target::Spec(spec));
+        }
+        match self.custom_def(key) {
+            Ok(Some(def)) => Ok(Target::Custom(def)),
+            Err(names) => {
+                let message = format!("\"{key}\" fits several custom fields: {}", names.join(", "));
+                Err((message, None))
+            }
+            Ok(None) if alias.is_some() => {
+                Err((format!("{} has no {key} field", self.flavour), None))
+            }
+            Ok(None) => {
+                let message = format!("\"{key}\" is not a {} field", self.flavour);
+                Err((message, self.closest_key(key)))
+            }
+        }
+    }
+
+    /// A Wipsy custom field by id, name, or a unique start of a word of its name;
+    /// `Err` lists the names when several fit.
+    fn custom_def(&self, key: &str) -> Result<Option<&'a CustomFieldDef>, Vec<String>> {
+        let catalog: &'a Catalog = self.catalog;
+        if self.flavour != Flavour::Wipsy {
+            return Ok(None);
+        }
+        let key = key.strip_prefix("custom.").unwrap_or(key).trim();
+        // `fecha_de_cumple:` spells a name with spaces without quotes.
+        let spaced = key.replace(['_', '-'], " ");
+        let defs = &catalog.custom_fields;
+        let named = |d: &&CustomFieldDef| same(key, &d.name) || same(&spaced, &d.name);
+        if let Some(def) = catalog
+            .custom_field(key)
+            .or_else(|| defs.iter().find(named))
+        {
+            return Ok(Some(def));
+        }
+        // Two letters ("de", "la") would fit half the names, so they are not a key.
+        let fits = |d: &&CustomFieldDef| starts_a_word(&spaced, &d.name);
+        let hits: Vec<&'a CustomFieldDef> = defs.iter().filter(fits).collect();
+        match hits[..] {
+            _ if key.chars().count() < 3 => Ok(None),
+            [] => Ok(None),
+            [one] => Ok(Some(one)),
+            _ => Err(hits.iter().map(|d| d.name.clone()).collect()),
+        }
+    }
+
+    fn closest_key(&self, key: &str) -> Hint {
+        let keys = self.flavour.fields().iter().map(|f| f.key);
+        let keys = keys.filter(|k| *k != "custom_fields");
+        let wipsy = self.flavour == Flavour::Wipsy;
+        let customs = self.catalog.custom_fields.iter().filter(|_| wipsy);
+        let customs = customs.map(|d| d.name.as_str());
+        // A `Vec` so the aliases' `'static` shortens to the catalog's lifetime.
+        let aliases: Vec<&str> = aliases(self.flavour).collect();
+        let names = keys.chain(aliases).chain(customs);
+        closest(key, names).map(quote_spaced)
+    }
+
+    fn apply(&mut self, range: Range<usize>, target: Target<'a>, value: &str) {
+        let spec = match target {
+            Target::Custom(def) => return self.put_custom(range, def, value),
+            Target::Spec(spec) => spec,
+        };
+        match spec.kind {
+            FieldKind::Phone => self.put_phone(range, value),
+            FieldKind::MultiLine => self.append(range, spec.key, value),
+            FieldKind::MultiPick(kind) => self.put_list(range, spec.key, kind, value),
+            FieldKind::SinglePick(kind) => match self.lookup(kind, value) {
+                Ok(id) => self.set_single(range, spec.key, &id),
+                Err(hint) => self.flag(range, missing(kind, value), hint),
+            },
+            FieldKind::Enum(allowed) => {
+                if let Some(found) = allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
+                    return self.set_single(range, spec.key, found);
+                }
+                let hint = closest(value, allowed.iter().copied()).map(str::to_owned);
+                let message = format!("{} is one of {}", spec.label, allowed.join(", "));
+                self.flag(range, message, hint);
+            }
+            _ => self.set_single(range, spec.key, value),
+        }
+    }
+
+    /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit.
+    fn put_list(&mut self, range: Range<usize>, key: &str, kind: CatalogKind, value: &str) {
+        let (notes_before, mut added) = (self.notes.len(), false);
+        for piece in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match self.lookup(kind, piece) {
+                Ok(id) => {
+                    self.put_pick(range.clone(), key, id);
+                    added = true;
+                }
+                Err(suggestion) => {
+                    let (token, message) = (piece.to_owned(), missing(kind, piece));
+                    self.notes.push(Note {
+                        token,
+                        message,
+                        suggestion,
+                    });
+                }
+            }
+        }
+        if !added && self.notes.len() == notes_before {
+            self.flag(range, format!("No {} names given", noun(kind)), None);
+        } else if !added {
+            self.mark(range, &Use::Flagged);
+        }
+    }
+
+    fn put_custom(&mut self, range: Range<usize>, def: &CustomFieldDef, value: &str) {
+        let mut value = value.to_owned();
+        if def.kind == CustomType::Select && !def.options.is_empty() {
+            let Some(option) = def.options.iter().find(|o| same(&value, o)) else {
+                let options = def.options.iter().map(String::as_str);
+                let hint = closest(&value, options).map(str::to_owned);
+                let message = format!("{} has no option \"{value}\"", def.name);
+                return self.flag(range, message, hint);
+            };
+            option.trim().clone_into(&mut value);
+        }
+        if self.draft.custom.get(&def.id).is_some_and(|v| *v != value) {
+            let message = format!("{} is already set; not used", def.name);
+            return self.flag(range, message, None);
+        }
+        self.draft.custom.insert(def.id.clone(), value);
+        self.field(range, &custom_key(&def.id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contact::Draft;
+
+    #[test]
+    fn keys_name_fields_by_key_label_alias_or_custom_name() {
+        let mut catalog = Catalog::default();
+        catalog.custom_fields.push(CustomFieldDef {
+            id: "cf-1".into(),
+            name: "Canal preferido".into(),
+            kind: CustomType::Text,
+            options: Vec::new(),
+            required: false,
+            order: 0,
+        });
+        let p = Parser {
+            flavour: Flavour::Wipsy,
+            catalog: &catalog,
+            region: None,
+            tokens: Vec::new(),
+            uses: Vec::new(),
+            draft: Draft::default(),
+            notes: Vec::new(),
+            names: Vec::new(),
+            splits: Vec::new(),
+        };
+        let key = |k: &str| match p.target(k) {
+            Ok(Target::Spec(spec)) => spec.key.to_owned(),
+            Ok(Target::Custom(def)) => custom_key(&def.id),
+            Err((message, _)) => message,
+        };
+        assert_eq!(key("Last Name"), "last_name");
+        assert_eq!(key("PIPELINE_STAGE"), "pipeline_stage_id");
+        assert_eq!(key("wa"), "whatsapp_id");
+        assert_eq!(key("canal"), "custom.cf-1");
+        assert_eq!(key("ca"), "\"ca\" is not a wipsy field");
+        assert_eq!(key("zip"), "wipsy has no zip field");
+        assert_eq!(key("custom_fields"), BY_NAME);
+        assert_eq!(quote_spaced("a b"), "\"a b\"");
+    }
+}

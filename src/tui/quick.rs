@@ -1,0 +1,246 @@
+//! The quick-add line (Ctrl-O or F2): one line such as
+//! `Ana María Pérez +57 318 877 9043 ana@acme.co #vip @Prospecto company:"Acme SAS"`,
+//! parsed as it is typed into a live preview of the fields it fills. Enter creates the
+//! contact when it is complete and valid; Tab opens the full form prefilled; Esc keeps
+//! the line for later. Nothing typed is lost either way.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::keymap::{Action, Edit};
+use super::theme::Theme;
+use crate::contact::fields::FieldKind;
+use crate::contact::quickadd::{self, Parsed};
+use crate::contact::{Catalog, Draft, Flavour};
+
+/// What a key did to the quick-add line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuickOutcome {
+    /// Still open.
+    Open,
+    /// Enter: create from the parsed draft.
+    Create,
+    /// Tab: review in the full form.
+    Expand,
+    /// Esc: close, keeping the text.
+    Close,
+}
+
+/// The open quick-add line.
+#[derive(Debug, Clone)]
+pub struct Quick {
+    /// The line typed so far.
+    pub text: String,
+    /// Cursor position, in characters.
+    cursor: usize,
+    /// The live parse of `text`.
+    pub parsed: Parsed,
+}
+
+impl Quick {
+    /// Opens the line with `text` (kept from the last time it was closed).
+    #[must_use]
+    pub fn new(text: String, flavour: Flavour, catalog: &Catalog, region: Option<&str>) -> Self {
+        let cursor = text.chars().count();
+        let parsed = quickadd::parse(&text, flavour, catalog, region);
+        Self {
+            text,
+            cursor,
+            parsed,
+        }
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    /// Inserts text at the cursor (a paste: line breaks become spaces).
+    pub fn insert(&mut self, s: &str) {
+        let flat: String = s
+            .chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect();
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, &flat);
+        self.cursor += flat.chars().count();
+    }
+
+    fn edit(&mut self, e: Edit) {
+        match e {
+            Edit::Insert(c) => self.insert(&c.to_string()),
+            Edit::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            Edit::Delete if self.cursor < self.text.chars().count() => {
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            Edit::DeleteWord => {
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1] == ' ' {
+                    start -= 1;
+                }
+                while start > 0 && chars[start - 1] != ' ' {
+                    start -= 1;
+                }
+                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor = start;
+            }
+            Edit::Left => self.cursor = self.cursor.saturating_sub(1),
+            Edit::Right => self.cursor = (self.cursor + 1).min(self.text.chars().count()),
+            Edit::Home => self.cursor = 0,
+            Edit::End => self.cursor = self.text.chars().count(),
+            _ => {}
+        }
+    }
+
+    /// Applies an action and re-parses.
+    pub fn update(
+        &mut self,
+        action: Action,
+        flavour: Flavour,
+        catalog: &Catalog,
+        region: Option<&str>,
+    ) -> QuickOutcome {
+        match action {
+            Action::Accept => return QuickOutcome::Create,
+            Action::NextField | Action::Down => return QuickOutcome::Expand,
+            Action::Cancel => return QuickOutcome::Close,
+            Action::Edit(e) => {
+                self.edit(e);
+                self.parsed = quickadd::parse(&self.text, flavour, catalog, region);
+            }
+            _ => {}
+        }
+        QuickOutcome::Open
+    }
+
+    /// The draft to put on the form: the profile's defaults under what the line says.
+    #[must_use]
+    pub fn draft(&self, defaults: &Draft) -> Draft {
+        let mut d = defaults.clone();
+        let p = &self.parsed.draft;
+        d.values.extend(p.values.clone());
+        d.lists.extend(p.lists.clone());
+        d.custom.extend(p.custom.clone());
+        d
+    }
+
+    /// Draws the line and its preview as a popup over the top of `area`.
+    pub fn draw(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        theme: Theme,
+        flavour: Flavour,
+        catalog: &Catalog,
+    ) {
+        let lines = preview(&self.parsed, flavour, catalog, theme);
+        let height = u16::try_from(lines.len() + 4)
+            .unwrap_or(u16::MAX)
+            .min(area.height.saturating_sub(2))
+            .max(5);
+        let r = Rect {
+            x: area.x + 1,
+            y: area.y + 1,
+            width: area.width.saturating_sub(2),
+            height,
+        };
+        frame.render_widget(Clear, r);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .title(" Quick add ")
+            .title_bottom(" Enter creates · Tab opens the form · Esc keeps it for later ");
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        let input = Line::from(vec![
+            Span::styled("› ", theme.label_focused()),
+            Span::raw(self.text.as_str()),
+        ]);
+        frame.render_widget(Paragraph::new(input), Rect { height: 1, ..inner });
+        let body = Rect {
+            y: inner.y + 2,
+            height: inner.height.saturating_sub(2),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(lines), body);
+        let before: String = self.text.chars().take(self.cursor).collect();
+        let x = u16::try_from(Span::raw(before.as_str()).width()).unwrap_or(0);
+        frame.set_cursor_position((inner.x + 2 + x.min(inner.width.saturating_sub(3)), inner.y));
+    }
+}
+
+/// One line per filled field (names resolved), then one per flagged word.
+fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for spec in flavour.fields() {
+        let value = match spec.kind {
+            FieldKind::MultiPick(kind) => {
+                let names: Vec<String> = p
+                    .draft
+                    .list(spec.key)
+                    .iter()
+                    .map(|id| {
+                        catalog
+                            .resolve(kind, id)
+                            .map_or_else(|| id.clone(), |i| i.name.clone())
+                    })
+                    .collect();
+                names.join(", ")
+            }
+            FieldKind::SinglePick(kind) => {
+                let id = p.draft.get(spec.key);
+                catalog
+                    .resolve(kind, id)
+                    .map_or_else(|| id.to_owned(), |i| i.name.clone())
+            }
+            FieldKind::CustomFields => {
+                for (id, v) in &p.draft.custom {
+                    let name = catalog
+                        .custom_field(id)
+                        .map_or_else(|| id.clone(), |d| d.name.clone());
+                    out.push(field_line(&name, v, theme));
+                }
+                continue;
+            }
+            _ => p.draft.get(spec.key).to_owned(),
+        };
+        if !value.is_empty() {
+            out.push(field_line(spec.label, &value, theme));
+        }
+    }
+    if out.is_empty() {
+        out.push(Line::from(Span::styled(
+            "Type a name, a phone, an email, #tags, @stage, key:value…",
+            theme.hint(),
+        )));
+    }
+    for n in &p.notes {
+        let hint = n
+            .suggestion
+            .as_deref()
+            .map(|s| format!(" — did you mean {s}?"))
+            .unwrap_or_default();
+        out.push(Line::from(Span::styled(
+            format!("⚠ {}: {}{hint}", n.token, n.message),
+            theme.warn(),
+        )));
+    }
+    out
+}
+
+fn field_line(label: &str, value: &str, theme: Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("{label:>20}  "), theme.label()),
+        Span::raw(value.to_owned()),
+    ])
+}
