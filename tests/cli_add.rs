@@ -106,6 +106,11 @@ api_key_env = "ROLO_T_WM"
 label = "WhatsMark demo"
 default_region = "IN"
 
+[profiles.wm.defaults]
+type = "lead"
+source_id = "Website"
+status_id = "Nuevo"
+
 [profiles.wm-full]
 api = "whatsmark"
 base_url = "{origin}/whatsmark/api/v2"
@@ -585,4 +590,59 @@ fn json_input_and_unknown_names() {
     ]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("Carrier pigeon"), "{}", stderr(&out));
+}
+
+#[test]
+fn quick_lines_create_or_stop_on_flagged_words() {
+    let w = World::new();
+    let out = w.rolo(&[
+        "add",
+        "--quick",
+        "Ravi Kumar +91 98470 77777 ravi@example.in #mumbai @interesado company:\"Kumar & Sons\"",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["firstname"], "Ravi");
+    assert_eq!(rec["phone"], "+919847077777");
+    assert_eq!(rec["company"], "Kumar & Sons");
+    assert_eq!(rec["status_id"], 283);
+    assert_eq!(rec["group_id"], json!([19]));
+    let before = w.stored("whatsmark", "demo").len();
+    let out = w.rolo(&["add", "--quick", "Ana Pérez +91 98470 77778 #atlantiss"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("atlantiss"), "{}", stderr(&out));
+    assert_eq!(
+        w.stored("whatsmark", "demo").len(),
+        before,
+        "nothing was sent"
+    );
+}
+
+#[test]
+fn vcards_from_a_file_one_or_several() {
+    let w = World::new();
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let one = format!("{dir}/tests/fixtures/vcards/whatsapp_30.vcf");
+    let out = w.rolo(&["add", "--vcard", &one]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["firstname"], "Carlos");
+    assert_eq!(rec["phone"], "+573188779043");
+    let several = format!("{dir}/tests/fixtures/vcards/several.vcf");
+    let out = w.rolo(&["add", "--vcard", &several]);
+    assert_eq!(
+        code(&out),
+        1,
+        "several cards need --yes when nobody can be asked"
+    );
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    let out = w.rolo(&["add", "--vcard", &several, "--dry-run"]);
+    let bodies = String::from_utf8_lossy(&out.stdout)
+        .matches("\"firstname\"")
+        .count();
+    assert!(
+        bodies >= 3,
+        "one body per card:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

@@ -8,7 +8,11 @@ use rolo::tui::app::Mode;
 use tui_harness::Harness;
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/vcards/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vcards/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -18,9 +22,15 @@ async fn one_quick_line_and_enter_creates_the_contact() {
     h.typed("Ana María | Pérez Gómez +91 98470 55555 ana@acme.co #mumbai @interesado source:Website customer");
     let s = h.screen(120, 40);
     assert!(s.contains("Quick add"), "{s}");
-    assert!(s.contains("Ana María") && s.contains("Pérez Gómez") && s.contains("+919847055555"), "the live preview:\n{s}");
+    assert!(
+        s.contains("Ana María") && s.contains("Pérez Gómez") && s.contains("+919847055555"),
+        "the live preview:\n{s}"
+    );
     h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && !matches!(&a.status, Some((_, s)) if s.starts_with("Checking"))).await;
+    h.until(|a| {
+        a.submitting.is_none() && !matches!(&a.status, Some((_, s)) if s.starts_with("Checking"))
+    })
+    .await;
     h.until(|a| a.submitting.is_none()).await;
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Ana María Pérez Gómez"), "{s}");
@@ -43,19 +53,29 @@ async fn flagged_words_stop_enter_and_nothing_typed_is_lost() {
     h.press(KeyCode::Enter);
     assert!(matches!(h.app.mode, Mode::Quick(_)), "the line stays open");
     let s = h.screen(120, 40);
-    assert!(s.contains("⚠ #atlantis"), "the unknown group is flagged:\n{s}");
+    assert!(
+        s.contains("⚠ #atlantis"),
+        "the unknown group is flagged:\n{s}"
+    );
     assert!(s.contains("flagged word"), "{s}");
     // Esc keeps the line; opening again brings it back.
     h.press(KeyCode::Esc);
     h.ctrl('o');
-    assert!(h.screen(120, 40).contains("› Ravi Kumar +91 98470 66666 #atlantis"));
+    assert!(
+        h.screen(120, 40)
+            .contains("› Ravi Kumar +91 98470 66666 #atlantis")
+    );
     // Tab opens the full form prefilled.
     h.press(KeyCode::Tab);
     let d = &h.app.current().form.draft;
     assert_eq!(d.get("firstname"), "Ravi");
     assert_eq!(d.get("lastname"), "Kumar");
     assert_eq!(d.get("status_id"), "281");
-    assert_eq!(d.get("type"), "lead", "defaults stay under what the line says");
+    assert_eq!(
+        d.get("type"),
+        "lead",
+        "defaults stay under what the line says"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,9 +85,16 @@ async fn a_pasted_whatsapp_vcard_fills_the_form_for_review() {
     let d = h.app.current().form.draft.clone();
     assert_eq!(d.get("firstname"), "Carlos");
     assert_eq!(d.get("lastname"), "Rodríguez");
-    assert_eq!(d.get("phone"), "+573188779043", "the WhatsApp number (waid) first");
+    assert_eq!(
+        d.get("phone"),
+        "+573188779043",
+        "the WhatsApp number (waid) first"
+    );
     assert_eq!(d.get("company"), "Repuestos Rodríguez");
-    assert!(d.get("description").contains("+34612345678"), "the other phone goes to the notes");
+    assert!(
+        d.get("description").contains("+34612345678"),
+        "the other phone goes to the notes"
+    );
     assert!(h.screen(120, 40).contains("vCard on the form"));
     h.focus("Source");
     h.pick("whats");
@@ -82,7 +109,9 @@ async fn a_pasted_whatsapp_vcard_fills_the_form_for_review() {
 async fn several_pasted_cards_wait_their_turn() {
     let mut h = Harness::new().await;
     h.paste(&fixture("several.vcf"));
-    let total = rolo::contact::vcard::parse(&fixture("several.vcf")).unwrap().len();
+    let total = rolo::contact::vcard::parse(&fixture("several.vcf"))
+        .unwrap()
+        .len();
     assert!(h.screen(120, 40).contains(&format!("card 1 of {total}")));
     let first = h.app.current().form.draft.get("firstname").to_owned();
     h.focus("Source");
@@ -104,5 +133,9 @@ async fn several_pasted_cards_wait_their_turn() {
     }
     let s = h.screen(120, 40);
     assert!(s.contains(&format!("card 2 of {total}")), "{s}");
-    assert_ne!(h.app.current().form.draft.get("firstname"), first, "the next card is on the form");
+    assert_ne!(
+        h.app.current().form.draft.get("firstname"),
+        first,
+        "the next card is on the form"
+    );
 }

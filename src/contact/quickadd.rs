@@ -117,10 +117,12 @@ pub fn parse(
     };
     let mut i = 0;
     while i < p.tokens.len() {
-        if p.tokens[i].unclosed {
-            p.note(i..i + 1, UNCLOSED, None);
-        }
         i += p.step(i).max(1);
+    }
+    // Only the last token can run to the end of the line.
+    let last = p.tokens.len().saturating_sub(1);
+    if p.tokens.last().is_some_and(|t| t.unclosed) {
+        p.note(last..last + 1, UNCLOSED, None);
     }
     p.finish_names();
     p.into_parsed()

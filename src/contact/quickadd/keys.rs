@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::matching::{alias, aliases, closest, key_norm, same, starts_a_word};
 use super::tokens::Token;
-use super::{Hint, Note, Parser, Use, missing, noun, quote_spaced};
+use super::{Hint, Note, Parser, missing, noun, quote_spaced};
 use crate::contact::Flavour;
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
 use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
@@ -162,29 +162,35 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit.
+    /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit,
+    /// and otherwise flagged with the first name that did not.
     fn put_list(&mut self, range: Range<usize>, key: &str, kind: CatalogKind, value: &str) {
-        let (notes_before, mut added) = (self.notes.len(), false);
+        let (mut missed, mut added) = (Vec::new(), false);
         for piece in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match self.lookup(kind, piece) {
                 Ok(id) => {
                     self.put_pick(range.clone(), key, id);
                     added = true;
                 }
-                Err(suggestion) => {
-                    let (token, message) = (piece.to_owned(), missing(kind, piece));
-                    self.notes.push(Note {
-                        token,
-                        message,
-                        suggestion,
-                    });
-                }
+                Err(hint) => missed.push((piece, hint)),
             }
         }
-        if !added && self.notes.len() == notes_before {
-            self.flag(range, format!("No {} names given", noun(kind)), None);
-        } else if !added {
-            self.mark(range, &Use::Flagged);
+        let mut missed = missed.into_iter();
+        if !added {
+            let first = missed
+                .next()
+                .map(|(piece, hint)| (missing(kind, piece), hint));
+            let none = || (format!("No {} names given", noun(kind)), None);
+            let (message, hint) = first.unwrap_or_else(none);
+            self.flag(range, message, hint);
+        }
+        for (piece, suggestion) in missed {
+            let (token, message) = (piece.to_owned(), missing(kind, piece));
+            self.notes.push(Note {
+                token,
+                message,
+                suggestion,
+            });
         }
     }
 
