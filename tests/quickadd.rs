@@ -462,7 +462,7 @@ fn run(line: &str, flavour: Flavour, region: Option<&str>) -> Parsed {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(6000))]
 
     #[test]
     fn never_panics(line in any_line(), flavour in flavour(), region in region()) {

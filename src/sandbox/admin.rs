@@ -127,6 +127,8 @@ struct TenantPatch {
     #[serde(default)]
     contact_limit: Option<i64>,
     #[serde(default)]
+    rate_window_secs: Option<u32>,
+    #[serde(default)]
     monthly_quota: Option<u32>,
 }
 
@@ -173,6 +175,9 @@ async fn patch_tenant(
             }
             if let Some(c) = p.contact_limit {
                 t.contact_limit = c;
+            }
+            if let Some(w) = p.rate_window_secs {
+                t.rate_window_secs = w.max(1);
             }
             json!({ "name": t.name, "contact_limit": t.contact_limit,
                     "rate_limit_per_minute": t.rate_limit_per_minute })

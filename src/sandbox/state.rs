@@ -200,8 +200,12 @@ pub struct WmTenant {
     pub plan_id: i64,
     /// Contacts allowed by the plan; -1 is unlimited.
     pub contact_limit: i64,
-    /// Requests per minute per token; `None` is unlimited.
+    /// Requests per window per token; `None` is unlimited.
     pub rate_limit_per_minute: Option<u32>,
+    /// The rate window in seconds (60 on the real service; tests may shorten it to
+    /// exercise a client's pacing without waiting whole minutes).
+    #[serde(default = "default_window")]
+    pub rate_window_secs: u32,
     /// Answer single-resource GETs wrapped twice (`data.data`), as some installs do.
     #[serde(default)]
     pub double_wrap: bool,
@@ -236,7 +240,11 @@ pub struct RequestRecord {
     pub user_agent: String,
 }
 
-/// A fixed one-minute window of one token's requests.
+fn default_window() -> u32 {
+    60
+}
+
+/// A fixed window of one token's requests.
 #[derive(Debug, Clone, Copy)]
 pub struct RateWindow {
     /// Unix second at which the window started.
@@ -379,22 +387,23 @@ pub fn now_rfc3339() -> String {
 /// Counts one request against `key`'s window and reports the window's figures.
 ///
 /// Returns `(limit, remaining, reset_unix, allowed)`; `limit == None` is unlimited.
-pub fn count_request(world: &mut World, key: &str, limit: Option<u32>) -> RateAnswer {
-    const WINDOW: i64 = 60;
+pub fn count_request(world: &mut World, key: &str, limit: Option<u32>, window: u32) -> RateAnswer {
+    let window_secs = i64::from(window.max(1));
     let now = unix_now();
     let Some(limit) = limit else {
         return RateAnswer {
             limit: None,
             remaining: 0,
-            reset: now + WINDOW,
+            reset: now + window_secs,
             allowed: true,
+            window,
         };
     };
     let win = world.rate.entry(key.to_owned()).or_insert(RateWindow {
         started: now,
         used: 0,
     });
-    if now >= win.started + WINDOW {
+    if now >= win.started + window_secs {
         *win = RateWindow {
             started: now,
             used: 0,
@@ -407,8 +416,9 @@ pub fn count_request(world: &mut World, key: &str, limit: Option<u32>) -> RateAn
     RateAnswer {
         limit: Some(limit),
         remaining: limit.saturating_sub(win.used),
-        reset: win.started + WINDOW,
+        reset: win.started + window_secs,
         allowed,
+        window,
     }
 }
 
@@ -423,4 +433,6 @@ pub struct RateAnswer {
     pub reset: i64,
     /// Whether this request may proceed.
     pub allowed: bool,
+    /// The window length in seconds.
+    pub window: u32,
 }

@@ -45,7 +45,7 @@ fn with_rate_headers(mut resp: Response, rate: &RateAnswer) -> Response {
         ("x-ratelimit-limit", limit),
         ("x-ratelimit-remaining", remaining.to_string()),
         ("x-ratelimit-reset", rate.reset.to_string()),
-        ("x-ratelimit-window", "60".to_owned()),
+        ("x-ratelimit-window", rate.window.to_string()),
     ] {
         if let Ok(v) = HeaderValue::from_str(&value) {
             h.insert(name, v);
@@ -86,7 +86,7 @@ fn admit(
         })
     });
     let anonymous = |world: &mut super::state::World, code: &str, msg: &str| {
-        let rate = count_request(world, &format!("ip:{ip}"), Some(ANONYMOUS_LIMIT));
+        let rate = count_request(world, &format!("ip:{ip}"), Some(ANONYMOUS_LIMIT), 60);
         (
             Err(wm_error(StatusCode::UNAUTHORIZED, code, msg, None)),
             rate,
@@ -114,7 +114,8 @@ fn admit(
         return anonymous(&mut world, "TOKEN_EXPIRED", "This API token has expired.");
     }
     let limit = world.whatsmark[ti].rate_limit_per_minute;
-    let rate = count_request(&mut world, &token.token, limit);
+    let window = world.whatsmark[ti].rate_window_secs;
+    let rate = count_request(&mut world, &token.token, limit, window);
     if !token.ip_whitelist.is_empty() && !token.ip_whitelist.contains(&ip) {
         let msg = format!("Access from IP address {ip} is not allowed for this token.");
         return (
