@@ -230,23 +230,28 @@ async fn record(
     req: Request,
     next: Next,
 ) -> Response {
-    if !req.uri().path().starts_with("/_sandbox") {
-        let h = req.headers();
-        let text = |name: header::HeaderName| {
-            h.get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        app.state.record(state::RequestRecord {
-            method: req.method().to_string(),
-            uri: req.uri().to_string(),
-            host: text(header::HOST),
-            had_credentials: h.contains_key("x-api-key") || h.contains_key(header::AUTHORIZATION),
-            user_agent: text(header::USER_AGENT),
-        });
+    if req.uri().path().starts_with("/_sandbox") {
+        return next.run(req).await;
     }
-    next.run(req).await
+    let h = req.headers();
+    let text = |name: header::HeaderName| {
+        h.get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut rec = state::RequestRecord {
+        method: req.method().to_string(),
+        uri: req.uri().to_string(),
+        host: text(header::HOST),
+        had_credentials: h.contains_key("x-api-key") || h.contains_key(header::AUTHORIZATION),
+        user_agent: text(header::USER_AGENT),
+        status: 0,
+    };
+    let resp = next.run(req).await;
+    rec.status = resp.status().as_u16();
+    app.state.record(rec);
+    resp
 }
 
 /// Serves HTTP/1.1 connections until `shutdown`. Each connection gets a kill switch so a

@@ -238,6 +238,8 @@ pub struct RequestRecord {
     pub had_credentials: bool,
     /// The User-Agent header.
     pub user_agent: String,
+    /// The status answered. (A request whose connection a fault dropped is not logged.)
+    pub status: u16,
 }
 
 fn default_window() -> u32 {
