@@ -19,6 +19,7 @@ use crate::secret::ApiKey;
 pub mod body;
 pub mod catalog;
 mod network;
+pub mod resend;
 pub mod whatsmark;
 pub mod wipsy;
 
@@ -146,7 +147,10 @@ impl Outcome {
     pub fn may_pass(&self) -> bool {
         matches!(
             self,
-            Self::Network { .. } | Self::RateLimited { .. } | Self::ServerError { .. }
+            Self::Network { .. }
+                | Self::RateLimited { .. }
+                | Self::ServerError { .. }
+                | Self::Undecodable { .. }
         )
     }
 }
@@ -365,6 +369,14 @@ impl Client {
         };
         let outcome = match serde_json::from_slice::<Value>(&bytes) {
             Ok(json) => with_retry_after(map(status, &json), retry_after),
+            // A proxy's HTML page in front of a failing server is a server error.
+            Err(_) if status.is_server_error() => Outcome::ServerError {
+                status: status.as_u16(),
+                message: format!(
+                    "the server answered with an error page: {}",
+                    excerpt(&bytes)
+                ),
+            },
             Err(_) => Outcome::Undecodable {
                 status: status.as_u16(),
                 excerpt: excerpt(&bytes),

@@ -10,12 +10,13 @@ use serde_json::Value;
 
 use super::context::Ctx;
 use super::{Global, exit};
+use crate::api::resend;
 use crate::api::{AuthProblem, Outcome, body};
 use crate::contact::input::{self, apply};
 use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};
 use crate::contact::{quickadd, vcard};
-use crate::store::catalog_cache;
+use crate::store::{catalog_cache, outbox};
 
 /// Arguments of `rolo add`.
 #[derive(Debug, clap::Args)]
@@ -169,6 +170,37 @@ fn drafts(
     Ok(Ok(vec![(String::new(), draft)]))
 }
 
+/// A failure that may pass: the contact waits in the outbox instead of being lost.
+fn keep_in_outbox(ctx: &Ctx, draft: &Draft, outcome: &Outcome) {
+    let name = display(ctx.profile().api, draft);
+    let item = outbox::Item::new(
+        &ctx.profile,
+        draft.clone(),
+        &name,
+        &crate::api::catalog::describe(outcome),
+        resend::may_have_arrived(outcome),
+        resend::retry_at(outcome),
+    );
+    match outbox::put(&ctx.data_dir, &item) {
+        Ok(()) => eprintln!(
+            "rolo: kept in the outbox as {}; `rolo outbox retry` sends it again.",
+            &item.id[..8]
+        ),
+        Err(e) => {
+            eprintln!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");
+        }
+    }
+}
+
+/// "First Last" of a draft.
+fn display(flavour: Flavour, d: &Draft) -> String {
+    let (a, b) = match flavour {
+        Flavour::Wipsy => ("name", "last_name"),
+        Flavour::Whatsmark => ("firstname", "lastname"),
+    };
+    format!("{} {}", d.get(a), d.get(b)).trim().to_owned()
+}
+
 /// Asks on the terminal; the first letter of the answer, lowercased.
 fn ask(question: &str) -> anyhow::Result<char> {
     use std::io::Write as _;
@@ -217,6 +249,9 @@ async fn create_one(
         ));
     }
     let answer = ctx.client.create(&request, catalog).await;
+    if answer.outcome.may_pass() {
+        keep_in_outbox(ctx, draft, &answer.outcome);
+    }
     Ok(report(ctx, catalog, answer.outcome, args.output))
 }
 

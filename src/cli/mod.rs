@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod add;
 mod context;
+mod outbox;
 mod sandbox;
 
 pub use context::Ctx;
@@ -48,6 +49,14 @@ pub enum Command {
         #[command(subcommand)]
         action: CatalogAction,
     },
+    /// Contacts waiting to be sent again after a failure that may pass.
+    Outbox {
+        /// What to do with them.
+        #[command(subcommand)]
+        action: outbox::OutboxAction,
+    },
+    /// Contacts rolo created (time, profile, id, name, phone).
+    History(outbox::HistoryArgs),
     /// Serve a local sandbox of both CRM APIs on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
 }
@@ -118,6 +127,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Sandbox(args)) => runtime()?.block_on(sandbox::serve_sandbox(args)),
         Some(Command::Add(args)) => runtime()?.block_on(add::run(&cli.global, args)),
         Some(Command::Profiles) => context::list_profiles(&cli.global),
+        Some(Command::Outbox { action }) => runtime()?.block_on(outbox::run(&cli.global, action)),
+        Some(Command::History(args)) => outbox::history(&cli.global, &args),
         Some(Command::Catalog { action }) => {
             runtime()?.block_on(context::catalog(&cli.global, action))
         }

@@ -4,6 +4,7 @@
 pub mod catalog_cache;
 pub mod drafts;
 pub mod history;
+pub mod outbox;
 pub mod sticky;
 
 use std::fs;

@@ -1,0 +1,150 @@
+//! Sending an outbox item again, exactly once: when an earlier attempt may have reached
+//! the server (a timeout, a dropped connection, a crash mid-send), rolo first looks for a
+//! contact with the same phone (or email) and, when it finds one, marks the item done
+//! instead of creating a second.
+
+use std::path::Path;
+
+use super::{Answer, Client, Outcome, body, unwrap_data};
+use crate::contact::duplicates::{self, Known};
+use crate::contact::{Catalog, Flavour};
+use crate::store::outbox::{self, Item};
+
+/// How a resend ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resent {
+    /// Created now.
+    Created {
+        /// The server's id.
+        id: String,
+    },
+    /// An earlier attempt had reached the server: this contact is it.
+    AlreadyThere(Known),
+    /// Still failing for a reason that may pass; the item stays, updated.
+    StillWaiting(Outcome),
+    /// Refused for good (field errors, auth, quota): the item stays for the agent.
+    Refused(Outcome),
+}
+
+/// Whether a failed attempt may have been stored by the server anyway.
+#[must_use]
+pub fn may_have_arrived(o: &Outcome) -> bool {
+    match o {
+        Outcome::Network { kind, .. } => kind.may_have_arrived(),
+        Outcome::ServerError { .. } | Outcome::Undecodable { .. } => true,
+        _ => false,
+    }
+}
+
+/// When a rate-limited item may be sent again (unix seconds).
+#[must_use]
+pub fn retry_at(o: &Outcome) -> Option<i64> {
+    match o {
+        Outcome::RateLimited { retry_after, .. } => {
+            let wait = i64::try_from(retry_after.unwrap_or(60)).unwrap_or(60);
+            Some(jiff::Timestamp::now().as_second() + wait)
+        }
+        _ => None,
+    }
+}
+
+/// Looks for the item's contact on the server by phone, then email.
+async fn existing(
+    client: &Client,
+    item: &Item,
+    region: Option<&str>,
+) -> Result<Option<Known>, Outcome> {
+    let raw = item.draft.get("phone").trim();
+    let phone = crate::contact::phone::to_e164(raw, region)
+        .ok()
+        .or_else(|| (!raw.is_empty()).then(|| raw.to_owned()));
+    let email = Some(item.draft.get("email").trim()).filter(|e| !e.is_empty());
+    if phone.is_none() && email.is_none() {
+        return Ok(None);
+    }
+    let recent = if client.flavour() == Flavour::Wipsy {
+        // Wipsy cannot search: its most recent contacts are where a lost create would be.
+        let (result, _) = client.get("/api-get-contacts?limit=500").await;
+        let contacts = unwrap_data(&result?)
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut c = Catalog::default();
+        super::wipsy::harvest(&mut c, &contacts);
+        c.recent
+    } else {
+        Vec::new()
+    };
+    let (found, _) = client
+        .find_duplicates(phone.as_deref(), email, &recent)
+        .await;
+    Ok(found?
+        .into_iter()
+        .next()
+        .filter(|k| duplicates::same(k, phone.as_deref(), email)))
+}
+
+/// Sends an outbox item again, updating its file before and after so that a crash at
+/// any point leaves it either waiting (and marked as possibly arrived) or gone.
+pub async fn resend(
+    client: &Client,
+    data_dir: &Path,
+    mut item: Item,
+    region: Option<&str>,
+    catalog: &Catalog,
+) -> (Resent, Option<Answer>) {
+    if item.may_have_arrived {
+        match existing(client, &item, region).await {
+            Ok(Some(k)) => return (Resent::AlreadyThere(k), None),
+            Ok(None) => {}
+            Err(o) => {
+                item.reason = format!(
+                    "could not check for an earlier attempt: {}",
+                    super::catalog::describe(&o)
+                );
+                let _ = outbox::put(data_dir, &item);
+                return (Resent::StillWaiting(o), None);
+            }
+        }
+    }
+    item.attempts += 1;
+    item.may_have_arrived = true;
+    // Written before the request: if rolo dies while sending, the next try looks first.
+    let _ = outbox::put(data_dir, &item);
+    let request = body::create_body(client.flavour(), &item.draft, region);
+    let answer = client.create(&request, catalog).await;
+    let result = match &answer.outcome {
+        Outcome::Created { id, .. } => Resent::Created { id: id.clone() },
+        o if o.may_pass() => {
+            item.may_have_arrived = may_have_arrived(o);
+            item.retry_at = retry_at(o);
+            item.reason = super::catalog::describe(o);
+            let _ = outbox::put(data_dir, &item);
+            Resent::StillWaiting(o.clone())
+        }
+        o => {
+            item.may_have_arrived = false;
+            item.reason = format!("refused: {}", refusal(o));
+            let _ = outbox::put(data_dir, &item);
+            Resent::Refused(o.clone())
+        }
+    };
+    (result, Some(answer))
+}
+
+/// A refusal in one line.
+#[must_use]
+pub fn refusal(o: &Outcome) -> String {
+    match o {
+        Outcome::FieldErrors { fields, form } => {
+            let mut parts: Vec<String> = fields
+                .iter()
+                .map(|(k, m)| format!("{k}: {}", m.join("; ")))
+                .collect();
+            parts.extend(form.iter().cloned());
+            parts.join(" · ")
+        }
+        Outcome::QuotaExceeded { details, .. } => format!("quota spent: {details}"),
+        other => super::catalog::describe(other),
+    }
+}

@@ -1,0 +1,239 @@
+//! Never lose a contact: every fault of the sandbox ends with the contact created exactly
+//! once (checked at the sandbox) or waiting in the outbox with its reason, also after a
+//! SIGKILL in the middle of a retry.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+mod cli_world;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use cli_world::{World, code, stderr};
+use rolo::sandbox::{FaultKind, FaultRule};
+use serde_json::json;
+
+const CONTACTS: &str = "/whatsmark/api/v2/contacts";
+
+fn fault(w: &World, kind: FaultKind, after: bool) {
+    w.sb.as_ref().unwrap().add_fault(FaultRule {
+        path: CONTACTS.into(),
+        method: Some("POST".into()),
+        kind,
+        after,
+        times: Some(1),
+    });
+}
+
+fn add(w: &World, profile: &str, phone: &str) -> std::process::Output {
+    w.rolo(&[
+        "--profile",
+        profile,
+        "add",
+        "--set",
+        "firstname=Meera",
+        "--set",
+        "lastname=Iyer",
+        "--set",
+        &format!("phone={phone}"),
+    ])
+}
+
+/// How many stored contacts carry this phone.
+fn copies(w: &World, phone: &str) -> usize {
+    w.stored("whatsmark", "demo")
+        .iter()
+        .filter(|c| c["phone"] == phone)
+        .count()
+}
+
+fn outbox_len(w: &World) -> usize {
+    let out = w.rolo(&["outbox", "list"]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("Meera Iyer"))
+        .count()
+}
+
+/// One fault on the first create; then `rolo outbox retry` must end with exactly one copy.
+fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
+    let w = World::new();
+    // Warm the catalog so the fault meets the create, not a catalog request.
+    let out = w.rolo(&["--profile", profile, "catalog", "refresh"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    fault(&w, kind.clone(), after);
+    let out = add(&w, profile, phone);
+    assert_ne!(code(&out), 0, "{kind:?}: the first attempt fails");
+    assert!(
+        stderr(&out).contains("kept in the outbox"),
+        "{kind:?}: {}",
+        stderr(&out)
+    );
+    assert_eq!(outbox_len(&w), 1, "{kind:?}: waiting with its reason");
+    let listing = String::from_utf8_lossy(&w.rolo(&["outbox", "list"]).stdout).into_owned();
+    assert!(
+        listing.split_whitespace().count() > 4,
+        "the reason is listed: {listing}"
+    );
+    let out = w.rolo(&["outbox", "retry"]);
+    assert_eq!(
+        code(&out),
+        0,
+        "{kind:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+    assert_eq!(
+        copies(&w, phone),
+        1,
+        "{kind:?} (after={after}): created exactly once"
+    );
+    assert_eq!(outbox_len(&w), 0, "{kind:?}: the outbox is empty again");
+    let history =
+        String::from_utf8_lossy(&w.rolo(&["--profile", profile, "history"]).stdout).into_owned();
+    assert!(
+        history.contains("Meera Iyer"),
+        "recorded in the history: {history}"
+    );
+    w.assert_no_secret_leaked();
+}
+
+#[test]
+fn a_500_waits_then_goes_once() {
+    exactly_once(&FaultKind::Status500, false, "wm", "+919800000001");
+}
+
+#[test]
+fn a_dropped_connection_before_or_after_storing_goes_once() {
+    exactly_once(&FaultKind::Drop, false, "wm", "+919800000002");
+    exactly_once(&FaultKind::Drop, true, "wm", "+919800000003");
+}
+
+#[test]
+fn malformed_json_and_an_html_page_go_once() {
+    exactly_once(&FaultKind::MalformedJson, true, "wm", "+919800000004");
+    exactly_once(&FaultKind::Html, false, "wm", "+919800000005");
+}
+
+#[test]
+fn a_timeout_after_the_server_stored_the_contact_is_not_created_twice() {
+    // wm-quick gives up after 1 s; the sandbox stores the contact, then waits 3 s.
+    exactly_once(
+        &FaultKind::Delay { ms: 3000 },
+        true,
+        "wm-quick",
+        "+919800000006",
+    );
+}
+
+#[test]
+fn a_refused_connection_waits_until_the_server_is_back() {
+    let mut w = World::new();
+    let out = w.rolo(&["catalog", "refresh"]);
+    assert_eq!(code(&out), 0);
+    let port = w.sb.as_ref().unwrap().addr().port();
+    let sb = w.sb.take().unwrap();
+    w.rt.block_on(sb.shutdown());
+    let out = add(&w, "wm", "+919800000007");
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("connection refused"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(outbox_len(&w), 1);
+    // The server comes back on the same port.
+    let mut config = rolo::sandbox::SandboxConfig::demo().unwrap();
+    config.port = port;
+    w.sb = Some(w.rt.block_on(rolo::sandbox::start(config)).unwrap());
+    let out = w.rolo(&["outbox", "retry"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(copies(&w, "+919800000007"), 1);
+}
+
+#[test]
+fn a_429_waits_out_retry_after() {
+    let w = World::new();
+    let out = w.rolo(&["catalog", "refresh"]);
+    assert_eq!(code(&out), 0);
+    let patch = w.rt.block_on(
+        reqwest::Client::new()
+            .patch(format!("{}/_sandbox/whatsmark/demo", w.origin()))
+            .json(&json!({ "rate_limit_per_minute": 1, "rate_window_secs": 3 }))
+            .send(),
+    );
+    assert_eq!(patch.unwrap().status(), 200);
+    // Use up the window, then the create is rate limited.
+    let _ = w.rolo(&[
+        "add",
+        "--set",
+        "firstname=Uno",
+        "--set",
+        "lastname=Dos",
+        "--set",
+        "phone=+919800000100",
+    ]);
+    let out = add(&w, "wm", "+919800000008");
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert_eq!(outbox_len(&w), 1);
+    let out = w.rolo(&["outbox", "retry"]);
+    assert_eq!(
+        code(&out),
+        0,
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out)
+    );
+    assert_eq!(copies(&w, "+919800000008"), 1);
+}
+
+#[test]
+fn a_sigkill_in_the_middle_of_a_retry_loses_nothing_and_duplicates_nothing() {
+    let w = World::new();
+    let out = w.rolo(&["catalog", "refresh"]);
+    assert_eq!(code(&out), 0);
+    fault(&w, FaultKind::Status500, false);
+    let out = add(&w, "wm", "+919800000009");
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    // The retry's create is stored, then held: the process dies while waiting for it.
+    fault(&w, FaultKind::Delay { ms: 4000 }, true);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["outbox", "retry"])
+        .env("ROLO_CONFIG", w.config_path())
+        .env("ROLO_DATA_DIR", w.dir.path().join("data"))
+        .envs(w.secrets())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while copies(&w, "+919800000009") == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        copies(&w, "+919800000009"),
+        1,
+        "the server stored it before the kill"
+    );
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert_eq!(outbox_len(&w), 1, "still waiting after the kill");
+    let out = w.rolo(&["outbox", "retry"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already on the server"));
+    assert_eq!(copies(&w, "+919800000009"), 1, "found, not created twice");
+    assert_eq!(outbox_len(&w), 0);
+}
+
+#[test]
+fn outbox_drop_removes_an_item() {
+    let w = World::new();
+    let _ = w.rolo(&["catalog", "refresh"]);
+    fault(&w, FaultKind::Status500, false);
+    let _ = add(&w, "wm", "+919800000010");
+    let listing = String::from_utf8_lossy(&w.rolo(&["outbox", "list"]).stdout).into_owned();
+    let id = listing.split_whitespace().next().unwrap().to_owned();
+    let out = w.rolo(&["outbox", "drop", &id]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(outbox_len(&w), 0);
+    assert_eq!(copies(&w, "+919800000010"), 0);
+}
