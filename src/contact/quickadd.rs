@@ -4,28 +4,29 @@
 //! split on whitespace (`"…"` keeps spaces), and each token is read by the first rule that
 //! fits:
 //!
-//! - `#name`: Wipsy `tags`, WhatsMark `groups`; `@name`: Wipsy `pipeline_stage_id`,
-//!   WhatsMark `status_id`.
+//! - `#name` (or `#a,b`): Wipsy `tags`, WhatsMark `groups`; `@name`: Wipsy
+//!   `pipeline_stage_id`, WhatsMark `status_id`.
 //! - `http(s)://…` or `www.…`: Wipsy `profile_picture_url` when it ends in an image
 //!   extension, else appended to the notes (`description` on WhatsMark).
 //! - `key:value`, `key:"a b"`, `"Label":value`: a field by contract key, label or alias
 //!   (`tel`, `wa`, `stage`, `zip`, `nota`…), or a Wipsy custom field by name. A key without
 //!   letters (`10:30`) is not a key.
-//! - `x@y.z`: `email`; further addresses are flagged.
+//! - `x@y.z`: `email`; further addresses are flagged. `wa.me/<number>` links: `phone`.
 //! - digits with `+ ( ) - . /` over up to six tokens: `phone` in E.164, only when they form
 //!   a valid number; a second number is flagged (Wipsy suggests `wa:+…`).
 //! - `lead`, `customer`, `guest`: WhatsMark `type` (a name word on Wipsy).
 //! - a lone `|` splits first from last name; anything else is a name word, and without `|`
 //!   the first word is the first name and the rest the last name.
 //!
-//! Catalog names resolve by id or exact name, then accent-folded when typed in plain ASCII
-//! (`#nandu club`), then as the longest name the following words complete (`#cliente nuevo`),
-//! then as the one name whose leading words were typed (`#nandu` → "Ñandú Club"). A custom
-//! field key may be any unique start of a word of its name (`cumple:` → "Fecha de
-//! cumpleaños"). Values given with a key go in as typed when they are text (validation
-//! speaks about them on the form); a name that resolves to no catalog entry cannot, so it is
-//! flagged with the closest name. Nothing is dropped: every token is in [`Parsed::words`],
-//! used or flagged with a [`Note`].
+//! A catalog name is first the longest one that the following plain words complete
+//! (`#cliente nuevo`), else an id or the exact name, accent-folded when typed in plain
+//! ASCII (`#nandu club`), else the one name whose leading words were typed (`#nandu` →
+//! "Ñandú Club"), else what `rolo add` accepts (a bare WhatsMark id; anything while a
+//! Wipsy catalog is empty). A custom field key may be any unique start of a word of its
+//! name (`cumple:` → "Fecha de cumpleaños"). Values given with a key go in as typed when
+//! they are text, for validation to speak about on the form; a name that fits no catalog
+//! entry cannot, so it is flagged with the closest name. Nothing is dropped: every token
+//! is in [`Parsed::words`], used or flagged with a [`Note`].
 
 mod keys;
 mod matching;
@@ -36,7 +37,7 @@ use std::ops::Range;
 use email_address::{EmailAddress, Options};
 
 use self::matching::{closest, leading_words, same};
-use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize};
+use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
 use super::fields::CONTACT_TYPES;
 use super::{Catalog, CatalogKind, Draft, Flavour, input, phone};
@@ -160,6 +161,11 @@ impl<'a> Parser<'a> {
             self.flag(i..i + 1, "Nothing readable here", None);
         } else if sigil {
             return self.pick(i);
+        } else if let Some(number) = wa_me(&text) {
+            match phone::to_e164(&number, None) {
+                Ok(e164) => self.put_phone(i..i + 1, &e164),
+                Err(e) => self.flag(i..i + 1, e.to_string(), None),
+            }
         } else if is_url(&text) {
             self.url(i, &text);
         } else if let Some((key, value)) = key_value {
@@ -204,6 +210,10 @@ impl<'a> Parser<'a> {
         if name.is_empty() {
             let message = format!("{sigil} needs a {} name right after it", noun(kind));
             self.flag(i..i + 1, message, None);
+            return 1;
+        }
+        if name.contains(',') && matches!(key, "tags" | "groups") {
+            self.put_list(i..i + 1, key, kind, &name);
             return 1;
         }
         let words = if bare {

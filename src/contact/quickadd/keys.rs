@@ -164,7 +164,13 @@ impl<'a> Parser<'a> {
 
     /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit,
     /// and otherwise flagged with the first name that did not.
-    fn put_list(&mut self, range: Range<usize>, key: &str, kind: CatalogKind, value: &str) {
+    pub(super) fn put_list(
+        &mut self,
+        range: Range<usize>,
+        key: &str,
+        kind: CatalogKind,
+        value: &str,
+    ) {
         let (mut missed, mut added) = (Vec::new(), false);
         for piece in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match self.lookup(kind, piece) {

@@ -102,6 +102,19 @@ pub(super) fn is_url(text: &str) -> bool {
         .any(|p| lower.len() > p.len())
 }
 
+/// The number of a WhatsApp click-to-chat link (`wa.me/573188779043`), with its `+`.
+pub(super) fn wa_me(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let mut schemes = ["https://", "http://"].iter();
+    let link = schemes
+        .find_map(|s| lower.strip_prefix(s))
+        .unwrap_or(&lower);
+    let rest = link.strip_prefix("wa.me/")?;
+    let digits = rest.split(['?', '/']).next().unwrap_or_default();
+    let number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    number.then(|| format!("+{digits}"))
+}
+
 /// A picture by its extension, as Wipsy shows `profile_picture_url` as an image.
 pub(super) fn is_image_url(text: &str) -> bool {
     const EXTENSIONS: &[&str] = &[".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"];
@@ -167,5 +180,13 @@ mod tests {
         assert!(!looks_like_date("318-877-9043") && !looks_like_date("2024"));
         assert!(is_url("https://x.y/z") && is_url("WWW.acme.co") && !is_url("https://"));
         assert!(is_image_url("https://cdn.x/a.JPG?w=200") && !is_image_url("https://x.y/a"));
+        assert_eq!(
+            wa_me("https://wa.me/573188779043?text=hola").as_deref(),
+            Some("+573188779043")
+        );
+        assert_eq!(
+            (wa_me("wa.me/"), wa_me("wa.me/abc"), wa_me("x.me/1")),
+            (None, None, None)
+        );
     }
 }
