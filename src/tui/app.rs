@@ -17,6 +17,7 @@ use crate::contact::catalog::Usage;
 use crate::contact::validate::Rules;
 use crate::contact::{Catalog, Draft, input};
 
+pub mod outbox;
 mod outcome;
 mod rapid;
 
@@ -160,6 +161,8 @@ pub enum Mode {
     Switcher(Switcher),
     /// The help screen.
     Help,
+    /// The outbox list.
+    Outbox,
     /// A yes/no question.
     Confirm(Question),
     /// The quick-add line.
@@ -175,6 +178,8 @@ pub enum Question {
     Clear,
     /// "Possible duplicate of …; create anyway?"
     Duplicate(String),
+    /// "Not created: …. Keep it in the outbox?"
+    Outbox(String),
 }
 
 /// How a status line reads.
@@ -228,6 +233,12 @@ pub struct App {
     pub tick: usize,
     /// The screen size, for mouse hits.
     pub size: (u16, u16),
+    /// Contacts waiting in the outbox (every profile).
+    pub outbox: Vec<crate::store::outbox::Item>,
+    /// The failed submit the outbox question is about.
+    pub pending_outbox: Option<outbox::Offer>,
+    /// When the outbox was last tried automatically.
+    pub outbox_tried: Option<Instant>,
 }
 
 /// How long after the last change a draft is written.
@@ -250,6 +261,9 @@ impl App {
             theme,
             tick: 0,
             size: (80, 24),
+            outbox: Vec::new(),
+            pending_outbox: None,
+            outbox_tried: None,
         }
     }
 
@@ -304,6 +318,7 @@ impl App {
                 fx.push(Effect::SaveDraft(i));
             }
         }
+        fx.extend(self.outbox_due(now));
         fx
     }
 
@@ -313,6 +328,7 @@ impl App {
             Mode::Picker(_) => Scope::Picker,
             Mode::Switcher(_) => Scope::Switcher,
             Mode::Help => Scope::Help,
+            Mode::Outbox => Scope::Outbox,
             Mode::Confirm(_) => Scope::Confirm,
             Mode::Quick(_) => Scope::Quick,
         }
@@ -336,7 +352,12 @@ impl App {
             Mode::Form => self.form_action(action),
             Mode::Picker(p) => self.picker_action(p, action),
             Mode::Switcher(s) => self.switcher_action(s, action),
-            Mode::Help => Vec::new(),
+            Mode::Outbox if action == Action::Accept => {
+                self.say(Level::Info, "Sending the outbox again…");
+                self.outbox_tried = Some(Instant::now());
+                vec![Effect::RetryOutbox]
+            }
+            Mode::Help | Mode::Outbox => Vec::new(),
             Mode::Confirm(q) => self.confirm_action(q, action),
             Mode::Quick(q) => self.quick_action(q, action),
         }
@@ -358,6 +379,7 @@ impl App {
             Action::ToggleKeep => return self.toggle_keep(),
             Action::RepeatLast => self.repeat_last(),
             Action::QuickAdd => self.open_quick(),
+            Action::ShowOutbox => self.mode = Mode::Outbox,
             Action::Undo | Action::Redo
                 if self.current_mut().form.history(action == Action::Redo) =>
             {
@@ -499,6 +521,11 @@ impl App {
         match (q, action) {
             (Question::Submit(_), Action::Yes) => self.send(),
             (Question::Duplicate(_), Action::Yes) => self.confirm_or_send(),
+            (Question::Outbox(_), Action::Yes) => self.keep_in_outbox(),
+            (Question::Outbox(_), Action::No | Action::Cancel) => {
+                self.pending_outbox = None;
+                Vec::new()
+            }
             (Question::Clear, Action::Yes) => {
                 let keep = self.current().defaults();
                 let p = self.current_mut();

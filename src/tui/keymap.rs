@@ -48,6 +48,8 @@ pub enum Action {
     No,
     /// Open the quick-add line.
     QuickAdd,
+    /// Show the outbox.
+    ShowOutbox,
     /// Keep the focused field's value after a submit (toggle).
     ToggleKeep,
     /// Fill the CRM fields from the last contact sent.
@@ -110,6 +112,8 @@ pub enum Scope {
     Help,
     /// The quick-add line is open.
     Quick,
+    /// The outbox list is open.
+    Outbox,
 }
 
 /// One line of help: keys, what they do, where.
@@ -145,6 +149,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: "Esc", does: "close a popup or cancel a request; never clears the form", scope: "anywhere" },
     Binding { keys: "type / Up / Down / Enter", does: "filter, move, choose", scope: "pickers" },
     Binding { keys: "Space / Ctrl-A", does: "toggle an entry / every shown entry", scope: "multi pickers" },
+    Binding { keys: "F3", does: "the outbox: contacts waiting to be sent again (r resends now)", scope: "anywhere" },
     Binding { keys: "F1, ? (outside text)", does: "this help", scope: "anywhere" },
     Binding { keys: "Ctrl-C, Ctrl-Q", does: "quit; the draft is kept for next time", scope: "anywhere" },
 ];
@@ -158,6 +163,7 @@ fn chord(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('r') if ctrl => Some(Action::RefreshCatalog),
         KeyCode::F(1) => Some(Action::Help),
         KeyCode::F(2) => Some(Action::QuickAdd),
+        KeyCode::F(3) => Some(Action::ShowOutbox),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,
     }
@@ -253,6 +259,10 @@ pub fn resolve(key: &KeyEvent, scope: Scope) -> Option<Action> {
             _ => None,
         },
         Scope::Help => Some(Action::Cancel),
+        Scope::Outbox => match key.code {
+            KeyCode::Char('r') | KeyCode::Enter => Some(Action::Accept),
+            _ => Some(Action::Cancel),
+        },
         Scope::Quick => match key.code {
             KeyCode::Enter => Some(Action::Accept),
             KeyCode::Tab | KeyCode::Down => Some(Action::NextField),

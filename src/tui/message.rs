@@ -55,6 +55,13 @@ pub enum Message {
         /// Send the contact next if nothing was found.
         then_submit: bool,
     },
+    /// The outbox changed on disk (after a resend): the items left, and what happened.
+    OutboxChanged {
+        /// Items still waiting.
+        items: Vec<crate::store::outbox::Item>,
+        /// One line per item tried.
+        said: Vec<String>,
+    },
     /// Time passed: spinner frames, autosave.
     Tick,
 }
@@ -90,6 +97,10 @@ pub enum Effect {
         /// Send the contact next if nothing is found.
         then_submit: bool,
     },
+    /// Put a contact in the outbox.
+    ToOutbox(Box<crate::store::outbox::Item>),
+    /// Resend what waits in the outbox.
+    RetryOutbox,
     /// Write a profile's sticky fields and last sent contact.
     SaveSticky(usize),
     /// Record a created contact in the history.

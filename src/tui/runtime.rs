@@ -31,7 +31,7 @@ use crate::cli::Global;
 use crate::config::{self, Config, Profile};
 use crate::contact::Draft;
 use crate::secret::{self, ApiKey};
-use crate::store::{catalog_cache, drafts, history, sticky};
+use crate::store::{catalog_cache, drafts, history, outbox, sticky};
 
 /// The draft last changed, so a panic can still save it.
 static LAST_DRAFT: Mutex<Option<(PathBuf, String, Draft)>> = Mutex::new(None);
@@ -204,6 +204,7 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         })
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
+    app.outbox = outbox::list(data_dir);
     app.banner.clone_from(&setup.banner);
     if !restored.is_empty() {
         app.say(
@@ -215,6 +216,55 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         );
     }
     app
+}
+
+/// Resends one outbox item; on success records it and removes it. One line about it.
+async fn resend_one(
+    client: &Client,
+    dir: &std::path::Path,
+    item: outbox::Item,
+    region: Option<&str>,
+    catalog: &crate::contact::Catalog,
+) -> String {
+    use crate::api::resend::{self, Resent};
+    let (id, name, profile, phone) = (
+        item.id.clone(),
+        item.name.clone(),
+        item.profile.clone(),
+        item.draft.get("phone").to_owned(),
+    );
+    let done = |server_id: &str| {
+        let entry = history::Entry {
+            time: jiff::Timestamp::now().to_string(),
+            profile: profile.clone(),
+            id: server_id.to_owned(),
+            name: name.clone(),
+            phone: phone.clone(),
+        };
+        let _ = history::append(dir, &entry);
+        let _ = outbox::remove(dir, &id);
+    };
+    match resend::resend(client, dir, item, region, catalog).await.0 {
+        Resent::Created { id: server_id } => {
+            done(&server_id);
+            format!("✓ From the outbox: created {name} (id {server_id}).")
+        }
+        Resent::AlreadyThere(k) => {
+            done(&k.id);
+            format!(
+                "✓ From the outbox: {name} was already on the server (id {}); not sent twice.",
+                k.id
+            )
+        }
+        Resent::StillWaiting(o) => format!(
+            "{name} still waits in the outbox: {}",
+            crate::api::catalog::describe(&o)
+        ),
+        Resent::Refused(o) => format!(
+            "{name} was refused: {} (F3 shows the outbox).",
+            resend::refusal(&o)
+        ),
+    }
 }
 
 /// An RFC 3339 time as local wall-clock time, for people.
@@ -337,12 +387,6 @@ impl Controller {
                     });
                 });
             }
-            Effect::SaveDraft(i) => {
-                let p = &app.profiles[i];
-                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
-                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
-                }
-            }
             Effect::CheckDuplicates {
                 profile,
                 checked,
@@ -367,6 +411,37 @@ impl Controller {
                         then_submit,
                     });
                 });
+            }
+            Effect::RetryOutbox => self.retry_outbox(app),
+            other => self.files(other, app),
+        }
+    }
+
+    /// The effects that write rolo's own files.
+    fn files(&self, effect: Effect, app: &mut App) {
+        match effect {
+            Effect::SaveDraft(i) => {
+                let p = &app.profiles[i];
+                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
+                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
+                }
+            }
+            Effect::ToOutbox(item) => {
+                if let Err(e) = outbox::put(&self.data_dir, &item) {
+                    // Not kept: put it back on the form rather than lose it.
+                    if let Some(p) = app
+                        .profiles
+                        .iter_mut()
+                        .find(|p| p.profile.name == item.profile)
+                    {
+                        p.form.clear(&item.draft);
+                    }
+                    app.outbox.retain(|i| i.id != item.id);
+                    app.say(
+                        Level::Error,
+                        format!("Could not keep it in the outbox ({e}); it is back on the form."),
+                    );
+                }
             }
             Effect::SaveSticky(i) => {
                 let p = &app.profiles[i];
@@ -398,7 +473,46 @@ impl Controller {
                     );
                 }
             }
+            _ => {}
         }
+    }
+
+    /// Resends every waiting contact whose profile is connected, one at a time, then
+    /// reports the outbox as it is on disk.
+    fn retry_outbox(&self, app: &App) {
+        let jobs: Vec<_> = app
+            .outbox
+            .iter()
+            .filter_map(|item| {
+                let p = app
+                    .profiles
+                    .iter()
+                    .find(|p| p.profile.name == item.profile)?;
+                Some((
+                    item.clone(),
+                    p.client.clone()?,
+                    p.catalog.clone(),
+                    p.profile.default_region.clone(),
+                ))
+            })
+            .collect();
+        let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
+        tokio::spawn(async move {
+            let mut said = Vec::new();
+            for (item, client, catalog, region) in jobs {
+                if item
+                    .retry_at
+                    .is_some_and(|at| at > jiff::Timestamp::now().as_second())
+                {
+                    continue;
+                }
+                said.push(resend_one(&client, &dir, item, region.as_deref(), &catalog).await);
+            }
+            let _ = tx.send(Message::OutboxChanged {
+                items: outbox::list(&dir),
+                said,
+            });
+        });
     }
 
     fn connect(&self, i: usize, profile: &Profile) {

@@ -171,11 +171,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_top(frame, app, top);
     draw_form(frame, app, form);
     draw_footer(frame, app, footer);
-    draw_status(frame, p, status, theme);
+    draw_status(frame, p, status, theme, app.outbox.len());
     match &app.mode {
         Mode::Picker(picker) => picker.draw(frame, area, theme),
         Mode::Switcher(s) => s.draw(frame, area, theme),
         Mode::Help => draw_help(frame, area, theme),
+        Mode::Outbox => draw_outbox(frame, area, app),
         Mode::Confirm(q) => draw_confirm(frame, area, q),
         Mode::Quick(q) => q.draw(frame, area, theme, p.profile.api, &p.catalog),
         Mode::Form => {}
@@ -474,7 +475,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(second)), keys);
 }
 
-fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme) {
+fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme, waiting: usize) {
     let mut spans = vec![
         Span::styled(
             format!("● {}", p.profile.name),
@@ -511,6 +512,9 @@ fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme) {
     };
     spans.push(Span::raw(" · "));
     spans.push(Span::styled(text, style));
+    if waiting > 0 {
+        spans.push(Span::styled(format!(" · outbox {waiting}"), theme.warn()));
+    }
     if p.profile.read_only {
         spans.push(Span::styled(" · READ-ONLY", theme.error()));
     }
@@ -570,9 +574,39 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
     );
 }
 
+fn draw_outbox(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let mut lines: Vec<Line> = app
+        .outbox
+        .iter()
+        .map(|i| {
+            let when = i.created_at.get(11..16).unwrap_or_default().to_owned();
+            Line::from(vec![
+                Span::styled(format!("{when}  {:<14} ", i.profile), theme.hint()),
+                Span::raw(format!("{:<24} ", i.name)),
+                Span::styled(i.reason.clone(), theme.warn()),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "Nothing waits in the outbox.",
+            theme.ok(),
+        )));
+    }
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let r = popup(area, 110, h.max(4));
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Outbox ")
+        .title_bottom(" r resends now · Esc closes · `rolo outbox drop ID` removes one ");
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
 fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
     let text = match q {
-        Question::Submit(s) | Question::Duplicate(s) => s.clone(),
+        Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
         Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
     };
     let r = popup(

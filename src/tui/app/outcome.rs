@@ -87,6 +87,13 @@ impl App {
                 Vec::new()
             }
             Message::Key { profile, client } => self.on_client(profile, client),
+            Message::OutboxChanged { items, said } => {
+                self.outbox = items;
+                if let Some(last) = said.last() {
+                    self.say(Level::Info, last.clone());
+                }
+                Vec::new()
+            }
             Message::Duplicates {
                 profile,
                 checked,
@@ -121,6 +128,10 @@ impl App {
     }
 
     fn on_answer(&mut self, i: usize, answer: Answer) -> Vec<Effect> {
+        let keep_offer = answer
+            .outcome
+            .may_pass()
+            .then(|| crate::tui::app::outbox::Offer::of(i, &answer.outcome));
         self.profiles[i].rate = answer.rate.or(self.profiles[i].rate);
         let keep_going = "The form is kept.";
         match answer.outcome {
@@ -179,6 +190,9 @@ impl App {
             Outcome::Redirected { to } => {
                 self.say(Level::Error, format!("The server redirected to {to}; rolo did not follow, so your key stayed home. Check base_url. {keep_going}"));
             }
+        }
+        if let Some(offer) = keep_offer {
+            self.offer_outbox(offer);
         }
         Vec::new()
     }

@@ -1,0 +1,107 @@
+//! The outbox on the form: a submit that failed for a reason that may pass is offered to
+//! the outbox (the default), and waiting contacts are resent on their own: rate-limited
+//! ones after Retry-After, the others every little while.
+
+use std::time::{Duration, Instant};
+
+use super::{App, Level, Mode, Question, display_name};
+use crate::api::Outcome;
+use crate::api::resend;
+use crate::store::outbox::Item;
+use crate::tui::message::Effect;
+
+/// How often waiting contacts without a Retry-After are tried again.
+const EVERY: Duration = Duration::from_secs(30);
+
+/// The failed submit an outbox question is about.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// Profile index.
+    pub profile: usize,
+    /// Why it failed, in words.
+    pub reason: String,
+    /// Whether the attempt may have reached the server.
+    pub may_have_arrived: bool,
+    /// When a rate-limited contact may go again (unix seconds).
+    pub retry_at: Option<i64>,
+}
+
+impl Offer {
+    /// The offer for a failed submit.
+    #[must_use]
+    pub fn of(profile: usize, o: &Outcome) -> Self {
+        Self {
+            profile,
+            reason: crate::api::catalog::describe(o),
+            may_have_arrived: resend::may_have_arrived(o),
+            retry_at: resend::retry_at(o),
+        }
+    }
+}
+
+impl App {
+    /// Asks whether the failed contact should wait in the outbox (Enter = yes).
+    pub(super) fn offer_outbox(&mut self, offer: Offer) {
+        self.pending_outbox = Some(offer);
+        self.mode = Mode::Confirm(Question::Outbox(
+            "Not created, but this may pass. Keep it in the outbox (rolo resends it) and start the next contact? Enter = yes".to_owned(),
+        ));
+    }
+
+    /// Yes: the contact goes to the outbox, the form starts the next one.
+    pub(super) fn keep_in_outbox(&mut self) -> Vec<Effect> {
+        let Some(offer) = self.pending_outbox.take() else {
+            return Vec::new();
+        };
+        let i = offer.profile;
+        let sent = self.profiles[i].form.draft.clone();
+        let keep = self.next_draft(i, &sent);
+        let p = &mut self.profiles[i];
+        let name = display_name(&p.form);
+        let item = Item::new(
+            &p.profile.name,
+            sent,
+            &name,
+            &offer.reason,
+            offer.may_have_arrived,
+            offer.retry_at,
+        );
+        p.form.clear(&keep);
+        p.revalidate();
+        self.outbox.push(item.clone());
+        self.say(
+            Level::Warn,
+            format!(
+                "{name} waits in the outbox ({}); rolo sends it again on its own.",
+                offer.reason
+            ),
+        );
+        vec![Effect::ToOutbox(Box::new(item)), Effect::SaveDraft(i)]
+    }
+
+    /// On each tick: resend what is due (never while a submit is in flight).
+    pub(super) fn outbox_due(&mut self, now: Instant) -> Vec<Effect> {
+        if self.outbox.is_empty() || self.submitting.is_some() {
+            return Vec::new();
+        }
+        if self
+            .outbox_tried
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(2))
+        {
+            return Vec::new();
+        }
+        let unix = jiff::Timestamp::now().as_second();
+        let stale = self
+            .outbox_tried
+            .is_none_or(|t| now.duration_since(t) >= EVERY);
+        let due = self.outbox.iter().any(|i| match i.retry_at {
+            Some(at) => at <= unix,
+            None => stale,
+        });
+        if !due {
+            return Vec::new();
+        }
+        self.outbox_tried = Some(now);
+        vec![Effect::RetryOutbox]
+    }
+}
