@@ -55,6 +55,14 @@ async fn kept_fields_survive_a_submit_and_repeat_last_fills_the_crm_fields() {
     );
     h.submit().await;
     assert!(h.screen(120, 40).contains("✓ Created Meera Iyer"));
+    // F4 lists what was created.
+    h.key(KeyCode::F(4), crossterm::event::KeyModifiers::NONE);
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Created recently") && s.contains("Meera Iyer") && s.contains("+919822200011"),
+        "{s}"
+    );
+    h.press(KeyCode::Esc);
     let d = &h.app.current().form.draft;
     assert_eq!(d.get("source_id"), "112", "the kept source stays");
     assert_eq!(d.get("status_id"), "", "the rest is cleared");

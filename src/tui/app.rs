@@ -163,6 +163,8 @@ pub enum Mode {
     Help,
     /// The outbox list.
     Outbox,
+    /// Recently created contacts.
+    Recent,
     /// A yes/no question.
     Confirm(Question),
     /// The quick-add line.
@@ -239,6 +241,8 @@ pub struct App {
     pub pending_outbox: Option<outbox::Offer>,
     /// When the outbox was last tried automatically.
     pub outbox_tried: Option<Instant>,
+    /// Contacts created recently (from the history), newest last.
+    pub recent: Vec<crate::store::history::Entry>,
 }
 
 /// How long after the last change a draft is written.
@@ -264,6 +268,7 @@ impl App {
             outbox: Vec::new(),
             pending_outbox: None,
             outbox_tried: None,
+            recent: Vec::new(),
         }
     }
 
@@ -329,6 +334,7 @@ impl App {
             Mode::Switcher(_) => Scope::Switcher,
             Mode::Help => Scope::Help,
             Mode::Outbox => Scope::Outbox,
+            Mode::Recent => Scope::Help,
             Mode::Confirm(_) => Scope::Confirm,
             Mode::Quick(_) => Scope::Quick,
         }
@@ -357,7 +363,7 @@ impl App {
                 self.outbox_tried = Some(Instant::now());
                 vec![Effect::RetryOutbox]
             }
-            Mode::Help | Mode::Outbox => Vec::new(),
+            Mode::Help | Mode::Outbox | Mode::Recent => Vec::new(),
             Mode::Confirm(q) => self.confirm_action(q, action),
             Mode::Quick(q) => self.quick_action(q, action),
         }
@@ -380,6 +386,7 @@ impl App {
             Action::RepeatLast => self.repeat_last(),
             Action::QuickAdd => self.open_quick(),
             Action::ShowOutbox => self.mode = Mode::Outbox,
+            Action::ShowRecent => self.mode = Mode::Recent,
             Action::Undo | Action::Redo
                 if self.current_mut().form.history(action == Action::Redo) =>
             {

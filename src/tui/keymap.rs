@@ -50,6 +50,8 @@ pub enum Action {
     QuickAdd,
     /// Show the outbox.
     ShowOutbox,
+    /// Show the contacts created recently.
+    ShowRecent,
     /// Keep the focused field's value after a submit (toggle).
     ToggleKeep,
     /// Fill the CRM fields from the last contact sent.
@@ -150,6 +152,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { keys: "type / Up / Down / Enter", does: "filter, move, choose", scope: "pickers" },
     Binding { keys: "Space / Ctrl-A", does: "toggle an entry / every shown entry", scope: "multi pickers" },
     Binding { keys: "F3", does: "the outbox: contacts waiting to be sent again (r resends now)", scope: "anywhere" },
+    Binding { keys: "F4", does: "contacts created recently (the history)", scope: "anywhere" },
     Binding { keys: "F1, ? (outside text)", does: "this help", scope: "anywhere" },
     Binding { keys: "Ctrl-C, Ctrl-Q", does: "quit; the draft is kept for next time", scope: "anywhere" },
 ];
@@ -164,6 +167,7 @@ fn chord(key: &KeyEvent) -> Option<Action> {
         KeyCode::F(1) => Some(Action::Help),
         KeyCode::F(2) => Some(Action::QuickAdd),
         KeyCode::F(3) => Some(Action::ShowOutbox),
+        KeyCode::F(4) => Some(Action::ShowRecent),
         KeyCode::Esc => Some(Action::Cancel),
         _ => None,
     }

@@ -205,6 +205,8 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
     app.outbox = outbox::list(data_dir);
+    let all = history::read(data_dir);
+    app.recent = all[all.len().saturating_sub(RECENT)..].to_vec();
     app.banner.clone_from(&setup.banner);
     if !restored.is_empty() {
         app.say(
@@ -266,6 +268,9 @@ async fn resend_one(
         ),
     }
 }
+
+/// How many created contacts the recent list (F4) shows.
+const RECENT: usize = 30;
 
 /// An RFC 3339 time as local wall-clock time, for people.
 fn local_time(rfc3339: &str) -> String {
@@ -466,6 +471,10 @@ impl Controller {
                     name,
                     phone,
                 };
+                app.recent.push(entry.clone());
+                if app.recent.len() > RECENT {
+                    app.recent.remove(0);
+                }
                 if let Err(e) = history::append(&self.data_dir, &entry) {
                     app.say(
                         Level::Warn,

@@ -177,6 +177,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Mode::Switcher(s) => s.draw(frame, area, theme),
         Mode::Help => draw_help(frame, area, theme),
         Mode::Outbox => draw_outbox(frame, area, app),
+        Mode::Recent => draw_recent(frame, area, app),
         Mode::Confirm(q) => draw_confirm(frame, area, q),
         Mode::Quick(q) => q.draw(frame, area, theme, p.profile.api, &p.catalog),
         Mode::Form => {}
@@ -601,6 +602,36 @@ fn draw_outbox(frame: &mut Frame, area: Rect, app: &App) {
         .borders(Borders::ALL)
         .title(" Outbox ")
         .title_bottom(" r resends now · Esc closes · `rolo outbox drop ID` removes one ");
+    frame.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = app.theme;
+    let mut lines: Vec<Line> = app
+        .recent
+        .iter()
+        .rev()
+        .map(|e| {
+            let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
+            Line::from(vec![
+                Span::styled(format!("{when}  {:<14} ", e.profile), theme.hint()),
+                Span::raw(format!("{:<10} {:<26} {}", e.id, e.name, e.phone)),
+            ])
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "No contact created yet.",
+            theme.hint(),
+        )));
+    }
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let r = popup(area, 110, h.max(4));
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Created recently ")
+        .title_bottom(" any key closes · `rolo history` for all ");
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
