@@ -332,9 +332,8 @@ impl App {
             Mode::Form => self.current().form.scope(),
             Mode::Picker(_) => Scope::Picker,
             Mode::Switcher(_) => Scope::Switcher,
-            Mode::Help => Scope::Help,
+            Mode::Help | Mode::Recent => Scope::Help,
             Mode::Outbox => Scope::Outbox,
-            Mode::Recent => Scope::Help,
             Mode::Confirm(_) => Scope::Confirm,
             Mode::Quick(_) => Scope::Quick,
         }
