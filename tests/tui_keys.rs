@@ -339,18 +339,10 @@ fn fill_whatsmark(h: &mut Harness, phone: &str) {
     h.pick("nuevo");
 }
 
-async fn switch(h: &mut Harness, name: &str) {
-    h.ctrl('t');
-    h.typed(name);
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confirm_submit_asks_and_read_only_refuses() {
     let mut h = Harness::new().await;
-    switch(&mut h, "careful").await;
+    h.switch_to("careful").await;
     fill_whatsmark(&mut h, "+919811122233");
     h.ctrl_s().await;
     let s = h.screen(120, 40);
@@ -366,7 +358,7 @@ async fn confirm_submit_asks_and_read_only_refuses() {
         "Iyer"
     );
 
-    switch(&mut h, "ro").await;
+    h.switch_to("ro").await;
     fill_whatsmark(&mut h, "+919811122244");
     h.ctrl_s().await;
     let s = h.screen(120, 40);

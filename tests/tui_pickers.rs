@@ -8,14 +8,6 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use rolo::tui::app::{CatalogStatus, Mode};
 use tui_harness::Harness;
 
-async fn switch(h: &mut Harness, name: &str) {
-    h.ctrl('t');
-    h.typed(name);
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
-}
-
 fn shown(h: &Harness) -> Vec<String> {
     match &h.app.mode {
         Mode::Picker(p) => p.shown().map(|i| i.name.clone()).collect(),
@@ -26,7 +18,7 @@ fn shown(h: &Harness) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wipsy_stage_tags_and_every_custom_field_type() {
     let mut h = Harness::new().await;
-    switch(&mut h, "wdemo").await;
+    h.switch_to("wdemo").await;
     h.typed("Zoë");
     h.focus("Phone");
     h.typed("300 765 4321");
@@ -142,7 +134,7 @@ async fn wipsy_stage_tags_and_every_custom_field_type() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn whatsmark_type_source_status_groups_country_and_assignee() {
     let mut h = Harness::new().await;
-    switch(&mut h, "staff").await;
+    h.switch_to("staff").await;
     h.typed("Aarav");
     h.press(KeyCode::Tab);
     h.typed("Mehta");

@@ -65,6 +65,22 @@ pub enum CatalogKind {
     Assignees,
 }
 
+impl CatalogKind {
+    /// One entry of this catalog, in words ("source", "staff member").
+    #[must_use]
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Stages => "stage",
+            Self::Tags => "tag",
+            Self::Sources => "source",
+            Self::Statuses => "status",
+            Self::Groups => "group",
+            Self::Countries => "country",
+            Self::Assignees => "staff member",
+        }
+    }
+}
+
 /// How a field is edited and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {

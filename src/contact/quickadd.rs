@@ -208,7 +208,7 @@ impl<'a> Parser<'a> {
         let mut name = name.trim_end_matches([',', ';']).trim().to_owned();
         let (key, kind) = pick_target(self.flavour, sigil);
         if name.is_empty() {
-            let message = format!("{sigil} needs a {} name right after it", noun(kind));
+            let message = format!("{sigil} needs a {} name right after it", kind.noun());
             self.flag(i..i + 1, message, None);
             return 1;
         }
@@ -513,20 +513,8 @@ fn pick_target(flavour: Flavour, sigil: char) -> (&'static str, CatalogKind) {
     }
 }
 
-fn noun(kind: CatalogKind) -> &'static str {
-    match kind {
-        CatalogKind::Stages => "stage",
-        CatalogKind::Tags => "tag",
-        CatalogKind::Sources => "source",
-        CatalogKind::Statuses => "status",
-        CatalogKind::Groups => "group",
-        CatalogKind::Countries => "country",
-        CatalogKind::Assignees => "staff member",
-    }
-}
-
 fn missing(kind: CatalogKind, name: &str) -> String {
-    format!("No {} named \"{name}\"", noun(kind))
+    format!("No {} named \"{name}\"", kind.noun())
 }
 
 fn quote_spaced(name: &str) -> String {

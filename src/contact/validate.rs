@@ -330,21 +330,9 @@ fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Opt
     (!known).then(|| {
         format!(
             "Unknown {} {id} — refresh the catalog (Ctrl-R) or pick another",
-            noun(kind)
+            kind.noun()
         )
     })
-}
-
-fn noun(kind: CatalogKind) -> &'static str {
-    match kind {
-        CatalogKind::Stages => "stage",
-        CatalogKind::Tags => "tag",
-        CatalogKind::Sources => "source",
-        CatalogKind::Statuses => "status",
-        CatalogKind::Groups => "group",
-        CatalogKind::Countries => "country",
-        CatalogKind::Assignees => "staff member",
-    }
 }
 
 /// Digits with an optional minus and dot decimals: no exponent, no thousands separator

@@ -273,6 +273,15 @@ impl Harness {
         out
     }
 
+    /// Ctrl-T to the profile whose name matches `name`, and wait for its catalog.
+    pub async fn switch_to(&mut self, name: &str) {
+        self.ctrl('t');
+        self.typed(name);
+        self.press(KeyCode::Enter);
+        self.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+            .await;
+    }
+
     /// Ctrl-S, then wait for the duplicate check that runs before sending.
     pub async fn ctrl_s(&mut self) {
         self.ctrl('s');

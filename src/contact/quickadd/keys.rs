@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::matching::{alias, aliases, closest, key_norm, same, starts_a_word};
 use super::tokens::Token;
-use super::{Hint, Note, Parser, missing, noun, quote_spaced};
+use super::{Hint, Note, Parser, missing, quote_spaced};
 use crate::contact::Flavour;
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
 use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
@@ -186,7 +186,7 @@ impl<'a> Parser<'a> {
             let first = missed
                 .next()
                 .map(|(piece, hint)| (missing(kind, piece), hint));
-            let none = || (format!("No {} names given", noun(kind)), None);
+            let none = || (format!("No {} names given", kind.noun()), None);
             let (message, hint) = first.unwrap_or_else(none);
             self.flag(range, message, hint);
         }
