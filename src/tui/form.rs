@@ -211,6 +211,28 @@ impl Form {
         self.changed(key);
     }
 
+    /// Fills an empty, untouched row with a default (a catalog name that only resolved
+    /// once the catalog arrived). Returns whether it filled anything.
+    pub fn fill_default(&mut self, defaults: &Draft) -> bool {
+        let mut filled = false;
+        for (key, value) in &defaults.values {
+            if self.draft.get(key).is_empty() && !self.touched.contains(key) {
+                self.draft.set(key, value.clone());
+                if let Some(ta) = self.editors.get_mut(key) {
+                    *ta = buffer(value);
+                }
+                filled = true;
+            }
+        }
+        for (key, ids) in &defaults.lists {
+            if self.draft.list(key).is_empty() && !self.touched.contains(key) {
+                self.draft.lists.insert(key.clone(), ids.clone());
+                filled = true;
+            }
+        }
+        filled
+    }
+
     /// Sets a list row.
     pub fn set_list(&mut self, key: &str, ids: Vec<String>) {
         if ids.is_empty() {

@@ -73,6 +73,9 @@ impl App {
                 p.rate = refreshed.rate.or(p.rate);
                 p.catalog = refreshed.catalog;
                 p.form.rebuild(&p.catalog);
+                // Defaults given as names resolve only now that the catalog is here.
+                let defaults = p.defaults();
+                p.form.fill_default(&defaults);
                 p.revalidate();
                 Vec::new()
             }

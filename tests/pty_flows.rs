@@ -1,0 +1,378 @@
+//! End to end in a real pseudo-terminal, against a real sandbox: every picker kind and
+//! custom-field type, quick add, a pasted vCard, and the duplicate warning.
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
+
+mod pty;
+
+use std::fmt::Write as _;
+
+use pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, Spawn, TAB, WAIT};
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use serde_json::{Value, json};
+
+const CTRL_O: &str = "\x0f";
+
+struct World {
+    rt: tokio::runtime::Runtime,
+    sb: Option<SandboxHandle>,
+    seed: Seed,
+    dir: tempfile::TempDir,
+}
+
+/// The Wipsy catalog entries a user declares in the profile (the API cannot list them).
+fn wipsy_entries(seed: &Seed, tenant: &str, profile: &str) -> String {
+    let t = seed.wipsy.iter().find(|t| t.name == tenant).unwrap();
+    let mut out = String::new();
+    for s in &t.stages {
+        writeln!(out, "[[profiles.{profile}.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\n", s.id, s.name, s.color, s.stage_order).unwrap();
+    }
+    for g in &t.tags {
+        writeln!(
+            out,
+            "[[profiles.{profile}.tags]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\n",
+            g.id, g.name, g.color
+        )
+        .unwrap();
+    }
+    for f in &t.custom_fields {
+        let options = f
+            .field_options
+            .as_ref()
+            .map(|o| format!("options = {o:?}\n"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "[[profiles.{profile}.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}required = {}\norder = {}\n",
+            f.id, f.field_name, f.field_type, f.is_required, f.field_order
+        )
+        .unwrap();
+    }
+    out
+}
+
+impl World {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = SandboxConfig::demo().unwrap();
+        let seed = config.seed.clone();
+        let sb = rt.block_on(sandbox::start(config)).unwrap();
+        let w = Self {
+            rt,
+            sb: Some(sb),
+            seed,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        let origin = w.sb.as_ref().unwrap().origin();
+        let demo = wipsy_entries(&w.seed, "demo", "wdemo");
+        let load = wipsy_entries(&w.seed, "loadtest", "wload");
+        let text = format!(
+            r#"default_profile = "wm"
+
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "T_WM"
+default_region = "IN"
+
+[profiles.wm.defaults]
+type = "lead"
+source_id = "Website"
+status_id = "Nuevo"
+
+[profiles.staff]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "T_LOAD"
+default_region = "CO"
+
+[[profiles.staff.assignees]]
+id = 15
+name = "Priya (soporte)"
+
+[[profiles.staff.assignees]]
+id = 16
+name = "Carlos Peña (ventas)"
+
+[profiles.wdemo]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "T_WDEMO"
+default_region = "CO"
+
+{demo}
+[profiles.wload]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "T_WLOAD"
+default_region = "CO"
+
+{load}"#
+        );
+        std::fs::write(w.dir.path().join("config.toml"), text).unwrap();
+        w
+    }
+
+    fn start(&self, profile: &str) -> Pty {
+        let wm = |t: &str| {
+            self.seed
+                .whatsmark
+                .iter()
+                .find(|x| x.name == t)
+                .unwrap()
+                .tokens[0]
+                .token
+                .clone()
+        };
+        let wp = |t: &str| {
+            self.seed
+                .wipsy
+                .iter()
+                .find(|x| x.name == t)
+                .unwrap()
+                .api_key
+                .clone()
+        };
+        let p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+            .rolo_dirs(
+                &self.dir.path().join("config.toml"),
+                &self.dir.path().join("data"),
+            )
+            .env("ROLO_PROFILE", profile)
+            .env("T_WM", wm("demo"))
+            .env("T_LOAD", wm("loadtest"))
+            .env("T_WDEMO", wp("demo"))
+            .env("T_WLOAD", wp("loadtest"))
+            .start()
+            .unwrap();
+        p.wait_for("catalog fresh", WAIT).unwrap();
+        p
+    }
+
+    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
+        let snap = self.sb.as_ref().unwrap().state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+}
+
+impl Drop for World {
+    fn drop(&mut self) {
+        if let Some(sb) = self.sb.take() {
+            self.rt.block_on(sb.shutdown());
+        }
+    }
+}
+
+/// Sends keys and waits until the screen shows `text`.
+fn keys_then(p: &mut Pty, keys: &str, text: &str) -> String {
+    p.send(keys).unwrap();
+    p.wait_for(text, WAIT).unwrap()
+}
+
+/// Opens the focused field's picker, types `filter`, waits for the picker to show it,
+/// then sends `finish` (Enter; or Space then Enter in multi pickers).
+fn pick(p: &mut Pty, title: &str, filter: &str, finish: &str) {
+    keys_then(p, ENTER, &format!("┌ {title} "));
+    keys_then(p, filter, &format!("filter: {filter}"));
+    p.send(finish).unwrap();
+    p.wait_gone(&format!("┌ {title} "), WAIT).unwrap();
+}
+
+#[test]
+fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
+    let w = World::new();
+    let mut p = w.start("wdemo");
+    keys_then(&mut p, "Zoë", "Zoë");
+    // First name → … → Pipeline stage is seven fields down.
+    p.send(&TAB.repeat(7)).unwrap();
+    pick(&mut p, "Pipeline stage", "nego", ENTER);
+    // A single pick moves on: Tags has the focus.
+    keys_then(&mut p, ENTER, "┌ Tags ");
+    keys_then(&mut p, "vip", "filter: vip");
+    p.send(" ").unwrap();
+    p.send(CTRL_W).unwrap();
+    keys_then(&mut p, "中文", "filter: 中文");
+    p.send(" ").unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_for("[中文客户]", WAIT).unwrap();
+    // Tags → Address, City, Province, Notes → the first custom field.
+    p.send(&TAB.repeat(5)).unwrap();
+    keys_then(&mut p, "1.020.304", "1.020.304");
+    p.send(TAB).unwrap();
+    pick(&mut p, "Canal preferido", "llam", ENTER);
+    keys_then(&mut p, "1990-04-01", "1990-04-01");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "facturas@acme.co", "facturas@acme.co");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "+57 604 444 5566", "+57 604 444 5566");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "1500.5", "1500.5");
+    p.send(TAB).unwrap();
+    pick(&mut p, "Talla de camiseta", "xl", ENTER);
+    p.send(CTRL_S).unwrap();
+    p.wait_for("✓ Created Zoë", WAIT).unwrap();
+    let rec = w.stored("wipsy", "demo").last().unwrap().clone();
+    assert_eq!(rec["name"], "Zoë");
+    assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
+    let tags: Vec<&str> = rec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["VIP", "中文客户"]);
+    let mut custom: Vec<(String, String)> = rec["custom_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"]["field_type"].as_str().unwrap().to_owned(),
+                c["field_value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    custom.sort();
+    let want = [
+        ("date", "1990-04-01"),
+        ("email", "facturas@acme.co"),
+        ("number", "1500.5"),
+        ("phone", "+57 604 444 5566"),
+        ("select", "Llamada"),
+        ("select", "XL"),
+        ("text", "1.020.304"),
+    ];
+    assert_eq!(custom, want.map(|(a, b)| (a.to_owned(), b.to_owned())));
+}
+
+#[test]
+fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee() {
+    let w = World::new();
+    let mut p = w.start("staff");
+    keys_then(&mut p, "Aarav", "Aarav");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "Mehta", "Mehta");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "301 555 0123", "301 555 0123");
+    // Phone → Email, Company → Type.
+    p.send(&TAB.repeat(3)).unwrap();
+    pick(&mut p, "Type", "cust", ENTER);
+    pick(&mut p, "Source", "face", ENTER);
+    pick(&mut p, "Status", "negoc", ENTER);
+    keys_then(&mut p, ENTER, "┌ Groups ");
+    keys_then(&mut p, "mumb", "filter: mumb");
+    p.send(" ").unwrap();
+    p.send(CTRL_W).unwrap();
+    keys_then(&mut p, "delhi", "filter: delhi");
+    p.send(" ").unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_for("[Delhi]", WAIT).unwrap();
+    p.send(TAB).unwrap();
+    pick(&mut p, "Assigned to", "carl", ENTER);
+    pick(&mut p, "Country", "colom", ENTER);
+    p.send(CTRL_S).unwrap();
+    p.wait_for("✓ Created Aarav Mehta", WAIT).unwrap();
+    let rec = w.stored("whatsmark", "loadtest").last().unwrap().clone();
+    assert_eq!(rec["type"], "customer");
+    assert_eq!(rec["source_id"], 112);
+    assert_eq!(rec["status_id"], 284);
+    assert_eq!(rec["group_id"], json!([19, 20]));
+    assert_eq!(rec["assigned_id"], 16);
+    assert_eq!(rec["country_id"], 48);
+    assert_eq!(rec["phone"], "+573015550123");
+}
+
+#[test]
+fn quick_add_one_line_and_enter_in_both_flavours() {
+    let w = World::new();
+    let mut p = w.start("wm");
+    keys_then(&mut p, CTRL_O, "Quick add");
+    keys_then(
+        &mut p,
+        "Priya Nair +91 98470 12399 priya@nair.in #mumbai @interesado customer",
+        "+919847012399",
+    );
+    p.send(ENTER).unwrap();
+    p.wait_for("✓ Created Priya Nair", WAIT).unwrap();
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+919847012399");
+    assert_eq!(rec["email"], "priya@nair.in");
+    assert_eq!(rec["status_id"], 283);
+    assert_eq!(rec["type"], "customer");
+    assert_eq!(rec["group_id"], json!([19]));
+    // The Wipsy profile, in the same session.
+    keys_then(&mut p, CTRL_T, "Switch profile");
+    p.send("wload").unwrap();
+    p.send(ENTER).unwrap();
+    p.wait_for("rolo · wload", WAIT).unwrap();
+    keys_then(&mut p, CTRL_O, "Quick add");
+    keys_then(
+        &mut p,
+        "Iñaki Etxeberria +57 300 765 4321 #priority @won",
+        "+573007654321",
+    );
+    p.send(ENTER).unwrap();
+    p.wait_for("✓ Created Iñaki Etxeberria", WAIT).unwrap();
+    let rec = w.stored("wipsy", "loadtest").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+573007654321");
+    assert_eq!(rec["tags"][0]["name"], "Priority");
+    assert_eq!(rec["pipeline_stage"]["name"], "Won");
+}
+
+#[test]
+fn a_pasted_vcard_is_reviewed_then_sent() {
+    let w = World::new();
+    let mut p = w.start("wm");
+    let card = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vcards/whatsapp_30.vcf",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    p.send(&format!("\x1b[200~{card}\x1b[201~")).unwrap();
+    let screen = p.wait_for("vCard on the form", WAIT).unwrap();
+    assert!(
+        screen.contains("Carlos") && screen.contains("Rodríguez"),
+        "{screen}"
+    );
+    p.send(CTRL_S).unwrap();
+    p.wait_for("✓ Created Carlos Rodríguez", WAIT).unwrap();
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+573188779043");
+    assert_eq!(rec["company"], "Repuestos Rodríguez");
+}
+
+#[test]
+fn a_duplicate_phone_shows_the_warning_before_sending() {
+    let w = World::new();
+    let before = w.stored("whatsmark", "demo").len();
+    let mut p = w.start("wm");
+    keys_then(&mut p, "Otra", "Otra");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "Persona", "Persona");
+    p.send(TAB).unwrap();
+    keys_then(&mut p, "95874 22363", "95874 22363");
+    p.send(TAB).unwrap();
+    p.wait_for("⚠ Possible duplicate: Priya Raghunathan (id 1001", WAIT)
+        .unwrap();
+    p.send(CTRL_S).unwrap();
+    p.wait_for("Possible duplicate of Priya Raghunathan", WAIT)
+        .unwrap();
+    p.send("n").unwrap();
+    p.wait_gone("Create anyway?", WAIT).unwrap();
+    assert_eq!(
+        w.stored("whatsmark", "demo").len(),
+        before,
+        "nothing was sent"
+    );
+}
