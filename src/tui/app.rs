@@ -159,8 +159,8 @@ pub enum Mode {
     Picker(Picker),
     /// The profile switcher is open.
     Switcher(Switcher),
-    /// The help screen.
-    Help,
+    /// The help screen, scrolled this many lines.
+    Help(u16),
     /// The outbox list.
     Outbox,
     /// Recently created contacts.
@@ -332,7 +332,7 @@ impl App {
             Mode::Form => self.current().form.scope(),
             Mode::Picker(_) => Scope::Picker,
             Mode::Switcher(_) => Scope::Switcher,
-            Mode::Help | Mode::Recent => Scope::Help,
+            Mode::Help(_) | Mode::Recent => Scope::Help,
             Mode::Outbox => Scope::Outbox,
             Mode::Confirm(_) => Scope::Confirm,
             Mode::Quick(_) => Scope::Quick,
@@ -362,7 +362,18 @@ impl App {
                 self.outbox_tried = Some(Instant::now());
                 vec![Effect::RetryOutbox]
             }
-            Mode::Help | Mode::Outbox | Mode::Recent => Vec::new(),
+            // Up and Down scroll the help on small screens; any other key closes it.
+            Mode::Help(top) if matches!(action, Action::Up | Action::Down) => {
+                let top = if action == Action::Up {
+                    top.saturating_sub(1)
+                } else {
+                    top.saturating_add(1)
+                        .min(u16::try_from(super::keymap::BINDINGS.len()).unwrap_or(0))
+                };
+                self.mode = Mode::Help(top);
+                Vec::new()
+            }
+            Mode::Help(_) | Mode::Outbox | Mode::Recent => Vec::new(),
             Mode::Confirm(q) => self.confirm_action(q, action),
             Mode::Quick(q) => self.quick_action(q, action),
         }
@@ -371,7 +382,7 @@ impl App {
     fn form_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Submit => return self.submit(),
-            Action::Help => self.mode = Mode::Help,
+            Action::Help => self.mode = Mode::Help(0),
             Action::SwitchProfile => {
                 self.mode = Mode::Switcher(Switcher::new(
                     &self.profiles.iter().map(|p| &p.profile).collect::<Vec<_>>(),

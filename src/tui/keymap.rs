@@ -262,7 +262,11 @@ pub fn resolve(key: &KeyEvent, scope: Scope) -> Option<Action> {
             KeyCode::Char('n' | 'N') => Some(Action::No),
             _ => None,
         },
-        Scope::Help => Some(Action::Cancel),
+        Scope::Help => match key.code {
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
+            _ => Some(Action::Cancel),
+        },
         Scope::Outbox => match key.code {
             KeyCode::Char('r') | KeyCode::Enter => Some(Action::Accept),
             _ => Some(Action::Cancel),

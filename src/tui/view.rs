@@ -175,7 +175,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.mode {
         Mode::Picker(picker) => picker.draw(frame, area, theme),
         Mode::Switcher(s) => s.draw(frame, area, theme),
-        Mode::Help => draw_help(frame, area, theme),
+        Mode::Help(top) => draw_help(frame, area, theme, *top),
         Mode::Outbox => draw_outbox(frame, area, app),
         Mode::Recent => draw_recent(frame, area, app),
         Mode::Confirm(q) => draw_confirm(frame, area, q),
@@ -551,7 +551,7 @@ fn popup(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
+fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
     let lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
@@ -562,15 +562,31 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
             ])
         })
         .collect();
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let width = usize::from(area.width.min(100).saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX);
     let r = popup(area, 100, h);
+    let fits = h <= r.height;
     frame.render_widget(Clear, r);
+    let hint = if fits {
+        " any key closes "
+    } else {
+        " ↑↓ scroll · any other key closes "
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Keys ")
-        .title_bottom(" any key closes ");
+        .title_bottom(hint);
+    let top = if fits {
+        0
+    } else {
+        top.min(h.saturating_sub(r.height))
+    };
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: true })
+            .scroll((top, 0)),
         r,
     );
 }
