@@ -34,7 +34,11 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     h.press(KeyCode::Enter);
     assert!(matches!(h.app.mode, Mode::Form));
     assert_eq!(h.app.outbox.len(), 1);
-    assert_eq!(h.app.current().form.draft.get("firstname"), "", "the form is ready for the next one");
+    assert_eq!(
+        h.app.current().form.draft.get("firstname"),
+        "",
+        "the form is ready for the next one"
+    );
     let s = h.screen(120, 40);
     assert!(s.contains("outbox 1"), "the status bar counts it:\n{s}");
     h.key(KeyCode::F(3), crossterm::event::KeyModifiers::NONE);
@@ -44,7 +48,11 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     let fx = h.app.update(Message::Tick);
     h.ctl.perform(fx, &mut h.app);
     h.until(|a| a.outbox.is_empty()).await;
-    let copies = h.stored("whatsmark", "demo").iter().filter(|c| c["phone"] == "+919833300011").count();
+    let copies = h
+        .stored("whatsmark", "demo")
+        .iter()
+        .filter(|c| c["phone"] == "+919833300011")
+        .count();
     assert_eq!(copies, 1, "created exactly once");
     assert!(h.screen(120, 40).contains("already on the server"));
 }
