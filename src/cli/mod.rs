@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 mod add;
 mod context;
+mod import;
 mod outbox;
 mod sandbox;
 
@@ -41,6 +42,8 @@ pub struct Global {
 pub enum Command {
     /// Create one contact from --set KEY=VALUE pairs or a JSON file.
     Add(add::AddArgs),
+    /// Create many contacts from a CSV or vCard file, with a journal, a dry run and a report.
+    Import(import::ImportArgs),
     /// List the configured profiles (never their secrets).
     Profiles,
     /// Fetch or show a profile's catalog (sources, statuses, groups, stages, tags...).
@@ -126,6 +129,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Sandbox(args)) => runtime()?.block_on(sandbox::serve_sandbox(args)),
         Some(Command::Add(args)) => runtime()?.block_on(add::run(&cli.global, args)),
+        Some(Command::Import(args)) => runtime()?.block_on(import::run(&cli.global, args)),
         Some(Command::Profiles) => context::list_profiles(&cli.global),
         Some(Command::Outbox { action }) => runtime()?.block_on(outbox::run(&cli.global, action)),
         Some(Command::History(args)) => outbox::history(&cli.global, &args),

@@ -1,0 +1,265 @@
+//! Sending the valid rows with a few workers, paced by [`Pacer`], and what became of each.
+//!
+//! - Field errors: the row is rejected with the server's messages.
+//! - 429: wait (the pacer honours `Retry-After`) and send the same row again.
+//! - No answer, 5xx, unreadable answer: two more tries with a growing pause, then the row
+//!   is rejected with the reason; after several such rows in a row the server is taken to
+//!   be down and the import stops.
+//! - Quota spent, key refused, redirect elsewhere: the import stops. Requests in flight
+//!   finish; rows not created because of the stop are "not sent" (they can be sent later).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::pacer::Pacer;
+use crate::api::catalog::describe;
+use crate::api::{Client, Outcome};
+use crate::cli::exit;
+use crate::contact::{Catalog, Flavour};
+
+/// Tries after the first for a row that got no usable answer.
+const RETRIES: u32 = 2;
+/// 429s in a row for one row before it is given up (pacing makes even a second rare).
+const MAX_RATE_LIMITED: u32 = 5;
+/// Rows in a row failing without an answer before the import stops.
+const DOWN_AFTER: usize = 5;
+
+/// One row to send.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Index of the row in the prepared rows.
+    pub row: usize,
+    /// The create body.
+    pub body: Value,
+}
+
+/// What became of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fate {
+    /// Created, with the server's id and echo.
+    Created {
+        /// The server's id.
+        id: String,
+        /// The contact as the server echoed it.
+        echo: Value,
+    },
+    /// Refused for good, with the reason.
+    Rejected(String),
+    /// Not created because the import stopped.
+    NotSent,
+}
+
+/// Why the import stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stop {
+    /// The exit code it leads to (`exit::QUOTA`, `exit::AUTH`...).
+    pub code: u8,
+    /// What happened, for the report.
+    pub reason: String,
+}
+
+/// What the workers share.
+#[derive(Debug)]
+pub struct Shared {
+    client: Client,
+    catalog: Catalog,
+    pacer: Pacer,
+    jobs: Vec<Job>,
+    next: AtomicUsize,
+    stop: Mutex<Option<Stop>>,
+    failing: AtomicUsize,
+}
+
+impl Shared {
+    /// Everything the workers need; `pacer` from the catalog fetch's rate figures.
+    #[must_use]
+    pub fn new(client: Client, catalog: Catalog, pacer: Pacer, jobs: Vec<Job>) -> Self {
+        Self {
+            client,
+            catalog,
+            pacer,
+            jobs,
+            next: AtomicUsize::new(0),
+            stop: Mutex::new(None),
+            failing: AtomicUsize::new(0),
+        }
+    }
+
+    /// Stops the import (the first reason wins); in-flight requests still finish.
+    pub fn halt(&self, code: u8, reason: String) {
+        let mut stop = self.stop.lock().unwrap_or_else(PoisonError::into_inner);
+        if stop.is_none() {
+            *stop = Some(Stop { code, reason });
+        }
+    }
+
+    /// Why the import stopped, if it did.
+    #[must_use]
+    pub fn stopped(&self) -> Option<Stop> {
+        self.stop
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The jobs, in file order.
+    #[must_use]
+    pub fn jobs(&self) -> &[Job] {
+        &self.jobs
+    }
+}
+
+/// Starts `workers` tasks that take jobs in file order and report each job's index in
+/// [`Shared::jobs`] with its fate. Jobs no worker took (after a stop) are never reported.
+pub fn spawn(
+    shared: &Arc<Shared>,
+    workers: usize,
+    tx: &UnboundedSender<(usize, Fate)>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..workers.max(1))
+        .map(|_| {
+            let (shared, tx) = (Arc::clone(shared), tx.clone());
+            tokio::spawn(async move {
+                while shared.stopped().is_none() {
+                    let i = shared.next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = shared.jobs.get(i) else {
+                        break;
+                    };
+                    let fate = send_one(&shared, job).await;
+                    if tx.send((i, fate)).is_err() {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+async fn send_one(sh: &Shared, job: &Job) -> Fate {
+    let (mut failures, mut limited) = (0, 0);
+    loop {
+        sh.pacer.acquire().await;
+        if sh.stopped().is_some() {
+            sh.pacer.release();
+            return Fate::NotSent;
+        }
+        let answer = sh.client.create(&job.body, &sh.catalog).await;
+        sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
+        let outcome = answer.outcome;
+        if !matches!(
+            outcome,
+            Outcome::Network { .. } | Outcome::ServerError { .. } | Outcome::Undecodable { .. }
+        ) {
+            sh.failing.store(0, Ordering::SeqCst);
+        }
+        match outcome {
+            Outcome::Created { id, echo } => return Fate::Created { id, echo },
+            Outcome::FieldErrors { fields, form } => {
+                return Fate::Rejected(field_errors(sh, &fields, &form));
+            }
+            Outcome::RateLimited { .. } if limited + 1 < MAX_RATE_LIMITED => limited += 1,
+            Outcome::RateLimited { message, .. } => {
+                return Fate::Rejected(format!("rate limited {MAX_RATE_LIMITED} times: {message}"));
+            }
+            Outcome::Network { .. } | Outcome::ServerError { .. } | Outcome::Undecodable { .. }
+                if failures < RETRIES =>
+            {
+                failures += 1;
+                tokio::time::sleep(Duration::from_millis(500 << failures)).await;
+            }
+            other => return give_up(sh, &other),
+        }
+    }
+}
+
+/// A row that cannot pass: stops the import where every later row would fail too.
+fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
+    if let Some((code, reason)) = fatal(outcome) {
+        sh.halt(code, reason);
+        return Fate::NotSent;
+    }
+    let network = matches!(outcome, Outcome::Network { .. });
+    let reason = if network {
+        format!(
+            "no answer after {} tries: {}",
+            RETRIES + 1,
+            describe(outcome)
+        )
+    } else {
+        format!(
+            "the server failed {} times: {}",
+            RETRIES + 1,
+            describe(outcome)
+        )
+    };
+    if sh.failing.fetch_add(1, Ordering::SeqCst) + 1 < DOWN_AFTER {
+        return Fate::Rejected(reason);
+    }
+    let code = if network { exit::NETWORK } else { exit::SERVER };
+    sh.halt(
+        code,
+        format!("{DOWN_AFTER} rows in a row failed; last: {reason}"),
+    );
+    Fate::NotSent
+}
+
+/// The exit code and reason of an answer after which no row can pass.
+fn fatal(outcome: &Outcome) -> Option<(u8, String)> {
+    match outcome {
+        Outcome::QuotaExceeded {
+            current,
+            maximum,
+            details,
+        } => {
+            let figures = match (current, maximum) {
+                (Some(c), Some(m)) => format!(" ({c} of {m})"),
+                _ => String::new(),
+            };
+            let reason = format!("the plan's contact quota is spent{figures}: {details}");
+            Some((exit::QUOTA, reason))
+        }
+        Outcome::Auth { message, .. } => Some((
+            exit::AUTH,
+            format!("the server refused the key: {message} (`rolo add` explains what to check)"),
+        )),
+        Outcome::Redirected { to } => Some((
+            exit::SERVER,
+            format!(
+                "the server redirected to {to}; not followed, so the key stayed home. Check base_url"
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// The server's field errors on one line: `Phone: This phone number already exists.`
+fn field_errors(
+    sh: &Shared,
+    fields: &std::collections::BTreeMap<String, Vec<String>>,
+    form: &[String],
+) -> String {
+    let flavour: Flavour = sh.client.flavour();
+    let mut parts: Vec<String> = Vec::new();
+    for (key, messages) in fields {
+        let label = match key.strip_prefix("custom.") {
+            Some(id) => sh
+                .catalog
+                .custom_field(id)
+                .map_or_else(|| key.clone(), |d| d.name.clone()),
+            None => flavour
+                .field(key)
+                .map_or_else(|| key.clone(), |f| f.label.to_owned()),
+        };
+        parts.extend(messages.iter().map(|m| format!("{label}: {m}")));
+    }
+    parts.extend(form.iter().cloned());
+    if parts.is_empty() {
+        "the server refused the contact".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}

@@ -1,0 +1,524 @@
+//! `rolo import` end to end: the real binary against an in-process sandbox, with a temp
+//! config and data dir. The sandbox is the judge: what it stored, and the statuses in its
+//! request log.
+//!
+//! The rate-limit test keeps WhatsMark's 600-requests-per-window limit but shortens the
+//! window from 60 s to 2 s (`rate_window_secs`): the client paces by the headers
+//! (`X-RateLimit-Remaining`, `-Reset`, `-Window`) whatever the window is, so the same
+//! logic is exercised ~9 times over 5,000 rows in about 20 s instead of 8.5 minutes.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rolo::sandbox::state::RequestRecord;
+use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use serde_json::{Value, json};
+
+/// A sandbox on its own runtime, and a temp dir holding the config, data dir and files.
+struct World {
+    rt: tokio::runtime::Runtime,
+    sb: SandboxHandle,
+    dir: tempfile::TempDir,
+    seed: Seed,
+}
+
+fn token(seed: &Seed, tenant: &str) -> String {
+    let t = seed.whatsmark.iter().find(|t| t.name == tenant).unwrap();
+    t.tokens[0].token.clone()
+}
+
+impl World {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sb = rt
+            .block_on(sandbox::start(SandboxConfig::demo().unwrap()))
+            .unwrap();
+        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
+        let w = Self {
+            rt,
+            sb,
+            dir: tempfile::tempdir().unwrap(),
+            seed,
+        };
+        let origin = w.sb.origin();
+        let config = format!(
+            r#"default_profile = "wm"
+
+[profiles.wm]
+api = "whatsmark"
+base_url = "{origin}/whatsmark/api/v2"
+api_key_env = "ROLO_T_LOAD"
+default_region = "CO"
+
+[profiles.wm.defaults]
+type = "lead"
+source_id = "Website"
+status_id = "Nuevo"
+
+[profiles.wipsy]
+api = "wipsy"
+base_url = "{origin}/wipsy"
+api_key_env = "ROLO_T_WIPSY"
+default_region = "CO"
+"#
+        );
+        std::fs::write(w.path("config.toml"), config).unwrap();
+        w
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    fn rolo(&self, args: &[&str]) -> Output {
+        let wipsy = self.seed.wipsy.iter().find(|t| t.name == "demo").unwrap();
+        Command::new(env!("CARGO_BIN_EXE_rolo"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("ROLO_CONFIG", self.path("config.toml"))
+            .env("ROLO_DATA_DIR", self.path("data"))
+            .env_remove("ROLO_PROFILE")
+            .env("ROLO_T_LOAD", token(&self.seed, "loadtest"))
+            .env("ROLO_T_WIPSY", &wipsy.api_key)
+            .output()
+            .unwrap()
+    }
+
+    /// `PATCH /_sandbox/{flavour}/{tenant}`, as a test user would.
+    fn patch(&self, flavour: &str, tenant: &str, body: &Value) {
+        let url = format!("{}/_sandbox/{flavour}/{tenant}", self.sb.origin());
+        let status = self.rt.block_on(async {
+            reqwest::Client::new()
+                .patch(url)
+                .json(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        assert!(status.is_success(), "PATCH answered {status}");
+    }
+
+    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
+        let snap = self.sb.state().snapshot();
+        snap[flavour]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == tenant)
+            .unwrap()["contacts"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn stored_phones(&self) -> Vec<String> {
+        self.stored("whatsmark", "loadtest")
+            .iter()
+            .map(|c| c["phone"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Takes the request log so far (the sandbox keeps only the last 2,000).
+    fn drain_requests(&self) -> Vec<RequestRecord> {
+        self.sb.state().lock().requests.drain(..).collect()
+    }
+
+    /// Runs rolo while draining the request log often enough that nothing is dropped.
+    fn rolo_logged(&self, args: &[&str]) -> (Output, Vec<RequestRecord>) {
+        let done = AtomicBool::new(false);
+        // What came before this run is not this run's.
+        self.drain_requests();
+        std::thread::scope(|s| {
+            let drainer = s.spawn(|| {
+                let mut seen = Vec::new();
+                while !done.load(Ordering::SeqCst) {
+                    seen.extend(self.drain_requests());
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                seen
+            });
+            let out = self.rolo(args);
+            done.store(true, Ordering::SeqCst);
+            let mut log = drainer.join().unwrap();
+            log.extend(self.drain_requests());
+            (out, log)
+        })
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn show(o: &Output) -> String {
+    format!("exit {}\n{}\n{}", code(o), stdout(o), stderr(o))
+}
+
+/// A valid Colombian mobile number, distinct per `i`.
+fn phone(i: usize) -> String {
+    format!("+57 300 {i:07}")
+}
+
+fn e164(i: usize) -> String {
+    format!("+57300{i:07}")
+}
+
+/// `n` valid rows for the `wm` profile, phones from `first`.
+fn rows_csv(first: usize, n: usize) -> String {
+    let mut csv = String::from("first name,last name,phone,email\n");
+    for i in first..first + n {
+        writeln!(csv, "Ana{i},Pérez,{},ana{i}@example.com", phone(i)).unwrap();
+    }
+    csv
+}
+
+fn posts(log: &[RequestRecord]) -> Vec<&RequestRecord> {
+    log.iter()
+        .filter(|r| r.method == "POST" && r.uri.ends_with("/contacts"))
+        .collect()
+}
+
+/// Expands `2, 5-9` into line numbers.
+fn expand(ranges: &str) -> BTreeSet<u64> {
+    let mut out = BTreeSet::new();
+    for part in ranges.split(", ") {
+        match part.split_once('-') {
+            Some((a, b)) => out.extend(a.parse::<u64>().unwrap()..=b.parse().unwrap()),
+            None => {
+                out.insert(part.parse().unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// `rolo_line` → `rolo_reason` of a rejected or unsent file.
+fn reasons(path: &Path) -> HashMap<u64, String> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[0].parse().unwrap(), rec[1].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn five_thousand_rows_respect_the_rate_limit_and_a_rerun_creates_nothing() {
+    let w = World::new();
+    w.patch(
+        "whatsmark",
+        "loadtest",
+        &json!({ "rate_limit_per_minute": 600, "rate_window_secs": 2 }),
+    );
+    w.write("big.csv", rows_csv(0, 5000));
+    let (out, log) = w.rolo_logged(&["import", "big.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(
+        stdout(&out).contains("5000 created, 0 skipped (already imported)"),
+        "{}",
+        show(&out)
+    );
+    let limited = log.iter().filter(|r| r.status == 429).count();
+    assert!(limited <= 1, "{limited} answers were 429");
+    let created = posts(&log).iter().filter(|r| r.status == 201).count();
+    assert_eq!(created, 5000);
+    let phones = w.stored_phones();
+    let unique: BTreeSet<&String> = phones.iter().collect();
+    assert_eq!(
+        (phones.len(), unique.len()),
+        (5000, 5000),
+        "each phone once"
+    );
+    assert!((0..5000).all(|i| unique.contains(&e164(i))));
+
+    let (again, log) = w.rolo_logged(&["import", "big.csv"]);
+    assert_eq!(code(&again), 0, "{}", show(&again));
+    assert!(
+        stdout(&again).contains("0 created, 5000 skipped (already imported)"),
+        "{}",
+        show(&again)
+    );
+    assert!(posts(&log).is_empty(), "the re-run sent nothing");
+    assert_eq!(w.stored_phones().len(), 5000);
+}
+
+#[test]
+fn a_quota_stop_reports_exactly_the_rows_not_sent_and_they_go_later() {
+    let w = World::new();
+    w.patch("whatsmark", "loadtest", &json!({ "contact_limit": 7 }));
+    w.write("twenty.csv", rows_csv(100, 20));
+    let out = w.rolo(&["import", "twenty.csv"]);
+    assert_eq!(code(&out), 3, "{}", show(&out));
+    assert!(stderr(&out).contains("quota"), "{}", show(&out));
+    let report = stdout(&out);
+    let listed = report
+        .lines()
+        .find_map(|l| l.strip_prefix("not sent: lines "))
+        .and_then(|l| l.split(" (").next())
+        .map(expand)
+        .unwrap_or_default();
+    let stored: BTreeSet<String> = w.stored_phones().into_iter().collect();
+    assert_eq!(stored.len(), 7);
+    // Row i of the file (0-based) is on line i + 2 and has phone 100 + i.
+    let not_created: BTreeSet<u64> = (0..20)
+        .filter(|i| !stored.contains(&e164(100 + i)))
+        .map(|i| i as u64 + 2)
+        .collect();
+    assert_eq!(listed.len(), 13, "{report}");
+    assert_eq!(listed, not_created);
+    let unsent = reasons(&w.path("twenty.csv.unsent.csv"));
+    assert_eq!(unsent.keys().copied().collect::<BTreeSet<_>>(), listed);
+    assert!(unsent.values().all(|r| r.contains("quota")));
+    assert!(report.contains("7 created, 0 skipped (already imported), 0 rejected, 13 not sent"));
+
+    // The plan grows: the same import sends exactly the rest.
+    w.patch("whatsmark", "loadtest", &json!({ "contact_limit": -1 }));
+    let out = w.rolo(&["import", "twenty.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(
+        stdout(&out).contains("13 created, 7 skipped (already imported), 0 rejected, 0 not sent")
+    );
+    assert_eq!(w.stored_phones().len(), 20);
+    assert!(!w.path("twenty.csv.unsent.csv").exists());
+}
+
+#[test]
+fn dry_run_lists_every_bad_row_by_line_and_sends_nothing() {
+    let w = World::new();
+    let csv = format!(
+        "nombre,apellido,celular,correo,grupos,notas\n\
+         Ana,Pérez,{},ana@example.com,Mayoristas,\n\
+         Luis,Gómez,{},not-an-email,,\n\
+         Eva,Gil,{},,,\"dos\nlíneas\"\n\
+         Sin,,{},,,\n\
+         Raúl,Díaz,{},,Nope,\n\
+         Olga,Ruiz,12,,,\n\
+         Iván,Mora,{},,,\n\
+         Teo,Paz,{},,,,extra\n",
+        phone(1),
+        phone(2),
+        phone(3),
+        phone(4),
+        phone(5),
+        phone(1),
+        phone(8),
+    );
+    w.write("check.csv", csv);
+    let (out, log) = w.rolo_logged(&["import", "--dry-run", "check.csv"]);
+    assert_eq!(code(&out), 2, "{}", show(&out));
+    let report = stdout(&out);
+    let bad: BTreeSet<u64> = report
+        .lines()
+        .filter_map(|l| l.strip_prefix("line "))
+        .map(|l| l.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    // Line 4 holds a quoted line break, so every later row starts one line further.
+    assert_eq!(bad, BTreeSet::from([3, 6, 7, 8, 9, 10]), "{report}");
+    for expected in [
+        "line 3: Email: ",
+        "line 6: Last name: ",
+        "line 7: Groups: no entry named \"Nope\"",
+        "line 8: Phone: ",
+        "line 9: Phone: the same phone as line 2",
+        "line 10: row: 7 cells",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in {report}");
+    }
+    assert!(report.contains("8 rows: 2 ready to send, 6 with problems"));
+    assert!(posts(&log).is_empty());
+    assert!(w.stored_phones().is_empty());
+}
+
+#[test]
+fn csv_quirks_bom_semicolons_spanish_headers_quoted_newlines_and_latin1() {
+    let w = World::new();
+    let text = format!(
+        "\u{feff}Nombre;Apellidos;Teléfono;Correo electrónico;Ciudad;Estado;Descripción;Tipo\n\
+         José;Pérez Núñez;{};jose@example.com;Medellín;Interesado;\"Primera línea\nsegunda; con punto y coma\";customer\n\
+         María;Ñúñez;{};;Cali;Nuevo;;\n",
+        phone(201),
+        phone(202)
+    );
+    w.write("es.csv", &text);
+    let out = w.rolo(&["import", "es.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(
+        stderr(&out).contains("\"Estado\" read as the status"),
+        "{}",
+        show(&out)
+    );
+    let stored = w.stored("whatsmark", "loadtest");
+    let jose = stored.iter().find(|c| c["phone"] == e164(201)).unwrap();
+    assert_eq!(jose["firstname"], "José");
+    assert_eq!(jose["lastname"], "Pérez Núñez");
+    assert_eq!(jose["city"], "Medellín");
+    assert_eq!(jose["type"], "customer");
+    assert_eq!(
+        jose["description"],
+        "Primera línea\nsegunda; con punto y coma"
+    );
+    let maria = stored.iter().find(|c| c["phone"] == e164(202)).unwrap();
+    assert_eq!(
+        maria["type"], "lead",
+        "the profile default under an empty cell"
+    );
+    assert_ne!(jose["status_id"], maria["status_id"], "Interesado vs Nuevo");
+
+    // The same kind of file as Excel saves it on a Spanish Windows: Latin-1, no BOM.
+    let latin = format!(
+        "Nombre;Apellidos;Teléfono\nJosé;Muñoz;{}\nÁngela;Peña;{}\n",
+        phone(203),
+        phone(204)
+    );
+    let bytes: Vec<u8> = latin.chars().map(|c| u8::try_from(c).unwrap()).collect();
+    w.write("latin.csv", bytes);
+    let out = w.rolo(&["import", "latin.csv"]);
+    assert_eq!(code(&out), 1, "{}", show(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 1") && err.contains("--encoding latin1"),
+        "{err}"
+    );
+    assert_eq!(w.stored_phones().len(), 2, "nothing sent");
+    let out = w.rolo(&["import", "--encoding", "latin1", "latin.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let stored = w.stored("whatsmark", "loadtest");
+    let angela = stored.iter().find(|c| c["phone"] == e164(204)).unwrap();
+    assert_eq!(
+        (&angela["firstname"], &angela["lastname"]),
+        (&json!("Ángela"), &json!("Peña"))
+    );
+}
+
+#[test]
+fn rejected_rows_go_to_a_file_with_the_reason_for_each() {
+    let w = World::new();
+    w.write("first.csv", rows_csv(300, 1));
+    assert_eq!(code(&w.rolo(&["import", "first.csv"])), 0);
+    let csv = format!(
+        "name,surname,mobile,e-mail,Favourite colour\n\
+         Ana,Pérez,{},,blue\n\
+         Dup,Licado,{},,red\n\
+         Bad,Mail,{},ana@@example,green\n\
+         Ok,Two,{},,\n",
+        phone(301),
+        phone(300),
+        phone(302),
+        phone(303)
+    );
+    w.write("mixed.csv", csv);
+    let out = w.rolo(&["import", "mixed.csv"]);
+    assert_eq!(code(&out), 2, "{}", show(&out));
+    assert!(stderr(&out).contains("\"Favourite colour\" matches no whatsmark field"));
+    assert!(
+        stdout(&out).contains("2 created, 0 skipped (already imported), 2 rejected, 0 not sent")
+    );
+    let rejected = reasons(&w.path("mixed.csv.rejected.csv"));
+    assert_eq!(rejected.len(), 2);
+    assert!(
+        rejected[&3].contains("Phone: This phone number already exists."),
+        "{rejected:?}"
+    );
+    assert!(rejected[&4].starts_with("Email: "), "{rejected:?}");
+    // The rejected file keeps the original columns, so it can be fixed and imported.
+    let text = std::fs::read_to_string(w.path("mixed.csv.rejected.csv")).unwrap();
+    assert!(
+        text.starts_with("rolo_line,rolo_reason,name,surname,mobile,e-mail,Favourite colour\n")
+    );
+    assert_eq!(w.stored_phones().len(), 3);
+}
+
+#[test]
+fn vcards_and_wipsy_tags_by_name() {
+    let w = World::new();
+    let vcf = format!(
+        "BEGIN:VCARD\nVERSION:3.0\nN:Gómez;Lucía;;;\nFN:Lucía Gómez\nTEL;TYPE=CELL:{}\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nN:Rojas;Pedro;;;\nFN:Pedro Rojas\nTEL:{}\nEMAIL:pedro@example.com\nEND:VCARD\n",
+        phone(401),
+        phone(402)
+    );
+    w.write("cards.vcf", vcf);
+    let out = w.rolo(&["import", "cards.vcf"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(stdout(&out).contains("2 created"));
+    let phones = w.stored_phones();
+    assert!(phones.contains(&e164(401)) && phones.contains(&e164(402)));
+
+    let csv = format!(
+        "Nombre completo,Celular,Etiquetas,Provincia,Número de documento,Canal preferido\n\
+         Carla Méndez Ruiz,{},\"VIP, Mayorista\",Antioquia,71.234.567,Llamada\n",
+        phone(403)
+    );
+    w.write("wipsy.csv", csv);
+    let out = w.rolo(&["--profile", "wipsy", "import", "wipsy.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let carla = w
+        .stored("wipsy", "demo")
+        .into_iter()
+        .find(|c| c["phone"] == e164(403))
+        .unwrap();
+    assert_eq!(
+        (&carla["name"], &carla["last_name"]),
+        (&json!("Carla"), &json!("Méndez Ruiz"))
+    );
+    assert_eq!(carla["province"], "Antioquia");
+    let tags: Vec<&str> = carla["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["VIP", "Mayorista"]);
+}
+
+#[test]
+fn map_overrides_a_column_and_unknown_targets_are_refused() {
+    let w = World::new();
+    let csv = format!("Cliente,Tel,Ref\nLaura Vega,{},A-1\n", phone(501));
+    w.write("map.csv", csv);
+    let out = w.rolo(&["import", "--dry-run", "--map", "Ref=shoe size", "map.csv"]);
+    assert_eq!(code(&out), 1, "{}", show(&out));
+    assert!(stderr(&out).contains("no whatsmark field named \"shoe size\""));
+    let out = w.rolo(&[
+        "import",
+        "--map",
+        "Cliente=full_name",
+        "--map",
+        "Ref=company",
+        "map.csv",
+    ]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let laura = w.stored("whatsmark", "loadtest").pop().unwrap();
+    assert_eq!(
+        (&laura["firstname"], &laura["lastname"]),
+        (&json!("Laura"), &json!("Vega"))
+    );
+    assert_eq!(laura["company"], "A-1");
+    let history = std::fs::read_to_string(w.path("data/history.jsonl")).unwrap();
+    assert!(history.contains("Laura Vega") && history.contains(&e164(501)));
+}
