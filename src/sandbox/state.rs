@@ -3,7 +3,7 @@
 //! Everything here is plain data behind one mutex. Handlers take the lock, do their
 //! work without awaiting, and let go; nothing in the sandbox holds the lock across I/O.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -126,6 +126,10 @@ pub struct WipsyTenant {
     /// Stored contacts (filled at run time).
     #[serde(default, skip_deserializing)]
     pub contacts: Vec<WipsyContact>,
+    /// `(field, value)` of every stored phone, email and whatsapp id, so uniqueness is
+    /// checked in constant time even after a 10,000-contact import.
+    #[serde(skip)]
+    pub taken: HashSet<(String, String)>,
 }
 
 /// A named catalog item of a WhatsMark tenant (source, status or group).
@@ -223,6 +227,9 @@ pub struct WmTenant {
     /// Stored contacts (filled at run time).
     #[serde(default, skip_deserializing)]
     pub contacts: Vec<WmContact>,
+    /// `(field, value)` of every stored phone and email (uniqueness in constant time).
+    #[serde(skip)]
+    pub taken: HashSet<(String, String)>,
 }
 
 /// One request as the sandbox saw it, for tests (never the secret itself).
@@ -437,4 +444,42 @@ pub struct RateAnswer {
     pub allowed: bool,
     /// The window length in seconds.
     pub window: u32,
+}
+
+/// Stores contacts and keeps the uniqueness index in step.
+pub trait Store<C> {
+    /// Adds a contact.
+    fn store(&mut self, c: C);
+    /// Whether another contact already has `value` in `field`.
+    fn taken(&self, field: &str, value: &str) -> bool;
+}
+
+fn index(taken: &mut HashSet<(String, String)>, text: &HashMap<String, String>, fields: &[&str]) {
+    for f in fields {
+        if let Some(v) = text.get(*f) {
+            taken.insert(((*f).to_owned(), v.clone()));
+        }
+    }
+}
+
+impl Store<WipsyContact> for WipsyTenant {
+    fn store(&mut self, c: WipsyContact) {
+        index(&mut self.taken, &c.text, &["phone", "email", "whatsapp_id"]);
+        self.contacts.push(c);
+    }
+
+    fn taken(&self, field: &str, value: &str) -> bool {
+        self.taken.contains(&(field.to_owned(), value.to_owned()))
+    }
+}
+
+impl Store<WmContact> for WmTenant {
+    fn store(&mut self, c: WmContact) {
+        index(&mut self.taken, &c.text, &["phone", "email"]);
+        self.contacts.push(c);
+    }
+
+    fn taken(&self, field: &str, value: &str) -> bool {
+        self.taken.contains(&(field.to_owned(), value.to_owned()))
+    }
 }

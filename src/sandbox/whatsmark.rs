@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::errors::{Flavour, error_response, json_response, meta, read_json_object};
-use super::state::{RateAnswer, WmContact, WmTenant, count_request, unix_now};
+use super::state::{RateAnswer, Store, WmContact, WmTenant, count_request, unix_now};
 use super::{App, Peer};
 
 mod pages;
@@ -224,7 +224,7 @@ pub async fn create(State(app): State<App>, req: Request) -> Response {
             );
         }
         let data = contact_json(tenant, &contact, true);
-        tenant.contacts.push(contact);
+        tenant.store(contact);
         world.next_wm_id += 1;
         drop(world);
         app.state.touch();

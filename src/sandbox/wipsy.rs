@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::App;
 use super::errors::{Flavour, error_response, json_response, read_json_object};
-use super::state::{WipsyContact, WipsyTenant, now_rfc3339};
+use super::state::{Store, WipsyContact, WipsyTenant, now_rfc3339};
 
 /// Optional text fields of a create body, in contract order.
 const TEXT_FIELDS: [&str; 10] = [
@@ -258,11 +258,7 @@ fn custom_values(
 
 /// A 409 message when the contact's phone or `whatsapp_id` is taken.
 fn conflict(tenant: &WipsyTenant, c: &WipsyContact) -> Option<&'static str> {
-    let same = |key: &str| {
-        c.text
-            .get(key)
-            .is_some_and(|v| tenant.contacts.iter().any(|o| o.text.get(key) == Some(v)))
-    };
+    let same = |key: &str| c.text.get(key).is_some_and(|v| tenant.taken(key, v));
     if same("phone") {
         Some("A contact with this phone number already exists")
     } else if same("whatsapp_id") {
@@ -290,7 +286,7 @@ pub fn seed_contact(tenant: &mut WipsyTenant, body: &Value) -> Result<(), String
     if let Some(msg) = conflict(tenant, &c) {
         return Err(msg.to_owned());
     }
-    tenant.contacts.push(c);
+    tenant.store(c);
     Ok(())
 }
 
@@ -329,7 +325,7 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> R
         );
     }
     let data = contact_json(tenant, &contact);
-    tenant.contacts.push(contact);
+    tenant.store(contact);
     drop(world);
     app.state.touch();
     json_response(

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::sandbox::state::{WmContact, WmTenant, now_rfc3339};
+use crate::sandbox::state::{Store, WmContact, WmTenant, now_rfc3339};
 
 /// Every field a create body may carry.
 const FIELDS: [&str; 16] = [
@@ -181,11 +181,7 @@ fn identity(tenant: &WmTenant, body: &Map<String, Value>, e: &mut Errors) -> [Op
         Some(20),
     );
     if let Some(p) = &phone {
-        if tenant
-            .contacts
-            .iter()
-            .any(|c| c.text.get("phone") == Some(p))
-        {
+        if tenant.taken("phone", p) {
             push(e, "phone", "This phone number already exists.");
         }
     }
@@ -193,11 +189,7 @@ fn identity(tenant: &WmTenant, body: &Map<String, Value>, e: &mut Errors) -> [Op
     if let Some(m) = &email {
         if !email_ok(m) {
             push(e, "email", "The email field must be a valid email address.");
-        } else if tenant
-            .contacts
-            .iter()
-            .any(|c| c.text.get("email") == Some(m))
-        {
+        } else if tenant.taken("email", m) {
             push(e, "email", "This email address already exists.");
         }
     }
@@ -302,7 +294,7 @@ pub fn seed_contact(tenant: &mut WmTenant, id: i64, body: &Value) -> Result<(), 
         return Err("a seed contact must be an object".to_owned());
     };
     let c = build_contact(tenant, id, map).map_err(|e| Value::Object(e).to_string())?;
-    tenant.contacts.push(c);
+    tenant.store(c);
     Ok(())
 }
 
