@@ -196,6 +196,17 @@ fn named_item(v: &Value) -> Option<Item> {
 #[must_use]
 pub fn describe(o: &Outcome) -> String {
     match o {
+        Outcome::QuotaExceeded {
+            current,
+            maximum,
+            details,
+        } => {
+            let figures = match (current, maximum) {
+                (Some(c), Some(m)) => format!(" ({c} of {m})"),
+                _ => String::new(),
+            };
+            format!("the plan's contact quota is spent{figures}: {details}")
+        }
         Outcome::Auth { message, .. }
         | Outcome::ServerError { message, .. }
         | Outcome::Network { message, .. }

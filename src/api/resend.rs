@@ -144,7 +144,6 @@ pub fn refusal(o: &Outcome) -> String {
             parts.extend(form.iter().cloned());
             parts.join(" · ")
         }
-        Outcome::QuotaExceeded { details, .. } => format!("quota spent: {details}"),
         other => super::catalog::describe(other),
     }
 }

@@ -339,16 +339,8 @@ fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) 
             }
             exit::VALIDATION
         }
-        Outcome::QuotaExceeded {
-            current,
-            maximum,
-            details,
-        } => {
-            let figures = match (current, maximum) {
-                (Some(c), Some(m)) => format!(" ({c} of {m})"),
-                _ => String::new(),
-            };
-            eprintln!("rolo: the plan's contact quota is spent{figures}: {details}");
+        o @ Outcome::QuotaExceeded { .. } => {
+            eprintln!("rolo: {}", crate::api::catalog::describe(&o));
             eprintln!(
                 "rolo: nothing was created; upgrade the plan or wait for the quota to renew."
             );

@@ -210,18 +210,7 @@ fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
 /// The exit code and reason of an answer after which no row can pass.
 fn fatal(outcome: &Outcome) -> Option<(u8, String)> {
     match outcome {
-        Outcome::QuotaExceeded {
-            current,
-            maximum,
-            details,
-        } => {
-            let figures = match (current, maximum) {
-                (Some(c), Some(m)) => format!(" ({c} of {m})"),
-                _ => String::new(),
-            };
-            let reason = format!("the plan's contact quota is spent{figures}: {details}");
-            Some((exit::QUOTA, reason))
-        }
+        o @ Outcome::QuotaExceeded { .. } => Some((exit::QUOTA, crate::api::catalog::describe(o))),
         Outcome::Auth { message, .. } => Some((
             exit::AUTH,
             format!("the server refused the key: {message} (`rolo add` explains what to check)"),
