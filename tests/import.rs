@@ -115,16 +115,7 @@ default_region = "CO"
     }
 
     fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        let snap = self.sb.state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.sb.state().contacts(flavour, tenant)
     }
 
     fn stored_phones(&self) -> Vec<String> {

@@ -116,16 +116,7 @@ default_region = "CO"
 
     /// The contacts the sandbox holds for one tenant, oldest first.
     fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        let snap = self.sb().state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.sb().state().contacts(flavour, tenant)
     }
 
     /// The id of a named WhatsMark catalog entry of the `demo` tenant.

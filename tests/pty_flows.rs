@@ -3,12 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
 
 mod pty;
-
-use std::fmt::Write as _;
+#[path = "support/wipsy_config.rs"]
+mod wipsy_config;
 
 use pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, Spawn, TAB, WAIT};
 use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
 use serde_json::{Value, json};
+use wipsy_config::wipsy_entries;
 
 const CTRL_O: &str = "\x0f";
 
@@ -17,37 +18,6 @@ struct World {
     sb: Option<SandboxHandle>,
     seed: Seed,
     dir: tempfile::TempDir,
-}
-
-/// The Wipsy catalog entries a user declares in the profile (the API cannot list them).
-fn wipsy_entries(seed: &Seed, tenant: &str, profile: &str) -> String {
-    let t = seed.wipsy.iter().find(|t| t.name == tenant).unwrap();
-    let mut out = String::new();
-    for s in &t.stages {
-        writeln!(out, "[[profiles.{profile}.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\n", s.id, s.name, s.color, s.stage_order).unwrap();
-    }
-    for g in &t.tags {
-        writeln!(
-            out,
-            "[[profiles.{profile}.tags]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\n",
-            g.id, g.name, g.color
-        )
-        .unwrap();
-    }
-    for f in &t.custom_fields {
-        let options = f
-            .field_options
-            .as_ref()
-            .map(|o| format!("options = {o:?}\n"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "[[profiles.{profile}.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}required = {}\norder = {}\n",
-            f.id, f.field_name, f.field_type, f.is_required, f.field_order
-        )
-        .unwrap();
-    }
-    out
 }
 
 impl World {
@@ -153,16 +123,7 @@ default_region = "CO"
     }
 
     fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        let snap = self.sb.as_ref().unwrap().state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.sb.as_ref().unwrap().state().contacts(flavour, tenant)
     }
 }
 

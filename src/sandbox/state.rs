@@ -346,6 +346,17 @@ impl SharedState {
         self.changed.notify_one();
     }
 
+    /// The contacts one tenant holds, as the API returns them, oldest first (empty for an
+    /// unknown flavour or tenant). Tests compare these with what the client sent.
+    #[must_use]
+    pub fn contacts(&self, flavour: &str, tenant: &str) -> Vec<Value> {
+        self.snapshot()[flavour]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| t["name"] == tenant))
+            .and_then(|t| t["contacts"].as_array().cloned())
+            .unwrap_or_default()
+    }
+
     /// A JSON picture of every tenant and contact, as `GET /_sandbox/state` and
     /// `--state FILE` show it.
     pub fn snapshot(&self) -> Value {

@@ -191,16 +191,7 @@ api_key_env = "ROLO_T_WM"
     }
 
     pub fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        let snap = self.sb.as_ref().unwrap().state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.sb.as_ref().unwrap().state().contacts(flavour, tenant)
     }
 
     pub fn fault(&self, path: &str, kind: FaultKind) {

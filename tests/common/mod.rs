@@ -94,16 +94,7 @@ impl Sb {
 
     /// The sandbox's own record of a tenant's contacts.
     pub fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        let snap = self.handle.state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.handle.state().contacts(flavour, tenant)
     }
 
     /// Id of a Wipsy catalog entry by name: `kind` is `stages`, `tags` or `custom_fields`.

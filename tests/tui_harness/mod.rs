@@ -22,44 +22,16 @@ use rolo::tui::runtime::Controller;
 use rolo::tui::theme::Theme;
 use rolo::tui::view;
 
+#[path = "../support/wipsy_config.rs"]
+mod wipsy_config;
+pub use wipsy_config::wipsy_entries;
+
 /// A running app over a sandbox.
 pub struct Harness {
     pub sb: SandboxHandle,
     pub app: App,
     pub ctl: Controller,
     _dir: tempfile::TempDir,
-}
-
-/// What the Wipsy API cannot list, declared in the profile as a user would.
-/// What the Wipsy API cannot list, declared in profile `profile` as a user would, from
-/// the seed's tenant `tenant`.
-pub fn wipsy_entries(seed: &Seed, tenant: &str, profile: &str) -> String {
-    let t = seed.wipsy.iter().find(|t| t.name == tenant).unwrap();
-    let mut out = String::new();
-    for s in &t.stages {
-        out += &format!(
-            "[[profiles.{profile}.stages]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\norder = {}\nsystem = {}\n\n",
-            s.id, s.name, s.color, s.stage_order, s.is_system
-        );
-    }
-    for g in &t.tags {
-        out += &format!(
-            "[[profiles.{profile}.tags]]\nid = \"{}\"\nname = \"{}\"\ncolor = \"{}\"\n\n",
-            g.id, g.name, g.color
-        );
-    }
-    for f in &t.custom_fields {
-        let options = f
-            .field_options
-            .as_ref()
-            .map(|o| format!("options = {o:?}\n"))
-            .unwrap_or_default();
-        out += &format!(
-            "[[profiles.{profile}.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}required = {}\norder = {}\n\n",
-            f.id, f.field_name, f.field_type, f.is_required, f.field_order
-        );
-    }
-    out
 }
 
 pub fn config(origin: &str, seed: &Seed) -> Config {
@@ -298,16 +270,7 @@ impl Harness {
     }
 
     pub fn stored(&self, flavour: &str, tenant: &str) -> Vec<serde_json::Value> {
-        let snap = self.sb.state().snapshot();
-        snap[flavour]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["name"] == tenant)
-            .unwrap()["contacts"]
-            .as_array()
-            .unwrap()
-            .clone()
+        self.sb.state().contacts(flavour, tenant)
     }
 }
 
