@@ -7,6 +7,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod contact;
+pub mod engine;
 pub mod sandbox;
 pub mod secret;
 pub mod store;

@@ -128,6 +128,7 @@ async fn typing_validation_focus_and_submit() {
         "usage refreshed after the create:\n{s}"
     );
     insta::assert_snapshot!("whatsmark_created_120x40", tui_harness::stable(&s));
+    recorded_once(&h, "1008", "Ana María Pérez");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,6 +325,19 @@ async fn a_wipsy_contact_with_stage_tags_and_custom_fields() {
     assert_eq!(rec["pipeline_stage"]["name"], "Won");
     assert_eq!(rec["tags"][0]["name"], "Priority");
     assert!(s.contains("this month 1/100 via rolo"), "{s}");
+    recorded_once(&h, rec["id"].as_str().unwrap(), "Iñaki");
+}
+
+/// The contact is in the history exactly once: in the file and in F4's recent list.
+fn recorded_once(h: &Harness, id: &str, name: &str) {
+    let history = std::fs::read_to_string(h.data_dir().join("history.jsonl")).unwrap();
+    let lines: Vec<&str> = history
+        .lines()
+        .filter(|l| l.contains(&format!("\"id\":\"{id}\"")))
+        .collect();
+    assert_eq!(lines.len(), 1, "{history}");
+    assert!(lines[0].contains(name), "{history}");
+    assert_eq!(h.app.recent.iter().filter(|e| e.id == id).count(), 1);
 }
 
 /// Fills a valid WhatsMark contact in the active profile.

@@ -252,7 +252,7 @@ async fn create_one(
     if answer.outcome.may_pass() {
         keep_in_outbox(ctx, draft, &answer.outcome);
     }
-    Ok(report(ctx, catalog, answer.outcome, args.output))
+    Ok(report(ctx, catalog, draft, answer.outcome, args.output))
 }
 
 /// The label of a field key (or `custom.<id>`) for messages.
@@ -321,11 +321,17 @@ fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// Prints the outcome and picks the exit code.
-fn report(ctx: &Ctx, catalog: &Catalog, outcome: Outcome, output: OutputFormat) -> u8 {
+fn report(
+    ctx: &Ctx,
+    catalog: &Catalog,
+    draft: &Draft,
+    outcome: Outcome,
+    output: OutputFormat,
+) -> u8 {
     let profile = ctx.profile();
     match outcome {
         Outcome::Created { id, echo } => {
-            created(ctx, catalog, &id, &echo, output);
+            created(ctx, catalog, draft, &id, &echo, output);
             0
         }
         Outcome::FieldErrors { fields, form } => {
@@ -407,8 +413,25 @@ fn auth_advice(problem: &AuthProblem, profile: &str, source: &str) -> String {
     }
 }
 
-fn created(ctx: &Ctx, catalog: &Catalog, id: &str, echo: &Value, output: OutputFormat) {
+fn created(
+    ctx: &Ctx,
+    catalog: &Catalog,
+    draft: &Draft,
+    id: &str,
+    echo: &Value,
+    output: OutputFormat,
+) {
     let profile = ctx.profile();
+    // Recorded first: `rolo history`, F4 and the Wipsy monthly estimate count it.
+    let name = display(profile.api, draft);
+    if let Err(e) =
+        crate::engine::record::created(&ctx.data_dir, &profile.name, id, &name, draft.get("phone"))
+    {
+        eprintln!(
+            "rolo: warning: {}",
+            crate::engine::record::history_warning(&e)
+        );
+    }
     if profile.api == Flavour::Wipsy {
         // Wipsy cannot list its catalog; every echo teaches us stages, tags and fields.
         let mut learned = catalog.clone();

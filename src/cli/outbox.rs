@@ -162,15 +162,11 @@ async fn wait_for_retry_at(item: &outbox::Item) {
 }
 
 fn record(dir: &std::path::Path, profile: &str, id: &str, name: &str, phone: &str) {
-    let entry = history::Entry {
-        time: jiff::Timestamp::now().to_string(),
-        profile: profile.to_owned(),
-        id: id.to_owned(),
-        name: name.to_owned(),
-        phone: phone.to_owned(),
-    };
-    if let Err(e) = history::append(dir, &entry) {
-        eprintln!("rolo: warning: created, but the history could not be written: {e}");
+    if let Err(e) = crate::engine::record::created(dir, profile, id, name, phone) {
+        eprintln!(
+            "rolo: warning: {}",
+            crate::engine::record::history_warning(&e)
+        );
     }
 }
 

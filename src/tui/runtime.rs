@@ -236,14 +236,7 @@ async fn resend_one(
         item.draft.get("phone").to_owned(),
     );
     let done = |server_id: &str| {
-        let entry = history::Entry {
-            time: jiff::Timestamp::now().to_string(),
-            profile: profile.clone(),
-            id: server_id.to_owned(),
-            name: name.clone(),
-            phone: phone.clone(),
-        };
-        let _ = history::append(dir, &entry);
+        let _ = crate::engine::record::created(dir, &profile, server_id, &name, &phone);
         let _ = outbox::remove(dir, &id);
     };
     match resend::resend(client, dir, item, region, catalog).await.0 {
@@ -464,21 +457,22 @@ impl Controller {
                 name,
                 phone,
             } => {
-                let entry = history::Entry {
-                    time: jiff::Timestamp::now().to_string(),
-                    profile: app.profiles[profile].profile.name.clone(),
-                    id,
-                    name,
-                    phone,
-                };
+                let entry = crate::engine::record::entry(
+                    &app.profiles[profile].profile.name,
+                    &id,
+                    &name,
+                    &phone,
+                );
                 app.recent.push(entry.clone());
                 if app.recent.len() > RECENT {
                     app.recent.remove(0);
                 }
-                if let Err(e) = history::append(&self.data_dir, &entry) {
+                if let Err(e) = crate::engine::record::append(&self.data_dir, &entry) {
                     app.say(
                         Level::Warn,
-                        format!("Created, but the history could not be written: {e}"),
+                        crate::engine::words::capitalised(&crate::engine::record::history_warning(
+                            &e,
+                        )),
                     );
                 }
             }

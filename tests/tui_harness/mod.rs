@@ -31,7 +31,7 @@ pub struct Harness {
     pub sb: SandboxHandle,
     pub app: App,
     pub ctl: Controller,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 pub fn config(origin: &str, seed: &Seed) -> Config {
@@ -150,12 +150,7 @@ impl Harness {
             .collect();
         let app = App::new(states, 0, Theme { color: true });
         let ctl = Controller::new(keys, "test-config.toml".into(), dir.path().to_path_buf());
-        let mut h = Self {
-            sb,
-            app,
-            ctl,
-            _dir: dir,
-        };
+        let mut h = Self { sb, app, ctl, dir };
         let fx = h.app.start();
         h.ctl.perform(fx, &mut h.app);
         h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
@@ -267,6 +262,11 @@ impl Harness {
     pub async fn submit(&mut self) {
         self.ctrl_s().await;
         self.until(|a| a.submitting.is_none()).await;
+    }
+
+    /// The data dir the controller writes (history, drafts, outbox).
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
     }
 
     pub fn stored(&self, flavour: &str, tenant: &str) -> Vec<serde_json::Value> {

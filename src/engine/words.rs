@@ -1,0 +1,11 @@
+//! The words rolo says about an outcome, written once for every face. Sentences are
+//! lower-case first so the CLI can put them after `rolo: `; the TUI capitalises them.
+
+/// `text` with its first letter in upper case, for the TUI's status line.
+#[must_use]
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
