@@ -1,11 +1,10 @@
 //! Fetching catalogs: WhatsMark sources, statuses and groups to the last page, plus the
 //! tenant and its usage; Wipsy stages, tags and field definitions harvested from recent
-//! contacts. Either way the profile's own entries come first.
+//! contacts, merged over the catalog the caller already has.
 
 use serde_json::Value;
 
 use super::{Client, Outcome, RateLimit, unwrap_data};
-use crate::config::Profile;
 use crate::contact::catalog::{Item, Tenant, Usage};
 use crate::contact::{Catalog, CatalogKind, Flavour};
 
@@ -21,43 +20,6 @@ pub struct Refreshed {
     pub warnings: Vec<String>,
     /// The last rate-limit figures seen.
     pub rate: Option<RateLimit>,
-}
-
-/// The entries a profile's configuration provides (what the API cannot list).
-#[must_use]
-pub fn from_profile(profile: &Profile) -> Catalog {
-    let mut c = Catalog::default();
-    c.merge_items(CatalogKind::Tags, profile.tags.clone());
-    c.merge_items(CatalogKind::Stages, profile.stages.clone());
-    c.merge_items(CatalogKind::Assignees, profile.assignees.clone());
-    if profile.api == Flavour::Whatsmark {
-        // The profile's list replaces the bundled one (a tenant may use other ids).
-        let countries = if profile.countries.is_empty() {
-            crate::contact::countries::bundled()
-        } else {
-            profile.countries.clone()
-        };
-        c.merge_items(CatalogKind::Countries, countries);
-    }
-    c.merge_custom_fields(profile.custom_fields.clone());
-    c
-}
-
-/// A cached catalog with the profile's own entries merged over it: the config may have
-/// gained tags, stages or custom fields since the cache was written.
-#[must_use]
-pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
-    let own = from_profile(profile);
-    for kind in [
-        CatalogKind::Tags,
-        CatalogKind::Stages,
-        CatalogKind::Assignees,
-        CatalogKind::Countries,
-    ] {
-        cached.merge_items(kind, own.items(kind).to_vec());
-    }
-    cached.merge_custom_fields(own.custom_fields);
-    cached
 }
 
 /// Fetches everything the API can tell and merges it over `base`.
@@ -88,7 +50,7 @@ async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
         }
         Err(o) => out
             .warnings
-            .push(format!("recent contacts: {}", describe(&o))),
+            .push(format!("recent contacts: {}", o.summary())),
     }
 }
 
@@ -101,7 +63,7 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
         match all_pages(client, resource, &mut out.rate).await {
             // The server's list replaces the old one: entries deleted there go away here.
             Ok(items) => *out.catalog.items_mut(kind) = items,
-            Err(o) => out.warnings.push(format!("{resource}: {}", describe(&o))),
+            Err(o) => out.warnings.push(format!("{resource}: {}", o.summary())),
         }
     }
     let (account, rate) = client.get("/account").await;
@@ -121,11 +83,11 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
                     .map(str::to_owned),
             });
         }
-        Err(o) => out.warnings.push(format!("account: {}", describe(&o))),
+        Err(o) => out.warnings.push(format!("account: {}", o.summary())),
     }
     match usage(client, &mut out.rate).await {
         Ok(u) => out.catalog.usage = Some(u),
-        Err(o) => out.warnings.push(format!("usage: {}", describe(&o))),
+        Err(o) => out.warnings.push(format!("usage: {}", o.summary())),
     }
 }
 
@@ -190,31 +152,4 @@ fn named_item(v: &Value) -> Option<Item> {
         color: v.get("color").and_then(Value::as_str).map(str::to_owned),
         ..Item::default()
     })
-}
-
-/// One line about a failed fetch.
-#[must_use]
-pub fn describe(o: &Outcome) -> String {
-    match o {
-        Outcome::QuotaExceeded {
-            current,
-            maximum,
-            details,
-        } => {
-            let figures = match (current, maximum) {
-                (Some(c), Some(m)) => format!(" ({c} of {m})"),
-                _ => String::new(),
-            };
-            format!("the plan's contact quota is spent{figures}: {details}")
-        }
-        Outcome::Auth { message, .. }
-        | Outcome::ServerError { message, .. }
-        | Outcome::Network { message, .. }
-        | Outcome::RateLimited { message, .. } => message.clone(),
-        Outcome::Undecodable { status, excerpt } => {
-            format!("unreadable answer (HTTP {status}): {excerpt}")
-        }
-        Outcome::Redirected { to } => format!("redirected to {to}; not followed"),
-        other => format!("{other:?}"),
-    }
 }

@@ -19,7 +19,6 @@ use crate::secret::ApiKey;
 pub mod body;
 pub mod catalog;
 mod network;
-pub mod resend;
 pub mod whatsmark;
 pub mod wipsy;
 
@@ -142,6 +141,34 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome in one line (the server's words where it gave some), for warnings,
+    /// outbox reasons and the engine's wording.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        match self {
+            Self::QuotaExceeded {
+                current,
+                maximum,
+                details,
+            } => {
+                let figures = match (current, maximum) {
+                    (Some(c), Some(m)) => format!(" ({c} of {m})"),
+                    _ => String::new(),
+                };
+                format!("the plan's contact quota is spent{figures}: {details}")
+            }
+            Self::Auth { message, .. }
+            | Self::ServerError { message, .. }
+            | Self::Network { message, .. }
+            | Self::RateLimited { message, .. } => message.clone(),
+            Self::Undecodable { status, excerpt } => {
+                format!("unreadable answer (HTTP {status}): {excerpt}")
+            }
+            Self::Redirected { to } => format!("redirected to {to}; not followed"),
+            other => format!("{other:?}"),
+        }
+    }
+
     /// Whether trying again later may succeed without changing the contact.
     #[must_use]
     pub fn may_pass(&self) -> bool {

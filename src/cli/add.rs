@@ -10,12 +10,12 @@ use serde_json::Value;
 
 use super::context::Ctx;
 use super::{Global, exit};
-use crate::api::resend;
 use crate::api::{AuthProblem, Outcome, body};
 use crate::contact::input::{self, apply};
 use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};
 use crate::contact::{quickadd, vcard};
+use crate::engine::resend;
 use crate::store::{catalog_cache, outbox};
 
 /// Arguments of `rolo add`.
@@ -177,7 +177,7 @@ fn keep_in_outbox(ctx: &Ctx, draft: &Draft, outcome: &Outcome) {
         &ctx.profile,
         draft.clone(),
         &name,
-        &crate::api::catalog::describe(outcome),
+        &outcome.summary(),
         resend::may_have_arrived(outcome),
         resend::retry_at(outcome),
     );
@@ -346,7 +346,7 @@ fn report(
             exit::VALIDATION
         }
         o @ Outcome::QuotaExceeded { .. } => {
-            eprintln!("rolo: {}", crate::api::catalog::describe(&o));
+            eprintln!("rolo: {}", o.summary());
             eprintln!(
                 "rolo: nothing was created; upgrade the plan or wait for the quota to renew."
             );

@@ -89,7 +89,7 @@ impl Ctx {
     /// The cached catalog, or a freshly fetched one when nothing is cached.
     pub async fn catalog(&self) -> Catalog {
         if let Some(cached) = catalog_cache::load(&self.data_dir, &self.profile) {
-            return fetch::with_profile(cached, self.profile());
+            return crate::engine::catalog::with_profile(cached, self.profile());
         }
         self.refresh().await.catalog
     }
@@ -98,8 +98,8 @@ impl Ctx {
     pub async fn refresh(&self) -> Refreshed {
         // Start from what is cached, so a part that fails keeps its last good entries.
         let base = catalog_cache::load(&self.data_dir, &self.profile).map_or_else(
-            || fetch::from_profile(self.profile()),
-            |cached| fetch::with_profile(cached, self.profile()),
+            || crate::engine::catalog::from_profile(self.profile()),
+            |cached| crate::engine::catalog::with_profile(cached, self.profile()),
         );
         let refreshed = fetch::refresh(&self.client, base).await;
         for w in &refreshed.warnings {

@@ -24,7 +24,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use super::context::Ctx;
 use super::{Global, exit};
 use crate::api::RateLimit;
-use crate::api::catalog as fetch;
 use crate::contact::{Catalog, Flavour, input};
 use crate::store::catalog_cache;
 
@@ -154,7 +153,10 @@ fn read_text(path: &Path, encoding: Encoding) -> anyhow::Result<String> {
 /// rate-limit figures, so the first sends are already paced.
 async fn catalog_and_rate(ctx: &Ctx) -> (Catalog, Option<RateLimit>) {
     if let Some(cached) = catalog_cache::load(&ctx.data_dir, &ctx.profile) {
-        return (fetch::with_profile(cached, ctx.profile()), None);
+        return (
+            crate::engine::catalog::with_profile(cached, ctx.profile()),
+            None,
+        );
     }
     let refreshed = ctx.refresh().await;
     (refreshed.catalog, refreshed.rate)

@@ -6,7 +6,7 @@ use anyhow::anyhow;
 
 use super::context::{Ctx, load_config};
 use super::{Global, exit};
-use crate::api::resend::{self, Resent};
+use crate::engine::resend::{self, Resent};
 use crate::store::{history, outbox};
 
 /// `rolo outbox` actions.
@@ -131,16 +131,13 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
             }
             Resent::StillWaiting(o) => {
                 worst = worst.max(exit::NETWORK);
-                println!(
-                    "{short} still waiting: {}",
-                    crate::api::catalog::describe(&o)
-                );
+                println!("{short} still waiting: {}", o.summary());
             }
             Resent::Refused(o) => {
                 worst = worst.max(exit::VALIDATION);
                 println!(
                     "{short} refused: {} (fix it in the form, or `rolo outbox drop {short}`)",
-                    resend::refusal(&o)
+                    crate::engine::words::refusal(&o)
                 );
             }
         }

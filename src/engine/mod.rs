@@ -7,5 +7,7 @@
 //! to show those words and what to ask; it never rebuilds a step, so a step added here
 //! (the history of `rolo add` was once missing) reaches every face at once.
 
+pub mod catalog;
 pub mod record;
+pub mod resend;
 pub mod words;

@@ -183,8 +183,8 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .iter()
         .map(|profile| {
             let catalog = catalog_cache::load(data_dir, &profile.name).map_or_else(
-                || crate::api::catalog::from_profile(profile),
-                |cached| crate::api::catalog::with_profile(cached, profile),
+                || crate::engine::catalog::from_profile(profile),
+                |cached| crate::engine::catalog::with_profile(cached, profile),
             );
             let saved = drafts::load(data_dir, &profile.name).filter(|s| !s.draft.is_empty());
             if let Some(s) = &saved {
@@ -228,7 +228,7 @@ async fn resend_one(
     region: Option<&str>,
     catalog: &crate::contact::Catalog,
 ) -> String {
-    use crate::api::resend::{self, Resent};
+    use crate::engine::resend::{self, Resent};
     let (id, name, profile, phone) = (
         item.id.clone(),
         item.name.clone(),
@@ -251,13 +251,10 @@ async fn resend_one(
                 k.id
             )
         }
-        Resent::StillWaiting(o) => format!(
-            "{name} still waits in the outbox: {}",
-            crate::api::catalog::describe(&o)
-        ),
+        Resent::StillWaiting(o) => format!("{name} still waits in the outbox: {}", o.summary()),
         Resent::Refused(o) => format!(
             "{name} was refused: {} (F3 shows the outbox).",
-            resend::refusal(&o)
+            crate::engine::words::refusal(&o)
         ),
     }
 }
@@ -401,7 +398,7 @@ impl Controller {
                     let (found, _) = client
                         .find_duplicates(phone.as_deref(), email.as_deref(), &recent)
                         .await;
-                    let found = found.map_err(|o| crate::api::catalog::describe(&o));
+                    let found = found.map_err(|o| o.summary());
                     let _ = tx.send(Message::Duplicates {
                         profile,
                         checked,

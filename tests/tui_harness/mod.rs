@@ -144,7 +144,7 @@ impl Harness {
             .profiles
             .into_iter()
             .map(|p| {
-                let catalog = rolo::api::catalog::from_profile(&p);
+                let catalog = rolo::engine::catalog::from_profile(&p);
                 ProfileState::new(p, catalog, None, 0)
             })
             .collect();

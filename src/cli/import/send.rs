@@ -16,7 +16,6 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::pacer::Pacer;
-use crate::api::catalog::describe;
 use crate::api::{Client, Outcome};
 use crate::cli::exit;
 use crate::contact::{Catalog, Flavour};
@@ -187,13 +186,13 @@ fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
         format!(
             "no answer after {} tries: {}",
             RETRIES + 1,
-            describe(outcome)
+            outcome.summary()
         )
     } else {
         format!(
             "the server failed {} times: {}",
             RETRIES + 1,
-            describe(outcome)
+            outcome.summary()
         )
     };
     if sh.failing.fetch_add(1, Ordering::SeqCst) + 1 < DOWN_AFTER {
@@ -210,7 +209,7 @@ fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
 /// The exit code and reason of an answer after which no row can pass.
 fn fatal(outcome: &Outcome) -> Option<(u8, String)> {
     match outcome {
-        o @ Outcome::QuotaExceeded { .. } => Some((exit::QUOTA, crate::api::catalog::describe(o))),
+        o @ Outcome::QuotaExceeded { .. } => Some((exit::QUOTA, o.summary())),
         Outcome::Auth { message, .. } => Some((
             exit::AUTH,
             format!("the server refused the key: {message} (`rolo add` explains what to check)"),

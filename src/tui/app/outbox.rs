@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::{App, Level, Mode, Question, display_name};
 use crate::api::Outcome;
-use crate::api::resend;
+use crate::engine::resend;
 use crate::store::outbox::Item;
 use crate::tui::message::Effect;
 
@@ -32,7 +32,7 @@ impl Offer {
     pub fn of(profile: usize, o: &Outcome) -> Self {
         Self {
             profile,
-            reason: crate::api::catalog::describe(o),
+            reason: o.summary(),
             may_have_arrived: resend::may_have_arrived(o),
             retry_at: resend::retry_at(o),
         }

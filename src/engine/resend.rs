@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::{Answer, Client, Outcome, body, unwrap_data};
+use crate::api::{Answer, Client, Outcome, body, unwrap_data};
 use crate::contact::duplicates::{self, Known};
 use crate::contact::{Catalog, Flavour};
 use crate::store::outbox::{self, Item};
@@ -70,7 +70,7 @@ async fn existing(
             .cloned()
             .unwrap_or_default();
         let mut c = Catalog::default();
-        super::wipsy::harvest(&mut c, &contacts);
+        crate::api::wipsy::harvest(&mut c, &contacts);
         c.recent
     } else {
         Vec::new()
@@ -98,10 +98,7 @@ pub async fn resend(
             Ok(Some(k)) => return (Resent::AlreadyThere(k), None),
             Ok(None) => {}
             Err(o) => {
-                item.reason = format!(
-                    "could not check for an earlier attempt: {}",
-                    super::catalog::describe(&o)
-                );
+                item.reason = format!("could not check for an earlier attempt: {}", o.summary());
                 let _ = outbox::put(data_dir, &item);
                 return (Resent::StillWaiting(o), None);
             }
@@ -118,32 +115,16 @@ pub async fn resend(
         o if o.may_pass() => {
             item.may_have_arrived = may_have_arrived(o);
             item.retry_at = retry_at(o);
-            item.reason = super::catalog::describe(o);
+            item.reason = o.summary();
             let _ = outbox::put(data_dir, &item);
             Resent::StillWaiting(o.clone())
         }
         o => {
             item.may_have_arrived = false;
-            item.reason = format!("refused: {}", refusal(o));
+            item.reason = format!("refused: {}", super::words::refusal(o));
             let _ = outbox::put(data_dir, &item);
             Resent::Refused(o.clone())
         }
     };
     (result, Some(answer))
-}
-
-/// A refusal in one line.
-#[must_use]
-pub fn refusal(o: &Outcome) -> String {
-    match o {
-        Outcome::FieldErrors { fields, form } => {
-            let mut parts: Vec<String> = fields
-                .iter()
-                .map(|(k, m)| format!("{k}: {}", m.join("; ")))
-                .collect();
-            parts.extend(form.iter().cloned());
-            parts.join(" · ")
-        }
-        other => super::catalog::describe(other),
-    }
 }
