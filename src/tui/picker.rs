@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use super::fuzzy::Fuzzy;
-use super::keymap::{Action, Edit};
+use super::keymap::{self, Action, Edit, Scope};
 use super::theme::Theme;
 use crate::contact::catalog::Item;
 
@@ -240,10 +240,20 @@ impl Picker {
             height,
         };
         frame.render_widget(Clear, popup);
+        let key = |a| keymap::key_for(a, Scope::Picker);
+        let (accept, refresh, esc) = (
+            key(Action::Accept),
+            key(Action::RefreshCatalog),
+            key(Action::Cancel),
+        );
         let hint = if self.multi {
-            " Space toggles · Ctrl-A all shown · Enter accepts · Ctrl-R refresh · Esc "
+            format!(
+                " {} toggles · {} all shown · {accept} accepts · {refresh} refresh · {esc} ",
+                key(Action::Toggle),
+                key(Action::ToggleAll)
+            )
         } else {
-            " Enter chooses · Ctrl-R refresh · Esc "
+            format!(" {accept} chooses · {refresh} refresh · {esc} ")
         };
         let block = Block::default()
             .borders(Borders::ALL)

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::keymap::{Action, Edit};
+use super::keymap::{self, Action, Edit, Scope};
 use super::theme::Theme;
 use crate::contact::fields::FieldKind;
 use crate::contact::quickadd::{self, Parsed};
@@ -159,7 +159,12 @@ impl Quick {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" Quick add ")
-            .title_bottom(" Enter creates · Tab opens the form · Esc keeps it for later ");
+            .title_bottom(format!(
+                " {} creates · {} opens the form · {} keeps it for later ",
+                keymap::key_for(Action::Accept, Scope::Quick),
+                keymap::key_for(Action::NextField, Scope::Quick),
+                keymap::key_for(Action::Cancel, Scope::Quick)
+            ));
         let inner = block.inner(r);
         frame.render_widget(block, r);
         let input = Line::from(vec![

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
-use super::keymap::{Action, Edit};
+use super::keymap::{self, Action, Edit, Scope};
 use super::theme::Theme;
 use crate::config::Profile;
 
@@ -98,7 +98,11 @@ impl Switcher {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" Switch profile ")
-            .title_bottom(" Enter switches · Esc ");
+            .title_bottom(format!(
+                " {} switches · {} ",
+                keymap::key_for(Action::Accept, Scope::Switcher),
+                keymap::key_for(Action::Cancel, Scope::Switcher)
+            ));
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
         frame.render_widget(

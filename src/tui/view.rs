@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::app::{App, CatalogStatus, Level, Mode, ProfileState, Question};
 use super::form::{Editor, Field};
-use super::keymap::BINDINGS;
+use super::keymap::{self, Action, BINDINGS, Scope};
 use super::theme::Theme;
 use crate::contact::fields::Section;
 use crate::contact::phone;
@@ -341,8 +341,14 @@ fn draw_text(
         }
     }
     if line == 0 && focused && field.editor == Editor::Date {
+        let key = |a| keymap::key_for(a, Scope::Text);
         spans.push(Span::styled(
-            "  YYYY-MM-DD · Ctrl-D today · PgUp/PgDn ±1 day",
+            format!(
+                "  YYYY-MM-DD · {} today · {}/{} ±1 day",
+                key(Action::Today),
+                key(Action::StepDate(1)),
+                key(Action::StepDate(-1))
+            ),
             theme.hint(),
         ));
     }
@@ -391,7 +397,14 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
     };
     let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
     if ids.is_empty() {
-        let hint = if focused { "(Enter to choose)" } else { "—" };
+        let hint = if focused {
+            format!(
+                "({} to choose)",
+                keymap::key_for(Action::OpenPicker, Scope::Pick)
+            )
+        } else {
+            "—".to_owned()
+        };
         return vec![Span::styled(hint, theme.hint())];
     }
     let mut spans = Vec::new();
@@ -425,7 +438,11 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
     }
     if focused && matches!(field.editor, Editor::Multi(_)) {
         spans.push(Span::styled(
-            " Enter adds · Backspace drops the last",
+            format!(
+                " {} adds · {} drops the last",
+                keymap::key_for(Action::OpenPicker, Scope::Pick),
+                keymap::key_for(Action::Edit(keymap::Edit::Backspace), Scope::Pick)
+            ),
             theme.hint(),
         ));
     }
@@ -440,8 +457,9 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let secs = Instant::now().duration_since(s.started).as_secs_f32();
         first.push(Span::styled(
             format!(
-                "{} Sending… {secs:.1}s (Esc cancels)  ",
-                SPINNER[app.tick % SPINNER.len()]
+                "{} Sending… {secs:.1}s ({} cancels)  ",
+                SPINNER[app.tick % SPINNER.len()],
+                keymap::key_for(Action::Cancel, Scope::Text)
             ),
             theme.warn(),
         ));
@@ -464,10 +482,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         second.push(Span::styled("✓ no problems  ", theme.ok()));
     }
-    second.push(Span::styled(
-        "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit",
-        theme.hint(),
-    ));
+    second.push(Span::styled(keymap::footer(), theme.hint()));
     let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
@@ -508,7 +523,13 @@ fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme, wa
         CatalogStatus::Offline(_) if p.catalog.fetched_at.is_some() => {
             ("catalog offline (cached)".to_owned(), theme.error())
         }
-        CatalogStatus::Offline(_) => ("catalog offline: Ctrl-R retries".to_owned(), theme.error()),
+        CatalogStatus::Offline(_) => (
+            format!(
+                "catalog offline: {} retries",
+                keymap::key_for(Action::RefreshCatalog, Scope::Text)
+            ),
+            theme.error(),
+        ),
         CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
     };
     spans.push(Span::raw(" · "));
@@ -556,9 +577,10 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
         .iter()
         .map(|b| {
             Line::from(vec![
-                Span::styled(format!("{:<24}", b.keys), theme.label_focused()),
-                Span::raw(format!("{} ", b.does)),
-                Span::styled(format!("({})", b.scope), theme.hint()),
+                // A label wider than the column still gets a space before its text.
+                Span::styled(format!("{:<23} ", b.label()), theme.label_focused()),
+                Span::raw(format!("{} ", b.help)),
+                Span::styled(format!("({})", b.section), theme.hint()),
             ])
         })
         .collect();
@@ -617,7 +639,11 @@ fn draw_outbox(frame: &mut Frame, area: Rect, app: &App) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Outbox ")
-        .title_bottom(" r resends now · Esc closes · `rolo outbox drop ID` removes one ");
+        .title_bottom(format!(
+            " {} resends now · {} closes · `rolo outbox drop ID` removes one ",
+            keymap::key_for(Action::Accept, Scope::Outbox),
+            keymap::key_for(Action::Cancel, Scope::Outbox)
+        ));
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
@@ -664,9 +690,92 @@ fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
         4,
     );
     frame.render_widget(Clear, r);
+    let key = |a| keymap::key_for(a, Scope::Confirm);
+    let answers = format!(
+        "{} = yes · {} / {} = no",
+        key(Action::Yes),
+        key(Action::No),
+        key(Action::Cancel)
+    );
     let block = Block::default().borders(Borders::ALL).title(" Confirm ");
     frame.render_widget(
-        Paragraph::new(vec![Line::from(text), Line::from("y = yes · n / Esc = no")]).block(block),
+        Paragraph::new(vec![Line::from(text), Line::from(answers)]).block(block),
         r,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::tui::keymap::{self, Scope};
+
+    /// The help screen's text, borders dropped and wrapped lines joined.
+    fn help_text(width: u16, height: u16) -> String {
+        let mut term = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+        term.draw(|f| draw_help(f, f.area(), Theme { color: false }, 0))
+            .expect("draws");
+        let buf = term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..height {
+            for x in 0..width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push(' ');
+        }
+        out.replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn squeeze(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn every_bound_key_is_on_the_help_screen_with_its_line() {
+        let help = help_text(120, 80);
+        let all = [
+            Scope::Text,
+            Scope::MultiLine,
+            Scope::Pick,
+            Scope::Picker,
+            Scope::Switcher,
+            Scope::Confirm,
+            Scope::Help,
+            Scope::Quick,
+            Scope::Outbox,
+            Scope::Recent,
+        ];
+        for key in keymap::tests::every_key() {
+            for scope in all {
+                let Some((b, _)) = keymap::binding_for(&key, scope) else {
+                    continue;
+                };
+                let row = squeeze(&format!("{} {} ({})", b.label(), b.help, b.section));
+                assert!(
+                    help.contains(&row),
+                    "{:?} {:?} in {scope:?} works but the help lacks: {row}\n{help}",
+                    key.modifiers,
+                    key.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_help_row_is_a_binding() {
+        let help = help_text(120, 80);
+        let rows: Vec<String> = BINDINGS
+            .iter()
+            .map(|b| squeeze(&format!("{} {} ({})", b.label(), b.help, b.section)))
+            .collect();
+        // Nothing on the screen but the title, the rows, and the closing hint.
+        let boxless: String = help.chars().filter(|c| !"┌┐└┘─".contains(*c)).collect();
+        let want = format!("Keys {} any key closes", rows.join(" "));
+        assert_eq!(squeeze(&boxless), want);
+    }
 }

@@ -5,6 +5,7 @@ use super::{App, Level, Mode, Question};
 use crate::contact::Draft;
 use crate::contact::duplicates;
 use crate::contact::fields::Section;
+use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::Effect;
 
 impl App {
@@ -123,9 +124,12 @@ impl App {
             true
         };
         let what = if kept {
-            "will be kept after each submit (Ctrl-K again to stop)"
+            format!(
+                "will be kept after each submit ({} again to stop)",
+                keymap::key_for(Action::ToggleKeep, Scope::Text)
+            )
         } else {
-            "will be cleared after a submit"
+            "will be cleared after a submit".to_owned()
         };
         self.say(Level::Info, format!("{} {what}.", field.label));
         vec![Effect::SaveSticky(self.active)]
@@ -213,9 +217,10 @@ impl App {
             QuickOutcome::Close => self.current_mut().quick_text = q.text,
             QuickOutcome::Expand => {
                 self.fill_form(&q);
+                let send = keymap::key_for(Action::Submit, Scope::Text);
                 self.say(
                     Level::Info,
-                    "Quick add moved to the form: review and Ctrl-S.",
+                    format!("Quick add moved to the form: review and {send}."),
                 );
             }
             QuickOutcome::Create if !q.parsed.notes.is_empty() => {
@@ -223,7 +228,10 @@ impl App {
                 self.mode = Mode::Quick(q);
                 self.say(
                     Level::Warn,
-                    format!("{n} flagged word(s): fix them, or Tab to review in the form."),
+                    format!(
+                        "{n} flagged word(s): fix them, or {} to review in the form.",
+                        keymap::key_for(Action::NextField, Scope::Quick)
+                    ),
                 );
             }
             QuickOutcome::Create => {
@@ -286,7 +294,10 @@ impl App {
         };
         self.say(
             Level::Info,
-            format!("vCard on the form{of}: review, add the CRM fields, Ctrl-S."),
+            format!(
+                "vCard on the form{of}: review, add the CRM fields, {}.",
+                keymap::key_for(Action::Submit, Scope::Text)
+            ),
         );
     }
 
