@@ -1,24 +1,23 @@
 //! Drawing. `draw` reads the app and paints; it changes nothing and does no I/O. The
 //! form's line layout is a pure function shared with mouse hit-testing.
 
-use std::time::Instant;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::app::{App, CatalogStatus, Level, Mode, ProfileState, Question};
+use super::app::{App, Mode, ProfileState, Question};
 use super::form::{Editor, Field};
 use super::keymap::{self, Action, BINDINGS, Scope};
 use super::theme::Theme;
 use crate::contact::fields::Section;
 use crate::contact::phone;
 
+mod status;
+
 /// Width of the label column.
 const LABEL: u16 = 26;
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// One screen line of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +169,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [top, form, footer, status] = areas(app, area);
     draw_top(frame, app, top);
     draw_form(frame, app, form);
-    draw_footer(frame, app, footer);
-    draw_status(frame, p, status, theme, app.outbox.len());
+    status::draw_footer(frame, app, footer);
+    status::draw_status(frame, p, status, theme, app.outbox.len());
     match &app.mode {
         Mode::Picker(picker) => picker.draw(frame, area, theme),
         Mode::Switcher(s) => s.draw(frame, area, theme),
@@ -447,118 +446,6 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
         ));
     }
     spans
-}
-
-fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
-    let theme = app.theme;
-    let problems = app.current().form.visible_problem_count();
-    let mut first = Vec::new();
-    if let Some(s) = &app.submitting {
-        let secs = Instant::now().duration_since(s.started).as_secs_f32();
-        first.push(Span::styled(
-            format!(
-                "{} Sending… {secs:.1}s ({} cancels)  ",
-                SPINNER[app.tick % SPINNER.len()],
-                keymap::key_for(Action::Cancel, Scope::Text)
-            ),
-            theme.warn(),
-        ));
-    } else if let Some((level, text)) = &app.status {
-        let style = match level {
-            Level::Info => Style::new(),
-            Level::Ok => theme.ok(),
-            Level::Warn => theme.warn(),
-            Level::Error => theme.error(),
-        };
-        first.push(Span::styled(text.clone(), style));
-    }
-    let mut second = Vec::new();
-    if problems > 0 {
-        let s = if problems == 1 { "" } else { "s" };
-        second.push(Span::styled(
-            format!("✗ {problems} problem{s}  "),
-            theme.error(),
-        ));
-    } else {
-        second.push(Span::styled("✓ no problems  ", theme.ok()));
-    }
-    second.push(Span::styled(keymap::footer(), theme.hint()));
-    let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
-        status,
-    );
-    frame.render_widget(Paragraph::new(Line::from(second)), keys);
-}
-
-fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme, waiting: usize) {
-    let mut spans = vec![
-        Span::styled(
-            format!("● {}", p.profile.name),
-            theme
-                .profile(p.profile.color.as_deref())
-                .add_modifier(ratatui::style::Modifier::BOLD),
-        ),
-        Span::raw(format!(" {}", p.profile.api)),
-    ];
-    if let Some(t) = &p.catalog.tenant {
-        spans.push(Span::raw(format!(
-            " · {} ({})",
-            t.name,
-            t.plan.as_deref().unwrap_or("?")
-        )));
-    }
-    spans.push(Span::raw(format!(" · {}", quota(p))));
-    if let Some(r) = &p.rate {
-        match (r.remaining, r.limit) {
-            (Some(rem), Some(lim)) => spans.push(Span::raw(format!(" · rate {rem}/{lim}"))),
-            (_, None) => spans.push(Span::raw(" · rate unlimited")),
-            _ => {}
-        }
-    }
-    let (text, style) = match &p.catalog_status {
-        CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
-        CatalogStatus::Refreshing => ("catalog refreshing…".to_owned(), Style::new()),
-        CatalogStatus::Cached(t) => (format!("catalog cached {}", short_time(t)), theme.warn()),
-        CatalogStatus::Offline(_) if p.catalog.fetched_at.is_some() => {
-            ("catalog offline (cached)".to_owned(), theme.error())
-        }
-        CatalogStatus::Offline(_) => (
-            format!(
-                "catalog offline: {} retries",
-                keymap::key_for(Action::RefreshCatalog, Scope::Text)
-            ),
-            theme.error(),
-        ),
-        CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
-    };
-    spans.push(Span::raw(" · "));
-    spans.push(Span::styled(text, style));
-    if waiting > 0 {
-        spans.push(Span::styled(format!(" · outbox {waiting}"), theme.warn()));
-    }
-    if p.profile.read_only {
-        spans.push(Span::styled(" · READ-ONLY", theme.error()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
-}
-
-fn quota(p: &ProfileState) -> String {
-    match (p.profile.api, p.usage) {
-        (_, Some(u)) => match u.limit {
-            Some(l) => format!("contacts {}/{l}", u.current),
-            None => format!("contacts {} (unlimited)", u.current),
-        },
-        (crate::contact::Flavour::Wipsy, None) => match p.profile.monthly_contact_limit {
-            Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
-            None => format!("this month {} via rolo", p.created_this_month),
-        },
-        _ => "quota unknown".to_owned(),
-    }
 }
 
 fn popup(area: Rect, width: u16, height: u16) -> Rect {
