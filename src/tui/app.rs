@@ -8,6 +8,7 @@ use crossterm::event::Event;
 use super::form::Form;
 use super::keymap::Action;
 use super::message::{Effect, Message};
+use super::popup::{Help, OutboxList, RecentList};
 use super::switcher::Switcher;
 use super::theme::Theme;
 use crate::api::{Client, RateLimit};
@@ -298,7 +299,7 @@ impl App {
     fn form_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Submit => return self.submit(),
-            Action::Help => self.mode = Mode::Help(0),
+            Action::Help => self.mode = Mode::Help(Help::default()),
             Action::SwitchProfile => {
                 self.mode = Mode::Switcher(Switcher::new(
                     &self.profiles.iter().map(|p| &p.profile).collect::<Vec<_>>(),
@@ -311,8 +312,8 @@ impl App {
             Action::ToggleKeep => return self.toggle_keep(),
             Action::RepeatLast => self.repeat_last(),
             Action::QuickAdd => self.open_quick(),
-            Action::ShowOutbox => self.mode = Mode::Outbox,
-            Action::ShowRecent => self.mode = Mode::Recent,
+            Action::ShowOutbox => self.mode = Mode::Outbox(OutboxList),
+            Action::ShowRecent => self.mode = Mode::Recent(RecentList),
             Action::Undo | Action::Redo
                 if self.current_mut().form.history(action == Action::Redo) =>
             {

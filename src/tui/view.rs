@@ -1,15 +1,17 @@
 //! Drawing. `draw` reads the app and paints; it changes nothing and does no I/O. The
-//! form's line layout is a pure function shared with mouse hit-testing.
+//! form's line layout is a pure function shared with mouse hit-testing; a popup on top
+//! draws itself (see [`super::popup`]).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, Mode, ProfileState, Question};
+use super::app::{App, Mode, ProfileState};
 use super::form::{Editor, Field};
-use super::keymap::{self, Action, BINDINGS, Scope};
+use super::keymap::{self, Action, Scope};
+use super::popup::Context;
 use super::theme::Theme;
 use crate::contact::fields::Section;
 use crate::contact::phone;
@@ -171,15 +173,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_form(frame, app, form);
     status::draw_footer(frame, app, footer);
     status::draw_status(frame, p, status, theme, app.outbox.len());
-    match &app.mode {
-        Mode::Picker(picker) => picker.draw(frame, area, theme),
-        Mode::Switcher(s) => s.draw(frame, area, theme),
-        Mode::Help(top) => draw_help(frame, area, theme, *top),
-        Mode::Outbox => draw_outbox(frame, area, app),
-        Mode::Recent => draw_recent(frame, area, app),
-        Mode::Confirm(q) => draw_confirm(frame, area, q),
-        Mode::Quick(q) => q.draw(frame, area, theme, p.profile.api, &p.catalog),
-        Mode::Form => {}
+    if let Some(popup) = app.mode.popup() {
+        popup.draw(frame, area, &Context::of(app));
     }
 }
 
@@ -446,223 +441,4 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
         ));
     }
     spans
-}
-
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 3,
-        width: w,
-        height: h,
-    }
-}
-
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                // A label wider than the column still gets a space before its text.
-                Span::styled(format!("{:<23} ", b.label()), theme.label_focused()),
-                Span::raw(format!("{} ", b.help)),
-                Span::styled(format!("({})", b.section), theme.hint()),
-            ])
-        })
-        .collect();
-    let width = usize::from(area.width.min(100).saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 100, h);
-    let fits = h <= r.height;
-    frame.render_widget(Clear, r);
-    let hint = if fits {
-        " any key closes "
-    } else {
-        " ↑↓ scroll · any other key closes "
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Keys ")
-        .title_bottom(hint);
-    let top = if fits {
-        0
-    } else {
-        top.min(h.saturating_sub(r.height))
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: true })
-            .scroll((top, 0)),
-        r,
-    );
-}
-
-fn draw_outbox(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme;
-    let mut lines: Vec<Line> = app
-        .outbox
-        .iter()
-        .map(|i| {
-            let when = i.created_at.get(11..16).unwrap_or_default().to_owned();
-            Line::from(vec![
-                Span::styled(format!("{when}  {:<14} ", i.profile), theme.hint()),
-                Span::raw(format!("{:<24} ", i.name)),
-                Span::styled(i.reason.clone(), theme.warn()),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "Nothing waits in the outbox.",
-            theme.ok(),
-        )));
-    }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Outbox ")
-        .title_bottom(format!(
-            " {} resends now · {} closes · `rolo outbox drop ID` removes one ",
-            keymap::key_for(Action::Accept, Scope::Outbox),
-            keymap::key_for(Action::Cancel, Scope::Outbox)
-        ));
-    frame.render_widget(Paragraph::new(lines).block(block), r);
-}
-
-fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme;
-    let mut lines: Vec<Line> = app
-        .recent
-        .iter()
-        .rev()
-        .map(|e| {
-            let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
-            Line::from(vec![
-                Span::styled(format!("{when}  {:<14} ", e.profile), theme.hint()),
-                Span::raw(format!("{:<10} {:<26} {}", e.id, e.name, e.phone)),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No contact created yet.",
-            theme.hint(),
-        )));
-    }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Created recently ")
-        .title_bottom(" any key closes · `rolo history` for all ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
-}
-
-fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
-    let text = match q {
-        Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
-        Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
-    };
-    let r = popup(
-        area,
-        u16::try_from(text.chars().count() + 6)
-            .unwrap_or(60)
-            .max(30),
-        4,
-    );
-    frame.render_widget(Clear, r);
-    let key = |a| keymap::key_for(a, Scope::Confirm);
-    let answers = format!(
-        "{} = yes · {} / {} = no",
-        key(Action::Yes),
-        key(Action::No),
-        key(Action::Cancel)
-    );
-    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(text), Line::from(answers)]).block(block),
-        r,
-    );
-}
-
-#[cfg(test)]
-mod tests {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-
-    use super::*;
-    use crate::tui::keymap::{self, Scope};
-
-    /// The help screen's text, borders dropped and wrapped lines joined.
-    fn help_text(width: u16, height: u16) -> String {
-        let mut term = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-        term.draw(|f| draw_help(f, f.area(), Theme { color: false }, 0))
-            .expect("draws");
-        let buf = term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..height {
-            for x in 0..width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push(' ');
-        }
-        out.replace('│', " ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    fn squeeze(s: &str) -> String {
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
-    #[test]
-    fn every_bound_key_is_on_the_help_screen_with_its_line() {
-        let help = help_text(120, 80);
-        let all = [
-            Scope::Text,
-            Scope::MultiLine,
-            Scope::Pick,
-            Scope::Picker,
-            Scope::Switcher,
-            Scope::Confirm,
-            Scope::Help,
-            Scope::Quick,
-            Scope::Outbox,
-            Scope::Recent,
-        ];
-        for key in keymap::tests::every_key() {
-            for scope in all {
-                let Some((b, _)) = keymap::binding_for(&key, scope) else {
-                    continue;
-                };
-                let row = squeeze(&format!("{} {} ({})", b.label(), b.help, b.section));
-                assert!(
-                    help.contains(&row),
-                    "{:?} {:?} in {scope:?} works but the help lacks: {row}\n{help}",
-                    key.modifiers,
-                    key.code
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_help_row_is_a_binding() {
-        let help = help_text(120, 80);
-        let rows: Vec<String> = BINDINGS
-            .iter()
-            .map(|b| squeeze(&format!("{} {} ({})", b.label(), b.help, b.section)))
-            .collect();
-        // Nothing on the screen but the title, the rows, and the closing hint.
-        let boxless: String = help.chars().filter(|c| !"┌┐└┘─".contains(*c)).collect();
-        let want = format!("Keys {} any key closes", rows.join(" "));
-        assert_eq!(squeeze(&boxless), want);
-    }
 }

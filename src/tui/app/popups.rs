@@ -9,7 +9,8 @@ use super::{App, Level};
 use crate::tui::form::Editor;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::Effect;
-use crate::tui::picker::{Picker, PickerOutcome};
+use crate::tui::picker::Picker;
+use crate::tui::popup::{Answer, Context, Help, OutboxList, Popup, RecentList, Reply};
 use crate::tui::switcher::Switcher;
 
 /// What is on top of the form.
@@ -21,12 +22,12 @@ pub enum Mode {
     Picker(Picker),
     /// The profile switcher is open.
     Switcher(Switcher),
-    /// The help screen, scrolled this many lines.
-    Help(u16),
+    /// The help screen.
+    Help(Help),
     /// The outbox list.
-    Outbox,
+    Outbox(OutboxList),
     /// Recently created contacts.
-    Recent,
+    Recent(RecentList),
     /// A yes/no question.
     Confirm(Question),
     /// The quick-add line.
@@ -46,18 +47,41 @@ pub enum Question {
     Outbox(String),
 }
 
+impl Mode {
+    /// The popup on top, if any: every one is drawn and updated through [`Popup`].
+    #[must_use]
+    pub fn popup(&self) -> Option<&dyn Popup> {
+        match self {
+            Self::Form => None,
+            Self::Picker(p) => Some(p),
+            Self::Switcher(s) => Some(s),
+            Self::Help(h) => Some(h),
+            Self::Outbox(o) => Some(o),
+            Self::Recent(r) => Some(r),
+            Self::Confirm(q) => Some(q),
+            Self::Quick(q) => Some(q),
+        }
+    }
+
+    fn popup_mut(&mut self) -> Option<&mut dyn Popup> {
+        match self {
+            Self::Form => None,
+            Self::Picker(p) => Some(p),
+            Self::Switcher(s) => Some(s),
+            Self::Help(h) => Some(h),
+            Self::Outbox(o) => Some(o),
+            Self::Recent(r) => Some(r),
+            Self::Confirm(q) => Some(q),
+            Self::Quick(q) => Some(q),
+        }
+    }
+}
+
 impl App {
     fn scope(&self) -> Scope {
-        match &self.mode {
-            Mode::Form => self.current().form.scope(),
-            Mode::Picker(_) => Scope::Picker,
-            Mode::Switcher(_) => Scope::Switcher,
-            Mode::Help(_) => Scope::Help,
-            Mode::Recent => Scope::Recent,
-            Mode::Outbox => Scope::Outbox,
-            Mode::Confirm(_) => Scope::Confirm,
-            Mode::Quick(_) => Scope::Quick,
-        }
+        self.mode
+            .popup()
+            .map_or_else(|| self.current().form.scope(), Popup::scope)
     }
 
     pub(super) fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
@@ -74,29 +98,53 @@ impl App {
             self.say(Level::Warn, "Submit cancelled. The server may still have created the contact: check before sending again.");
             return vec![Effect::CancelSubmit];
         }
-        match std::mem::replace(&mut self.mode, Mode::Form) {
-            Mode::Form => self.form_action(action),
-            Mode::Picker(p) => self.picker_action(p, action),
-            Mode::Switcher(s) => self.switcher_action(s, action),
-            Mode::Outbox if action == Action::Accept => {
+        let mut mode = std::mem::replace(&mut self.mode, Mode::Form);
+        let Some(popup) = mode.popup_mut() else {
+            return self.form_action(action);
+        };
+        match popup.update(action, &Context::of(self)) {
+            Reply::Stay => {
+                self.mode = mode;
+                Vec::new()
+            }
+            Reply::Close => {
+                self.closed(mode);
+                Vec::new()
+            }
+            Reply::Done(answer) => self.answered(mode, answer),
+        }
+    }
+
+    /// A popup closed without an answer: what it leaves behind.
+    fn closed(&mut self, popup: Mode) {
+        match popup {
+            // Esc on the quick-add line keeps the text for next time.
+            Mode::Quick(q) => self.current_mut().quick_text = q.text,
+            Mode::Confirm(Question::Outbox(_)) => self.pending_outbox = None,
+            _ => {}
+        }
+    }
+
+    /// A popup answered: act on it (some answers open the popup again).
+    fn answered(&mut self, popup: Mode, answer: Answer) -> Vec<Effect> {
+        match (popup, answer) {
+            (Mode::Picker(picker), Answer::Refresh) => {
+                self.mode = Mode::Picker(picker);
+                self.refresh(self.active)
+            }
+            (Mode::Picker(picker), Answer::Chosen(ids)) => {
+                self.chosen(&picker, ids);
+                Vec::new()
+            }
+            (Mode::Switcher(_), Answer::Profile(i)) => self.switch_to(i),
+            (Mode::Outbox(_), Answer::Resend) => {
                 self.say(Level::Info, "Sending the outbox again…");
                 self.outbox_tried = Some(Instant::now());
                 vec![Effect::RetryOutbox]
             }
-            // Up and Down scroll the help on small screens; any other key closes it.
-            Mode::Help(top) if matches!(action, Action::Up | Action::Down) => {
-                let top = if action == Action::Up {
-                    top.saturating_sub(1)
-                } else {
-                    top.saturating_add(1)
-                        .min(u16::try_from(keymap::BINDINGS.len()).unwrap_or(0))
-                };
-                self.mode = Mode::Help(top);
-                Vec::new()
-            }
-            Mode::Help(_) | Mode::Outbox | Mode::Recent => Vec::new(),
-            Mode::Confirm(q) => self.confirm_action(q, action),
-            Mode::Quick(q) => self.quick_action(q, action),
+            (Mode::Confirm(q), Answer::Yes) => self.yes(&q),
+            (Mode::Quick(q), answer) => self.quick_answer(q, &answer),
+            _ => Vec::new(),
         }
     }
 
@@ -140,49 +188,25 @@ impl App {
         ));
     }
 
-    fn picker_action(&mut self, mut picker: Picker, action: Action) -> Vec<Effect> {
-        if action == Action::RefreshCatalog {
-            self.mode = Mode::Picker(picker);
-            return self.refresh(self.active);
+    /// A picker accepted: the ids go into its field; a single pick moves on.
+    fn chosen(&mut self, picker: &Picker, ids: Vec<String>) {
+        let form = &mut self.current_mut().form;
+        if picker.multi {
+            form.set_list(&picker.field_key, ids);
+        } else {
+            form.set_value(&picker.field_key, ids.first().map_or("", String::as_str));
+            form.move_focus(1);
         }
-        match picker.update(action) {
-            PickerOutcome::Open => self.mode = Mode::Picker(picker),
-            PickerOutcome::Cancel => {}
-            PickerOutcome::Accept(ids) => {
-                let form = &mut self.current_mut().form;
-                if picker.multi {
-                    form.set_list(&picker.field_key, ids);
-                } else {
-                    form.set_value(&picker.field_key, ids.first().map_or("", String::as_str));
-                    form.move_focus(1);
-                }
-                self.edited();
-            }
-        }
-        Vec::new()
+        self.edited();
     }
 
-    fn switcher_action(&mut self, mut s: Switcher, action: Action) -> Vec<Effect> {
-        match s.update(action) {
-            None => {
-                self.mode = Mode::Switcher(s);
-                Vec::new()
-            }
-            Some(None) => Vec::new(),
-            Some(Some(i)) => self.switch_to(i),
-        }
-    }
-
-    fn confirm_action(&mut self, q: Question, action: Action) -> Vec<Effect> {
-        match (q, action) {
-            (Question::Submit(_), Action::Yes) => self.send(),
-            (Question::Duplicate(_), Action::Yes) => self.confirm_or_send(),
-            (Question::Outbox(_), Action::Yes) => self.keep_in_outbox(),
-            (Question::Outbox(_), Action::No | Action::Cancel) => {
-                self.pending_outbox = None;
-                Vec::new()
-            }
-            (Question::Clear, Action::Yes) => {
+    /// Yes to a question.
+    fn yes(&mut self, q: &Question) -> Vec<Effect> {
+        match q {
+            Question::Submit(_) => self.send(),
+            Question::Duplicate(_) => self.confirm_or_send(),
+            Question::Outbox(_) => self.keep_in_outbox(),
+            Question::Clear => {
                 let keep = self.current().defaults();
                 let p = self.current_mut();
                 p.form.clear(&keep);
@@ -190,11 +214,6 @@ impl App {
                 self.created = None;
                 self.say(Level::Info, "Form cleared.");
                 vec![Effect::SaveDraft(self.active)]
-            }
-            (_, Action::No | Action::Cancel) => Vec::new(),
-            (q, _) => {
-                self.mode = Mode::Confirm(q);
-                Vec::new()
             }
         }
     }

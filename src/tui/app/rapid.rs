@@ -7,6 +7,7 @@ use crate::contact::duplicates;
 use crate::contact::fields::Section;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::Effect;
+use crate::tui::popup::Answer;
 
 impl App {
     /// The phone (normalised) and email of the active draft, as checked for duplicates.
@@ -197,25 +198,15 @@ impl App {
         self.mode = Mode::Quick(q);
     }
 
-    /// Keys on the quick-add line.
-    pub(super) fn quick_action(
+    /// The quick-add line answered: review in the form, or create (unless words are
+    /// flagged, which keeps the line open).
+    pub(super) fn quick_answer(
         &mut self,
-        mut q: crate::tui::quick::Quick,
-        action: crate::tui::keymap::Action,
+        q: crate::tui::quick::Quick,
+        answer: &Answer,
     ) -> Vec<Effect> {
-        use crate::tui::quick::QuickOutcome;
-        let p = self.current();
-        let (flavour, region) = (p.profile.api, p.profile.default_region.clone());
-        let outcome = if action == crate::tui::keymap::Action::Submit {
-            QuickOutcome::Create
-        } else {
-            let catalog = self.current().catalog.clone();
-            q.update(action, flavour, &catalog, region.as_deref())
-        };
-        match outcome {
-            QuickOutcome::Open => self.mode = Mode::Quick(q),
-            QuickOutcome::Close => self.current_mut().quick_text = q.text,
-            QuickOutcome::Expand => {
+        match answer {
+            Answer::Expand => {
                 self.fill_form(&q);
                 let send = keymap::key_for(Action::Submit, Scope::Text);
                 self.say(
@@ -223,7 +214,7 @@ impl App {
                     format!("Quick add moved to the form: review and {send}."),
                 );
             }
-            QuickOutcome::Create if !q.parsed.notes.is_empty() => {
+            Answer::Create if !q.parsed.notes.is_empty() => {
                 let n = q.parsed.notes.len();
                 self.mode = Mode::Quick(q);
                 self.say(
@@ -234,10 +225,11 @@ impl App {
                     ),
                 );
             }
-            QuickOutcome::Create => {
+            Answer::Create => {
                 self.fill_form(&q);
                 return self.submit();
             }
+            _ => {}
         }
         Vec::new()
     }
