@@ -1,9 +1,17 @@
 //! The one keymap. Every key passes through [`resolve`] before anything else sees it, so
 //! the text widget's own emacs bindings (Ctrl-P/N/U/R/V/J…) never leak through: the
-//! editor only receives the named [`Edit`] operations listed here. The help screen is
-//! generated from [`BINDINGS`].
+//! editor only receives the named [`Edit`] operations listed here.
+//!
+//! [`BINDINGS`] is the single source: each binding holds its keys, the action of each key,
+//! the scopes it works in and its help text. [`resolve`] reads the table, the help screen
+//! lists it row by row, and every key name shown elsewhere (the footer, popup hints) comes
+//! from [`key_for`] or [`footer`], so what the help says and what a key does cannot drift.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+mod bindings;
+
+pub use bindings::BINDINGS;
 
 /// What a key means where it was pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,176 +124,394 @@ pub enum Scope {
     Quick,
     /// The outbox list is open.
     Outbox,
+    /// The list of contacts created recently is open.
+    Recent,
 }
 
-/// One line of help: keys, what they do, where.
+/// Which modifiers a key needs. Shift is never looked at: crossterm folds it into the
+/// character (`?`, `Y`) or the key (Shift-Tab is `BackTab`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mods {
+    /// Whatever is held.
+    Any,
+    /// Ctrl held (other modifiers may be too).
+    Ctrl,
+    /// Alt held (other modifiers may be too).
+    Alt,
+    /// Ctrl not held.
+    NoCtrl,
+    /// Neither Ctrl nor Alt held.
+    NoCtrlAlt,
+}
+
+/// Which key a binding matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Code {
+    /// This key.
+    Is(KeyCode),
+    /// Any character key.
+    AnyChar,
+    /// Any key at all.
+    AnyKey,
+    /// Not a key: a bracketed paste (the app handles it; listed here so help shows it).
+    Paste,
+}
+
+/// A key as a binding matches it, and as the help names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    code: Code,
+    mods: Mods,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code: Code::Is(code),
+        mods: Mods::Any,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    ctrl_key(KeyCode::Char(c))
+}
+
+const fn ctrl_key(code: KeyCode) -> Key {
+    Key {
+        code: Code::Is(code),
+        mods: Mods::Ctrl,
+    }
+}
+
+/// A key that means something else with Ctrl or Alt held (Ctrl-Left moves by word).
+const fn bare(code: KeyCode) -> Key {
+    Key {
+        code: Code::Is(code),
+        mods: Mods::NoCtrlAlt,
+    }
+}
+
+/// A letter that is a chord with Ctrl held (r resends, Ctrl-R refreshes).
+const fn letter(c: char) -> Key {
+    Key {
+        code: Code::Is(KeyCode::Char(c)),
+        mods: Mods::NoCtrl,
+    }
+}
+
+const fn alt_key(code: KeyCode) -> Key {
+    Key {
+        code: Code::Is(code),
+        mods: Mods::Alt,
+    }
+}
+
+/// A character typed as text.
+const TYPING: Key = Key {
+    code: Code::AnyChar,
+    mods: Mods::NoCtrlAlt,
+};
+
+/// A character on a picked field: Alt-letters open the picker too.
+const TYPING_ALT: Key = Key {
+    code: Code::AnyChar,
+    mods: Mods::NoCtrl,
+};
+
+const ANY: Key = Key {
+    code: Code::AnyKey,
+    mods: Mods::Any,
+};
+
+const PASTE: Key = Key {
+    code: Code::Paste,
+    mods: Mods::Any,
+};
+
+impl Key {
+    /// Whether `event` is this key.
+    fn matches(self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = event.modifiers.contains(KeyModifiers::ALT);
+        let mods = match self.mods {
+            Mods::Any => true,
+            Mods::Ctrl => ctrl,
+            Mods::Alt => alt,
+            Mods::NoCtrl => !ctrl,
+            Mods::NoCtrlAlt => !ctrl && !alt,
+        };
+        mods && match self.code {
+            Code::Is(code) => code == event.code,
+            Code::AnyChar => matches!(event.code, KeyCode::Char(_)),
+            Code::AnyKey => true,
+            Code::Paste => false,
+        }
+    }
+
+    /// Which bindings win when several match: a chord beats the bare key (Ctrl-Left over
+    /// Left), and a named key beats "any character" and "any key" (Space toggles in a
+    /// picker rather than typing a space). Within a rank the table order decides.
+    fn rank(self) -> u8 {
+        match (self.code, self.mods) {
+            (Code::Is(_), Mods::Ctrl | Mods::Alt) => 0,
+            (Code::Is(_), _) => 1,
+            _ => 2,
+        }
+    }
+
+    /// The key as the help and the hints write it: `Ctrl-S`, `Shift-Tab`, `PgUp`.
+    #[must_use]
+    pub fn name(self) -> String {
+        let code = match self.code {
+            Code::Is(code) => code,
+            Code::AnyChar => return "typing".to_owned(),
+            Code::AnyKey => return "any other key".to_owned(),
+            Code::Paste => return "paste".to_owned(),
+        };
+        match (self.mods, code) {
+            // Chords are written the way terminals and menus write them: Ctrl-S.
+            (Mods::Ctrl, KeyCode::Char(c)) => format!("Ctrl-{}", c.to_uppercase()),
+            (Mods::Ctrl, code) => format!("Ctrl-{}", code_name(code)),
+            (Mods::Alt, code) => format!("Alt-{}", code_name(code)),
+            (_, code) => code_name(code),
+        }
+    }
+}
+
+fn code_name(code: KeyCode) -> String {
+    let name = match code {
+        KeyCode::Char(' ') => "Space",
+        KeyCode::Char(c) => return c.to_string(),
+        KeyCode::F(n) => return format!("F{n}"),
+        KeyCode::Tab => "Tab",
+        KeyCode::BackTab => "Shift-Tab",
+        KeyCode::Enter => "Enter",
+        KeyCode::Esc => "Esc",
+        KeyCode::Up => "Up",
+        KeyCode::Down => "Down",
+        KeyCode::Left => "Left",
+        KeyCode::Right => "Right",
+        KeyCode::Home => "Home",
+        KeyCode::End => "End",
+        KeyCode::PageUp => "PgUp",
+        KeyCode::PageDown => "PgDn",
+        KeyCode::Backspace => "Backspace",
+        KeyCode::Delete => "Delete",
+        _ => "?",
+    };
+    name.to_owned()
+}
+
+/// What a matched key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Does {
+    /// This action.
+    Act(Action),
+    /// Types the character pressed (or, for a paste, the text pasted).
+    Type,
+}
+
+impl Does {
+    fn action(self, event: &KeyEvent) -> Option<Action> {
+        match (self, event.code) {
+            (Self::Act(a), _) => Some(a),
+            (Self::Type, KeyCode::Char(c)) => Some(Action::Edit(Edit::Insert(c))),
+            (Self::Type, _) => None,
+        }
+    }
+}
+
+/// One binding: keys and what each does, where it works, and its line of help.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
-    /// The keys as shown.
-    pub keys: &'static str,
-    /// What they do.
-    pub does: &'static str,
-    /// Where they work.
-    pub scope: &'static str,
+    /// The keys, each with what it does; keys doing different things share a help line
+    /// when they are two sides of one thing (next / previous).
+    pub keys: &'static [(Key, Does)],
+    /// Where the keys work; anywhere else they do nothing.
+    pub scopes: &'static [Scope],
+    /// What they do, as the help says it.
+    pub help: &'static str,
+    /// Where they work, as the help says it.
+    pub section: &'static str,
+    /// The word after the first key in the form's footer, for the few that get one.
+    pub footer: Option<&'static str>,
 }
 
-/// Every binding, as the help screen lists them.
-#[rustfmt::skip]
-pub const BINDINGS: &[Binding] = &[
-    Binding { keys: "Ctrl-S", does: "submit the contact", scope: "anywhere" },
-    Binding { keys: "Ctrl-O, F2", does: "quick add: one line → contact (Enter creates, Tab opens the form)", scope: "form" },
-    Binding { keys: "paste a vCard", does: "fills the form from a shared contact; several wait their turn", scope: "form" },
-    Binding { keys: "Tab / Shift-Tab", does: "next / previous field", scope: "form" },
-    Binding { keys: "Enter", does: "next field; new line in Notes/Description; open a picker", scope: "form" },
-    Binding { keys: "Up / Down", does: "previous / next field (lines in Notes/Description)", scope: "form" },
-    Binding { keys: "Space or typing", does: "open the picker of a picked field", scope: "form" },
-    Binding { keys: "Ctrl-Z / Ctrl-Y", does: "undo / redo in the field", scope: "form" },
-    Binding { keys: "Ctrl-W, Alt-Backspace", does: "delete the word before the cursor", scope: "text" },
-    Binding { keys: "Ctrl-Left / Ctrl-Right", does: "move by word", scope: "text" },
-    Binding { keys: "Ctrl-D, PgUp / PgDn", does: "today, one day later / earlier", scope: "date fields" },
-    Binding { keys: "Ctrl-T", does: "switch profile (the draft of each is kept)", scope: "anywhere" },
-    Binding { keys: "Ctrl-R", does: "refresh the catalog from the server", scope: "anywhere" },
-    Binding { keys: "Ctrl-X", does: "clear the form (asks first)", scope: "form" },
-    Binding { keys: "Ctrl-K", does: "keep this field after a submit (toggle; ⟲ marks it)", scope: "form" },
-    Binding { keys: "Ctrl-L", does: "repeat last: CRM fields from the previous contact", scope: "form" },
-    Binding { keys: "Esc", does: "close a popup or cancel a request; never clears the form", scope: "anywhere" },
-    Binding { keys: "type / Up / Down / Enter", does: "filter, move, choose", scope: "pickers" },
-    Binding { keys: "Space / Ctrl-A", does: "toggle an entry / every shown entry", scope: "multi pickers" },
-    Binding { keys: "F3", does: "the outbox: contacts waiting to be sent again (r resends now)", scope: "anywhere" },
-    Binding { keys: "F4", does: "contacts created recently (the history)", scope: "anywhere" },
-    Binding { keys: "F1, ? (outside text)", does: "this help", scope: "anywhere" },
-    Binding { keys: "Ctrl-C, Ctrl-Q", does: "quit; the draft is kept for next time", scope: "anywhere" },
-];
-
-fn chord(key: &KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('s') if ctrl => Some(Action::Submit),
-        KeyCode::Char('c' | 'q') if ctrl => Some(Action::Quit),
-        KeyCode::Char('t') if ctrl => Some(Action::SwitchProfile),
-        KeyCode::Char('r') if ctrl => Some(Action::RefreshCatalog),
-        KeyCode::F(1) => Some(Action::Help),
-        KeyCode::F(2) => Some(Action::QuickAdd),
-        KeyCode::F(3) => Some(Action::ShowOutbox),
-        KeyCode::F(4) => Some(Action::ShowRecent),
-        KeyCode::Esc => Some(Action::Cancel),
-        _ => None,
-    }
-}
-
-fn edit(key: &KeyEvent, multi: bool) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let e = match key.code {
-        KeyCode::Char('w') if ctrl => Edit::DeleteWord,
-        KeyCode::Backspace if ctrl || alt => Edit::DeleteWord,
-        KeyCode::Char(c) if !ctrl && !alt => Edit::Insert(c),
-        KeyCode::Backspace => Edit::Backspace,
-        KeyCode::Delete => Edit::Delete,
-        KeyCode::Left if ctrl || alt => Edit::WordLeft,
-        KeyCode::Right if ctrl || alt => Edit::WordRight,
-        KeyCode::Left => Edit::Left,
-        KeyCode::Right => Edit::Right,
-        KeyCode::Home => Edit::Home,
-        KeyCode::End => Edit::End,
-        KeyCode::Up if multi => Edit::LineUp,
-        KeyCode::Down if multi => Edit::LineDown,
-        KeyCode::Enter if multi => Edit::Newline,
-        _ => return None,
-    };
-    Some(Action::Edit(e))
-}
-
-fn form(key: &KeyEvent, scope: Scope) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Tab => return Some(Action::NextField),
-        KeyCode::BackTab => return Some(Action::PrevField),
-        KeyCode::Char('z') if ctrl => return Some(Action::Undo),
-        KeyCode::Char('y') if ctrl => return Some(Action::Redo),
-        KeyCode::Char('x') if ctrl => return Some(Action::ClearForm),
-        KeyCode::Char('k') if ctrl => return Some(Action::ToggleKeep),
-        KeyCode::Char('o') if ctrl => return Some(Action::QuickAdd),
-        KeyCode::Char('l') if ctrl => return Some(Action::RepeatLast),
-        _ => {}
-    }
-    match scope {
-        Scope::Pick => match key.code {
-            KeyCode::Enter | KeyCode::Char(' ') => Some(Action::OpenPicker),
-            KeyCode::Char('?') => Some(Action::Help),
-            KeyCode::Up => Some(Action::PrevField),
-            KeyCode::Down => Some(Action::NextField),
-            KeyCode::Char(_) if !ctrl => Some(Action::OpenPicker),
-            KeyCode::Backspace | KeyCode::Delete => Some(Action::Edit(Edit::Backspace)),
-            _ => None,
-        },
-        Scope::MultiLine => edit(key, true),
-        _ => match key.code {
-            KeyCode::Enter | KeyCode::Down => Some(Action::NextField),
-            KeyCode::Up => Some(Action::PrevField),
-            KeyCode::PageUp => Some(Action::StepDate(1)),
-            KeyCode::PageDown => Some(Action::StepDate(-1)),
-            KeyCode::Char('d') if ctrl => Some(Action::Today),
-            _ => edit(key, false),
-        },
-    }
-}
-
-fn list(key: &KeyEvent, multi_toggle: bool) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Enter => Some(Action::Accept),
-        KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
-        KeyCode::Char('p') if ctrl => Some(Action::Up),
-        KeyCode::Down | KeyCode::Tab => Some(Action::Down),
-        KeyCode::Char('n') if ctrl => Some(Action::Down),
-        KeyCode::Char(' ') if multi_toggle => Some(Action::Toggle),
-        KeyCode::Char('a') if ctrl && multi_toggle => Some(Action::ToggleAll),
-        _ => edit(key, false),
+impl Binding {
+    /// The keys as the help lists them: alternatives for one action joined by ", ",
+    /// different actions by " / " (`Tab / Shift-Tab`, `Ctrl-C, Ctrl-Q`).
+    #[must_use]
+    pub fn label(&self) -> String {
+        let mut out = String::new();
+        let mut last: Option<Does> = None;
+        for (key, does) in self.keys {
+            if let Some(prev) = last {
+                out.push_str(if prev == *does { ", " } else { " / " });
+            }
+            out.push_str(&key.name());
+            last = Some(*does);
+        }
+        out
     }
 }
 
 /// What `key` means in `scope`; `None` means the key does nothing there.
 #[must_use]
 pub fn resolve(key: &KeyEvent, scope: Scope) -> Option<Action> {
+    binding_for(key, scope).map(|(_, action)| action)
+}
+
+/// The binding `key` resolves through in `scope`, and the action it gives: what the help
+/// shows for that key.
+#[must_use]
+pub fn binding_for(key: &KeyEvent, scope: Scope) -> Option<(&'static Binding, Action)> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if let Some(a) = chord(key) {
-        return Some(a);
-    }
-    match scope {
-        Scope::Picker => list(key, true),
-        Scope::Switcher => list(key, false),
-        Scope::Confirm => match key.code {
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter => Some(Action::Yes),
-            KeyCode::Char('n' | 'N') => Some(Action::No),
-            _ => None,
-        },
-        Scope::Help => match key.code {
-            KeyCode::Up => Some(Action::Up),
-            KeyCode::Down => Some(Action::Down),
-            _ => Some(Action::Cancel),
-        },
-        Scope::Outbox => match key.code {
-            KeyCode::Char('r') | KeyCode::Enter => Some(Action::Accept),
-            _ => Some(Action::Cancel),
-        },
-        Scope::Quick => match key.code {
-            KeyCode::Enter => Some(Action::Accept),
-            KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
-            _ => edit(key, false),
-        },
-        Scope::Text | Scope::MultiLine | Scope::Pick => form(key, scope),
-    }
+    let keys = || {
+        BINDINGS
+            .iter()
+            .filter(|b| b.scopes.contains(&scope))
+            .flat_map(|b| b.keys.iter().map(move |k| (b, k)))
+    };
+    (0..=2).find_map(|rank| {
+        keys()
+            .find(|(_, (k, _))| k.rank() == rank && k.matches(key))
+            .and_then(|(b, (_, does))| Some((b, does.action(key)?)))
+    })
+}
+
+/// The name of the first key doing `action` in `scope` (empty when none does), for hints
+/// written next to what they are about.
+#[must_use]
+pub fn key_for(action: Action, scope: Scope) -> String {
+    BINDINGS
+        .iter()
+        .filter(|b| b.scopes.contains(&scope))
+        .flat_map(|b| b.keys)
+        .find(|(_, does)| *does == Does::Act(action))
+        .map(|(k, _)| k.name())
+        .unwrap_or_default()
+}
+
+/// The form's footer: the first key and the footer word of each binding that has one.
+#[must_use]
+pub fn footer() -> String {
+    BINDINGS
+        .iter()
+        .filter_map(|b| Some((b.keys.first()?.0.name(), b.footer?)))
+        .map(|(key, word)| format!("{key} {word}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
+    }
+
+    /// Every key event worth trying: printable characters and named keys, under the
+    /// modifier combinations terminals send.
+    pub(crate) fn every_key() -> Vec<KeyEvent> {
+        let mut codes: Vec<KeyCode> = (' '..='~').chain(['ñ', '中']).map(KeyCode::Char).collect();
+        codes.extend([
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::Insert,
+            KeyCode::Null,
+        ]);
+        codes.extend((1..=12).map(KeyCode::F));
+        let mods = [
+            KeyModifiers::NONE,
+            KeyModifiers::CONTROL,
+            KeyModifiers::ALT,
+            KeyModifiers::SHIFT,
+            KeyModifiers::CONTROL | KeyModifiers::ALT,
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+            KeyModifiers::ALT | KeyModifiers::SHIFT,
+        ];
+        codes
+            .iter()
+            .flat_map(|&c| mods.map(|m| key(c, m)))
+            .collect()
+    }
+
+    /// A key event that `k` matches.
+    fn sample(k: Key) -> Option<KeyEvent> {
+        let mods = match k.mods {
+            Mods::Ctrl => KeyModifiers::CONTROL,
+            Mods::Alt => KeyModifiers::ALT,
+            _ => KeyModifiers::NONE,
+        };
+        match k.code {
+            Code::Is(code) => Some(key(code, mods)),
+            Code::AnyChar => Some(key(KeyCode::Char('x'), mods)),
+            Code::AnyKey => Some(key(KeyCode::F(9), mods)),
+            Code::Paste => None,
+        }
+    }
+
+    #[test]
+    fn every_key_of_every_binding_does_what_its_help_line_says_where_it_says() {
+        for b in BINDINGS {
+            for (k, does) in b.keys {
+                let Some(event) = sample(*k) else { continue };
+                assert!(
+                    b.label().contains(&k.name()),
+                    "{} lacks {}",
+                    b.label(),
+                    k.name()
+                );
+                for &scope in b.scopes {
+                    let got = binding_for(&event, scope);
+                    assert!(
+                        got.is_some_and(
+                            |(g, a)| std::ptr::eq(g, b) && Some(a) == does.action(&event)
+                        ),
+                        "{} in {scope:?} is shadowed: it gives {:?} via {:?}",
+                        k.name(),
+                        got.map(|g| g.1),
+                        got.map(|g| g.0.label())
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hint_keys_come_from_the_bindings() {
+        assert_eq!(
+            footer(),
+            "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit"
+        );
+        assert_eq!(key_for(Action::Today, Scope::Text), "Ctrl-D");
+        assert_eq!(key_for(Action::StepDate(-1), Scope::Text), "PgDn");
+        assert_eq!(key_for(Action::Accept, Scope::Outbox), "r");
+        assert_eq!(key_for(Action::Cancel, Scope::Outbox), "Esc");
+        assert_eq!(key_for(Action::Yes, Scope::Confirm), "y");
+        let tabs = BINDINGS
+            .iter()
+            .find(|b| b.footer == Some("next"))
+            .map(Binding::label);
+        assert_eq!(tabs.as_deref(), Some("Tab / Shift-Tab"));
     }
 
     #[test]
@@ -303,9 +529,12 @@ mod tests {
     #[test]
     fn chords_work_everywhere_and_enter_depends_on_the_field() {
         let ctrl_s = key(KeyCode::Char('s'), KeyModifiers::CONTROL);
-        for scope in [Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Picker] {
+        for scope in [Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Quick] {
             assert_eq!(resolve(&ctrl_s, scope), Some(Action::Submit));
         }
+        // A picker never submitted; the key now resolves only where it works, so the help
+        // can say where that is.
+        assert_eq!(resolve(&ctrl_s, Scope::Picker), None);
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(resolve(&enter, Scope::Text), Some(Action::NextField));
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod fuzzy;
 pub mod keymap;
 pub mod message;
 pub mod picker;
+pub mod popup;
 pub mod quick;
 pub mod runtime;
 pub mod switcher;

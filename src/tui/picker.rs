@@ -9,20 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use super::fuzzy::Fuzzy;
-use super::keymap::{Action, Edit};
+use super::keymap::{self, Action, Edit, Scope};
+use super::popup::{Answer, Context, Popup, Reply};
 use super::theme::Theme;
 use crate::contact::catalog::Item;
-
-/// What a key did to the picker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PickerOutcome {
-    /// Still open.
-    Open,
-    /// Closed with these ids chosen.
-    Accept(Vec<String>),
-    /// Closed, nothing changed.
-    Cancel,
-}
 
 /// An open picker.
 #[derive(Debug, Clone)]
@@ -183,10 +173,12 @@ impl Picker {
         }
     }
 
-    /// Applies an action.
-    pub fn update(&mut self, action: Action) -> PickerOutcome {
+    /// Applies an action. A picker needs nothing from around it, so this is also what a
+    /// paste calls to type into the filter; [`Popup::update`] forwards here.
+    pub fn update(&mut self, action: Action) -> Reply {
         match action {
-            Action::Cancel => return PickerOutcome::Cancel,
+            Action::Cancel => return Reply::Close,
+            Action::RefreshCatalog => return Reply::Done(Answer::Refresh),
             Action::Up => {
                 self.cursor = self.cursor.saturating_sub(1);
                 self.mark();
@@ -203,12 +195,14 @@ impl Picker {
                     if !self.toggled && !self.filter.is_empty() {
                         self.toggle();
                     }
-                    return PickerOutcome::Accept(self.chosen.clone());
+                    return Reply::Done(Answer::Chosen(self.chosen.clone()));
                 }
                 return match self.shown.get(self.cursor) {
-                    Some(&i) if self.items[i].id.is_empty() => PickerOutcome::Accept(Vec::new()),
-                    Some(&i) => PickerOutcome::Accept(vec![self.items[i].id.clone()]),
-                    None => PickerOutcome::Open,
+                    Some(&i) if self.items[i].id.is_empty() => {
+                        Reply::Done(Answer::Chosen(Vec::new()))
+                    }
+                    Some(&i) => Reply::Done(Answer::Chosen(vec![self.items[i].id.clone()])),
+                    None => Reply::Stay,
                 };
             }
             Action::Edit(Edit::Insert(c)) => {
@@ -226,10 +220,10 @@ impl Picker {
             }
             _ => {}
         }
-        PickerOutcome::Open
+        Reply::Stay
     }
 
-    /// Draws the picker as a popup over `area`.
+    /// Draws the picker as a popup over `area`; [`Popup::draw`] forwards here.
     pub fn draw(&self, frame: &mut Frame, area: Rect, theme: Theme) {
         let width = area.width.clamp(20, 60);
         let height = area.height.clamp(6, 20);
@@ -240,10 +234,20 @@ impl Picker {
             height,
         };
         frame.render_widget(Clear, popup);
+        let key = |a| keymap::key_for(a, Scope::Picker);
+        let (accept, refresh, esc) = (
+            key(Action::Accept),
+            key(Action::RefreshCatalog),
+            key(Action::Cancel),
+        );
         let hint = if self.multi {
-            " Space toggles · Ctrl-A all shown · Enter accepts · Ctrl-R refresh · Esc "
+            format!(
+                " {} toggles · {} all shown · {accept} accepts · {refresh} refresh · {esc} ",
+                key(Action::Toggle),
+                key(Action::ToggleAll)
+            )
         } else {
-            " Enter chooses · Ctrl-R refresh · Esc "
+            format!(" {accept} chooses · {refresh} refresh · {esc} ")
         };
         let block = Block::default()
             .borders(Borders::ALL)
@@ -314,6 +318,20 @@ impl Picker {
     }
 }
 
+impl Popup for Picker {
+    fn scope(&self) -> Scope {
+        Scope::Picker
+    }
+
+    fn update(&mut self, action: Action, _cx: &Context<'_>) -> Reply {
+        Picker::update(self, action)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
+        Picker::draw(self, frame, area, cx.theme);
+    }
+}
+
 /// The name as spans, matched letters emphasised (bold and underlined: not colour alone).
 fn highlighted(name: &str, marks: &[usize], theme: Theme) -> Vec<Span<'static>> {
     if marks.is_empty() {
@@ -374,7 +392,7 @@ mod tests {
         p.update(Action::Toggle);
         assert_eq!(
             p.update(Action::Accept),
-            PickerOutcome::Accept(vec!["t2".into(), "t3".into()])
+            Reply::Done(Answer::Chosen(vec!["t2".into(), "t3".into()]))
         );
     }
 
@@ -389,13 +407,16 @@ mod tests {
             true,
         );
         assert_eq!(p.shown().next().map(|i| i.name.as_str()), Some("(none)"));
-        assert_eq!(p.update(Action::Cancel), PickerOutcome::Cancel);
+        assert_eq!(p.update(Action::Cancel), Reply::Close);
         assert_eq!(
             p.update(Action::Accept),
-            PickerOutcome::Accept(vec!["t1".into()])
+            Reply::Done(Answer::Chosen(vec!["t1".into()]))
         );
         p.update(Action::Up);
         p.update(Action::Up);
-        assert_eq!(p.update(Action::Accept), PickerOutcome::Accept(vec![]));
+        assert_eq!(
+            p.update(Action::Accept),
+            Reply::Done(Answer::Chosen(vec![]))
+        );
     }
 }

@@ -9,24 +9,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::keymap::{Action, Edit};
+use super::keymap::{self, Action, Edit, Scope};
+use super::popup::{Answer, Context, Popup, Reply};
 use super::theme::Theme;
 use crate::contact::fields::FieldKind;
 use crate::contact::quickadd::{self, Parsed};
 use crate::contact::{Catalog, Draft, Flavour};
-
-/// What a key did to the quick-add line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum QuickOutcome {
-    /// Still open.
-    Open,
-    /// Enter: create from the parsed draft.
-    Create,
-    /// Tab: review in the full form.
-    Expand,
-    /// Esc: close, keeping the text.
-    Close,
-}
 
 /// The open quick-add line.
 #[derive(Debug, Clone)]
@@ -103,27 +91,6 @@ impl Quick {
         }
     }
 
-    /// Applies an action and re-parses.
-    pub fn update(
-        &mut self,
-        action: Action,
-        flavour: Flavour,
-        catalog: &Catalog,
-        region: Option<&str>,
-    ) -> QuickOutcome {
-        match action {
-            Action::Accept => return QuickOutcome::Create,
-            Action::NextField | Action::Down => return QuickOutcome::Expand,
-            Action::Cancel => return QuickOutcome::Close,
-            Action::Edit(e) => {
-                self.edit(e);
-                self.parsed = quickadd::parse(&self.text, flavour, catalog, region);
-            }
-            _ => {}
-        }
-        QuickOutcome::Open
-    }
-
     /// The draft to put on the form: the profile's defaults under what the line says.
     #[must_use]
     pub fn draft(&self, defaults: &Draft) -> Draft {
@@ -134,16 +101,38 @@ impl Quick {
         d.custom.extend(p.custom.clone());
         d
     }
+}
+
+impl Popup for Quick {
+    fn scope(&self) -> Scope {
+        Scope::Quick
+    }
+
+    /// Enter or Ctrl-S create, Tab reviews in the form, Esc closes (the app keeps the
+    /// text); edits re-parse the line.
+    fn update(&mut self, action: Action, cx: &Context<'_>) -> Reply {
+        match action {
+            Action::Accept | Action::Submit => return Reply::Done(Answer::Create),
+            Action::NextField | Action::Down => return Reply::Done(Answer::Expand),
+            Action::Cancel => return Reply::Close,
+            Action::Edit(e) => {
+                self.edit(e);
+                let p = cx.profile;
+                self.parsed = quickadd::parse(
+                    &self.text,
+                    p.profile.api,
+                    &p.catalog,
+                    p.profile.default_region.as_deref(),
+                );
+            }
+            _ => {}
+        }
+        Reply::Stay
+    }
 
     /// Draws the line and its preview as a popup over the top of `area`.
-    pub fn draw(
-        &self,
-        frame: &mut Frame,
-        area: Rect,
-        theme: Theme,
-        flavour: Flavour,
-        catalog: &Catalog,
-    ) {
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
+        let (theme, flavour, catalog) = (cx.theme, cx.profile.profile.api, &cx.profile.catalog);
         let lines = preview(&self.parsed, flavour, catalog, theme);
         let height = u16::try_from(lines.len() + 4)
             .unwrap_or(u16::MAX)
@@ -159,7 +148,12 @@ impl Quick {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" Quick add ")
-            .title_bottom(" Enter creates · Tab opens the form · Esc keeps it for later ");
+            .title_bottom(format!(
+                " {} creates · {} opens the form · {} keeps it for later ",
+                keymap::key_for(Action::Accept, Scope::Quick),
+                keymap::key_for(Action::NextField, Scope::Quick),
+                keymap::key_for(Action::Cancel, Scope::Quick)
+            ));
         let inner = block.inner(r);
         frame.render_widget(block, r);
         let input = Line::from(vec![

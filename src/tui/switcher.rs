@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
-use super::keymap::{Action, Edit};
-use super::theme::Theme;
+use super::keymap::{self, Action, Edit, Scope};
+use super::popup::{Answer, Context, Popup, Reply};
 use crate::config::Profile;
 
 /// One row: the profile's index, name, label, flavour and colour.
@@ -58,13 +58,21 @@ impl Switcher {
             .collect();
         self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
     }
+}
 
-    /// `None`: still open; `Some(None)`: closed; `Some(Some(i))`: switch to profile `i`.
-    pub fn update(&mut self, action: Action) -> Option<Option<usize>> {
+impl Popup for Switcher {
+    fn scope(&self) -> Scope {
+        Scope::Switcher
+    }
+
+    /// Enter answers the highlighted profile (closes when the filter hides them all).
+    fn update(&mut self, action: Action, _cx: &Context<'_>) -> Reply {
         match action {
-            Action::Cancel | Action::SwitchProfile => return Some(None),
+            Action::Cancel | Action::SwitchProfile => return Reply::Close,
             Action::Accept => {
-                return Some(self.shown.get(self.cursor).map(|&i| self.rows[i].index));
+                return self.shown.get(self.cursor).map_or(Reply::Close, |&i| {
+                    Reply::Done(Answer::Profile(self.rows[i].index))
+                });
             }
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
@@ -79,11 +87,11 @@ impl Switcher {
             }
             _ => {}
         }
-        None
+        Reply::Stay
     }
 
-    /// Draws the switcher as a popup.
-    pub fn draw(&self, frame: &mut Frame, area: Rect, theme: Theme) {
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
+        let theme = cx.theme;
         let width = area.width.clamp(20, 70);
         let height = u16::try_from(self.rows.len() + 3)
             .unwrap_or(u16::MAX)
@@ -98,7 +106,11 @@ impl Switcher {
         let block = Block::default()
             .borders(Borders::ALL)
             .title(" Switch profile ")
-            .title_bottom(" Enter switches · Esc ");
+            .title_bottom(format!(
+                " {} switches · {} ",
+                keymap::key_for(Action::Accept, Scope::Switcher),
+                keymap::key_for(Action::Cancel, Scope::Switcher)
+            ));
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
         frame.render_widget(

@@ -1,24 +1,25 @@
 //! Drawing. `draw` reads the app and paints; it changes nothing and does no I/O. The
-//! form's line layout is a pure function shared with mouse hit-testing.
-
-use std::time::Instant;
+//! form's line layout is a pure function shared with mouse hit-testing; a popup on top
+//! draws itself (see [`super::popup`]).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, CatalogStatus, Level, Mode, ProfileState, Question};
+use super::app::{App, Mode, ProfileState};
 use super::form::{Editor, Field};
-use super::keymap::BINDINGS;
+use super::keymap::{self, Action, Scope};
+use super::popup::Context;
 use super::theme::Theme;
 use crate::contact::fields::Section;
 use crate::contact::phone;
 
+mod status;
+
 /// Width of the label column.
 const LABEL: u16 = 26;
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// One screen line of the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,17 +171,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let [top, form, footer, status] = areas(app, area);
     draw_top(frame, app, top);
     draw_form(frame, app, form);
-    draw_footer(frame, app, footer);
-    draw_status(frame, p, status, theme, app.outbox.len());
-    match &app.mode {
-        Mode::Picker(picker) => picker.draw(frame, area, theme),
-        Mode::Switcher(s) => s.draw(frame, area, theme),
-        Mode::Help(top) => draw_help(frame, area, theme, *top),
-        Mode::Outbox => draw_outbox(frame, area, app),
-        Mode::Recent => draw_recent(frame, area, app),
-        Mode::Confirm(q) => draw_confirm(frame, area, q),
-        Mode::Quick(q) => q.draw(frame, area, theme, p.profile.api, &p.catalog),
-        Mode::Form => {}
+    status::draw_footer(frame, app, footer);
+    status::draw_status(frame, p, status, theme, app.outbox.len());
+    if let Some(popup) = app.mode.popup() {
+        popup.draw(frame, area, &Context::of(app));
     }
 }
 
@@ -341,8 +335,14 @@ fn draw_text(
         }
     }
     if line == 0 && focused && field.editor == Editor::Date {
+        let key = |a| keymap::key_for(a, Scope::Text);
         spans.push(Span::styled(
-            "  YYYY-MM-DD · Ctrl-D today · PgUp/PgDn ±1 day",
+            format!(
+                "  YYYY-MM-DD · {} today · {}/{} ±1 day",
+                key(Action::Today),
+                key(Action::StepDate(1)),
+                key(Action::StepDate(-1))
+            ),
             theme.hint(),
         ));
     }
@@ -391,7 +391,14 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
     };
     let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
     if ids.is_empty() {
-        let hint = if focused { "(Enter to choose)" } else { "—" };
+        let hint = if focused {
+            format!(
+                "({} to choose)",
+                keymap::key_for(Action::OpenPicker, Scope::Pick)
+            )
+        } else {
+            "—".to_owned()
+        };
         return vec![Span::styled(hint, theme.hint())];
     }
     let mut spans = Vec::new();
@@ -425,248 +432,13 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
     }
     if focused && matches!(field.editor, Editor::Multi(_)) {
         spans.push(Span::styled(
-            " Enter adds · Backspace drops the last",
+            format!(
+                " {} adds · {} drops the last",
+                keymap::key_for(Action::OpenPicker, Scope::Pick),
+                keymap::key_for(Action::Edit(keymap::Edit::Backspace), Scope::Pick)
+            ),
             theme.hint(),
         ));
     }
     spans
-}
-
-fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
-    let theme = app.theme;
-    let problems = app.current().form.visible_problem_count();
-    let mut first = Vec::new();
-    if let Some(s) = &app.submitting {
-        let secs = Instant::now().duration_since(s.started).as_secs_f32();
-        first.push(Span::styled(
-            format!(
-                "{} Sending… {secs:.1}s (Esc cancels)  ",
-                SPINNER[app.tick % SPINNER.len()]
-            ),
-            theme.warn(),
-        ));
-    } else if let Some((level, text)) = &app.status {
-        let style = match level {
-            Level::Info => Style::new(),
-            Level::Ok => theme.ok(),
-            Level::Warn => theme.warn(),
-            Level::Error => theme.error(),
-        };
-        first.push(Span::styled(text.clone(), style));
-    }
-    let mut second = Vec::new();
-    if problems > 0 {
-        let s = if problems == 1 { "" } else { "s" };
-        second.push(Span::styled(
-            format!("✗ {problems} problem{s}  "),
-            theme.error(),
-        ));
-    } else {
-        second.push(Span::styled("✓ no problems  ", theme.ok()));
-    }
-    second.push(Span::styled(
-        "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit",
-        theme.hint(),
-    ));
-    let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
-        status,
-    );
-    frame.render_widget(Paragraph::new(Line::from(second)), keys);
-}
-
-fn draw_status(frame: &mut Frame, p: &ProfileState, area: Rect, theme: Theme, waiting: usize) {
-    let mut spans = vec![
-        Span::styled(
-            format!("● {}", p.profile.name),
-            theme
-                .profile(p.profile.color.as_deref())
-                .add_modifier(ratatui::style::Modifier::BOLD),
-        ),
-        Span::raw(format!(" {}", p.profile.api)),
-    ];
-    if let Some(t) = &p.catalog.tenant {
-        spans.push(Span::raw(format!(
-            " · {} ({})",
-            t.name,
-            t.plan.as_deref().unwrap_or("?")
-        )));
-    }
-    spans.push(Span::raw(format!(" · {}", quota(p))));
-    if let Some(r) = &p.rate {
-        match (r.remaining, r.limit) {
-            (Some(rem), Some(lim)) => spans.push(Span::raw(format!(" · rate {rem}/{lim}"))),
-            (_, None) => spans.push(Span::raw(" · rate unlimited")),
-            _ => {}
-        }
-    }
-    let (text, style) = match &p.catalog_status {
-        CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
-        CatalogStatus::Refreshing => ("catalog refreshing…".to_owned(), Style::new()),
-        CatalogStatus::Cached(t) => (format!("catalog cached {}", short_time(t)), theme.warn()),
-        CatalogStatus::Offline(_) if p.catalog.fetched_at.is_some() => {
-            ("catalog offline (cached)".to_owned(), theme.error())
-        }
-        CatalogStatus::Offline(_) => ("catalog offline: Ctrl-R retries".to_owned(), theme.error()),
-        CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
-    };
-    spans.push(Span::raw(" · "));
-    spans.push(Span::styled(text, style));
-    if waiting > 0 {
-        spans.push(Span::styled(format!(" · outbox {waiting}"), theme.warn()));
-    }
-    if p.profile.read_only {
-        spans.push(Span::styled(" · READ-ONLY", theme.error()));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
-}
-
-fn quota(p: &ProfileState) -> String {
-    match (p.profile.api, p.usage) {
-        (_, Some(u)) => match u.limit {
-            Some(l) => format!("contacts {}/{l}", u.current),
-            None => format!("contacts {} (unlimited)", u.current),
-        },
-        (crate::contact::Flavour::Wipsy, None) => match p.profile.monthly_contact_limit {
-            Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
-            None => format!("this month {} via rolo", p.created_this_month),
-        },
-        _ => "quota unknown".to_owned(),
-    }
-}
-
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 3,
-        width: w,
-        height: h,
-    }
-}
-
-fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:<24}", b.keys), theme.label_focused()),
-                Span::raw(format!("{} ", b.does)),
-                Span::styled(format!("({})", b.scope), theme.hint()),
-            ])
-        })
-        .collect();
-    let width = usize::from(area.width.min(100).saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 100, h);
-    let fits = h <= r.height;
-    frame.render_widget(Clear, r);
-    let hint = if fits {
-        " any key closes "
-    } else {
-        " ↑↓ scroll · any other key closes "
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Keys ")
-        .title_bottom(hint);
-    let top = if fits {
-        0
-    } else {
-        top.min(h.saturating_sub(r.height))
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: true })
-            .scroll((top, 0)),
-        r,
-    );
-}
-
-fn draw_outbox(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme;
-    let mut lines: Vec<Line> = app
-        .outbox
-        .iter()
-        .map(|i| {
-            let when = i.created_at.get(11..16).unwrap_or_default().to_owned();
-            Line::from(vec![
-                Span::styled(format!("{when}  {:<14} ", i.profile), theme.hint()),
-                Span::raw(format!("{:<24} ", i.name)),
-                Span::styled(i.reason.clone(), theme.warn()),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "Nothing waits in the outbox.",
-            theme.ok(),
-        )));
-    }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Outbox ")
-        .title_bottom(" r resends now · Esc closes · `rolo outbox drop ID` removes one ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
-}
-
-fn draw_recent(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = app.theme;
-    let mut lines: Vec<Line> = app
-        .recent
-        .iter()
-        .rev()
-        .map(|e| {
-            let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
-            Line::from(vec![
-                Span::styled(format!("{when}  {:<14} ", e.profile), theme.hint()),
-                Span::raw(format!("{:<10} {:<26} {}", e.id, e.name, e.phone)),
-            ])
-        })
-        .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No contact created yet.",
-            theme.hint(),
-        )));
-    }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = popup(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Created recently ")
-        .title_bottom(" any key closes · `rolo history` for all ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
-}
-
-fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
-    let text = match q {
-        Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
-        Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
-    };
-    let r = popup(
-        area,
-        u16::try_from(text.chars().count() + 6)
-            .unwrap_or(60)
-            .max(30),
-        4,
-    );
-    frame.render_widget(Clear, r);
-    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(text), Line::from("y = yes · n / Esc = no")]).block(block),
-        r,
-    );
 }

@@ -5,7 +5,9 @@ use super::{App, Level, Mode, Question};
 use crate::contact::Draft;
 use crate::contact::duplicates;
 use crate::contact::fields::Section;
+use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::Effect;
+use crate::tui::popup::Answer;
 
 impl App {
     /// The phone (normalised) and email of the active draft, as checked for duplicates.
@@ -123,9 +125,12 @@ impl App {
             true
         };
         let what = if kept {
-            "will be kept after each submit (Ctrl-K again to stop)"
+            format!(
+                "will be kept after each submit ({} again to stop)",
+                keymap::key_for(Action::ToggleKeep, Scope::Text)
+            )
         } else {
-            "will be cleared after a submit"
+            "will be cleared after a submit".to_owned()
         };
         self.say(Level::Info, format!("{} {what}.", field.label));
         vec![Effect::SaveSticky(self.active)]
@@ -193,43 +198,38 @@ impl App {
         self.mode = Mode::Quick(q);
     }
 
-    /// Keys on the quick-add line.
-    pub(super) fn quick_action(
+    /// The quick-add line answered: review in the form, or create (unless words are
+    /// flagged, which keeps the line open).
+    pub(super) fn quick_answer(
         &mut self,
-        mut q: crate::tui::quick::Quick,
-        action: crate::tui::keymap::Action,
+        q: crate::tui::quick::Quick,
+        answer: &Answer,
     ) -> Vec<Effect> {
-        use crate::tui::quick::QuickOutcome;
-        let p = self.current();
-        let (flavour, region) = (p.profile.api, p.profile.default_region.clone());
-        let outcome = if action == crate::tui::keymap::Action::Submit {
-            QuickOutcome::Create
-        } else {
-            let catalog = self.current().catalog.clone();
-            q.update(action, flavour, &catalog, region.as_deref())
-        };
-        match outcome {
-            QuickOutcome::Open => self.mode = Mode::Quick(q),
-            QuickOutcome::Close => self.current_mut().quick_text = q.text,
-            QuickOutcome::Expand => {
+        match answer {
+            Answer::Expand => {
                 self.fill_form(&q);
+                let send = keymap::key_for(Action::Submit, Scope::Text);
                 self.say(
                     Level::Info,
-                    "Quick add moved to the form: review and Ctrl-S.",
+                    format!("Quick add moved to the form: review and {send}."),
                 );
             }
-            QuickOutcome::Create if !q.parsed.notes.is_empty() => {
+            Answer::Create if !q.parsed.notes.is_empty() => {
                 let n = q.parsed.notes.len();
                 self.mode = Mode::Quick(q);
                 self.say(
                     Level::Warn,
-                    format!("{n} flagged word(s): fix them, or Tab to review in the form."),
+                    format!(
+                        "{n} flagged word(s): fix them, or {} to review in the form.",
+                        keymap::key_for(Action::NextField, Scope::Quick)
+                    ),
                 );
             }
-            QuickOutcome::Create => {
+            Answer::Create => {
                 self.fill_form(&q);
                 return self.submit();
             }
+            _ => {}
         }
         Vec::new()
     }
@@ -286,7 +286,10 @@ impl App {
         };
         self.say(
             Level::Info,
-            format!("vCard on the form{of}: review, add the CRM fields, Ctrl-S."),
+            format!(
+                "vCard on the form{of}: review, add the CRM fields, {}.",
+                keymap::key_for(Action::Submit, Scope::Text)
+            ),
         );
     }
 

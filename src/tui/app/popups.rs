@@ -1,0 +1,220 @@
+//! What is on top of the form (pickers, the switcher, help, lists, questions, quick add)
+//! and how a key reaches it: the scope it is resolved in, and what each popup's answer does.
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use super::{App, Level};
+use crate::tui::form::Editor;
+use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::message::Effect;
+use crate::tui::picker::Picker;
+use crate::tui::popup::{Answer, Context, Help, OutboxList, Popup, RecentList, Reply};
+use crate::tui::switcher::Switcher;
+
+/// What is on top of the form.
+#[derive(Debug)]
+pub enum Mode {
+    /// Just the form.
+    Form,
+    /// A picker is open.
+    Picker(Picker),
+    /// The profile switcher is open.
+    Switcher(Switcher),
+    /// The help screen.
+    Help(Help),
+    /// The outbox list.
+    Outbox(OutboxList),
+    /// Recently created contacts.
+    Recent(RecentList),
+    /// A yes/no question.
+    Confirm(Question),
+    /// The quick-add line.
+    Quick(crate::tui::quick::Quick),
+}
+
+/// The questions rolo asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// "Create <name> in <profile>?"
+    Submit(String),
+    /// "Clear the form?"
+    Clear,
+    /// "Possible duplicate of …; create anyway?"
+    Duplicate(String),
+    /// "Not created: …. Keep it in the outbox?"
+    Outbox(String),
+}
+
+impl Mode {
+    /// The popup on top, if any: every one is drawn and updated through [`Popup`].
+    #[must_use]
+    pub fn popup(&self) -> Option<&dyn Popup> {
+        match self {
+            Self::Form => None,
+            Self::Picker(p) => Some(p),
+            Self::Switcher(s) => Some(s),
+            Self::Help(h) => Some(h),
+            Self::Outbox(o) => Some(o),
+            Self::Recent(r) => Some(r),
+            Self::Confirm(q) => Some(q),
+            Self::Quick(q) => Some(q),
+        }
+    }
+
+    fn popup_mut(&mut self) -> Option<&mut dyn Popup> {
+        match self {
+            Self::Form => None,
+            Self::Picker(p) => Some(p),
+            Self::Switcher(s) => Some(s),
+            Self::Help(h) => Some(h),
+            Self::Outbox(o) => Some(o),
+            Self::Recent(r) => Some(r),
+            Self::Confirm(q) => Some(q),
+            Self::Quick(q) => Some(q),
+        }
+    }
+}
+
+impl App {
+    fn scope(&self) -> Scope {
+        self.mode
+            .popup()
+            .map_or_else(|| self.current().form.scope(), Popup::scope)
+    }
+
+    pub(super) fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        let Some(action) = keymap::resolve(key, self.scope()) else {
+            return Vec::new();
+        };
+        if action == Action::Quit {
+            self.quit = true;
+            return (0..self.profiles.len()).map(Effect::SaveDraft).collect();
+        }
+        if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
+        {
+            self.submitting = None;
+            self.say(Level::Warn, "Submit cancelled. The server may still have created the contact: check before sending again.");
+            return vec![Effect::CancelSubmit];
+        }
+        let mut mode = std::mem::replace(&mut self.mode, Mode::Form);
+        let Some(popup) = mode.popup_mut() else {
+            return self.form_action(action);
+        };
+        match popup.update(action, &Context::of(self)) {
+            Reply::Stay => {
+                self.mode = mode;
+                Vec::new()
+            }
+            Reply::Close => {
+                self.closed(mode);
+                Vec::new()
+            }
+            Reply::Done(answer) => self.answered(mode, answer),
+        }
+    }
+
+    /// A popup closed without an answer: what it leaves behind.
+    fn closed(&mut self, popup: Mode) {
+        match popup {
+            // Esc on the quick-add line keeps the text for next time.
+            Mode::Quick(q) => self.current_mut().quick_text = q.text,
+            Mode::Confirm(Question::Outbox(_)) => self.pending_outbox = None,
+            _ => {}
+        }
+    }
+
+    /// A popup answered: act on it (some answers open the popup again).
+    fn answered(&mut self, popup: Mode, answer: Answer) -> Vec<Effect> {
+        match (popup, answer) {
+            (Mode::Picker(picker), Answer::Refresh) => {
+                self.mode = Mode::Picker(picker);
+                self.refresh(self.active)
+            }
+            (Mode::Picker(picker), Answer::Chosen(ids)) => {
+                self.chosen(&picker, ids);
+                Vec::new()
+            }
+            (Mode::Switcher(_), Answer::Profile(i)) => self.switch_to(i),
+            (Mode::Outbox(_), Answer::Resend) => {
+                self.say(Level::Info, "Sending the outbox again…");
+                self.outbox_tried = Some(Instant::now());
+                vec![Effect::RetryOutbox]
+            }
+            (Mode::Confirm(q), Answer::Yes) => self.yes(&q),
+            (Mode::Quick(q), answer) => self.quick_answer(q, &answer),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn open_picker(&mut self) {
+        let p = self.current();
+        let Some(field) = p.form.focused().cloned() else {
+            return;
+        };
+        let (items, multi, chosen) = match &field.editor {
+            Editor::Single(kind) => (
+                p.catalog.items(*kind).to_vec(),
+                false,
+                vec![p.form.value(&field.key).to_owned()],
+            ),
+            Editor::Multi(kind) => (
+                p.catalog.items(*kind).to_vec(),
+                true,
+                p.form.draft.list(&field.key).to_vec(),
+            ),
+            Editor::Choice(options) => {
+                let items = options
+                    .iter()
+                    .map(|o| crate::contact::catalog::Item {
+                        id: o.clone(),
+                        name: o.clone(),
+                        ..Default::default()
+                    })
+                    .collect();
+                (items, false, vec![p.form.value(&field.key).to_owned()])
+            }
+            _ => return,
+        };
+        let chosen = chosen.into_iter().filter(|c| !c.is_empty()).collect();
+        self.mode = Mode::Picker(Picker::new(
+            &field.key,
+            &field.label,
+            items,
+            chosen,
+            multi,
+            !field.required,
+        ));
+    }
+
+    /// A picker accepted: the ids go into its field; a single pick moves on.
+    fn chosen(&mut self, picker: &Picker, ids: Vec<String>) {
+        let form = &mut self.current_mut().form;
+        if picker.multi {
+            form.set_list(&picker.field_key, ids);
+        } else {
+            form.set_value(&picker.field_key, ids.first().map_or("", String::as_str));
+            form.move_focus(1);
+        }
+        self.edited();
+    }
+
+    /// Yes to a question.
+    fn yes(&mut self, q: &Question) -> Vec<Effect> {
+        match q {
+            Question::Submit(_) => self.send(),
+            Question::Duplicate(_) => self.confirm_or_send(),
+            Question::Outbox(_) => self.keep_in_outbox(),
+            Question::Clear => {
+                let keep = self.current().defaults();
+                let p = self.current_mut();
+                p.form.clear(&keep);
+                p.revalidate();
+                self.created = None;
+                self.say(Level::Info, "Form cleared.");
+                vec![Effect::SaveDraft(self.active)]
+            }
+        }
+    }
+}

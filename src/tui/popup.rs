@@ -1,0 +1,100 @@
+//! The one popup contract. Everything drawn over the form (pickers, the profile switcher,
+//! help, the outbox and history lists, questions, the quick-add line) is a [`Popup`]: it
+//! names the key scope it wants, takes an [`Action`] and gives back a [`Reply`], and draws
+//! itself from what it holds plus a read-only [`Context`]. The app handles every popup the
+//! same way: resolve in its scope, update, then keep it, close it, or act on its answer.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::app::{App, ProfileState};
+use super::keymap::{Action, Scope};
+use super::theme::Theme;
+use crate::store::history::Entry;
+use crate::store::outbox::Item;
+
+mod confirm;
+pub mod help;
+pub mod lists;
+
+pub use help::Help;
+pub use lists::{OutboxList, RecentList};
+
+/// What a popup may read while it updates or draws: the app around it, never changed.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Styles.
+    pub theme: Theme,
+    /// The active profile (its flavour, catalog and default region).
+    pub profile: &'a ProfileState,
+    /// Contacts waiting in the outbox.
+    pub outbox: &'a [Item],
+    /// Contacts created recently, newest last.
+    pub recent: &'a [Entry],
+}
+
+impl<'a> Context<'a> {
+    /// The context of `app`'s popup.
+    #[must_use]
+    pub fn of(app: &'a App) -> Self {
+        Self {
+            theme: app.theme,
+            profile: app.current(),
+            outbox: &app.outbox,
+            recent: &app.recent,
+        }
+    }
+}
+
+/// What an action did to a popup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Still open.
+    Stay,
+    /// Closed; nothing else to do.
+    Close,
+    /// Closed with an answer the app acts on (it may open the popup again).
+    Done(Answer),
+}
+
+/// The answers popups give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A question: yes.
+    Yes,
+    /// A picker: these ids chosen (none clears the field).
+    Chosen(Vec<String>),
+    /// The switcher: make this profile active.
+    Profile(usize),
+    /// The outbox: send what waits now.
+    Resend,
+    /// A picker: refresh the catalog and stay open.
+    Refresh,
+    /// Quick add: create the contact from the line.
+    Create,
+    /// Quick add: review the line in the full form.
+    Expand,
+}
+
+/// A popup over the form.
+pub trait Popup {
+    /// The scope its keys resolve in.
+    fn scope(&self) -> Scope;
+    /// Applies an action.
+    fn update(&mut self, action: Action, cx: &Context<'_>) -> Reply;
+    /// Draws it over `area` (the whole screen).
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>);
+}
+
+/// A `width` × `height` box centred across `area`, a third of the way down.
+#[must_use]
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 3,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,56 @@
+//! A yes/no question ("Clear the form?", "Create … in …?", a likely duplicate, the outbox
+//! offer): y or Enter answers yes, n or Esc no; other keys leave it open.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use super::{Answer, Context, Popup, Reply, centered};
+use crate::tui::app::Question;
+use crate::tui::keymap::{self, Action, Scope};
+
+impl Popup for Question {
+    fn scope(&self) -> Scope {
+        Scope::Confirm
+    }
+
+    fn update(&mut self, action: Action, _cx: &Context<'_>) -> Reply {
+        match action {
+            Action::Yes => Reply::Done(Answer::Yes),
+            Action::No | Action::Cancel => Reply::Close,
+            _ => Reply::Stay,
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, _cx: &Context<'_>) {
+        draw_confirm(frame, area, self);
+    }
+}
+
+fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
+    let text = match q {
+        Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
+        Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
+    };
+    let r = centered(
+        area,
+        u16::try_from(text.chars().count() + 6)
+            .unwrap_or(60)
+            .max(30),
+        4,
+    );
+    frame.render_widget(Clear, r);
+    let key = |a| keymap::key_for(a, Scope::Confirm);
+    let answers = format!(
+        "{} = yes · {} / {} = no",
+        key(Action::Yes),
+        key(Action::No),
+        key(Action::Cancel)
+    );
+    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(text), Line::from(answers)]).block(block),
+        r,
+    );
+}

@@ -1,0 +1,134 @@
+//! The two bottom lines: the status and hints above, the profile, quota and catalog
+//! freshness below.
+
+use std::time::Instant;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::app::{App, CatalogStatus, Level, ProfileState};
+use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::theme::Theme;
+
+const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
+    let theme = app.theme;
+    let problems = app.current().form.visible_problem_count();
+    let mut first = Vec::new();
+    if let Some(s) = &app.submitting {
+        let secs = Instant::now().duration_since(s.started).as_secs_f32();
+        first.push(Span::styled(
+            format!(
+                "{} Sending… {secs:.1}s ({} cancels)  ",
+                SPINNER[app.tick % SPINNER.len()],
+                keymap::key_for(Action::Cancel, Scope::Text)
+            ),
+            theme.warn(),
+        ));
+    } else if let Some((level, text)) = &app.status {
+        let style = match level {
+            Level::Info => Style::new(),
+            Level::Ok => theme.ok(),
+            Level::Warn => theme.warn(),
+            Level::Error => theme.error(),
+        };
+        first.push(Span::styled(text.clone(), style));
+    }
+    let mut second = Vec::new();
+    if problems > 0 {
+        let s = if problems == 1 { "" } else { "s" };
+        second.push(Span::styled(
+            format!("✗ {problems} problem{s}  "),
+            theme.error(),
+        ));
+    } else {
+        second.push(Span::styled("✓ no problems  ", theme.ok()));
+    }
+    second.push(Span::styled(keymap::footer(), theme.hint()));
+    let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
+        status,
+    );
+    frame.render_widget(Paragraph::new(Line::from(second)), keys);
+}
+
+pub(super) fn draw_status(
+    frame: &mut Frame,
+    p: &ProfileState,
+    area: Rect,
+    theme: Theme,
+    waiting: usize,
+) {
+    let mut spans = vec![
+        Span::styled(
+            format!("● {}", p.profile.name),
+            theme
+                .profile(p.profile.color.as_deref())
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+        Span::raw(format!(" {}", p.profile.api)),
+    ];
+    if let Some(t) = &p.catalog.tenant {
+        spans.push(Span::raw(format!(
+            " · {} ({})",
+            t.name,
+            t.plan.as_deref().unwrap_or("?")
+        )));
+    }
+    spans.push(Span::raw(format!(" · {}", quota(p))));
+    if let Some(r) = &p.rate {
+        match (r.remaining, r.limit) {
+            (Some(rem), Some(lim)) => spans.push(Span::raw(format!(" · rate {rem}/{lim}"))),
+            (_, None) => spans.push(Span::raw(" · rate unlimited")),
+            _ => {}
+        }
+    }
+    let (text, style) = match &p.catalog_status {
+        CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
+        CatalogStatus::Refreshing => ("catalog refreshing…".to_owned(), Style::new()),
+        CatalogStatus::Cached(t) => (format!("catalog cached {}", short_time(t)), theme.warn()),
+        CatalogStatus::Offline(_) if p.catalog.fetched_at.is_some() => {
+            ("catalog offline (cached)".to_owned(), theme.error())
+        }
+        CatalogStatus::Offline(_) => (
+            format!(
+                "catalog offline: {} retries",
+                keymap::key_for(Action::RefreshCatalog, Scope::Text)
+            ),
+            theme.error(),
+        ),
+        CatalogStatus::Empty => ("no catalog yet".to_owned(), theme.warn()),
+    };
+    spans.push(Span::raw(" · "));
+    spans.push(Span::styled(text, style));
+    if waiting > 0 {
+        spans.push(Span::styled(format!(" · outbox {waiting}"), theme.warn()));
+    }
+    if p.profile.read_only {
+        spans.push(Span::styled(" · READ-ONLY", theme.error()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
+}
+
+fn quota(p: &ProfileState) -> String {
+    match (p.profile.api, p.usage) {
+        (_, Some(u)) => match u.limit {
+            Some(l) => format!("contacts {}/{l}", u.current),
+            None => format!("contacts {} (unlimited)", u.current),
+        },
+        (crate::contact::Flavour::Wipsy, None) => match p.profile.monthly_contact_limit {
+            Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
+            None => format!("this month {} via rolo", p.created_this_month),
+        },
+        _ => "quota unknown".to_owned(),
+    }
+}
