@@ -3,15 +3,15 @@
 //! output or file.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod cli_world;
+mod support;
 
-use cli_world::{World, code, stderr};
 use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
+use support::{World, code, stderr};
 
 #[test]
 fn whatsmark_contact_with_every_documented_field() {
-    let w = World::new();
+    let w = World::cli();
     let out = w.rolo(&[
         "add",
         "--set",
@@ -68,7 +68,7 @@ fn whatsmark_contact_with_every_documented_field() {
 
 #[test]
 fn wipsy_contact_with_every_documented_field() {
-    let w = World::new();
+    let w = World::cli();
     let out = w.rolo(&[
         "--profile",
         "wipsy",
@@ -162,7 +162,7 @@ fn wipsy_contact_with_every_documented_field() {
 
 #[test]
 fn each_error_has_its_own_message_and_exit_code() {
-    let w = World::new();
+    let w = World::cli();
     let wm_ok = [
         "--set",
         "lastname=Kumar",
@@ -238,13 +238,8 @@ fn each_error_has_its_own_message_and_exit_code() {
         assert_eq!(code(&out), 7, "{kind:?}: {}", stderr(&out));
     }
     // Rate limit: a window of one request per minute, already used by the catalog fetch.
-    let patch = w.rt.block_on(
-        reqwest::Client::new()
-            .patch(format!("{}/_sandbox/whatsmark/demo", w.origin()))
-            .json(&json!({ "rate_limit_per_minute": 1 }))
-            .send(),
-    );
-    assert_eq!(patch.unwrap().status(), 200);
+    let patch = w.patch("whatsmark", "demo", &json!({ "rate_limit_per_minute": 1 }));
+    assert_eq!(patch, 200);
     let out = add("wm", &body);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("Try again in"));
@@ -253,7 +248,7 @@ fn each_error_has_its_own_message_and_exit_code() {
 
 #[test]
 fn a_redirect_to_another_origin_never_receives_the_key() {
-    let w = World::new();
+    let w = World::cli();
     w.fault(
         "/wipsy/api-create-contact",
         FaultKind::Redirect { location: None },
@@ -261,15 +256,7 @@ fn a_redirect_to_another_origin_never_receives_the_key() {
     let out = w.rolo(&["--profile", "wipsy-full", "add", "--set", "name=X"]);
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("did not follow"));
-    let log: Value =
-        w.rt.block_on(async {
-            reqwest::get(format!("{}/_sandbox/requests", w.origin()))
-                .await
-                .unwrap()
-                .json()
-                .await
-        })
-        .unwrap();
+    let log = w.control_json("/_sandbox/requests");
     let other_host: Vec<&Value> = log
         .as_array()
         .unwrap()
@@ -290,7 +277,7 @@ fn a_redirect_to_another_origin_never_receives_the_key() {
 
 #[test]
 fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
-    let mut w = World::new();
+    let mut w = World::cli();
     let out = w.rolo(&["catalog", "refresh"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = w.rolo(&["catalog", "show", "--json"]);
@@ -307,8 +294,7 @@ fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
         "{listing}"
     );
     // The sandbox goes away; names still resolve from the cache.
-    let sb = w.sb.take().unwrap();
-    w.rt.block_on(sb.shutdown());
+    w.stop();
     let out = w.rolo(&[
         "add",
         "--dry-run",
@@ -337,7 +323,7 @@ fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
 
 #[test]
 fn json_input_and_unknown_names() {
-    let w = World::new();
+    let w = World::cli();
     let file = w.dir.path().join("contact.json");
     std::fs::write(
         &file,
@@ -365,7 +351,7 @@ fn json_input_and_unknown_names() {
 
 #[test]
 fn quick_lines_create_or_stop_on_flagged_words() {
-    let w = World::new();
+    let w = World::cli();
     let out = w.rolo(&[
         "add",
         "--quick",
@@ -391,7 +377,7 @@ fn quick_lines_create_or_stop_on_flagged_words() {
 
 #[test]
 fn vcards_from_a_file_one_or_several() {
-    let w = World::new();
+    let w = World::cli();
     let dir = env!("CARGO_MANIFEST_DIR");
     let one = format!("{dir}/tests/fixtures/vcards/whatsapp_30.vcf");
     let out = w.rolo(&["add", "--vcard", &one]);

@@ -2,137 +2,46 @@
 //! custom-field type, quick add, a pasted vCard, and the duplicate warning.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
 
-mod pty;
-#[path = "support/wipsy_config.rs"]
-mod wipsy_config;
+mod support;
 
-use pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, Spawn, TAB, WAIT};
-use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
-use serde_json::{Value, json};
-use wipsy_config::wipsy_entries;
+use serde_json::json;
+use support::pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, TAB, WAIT};
+use support::{ConfigFile, Profile, SeedExt, World};
 
 const CTRL_O: &str = "\x0f";
 
-struct World {
-    rt: tokio::runtime::Runtime,
-    sb: Option<SandboxHandle>,
-    seed: Seed,
-    dir: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = SandboxConfig::demo().unwrap();
-        let seed = config.seed.clone();
-        let sb = rt.block_on(sandbox::start(config)).unwrap();
-        let w = Self {
-            rt,
-            sb: Some(sb),
-            seed,
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let origin = w.sb.as_ref().unwrap().origin();
-        let demo = wipsy_entries(&w.seed, "demo", "wdemo");
-        let load = wipsy_entries(&w.seed, "loadtest", "wload");
-        let text = format!(
-            r#"default_profile = "wm"
-
-[profiles.wm]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "T_WM"
-default_region = "IN"
-
-[profiles.wm.defaults]
-type = "lead"
-source_id = "Website"
-status_id = "Nuevo"
-
-[profiles.staff]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "T_LOAD"
-default_region = "CO"
-
-[[profiles.staff.assignees]]
-id = 15
-name = "Priya (soporte)"
-
-[[profiles.staff.assignees]]
-id = 16
-name = "Carlos Peña (ventas)"
-
-[profiles.wdemo]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "T_WDEMO"
-default_region = "CO"
-
-{demo}
-[profiles.wload]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "T_WLOAD"
-default_region = "CO"
-
-{load}"#
-        );
-        std::fs::write(w.dir.path().join("config.toml"), text).unwrap();
-        w
-    }
-
-    fn start(&self, profile: &str) -> Pty {
-        let wm = |t: &str| {
-            self.seed
-                .whatsmark
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .tokens[0]
-                .token
-                .clone()
-        };
-        let wp = |t: &str| {
-            self.seed
-                .wipsy
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .api_key
-                .clone()
-        };
-        let p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-            .rolo_dirs(
-                &self.dir.path().join("config.toml"),
-                &self.dir.path().join("data"),
+/// `wm` (the default: WhatsMark demo, lead defaults), `staff` (WhatsMark loadtest with
+/// a staff list), `wdemo` and `wload` (Wipsy demo and loadtest with their catalogs).
+fn world() -> World {
+    World::new(1, |origin, seed| {
+        ConfigFile::new()
+            .default_profile("wm")
+            .profile(
+                Profile::whatsmark("wm", origin, "T_WM")
+                    .region("IN")
+                    .lead_defaults(),
             )
-            .env("ROLO_PROFILE", profile)
-            .env("T_WM", wm("demo"))
-            .env("T_LOAD", wm("loadtest"))
-            .env("T_WDEMO", wp("demo"))
-            .env("T_WLOAD", wp("loadtest"))
-            .start()
-            .unwrap();
-        p.wait_for("catalog fresh", WAIT).unwrap();
-        p
-    }
-
-    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        self.sb.as_ref().unwrap().state().contacts(flavour, tenant)
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(sb) = self.sb.take() {
-            self.rt.block_on(sb.shutdown());
-        }
-    }
+            .profile(
+                Profile::whatsmark("staff", origin, "T_LOAD")
+                    .region("CO")
+                    .assignee(15, "Priya (soporte)")
+                    .assignee(16, "Carlos Peña (ventas)"),
+            )
+            .profile(
+                Profile::wipsy("wdemo", origin, "T_WDEMO")
+                    .region("CO")
+                    .wipsy_catalog(seed, "demo"),
+            )
+            .profile(
+                Profile::wipsy("wload", origin, "T_WLOAD")
+                    .region("CO")
+                    .wipsy_catalog(seed, "loadtest"),
+            )
+            .secret("T_WM", seed.wm_token("demo", "full"))
+            .secret("T_LOAD", seed.wm_token("loadtest", "full"))
+            .secret("T_WDEMO", seed.wipsy_key("demo"))
+            .secret("T_WLOAD", seed.wipsy_key("loadtest"))
+    })
 }
 
 /// Sends keys and waits until the screen shows `text`.
@@ -152,8 +61,8 @@ fn pick(p: &mut Pty, title: &str, filter: &str, finish: &str) {
 
 #[test]
 fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
-    let w = World::new();
-    let mut p = w.start("wdemo");
+    let w = world();
+    let mut p = w.start_on("wdemo");
     keys_then(&mut p, "Zoë", "Zoë");
     // First name → … → Pipeline stage is seven fields down.
     p.send(&TAB.repeat(7)).unwrap();
@@ -219,8 +128,8 @@ fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
 
 #[test]
 fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee() {
-    let w = World::new();
-    let mut p = w.start("staff");
+    let w = world();
+    let mut p = w.start_on("staff");
     keys_then(&mut p, "Aarav", "Aarav");
     p.send(TAB).unwrap();
     keys_then(&mut p, "Mehta", "Mehta");
@@ -256,8 +165,8 @@ fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee()
 
 #[test]
 fn quick_add_one_line_and_enter_in_both_flavours() {
-    let w = World::new();
-    let mut p = w.start("wm");
+    let w = world();
+    let mut p = w.start_on("wm");
     keys_then(&mut p, CTRL_O, "Quick add");
     keys_then(
         &mut p,
@@ -293,8 +202,8 @@ fn quick_add_one_line_and_enter_in_both_flavours() {
 
 #[test]
 fn a_pasted_vcard_is_reviewed_then_sent() {
-    let w = World::new();
-    let mut p = w.start("wm");
+    let w = world();
+    let mut p = w.start_on("wm");
     let card = std::fs::read_to_string(format!(
         "{}/tests/fixtures/vcards/whatsapp_30.vcf",
         env!("CARGO_MANIFEST_DIR")
@@ -315,9 +224,9 @@ fn a_pasted_vcard_is_reviewed_then_sent() {
 
 #[test]
 fn a_duplicate_phone_shows_the_warning_before_sending() {
-    let w = World::new();
+    let w = world();
     let before = w.stored("whatsmark", "demo").len();
-    let mut p = w.start("wm");
+    let mut p = w.start_on("wm");
     keys_then(&mut p, "Otra", "Otra");
     p.send(TAB).unwrap();
     keys_then(&mut p, "Persona", "Persona");

@@ -2,24 +2,16 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rolo::sandbox::{FaultKind, FaultRule};
+use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
-
-fn rule(path: &str, kind: FaultKind) -> FaultRule {
-    FaultRule {
-        path: path.to_owned(),
-        method: None,
-        kind,
-        after: false,
-        times: Some(1),
-    }
-}
+use support::SeedExt;
+use support::sandbox::once as rule;
 
 const WM_CONTACTS: &str = "/whatsmark/api/v2/contacts";
 
@@ -30,7 +22,7 @@ fn body(phone: &str) -> Value {
 
 #[tokio::test]
 async fn status_500_in_each_flavours_shape_then_normal_again() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     sb.handle.add_fault(rule(WM_CONTACTS, FaultKind::Status500));
     sb.handle.add_fault(rule("/wipsy/*", FaultKind::Status500));
@@ -46,7 +38,7 @@ async fn status_500_in_each_flavours_shape_then_normal_again() {
 
 #[tokio::test]
 async fn delay_holds_the_answer_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     sb.handle
         .add_fault(rule(WM_CONTACTS, FaultKind::Delay { ms: 300 }));
     let started = Instant::now();
@@ -59,7 +51,7 @@ async fn delay_holds_the_answer_back() {
 
 #[tokio::test]
 async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     sb.handle.add_fault(rule(WM_CONTACTS, FaultKind::Drop));
     let err = sb
@@ -90,7 +82,7 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
 
 #[tokio::test]
 async fn malformed_json_html_and_redirect() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let key = sb.wipsy_key("loadtest");
     sb.handle
         .add_fault(rule("/wipsy/api-get-contacts", FaultKind::MalformedJson));
@@ -143,7 +135,7 @@ async fn malformed_json_html_and_redirect() {
 
 #[tokio::test]
 async fn the_control_surface_over_http() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let origin = sb.handle.origin();
     let resp = sb
         .http
@@ -199,7 +191,7 @@ async fn the_control_surface_over_http() {
     assert_eq!(tenants.as_array().unwrap().len(), 8);
 }
 
-async fn futures_statuses(sb: &common::Sb, token: &str, n: usize) -> Vec<u16> {
+async fn futures_statuses(sb: &support::Sb, token: &str, n: usize) -> Vec<u16> {
     let mut out = Vec::new();
     for _ in 0..n {
         out.push(sb.wm_get(token, "/sources").await.status().as_u16());
@@ -211,17 +203,8 @@ async fn futures_statuses(sb: &common::Sb, token: &str, n: usize) -> Vec<u16> {
 async fn the_state_file_follows_every_create() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let mut config = rolo::sandbox::SandboxConfig::demo().unwrap();
-    config.state_file = Some(path.clone());
-    let handle = rolo::sandbox::start(config).await.unwrap();
-    let seed = rolo::sandbox::Seed::parse(rolo::sandbox::DEFAULT_SEED).unwrap();
-    let key = seed
-        .wipsy
-        .iter()
-        .find(|t| t.name == "loadtest")
-        .unwrap()
-        .api_key
-        .clone();
+    let (handle, seed) = support::sandbox::start_with(|c| c.state_file = Some(path.clone())).await;
+    let key = seed.wipsy_key("loadtest");
     let resp = reqwest::Client::new()
         .post(format!("{}/wipsy/api-create-contact", handle.origin()))
         .header("x-api-key", key)

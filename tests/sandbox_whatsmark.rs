@@ -2,7 +2,7 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use serde_json::{Value, json};
 
@@ -13,7 +13,7 @@ fn minimal(phone: &str) -> Value {
 
 #[tokio::test]
 async fn create_with_every_documented_field_and_read_it_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let body = json!({
         "firstname": "Ana María", "lastname": "Pérez", "phone": "+573188770000",
@@ -67,7 +67,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
 #[tokio::test]
 async fn every_documented_validation_message() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let (status, answer) = sb.wm_create(&token, &json!({})).await;
     assert_eq!(status, 422);
@@ -186,7 +186,7 @@ async fn every_documented_validation_message() {
 
 #[tokio::test]
 async fn auth_failures_have_their_codes() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let cases = [
         (None, 401, "AUTHENTICATION_REQUIRED"),
         (Some("wm_nope".to_owned()), 401, "INVALID_TOKEN"),
@@ -239,7 +239,7 @@ async fn auth_failures_have_their_codes() {
 
 #[tokio::test]
 async fn the_plan_limit_is_checked_after_validation() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("full-house", "full");
     let (status, answer) = sb.wm_create(&token, &minimal("+34600999000")).await;
     assert_eq!(status, 403, "{answer}");
@@ -262,7 +262,7 @@ async fn the_plan_limit_is_checked_after_validation() {
 
 #[tokio::test]
 async fn rate_limit_headers_count_down_then_429_with_retry_after() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let limit = 60;
     for i in 1..=limit {
@@ -307,7 +307,7 @@ async fn rate_limit_headers_count_down_then_429_with_retry_after() {
 
 #[tokio::test]
 async fn catalog_lists_page_15_at_a_time_whatever_per_page_says() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let mut url = sb.wm_url("/groups?per_page=100");
     let mut names = Vec::new();
@@ -364,7 +364,7 @@ async fn catalog_lists_page_15_at_a_time_whatever_per_page_says() {
 
 #[tokio::test]
 async fn contacts_search_matches_names_email_phone_and_company() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     for (q, expected) in [
         ("priya", "Priya"),
@@ -400,7 +400,7 @@ async fn contacts_search_matches_names_email_phone_and_company() {
 
 #[tokio::test]
 async fn account_usage_and_limits() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let account: Value = sb.wm_get(&token, "/account").await.json().await.unwrap();
     assert_eq!(account["data"]["name"], "demo");
@@ -453,7 +453,7 @@ async fn account_usage_and_limits() {
 
 #[tokio::test]
 async fn malformed_requests_get_the_envelope() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     for (body, status) in [
         (b"{\"firstname\": ".to_vec(), 422),

@@ -2,12 +2,12 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use serde_json::{Value, json};
 
 /// The two custom fields the demo tenant requires.
-fn required_custom(sb: &common::Sb) -> serde_json::Map<String, Value> {
+fn required_custom(sb: &support::Sb) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     m.insert(
         sb.wipsy_id("demo", "custom_fields", "Número de documento"),
@@ -22,7 +22,7 @@ fn required_custom(sb: &common::Sb) -> serde_json::Map<String, Value> {
 
 #[tokio::test]
 async fn create_with_every_documented_field_and_read_it_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let stage = sb.wipsy_id("demo", "stages", "Negociación");
     let vip = sb.wipsy_id("demo", "tags", "VIP");
     let cn = sb.wipsy_id("demo", "tags", "中文客户");
@@ -107,7 +107,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
 #[tokio::test]
 async fn whatsapp_id_defaults_to_the_normalised_phone() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let body = json!({ "name": "Iñigo", "phone": "0034 612 000 111",
                        "custom_fields": required_custom(&sb) });
     let (status, created) = sb.wipsy_create("demo", &body).await;
@@ -119,7 +119,7 @@ async fn whatsapp_id_defaults_to_the_normalised_phone() {
 
 #[tokio::test]
 async fn each_validation_rule_answers_400_with_its_message() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let field = |name: &str| sb.wipsy_id("demo", "custom_fields", name);
     let with_custom = |extra: Value| {
         let mut m = required_custom(&sb);
@@ -209,7 +209,7 @@ async fn each_validation_rule_answers_400_with_its_message() {
 
 #[tokio::test]
 async fn a_duplicate_phone_or_whatsapp_id_is_a_409() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     // José is seeded with +57 318 877 9043; the same number typed differently collides.
     let (status, answer) = sb
         .wipsy_create(
@@ -231,7 +231,7 @@ async fn a_duplicate_phone_or_whatsapp_id_is_a_409() {
 
 #[tokio::test]
 async fn a_missing_or_wrong_key_is_a_401() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let url = sb.wipsy_url("/api-create-contact");
     let none = sb
         .http
@@ -257,7 +257,7 @@ async fn a_missing_or_wrong_key_is_a_401() {
 
 #[tokio::test]
 async fn the_monthly_quota_answers_429_after_validation() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     // agencia-llena: Free plan with a quota of 3, all used by its seed contacts.
     let (status, answer) = sb
         .wipsy_create(
@@ -284,7 +284,7 @@ async fn the_monthly_quota_answers_429_after_validation() {
 
 #[tokio::test]
 async fn recent_contacts_come_newest_first_within_the_limit() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let get = |q: &'static str| {
         sb.http
             .get(format!("{}?{q}", sb.wipsy_url("/api-get-contacts")))
@@ -315,7 +315,7 @@ async fn recent_contacts_come_newest_first_within_the_limit() {
 
 #[tokio::test]
 async fn malformed_requests_get_the_error_shape() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let post = |body: Vec<u8>| {
         sb.http
             .post(sb.wipsy_url("/api-create-contact"))

@@ -6,12 +6,12 @@
     clippy::format_push_string
 )] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::{Event, KeyCode, KeyModifiers};
 use rolo::tui::app::CatalogStatus;
 use rolo::tui::message::Message;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn labels_on_screen(h: &mut Harness, flavour_labels: &[&str]) {
     let mut seen = String::new();
@@ -127,7 +127,7 @@ async fn typing_validation_focus_and_submit() {
         s.contains("contacts 4/1000"),
         "usage refreshed after the create:\n{s}"
     );
-    insta::assert_snapshot!("whatsmark_created_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("whatsmark_created_120x40", support::tui::stable(&s));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -171,7 +171,7 @@ async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
     assert!(s.contains("Priya"), "typed values are kept");
     insta::assert_snapshot!(
         "whatsmark_server_error_80x24",
-        tui_harness::stable(&h.screen(80, 24))
+        support::tui::stable(&h.screen(80, 24))
     );
     // Editing the field clears the server's message.
     h.press(KeyCode::Backspace);
@@ -236,7 +236,7 @@ async fn switching_profiles_keeps_both_drafts() {
         s.contains("rolo · wipsy · wipsy"),
         "the frame names the profile:\n{s}"
     );
-    insta::assert_snapshot!("wipsy_form_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("wipsy_form_120x40", support::tui::stable(&s));
     h.ctrl('t');
     h.typed("WhatsMark");
     h.press(KeyCode::Enter);
@@ -244,7 +244,7 @@ async fn switching_profiles_keeps_both_drafts() {
     assert_eq!(h.app.profiles[2].form.draft.get("name"), "José 🙂");
     insta::assert_snapshot!(
         "whatsmark_form_80x24",
-        tui_harness::stable(&h.screen(80, 24))
+        support::tui::stable(&h.screen(80, 24))
     );
 }
 
@@ -276,7 +276,7 @@ async fn keys_paste_undo_help_and_clear() {
         s.contains("Ctrl-S") && s.contains("submit the contact"),
         "{s}"
     );
-    insta::assert_snapshot!("help_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("help_120x40", support::tui::stable(&s));
     h.press(KeyCode::Esc);
     // Esc never clears; Ctrl-X asks first.
     h.press(KeyCode::Esc);

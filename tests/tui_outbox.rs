@@ -2,13 +2,13 @@
 //! status bar, listed with F3, and resent on its own — exactly once.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
 use rolo::sandbox::{FaultKind, FaultRule};
 use rolo::tui::app::Mode;
 use rolo::tui::message::Message;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {

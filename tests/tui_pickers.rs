@@ -2,11 +2,11 @@
 //! the agent types, what the form shows, and the record the sandbox stores.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use rolo::tui::app::{CatalogStatus, Mode};
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn shown(h: &Harness) -> Vec<String> {
     match &h.app.mode {

@@ -1,11 +1,11 @@
 //! Quick add and pasted vCards on the form, checked at the sandbox.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
 use rolo::tui::app::Mode;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(

@@ -1,10 +1,10 @@
 //! Rapid entry on the form: duplicate warnings, kept (sticky) fields, repeat last.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 /// A WhatsMark contact with the CRM fields set; the phone is the caller's.
 fn fill(h: &mut Harness, first: &str, phone: &str) {
