@@ -388,12 +388,7 @@ fn vcards_and_wipsy_tags_by_name() {
         (&json!("Carla"), &json!("Méndez Ruiz"))
     );
     assert_eq!(carla["province"], "Antioquia");
-    let tags: Vec<&str> = carla["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&carla["tags"]);
     assert_eq!(tags, ["VIP", "Mayorista"]);
 }
 

@@ -50,6 +50,27 @@ fn keys_then(p: &mut Pty, keys: &str, text: &str) -> String {
     p.wait_for(text, WAIT).unwrap()
 }
 
+/// Types `text`, waits until the screen shows it, and moves on with Tab.
+fn type_then_tab(p: &mut Pty, text: &str) {
+    keys_then(p, text, text);
+    p.send(TAB).unwrap();
+}
+
+/// In the focused multi picker `title`: toggles the first match of `first`, clears the
+/// filter (Ctrl-W), toggles the first match of `second`, accepts, and waits for `chip`.
+fn pick_two(p: &mut Pty, title: &str, first: &str, second: &str, chip: &str) {
+    keys_then(p, ENTER, &format!("┌ {title} "));
+    for (i, filter) in [first, second].into_iter().enumerate() {
+        if i > 0 {
+            p.send(CTRL_W).unwrap();
+        }
+        keys_then(p, filter, &format!("filter: {filter}"));
+        p.send(" ").unwrap();
+    }
+    p.send(ENTER).unwrap();
+    p.wait_for(chip, WAIT).unwrap();
+}
+
 /// Opens the focused field's picker, types `filter`, waits for the picker to show it,
 /// then sends `finish` (Enter; or Space then Enter in multi pickers).
 fn pick(p: &mut Pty, title: &str, filter: &str, finish: &str) {
@@ -68,39 +89,22 @@ fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
     p.send(&TAB.repeat(7)).unwrap();
     pick(&mut p, "Pipeline stage", "nego", ENTER);
     // A single pick moves on: Tags has the focus.
-    keys_then(&mut p, ENTER, "┌ Tags ");
-    keys_then(&mut p, "vip", "filter: vip");
-    p.send(" ").unwrap();
-    p.send(CTRL_W).unwrap();
-    keys_then(&mut p, "中文", "filter: 中文");
-    p.send(" ").unwrap();
-    p.send(ENTER).unwrap();
-    p.wait_for("[中文客户]", WAIT).unwrap();
+    pick_two(&mut p, "Tags", "vip", "中文", "[中文客户]");
     // Tags → Address, City, Province, Notes → the first custom field.
     p.send(&TAB.repeat(5)).unwrap();
-    keys_then(&mut p, "1.020.304", "1.020.304");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "1.020.304");
     pick(&mut p, "Canal preferido", "llam", ENTER);
-    keys_then(&mut p, "1990-04-01", "1990-04-01");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "facturas@acme.co", "facturas@acme.co");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "+57 604 444 5566", "+57 604 444 5566");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "1500.5", "1500.5");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "1990-04-01");
+    type_then_tab(&mut p, "facturas@acme.co");
+    type_then_tab(&mut p, "+57 604 444 5566");
+    type_then_tab(&mut p, "1500.5");
     pick(&mut p, "Talla de camiseta", "xl", ENTER);
     p.send(CTRL_S).unwrap();
     p.wait_for("✓ Created Zoë", WAIT).unwrap();
     let rec = w.stored("wipsy", "demo").last().unwrap().clone();
     assert_eq!(rec["name"], "Zoë");
     assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
-    let tags: Vec<&str> = rec["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&rec["tags"]);
     assert_eq!(tags, ["VIP", "中文客户"]);
     let mut custom: Vec<(String, String)> = rec["custom_fields"]
         .as_array()
@@ -130,24 +134,15 @@ fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
 fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee() {
     let w = world();
     let mut p = w.start_on("staff");
-    keys_then(&mut p, "Aarav", "Aarav");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "Mehta", "Mehta");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "Aarav");
+    type_then_tab(&mut p, "Mehta");
     keys_then(&mut p, "301 555 0123", "301 555 0123");
     // Phone → Email, Company → Type.
     p.send(&TAB.repeat(3)).unwrap();
     pick(&mut p, "Type", "cust", ENTER);
     pick(&mut p, "Source", "face", ENTER);
     pick(&mut p, "Status", "negoc", ENTER);
-    keys_then(&mut p, ENTER, "┌ Groups ");
-    keys_then(&mut p, "mumb", "filter: mumb");
-    p.send(" ").unwrap();
-    p.send(CTRL_W).unwrap();
-    keys_then(&mut p, "delhi", "filter: delhi");
-    p.send(" ").unwrap();
-    p.send(ENTER).unwrap();
-    p.wait_for("[Delhi]", WAIT).unwrap();
+    pick_two(&mut p, "Groups", "mumb", "delhi", "[Delhi]");
     p.send(TAB).unwrap();
     pick(&mut p, "Assigned to", "carl", ENTER);
     pick(&mut p, "Country", "colom", ENTER);
@@ -227,12 +222,9 @@ fn a_duplicate_phone_shows_the_warning_before_sending() {
     let w = world();
     let before = w.stored("whatsmark", "demo").len();
     let mut p = w.start_on("wm");
-    keys_then(&mut p, "Otra", "Otra");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "Persona", "Persona");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "95874 22363", "95874 22363");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "Otra");
+    type_then_tab(&mut p, "Persona");
+    type_then_tab(&mut p, "95874 22363");
     p.wait_for("⚠ Possible duplicate: Priya Raghunathan (id 1001", WAIT)
         .unwrap();
     p.send(CTRL_S).unwrap();

@@ -11,14 +11,9 @@ use std::time::{Duration, Instant};
 use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
 use support::SeedExt;
-use support::sandbox::once as rule;
+use support::sandbox::{once as rule, wm_minimal as body};
 
 const WM_CONTACTS: &str = "/whatsmark/api/v2/contacts";
-
-fn body(phone: &str) -> Value {
-    json!({ "firstname": "Ravi", "lastname": "Kumar", "phone": phone, "type": "lead",
-            "source_id": 110, "status_id": 281 })
-}
 
 #[tokio::test]
 async fn status_500_in_each_flavours_shape_then_normal_again() {
@@ -55,9 +50,7 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
     let token = sb.wm_token("demo", "full");
     sb.handle.add_fault(rule(WM_CONTACTS, FaultKind::Drop));
     let err = sb
-        .http
-        .post(sb.wm_url("/contacts"))
-        .bearer_auth(&token)
+        .wm_post(&token)
         .json(&body("+919100000003"))
         .send()
         .await
@@ -67,13 +60,7 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
     let mut after = rule(WM_CONTACTS, FaultKind::Drop);
     after.after = true;
     sb.handle.add_fault(after);
-    let err = sb
-        .http
-        .post(sb.wm_url("/contacts"))
-        .bearer_auth(&token)
-        .json(&body("+919100000004"))
-        .send()
-        .await;
+    let err = sb.wm_post(&token).json(&body("+919100000004")).send().await;
     assert!(err.is_err());
     let stored = sb.stored("whatsmark", "demo");
     assert_eq!(stored.len(), 4, "stored before the drop");
@@ -83,13 +70,10 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
 #[tokio::test]
 async fn malformed_json_html_and_redirect() {
     let sb = support::sandbox::start().await;
-    let key = sb.wipsy_key("loadtest");
     sb.handle
         .add_fault(rule("/wipsy/api-get-contacts", FaultKind::MalformedJson));
     let resp = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts")
         .send()
         .await
         .unwrap();
@@ -99,9 +83,7 @@ async fn malformed_json_html_and_redirect() {
     sb.handle
         .add_fault(rule("/wipsy/api-get-contacts", FaultKind::Html));
     let resp = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts")
         .send()
         .await
         .unwrap();
@@ -119,9 +101,7 @@ async fn malformed_json_html_and_redirect() {
         FaultKind::Redirect { location: None },
     ));
     let resp = sb
-        .http
-        .get(format!("{}?limit=1", sb.wipsy_url("/api-get-contacts")))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts?limit=1")
         .send()
         .await
         .unwrap();
@@ -163,15 +143,7 @@ async fn the_control_surface_over_http() {
     // Faulted requests never reached the API, so the window holds one request.
     assert_eq!(statuses, [200, 429]);
 
-    let log: Value = sb
-        .http
-        .get(format!("{origin}/_sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = sb.control_json("/_sandbox/requests").await;
     let log = log.as_array().unwrap();
     assert!(log.iter().all(|r| r["had_credentials"] == true));
     assert!(
@@ -179,15 +151,7 @@ async fn the_control_surface_over_http() {
         "secrets are never logged"
     );
 
-    let tenants: Value = sb
-        .http
-        .get(format!("{origin}/_sandbox/tenants"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenants = sb.control_json("/_sandbox/tenants").await;
     assert_eq!(tenants.as_array().unwrap().len(), 8);
 }
 

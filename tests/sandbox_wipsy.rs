@@ -72,12 +72,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
     assert_eq!(c["pipeline_stage"]["name"], "Negociación");
     assert_eq!(c["pipeline_stage"]["stage_order"], 3);
     assert_eq!(c["pipeline_stage"]["color"], "#F59E0B");
-    let tag_names: Vec<&str> = c["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tag_names = support::names(&c["tags"]);
     assert_eq!(tag_names, ["VIP", "中文客户"]);
     assert_eq!(c["tags"][0]["color"], "#F59E0B");
     let fields = c["custom_fields"].as_array().unwrap();
@@ -92,10 +87,8 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
     let id = c["id"].as_str().unwrap();
     let read = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
+        .wipsy_get("demo", "/api-get-contacts")
         .query(&[("contactId", id)])
-        .header("x-api-key", sb.wipsy_key("demo"))
         .send()
         .await
         .unwrap();
@@ -286,18 +279,11 @@ async fn the_monthly_quota_answers_429_after_validation() {
 async fn recent_contacts_come_newest_first_within_the_limit() {
     let sb = support::sandbox::start().await;
     let get = |q: &'static str| {
-        sb.http
-            .get(format!("{}?{q}", sb.wipsy_url("/api-get-contacts")))
-            .header("x-api-key", sb.wipsy_key("demo"))
+        sb.wipsy_get("demo", &format!("/api-get-contacts?{q}"))
             .send()
     };
     let two: Value = get("limit=2").await.unwrap().json().await.unwrap();
-    let names: Vec<&str> = two["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = support::names(&two["data"]);
     assert_eq!(names, ["王芳", "Zoë"]);
     let all: Value = get("").await.unwrap().json().await.unwrap();
     assert_eq!(all["data"].as_array().unwrap().len(), 3);
@@ -317,9 +303,7 @@ async fn recent_contacts_come_newest_first_within_the_limit() {
 async fn malformed_requests_get_the_error_shape() {
     let sb = support::sandbox::start().await;
     let post = |body: Vec<u8>| {
-        sb.http
-            .post(sb.wipsy_url("/api-create-contact"))
-            .header("x-api-key", sb.wipsy_key("demo"))
+        sb.wipsy_post("demo")
             .header("content-type", "application/json")
             .body(body)
             .send()

@@ -20,14 +20,8 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
         after: true,
         times: Some(1),
     });
-    h.typed("Kavya");
-    h.press(KeyCode::Tab);
-    h.typed("Menon");
-    h.press(KeyCode::Tab);
-    h.typed("+919833300011");
-    h.focus("Source");
-    h.pick("web");
-    h.pick("nuevo");
+    h.type_fields(&["Kavya", "Menon", "+919833300011"]);
+    h.picks("Source", &["web", "nuevo"]);
     h.submit().await;
     let s = h.screen(120, 40);
     assert!(s.contains("Keep it in the outbox"), "{s}");

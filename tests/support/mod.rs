@@ -28,4 +28,14 @@ pub mod world;
 pub use config::{ConfigFile, Profile};
 pub use sandbox::{Hosted, Sb};
 pub use seed::SeedExt;
-pub use world::{World, code, show, stderr, stdout};
+pub use world::{World, code, sets, show, stderr, stdout};
+
+use serde_json::Value;
+
+/// The `name` of each entry of a JSON array: a contact's tags or groups, a page of
+/// contacts.
+#[must_use]
+pub fn names(list: &Value) -> Vec<&str> {
+    let entries = list.as_array().unwrap().iter();
+    entries.map(|e| e["name"].as_str().unwrap()).collect()
+}

@@ -43,6 +43,13 @@ pub fn once_on_post(path: &str, kind: FaultKind, after: bool) -> FaultRule {
     }
 }
 
+/// The smallest valid WhatsMark create body (demo tenant's ids), with `phone`.
+#[must_use]
+pub fn wm_minimal(phone: &str) -> Value {
+    serde_json::json!({ "firstname": "Ravi", "lastname": "Kumar", "phone": phone, "type": "lead",
+            "source_id": 110, "status_id": 281 })
+}
+
 /// A running sandbox and a client for it, in the test's own runtime.
 pub struct Sb {
     pub handle: SandboxHandle,
@@ -90,15 +97,15 @@ impl Sb {
             .header("x-api-key", self.wipsy_key(tenant))
     }
 
-    pub async fn wipsy_create(&self, tenant: &str, body: &Value) -> (u16, Value) {
-        let resp = self
-            .http
+    /// `POST /api-create-contact` with `tenant`'s key, not yet sent.
+    pub fn wipsy_post(&self, tenant: &str) -> reqwest::RequestBuilder {
+        self.http
             .post(self.wipsy_url("/api-create-contact"))
             .header("x-api-key", self.wipsy_key(tenant))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+    }
+
+    pub async fn wipsy_create(&self, tenant: &str, body: &Value) -> (u16, Value) {
+        let resp = self.wipsy_post(tenant).json(body).send().await.unwrap();
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap())
     }

@@ -159,6 +159,26 @@ impl Harness {
         self.press(KeyCode::Enter);
     }
 
+    /// Types each of `values` into a field, with Tab between them: the fields in order
+    /// from the focused one.
+    pub fn type_fields(&mut self, values: &[&str]) {
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.press(KeyCode::Tab);
+            }
+            self.typed(value);
+        }
+    }
+
+    /// Focuses `label`, then picks each filter's first match: a pick moves the focus on,
+    /// so the filters fill that field and those after it.
+    pub fn picks(&mut self, label: &str, filters: &[&str]) {
+        self.focus(label);
+        for filter in filters {
+            self.pick(filter);
+        }
+    }
+
     pub fn focus(&mut self, label: &str) {
         for _ in 0..40 {
             if self.app.current().form.focused().unwrap().label == label {

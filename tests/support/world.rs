@@ -100,6 +100,11 @@ impl World {
         out
     }
 
+    /// Runs `rolo HEAD --set S1 --set S2…` (see [`sets`]).
+    pub fn rolo_sets(&self, head: &[&str], pairs: &[&str]) -> Output {
+        self.rolo(&[head, &sets(pairs)].concat())
+    }
+
     /// No secret in anything rolo printed or wrote.
     pub fn assert_no_secret_leaked(&self) {
         let mut texts = self.seen.lock().unwrap().clone();
@@ -150,6 +155,12 @@ pub fn files_under(dir: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// `--set KEY=VALUE` for each of `pairs`, as `rolo add` takes them.
+#[must_use]
+pub fn sets<'a>(pairs: &[&'a str]) -> Vec<&'a str> {
+    pairs.iter().flat_map(|p| ["--set", p]).collect()
 }
 
 /// The exit code.
