@@ -19,7 +19,7 @@
 // A bench script: a failed unwrap is a failed run, and the report reads best in one piece.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-#[path = "../tests/pty/mod.rs"]
+#[path = "../tests/support/pty.rs"]
 mod pty;
 
 use std::fmt::Write as _;

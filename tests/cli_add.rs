@@ -3,52 +3,36 @@
 //! output or file.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod cli_world;
+mod support;
 
-use cli_world::{World, code, stderr};
 use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
+use support::{World, code, sets, stderr};
 
 #[test]
 fn whatsmark_contact_with_every_documented_field() {
-    let w = World::new();
-    let out = w.rolo(&[
-        "add",
-        "--set",
-        "firstname=Ana María",
-        "--set",
-        "lastname=Pérez",
-        "--set",
-        "phone=95874 11111",
-        "--set",
-        "type=customer",
-        "--set",
-        "source_id=Website",
-        "--set",
-        "status_id=Interesado",
-        "--set",
-        "email=ana@acme.co",
-        "--set",
-        "company=Acme SAS",
-        "--set",
-        "description=Vino por Instagram",
-        "--set",
-        "city=Rajkot",
-        "--set",
-        "state=Gujarat",
-        "--set",
-        "zip=360001",
-        "--set",
-        "address=12 MG Road",
-        "--set",
-        "country_id=101",
-        "--set",
-        "assigned_id=15",
-        "--set",
-        "groups=Mayoristas,14",
-        "--output",
-        "json",
-    ]);
+    let w = World::cli();
+    let out = w.rolo_sets(
+        &["add", "--output", "json"],
+        &[
+            "firstname=Ana María",
+            "lastname=Pérez",
+            "phone=95874 11111",
+            "type=customer",
+            "source_id=Website",
+            "status_id=Interesado",
+            "email=ana@acme.co",
+            "company=Acme SAS",
+            "description=Vino por Instagram",
+            "city=Rajkot",
+            "state=Gujarat",
+            "zip=360001",
+            "address=12 MG Road",
+            "country_id=101",
+            "assigned_id=15",
+            "groups=Mayoristas,14",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let echo: Value = serde_json::from_slice(&out.stdout).unwrap();
     let stored = w.stored("whatsmark", "demo");
@@ -68,52 +52,32 @@ fn whatsmark_contact_with_every_documented_field() {
 
 #[test]
 fn wipsy_contact_with_every_documented_field() {
-    let w = World::new();
-    let out = w.rolo(&[
-        "--profile",
-        "wipsy",
-        "add",
-        "--set",
-        "name=José",
-        "--set",
-        "last_name=Ñúñez",
-        "--set",
-        "phone=301 555 0199",
-        "--set",
-        "email=jose@ferreteria.co",
-        "--set",
-        "whatsapp_id=573015550199",
-        "--set",
-        "pipeline_stage_id=Negociación",
-        "--set",
-        "profile_picture_url=https://cdn.example.com/j.jpg",
-        "--set",
-        "address=Calle 10 #5-20",
-        "--set",
-        "city=Medellín",
-        "--set",
-        "province=Antioquia",
-        "--set",
-        "company=Ferretería Núñez",
-        "--set",
-        "notes=Cliente desde 2019",
-        "--set",
-        "tags=VIP,中文客户",
-        "--set",
-        "custom.Número de documento=71.234.567",
-        "--set",
-        "custom.Canal preferido=Llamada",
-        "--set",
-        "custom.Fecha de cumpleaños=1990-04-01",
-        "--set",
-        "custom.Correo de facturación=f@acme.co",
-        "--set",
-        "custom.Teléfono alterno=+57 604 444 5566",
-        "--set",
-        "custom.Presupuesto mensual=1500.5",
-        "--set",
-        "custom.Talla de camiseta=L",
-    ]);
+    let w = World::cli();
+    let out = w.rolo_sets(
+        &["--profile", "wipsy", "add"],
+        &[
+            "name=José",
+            "last_name=Ñúñez",
+            "phone=301 555 0199",
+            "email=jose@ferreteria.co",
+            "whatsapp_id=573015550199",
+            "pipeline_stage_id=Negociación",
+            "profile_picture_url=https://cdn.example.com/j.jpg",
+            "address=Calle 10 #5-20",
+            "city=Medellín",
+            "province=Antioquia",
+            "company=Ferretería Núñez",
+            "notes=Cliente desde 2019",
+            "tags=VIP,中文客户",
+            "custom.Número de documento=71.234.567",
+            "custom.Canal preferido=Llamada",
+            "custom.Fecha de cumpleaños=1990-04-01",
+            "custom.Correo de facturación=f@acme.co",
+            "custom.Teléfono alterno=+57 604 444 5566",
+            "custom.Presupuesto mensual=1500.5",
+            "custom.Talla de camiseta=L",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created contact"));
     let rec = w.stored("wipsy", "demo").last().unwrap().clone();
@@ -136,12 +100,7 @@ fn wipsy_contact_with_every_documented_field() {
     ] {
         assert!(rec[k].is_string(), "{k}");
     }
-    let tags: Vec<&str> = rec["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&rec["tags"]);
     assert_eq!(tags, ["VIP", "中文客户"]);
     let custom: Vec<(&str, &str)> = rec["custom_fields"]
         .as_array()
@@ -162,17 +121,13 @@ fn wipsy_contact_with_every_documented_field() {
 
 #[test]
 fn each_error_has_its_own_message_and_exit_code() {
-    let w = World::new();
-    let wm_ok = [
-        "--set",
+    let w = World::cli();
+    let wm_ok = sets(&[
         "lastname=Kumar",
-        "--set",
         "type=lead",
-        "--set",
         "source_id=110",
-        "--set",
         "status_id=281",
-    ];
+    ]);
     let add = |profile: &str, extra: &[&str]| {
         let mut args = vec!["--profile", profile, "add"];
         args.extend_from_slice(extra);
@@ -185,7 +140,7 @@ fn each_error_has_its_own_message_and_exit_code() {
     assert!(err.contains("First name"), "{err}");
     assert!(w.stored("whatsmark", "demo").len() == 3);
     // The server's field error (a duplicate phone) lands on the field.
-    let mut dup = vec!["--set", "firstname=Ravi", "--set", "phone=+919587422363"];
+    let mut dup = sets(&["firstname=Ravi", "phone=+919587422363"]);
     dup.extend_from_slice(&wm_ok);
     let out = add("wm", &dup);
     assert_eq!(code(&out), 2);
@@ -195,7 +150,7 @@ fn each_error_has_its_own_message_and_exit_code() {
         stderr(&out)
     );
     // Plan limit, monthly quota.
-    let mut full = vec!["--set", "firstname=Ravi", "--set", "phone=+34600999111"];
+    let mut full = sets(&["firstname=Ravi", "phone=+34600999111"]);
     full.extend_from_slice(&wm_ok);
     let out = add("wm-full", &full);
     assert_eq!(code(&out), 3);
@@ -211,7 +166,7 @@ fn each_error_has_its_own_message_and_exit_code() {
     assert_eq!(code(&out), 0, "dry-run sends nothing: {}", stderr(&out));
     let out = add("wipsy-wrong", &["--set", "name=X"]);
     assert_eq!(code(&out), 4);
-    let mut body = vec!["--set", "firstname=Ravi", "--set", "phone=+919000000077"];
+    let mut body = sets(&["firstname=Ravi", "phone=+919000000077"]);
     body.extend_from_slice(&wm_ok);
     let out = add("wm-revoked", &body);
     assert_eq!(code(&out), 4);
@@ -238,13 +193,8 @@ fn each_error_has_its_own_message_and_exit_code() {
         assert_eq!(code(&out), 7, "{kind:?}: {}", stderr(&out));
     }
     // Rate limit: a window of one request per minute, already used by the catalog fetch.
-    let patch = w.rt.block_on(
-        reqwest::Client::new()
-            .patch(format!("{}/_sandbox/whatsmark/demo", w.origin()))
-            .json(&json!({ "rate_limit_per_minute": 1 }))
-            .send(),
-    );
-    assert_eq!(patch.unwrap().status(), 200);
+    let patch = w.patch("whatsmark", "demo", &json!({ "rate_limit_per_minute": 1 }));
+    assert_eq!(patch, 200);
     let out = add("wm", &body);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("Try again in"));
@@ -253,7 +203,7 @@ fn each_error_has_its_own_message_and_exit_code() {
 
 #[test]
 fn a_redirect_to_another_origin_never_receives_the_key() {
-    let w = World::new();
+    let w = World::cli();
     w.fault(
         "/wipsy/api-create-contact",
         FaultKind::Redirect { location: None },
@@ -261,15 +211,7 @@ fn a_redirect_to_another_origin_never_receives_the_key() {
     let out = w.rolo(&["--profile", "wipsy-full", "add", "--set", "name=X"]);
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert!(stderr(&out).contains("did not follow"));
-    let log: Value =
-        w.rt.block_on(async {
-            reqwest::get(format!("{}/_sandbox/requests", w.origin()))
-                .await
-                .unwrap()
-                .json()
-                .await
-        })
-        .unwrap();
+    let log = w.control_json("/_sandbox/requests");
     let other_host: Vec<&Value> = log
         .as_array()
         .unwrap()
@@ -290,7 +232,7 @@ fn a_redirect_to_another_origin_never_receives_the_key() {
 
 #[test]
 fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
-    let mut w = World::new();
+    let mut w = World::cli();
     let out = w.rolo(&["catalog", "refresh"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = w.rolo(&["catalog", "show", "--json"]);
@@ -307,26 +249,19 @@ fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
         "{listing}"
     );
     // The sandbox goes away; names still resolve from the cache.
-    let sb = w.sb.take().unwrap();
-    w.rt.block_on(sb.shutdown());
-    let out = w.rolo(&[
-        "add",
-        "--dry-run",
-        "--set",
-        "firstname=Ravi",
-        "--set",
-        "lastname=K",
-        "--set",
-        "phone=+919000000123",
-        "--set",
-        "type=lead",
-        "--set",
-        "source_id=Google Ads",
-        "--set",
-        "status_id=Cliente",
-        "--set",
-        "groups=Mumbai,Delhi",
-    ]);
+    w.stop();
+    let out = w.rolo_sets(
+        &["add", "--dry-run"],
+        &[
+            "firstname=Ravi",
+            "lastname=K",
+            "phone=+919000000123",
+            "type=lead",
+            "source_id=Google Ads",
+            "status_id=Cliente",
+            "groups=Mumbai,Delhi",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let body: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["source_id"], 114);
@@ -337,7 +272,7 @@ fn catalogs_page_to_the_end_and_serve_from_cache_offline() {
 
 #[test]
 fn json_input_and_unknown_names() {
-    let w = World::new();
+    let w = World::cli();
     let file = w.dir.path().join("contact.json");
     std::fs::write(
         &file,
@@ -352,20 +287,14 @@ fn json_input_and_unknown_names() {
         w.stored("whatsmark", "demo").last().unwrap()["phone"],
         "+919847012345"
     );
-    let out = w.rolo(&[
-        "add",
-        "--set",
-        "firstname=A",
-        "--set",
-        "source_id=Carrier pigeon",
-    ]);
+    let out = w.rolo_sets(&["add"], &["firstname=A", "source_id=Carrier pigeon"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("Carrier pigeon"), "{}", stderr(&out));
 }
 
 #[test]
 fn quick_lines_create_or_stop_on_flagged_words() {
-    let w = World::new();
+    let w = World::cli();
     let out = w.rolo(&[
         "add",
         "--quick",
@@ -391,7 +320,7 @@ fn quick_lines_create_or_stop_on_flagged_words() {
 
 #[test]
 fn vcards_from_a_file_one_or_several() {
-    let w = World::new();
+    let w = World::cli();
     let dir = env!("CARGO_MANIFEST_DIR");
     let one = format!("{dir}/tests/fixtures/vcards/whatsapp_30.vcf");
     let out = w.rolo(&["add", "--vcard", &one]);

@@ -3,17 +3,16 @@
 //! so `rolo history`, F4 and the Wipsy monthly estimate see every contact rolo created.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod cli_world;
-mod pty;
+mod support;
 
 use std::time::Duration;
 
-use cli_world::{World, code, stderr};
 use rolo::sandbox::{FaultKind, FaultRule};
+use support::{World, code, stderr};
 
 /// The history lines (`history.jsonl`) that name this server id.
 fn entries_with_id(w: &World, id: &str) -> usize {
-    let text = std::fs::read_to_string(w.dir.path().join("data/history.jsonl")).unwrap_or_default();
+    let text = std::fs::read_to_string(w.data_dir().join("history.jsonl")).unwrap_or_default();
     text.lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .filter(|e| e["id"] == id)
@@ -42,7 +41,7 @@ fn history(w: &World, profile: &str) -> String {
 
 #[test]
 fn rolo_add_lands_in_history_once_for_both_flavours() {
-    let w = World::new();
+    let w = World::cli();
     let out = w.rolo(&[
         "add",
         "--set",
@@ -85,7 +84,7 @@ fn rolo_add_lands_in_history_once_for_both_flavours() {
 
 #[test]
 fn the_wipsy_monthly_estimate_counts_a_contact_from_rolo_add() {
-    let w = World::new();
+    let w = World::cli();
     for (n, phone) in ["318 877 9051", "318 877 9052"].iter().enumerate() {
         let out = w.rolo(&[
             "--profile",
@@ -103,30 +102,20 @@ fn the_wipsy_monthly_estimate_counts_a_contact_from_rolo_add() {
         assert_eq!(code(&out), 0, "{}", stderr(&out));
     }
     // The form's status bar, in the real binary, counts what `rolo add` created.
-    let mut spawn = pty::Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-        .rolo_dirs(&w.config_path(), &w.dir.path().join("data"))
-        .arg("--profile")
-        .arg("wipsy");
-    for (k, v) in w.secrets() {
-        spawn = spawn.env(k, v);
-    }
-    let mut tui = spawn.start().unwrap();
+    let tui = w.spawn().arg("--profile").arg("wipsy").start().unwrap();
     let screen = tui
         .wait_for("this month 2 via rolo", Duration::from_secs(20))
         .unwrap_or_else(|e| panic!("{e}: {}", tui.screen()));
     assert!(screen.contains("this month 2 via rolo"));
-    tui.kill9().unwrap();
 }
 
 #[test]
 fn rolo_import_lands_in_history_once() {
-    let w = World::new();
-    let csv = w.dir.path().join("people.csv");
-    std::fs::write(
-        &csv,
+    let w = World::cli();
+    let csv = w.write(
+        "people.csv",
         "firstname,lastname,phone\nLucía,Gómez,98470 55510\nPedro,Rojas,98470 55511\n",
-    )
-    .unwrap();
+    );
     let out = w.rolo(&["import", csv.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     for phone in ["+919847055510", "+919847055511"] {
@@ -143,10 +132,10 @@ fn rolo_import_lands_in_history_once() {
 
 #[test]
 fn rolo_outbox_retry_lands_in_history_once() {
-    let w = World::new();
+    let w = World::cli();
     // Warm the catalog so the fault meets the create.
     assert_eq!(code(&w.rolo(&["catalog", "refresh"])), 0);
-    w.sb.as_ref().unwrap().add_fault(FaultRule {
+    w.add_fault(FaultRule {
         path: "/whatsmark/api/v2/contacts".into(),
         method: Some("POST".into()),
         kind: FaultKind::Status500,

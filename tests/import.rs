@@ -8,165 +8,74 @@
 //! logic is exercised ~9 times over 5,000 rows in about 20 s instead of 8.5 minutes.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+mod support;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rolo::sandbox::state::RequestRecord;
-use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
 use serde_json::{Value, json};
+use support::{ConfigFile, Profile, SeedExt, World, code, show, stderr, stdout};
 
-/// A sandbox on its own runtime, and a temp dir holding the config, data dir and files.
-struct World {
-    rt: tokio::runtime::Runtime,
-    sb: SandboxHandle,
-    dir: tempfile::TempDir,
-    seed: Seed,
+/// `wm` (the default: WhatsMark loadtest, unlimited, region CO, lead defaults) and
+/// `wipsy` (Wipsy demo); rolo runs in the temp dir, which holds the files it imports.
+fn world() -> World {
+    World::new(2, |origin, seed| {
+        ConfigFile::new()
+            .default_profile("wm")
+            .profile(
+                Profile::whatsmark("wm", origin, "ROLO_T_LOAD")
+                    .region("CO")
+                    .lead_defaults(),
+            )
+            .profile(Profile::wipsy("wipsy", origin, "ROLO_T_WIPSY").region("CO"))
+            .secret("ROLO_T_LOAD", seed.wm_token("loadtest", "full"))
+            .secret("ROLO_T_WIPSY", seed.wipsy_key("demo"))
+    })
 }
 
-fn token(seed: &Seed, tenant: &str) -> String {
-    let t = seed.whatsmark.iter().find(|t| t.name == tenant).unwrap();
-    t.tokens[0].token.clone()
+/// `PATCH /_sandbox/{flavour}/{tenant}`, which must succeed.
+fn patch(w: &World, flavour: &str, tenant: &str, body: &Value) {
+    let status = w.patch(flavour, tenant, body);
+    assert!(status.is_success(), "PATCH answered {status}");
 }
 
-impl World {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sb = rt
-            .block_on(sandbox::start(SandboxConfig::demo().unwrap()))
-            .unwrap();
-        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
-        let w = Self {
-            rt,
-            sb,
-            dir: tempfile::tempdir().unwrap(),
-            seed,
-        };
-        let origin = w.sb.origin();
-        let config = format!(
-            r#"default_profile = "wm"
+fn stored_phones(w: &World) -> Vec<String> {
+    w.stored("whatsmark", "loadtest")
+        .iter()
+        .map(|c| c["phone"].as_str().unwrap().to_owned())
+        .collect()
+}
 
-[profiles.wm]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "ROLO_T_LOAD"
-default_region = "CO"
+/// Takes the request log so far (the sandbox keeps only the last 2,000).
+fn drain_requests(w: &World) -> Vec<RequestRecord> {
+    w.handle().state().lock().requests.drain(..).collect()
+}
 
-[profiles.wm.defaults]
-type = "lead"
-source_id = "Website"
-status_id = "Nuevo"
-
-[profiles.wipsy]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "ROLO_T_WIPSY"
-default_region = "CO"
-"#
-        );
-        std::fs::write(w.path("config.toml"), config).unwrap();
-        w
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, bytes).unwrap();
-        p
-    }
-
-    fn rolo(&self, args: &[&str]) -> Output {
-        let wipsy = self.seed.wipsy.iter().find(|t| t.name == "demo").unwrap();
-        Command::new(env!("CARGO_BIN_EXE_rolo"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("ROLO_CONFIG", self.path("config.toml"))
-            .env("ROLO_DATA_DIR", self.path("data"))
-            .env_remove("ROLO_PROFILE")
-            .env("ROLO_T_LOAD", token(&self.seed, "loadtest"))
-            .env("ROLO_T_WIPSY", &wipsy.api_key)
-            .output()
-            .unwrap()
-    }
-
-    /// `PATCH /_sandbox/{flavour}/{tenant}`, as a test user would.
-    fn patch(&self, flavour: &str, tenant: &str, body: &Value) {
-        let url = format!("{}/_sandbox/{flavour}/{tenant}", self.sb.origin());
-        let status = self.rt.block_on(async {
-            reqwest::Client::new()
-                .patch(url)
-                .json(body)
-                .send()
-                .await
-                .unwrap()
-                .status()
+/// Runs rolo while draining the request log often enough that nothing is dropped.
+fn rolo_logged(w: &World, args: &[&str]) -> (Output, Vec<RequestRecord>) {
+    let done = AtomicBool::new(false);
+    // What came before this run is not this run's.
+    drain_requests(w);
+    std::thread::scope(|s| {
+        let drainer = s.spawn(|| {
+            let mut seen = Vec::new();
+            while !done.load(Ordering::SeqCst) {
+                seen.extend(drain_requests(w));
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            seen
         });
-        assert!(status.is_success(), "PATCH answered {status}");
-    }
-
-    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        self.sb.state().contacts(flavour, tenant)
-    }
-
-    fn stored_phones(&self) -> Vec<String> {
-        self.stored("whatsmark", "loadtest")
-            .iter()
-            .map(|c| c["phone"].as_str().unwrap().to_owned())
-            .collect()
-    }
-
-    /// Takes the request log so far (the sandbox keeps only the last 2,000).
-    fn drain_requests(&self) -> Vec<RequestRecord> {
-        self.sb.state().lock().requests.drain(..).collect()
-    }
-
-    /// Runs rolo while draining the request log often enough that nothing is dropped.
-    fn rolo_logged(&self, args: &[&str]) -> (Output, Vec<RequestRecord>) {
-        let done = AtomicBool::new(false);
-        // What came before this run is not this run's.
-        self.drain_requests();
-        std::thread::scope(|s| {
-            let drainer = s.spawn(|| {
-                let mut seen = Vec::new();
-                while !done.load(Ordering::SeqCst) {
-                    seen.extend(self.drain_requests());
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                seen
-            });
-            let out = self.rolo(args);
-            done.store(true, Ordering::SeqCst);
-            let mut log = drainer.join().unwrap();
-            log.extend(self.drain_requests());
-            (out, log)
-        })
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn show(o: &Output) -> String {
-    format!("exit {}\n{}\n{}", code(o), stdout(o), stderr(o))
+        let out = w.rolo(args);
+        done.store(true, Ordering::SeqCst);
+        let mut log = drainer.join().unwrap();
+        log.extend(drain_requests(w));
+        (out, log)
+    })
 }
 
 /// A valid Colombian mobile number, distinct per `i`.
@@ -220,14 +129,15 @@ fn reasons(path: &Path) -> HashMap<u64, String> {
 
 #[test]
 fn five_thousand_rows_respect_the_rate_limit_and_a_rerun_creates_nothing() {
-    let w = World::new();
-    w.patch(
+    let w = world();
+    patch(
+        &w,
         "whatsmark",
         "loadtest",
         &json!({ "rate_limit_per_minute": 600, "rate_window_secs": 2 }),
     );
     w.write("big.csv", rows_csv(0, 5000));
-    let (out, log) = w.rolo_logged(&["import", "big.csv"]);
+    let (out, log) = rolo_logged(&w, &["import", "big.csv"]);
     assert_eq!(code(&out), 0, "{}", show(&out));
     assert!(
         stdout(&out).contains("5000 created, 0 skipped (already imported)"),
@@ -238,7 +148,7 @@ fn five_thousand_rows_respect_the_rate_limit_and_a_rerun_creates_nothing() {
     assert!(limited <= 1, "{limited} answers were 429");
     let created = posts(&log).iter().filter(|r| r.status == 201).count();
     assert_eq!(created, 5000);
-    let phones = w.stored_phones();
+    let phones = stored_phones(&w);
     let unique: BTreeSet<&String> = phones.iter().collect();
     assert_eq!(
         (phones.len(), unique.len()),
@@ -247,7 +157,7 @@ fn five_thousand_rows_respect_the_rate_limit_and_a_rerun_creates_nothing() {
     );
     assert!((0..5000).all(|i| unique.contains(&e164(i))));
 
-    let (again, log) = w.rolo_logged(&["import", "big.csv"]);
+    let (again, log) = rolo_logged(&w, &["import", "big.csv"]);
     assert_eq!(code(&again), 0, "{}", show(&again));
     assert!(
         stdout(&again).contains("0 created, 5000 skipped (already imported)"),
@@ -255,13 +165,13 @@ fn five_thousand_rows_respect_the_rate_limit_and_a_rerun_creates_nothing() {
         show(&again)
     );
     assert!(posts(&log).is_empty(), "the re-run sent nothing");
-    assert_eq!(w.stored_phones().len(), 5000);
+    assert_eq!(stored_phones(&w).len(), 5000);
 }
 
 #[test]
 fn a_quota_stop_reports_exactly_the_rows_not_sent_and_they_go_later() {
-    let w = World::new();
-    w.patch("whatsmark", "loadtest", &json!({ "contact_limit": 7 }));
+    let w = world();
+    patch(&w, "whatsmark", "loadtest", &json!({ "contact_limit": 7 }));
     w.write("twenty.csv", rows_csv(100, 20));
     let out = w.rolo(&["import", "twenty.csv"]);
     assert_eq!(code(&out), 3, "{}", show(&out));
@@ -273,7 +183,7 @@ fn a_quota_stop_reports_exactly_the_rows_not_sent_and_they_go_later() {
         .and_then(|l| l.split(" (").next())
         .map(expand)
         .unwrap_or_default();
-    let stored: BTreeSet<String> = w.stored_phones().into_iter().collect();
+    let stored: BTreeSet<String> = stored_phones(&w).into_iter().collect();
     assert_eq!(stored.len(), 7);
     // Row i of the file (0-based) is on line i + 2 and has phone 100 + i.
     let not_created: BTreeSet<u64> = (0..20)
@@ -288,19 +198,19 @@ fn a_quota_stop_reports_exactly_the_rows_not_sent_and_they_go_later() {
     assert!(report.contains("7 created, 0 skipped (already imported), 0 rejected, 13 not sent"));
 
     // The plan grows: the same import sends exactly the rest.
-    w.patch("whatsmark", "loadtest", &json!({ "contact_limit": -1 }));
+    patch(&w, "whatsmark", "loadtest", &json!({ "contact_limit": -1 }));
     let out = w.rolo(&["import", "twenty.csv"]);
     assert_eq!(code(&out), 0, "{}", show(&out));
     assert!(
         stdout(&out).contains("13 created, 7 skipped (already imported), 0 rejected, 0 not sent")
     );
-    assert_eq!(w.stored_phones().len(), 20);
+    assert_eq!(stored_phones(&w).len(), 20);
     assert!(!w.path("twenty.csv.unsent.csv").exists());
 }
 
 #[test]
 fn dry_run_lists_every_bad_row_by_line_and_sends_nothing() {
-    let w = World::new();
+    let w = world();
     let csv = format!(
         "nombre,apellido,celular,correo,grupos,notas\n\
          Ana,Pérez,{},ana@example.com,Mayoristas,\n\
@@ -320,7 +230,7 @@ fn dry_run_lists_every_bad_row_by_line_and_sends_nothing() {
         phone(8),
     );
     w.write("check.csv", csv);
-    let (out, log) = w.rolo_logged(&["import", "--dry-run", "check.csv"]);
+    let (out, log) = rolo_logged(&w, &["import", "--dry-run", "check.csv"]);
     assert_eq!(code(&out), 2, "{}", show(&out));
     let report = stdout(&out);
     let bad: BTreeSet<u64> = report
@@ -342,12 +252,12 @@ fn dry_run_lists_every_bad_row_by_line_and_sends_nothing() {
     }
     assert!(report.contains("8 rows: 2 ready to send, 6 with problems"));
     assert!(posts(&log).is_empty());
-    assert!(w.stored_phones().is_empty());
+    assert!(stored_phones(&w).is_empty());
 }
 
 #[test]
 fn csv_quirks_bom_semicolons_spanish_headers_quoted_newlines_and_latin1() {
-    let w = World::new();
+    let w = world();
     let text = format!(
         "\u{feff}Nombre;Apellidos;Teléfono;Correo electrónico;Ciudad;Estado;Descripción;Tipo\n\
          José;Pérez Núñez;{};jose@example.com;Medellín;Interesado;\"Primera línea\nsegunda; con punto y coma\";customer\n\
@@ -395,7 +305,7 @@ fn csv_quirks_bom_semicolons_spanish_headers_quoted_newlines_and_latin1() {
         err.contains("line 1") && err.contains("--encoding latin1"),
         "{err}"
     );
-    assert_eq!(w.stored_phones().len(), 2, "nothing sent");
+    assert_eq!(stored_phones(&w).len(), 2, "nothing sent");
     let out = w.rolo(&["import", "--encoding", "latin1", "latin.csv"]);
     assert_eq!(code(&out), 0, "{}", show(&out));
     let stored = w.stored("whatsmark", "loadtest");
@@ -408,7 +318,7 @@ fn csv_quirks_bom_semicolons_spanish_headers_quoted_newlines_and_latin1() {
 
 #[test]
 fn rejected_rows_go_to_a_file_with_the_reason_for_each() {
-    let w = World::new();
+    let w = world();
     w.write("first.csv", rows_csv(300, 1));
     assert_eq!(code(&w.rolo(&["import", "first.csv"])), 0);
     let csv = format!(
@@ -441,12 +351,12 @@ fn rejected_rows_go_to_a_file_with_the_reason_for_each() {
     assert!(
         text.starts_with("rolo_line,rolo_reason,name,surname,mobile,e-mail,Favourite colour\n")
     );
-    assert_eq!(w.stored_phones().len(), 3);
+    assert_eq!(stored_phones(&w).len(), 3);
 }
 
 #[test]
 fn vcards_and_wipsy_tags_by_name() {
-    let w = World::new();
+    let w = world();
     let vcf = format!(
         "BEGIN:VCARD\nVERSION:3.0\nN:Gómez;Lucía;;;\nFN:Lucía Gómez\nTEL;TYPE=CELL:{}\nEND:VCARD\n\
          BEGIN:VCARD\nVERSION:3.0\nN:Rojas;Pedro;;;\nFN:Pedro Rojas\nTEL:{}\nEMAIL:pedro@example.com\nEND:VCARD\n",
@@ -457,7 +367,7 @@ fn vcards_and_wipsy_tags_by_name() {
     let out = w.rolo(&["import", "cards.vcf"]);
     assert_eq!(code(&out), 0, "{}", show(&out));
     assert!(stdout(&out).contains("2 created"));
-    let phones = w.stored_phones();
+    let phones = stored_phones(&w);
     assert!(phones.contains(&e164(401)) && phones.contains(&e164(402)));
 
     let csv = format!(
@@ -478,18 +388,13 @@ fn vcards_and_wipsy_tags_by_name() {
         (&json!("Carla"), &json!("Méndez Ruiz"))
     );
     assert_eq!(carla["province"], "Antioquia");
-    let tags: Vec<&str> = carla["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&carla["tags"]);
     assert_eq!(tags, ["VIP", "Mayorista"]);
 }
 
 #[test]
 fn map_overrides_a_column_and_unknown_targets_are_refused() {
-    let w = World::new();
+    let w = world();
     let csv = format!("Cliente,Tel,Ref\nLaura Vega,{},A-1\n", phone(501));
     w.write("map.csv", csv);
     let out = w.rolo(&["import", "--dry-run", "--map", "Ref=shoe size", "map.csv"]);

@@ -3,39 +3,27 @@
 //! SIGKILL in the middle of a retry.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod cli_world;
+mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use cli_world::{World, code, stderr};
-use rolo::sandbox::{FaultKind, FaultRule};
+use rolo::sandbox::FaultKind;
 use serde_json::json;
+use support::{World, code, stderr, stdout};
 
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
 
 fn fault(w: &World, kind: FaultKind, after: bool) {
-    w.sb.as_ref().unwrap().add_fault(FaultRule {
-        path: CONTACTS.into(),
-        method: Some("POST".into()),
-        kind,
-        after,
-        times: Some(1),
-    });
+    w.add_fault(support::sandbox::once_on_post(CONTACTS, kind, after));
 }
 
 fn add(w: &World, profile: &str, phone: &str) -> std::process::Output {
-    w.rolo(&[
-        "--profile",
-        profile,
-        "add",
-        "--set",
-        "firstname=Meera",
-        "--set",
-        "lastname=Iyer",
-        "--set",
-        &format!("phone={phone}"),
-    ])
+    let phone = format!("phone={phone}");
+    w.rolo_sets(
+        &["--profile", profile, "add"],
+        &["firstname=Meera", "lastname=Iyer", &phone],
+    )
 }
 
 /// How many stored contacts carry this phone.
@@ -54,12 +42,18 @@ fn outbox_len(w: &World) -> usize {
         .count()
 }
 
-/// One fault on the first create; then `rolo outbox retry` must end with exactly one copy.
-fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
-    let w = World::new();
-    // Warm the catalog so the fault meets the create, not a catalog request.
+/// The CLI world with `profile`'s catalog fetched, so a fault meets the create, not a
+/// catalog request.
+fn warmed(profile: &str) -> World {
+    let w = World::cli();
     let out = w.rolo(&["--profile", profile, "catalog", "refresh"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    w
+}
+
+/// One fault on the first create; then `rolo outbox retry` must end with exactly one copy.
+fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
+    let w = warmed(profile);
     fault(&w, kind.clone(), after);
     let out = add(&w, profile, phone);
     assert_ne!(code(&out), 0, "{kind:?}: the first attempt fails");
@@ -69,7 +63,7 @@ fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
         stderr(&out)
     );
     assert_eq!(outbox_len(&w), 1, "{kind:?}: waiting with its reason");
-    let listing = String::from_utf8_lossy(&w.rolo(&["outbox", "list"]).stdout).into_owned();
+    let listing = stdout(&w.rolo(&["outbox", "list"]));
     assert!(
         listing.split_whitespace().count() > 4,
         "the reason is listed: {listing}"
@@ -88,8 +82,7 @@ fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
         "{kind:?} (after={after}): created exactly once"
     );
     assert_eq!(outbox_len(&w), 0, "{kind:?}: the outbox is empty again");
-    let history =
-        String::from_utf8_lossy(&w.rolo(&["--profile", profile, "history"]).stdout).into_owned();
+    let history = stdout(&w.rolo(&["--profile", profile, "history"]));
     assert!(
         history.contains("Meera Iyer"),
         "recorded in the history: {history}"
@@ -127,12 +120,9 @@ fn a_timeout_after_the_server_stored_the_contact_is_not_created_twice() {
 
 #[test]
 fn a_refused_connection_waits_until_the_server_is_back() {
-    let mut w = World::new();
-    let out = w.rolo(&["catalog", "refresh"]);
-    assert_eq!(code(&out), 0);
-    let port = w.sb.as_ref().unwrap().addr().port();
-    let sb = w.sb.take().unwrap();
-    w.rt.block_on(sb.shutdown());
+    let mut w = warmed("wm");
+    let port = w.handle().addr().port();
+    w.stop();
     let out = add(&w, "wm", "+919800000007");
     assert_eq!(code(&out), 6, "{}", stderr(&out));
     assert!(
@@ -142,9 +132,7 @@ fn a_refused_connection_waits_until_the_server_is_back() {
     );
     assert_eq!(outbox_len(&w), 1);
     // The server comes back on the same port.
-    let mut config = rolo::sandbox::SandboxConfig::demo().unwrap();
-    config.port = port;
-    w.sb = Some(w.rt.block_on(rolo::sandbox::start(config)).unwrap());
+    w.restart_on(port);
     let out = w.rolo(&["outbox", "retry"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(copies(&w, "+919800000007"), 1);
@@ -152,26 +140,18 @@ fn a_refused_connection_waits_until_the_server_is_back() {
 
 #[test]
 fn a_429_waits_out_retry_after() {
-    let w = World::new();
-    let out = w.rolo(&["catalog", "refresh"]);
-    assert_eq!(code(&out), 0);
-    let patch = w.rt.block_on(
-        reqwest::Client::new()
-            .patch(format!("{}/_sandbox/whatsmark/demo", w.origin()))
-            .json(&json!({ "rate_limit_per_minute": 1, "rate_window_secs": 3 }))
-            .send(),
+    let w = warmed("wm");
+    let patch = w.patch(
+        "whatsmark",
+        "demo",
+        &json!({ "rate_limit_per_minute": 1, "rate_window_secs": 3 }),
     );
-    assert_eq!(patch.unwrap().status(), 200);
+    assert_eq!(patch, 200);
     // Use up the window, then the create is rate limited.
-    let _ = w.rolo(&[
-        "add",
-        "--set",
-        "firstname=Uno",
-        "--set",
-        "lastname=Dos",
-        "--set",
-        "phone=+919800000100",
-    ]);
+    let _ = w.rolo_sets(
+        &["add"],
+        &["firstname=Uno", "lastname=Dos", "phone=+919800000100"],
+    );
     let out = add(&w, "wm", "+919800000008");
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert_eq!(outbox_len(&w), 1);
@@ -188,19 +168,15 @@ fn a_429_waits_out_retry_after() {
 
 #[test]
 fn a_sigkill_in_the_middle_of_a_retry_loses_nothing_and_duplicates_nothing() {
-    let w = World::new();
-    let out = w.rolo(&["catalog", "refresh"]);
-    assert_eq!(code(&out), 0);
+    let w = warmed("wm");
     fault(&w, FaultKind::Status500, false);
     let out = add(&w, "wm", "+919800000009");
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     // The retry's create is stored, then held: the process dies while waiting for it.
     fault(&w, FaultKind::Delay { ms: 4000 }, true);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolo"))
+    let mut child = w
+        .command()
         .args(["outbox", "retry"])
-        .env("ROLO_CONFIG", w.config_path())
-        .env("ROLO_DATA_DIR", w.dir.path().join("data"))
-        .envs(w.secrets())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -226,11 +202,11 @@ fn a_sigkill_in_the_middle_of_a_retry_loses_nothing_and_duplicates_nothing() {
 
 #[test]
 fn outbox_drop_removes_an_item() {
-    let w = World::new();
+    let w = World::cli();
     let _ = w.rolo(&["catalog", "refresh"]);
     fault(&w, FaultKind::Status500, false);
     let _ = add(&w, "wm", "+919800000010");
-    let listing = String::from_utf8_lossy(&w.rolo(&["outbox", "list"]).stdout).into_owned();
+    let listing = stdout(&w.rolo(&["outbox", "list"]));
     let id = listing.split_whitespace().next().unwrap().to_owned();
     let out = w.rolo(&["outbox", "drop", &id]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

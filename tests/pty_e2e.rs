@@ -6,142 +6,43 @@
 // Test code: a failed unwrap is a failed test, and scenarios read best in one piece.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod pty;
+mod support;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use pty::{CTRL_C, CTRL_S, CTRL_T, ENTER, Pty, Spawn, TAB, WAIT};
-use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
 use serde_json::Value;
-
-const WM_ENV: &str = "ROLO_PTY_WM_TOKEN";
-const WIPSY_ENV: &str = "ROLO_PTY_WIPSY_KEY";
+use support::pty::{CTRL_C, CTRL_S, CTRL_T, ENTER, Pty, Spawn, TAB, WAIT};
+use support::{ConfigFile, Profile, SeedExt, World};
 
 /// A sandbox on its own runtime, a temp config (a WhatsMark and a Wipsy profile) and a
-/// temp data dir.
-struct World {
-    rt: tokio::runtime::Runtime,
-    sb: Option<SandboxHandle>,
-    seed: Seed,
-    dir: tempfile::TempDir,
+/// temp data dir; the keys: the seed's `demo` WhatsMark token (its first, full access)
+/// and `loadtest` Wipsy key.
+fn world() -> World {
+    const WM_ENV: &str = "ROLO_PTY_WM_TOKEN";
+    const WIPSY_ENV: &str = "ROLO_PTY_WIPSY_KEY";
+    World::new(1, |origin, seed| {
+        ConfigFile::new()
+            .default_profile("wm")
+            .profile(
+                Profile::whatsmark("wm", origin, WM_ENV)
+                    .label("WhatsMark demo")
+                    .color("green")
+                    .region("IN"),
+            )
+            .profile(
+                Profile::wipsy("wipsy", origin, WIPSY_ENV)
+                    .label("Wipsy loadtest")
+                    .color("magenta")
+                    .region("CO"),
+            )
+            .secret(WM_ENV, seed.wm_token("demo", "full"))
+            .secret(WIPSY_ENV, seed.wipsy_key("loadtest"))
+    })
 }
 
-impl World {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = SandboxConfig::demo().unwrap();
-        let seed = config.seed.clone();
-        let sb = rt.block_on(sandbox::start(config)).unwrap();
-        let w = Self {
-            rt,
-            sb: Some(sb),
-            seed,
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let origin = w.sb().origin();
-        let text = format!(
-            r#"default_profile = "wm"
-
-[profiles.wm]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "{WM_ENV}"
-label = "WhatsMark demo"
-color = "green"
-default_region = "IN"
-
-[profiles.wipsy]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "{WIPSY_ENV}"
-label = "Wipsy loadtest"
-color = "magenta"
-default_region = "CO"
-"#
-        );
-        std::fs::write(w.config_path(), text).unwrap();
-        w
-    }
-
-    fn sb(&self) -> &SandboxHandle {
-        self.sb.as_ref().unwrap()
-    }
-
-    fn config_path(&self) -> PathBuf {
-        self.dir.path().join("config.toml")
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    /// The seed's `demo` WhatsMark token (its first, full access) and `loadtest` Wipsy key.
-    fn secrets(&self) -> (String, String) {
-        let wm = self
-            .seed
-            .whatsmark
-            .iter()
-            .find(|t| t.name == "demo")
-            .unwrap();
-        let wp = self
-            .seed
-            .wipsy
-            .iter()
-            .find(|t| t.name == "loadtest")
-            .unwrap();
-        (wm.tokens[0].token.clone(), wp.api_key.clone())
-    }
-
-    /// rolo in a 120×40 terminal with this world's config, data dir and keys.
-    fn spawn(&self) -> Spawn {
-        let (wm, wp) = self.secrets();
-        Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-            .rolo_dirs(&self.config_path(), &self.data_dir())
-            .env(WM_ENV, wm)
-            .env(WIPSY_ENV, wp)
-    }
-
-    /// Starts rolo and waits for its first full frame with a fresh catalog.
-    fn start(&self) -> Pty {
-        let p = self.spawn().start().unwrap();
-        p.wait_for("Ctrl-S send", WAIT).unwrap();
-        p.wait_for("catalog fresh", WAIT).unwrap();
-        p
-    }
-
-    /// The contacts the sandbox holds for one tenant, oldest first.
-    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        self.sb().state().contacts(flavour, tenant)
-    }
-
-    /// The id of a named WhatsMark catalog entry of the `demo` tenant.
-    fn wm_id(&self, kind: &str, name: &str) -> i64 {
-        let t = self
-            .seed
-            .whatsmark
-            .iter()
-            .find(|t| t.name == "demo")
-            .unwrap();
-        let list = match kind {
-            "source" => &t.sources,
-            "status" => &t.statuses,
-            _ => &t.groups,
-        };
-        list.iter().find(|n| n.name == name).unwrap().id
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(sb) = self.sb.take() {
-            self.rt.block_on(sb.shutdown());
-        }
-    }
+/// The id of a named WhatsMark catalog entry of the `demo` tenant.
+fn wm_id(w: &World, kind: &str, name: &str) -> i64 {
+    w.seed.wm_id("demo", kind, name)
 }
 
 /// The value shown beside a field label (`"Phone *"`), when no popup covers it.
@@ -203,7 +104,7 @@ fn type_whatsmark(p: &mut Pty, first: &str, last: &str, phone: &str) {
 
 #[test]
 fn a_contact_typed_into_each_flavour_is_stored_as_typed() {
-    let w = World::new();
+    let w = world();
     let mut p = w.start();
     assert!(p.screen().contains("rolo · WhatsMark demo · whatsmark"));
 
@@ -224,8 +125,8 @@ fn a_contact_typed_into_each_flavour_is_stored_as_typed() {
     assert_eq!(rec["lastname"], "Ñúñez-Kumar");
     assert_eq!(rec["phone"], "+919847012345", "normalised to E.164");
     assert_eq!(rec["type"], "customer");
-    assert_eq!(rec["source_id"], w.wm_id("source", "Google Ads"));
-    assert_eq!(rec["status_id"], w.wm_id("status", "Contactado"));
+    assert_eq!(rec["source_id"], wm_id(&w, "source", "Google Ads"));
+    assert_eq!(rec["status_id"], wm_id(&w, "status", "Contactado"));
 
     // Ctrl-T, type to filter the switcher, Enter.
     p.send(CTRL_T).unwrap();
@@ -290,7 +191,7 @@ fn wait_draft(w: &World, profile: &str, key: &str, value: &str) {
 
 #[test]
 fn a_draft_survives_kill_9_with_wide_chars_and_emoji() {
-    let w = World::new();
+    let w = world();
     let mut p = w.start();
     let first = "José 王芳 🙂";
     let last = "Ñúñez García ✓";
@@ -325,7 +226,7 @@ fn a_draft_survives_kill_9_with_wide_chars_and_emoji() {
 
 #[test]
 fn a_server_field_error_lands_under_its_field_and_keeps_the_form() {
-    let w = World::new();
+    let w = world();
     let before = w.stored("whatsmark", "demo").len();
     let mut p = w.start();
     // The seed's demo tenant already holds +919587422363. rolo's duplicate check warns

@@ -2,143 +2,73 @@
 //! custom-field type, quick add, a pasted vCard, and the duplicate warning.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
 
-mod pty;
-#[path = "support/wipsy_config.rs"]
-mod wipsy_config;
+mod support;
 
-use pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, Spawn, TAB, WAIT};
-use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
-use serde_json::{Value, json};
-use wipsy_config::wipsy_entries;
+use serde_json::json;
+use support::pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, TAB, WAIT};
+use support::{ConfigFile, Profile, SeedExt, World};
 
 const CTRL_O: &str = "\x0f";
 
-struct World {
-    rt: tokio::runtime::Runtime,
-    sb: Option<SandboxHandle>,
-    seed: Seed,
-    dir: tempfile::TempDir,
-}
-
-impl World {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let config = SandboxConfig::demo().unwrap();
-        let seed = config.seed.clone();
-        let sb = rt.block_on(sandbox::start(config)).unwrap();
-        let w = Self {
-            rt,
-            sb: Some(sb),
-            seed,
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let origin = w.sb.as_ref().unwrap().origin();
-        let demo = wipsy_entries(&w.seed, "demo", "wdemo");
-        let load = wipsy_entries(&w.seed, "loadtest", "wload");
-        let text = format!(
-            r#"default_profile = "wm"
-
-[profiles.wm]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "T_WM"
-default_region = "IN"
-
-[profiles.wm.defaults]
-type = "lead"
-source_id = "Website"
-status_id = "Nuevo"
-
-[profiles.staff]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "T_LOAD"
-default_region = "CO"
-
-[[profiles.staff.assignees]]
-id = 15
-name = "Priya (soporte)"
-
-[[profiles.staff.assignees]]
-id = 16
-name = "Carlos Peña (ventas)"
-
-[profiles.wdemo]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "T_WDEMO"
-default_region = "CO"
-
-{demo}
-[profiles.wload]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "T_WLOAD"
-default_region = "CO"
-
-{load}"#
-        );
-        std::fs::write(w.dir.path().join("config.toml"), text).unwrap();
-        w
-    }
-
-    fn start(&self, profile: &str) -> Pty {
-        let wm = |t: &str| {
-            self.seed
-                .whatsmark
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .tokens[0]
-                .token
-                .clone()
-        };
-        let wp = |t: &str| {
-            self.seed
-                .wipsy
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .api_key
-                .clone()
-        };
-        let p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-            .rolo_dirs(
-                &self.dir.path().join("config.toml"),
-                &self.dir.path().join("data"),
+/// `wm` (the default: WhatsMark demo, lead defaults), `staff` (WhatsMark loadtest with
+/// a staff list), `wdemo` and `wload` (Wipsy demo and loadtest with their catalogs).
+fn world() -> World {
+    World::new(1, |origin, seed| {
+        ConfigFile::new()
+            .default_profile("wm")
+            .profile(
+                Profile::whatsmark("wm", origin, "T_WM")
+                    .region("IN")
+                    .lead_defaults(),
             )
-            .env("ROLO_PROFILE", profile)
-            .env("T_WM", wm("demo"))
-            .env("T_LOAD", wm("loadtest"))
-            .env("T_WDEMO", wp("demo"))
-            .env("T_WLOAD", wp("loadtest"))
-            .start()
-            .unwrap();
-        p.wait_for("catalog fresh", WAIT).unwrap();
-        p
-    }
-
-    fn stored(&self, flavour: &str, tenant: &str) -> Vec<Value> {
-        self.sb.as_ref().unwrap().state().contacts(flavour, tenant)
-    }
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        if let Some(sb) = self.sb.take() {
-            self.rt.block_on(sb.shutdown());
-        }
-    }
+            .profile(
+                Profile::whatsmark("staff", origin, "T_LOAD")
+                    .region("CO")
+                    .assignee(15, "Priya (soporte)")
+                    .assignee(16, "Carlos Peña (ventas)"),
+            )
+            .profile(
+                Profile::wipsy("wdemo", origin, "T_WDEMO")
+                    .region("CO")
+                    .wipsy_catalog(seed, "demo"),
+            )
+            .profile(
+                Profile::wipsy("wload", origin, "T_WLOAD")
+                    .region("CO")
+                    .wipsy_catalog(seed, "loadtest"),
+            )
+            .secret("T_WM", seed.wm_token("demo", "full"))
+            .secret("T_LOAD", seed.wm_token("loadtest", "full"))
+            .secret("T_WDEMO", seed.wipsy_key("demo"))
+            .secret("T_WLOAD", seed.wipsy_key("loadtest"))
+    })
 }
 
 /// Sends keys and waits until the screen shows `text`.
 fn keys_then(p: &mut Pty, keys: &str, text: &str) -> String {
     p.send(keys).unwrap();
     p.wait_for(text, WAIT).unwrap()
+}
+
+/// Types `text`, waits until the screen shows it, and moves on with Tab.
+fn type_then_tab(p: &mut Pty, text: &str) {
+    keys_then(p, text, text);
+    p.send(TAB).unwrap();
+}
+
+/// In the focused multi picker `title`: toggles the first match of `first`, clears the
+/// filter (Ctrl-W), toggles the first match of `second`, accepts, and waits for `chip`.
+fn pick_two(p: &mut Pty, title: &str, first: &str, second: &str, chip: &str) {
+    keys_then(p, ENTER, &format!("┌ {title} "));
+    for (i, filter) in [first, second].into_iter().enumerate() {
+        if i > 0 {
+            p.send(CTRL_W).unwrap();
+        }
+        keys_then(p, filter, &format!("filter: {filter}"));
+        p.send(" ").unwrap();
+    }
+    p.send(ENTER).unwrap();
+    p.wait_for(chip, WAIT).unwrap();
 }
 
 /// Opens the focused field's picker, types `filter`, waits for the picker to show it,
@@ -152,46 +82,29 @@ fn pick(p: &mut Pty, title: &str, filter: &str, finish: &str) {
 
 #[test]
 fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
-    let w = World::new();
-    let mut p = w.start("wdemo");
+    let w = world();
+    let mut p = w.start_on("wdemo");
     keys_then(&mut p, "Zoë", "Zoë");
     // First name → … → Pipeline stage is seven fields down.
     p.send(&TAB.repeat(7)).unwrap();
     pick(&mut p, "Pipeline stage", "nego", ENTER);
     // A single pick moves on: Tags has the focus.
-    keys_then(&mut p, ENTER, "┌ Tags ");
-    keys_then(&mut p, "vip", "filter: vip");
-    p.send(" ").unwrap();
-    p.send(CTRL_W).unwrap();
-    keys_then(&mut p, "中文", "filter: 中文");
-    p.send(" ").unwrap();
-    p.send(ENTER).unwrap();
-    p.wait_for("[中文客户]", WAIT).unwrap();
+    pick_two(&mut p, "Tags", "vip", "中文", "[中文客户]");
     // Tags → Address, City, Province, Notes → the first custom field.
     p.send(&TAB.repeat(5)).unwrap();
-    keys_then(&mut p, "1.020.304", "1.020.304");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "1.020.304");
     pick(&mut p, "Canal preferido", "llam", ENTER);
-    keys_then(&mut p, "1990-04-01", "1990-04-01");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "facturas@acme.co", "facturas@acme.co");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "+57 604 444 5566", "+57 604 444 5566");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "1500.5", "1500.5");
-    p.send(TAB).unwrap();
+    type_then_tab(&mut p, "1990-04-01");
+    type_then_tab(&mut p, "facturas@acme.co");
+    type_then_tab(&mut p, "+57 604 444 5566");
+    type_then_tab(&mut p, "1500.5");
     pick(&mut p, "Talla de camiseta", "xl", ENTER);
     p.send(CTRL_S).unwrap();
     p.wait_for("✓ Created Zoë", WAIT).unwrap();
     let rec = w.stored("wipsy", "demo").last().unwrap().clone();
     assert_eq!(rec["name"], "Zoë");
     assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
-    let tags: Vec<&str> = rec["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&rec["tags"]);
     assert_eq!(tags, ["VIP", "中文客户"]);
     let mut custom: Vec<(String, String)> = rec["custom_fields"]
         .as_array()
@@ -219,26 +132,17 @@ fn a_wipsy_contact_with_two_tags_a_stage_and_every_custom_field_type() {
 
 #[test]
 fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee() {
-    let w = World::new();
-    let mut p = w.start("staff");
-    keys_then(&mut p, "Aarav", "Aarav");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "Mehta", "Mehta");
-    p.send(TAB).unwrap();
+    let w = world();
+    let mut p = w.start_on("staff");
+    type_then_tab(&mut p, "Aarav");
+    type_then_tab(&mut p, "Mehta");
     keys_then(&mut p, "301 555 0123", "301 555 0123");
     // Phone → Email, Company → Type.
     p.send(&TAB.repeat(3)).unwrap();
     pick(&mut p, "Type", "cust", ENTER);
     pick(&mut p, "Source", "face", ENTER);
     pick(&mut p, "Status", "negoc", ENTER);
-    keys_then(&mut p, ENTER, "┌ Groups ");
-    keys_then(&mut p, "mumb", "filter: mumb");
-    p.send(" ").unwrap();
-    p.send(CTRL_W).unwrap();
-    keys_then(&mut p, "delhi", "filter: delhi");
-    p.send(" ").unwrap();
-    p.send(ENTER).unwrap();
-    p.wait_for("[Delhi]", WAIT).unwrap();
+    pick_two(&mut p, "Groups", "mumb", "delhi", "[Delhi]");
     p.send(TAB).unwrap();
     pick(&mut p, "Assigned to", "carl", ENTER);
     pick(&mut p, "Country", "colom", ENTER);
@@ -256,8 +160,8 @@ fn a_whatsmark_contact_with_source_status_two_groups_a_country_and_an_assignee()
 
 #[test]
 fn quick_add_one_line_and_enter_in_both_flavours() {
-    let w = World::new();
-    let mut p = w.start("wm");
+    let w = world();
+    let mut p = w.start_on("wm");
     keys_then(&mut p, CTRL_O, "Quick add");
     keys_then(
         &mut p,
@@ -293,8 +197,8 @@ fn quick_add_one_line_and_enter_in_both_flavours() {
 
 #[test]
 fn a_pasted_vcard_is_reviewed_then_sent() {
-    let w = World::new();
-    let mut p = w.start("wm");
+    let w = world();
+    let mut p = w.start_on("wm");
     let card = std::fs::read_to_string(format!(
         "{}/tests/fixtures/vcards/whatsapp_30.vcf",
         env!("CARGO_MANIFEST_DIR")
@@ -315,15 +219,12 @@ fn a_pasted_vcard_is_reviewed_then_sent() {
 
 #[test]
 fn a_duplicate_phone_shows_the_warning_before_sending() {
-    let w = World::new();
+    let w = world();
     let before = w.stored("whatsmark", "demo").len();
-    let mut p = w.start("wm");
-    keys_then(&mut p, "Otra", "Otra");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "Persona", "Persona");
-    p.send(TAB).unwrap();
-    keys_then(&mut p, "95874 22363", "95874 22363");
-    p.send(TAB).unwrap();
+    let mut p = w.start_on("wm");
+    type_then_tab(&mut p, "Otra");
+    type_then_tab(&mut p, "Persona");
+    type_then_tab(&mut p, "95874 22363");
     p.wait_for("⚠ Possible duplicate: Priya Raghunathan (id 1001", WAIT)
         .unwrap();
     p.send(CTRL_S).unwrap();

@@ -2,35 +2,22 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use rolo::sandbox::{FaultKind, FaultRule};
+use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
-
-fn rule(path: &str, kind: FaultKind) -> FaultRule {
-    FaultRule {
-        path: path.to_owned(),
-        method: None,
-        kind,
-        after: false,
-        times: Some(1),
-    }
-}
+use support::SeedExt;
+use support::sandbox::{once as rule, wm_minimal as body};
 
 const WM_CONTACTS: &str = "/whatsmark/api/v2/contacts";
 
-fn body(phone: &str) -> Value {
-    json!({ "firstname": "Ravi", "lastname": "Kumar", "phone": phone, "type": "lead",
-            "source_id": 110, "status_id": 281 })
-}
-
 #[tokio::test]
 async fn status_500_in_each_flavours_shape_then_normal_again() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     sb.handle.add_fault(rule(WM_CONTACTS, FaultKind::Status500));
     sb.handle.add_fault(rule("/wipsy/*", FaultKind::Status500));
@@ -46,7 +33,7 @@ async fn status_500_in_each_flavours_shape_then_normal_again() {
 
 #[tokio::test]
 async fn delay_holds_the_answer_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     sb.handle
         .add_fault(rule(WM_CONTACTS, FaultKind::Delay { ms: 300 }));
     let started = Instant::now();
@@ -59,13 +46,11 @@ async fn delay_holds_the_answer_back() {
 
 #[tokio::test]
 async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     sb.handle.add_fault(rule(WM_CONTACTS, FaultKind::Drop));
     let err = sb
-        .http
-        .post(sb.wm_url("/contacts"))
-        .bearer_auth(&token)
+        .wm_post(&token)
         .json(&body("+919100000003"))
         .send()
         .await
@@ -75,13 +60,7 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
     let mut after = rule(WM_CONTACTS, FaultKind::Drop);
     after.after = true;
     sb.handle.add_fault(after);
-    let err = sb
-        .http
-        .post(sb.wm_url("/contacts"))
-        .bearer_auth(&token)
-        .json(&body("+919100000004"))
-        .send()
-        .await;
+    let err = sb.wm_post(&token).json(&body("+919100000004")).send().await;
     assert!(err.is_err());
     let stored = sb.stored("whatsmark", "demo");
     assert_eq!(stored.len(), 4, "stored before the drop");
@@ -90,14 +69,11 @@ async fn a_dropped_connection_gets_no_answer_and_after_means_stored() {
 
 #[tokio::test]
 async fn malformed_json_html_and_redirect() {
-    let sb = common::start().await;
-    let key = sb.wipsy_key("loadtest");
+    let sb = support::sandbox::start().await;
     sb.handle
         .add_fault(rule("/wipsy/api-get-contacts", FaultKind::MalformedJson));
     let resp = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts")
         .send()
         .await
         .unwrap();
@@ -107,9 +83,7 @@ async fn malformed_json_html_and_redirect() {
     sb.handle
         .add_fault(rule("/wipsy/api-get-contacts", FaultKind::Html));
     let resp = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts")
         .send()
         .await
         .unwrap();
@@ -127,9 +101,7 @@ async fn malformed_json_html_and_redirect() {
         FaultKind::Redirect { location: None },
     ));
     let resp = sb
-        .http
-        .get(format!("{}?limit=1", sb.wipsy_url("/api-get-contacts")))
-        .header("x-api-key", &key)
+        .wipsy_get("loadtest", "/api-get-contacts?limit=1")
         .send()
         .await
         .unwrap();
@@ -143,7 +115,7 @@ async fn malformed_json_html_and_redirect() {
 
 #[tokio::test]
 async fn the_control_surface_over_http() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let origin = sb.handle.origin();
     let resp = sb
         .http
@@ -171,15 +143,7 @@ async fn the_control_surface_over_http() {
     // Faulted requests never reached the API, so the window holds one request.
     assert_eq!(statuses, [200, 429]);
 
-    let log: Value = sb
-        .http
-        .get(format!("{origin}/_sandbox/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = sb.control_json("/_sandbox/requests").await;
     let log = log.as_array().unwrap();
     assert!(log.iter().all(|r| r["had_credentials"] == true));
     assert!(
@@ -187,19 +151,11 @@ async fn the_control_surface_over_http() {
         "secrets are never logged"
     );
 
-    let tenants: Value = sb
-        .http
-        .get(format!("{origin}/_sandbox/tenants"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenants = sb.control_json("/_sandbox/tenants").await;
     assert_eq!(tenants.as_array().unwrap().len(), 8);
 }
 
-async fn futures_statuses(sb: &common::Sb, token: &str, n: usize) -> Vec<u16> {
+async fn futures_statuses(sb: &support::Sb, token: &str, n: usize) -> Vec<u16> {
     let mut out = Vec::new();
     for _ in 0..n {
         out.push(sb.wm_get(token, "/sources").await.status().as_u16());
@@ -211,17 +167,8 @@ async fn futures_statuses(sb: &common::Sb, token: &str, n: usize) -> Vec<u16> {
 async fn the_state_file_follows_every_create() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
-    let mut config = rolo::sandbox::SandboxConfig::demo().unwrap();
-    config.state_file = Some(path.clone());
-    let handle = rolo::sandbox::start(config).await.unwrap();
-    let seed = rolo::sandbox::Seed::parse(rolo::sandbox::DEFAULT_SEED).unwrap();
-    let key = seed
-        .wipsy
-        .iter()
-        .find(|t| t.name == "loadtest")
-        .unwrap()
-        .api_key
-        .clone();
+    let (handle, seed) = support::sandbox::start_with(|c| c.state_file = Some(path.clone())).await;
+    let key = seed.wipsy_key("loadtest");
     let resp = reqwest::Client::new()
         .post(format!("{}/wipsy/api-create-contact", handle.origin()))
         .header("x-api-key", key)

@@ -2,18 +2,14 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use serde_json::{Value, json};
-
-fn minimal(phone: &str) -> Value {
-    json!({ "firstname": "Ravi", "lastname": "Kumar", "phone": phone, "type": "lead",
-            "source_id": 110, "status_id": 281 })
-}
+use support::sandbox::wm_minimal as minimal;
 
 #[tokio::test]
 async fn create_with_every_documented_field_and_read_it_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let body = json!({
         "firstname": "Ana María", "lastname": "Pérez", "phone": "+573188770000",
@@ -38,24 +34,16 @@ async fn create_with_every_documented_field_and_read_it_back() {
         json!([12, 14, 999]),
         "group ids are not checked"
     );
-    let names: Vec<&str> = c["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let names = support::names(&c["groups"]);
     assert_eq!(names, ["Mayoristas", "Bogotá"]);
     assert!(c["id"].as_i64().unwrap() > 0);
 
-    let found: Value = sb
-        .wm_get(
+    let found = sb
+        .wm_json(
             &token,
             "/contacts?search=573188770000&include=groups,source,status",
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(found["meta"]["pagination"]["total"], 1);
     let read = &found["data"][0];
     assert_eq!(read["firstname"], "Ana María");
@@ -67,7 +55,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
 #[tokio::test]
 async fn every_documented_validation_message() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let (status, answer) = sb.wm_create(&token, &json!({})).await;
     assert_eq!(status, 422);
@@ -186,7 +174,7 @@ async fn every_documented_validation_message() {
 
 #[tokio::test]
 async fn auth_failures_have_their_codes() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let cases = [
         (None, 401, "AUTHENTICATION_REQUIRED"),
         (Some("wm_nope".to_owned()), 401, "INVALID_TOKEN"),
@@ -239,7 +227,7 @@ async fn auth_failures_have_their_codes() {
 
 #[tokio::test]
 async fn the_plan_limit_is_checked_after_validation() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("full-house", "full");
     let (status, answer) = sb.wm_create(&token, &minimal("+34600999000")).await;
     assert_eq!(status, 403, "{answer}");
@@ -250,19 +238,14 @@ async fn the_plan_limit_is_checked_after_validation() {
     );
     let (status, answer) = sb.wm_create(&token, &json!({ "firstname": "X" })).await;
     assert_eq!(status, 422, "validation first: {answer}");
-    let usage: Value = sb
-        .wm_get(&token, "/account/usage")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let usage = sb.wm_json(&token, "/account/usage").await;
     assert_eq!(usage["data"]["contacts"]["remaining"], 0);
     assert_eq!(usage["data"]["contacts"]["percentage_used"], 100.0);
 }
 
 #[tokio::test]
 async fn rate_limit_headers_count_down_then_429_with_retry_after() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let limit = 60;
     for i in 1..=limit {
@@ -307,7 +290,7 @@ async fn rate_limit_headers_count_down_then_429_with_retry_after() {
 
 #[tokio::test]
 async fn catalog_lists_page_15_at_a_time_whatever_per_page_says() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     let mut url = sb.wm_url("/groups?per_page=100");
     let mut names = Vec::new();
@@ -347,24 +330,19 @@ async fn catalog_lists_page_15_at_a_time_whatever_per_page_says() {
     assert_eq!(names.len(), 23);
     assert!(names.contains(&"中文客户".to_owned()));
     for q in ["/sources?page=0", "/sources?page=abc", "/sources"] {
-        let page: Value = sb.wm_get(&token, q).await.json().await.unwrap();
+        let page = sb.wm_json(&token, q).await;
         assert_eq!(page["meta"]["pagination"]["current_page"], 1, "{q}");
         assert_eq!(page["data"].as_array().unwrap().len(), 15, "{q}");
     }
-    let statuses: Value = sb.wm_get(&token, "/statuses").await.json().await.unwrap();
+    let statuses = sb.wm_json(&token, "/statuses").await;
     assert_eq!(statuses["data"][0]["color"], "#3B82F6");
-    let searched: Value = sb
-        .wm_get(&token, "/sources?search=ads")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let searched = sb.wm_json(&token, "/sources?search=ads").await;
     assert_eq!(searched["meta"]["pagination"]["total"], 2);
 }
 
 #[tokio::test]
 async fn contacts_search_matches_names_email_phone_and_company() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     for (q, expected) in [
         ("priya", "Priya"),
@@ -387,12 +365,7 @@ async fn contacts_search_matches_names_email_phone_and_company() {
         assert_eq!(page["meta"]["pagination"]["total"], 1, "{q}");
         assert_eq!(page["data"][0]["firstname"], expected, "{q}");
     }
-    let all: Value = sb
-        .wm_get(&token, "/contacts?per_page=2")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let all = sb.wm_json(&token, "/contacts?per_page=2").await;
     assert_eq!(all["meta"]["pagination"]["per_page"], 2);
     assert_eq!(all["meta"]["pagination"]["total_pages"], 2);
     assert_eq!(all["data"][0]["firstname"], "João", "newest first");
@@ -400,60 +373,39 @@ async fn contacts_search_matches_names_email_phone_and_company() {
 
 #[tokio::test]
 async fn account_usage_and_limits() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
-    let account: Value = sb.wm_get(&token, "/account").await.json().await.unwrap();
+    let account = sb.wm_json(&token, "/account").await;
     assert_eq!(account["data"]["name"], "demo");
     assert_eq!(account["data"]["subscription"]["plan_name"], "Growth");
-    let before: Value = sb
-        .wm_get(&token, "/account/usage")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before = sb.wm_json(&token, "/account/usage").await;
     assert_eq!(before["data"]["contacts"]["current"], 3);
     assert_eq!(before["data"]["contacts"]["limit"], 1000);
     let (status, _) = sb.wm_create(&token, &minimal("+919000000009")).await;
     assert_eq!(status, 201);
-    let after: Value = sb
-        .wm_get(&token, "/account/usage")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after = sb.wm_json(&token, "/account/usage").await;
     assert_eq!(after["data"]["contacts"]["current"], 4);
     assert_eq!(after["data"]["contacts"]["remaining"], 996);
-    let limits: Value = sb
-        .wm_get(&token, "/account/limits")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let limits = sb.wm_json(&token, "/account/limits").await;
     assert_eq!(
         limits["data"]["limits"]["api_calls_per_minute"]["limit"],
         60
     );
-    let load: Value = sb
-        .wm_get(&sb.wm_token("loadtest", "full"), "/account/limits")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let load = sb
+        .wm_json(&sb.wm_token("loadtest", "full"), "/account/limits")
+        .await;
     assert_eq!(load["data"]["limits"]["contacts"]["limit"], -1);
     assert_eq!(load["data"]["limits"]["contacts"]["is_unlimited"], true);
     // rasl-retail answers single resources wrapped twice, as some installs do.
-    let rasl: Value = sb
-        .wm_get(&sb.wm_token("rasl-retail", "full"), "/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rasl = sb
+        .wm_json(&sb.wm_token("rasl-retail", "full"), "/account")
+        .await;
     assert_eq!(rasl["data"]["data"]["name"], "rasl-retail");
 }
 
 #[tokio::test]
 async fn malformed_requests_get_the_envelope() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let token = sb.wm_token("demo", "full");
     for (body, status) in [
         (b"{\"firstname\": ".to_vec(), 422),
@@ -461,9 +413,7 @@ async fn malformed_requests_get_the_envelope() {
         (vec![b' '; 1024 * 1024 + 10], 413),
     ] {
         let resp = sb
-            .http
-            .post(sb.wm_url("/contacts"))
-            .bearer_auth(&token)
+            .wm_post(&token)
             .header("content-type", "application/json")
             .body(body)
             .send()

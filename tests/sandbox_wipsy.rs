@@ -2,12 +2,12 @@
 // Table-driven tests read best as one long function.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
+mod support;
 
 use serde_json::{Value, json};
 
 /// The two custom fields the demo tenant requires.
-fn required_custom(sb: &common::Sb) -> serde_json::Map<String, Value> {
+fn required_custom(sb: &support::Sb) -> serde_json::Map<String, Value> {
     let mut m = serde_json::Map::new();
     m.insert(
         sb.wipsy_id("demo", "custom_fields", "Número de documento"),
@@ -22,7 +22,7 @@ fn required_custom(sb: &common::Sb) -> serde_json::Map<String, Value> {
 
 #[tokio::test]
 async fn create_with_every_documented_field_and_read_it_back() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let stage = sb.wipsy_id("demo", "stages", "Negociación");
     let vip = sb.wipsy_id("demo", "tags", "VIP");
     let cn = sb.wipsy_id("demo", "tags", "中文客户");
@@ -72,12 +72,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
     assert_eq!(c["pipeline_stage"]["name"], "Negociación");
     assert_eq!(c["pipeline_stage"]["stage_order"], 3);
     assert_eq!(c["pipeline_stage"]["color"], "#F59E0B");
-    let tag_names: Vec<&str> = c["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tag_names = support::names(&c["tags"]);
     assert_eq!(tag_names, ["VIP", "中文客户"]);
     assert_eq!(c["tags"][0]["color"], "#F59E0B");
     let fields = c["custom_fields"].as_array().unwrap();
@@ -92,10 +87,8 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
     let id = c["id"].as_str().unwrap();
     let read = sb
-        .http
-        .get(sb.wipsy_url("/api-get-contacts"))
+        .wipsy_get("demo", "/api-get-contacts")
         .query(&[("contactId", id)])
-        .header("x-api-key", sb.wipsy_key("demo"))
         .send()
         .await
         .unwrap();
@@ -107,7 +100,7 @@ async fn create_with_every_documented_field_and_read_it_back() {
 
 #[tokio::test]
 async fn whatsapp_id_defaults_to_the_normalised_phone() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let body = json!({ "name": "Iñigo", "phone": "0034 612 000 111",
                        "custom_fields": required_custom(&sb) });
     let (status, created) = sb.wipsy_create("demo", &body).await;
@@ -119,7 +112,7 @@ async fn whatsapp_id_defaults_to_the_normalised_phone() {
 
 #[tokio::test]
 async fn each_validation_rule_answers_400_with_its_message() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let field = |name: &str| sb.wipsy_id("demo", "custom_fields", name);
     let with_custom = |extra: Value| {
         let mut m = required_custom(&sb);
@@ -209,7 +202,7 @@ async fn each_validation_rule_answers_400_with_its_message() {
 
 #[tokio::test]
 async fn a_duplicate_phone_or_whatsapp_id_is_a_409() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     // José is seeded with +57 318 877 9043; the same number typed differently collides.
     let (status, answer) = sb
         .wipsy_create(
@@ -231,7 +224,7 @@ async fn a_duplicate_phone_or_whatsapp_id_is_a_409() {
 
 #[tokio::test]
 async fn a_missing_or_wrong_key_is_a_401() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let url = sb.wipsy_url("/api-create-contact");
     let none = sb
         .http
@@ -257,7 +250,7 @@ async fn a_missing_or_wrong_key_is_a_401() {
 
 #[tokio::test]
 async fn the_monthly_quota_answers_429_after_validation() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     // agencia-llena: Free plan with a quota of 3, all used by its seed contacts.
     let (status, answer) = sb
         .wipsy_create(
@@ -284,20 +277,13 @@ async fn the_monthly_quota_answers_429_after_validation() {
 
 #[tokio::test]
 async fn recent_contacts_come_newest_first_within_the_limit() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let get = |q: &'static str| {
-        sb.http
-            .get(format!("{}?{q}", sb.wipsy_url("/api-get-contacts")))
-            .header("x-api-key", sb.wipsy_key("demo"))
+        sb.wipsy_get("demo", &format!("/api-get-contacts?{q}"))
             .send()
     };
     let two: Value = get("limit=2").await.unwrap().json().await.unwrap();
-    let names: Vec<&str> = two["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = support::names(&two["data"]);
     assert_eq!(names, ["王芳", "Zoë"]);
     let all: Value = get("").await.unwrap().json().await.unwrap();
     assert_eq!(all["data"].as_array().unwrap().len(), 3);
@@ -315,11 +301,9 @@ async fn recent_contacts_come_newest_first_within_the_limit() {
 
 #[tokio::test]
 async fn malformed_requests_get_the_error_shape() {
-    let sb = common::start().await;
+    let sb = support::sandbox::start().await;
     let post = |body: Vec<u8>| {
-        sb.http
-            .post(sb.wipsy_url("/api-create-contact"))
-            .header("x-api-key", sb.wipsy_key("demo"))
+        sb.wipsy_post("demo")
             .header("content-type", "application/json")
             .body(body)
             .send()

@@ -6,12 +6,12 @@
     clippy::format_push_string
 )] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::{Event, KeyCode, KeyModifiers};
 use rolo::tui::app::CatalogStatus;
 use rolo::tui::message::Message;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn labels_on_screen(h: &mut Harness, flavour_labels: &[&str]) {
     let mut seen = String::new();
@@ -49,11 +49,7 @@ async fn every_documented_field_label_is_on_screen_for_both_flavours() {
             "Description",
         ],
     );
-    h.ctrl('t');
-    h.typed("wipsy");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
+    h.switch_to("wipsy").await;
     labels_on_screen(
         &mut h,
         &[
@@ -78,9 +74,7 @@ async fn every_documented_field_label_is_on_screen_for_both_flavours() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typing_validation_focus_and_submit() {
     let mut h = Harness::new().await;
-    h.typed("Ana María");
-    h.press(KeyCode::Tab);
-    h.typed("Pérez");
+    h.type_fields(&["Ana María", "Pérez"]);
     h.press(KeyCode::Enter);
     h.typed("98470 12345");
     let s = h.screen(120, 40);
@@ -103,10 +97,7 @@ async fn typing_validation_focus_and_submit() {
     let s = h.screen(120, 40);
     assert!(s.contains("✗ 3 problems"), "{s}");
     h.typed("acme.co");
-    h.focus("Source");
-    h.pick("Insta");
-    h.pick("Interes");
-    h.pick("mumbai");
+    h.picks("Source", &["Insta", "Interes", "mumbai"]);
     h.submit().await;
     h.until(|a| a.current().usage.is_some_and(|u| u.current == 4))
         .await;
@@ -127,21 +118,15 @@ async fn typing_validation_focus_and_submit() {
         s.contains("contacts 4/1000"),
         "usage refreshed after the create:\n{s}"
     );
-    insta::assert_snapshot!("whatsmark_created_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("whatsmark_created_120x40", support::tui::stable(&s));
     recorded_once(&h, "1008", "Ana María Pérez");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
     let mut h = Harness::new().await;
-    h.typed("Priya");
-    h.press(KeyCode::Tab);
-    h.typed("Again");
-    h.press(KeyCode::Tab);
-    h.typed("+919587422363");
-    h.focus("Source");
-    h.pick("web");
-    h.pick("nuevo");
+    h.type_fields(&["Priya", "Again", "+919587422363"]);
+    h.picks("Source", &["web", "nuevo"]);
     h.ctrl_s().await;
     // The duplicate check sees the seeded Priya first and asks once.
     let s = h.screen(120, 40);
@@ -172,7 +157,7 @@ async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
     assert!(s.contains("Priya"), "typed values are kept");
     insta::assert_snapshot!(
         "whatsmark_server_error_80x24",
-        tui_harness::stable(&h.screen(80, 24))
+        support::tui::stable(&h.screen(80, 24))
     );
     // Editing the field clears the server's message.
     h.press(KeyCode::Backspace);
@@ -182,20 +167,9 @@ async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quota_and_auth_failures_are_shown_and_the_form_is_kept() {
     let mut h = Harness::new().await;
-    h.ctrl('t');
-    h.typed("full");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
-    h.typed("Lucía");
-    h.press(KeyCode::Tab);
-    h.typed("Gómez");
-    h.press(KeyCode::Tab);
-    h.typed("+34600123123");
-    h.focus("Type");
-    h.pick("lead");
-    h.pick("web");
-    h.pick("nuevo");
+    h.switch_to("full").await;
+    h.type_fields(&["Lucía", "Gómez", "+34600123123"]);
+    h.picks("Type", &["lead", "web", "nuevo"]);
     h.submit().await;
     let s = h.screen(120, 40);
     assert!(s.contains("Quota spent — nothing was created"), "{s}");
@@ -226,18 +200,14 @@ async fn quota_and_auth_failures_are_shown_and_the_form_is_kept() {
 async fn switching_profiles_keeps_both_drafts() {
     let mut h = Harness::new().await;
     h.typed("Ravi");
-    h.ctrl('t');
-    h.typed("wipsy");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
+    h.switch_to("wipsy").await;
     h.typed("José 🙂");
     let s = h.screen(120, 40);
     assert!(
         s.contains("rolo · wipsy · wipsy"),
         "the frame names the profile:\n{s}"
     );
-    insta::assert_snapshot!("wipsy_form_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("wipsy_form_120x40", support::tui::stable(&s));
     h.ctrl('t');
     h.typed("WhatsMark");
     h.press(KeyCode::Enter);
@@ -245,7 +215,7 @@ async fn switching_profiles_keeps_both_drafts() {
     assert_eq!(h.app.profiles[2].form.draft.get("name"), "José 🙂");
     insta::assert_snapshot!(
         "whatsmark_form_80x24",
-        tui_harness::stable(&h.screen(80, 24))
+        support::tui::stable(&h.screen(80, 24))
     );
 }
 
@@ -277,7 +247,7 @@ async fn keys_paste_undo_help_and_clear() {
         s.contains("Ctrl-S") && s.contains("submit the contact"),
         "{s}"
     );
-    insta::assert_snapshot!("help_120x40", tui_harness::stable(&s));
+    insta::assert_snapshot!("help_120x40", support::tui::stable(&s));
     h.press(KeyCode::Esc);
     // Esc never clears; Ctrl-X asks first.
     h.press(KeyCode::Esc);
@@ -298,11 +268,7 @@ async fn keys_paste_undo_help_and_clear() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wipsy_contact_with_stage_tags_and_custom_fields() {
     let mut h = Harness::new().await;
-    h.ctrl('t');
-    h.typed("wipsy");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
-        .await;
+    h.switch_to("wipsy").await;
     h.typed("Iñaki");
     h.focus("Phone");
     h.typed("301 555 0199");
@@ -310,9 +276,7 @@ async fn a_wipsy_contact_with_stage_tags_and_custom_fields() {
     h.typed("línea 1");
     h.press(KeyCode::Enter);
     h.typed("línea 2");
-    h.focus("Pipeline stage");
-    h.pick("won");
-    h.pick("prio");
+    h.picks("Pipeline stage", &["won", "prio"]);
     h.focus("Notes code");
     h.typed("A-7");
     h.submit().await;
@@ -342,15 +306,8 @@ fn recorded_once(h: &Harness, id: &str, name: &str) {
 
 /// Fills a valid WhatsMark contact in the active profile.
 fn fill_whatsmark(h: &mut Harness, phone: &str) {
-    h.typed("Meera");
-    h.press(KeyCode::Tab);
-    h.typed("Iyer");
-    h.press(KeyCode::Tab);
-    h.typed(phone);
-    h.focus("Type");
-    h.pick("lead");
-    h.pick("web");
-    h.pick("nuevo");
+    h.type_fields(&["Meera", "Iyer", phone]);
+    h.picks("Type", &["lead", "web", "nuevo"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,13 +2,13 @@
 //! status bar, listed with F3, and resent on its own — exactly once.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
 use rolo::sandbox::{FaultKind, FaultRule};
 use rolo::tui::app::Mode;
 use rolo::tui::message::Message;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
@@ -20,14 +20,8 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
         after: true,
         times: Some(1),
     });
-    h.typed("Kavya");
-    h.press(KeyCode::Tab);
-    h.typed("Menon");
-    h.press(KeyCode::Tab);
-    h.typed("+919833300011");
-    h.focus("Source");
-    h.pick("web");
-    h.pick("nuevo");
+    h.type_fields(&["Kavya", "Menon", "+919833300011"]);
+    h.picks("Source", &["web", "nuevo"]);
     h.submit().await;
     let s = h.screen(120, 40);
     assert!(s.contains("Keep it in the outbox"), "{s}");

@@ -2,11 +2,11 @@
 //! the agent types, what the form shows, and the record the sandbox stores.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use rolo::tui::app::{CatalogStatus, Mode};
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn shown(h: &Harness) -> Vec<String> {
     match &h.app.mode {
@@ -101,12 +101,7 @@ async fn wipsy_stage_tags_and_every_custom_field_type() {
 
     let rec = h.stored("wipsy", "demo").last().unwrap().clone();
     assert_eq!(rec["pipeline_stage"]["name"], "Negociación");
-    let tags: Vec<&str> = rec["tags"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let tags = support::names(&rec["tags"]);
     assert_eq!(tags, ["Ñandú Club", "中文客户", "VIP"]);
     let value = |name: &str| {
         rec["custom_fields"]
@@ -135,14 +130,8 @@ async fn wipsy_stage_tags_and_every_custom_field_type() {
 async fn whatsmark_type_source_status_groups_country_and_assignee() {
     let mut h = Harness::new().await;
     h.switch_to("staff").await;
-    h.typed("Aarav");
-    h.press(KeyCode::Tab);
-    h.typed("Mehta");
-    h.press(KeyCode::Tab);
-    h.typed("301 555 0123");
-    h.focus("Type");
-    h.pick("cust");
-    h.pick("face");
+    h.type_fields(&["Aarav", "Mehta", "301 555 0123"]);
+    h.picks("Type", &["cust", "face"]);
     h.press(KeyCode::Enter);
     h.typed("negoc");
     assert_eq!(shown(&h), ["En negociación"]);
@@ -159,9 +148,7 @@ async fn whatsmark_type_source_status_groups_country_and_assignee() {
     h.typed("bogo");
     h.press(KeyCode::Char(' '));
     h.press(KeyCode::Enter);
-    h.focus("Assigned to");
-    h.pick("carl");
-    h.pick("colom");
+    h.picks("Assigned to", &["carl", "colom"]);
     h.submit().await;
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Aarav Mehta"), "{s}");

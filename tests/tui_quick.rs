@@ -1,11 +1,11 @@
 //! Quick add and pasted vCards on the form, checked at the sandbox.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
 use rolo::tui::app::Mode;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -96,9 +96,7 @@ async fn a_pasted_whatsapp_vcard_fills_the_form_for_review() {
         "the other phone goes to the notes"
     );
     assert!(h.screen(120, 40).contains("vCard on the form"));
-    h.focus("Source");
-    h.pick("whats");
-    h.pick("nuevo");
+    h.picks("Source", &["whats", "nuevo"]);
     h.submit().await;
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
     assert_eq!(rec["firstname"], "Carlos");
@@ -114,9 +112,7 @@ async fn several_pasted_cards_wait_their_turn() {
         .len();
     assert!(h.screen(120, 40).contains(&format!("card 1 of {total}")));
     let first = h.app.current().form.draft.get("firstname").to_owned();
-    h.focus("Source");
-    h.pick("web");
-    h.pick("nuevo");
+    h.picks("Source", &["web", "nuevo"]);
     if h.app.current().form.draft.get("phone").is_empty() {
         h.focus("Phone");
         h.typed("+919811100001");

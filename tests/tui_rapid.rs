@@ -1,32 +1,21 @@
 //! Rapid entry on the form: duplicate warnings, kept (sticky) fields, repeat last.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-mod tui_harness;
+mod support;
 
 use crossterm::event::KeyCode;
-use tui_harness::Harness;
+use support::tui::Harness;
 
 /// A WhatsMark contact with the CRM fields set; the phone is the caller's.
 fn fill(h: &mut Harness, first: &str, phone: &str) {
-    h.typed(first);
-    h.press(KeyCode::Tab);
-    h.typed("Iyer");
-    h.press(KeyCode::Tab);
-    h.typed(phone);
-    h.focus("Source");
-    h.pick("face");
-    h.pick("interes");
-    h.pick("mumbai");
+    h.type_fields(&[first, "Iyer", phone]);
+    h.picks("Source", &["face", "interes", "mumbai"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leaving_a_known_phone_shows_the_duplicate_beside_it() {
     let mut h = Harness::new().await;
-    h.typed("Otra");
-    h.press(KeyCode::Tab);
-    h.typed("Persona");
-    h.press(KeyCode::Tab);
-    h.typed("+91 95874 22363");
+    h.type_fields(&["Otra", "Persona", "+91 95874 22363"]);
     h.press(KeyCode::Tab);
     h.until(|a| a.current().checked_for.is_some()).await;
     let s = h.screen(120, 40);

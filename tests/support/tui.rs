@@ -1,20 +1,14 @@
-//! The key-script harness: the real App, keymap, view and controller over a real sandbox.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::format_push_string,
-    clippy::missing_panics_doc
-)]
+//! The key-script harness: the real App, keymap, view and controller over a real sandbox,
+//! drawn on ratatui's `TestBackend`.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::config::Config;
-use rolo::sandbox::{self, SandboxConfig, SandboxHandle, Seed};
+use rolo::sandbox::{SandboxHandle, Seed};
 use rolo::secret::ApiKey;
 use rolo::tui::app::{App, CatalogStatus, Mode, ProfileState};
 use rolo::tui::message::Message;
@@ -22,9 +16,9 @@ use rolo::tui::runtime::Controller;
 use rolo::tui::theme::Theme;
 use rolo::tui::view;
 
-#[path = "../support/wipsy_config.rs"]
-mod wipsy_config;
-pub use wipsy_config::wipsy_entries;
+use super::config::{ConfigFile, Profile};
+use super::sandbox::start_demo;
+use super::seed::SeedExt;
 
 /// A running app over a sandbox.
 pub struct Harness {
@@ -34,107 +28,62 @@ pub struct Harness {
     dir: tempfile::TempDir,
 }
 
+/// Keys are handed to the controller directly, so no profile reads its variable.
+const UNUSED: &str = "UNUSED_IN_TESTS";
+
+/// The profiles of the key-script tests, in this order: `wm` (demo), `full` (plan limit
+/// reached), `wipsy` (loadtest, with its whole catalog), `careful` (confirm first), `ro`
+/// (read only), `wdemo` (Wipsy demo), `staff` (WhatsMark with a staff list), `wrong`.
 pub fn config(origin: &str, seed: &Seed) -> Config {
-    let entries = wipsy_entries(seed, "loadtest", "wipsy");
-    let demo_entries = wipsy_entries(seed, "demo", "wdemo");
-    let text = format!(
-        r#"
-[profiles.wm]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "UNUSED_IN_TESTS"
-label = "WhatsMark demo"
-color = "green"
-default_region = "IN"
-
-[profiles.wm.defaults]
-type = "lead"
-
-[profiles.full]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "UNUSED_IN_TESTS"
-
-[profiles.wipsy]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "UNUSED_IN_TESTS"
-color = "magenta"
-default_region = "CO"
-monthly_contact_limit = 100
-
-{entries}
-[profiles.careful]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "UNUSED_IN_TESTS"
-confirm_submit = true
-label = "Careful Co"
-
-[profiles.ro]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "UNUSED_IN_TESTS"
-read_only = true
-
-[profiles.wdemo]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "UNUSED_IN_TESTS"
-default_region = "CO"
-
-{demo_entries}
-[profiles.staff]
-api = "whatsmark"
-base_url = "{origin}/whatsmark/api/v2"
-api_key_env = "UNUSED_IN_TESTS"
-default_region = "CO"
-
-[[profiles.staff.assignees]]
-id = 15
-name = "Priya (soporte)"
-
-[[profiles.staff.assignees]]
-id = 16
-name = "Carlos Peña (ventas)"
-
-[profiles.wrong]
-api = "wipsy"
-base_url = "{origin}/wipsy"
-api_key_env = "UNUSED_IN_TESTS"
-"#
-    );
-    Config::parse(&text, Path::new("test-config.toml")).unwrap()
+    let wm = |name: &str| Profile::whatsmark(name, origin, UNUSED);
+    let wipsy = |name: &str| Profile::wipsy(name, origin, UNUSED);
+    ConfigFile::new()
+        .profile(
+            wm("wm")
+                .label("WhatsMark demo")
+                .color("green")
+                .region("IN")
+                .default_value("type", "lead"),
+        )
+        .profile(wm("full"))
+        .profile(
+            wipsy("wipsy")
+                .color("magenta")
+                .region("CO")
+                .raw("monthly_contact_limit", 100)
+                .wipsy_catalog(seed, "loadtest"),
+        )
+        .profile(
+            wm("careful")
+                .raw("confirm_submit", true)
+                .label("Careful Co"),
+        )
+        .profile(wm("ro").raw("read_only", true))
+        .profile(wipsy("wdemo").region("CO").wipsy_catalog(seed, "demo"))
+        .profile(
+            wm("staff")
+                .region("CO")
+                .assignee(15, "Priya (soporte)")
+                .assignee(16, "Carlos Peña (ventas)"),
+        )
+        .profile(wipsy("wrong"))
+        .parse()
 }
 
 impl Harness {
     pub async fn new() -> Self {
-        let sb = sandbox::start(SandboxConfig::demo().unwrap())
-            .await
-            .unwrap();
-        let seed = Seed::parse(sandbox::DEFAULT_SEED).unwrap();
-        let wm = |t: &str| {
-            seed.whatsmark.iter().find(|x| x.name == t).unwrap().tokens[0]
-                .token
-                .clone()
-        };
-        let wp = |t: &str| {
-            seed.wipsy
-                .iter()
-                .find(|x| x.name == t)
-                .unwrap()
-                .api_key
-                .clone()
-        };
+        let (sb, seed) = start_demo().await;
+        let wm = |t: &str| ApiKey::new(seed.wm_token(t, "full"));
+        let wp = |t: &str| ApiKey::new(seed.wipsy_key(t));
         let keys: HashMap<String, ApiKey> = [
-            ("wm", ApiKey::new(wm("demo"))),
-            ("full", ApiKey::new(wm("full-house"))),
-            ("wipsy", ApiKey::new(wp("loadtest"))),
+            ("wm", wm("demo")),
+            ("full", wm("full-house")),
+            ("wipsy", wp("loadtest")),
             ("wrong", ApiKey::new("wpy_not_the_key")),
-            ("careful", ApiKey::new(wm("rasl-retail"))),
-            ("ro", ApiKey::new(wm("demo"))),
-            ("wdemo", ApiKey::new(wp("demo"))),
-            ("staff", ApiKey::new(wm("loadtest"))),
+            ("careful", wm("rasl-retail")),
+            ("ro", wm("demo")),
+            ("wdemo", wp("demo")),
+            ("staff", wm("loadtest")),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
@@ -205,6 +154,26 @@ impl Harness {
         self.press(KeyCode::Enter);
     }
 
+    /// Types each of `values` into a field, with Tab between them: the fields in order
+    /// from the focused one.
+    pub fn type_fields(&mut self, values: &[&str]) {
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.press(KeyCode::Tab);
+            }
+            self.typed(value);
+        }
+    }
+
+    /// Focuses `label`, then picks each filter's first match: a pick moves the focus on,
+    /// so the filters fill that field and those after it.
+    pub fn picks(&mut self, label: &str, filters: &[&str]) {
+        self.focus(label);
+        for filter in filters {
+            self.pick(filter);
+        }
+    }
+
     pub fn focus(&mut self, label: &str) {
         for _ in 0..40 {
             if self.app.current().form.focused().unwrap().label == label {
@@ -265,7 +234,7 @@ impl Harness {
     }
 
     /// The data dir the controller writes (history, drafts, outbox).
-    pub fn data_dir(&self) -> &Path {
+    pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()
     }
 

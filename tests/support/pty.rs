@@ -1,6 +1,7 @@
 //! A pseudo-terminal harness: the real `rolo` binary in a pty of a given size, its output
 //! fed by a reader thread into a `vt100` parser, and helpers to type keys and wait for
-//! text on the parsed screen. Shared by `tests/pty_e2e.rs` and `benches/tui.rs`.
+//! text on the parsed screen. Shared by the PTY tests (through `support::World`) and
+//! `benches/tui.rs`, which includes this file by path: it depends on nothing else here.
 //!
 //! The child is always killed when the [`Pty`] is dropped (a failed assertion included),
 //! and only by its own process id.

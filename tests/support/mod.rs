@@ -1,0 +1,41 @@
+//! What the integration tests share, in one place (`mod support;` in each test file):
+//!
+//! - [`sandbox`]: the sandbox in-process on 127.0.0.1 over real HTTP — [`Sb`] for async
+//!   tests that talk to it directly, [`Hosted`] on its own runtime for the rest;
+//! - [`seed`]: keys, tokens and catalog ids of the seeded tenants by name;
+//! - [`config`]: the one config writer, profiles of both flavours with their secrets;
+//! - [`world`]: the real binary against a sandbox with a temp config and data dir — the
+//!   CLI runner ([`World::rolo`]) and the pseudo-terminal world ([`World::spawn`]);
+//! - [`pty`]: the pseudo-terminal harness itself (also used by `benches/tui.rs`);
+//! - [`tui`]: the in-process key-script harness on ratatui's `TestBackend`;
+//! - [`cli`]: the CLI tests' world and config.
+// Each test crate uses a different part; a failed unwrap is a failed test.
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::missing_panics_doc
+)]
+
+pub mod cli;
+pub mod config;
+pub mod pty;
+pub mod sandbox;
+pub mod seed;
+pub mod tui;
+pub mod world;
+
+pub use config::{ConfigFile, Profile};
+pub use sandbox::{Hosted, Sb};
+pub use seed::SeedExt;
+pub use world::{World, code, sets, show, stderr, stdout};
+
+use serde_json::Value;
+
+/// The `name` of each entry of a JSON array: a contact's tags or groups, a page of
+/// contacts.
+#[must_use]
+pub fn names(list: &Value) -> Vec<&str> {
+    let entries = list.as_array().unwrap().iter();
+    entries.map(|e| e["name"].as_str().unwrap()).collect()
+}
