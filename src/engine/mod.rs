@@ -1,5 +1,5 @@
-//! The engine: the one middle layer between the faces (the TUI in [`crate::tui`], the
-//! commands in [`crate::cli`]) and the domain below (API clients, files, config).
+//! The engine: the one middle layer between the faces (the TUI and the
+//! commands) and the domain below (API clients, files, config).
 //!
 //! Every face runs the same pipeline through it: prepare a contact (validate, resolve
 //! catalog names, look for duplicates), send it, record the outcome (history, outbox,

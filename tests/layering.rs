@@ -1,0 +1,134 @@
+//! The layers of `src/`, read from the `crate::` paths of every file: which top-level
+//! module may name which. The target (issue 10): `cli` and `tui` use `engine`, `contact`
+//! and `config`, never each other; `api` uses only `contact`; `contact` uses nothing of
+//! ours; `sandbox` uses neither `api`, `store` nor `engine`.
+//!
+//! `DEBT` lists the crossings that still exist while the move into `engine` goes on.
+//! The test fails when a new crossing appears, and also when a listed one is gone, so
+//! the list can only shrink.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Module → the modules it may name.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("contact", &[]),
+    ("api", &["contact"]),
+    ("store", &["contact"]),
+    ("secret", &[]),
+    ("config", &["contact", "secret"]),
+    ("sandbox", &["contact"]),
+    (
+        "engine",
+        &["api", "store", "config", "contact", "sandbox", "secret"],
+    ),
+    ("cli", &["engine", "contact", "config"]),
+    ("tui", &["engine", "contact", "config"]),
+];
+
+/// Crossings not yet moved behind the engine: (from, to).
+const DEBT: &[(&str, &str)] = &[
+    ("api", "secret"),
+    ("sandbox", "store"),
+    ("cli", "api"),
+    ("cli", "sandbox"),
+    ("cli", "secret"),
+    ("cli", "store"),
+    ("cli", "tui"),
+    ("tui", "api"),
+    ("tui", "cli"),
+    ("tui", "sandbox"),
+    ("tui", "secret"),
+    ("tui", "store"),
+];
+
+/// Every `crate::NAME` in the Rust files under `dir` (comments included: a doc link
+/// is a dependency of the reader too).
+fn named(dir: &Path, out: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            named(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (at, _) in text.match_indices("crate::") {
+                let rest = &text[at + 7..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                out.insert(name);
+            }
+        }
+    }
+}
+
+/// (from, to) for every crossing between top-level modules of `src/`.
+fn crossings(src: &Path) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (module, _) in ALLOWED {
+        let mut names = BTreeSet::new();
+        named(&src.join(module), &mut names);
+        let file = src.join(format!("{module}.rs"));
+        if file.exists() {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let tmp = tempfile::tempdir().unwrap();
+            std::fs::write(tmp.path().join("m.rs"), text).unwrap();
+            named(tmp.path(), &mut names);
+        }
+        for n in names.into_iter().filter(|n| n != module) {
+            out.insert(((*module).to_owned(), n));
+        }
+    }
+    out
+}
+
+fn forbidden(found: &BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
+    found
+        .iter()
+        .filter(|(from, to)| {
+            let allowed = ALLOWED.iter().find(|(m, _)| m == from).unwrap().1;
+            !allowed.contains(&to.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_module_names_only_the_layers_below_it() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let bad = forbidden(&crossings(&src));
+    let debt: BTreeSet<(String, String)> = DEBT
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+    let new: Vec<_> = bad.difference(&debt).collect();
+    assert!(new.is_empty(), "forbidden imports: {new:?}");
+    let paid: Vec<_> = debt.difference(&bad).collect();
+    assert!(
+        paid.is_empty(),
+        "these crossings are gone; strike them from DEBT: {paid:?}"
+    );
+}
+
+#[test]
+fn the_check_catches_a_forbidden_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // A copy of `contact` that names the TUI, as a slip would.
+    std::fs::create_dir_all(dir.path().join("contact")).unwrap();
+    std::fs::write(
+        dir.path().join("contact/slip.rs"),
+        "use crate::tui::app::App;\n",
+    )
+    .unwrap();
+    let mut found = crossings(dir.path());
+    assert!(forbidden(&found).contains(&("contact".to_owned(), "tui".to_owned())));
+    // And the real tree has no such crossing.
+    found = crossings(&src);
+    assert!(!found.contains(&("contact".to_owned(), "tui".to_owned())));
+}
