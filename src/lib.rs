@@ -12,3 +12,22 @@ pub mod sandbox;
 pub mod secret;
 pub mod store;
 pub mod tui;
+
+/// Runs rolo with the process's arguments: a subcommand through the CLI face, or, with
+/// none, the form. The two faces never call each other; this is where they meet.
+#[must_use]
+pub fn main() -> std::process::ExitCode {
+    use clap::Parser as _;
+    let cli = cli::Cli::parse();
+    let launch = tui::runtime::Launch {
+        config: cli.global.config.clone(),
+        profile: cli.global.profile.clone(),
+    };
+    if let Some(code) = cli::main(cli) {
+        return code;
+    }
+    match tui::runtime::run(&launch) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => cli::report(&e),
+    }
+}

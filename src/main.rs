@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    rolo::cli::main()
+    rolo::main()
 }

@@ -115,34 +115,33 @@ pub mod exit {
     pub const SERVER: u8 = 7;
 }
 
-/// Runs rolo with the process's arguments and maps the result to an exit code.
+/// Runs a subcommand and maps the result to an exit code; `None` when there is none,
+/// and the caller opens the form (the CLI face does not know the TUI face).
 #[must_use]
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+pub fn main(cli: Cli) -> Option<ExitCode> {
+    let command = cli.command?;
+    Some(match run(&cli.global, command) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("rolo: {e:#}");
-            ExitCode::from(exit::OTHER)
-        }
-    }
+        Err(e) => report(&e),
+    })
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
-        Some(Command::Sandbox(args)) => runtime()?.block_on(sandbox::serve_sandbox(args)),
-        Some(Command::Add(args)) => runtime()?.block_on(add::run(&cli.global, args)),
-        Some(Command::Import(args)) => runtime()?.block_on(import::run(&cli.global, args)),
-        Some(Command::Profiles) => context::list_profiles(&cli.global),
-        Some(Command::Outbox { action }) => runtime()?.block_on(outbox::run(&cli.global, action)),
-        Some(Command::History(args)) => outbox::history(&cli.global, &args),
-        Some(Command::Catalog { action }) => {
-            runtime()?.block_on(context::catalog(&cli.global, action))
-        }
-        None => {
-            crate::tui::runtime::run(&cli.global)?;
-            Ok(ExitCode::SUCCESS)
-        }
+/// Prints an error the way every command does and returns its exit code.
+#[must_use]
+pub fn report(e: &anyhow::Error) -> ExitCode {
+    eprintln!("rolo: {e:#}");
+    ExitCode::from(exit::OTHER)
+}
+
+fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Sandbox(args) => runtime()?.block_on(sandbox::serve_sandbox(args)),
+        Command::Add(args) => runtime()?.block_on(add::run(global, args)),
+        Command::Import(args) => runtime()?.block_on(import::run(global, args)),
+        Command::Profiles => context::list_profiles(global),
+        Command::Outbox { action } => runtime()?.block_on(outbox::run(global, action)),
+        Command::History(args) => outbox::history(global, &args),
+        Command::Catalog { action } => runtime()?.block_on(context::catalog(global, action)),
     }
 }
 

@@ -27,7 +27,6 @@ use super::message::{Effect, Message};
 use super::theme::Theme;
 use super::{embedded, view};
 use crate::api::{Client, ClientConfig};
-use crate::cli::Global;
 use crate::config::{self, Config, Profile};
 use crate::contact::Draft;
 use crate::secret::{self, ApiKey};
@@ -86,7 +85,7 @@ struct Setup {
     _sandbox: Option<crate::sandbox::SandboxHandle>,
 }
 
-async fn setup(global: &Global) -> anyhow::Result<Setup> {
+async fn setup(global: &Launch) -> anyhow::Result<Setup> {
     let path = global.config.clone().or_else(config::default_config_path);
     if let Some(path) = path.filter(|p| p.exists()) {
         {
@@ -135,8 +134,18 @@ async fn setup(global: &Global) -> anyhow::Result<Setup> {
     }
 }
 
+/// What the command line chose for the form: a config file and a profile, each
+/// `None` for the defaults (the OS config dir; `default_profile`, else the first).
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// `--config` / `ROLO_CONFIG`.
+    pub config: Option<PathBuf>,
+    /// `--profile` / `ROLO_PROFILE`.
+    pub profile: Option<String>,
+}
+
 /// Runs the form until the user quits.
-pub fn run(global: &Global) -> anyhow::Result<()> {
+pub fn run(global: &Launch) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
