@@ -36,7 +36,6 @@ const DEBT: &[(&str, &str)] = &[
     ("cli", "secret"),
     ("cli", "store"),
     ("tui", "api"),
-    ("tui", "sandbox"),
     ("tui", "secret"),
     ("tui", "store"),
 ];

@@ -8,6 +8,7 @@
 //! (the history of `rolo add` was once missing) reaches every face at once.
 
 pub mod catalog;
+pub mod embedded;
 pub mod record;
 pub mod resend;
 pub mod words;

@@ -6,7 +6,6 @@
 //! [`view::draw`] paints the state.
 
 pub mod app;
-pub mod embedded;
 pub mod form;
 pub mod fuzzy;
 pub mod keymap;

@@ -25,10 +25,11 @@ use tokio_util::sync::CancellationToken;
 use super::app::{App, Level, ProfileState};
 use super::message::{Effect, Message};
 use super::theme::Theme;
-use super::{embedded, view};
+use super::view;
 use crate::api::{Client, ClientConfig};
 use crate::config::{self, Config, Profile};
 use crate::contact::Draft;
+use crate::engine::embedded;
 use crate::secret::{self, ApiKey};
 use crate::store::{catalog_cache, drafts, history, outbox, sticky};
 
@@ -82,7 +83,7 @@ struct Setup {
     active: usize,
     keys: HashMap<String, ApiKey>,
     banner: Option<String>,
-    _sandbox: Option<crate::sandbox::SandboxHandle>,
+    _sandbox: Option<embedded::SandboxHandle>,
 }
 
 async fn setup(global: &Launch) -> anyhow::Result<Setup> {

@@ -7,7 +7,8 @@ use std::time::Duration;
 use crate::config::Profile;
 use crate::contact::Flavour;
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
-use crate::sandbox::{self, SandboxConfig, SandboxHandle};
+pub use crate::sandbox::SandboxHandle;
+use crate::sandbox::{self, SandboxConfig};
 use crate::secret::{ApiKey, SecretSpec};
 
 fn profile(
