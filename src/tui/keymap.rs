@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 mod bindings;
 
-pub use bindings::BINDINGS;
+pub use bindings::{ALL as ALL_SCOPES, BINDINGS};
 
 /// What a key means where it was pressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use super::{
     ctrl_key, key, letter,
 };
 
-pub(super) const ALL: &[Scope] = &[
+/// Every scope, for bindings that work everywhere (and for tests that walk them all).
+pub const ALL: &[Scope] = &[
     Scope::Text,
     Scope::MultiLine,
     Scope::Pick,

@@ -86,7 +86,7 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     use super::*;
-    use crate::tui::keymap::{self, Scope};
+    use crate::tui::keymap;
     use crate::tui::theme::Theme;
 
     /// The help screen's text, borders dropped and wrapped lines joined.
@@ -115,20 +115,9 @@ mod tests {
     #[test]
     fn every_bound_key_is_on_the_help_screen_with_its_line() {
         let help = help_text(120, 80);
-        let all = [
-            Scope::Text,
-            Scope::MultiLine,
-            Scope::Pick,
-            Scope::Picker,
-            Scope::Switcher,
-            Scope::Confirm,
-            Scope::Help,
-            Scope::Quick,
-            Scope::Outbox,
-            Scope::Recent,
-        ];
+        let all = keymap::ALL_SCOPES;
         for key in keymap::tests::every_key() {
-            for scope in all {
+            for &scope in all {
                 let Some((b, _)) = keymap::binding_for(&key, scope) else {
                     continue;
                 };
