@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod contact;
 pub mod engine;
+pub mod files;
 pub mod sandbox;
 pub mod secret;
 pub mod store;

@@ -14,14 +14,17 @@ use std::path::Path;
 /// Module → the modules it may name.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("contact", &[]),
+    ("files", &[]),
     ("api", &["contact"]),
-    ("store", &["contact"]),
+    ("store", &["contact", "files"]),
     ("secret", &[]),
     ("config", &["contact", "secret"]),
-    ("sandbox", &["contact"]),
+    ("sandbox", &["contact", "files"]),
     (
         "engine",
-        &["api", "store", "config", "contact", "sandbox", "secret"],
+        &[
+            "api", "store", "config", "contact", "sandbox", "secret", "files",
+        ],
     ),
     ("cli", &["engine", "contact", "config"]),
     ("tui", &["engine", "contact", "config"]),
@@ -30,7 +33,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// Crossings not yet moved behind the engine: (from, to).
 const DEBT: &[(&str, &str)] = &[
     ("api", "secret"),
-    ("sandbox", "store"),
     ("cli", "api"),
     ("cli", "sandbox"),
     ("cli", "secret"),

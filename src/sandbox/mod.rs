@@ -291,7 +291,7 @@ async fn accept_loop(listener: TcpListener, router: Router, shutdown: Cancellati
 async fn write_state_file(app: App, path: PathBuf, shutdown: CancellationToken) {
     let write = |app: &App| {
         let text = serde_json::to_string_pretty(&app.state.snapshot()).unwrap_or_default();
-        if let Err(e) = crate::store::atomic_write(&path, text.as_bytes()) {
+        if let Err(e) = crate::files::atomic_write(&path, text.as_bytes()) {
             tracing::warn!("cannot write sandbox state to {}: {e}", path.display());
         }
     };
