@@ -204,7 +204,7 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
                     local_time(&s.saved_at)
                 ));
             }
-            let month = history::created_this_month(data_dir, &profile.name);
+            let month = crate::engine::record::created_this_month(data_dir, &profile.name);
             let memory = sticky::load(data_dir, &profile.name);
             let mut state =
                 ProfileState::new(profile.clone(), catalog, saved.map(|s| s.draft), month);
