@@ -20,10 +20,7 @@ pub mod tui;
 pub fn main() -> std::process::ExitCode {
     use clap::Parser as _;
     let cli = cli::Cli::parse();
-    let launch = tui::runtime::Launch {
-        config: cli.global.config.clone(),
-        profile: cli.global.profile.clone(),
-    };
+    let launch = cli.global.choice();
     if let Some(code) = cli::main(cli) {
         return code;
     }

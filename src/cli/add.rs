@@ -8,15 +8,14 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use serde_json::Value;
 
-use super::context::Ctx;
+use super::context;
 use super::{Global, exit};
-use crate::api::{AuthProblem, Outcome, body};
 use crate::contact::input::{self, apply};
-use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};
 use crate::contact::{quickadd, vcard};
-use crate::engine::resend;
-use crate::store::{catalog_cache, outbox};
+use crate::engine::session::Session;
+use crate::engine::submit::{self, NotSent};
+use crate::engine::{Outcome, outbox, words};
 
 /// Arguments of `rolo add`.
 #[derive(Debug, clap::Args)]
@@ -58,9 +57,9 @@ pub enum OutputFormat {
 
 /// Runs `rolo add`.
 pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
-    let ctx = Ctx::load(global)?;
-    let profile = ctx.profile().clone();
-    let catalog = ctx.catalog().await;
+    let session = context::open(global)?;
+    let profile = session.profile().clone();
+    let mut catalog = context::warn(session.catalog().await).catalog;
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
         eprintln!("rolo: warning: {s}");
@@ -93,7 +92,7 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
                 _ => continue,
             }
         }
-        worst = worst.max(create_one(&ctx, &catalog, draft, &args).await?);
+        worst = worst.max(create_one(&session, &mut catalog, draft, &args).await?);
     }
     Ok(ExitCode::from(worst))
 }
@@ -171,34 +170,13 @@ fn drafts(
 }
 
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
-fn keep_in_outbox(ctx: &Ctx, draft: &Draft, outcome: &Outcome) {
-    let name = display(ctx.profile().api, draft);
-    let item = outbox::Item::new(
-        &ctx.profile,
-        draft.clone(),
-        &name,
-        &outcome.summary(),
-        resend::may_have_arrived(outcome),
-        resend::retry_at(outcome),
-    );
-    match outbox::put(&ctx.data_dir, &item) {
-        Ok(()) => eprintln!(
-            "rolo: kept in the outbox as {}; `rolo outbox retry` sends it again.",
-            &item.id[..8]
-        ),
+fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome) {
+    match outbox::keep(session.data_dir(), session.profile(), draft, outcome) {
+        Ok(item) => eprintln!("rolo: {}.", words::kept_in_outbox(outbox::short(&item.id))),
         Err(e) => {
             eprintln!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");
         }
     }
-}
-
-/// "First Last" of a draft.
-fn display(flavour: Flavour, d: &Draft) -> String {
-    let (a, b) = match flavour {
-        Flavour::Wipsy => ("name", "last_name"),
-        Flavour::Whatsmark => ("firstname", "lastname"),
-    };
-    format!("{} {}", d.get(a), d.get(b)).trim().to_owned()
 }
 
 /// Asks on the terminal; the first letter of the answer, lowercased.
@@ -217,42 +195,41 @@ fn ask(question: &str) -> anyhow::Result<char> {
 
 /// Validates, then prints (dry run) or sends one contact. Returns its exit code.
 async fn create_one(
-    ctx: &Ctx,
-    catalog: &Catalog,
+    session: &Session,
+    catalog: &mut Catalog,
     draft: &Draft,
     args: &AddArgs,
 ) -> anyhow::Result<u8> {
-    let profile = ctx.profile();
-    let rules = Rules {
-        flavour: profile.api,
-        default_region: profile.default_region.as_deref(),
-        catalog,
+    let profile = session.profile();
+    let checked = if args.dry_run {
+        submit::check(profile, catalog, draft).map_err(NotSent::Invalid)
+    } else {
+        submit::prepare(profile, catalog, draft)
     };
-    let problems = validate_draft(&rules, draft);
-    if !problems.is_empty() {
-        for (field, messages) in &problems.fields {
-            for m in messages {
-                eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
+    let request = match checked {
+        Ok(body) => body,
+        Err(NotSent::Invalid(problems)) => {
+            for (field, messages) in &problems.fields {
+                for m in messages {
+                    eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
+                }
             }
+            return Ok(exit::VALIDATION);
         }
-        return Ok(exit::VALIDATION);
-    }
-    let request = body::create_body(profile.api, draft, profile.default_region.as_deref());
+        Err(e @ NotSent::ReadOnly) => return Err(anyhow!(e.words(profile))),
+    };
     if args.dry_run {
         println!("{}", serde_json::to_string_pretty(&request)?);
         return Ok(0);
     }
-    if profile.read_only {
-        return Err(anyhow!(
-            "profile {} is read-only; nothing was sent",
-            profile.name
-        ));
+    let sent = session.submit(draft, catalog).await;
+    if let Some(w) = &sent.warning {
+        eprintln!("rolo: warning: {w}");
     }
-    let answer = ctx.client.create(&request, catalog).await;
-    if answer.outcome.may_pass() {
-        keep_in_outbox(ctx, draft, &answer.outcome);
+    if sent.outcome.may_pass() {
+        keep_in_outbox(session, draft, &sent.outcome);
     }
-    Ok(report(ctx, catalog, draft, answer.outcome, args.output))
+    Ok(report(session, catalog, &sent.outcome, args.output))
 }
 
 /// The label of a field key (or `custom.<id>`) for messages.
@@ -321,144 +298,60 @@ fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// Prints the outcome and picks the exit code.
-fn report(
-    ctx: &Ctx,
-    catalog: &Catalog,
-    draft: &Draft,
-    outcome: Outcome,
-    output: OutputFormat,
-) -> u8 {
-    let profile = ctx.profile();
+fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: OutputFormat) -> u8 {
+    let profile = session.profile();
     match outcome {
         Outcome::Created { id, echo } => {
-            created(ctx, catalog, draft, &id, &echo, output);
-            0
+            created(session, catalog, id, echo, output);
+            return 0;
         }
         Outcome::FieldErrors { fields, form } => {
-            for (field, messages) in &fields {
+            for (field, messages) in fields {
                 for m in messages {
                     eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
                 }
             }
-            for m in &form {
+            for m in form {
                 eprintln!("rolo: the server refused the contact: {m}");
             }
-            exit::VALIDATION
         }
-        o @ Outcome::QuotaExceeded { .. } => {
-            eprintln!("rolo: {}", o.summary());
-            eprintln!(
-                "rolo: nothing was created; upgrade the plan or wait for the quota to renew."
-            );
-            exit::QUOTA
-        }
-        Outcome::Auth { problem, message } => {
-            eprintln!(
-                "rolo: {}",
-                auth_advice(&problem, &profile.name, &profile.secret.describe())
-            );
-            eprintln!("rolo: the server said: {message}");
-            exit::AUTH
-        }
-        Outcome::RateLimited {
-            retry_after,
-            message,
-        } => {
-            let wait =
-                retry_after.map_or_else(|| "a minute".to_owned(), |s| format!("{s} seconds"));
-            eprintln!("rolo: rate limited: {message} Try again in {wait}.");
-            exit::RATE_LIMIT
-        }
-        Outcome::Network { message, .. } => {
-            eprintln!("rolo: {message}");
-            exit::NETWORK
-        }
-        Outcome::ServerError { status, message } => {
-            eprintln!("rolo: the server failed (HTTP {status}): {message}");
-            exit::SERVER
-        }
-        Outcome::Undecodable { status, excerpt } => {
-            eprintln!("rolo: the server's answer (HTTP {status}) could not be read: {excerpt}");
-            exit::SERVER
-        }
-        Outcome::Redirected { to } => {
-            eprintln!(
-                "rolo: the server redirected to {to}; rolo did not follow, so the key was not sent there. Check base_url."
-            );
-            exit::SERVER
+        other => {
+            let said = words::failure(other, profile);
+            eprintln!("rolo: {}", said.what);
+            if let Some(advice) = &said.advice {
+                eprintln!("rolo: {advice}");
+            }
         }
     }
+    crate::engine::exit::of(outcome)
 }
 
-fn auth_advice(problem: &AuthProblem, profile: &str, source: &str) -> String {
-    match problem {
-        AuthProblem::Missing => {
-            format!("no key reached the server for profile {profile} (key from {source})")
-        }
-        AuthProblem::Invalid => format!(
-            "the server does not accept the key of profile {profile} (from {source}); check it"
-        ),
-        AuthProblem::Revoked => {
-            format!("the token of profile {profile} was revoked; create a new one in the CRM")
-        }
-        AuthProblem::Expired => {
-            format!("the token of profile {profile} has expired; create a new one in the CRM")
-        }
-        AuthProblem::Scope(scope) => format!(
-            "the token of profile {profile} lacks the scope {scope}; give it that scope in the CRM"
-        ),
-        AuthProblem::IpNotWhitelisted => format!(
-            "the token of profile {profile} may not be used from this address; whitelist it in the CRM"
-        ),
-    }
-}
-
-fn created(
-    ctx: &Ctx,
-    catalog: &Catalog,
-    draft: &Draft,
-    id: &str,
-    echo: &Value,
-    output: OutputFormat,
-) {
-    let profile = ctx.profile();
-    // Recorded first: `rolo history`, F4 and the Wipsy monthly estimate count it.
-    let name = display(profile.api, draft);
-    if let Err(e) =
-        crate::engine::record::created(&ctx.data_dir, &profile.name, id, &name, draft.get("phone"))
-    {
-        eprintln!(
-            "rolo: warning: {}",
-            crate::engine::record::history_warning(&e)
-        );
-    }
-    if profile.api == Flavour::Wipsy {
-        // Wipsy cannot list its catalog; every echo teaches us stages, tags and fields.
-        let mut learned = catalog.clone();
-        crate::api::wipsy::harvest(&mut learned, std::slice::from_ref(echo));
-        if learned != *catalog {
-            let _ = catalog_cache::save(&ctx.data_dir, &profile.name, &learned);
-        }
+fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, output: OutputFormat) {
+    let profile = session.profile();
+    if let Some(e) = crate::engine::catalog::learn(
+        catalog,
+        profile.api,
+        std::slice::from_ref(echo),
+        session.data_dir(),
+        session.name(),
+    ) {
+        eprintln!("rolo: warning: cannot cache the catalog: {e}");
     }
     match output {
         OutputFormat::Json => {
             println!("{}", serde_json::to_string_pretty(echo).unwrap_or_default());
         }
         OutputFormat::Text => {
-            let text = |k: &str| {
-                echo.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let name = match profile.api {
-                Flavour::Wipsy => format!("{} {}", text("name"), text("last_name")),
-                Flavour::Whatsmark => format!("{} {}", text("firstname"), text("lastname")),
-            };
+            let mut echoed = Draft::default();
+            for f in profile.api.fields() {
+                if let Some(v) = echo.get(f.key).and_then(Value::as_str) {
+                    echoed.set(f.key, v);
+                }
+            }
             println!(
                 "Created contact {id} in {}: {}",
                 profile.display_name(),
-                name.trim()
+                profile.api.full_name(&echoed)
             );
         }
     }

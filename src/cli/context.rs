@@ -1,115 +1,48 @@
-//! What every command needs: the config, the chosen profile, its key, a client, the
-//! data dir and the profile's catalog (cached, or fetched when there is no cache).
+//! What several commands share: the config and profile they were pointed at, opened
+//! through the engine, and `rolo profiles` / `rolo catalog`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 
 use super::{CatalogAction, Global};
-use crate::api::catalog::{self as fetch, Refreshed};
-use crate::api::{Client, ClientConfig};
-use crate::config::{self, Config, Profile};
+use crate::config::Config;
 use crate::contact::{Catalog, CatalogKind};
-use crate::secret;
-use crate::store::catalog_cache;
+use crate::engine::catalog::Fetched;
+use crate::engine::session::{Choice, Session};
 
-/// A loaded profile, ready to talk to its CRM.
-pub struct Ctx {
-    /// The whole config (for listing and switching).
-    pub config: Config,
-    /// The chosen profile's name.
-    pub profile: String,
-    /// Where rolo keeps its files.
-    pub data_dir: PathBuf,
-    /// The client, with the key inside.
-    pub client: Client,
-}
-
-/// The config file to read: `--config` / `ROLO_CONFIG`, else the OS config dir.
-fn config_path(global: &Global) -> anyhow::Result<PathBuf> {
-    global
-        .config
-        .clone()
-        .or_else(config::default_config_path)
-        .ok_or_else(|| anyhow!("cannot find a config directory; pass --config FILE"))
+impl Global {
+    /// The config and profile these options choose.
+    #[must_use]
+    pub fn choice(&self) -> Choice {
+        Choice {
+            config: self.config.clone(),
+            profile: self.profile.clone(),
+        }
+    }
 }
 
 /// Loads the config, printing its warnings to stderr.
 pub fn load_config(global: &Global) -> anyhow::Result<Config> {
-    let path = config_path(global)?;
-    if !path.exists() {
-        return Err(anyhow!(
-            "no config file at {} — copy config.example.toml there and edit it, or pass --config FILE",
-            path.display()
-        ));
-    }
-    let config = Config::load(&path)?;
+    let config = global.choice().load_config()?;
     for w in &config.warnings {
         eprintln!("rolo: warning: {w}");
     }
     Ok(config)
 }
 
-impl Ctx {
-    /// Loads config, profile and key, and builds the client.
-    pub fn load(global: &Global) -> anyhow::Result<Self> {
-        let config = load_config(global)?;
-        let profile = config.select(global.profile.as_deref())?.clone();
-        let key = secret::resolve(&profile.name, &profile.secret, &config.path)?;
-        let client = Client::new(
-            &ClientConfig {
-                flavour: profile.api,
-                base_url: profile.base_url.clone(),
-                connect_timeout: profile.connect_timeout,
-                timeout: profile.timeout,
-            },
-            &key,
-        )?;
-        let data_dir = config::data_dir()
-            .ok_or_else(|| anyhow!("cannot find a data directory; set ROLO_DATA_DIR"))?;
-        Ok(Self {
-            profile: profile.name.clone(),
-            config,
-            data_dir,
-            client,
-        })
-    }
+/// Opens the chosen profile: config (warnings to stderr), key and client.
+pub fn open(global: &Global) -> anyhow::Result<Session> {
+    let config = load_config(global)?;
+    Session::open(&config, global.profile.as_deref())
+}
 
-    /// The chosen profile.
-    #[must_use]
-    pub fn profile(&self) -> &Profile {
-        self.config
-            .profiles
-            .iter()
-            .find(|p| p.name == self.profile)
-            .unwrap_or(&self.config.profiles[0])
+/// Prints what could not be fetched or cached, and hands the catalog on.
+pub fn warn(fetched: Fetched) -> Fetched {
+    for w in fetched.warnings() {
+        eprintln!("rolo: warning: {w}");
     }
-
-    /// The cached catalog, or a freshly fetched one when nothing is cached.
-    pub async fn catalog(&self) -> Catalog {
-        if let Some(cached) = catalog_cache::load(&self.data_dir, &self.profile) {
-            return crate::engine::catalog::with_profile(cached, self.profile());
-        }
-        self.refresh().await.catalog
-    }
-
-    /// Fetches the catalog and caches it; failures become warnings on stderr.
-    pub async fn refresh(&self) -> Refreshed {
-        // Start from what is cached, so a part that fails keeps its last good entries.
-        let base = catalog_cache::load(&self.data_dir, &self.profile).map_or_else(
-            || crate::engine::catalog::from_profile(self.profile()),
-            |cached| crate::engine::catalog::with_profile(cached, self.profile()),
-        );
-        let refreshed = fetch::refresh(&self.client, base).await;
-        for w in &refreshed.warnings {
-            eprintln!("rolo: warning: could not fetch {w}");
-        }
-        if let Err(e) = catalog_cache::save(&self.data_dir, &self.profile, &refreshed.catalog) {
-            eprintln!("rolo: warning: cannot cache the catalog: {e}");
-        }
-        refreshed
-    }
+    fetched
 }
 
 /// `rolo profiles`.
@@ -144,19 +77,24 @@ pub fn list_profiles(global: &Global) -> anyhow::Result<ExitCode> {
 
 /// `rolo catalog refresh|show`.
 pub async fn catalog(global: &Global, action: CatalogAction) -> anyhow::Result<ExitCode> {
-    let ctx = Ctx::load(global)?;
+    let session = open(global)?;
     let catalog = match action {
-        CatalogAction::Refresh => ctx.refresh().await.catalog,
+        CatalogAction::Refresh => {
+            let base = crate::engine::catalog::local(session.data_dir(), session.profile());
+            warn(session.refresh(base).await).catalog
+        }
         CatalogAction::Show { json: true } => {
-            let c = catalog_cache::load(&ctx.data_dir, &ctx.profile)
+            let c = crate::engine::catalog::saved(session.data_dir(), session.name())
                 .context("no cached catalog yet; run `rolo catalog refresh`")?;
             println!("{}", serde_json::to_string_pretty(&c)?);
             return Ok(ExitCode::SUCCESS);
         }
-        CatalogAction::Show { json: false } => catalog_cache::load(&ctx.data_dir, &ctx.profile)
-            .context("no cached catalog yet; run `rolo catalog refresh`")?,
+        CatalogAction::Show { json: false } => {
+            crate::engine::catalog::saved(session.data_dir(), session.name())
+                .context("no cached catalog yet; run `rolo catalog refresh`")?
+        }
     };
-    print_catalog(&ctx.profile, &catalog);
+    print_catalog(session.name(), &catalog);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,32 +15,16 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use tokio_util::sync::CancellationToken;
 
-use super::context::Ctx;
+use super::context;
 use super::{Global, exit};
-use crate::api::RateLimit;
-use crate::contact::{Catalog, Flavour, input};
-use crate::store::catalog_cache;
-
-mod encoding;
-mod journal;
-mod mapping;
-mod pacer;
-mod prepare;
-mod report;
-mod send;
-mod table;
-mod vocabulary;
-
-use encoding::Encoding;
-use prepare::{Env, Prepared, Row, State};
-use report::Counts;
-use send::{Fate, Job, Shared};
+use crate::contact::input;
+use crate::engine::import::{self, Encoding, Env, Finished, Prepared, State, journal, report};
 
 /// Rejected rows listed on stdout in a real run; all of them are in the rejected file.
 const LISTED: usize = 20;
@@ -88,24 +72,31 @@ pub struct ImportArgs {
 /// Runs `rolo import`.
 pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let ctx = Ctx::load(global)?;
-    let profile = ctx.profile().clone();
-    let text = read_text(&args.file, args.encoding)?;
-    let (catalog, rate) = catalog_and_rate(&ctx).await;
+    let session = context::open(global)?;
+    let profile = session.profile().clone();
+    let (text, warnings) = import::read_text(&args.file, args.encoding)?;
+    for w in warnings {
+        eprintln!("rolo: warning: {w}");
+    }
+    let fetched = context::warn(session.catalog().await);
+    let (catalog, rate) = (fetched.catalog, fetched.rate);
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
         eprintln!("rolo: warning: {s}");
     }
     let file = std::fs::canonicalize(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let journal = journal::Journal::load(&ctx.data_dir, &ctx.profile, &file);
+    let journal = journal::Journal::load(session.data_dir(), session.name(), &file);
     let env = Env {
         flavour: profile.api,
         region: profile.default_region.as_deref(),
         catalog: &catalog,
         defaults: &defaults,
     };
-    let prepared = prepare_rows(&args, &text, &env, &journal)?;
+    let (prepared, notes) = import::prepare(&args.file, &text, &args.map, &env, &journal)?;
+    for note in &notes {
+        eprintln!("rolo: {note}");
+    }
     if args.dry_run {
         return Ok(dry_run(&prepared));
     }
@@ -115,93 +106,33 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
             profile.name
         ));
     }
-    let writer = journal::Writer::start(&journal, &ctx.data_dir, &ctx.profile, &file)
-        .with_context(|| format!("cannot write the import journal {}", journal.path.display()))?;
-    let sending = Sending {
-        ctx: &ctx,
-        catalog: &catalog,
-        prepared: &prepared,
-        writer,
-    };
-    let (pacer, workers) = pace(profile.api, rate, args.jobs);
-    let outcome = sending.run(pacer, workers).await?;
-    Ok(finish(&args.file, &prepared, &outcome, started.elapsed()))
-}
-
-/// How fast to go: `WhatsMark` paced by its rate-limit headers with 8 workers; Wipsy,
-/// which announces no limit (its 429 is the monthly quota), with 4 unpaced ones.
-fn pace(flavour: Flavour, rate: Option<RateLimit>, jobs: Option<u16>) -> (pacer::Pacer, usize) {
-    match flavour {
-        Flavour::Wipsy => (pacer::Pacer::unlimited(), usize::from(jobs.unwrap_or(4))),
-        Flavour::Whatsmark => (pacer::Pacer::new(rate), usize::from(jobs.unwrap_or(8))),
-    }
-}
-
-/// The file's text, decoded.
-fn read_text(path: &Path, encoding: Encoding) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if encoding == Encoding::Latin1 && encoding::is_non_ascii_utf8(&bytes) {
-        eprintln!(
-            "rolo: warning: {} is valid UTF-8; --encoding latin1 will misread its accents",
-            path.display()
-        );
-    }
-    encoding::decode(&bytes, encoding).with_context(|| format!("{}", path.display()))
-}
-
-/// The catalog (cached, or fetched when nothing is cached) and, when fetched, the last
-/// rate-limit figures, so the first sends are already paced.
-async fn catalog_and_rate(ctx: &Ctx) -> (Catalog, Option<RateLimit>) {
-    if let Some(cached) = catalog_cache::load(&ctx.data_dir, &ctx.profile) {
-        return (
-            crate::engine::catalog::with_profile(cached, ctx.profile()),
-            None,
-        );
-    }
-    let refreshed = ctx.refresh().await;
-    (refreshed.catalog, refreshed.rate)
-}
-
-/// Reads the rows (CSV or vCard), maps the columns and checks every row.
-fn prepare_rows(
-    args: &ImportArgs,
-    text: &str,
-    env: &Env,
-    journal: &journal::Journal,
-) -> anyhow::Result<Prepared> {
-    if table::is_vcard(&args.file, text) {
-        if !args.map.is_empty() {
-            eprintln!("rolo: warning: --map applies to CSV columns; ignored for a vCard file");
+    let sending = import::Sending::start(&session, &catalog, &prepared, &file, &journal)?;
+    let (pacer, workers) = import::pace(profile.api, rate, args.jobs);
+    let bar = progress(
+        prepared
+            .rows
+            .iter()
+            .filter(|r| matches!(r.state, State::Ready { .. }))
+            .count(),
+    );
+    let interrupt = CancellationToken::new();
+    let on_ctrl_c = interrupt.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
         }
-        let cards = table::read_vcards(text)?;
-        return Ok(prepare::from_cards(&cards, env, journal));
-    }
-    let table = table::read_csv(text)?;
-    let overrides = args
-        .map
-        .iter()
-        .map(|m| {
-            m.rsplit_once('=')
-                .map(|(c, f)| (c.trim().to_owned(), f.trim().to_owned()))
-                .ok_or_else(|| anyhow!("--map {m:?} needs the form \"COLUMN=FIELD\""))
+    });
+    let sent = sending
+        .run(pacer, workers, interrupt, |created, failed| {
+            bar.inc(1);
+            bar.set_message(format!("created {created} · failed {failed}"));
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let values = |i: usize| -> Vec<String> {
-        let cells = table.rows.iter().take(200);
-        cells.filter_map(|r| r.cells.get(i).cloned()).collect()
-    };
-    let mapping = mapping::plan(
-        &table.headers,
-        env.flavour,
-        env.catalog,
-        &overrides,
-        &values,
-    )
-    .map_err(|e| anyhow!(e))?;
-    for note in &mapping.notes {
-        eprintln!("rolo: {note}");
-    }
-    Ok(prepare::from_table(&table, &mapping, env, journal))
+        .await;
+    ctrl_c.abort();
+    bar.finish_and_clear();
+    let finished = import::finish(&args.file, &prepared, &sent?);
+    print(&args.file, &finished, started.elapsed());
+    Ok(ExitCode::from(finished.code))
 }
 
 /// `--dry-run`: every problem by line, a summary, exit 2 when any row has a problem.
@@ -224,148 +155,6 @@ fn dry_run(prepared: &Prepared) -> ExitCode {
         prepared.rows.len()
     );
     ExitCode::from(if bad > 0 { exit::VALIDATION } else { 0 })
-}
-
-/// What became of every row.
-struct Outcome {
-    /// Per row: its fate, for the rows that were sent or stopped.
-    fates: Vec<Option<Fate>>,
-    /// Why the import stopped early.
-    stop: Option<send::Stop>,
-}
-
-/// What the sending phase has seen so far.
-struct Tally {
-    fates: Vec<Option<Fate>>,
-    created: usize,
-    failed: usize,
-    /// Wipsy echoes, to learn its catalog from.
-    echoes: Vec<serde_json::Value>,
-}
-
-impl Tally {
-    fn new(rows: usize) -> Self {
-        Self {
-            fates: vec![None; rows],
-            created: 0,
-            failed: 0,
-            echoes: Vec::new(),
-        }
-    }
-}
-
-/// The rows to send, in file order.
-fn jobs(prepared: &Prepared) -> Vec<Job> {
-    let ready = |(row, r): (usize, &Row)| match &r.state {
-        State::Ready { body, .. } => Some(Job {
-            row,
-            body: body.clone(),
-        }),
-        _ => None,
-    };
-    prepared.rows.iter().enumerate().filter_map(ready).collect()
-}
-
-/// The sending phase's inputs.
-struct Sending<'a> {
-    ctx: &'a Ctx,
-    catalog: &'a Catalog,
-    prepared: &'a Prepared,
-    writer: journal::Writer,
-}
-
-impl Sending<'_> {
-    /// Sends every ready row and collects the fates, journaling each created row.
-    async fn run(self, pacer: pacer::Pacer, workers: usize) -> anyhow::Result<Outcome> {
-        let jobs = jobs(self.prepared);
-        let bar = progress(jobs.len());
-        let shared = Arc::new(Shared::new(
-            self.ctx.client.clone(),
-            self.catalog.clone(),
-            pacer,
-            jobs,
-        ));
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let handles = send::spawn(&shared, workers, &tx);
-        drop(tx);
-        let interrupt = tokio::spawn(interrupted(Arc::clone(&shared)));
-        let mut tally = Tally::new(self.prepared.rows.len());
-        while let Some((i, fate)) = rx.recv().await {
-            let row = shared.jobs()[i].row;
-            self.record(&shared, &mut tally, row, fate);
-            bar.inc(1);
-            bar.set_message(format!(
-                "created {} · failed {}",
-                tally.created, tally.failed
-            ));
-        }
-        interrupt.abort();
-        for h in handles {
-            h.await.context("an import worker failed")?;
-        }
-        bar.finish_and_clear();
-        self.learn(&tally.echoes);
-        if let Err(e) = self.writer.finish() {
-            eprintln!("rolo: warning: the import journal may miss rows: {e}");
-        }
-        Ok(Outcome {
-            fates: tally.fates,
-            stop: shared.stopped(),
-        })
-    }
-
-    /// Counts one row's fate; a created row goes to the journal.
-    fn record(&self, shared: &Shared, tally: &mut Tally, row: usize, fate: Fate) {
-        match &fate {
-            Fate::Created { id, echo } => {
-                tally.created += 1;
-                self.journal(shared, &self.prepared.rows[row], id);
-                if self.ctx.client.flavour() == Flavour::Wipsy {
-                    tally.echoes.push(echo.clone());
-                }
-            }
-            Fate::Rejected(_) => tally.failed += 1,
-            Fate::NotSent => {}
-        }
-        tally.fates[row] = Some(fate);
-    }
-
-    /// Queues a created row for the journal and the history; stops the import if the
-    /// journal cannot be written (a re-run could not tell what was created).
-    fn journal(&self, shared: &Shared, row: &Row, id: &str) {
-        let State::Ready { name, phone, .. } = &row.state else {
-            return;
-        };
-        let ok = self.writer.record(journal::Created {
-            line: row.line,
-            hash: row.hash.clone(),
-            id: id.to_owned(),
-            name: name.clone(),
-            phone: phone.clone(),
-        });
-        if !ok {
-            shared.halt(exit::OTHER, "cannot write the import journal".to_owned());
-        }
-    }
-
-    /// Wipsy cannot list its catalog; created contacts teach its stages, tags and fields.
-    fn learn(&self, echoes: &[serde_json::Value]) {
-        if echoes.is_empty() {
-            return;
-        }
-        let mut learned = self.catalog.clone();
-        crate::api::wipsy::harvest(&mut learned, echoes);
-        if learned != *self.catalog {
-            let _ = catalog_cache::save(&self.ctx.data_dir, &self.ctx.profile, &learned);
-        }
-    }
-}
-
-/// Ctrl-C stops sending new rows; the ones in flight finish and the report is written.
-async fn interrupted(shared: Arc<Shared>) {
-    if tokio::signal::ctrl_c().await.is_ok() {
-        shared.halt(exit::OTHER, "interrupted (Ctrl-C)".to_owned());
-    }
 }
 
 /// A progress bar with rate, ETA and counts, on stderr when it is a terminal.
@@ -392,59 +181,16 @@ fn progress(len: usize) -> ProgressBar {
     bar
 }
 
-/// Writes the rejected and unsent files, prints the report and picks the exit code.
-fn finish(file: &Path, prepared: &Prepared, outcome: &Outcome, elapsed: Duration) -> ExitCode {
-    let mut counts = Counts::default();
-    let mut rejected: Vec<(&Row, String)> = Vec::new();
-    let mut unsent: Vec<(&Row, String)> = Vec::new();
-    let stop_reason = outcome.stop.as_ref().map_or("", |s| s.reason.as_str());
-    for (row, fate) in prepared.rows.iter().zip(&outcome.fates) {
-        match (&row.state, fate) {
-            (State::Done, _) => counts.skipped += 1,
-            (State::Invalid(problems), _) => {
-                let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                rejected.push((row, reasons.join("; ")));
-            }
-            (State::Ready { .. }, Some(Fate::Created { .. })) => counts.created += 1,
-            (State::Ready { .. }, Some(Fate::Rejected(reason))) => {
-                rejected.push((row, reason.clone()));
-            }
-            (State::Ready { .. }, Some(Fate::NotSent) | None) => {
-                unsent.push((row, format!("not sent: {stop_reason}")));
-            }
-        }
+/// Prints the rejected lines, why the import stopped, the unsent lines and the summary.
+fn print(file: &Path, f: &Finished, elapsed: Duration) {
+    for w in &f.warnings {
+        eprintln!("rolo: warning: {w}");
     }
-    counts.rejected = rejected.len();
-    counts.unsent = unsent.len();
-    for (path, rows) in [
-        (report::beside(file, "rejected"), &rejected),
-        (report::beside(file, "unsent"), &unsent),
-    ] {
-        if let Err(e) = report::write_rows(&path, &prepared.headers, rows) {
-            eprintln!("rolo: warning: cannot write {}: {e:#}", path.display());
-        }
+    for (line, reason) in f.rejected.iter().take(LISTED) {
+        println!("line {line}: {reason}");
     }
-    print_lists(file, &rejected, &unsent, outcome.stop.as_ref());
-    println!("{}", report::summary(file, counts, elapsed));
-    let code = match (&outcome.stop, rejected.is_empty()) {
-        (Some(stop), _) => stop.code,
-        (None, false) => exit::VALIDATION,
-        (None, true) => 0,
-    };
-    ExitCode::from(code)
-}
-
-fn print_lists(
-    file: &Path,
-    rejected: &[(&Row, String)],
-    unsent: &[(&Row, String)],
-    stop: Option<&send::Stop>,
-) {
-    for (row, reason) in rejected.iter().take(LISTED) {
-        println!("line {}: {reason}", row.line);
-    }
-    if !rejected.is_empty() {
-        let more = rejected.len().saturating_sub(LISTED);
+    if !f.rejected.is_empty() {
+        let more = f.rejected.len().saturating_sub(LISTED);
         let more = if more > 0 {
             format!("{more} more; ")
         } else {
@@ -455,16 +201,16 @@ fn print_lists(
             report::beside(file, "rejected").display()
         );
     }
-    if let Some(stop) = stop {
-        eprintln!("rolo: the import stopped: {}", stop.reason);
+    if let Some(reason) = &f.stopped {
+        eprintln!("rolo: the import stopped: {reason}");
     }
-    if !unsent.is_empty() {
-        let lines: Vec<u64> = unsent.iter().map(|(r, _)| r.line).collect();
+    if !f.unsent.is_empty() {
         println!(
             "not sent: lines {} ({} rows, in {}; import it again later)",
-            report::ranges(&lines),
-            lines.len(),
+            report::ranges(&f.unsent),
+            f.unsent.len(),
             report::beside(file, "unsent").display()
         );
     }
+    println!("{}", report::summary(file, f.counts, elapsed));
 }

@@ -12,8 +12,6 @@ mod import;
 mod outbox;
 mod sandbox;
 
-pub use context::Ctx;
-
 /// rolo: enter contacts into `WhatsApp` CRMs (Wipsy, `WhatsMark`) from the terminal.
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about, long_about = None)]
@@ -97,23 +95,7 @@ pub struct SandboxArgs {
     pub json: bool,
 }
 
-/// Exit codes, distinct per kind of failure so scripts can react.
-pub mod exit {
-    /// Anything else: config, usage, files.
-    pub const OTHER: u8 = 1;
-    /// The contact is not valid (rolo's checks or the server's field errors).
-    pub const VALIDATION: u8 = 2;
-    /// The plan's contact quota or limit is spent.
-    pub const QUOTA: u8 = 3;
-    /// The key or token was refused (missing, wrong, revoked, expired, scope, IP).
-    pub const AUTH: u8 = 4;
-    /// Too many requests; try again later.
-    pub const RATE_LIMIT: u8 = 5;
-    /// No answer: refused, timeout, DNS, TLS, reset.
-    pub const NETWORK: u8 = 6;
-    /// The server failed or answered something unreadable, or redirected elsewhere.
-    pub const SERVER: u8 = 7;
-}
+pub use crate::engine::exit;
 
 /// Runs a subcommand and maps the result to an exit code; `None` when there is none,
 /// and the caller opens the form (the CLI face does not know the TUI face).

@@ -4,10 +4,12 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use super::context::{Ctx, load_config};
+use super::context::{self, load_config};
 use super::{Global, exit};
-use crate::engine::resend::{self, Resent};
-use crate::store::{history, outbox};
+use crate::engine::outbox::{self, short};
+use crate::engine::record;
+use crate::engine::resend::Resent;
+use crate::engine::session;
 
 /// `rolo outbox` actions.
 #[derive(Debug, clap::Subcommand)]
@@ -37,14 +39,9 @@ pub struct HistoryArgs {
     pub all: bool,
 }
 
-fn data_dir() -> anyhow::Result<std::path::PathBuf> {
-    crate::config::data_dir()
-        .ok_or_else(|| anyhow!("cannot find a data directory; set ROLO_DATA_DIR"))
-}
-
 /// Runs an outbox action.
 pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCode> {
-    let dir = data_dir()?;
+    let dir = session::data_dir()?;
     match action {
         OutboxAction::List => {
             let items = outbox::list(&dir);
@@ -59,7 +56,7 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
                     .replace('T', " ");
                 println!(
                     "{}  {:<14} {:<28} {when}  {}",
-                    &i.id[..8],
+                    short(&i.id),
                     i.profile,
                     i.name,
                     i.reason
@@ -70,8 +67,8 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
         OutboxAction::Drop { id } => {
             let item = outbox::find(&dir, &id)
                 .ok_or_else(|| anyhow!("no outbox item {id} (see `rolo outbox list`)"))?;
-            outbox::remove(&dir, &item.id)?;
-            println!("Dropped {} ({}).", &item.id[..8], item.name);
+            outbox::drop(&dir, &item.id)?;
+            println!("Dropped {} ({}).", short(&item.id), item.name);
             Ok(ExitCode::SUCCESS)
         }
         OutboxAction::Retry { ids } => retry(global, &dir, &ids).await,
@@ -90,19 +87,15 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
             config: global.config.clone(),
             profile: Some(item.profile.clone()),
         };
-        let ctx = Ctx::load(&scoped)?;
-        let catalog = ctx.catalog().await;
-        let region = ctx.profile().default_region.clone();
-        let (id, name, profile) = (item.id.clone(), item.name.clone(), item.profile.clone());
-        let draft = item.draft.clone();
-        let mut result = resend::resend(&ctx.client, dir, item, region.as_deref(), &catalog)
-            .await
-            .0;
+        let session = context::open(&scoped)?;
+        let catalog = context::warn(session.catalog().await).catalog;
+        let (id, name) = (item.id.clone(), item.name.clone());
+        let mut retried = session.resend(item, &catalog).await;
         // Rate limited again: wait as the server says and go on, a few times.
         for _ in 0..5 {
             if !matches!(
-                result,
-                Resent::StillWaiting(crate::api::Outcome::RateLimited { .. })
+                retried.result,
+                Resent::StillWaiting(crate::engine::Outcome::RateLimited { .. })
             ) {
                 break;
             }
@@ -110,35 +103,22 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
                 break;
             };
             wait_for_retry_at(&item).await;
-            result = resend::resend(&ctx.client, dir, item, region.as_deref(), &catalog)
-                .await
-                .0;
+            retried = session.resend(item, &catalog).await;
         }
-        let short = &id[..8];
-        match result {
-            Resent::Created { id: server_id } => {
-                record(dir, &profile, &server_id, &name, draft.get("phone"));
-                outbox::remove(dir, &id)?;
-                println!("{short} sent: created {name} (id {server_id}).");
-            }
-            Resent::AlreadyThere(k) => {
-                record(dir, &profile, &k.id, &name, draft.get("phone"));
-                outbox::remove(dir, &id)?;
-                println!(
-                    "{short} was already on the server ({}); not sent again.",
-                    crate::contact::duplicates::describe(&k)
-                );
-            }
-            Resent::StillWaiting(o) => {
+        for w in &retried.warnings {
+            eprintln!("rolo: warning: {w}");
+        }
+        let short = short(&id);
+        let words = retried.words(&name);
+        match &retried.result {
+            Resent::Created { .. } | Resent::AlreadyThere(_) => println!("{short} {words}."),
+            Resent::StillWaiting(_) => {
                 worst = worst.max(exit::NETWORK);
-                println!("{short} still waiting: {}", o.summary());
+                println!("{short} {words}");
             }
-            Resent::Refused(o) => {
+            Resent::Refused(_) => {
                 worst = worst.max(exit::VALIDATION);
-                println!(
-                    "{short} refused: {} (fix it in the form, or `rolo outbox drop {short}`)",
-                    crate::engine::words::refusal(&o)
-                );
+                println!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
             }
         }
     }
@@ -152,24 +132,15 @@ async fn wait_for_retry_at(item: &outbox::Item) {
     if wait > 0 {
         eprintln!(
             "rolo: {} is rate limited; waiting {wait} s as the server asked.",
-            &item.id[..8]
+            short(&item.id)
         );
         tokio::time::sleep(std::time::Duration::from_secs(wait.unsigned_abs())).await;
     }
 }
 
-fn record(dir: &std::path::Path, profile: &str, id: &str, name: &str, phone: &str) {
-    if let Err(e) = crate::engine::record::created(dir, profile, id, name, phone) {
-        eprintln!(
-            "rolo: warning: {}",
-            crate::engine::record::history_warning(&e)
-        );
-    }
-}
-
 /// `rolo history`: contacts rolo created, newest last.
 pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
-    let dir = data_dir()?;
+    let dir = session::data_dir()?;
     let profile = if args.all {
         None
     } else {
@@ -177,7 +148,7 @@ pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> 
         Some(config.select(global.profile.as_deref())?.name.clone())
     };
     let since = args.since.clone().unwrap_or_default();
-    let entries: Vec<_> = history::read(&dir)
+    let entries: Vec<_> = record::read(&dir)
         .into_iter()
         .filter(|e| {
             profile.as_deref().is_none_or(|p| e.profile == p) && e.time.as_str() >= since.as_str()

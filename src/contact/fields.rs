@@ -37,6 +37,18 @@ impl Flavour {
     pub fn field(self, key: &str) -> Option<&'static FieldSpec> {
         self.fields().iter().find(|f| f.key == key)
     }
+
+    /// "First Last" of a draft, trimmed ("" when both are empty).
+    #[must_use]
+    pub fn full_name(self, draft: &super::Draft) -> String {
+        let (first, last) = match self {
+            Self::Wipsy => ("name", "last_name"),
+            Self::Whatsmark => ("firstname", "lastname"),
+        };
+        format!("{} {}", draft.get(first).trim(), draft.get(last).trim())
+            .trim()
+            .to_owned()
+    }
 }
 
 impl std::fmt::Display for Flavour {

@@ -9,7 +9,8 @@ use crate::contact::Flavour;
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 pub use crate::sandbox::SandboxHandle;
 use crate::sandbox::{self, SandboxConfig};
-use crate::secret::{ApiKey, SecretSpec};
+pub use crate::secret::ApiKey;
+use crate::secret::SecretSpec;
 
 fn profile(
     name: &str,

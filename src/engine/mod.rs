@@ -8,7 +8,16 @@
 //! (the history of `rolo add` was once missing) reaches every face at once.
 
 pub mod catalog;
+pub mod drafts;
 pub mod embedded;
+pub mod exit;
+pub mod import;
+pub mod outbox;
 pub mod record;
 pub mod resend;
+pub mod session;
+pub mod submit;
 pub mod words;
+
+/// What the server's answers come to, as the faces see them.
+pub use crate::api::{AuthProblem, NetworkKind, Outcome, RateLimit};

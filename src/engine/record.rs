@@ -47,3 +47,9 @@ pub fn created_this_month(data_dir: &Path, profile: &str) -> usize {
 pub fn history_warning(e: &std::io::Error) -> String {
     format!("created, but the history could not be written: {e}")
 }
+
+/// Every contact rolo created, oldest first (`rolo history`, F4).
+#[must_use]
+pub fn read(data_dir: &Path) -> Vec<Entry> {
+    history::read(data_dir)
+}

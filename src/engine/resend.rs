@@ -10,6 +10,8 @@ use crate::contact::duplicates::{self, Known};
 use crate::contact::{Catalog, Flavour};
 use crate::store::outbox::{self, Item};
 
+use super::session::Session;
+
 /// How a resend ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resent {
@@ -86,28 +88,34 @@ async fn existing(
 
 /// Sends an outbox item again, updating its file before and after so that a crash at
 /// any point leaves it either waiting (and marked as possibly arrived) or gone.
-pub async fn resend(
+async fn send_again(
     client: &Client,
     data_dir: &Path,
     mut item: Item,
     region: Option<&str>,
     catalog: &Catalog,
-) -> (Resent, Option<Answer>) {
+) -> (Resent, Option<Answer>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut put = |item: &Item| {
+        if let Err(e) = outbox::put(data_dir, item) {
+            problems.push(format!("cannot update the outbox item: {e}"));
+        }
+    };
     if item.may_have_arrived {
         match existing(client, &item, region).await {
-            Ok(Some(k)) => return (Resent::AlreadyThere(k), None),
+            Ok(Some(k)) => return (Resent::AlreadyThere(k), None, problems),
             Ok(None) => {}
             Err(o) => {
                 item.reason = format!("could not check for an earlier attempt: {}", o.summary());
-                let _ = outbox::put(data_dir, &item);
-                return (Resent::StillWaiting(o), None);
+                put(&item);
+                return (Resent::StillWaiting(o), None, problems);
             }
         }
     }
     item.attempts += 1;
     item.may_have_arrived = true;
     // Written before the request: if rolo dies while sending, the next try looks first.
-    let _ = outbox::put(data_dir, &item);
+    put(&item);
     let request = body::create_body(client.flavour(), &item.draft, region);
     let answer = client.create(&request, catalog).await;
     let result = match &answer.outcome {
@@ -116,15 +124,89 @@ pub async fn resend(
             item.may_have_arrived = may_have_arrived(o);
             item.retry_at = retry_at(o);
             item.reason = o.summary();
-            let _ = outbox::put(data_dir, &item);
+            put(&item);
             Resent::StillWaiting(o.clone())
         }
         o => {
             item.may_have_arrived = false;
             item.reason = format!("refused: {}", super::words::refusal(o));
-            let _ = outbox::put(data_dir, &item);
+            put(&item);
             Resent::Refused(o.clone())
         }
     };
-    (result, Some(answer))
+    (result, Some(answer), problems)
+}
+
+/// What a resend came to, for the face to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retried {
+    /// How it ended.
+    pub result: Resent,
+    /// The rate-limit figures of the answer, if a request was answered.
+    pub rate: Option<crate::api::RateLimit>,
+    /// The history entry, when the contact is now known to exist.
+    pub recorded: Option<crate::store::history::Entry>,
+    /// Files that could not be written (the outbox item, the history).
+    pub warnings: Vec<String>,
+}
+
+impl Retried {
+    /// One line about it, the same in every face (which adds the item or a prefix).
+    #[must_use]
+    pub fn words(&self, name: &str) -> String {
+        match &self.result {
+            Resent::Created { id } => format!("created {name} (id {id})"),
+            Resent::AlreadyThere(k) => format!(
+                "{name} was already on the server ({}); not sent again",
+                crate::contact::duplicates::describe(k)
+            ),
+            Resent::StillWaiting(o) => format!("{name} still waits: {}", o.summary()),
+            Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
+        }
+    }
+}
+
+impl Session {
+    /// Sends an outbox item again, exactly once: a contact now known to exist (created
+    /// now, or found from an earlier attempt) is recorded in the history and leaves the
+    /// outbox; any other result stays in the item for the next try.
+    pub async fn resend(&self, item: Item, catalog: &Catalog) -> Retried {
+        let (id, name, phone) = (
+            item.id.clone(),
+            item.name.clone(),
+            item.draft.get("phone").to_owned(),
+        );
+        let region = self.profile().default_region.clone();
+        let (result, answer, mut warnings) = send_again(
+            &self.client,
+            self.data_dir(),
+            item,
+            region.as_deref(),
+            catalog,
+        )
+        .await;
+        let server_id = match &result {
+            Resent::Created { id } => Some(id.clone()),
+            Resent::AlreadyThere(k) => Some(k.id.clone()),
+            _ => None,
+        };
+        let recorded = server_id.map(|server_id| {
+            let entry = super::record::entry(self.name(), &server_id, &name, &phone);
+            if let Err(e) = super::record::append(self.data_dir(), &entry) {
+                warnings.push(super::record::history_warning(&e));
+            }
+            if let Err(e) = outbox::remove(self.data_dir(), &id) {
+                warnings.push(format!(
+                    "sent, but the outbox item could not be removed: {e}"
+                ));
+            }
+            entry
+        });
+        Retried {
+            result,
+            rate: answer.and_then(|a| a.rate),
+            recorded,
+            warnings,
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! The words rolo says about an outcome, written once for every face. Sentences are
 //! lower-case first so the CLI can put them after `rolo: `; the TUI capitalises them.
+//! A face adds only what is its own: which key or command tries again.
 
-use crate::api::Outcome;
+use crate::api::{AuthProblem, Outcome};
+use crate::config::Profile;
 
 /// `text` with its first letter in upper case, for the TUI's status line.
 #[must_use]
@@ -26,4 +28,134 @@ pub fn refusal(o: &Outcome) -> String {
         }
         other => other.summary(),
     }
+}
+
+/// What rolo says about a submit that did not create the contact: what happened (with
+/// the server's words) and, apart, what the user can do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What happened, in one sentence.
+    pub what: String,
+    /// What to do about it, when rolo knows.
+    pub advice: Option<String>,
+}
+
+impl Failure {
+    fn new(what: String, advice: Option<String>) -> Self {
+        Self { what, advice }
+    }
+
+    /// Both parts as sentences on one line, capitalised, for the form's status line.
+    #[must_use]
+    pub fn line(&self) -> String {
+        let what = capitalised(self.what.trim_end_matches('.'));
+        match &self.advice {
+            Some(a) => format!("{what}. {}.", capitalised(a.trim_end_matches('.'))),
+            None => format!("{what}."),
+        }
+    }
+}
+
+/// The words for an outcome other than a creation. Field errors are counted here; each
+/// face shows the messages themselves where they belong (under the fields, or a line
+/// each).
+#[must_use]
+pub fn failure(o: &Outcome, profile: &Profile) -> Failure {
+    match o {
+        Outcome::Created { id, .. } => Failure::new(format!("created (id {id})"), None),
+        Outcome::FieldErrors { fields, form } => {
+            let n = fields.values().map(Vec::len).sum::<usize>() + form.len();
+            let s = if n == 1 { "" } else { "s" };
+            Failure::new(
+                format!("the server refused the contact ({n} message{s})"),
+                Some("fix what it names and send again".to_owned()),
+            )
+        }
+        Outcome::QuotaExceeded {
+            current,
+            maximum,
+            details,
+        } => Failure::new(
+            format!(
+                "quota spent — nothing was created{}: {}",
+                match (current, maximum) {
+                    (Some(c), Some(m)) => format!(" ({c} of {m})"),
+                    _ => String::new(),
+                },
+                details.trim()
+            ),
+            Some("upgrade the plan or wait for the quota to renew".to_owned()),
+        ),
+        Outcome::RateLimited {
+            retry_after,
+            message,
+        } => rate_limited(*retry_after, message),
+        Outcome::Auth { problem, message } => Failure::new(
+            auth(problem, profile),
+            Some(format!("the server said: {}", message.trim())),
+        ),
+        Outcome::Network { message, .. } => Failure::new(message.clone(), None),
+        Outcome::ServerError { status, message } => Failure::new(
+            format!("the server failed (HTTP {status}): {}", message.trim()),
+            Some("try again shortly".to_owned()),
+        ),
+        Outcome::Undecodable { status, excerpt } => Failure::new(
+            format!("the server's answer (HTTP {status}) could not be read: {excerpt}"),
+            Some("the contact may or may not have been created".to_owned()),
+        ),
+        Outcome::Redirected { to } => Failure::new(
+            format!(
+                "the server redirected to {to}; rolo did not follow, so the key was not sent there"
+            ),
+            Some("check base_url".to_owned()),
+        ),
+    }
+}
+
+/// A 429: the server's words, and the wait unless they already say it.
+fn rate_limited(retry_after: Option<u64>, message: &str) -> Failure {
+    let message = message.trim().trim_end_matches('.');
+    let wait = retry_after.map_or_else(|| "a minute".to_owned(), |s| format!("{s} seconds"));
+    let says_when = message.to_lowercase().contains("try again");
+    Failure::new(
+        format!("rate limited: {message}"),
+        (!says_when).then(|| format!("try again in {wait}")),
+    )
+}
+
+/// What a refused key means and what to do, naming the profile and where its key
+/// comes from.
+#[must_use]
+pub fn auth(problem: &AuthProblem, profile: &Profile) -> String {
+    let name = &profile.name;
+    match problem {
+        AuthProblem::Missing => format!(
+            "no key reached the server for profile {name} (key from {}); check where it comes from (rolo profiles)",
+            profile.secret.describe()
+        ),
+        AuthProblem::Invalid => format!(
+            "the server does not accept this profile's key ({name}, from {}); check it",
+            profile.secret.describe()
+        ),
+        AuthProblem::Revoked => {
+            format!("the token of profile {name} was revoked; create a new one in the CRM")
+        }
+        AuthProblem::Expired => {
+            format!("the token of profile {name} has expired; create a new one in the CRM")
+        }
+        AuthProblem::Scope(scope) => format!(
+            "the token of profile {name} lacks the scope {scope}; give it that scope in the CRM"
+        ),
+        AuthProblem::IpNotWhitelisted => format!(
+            "the token of profile {name} may not be used from this address; whitelist it in the CRM"
+        ),
+    }
+}
+
+/// What a contact that went to the outbox waits for, for the CLI and the form alike.
+#[must_use]
+pub fn kept_in_outbox(short_id: &str) -> String {
+    format!(
+        "kept in the outbox as {short_id}; `rolo outbox retry` (or F3 in the form) sends it again"
+    )
 }

@@ -11,11 +11,12 @@ use super::message::{Effect, Message};
 use super::popup::{Help, OutboxList, RecentList};
 use super::switcher::Switcher;
 use super::theme::Theme;
-use crate::api::{Client, RateLimit};
 use crate::config::Profile;
 use crate::contact::catalog::Usage;
 use crate::contact::validate::Rules;
 use crate::contact::{Catalog, Draft, input};
+use crate::engine::RateLimit;
+use crate::engine::session::Session;
 
 pub mod outbox;
 mod outcome;
@@ -44,10 +45,10 @@ pub enum CatalogStatus {
 pub struct ProfileState {
     /// The profile.
     pub profile: Profile,
-    /// The client, once the key is resolved.
-    pub client: Option<Client>,
-    /// Why there is no client.
-    pub client_error: Option<String>,
+    /// The profile opened for work, once its key is resolved.
+    pub session: Option<Session>,
+    /// Why it could not be opened.
+    pub session_error: Option<String>,
     /// The form, with its draft.
     pub form: Form,
     /// What pickers choose from.
@@ -94,8 +95,8 @@ impl ProfileState {
         let form = Form::new(profile.api, &catalog, draft);
         let mut s = Self {
             profile,
-            client: None,
-            client_error: None,
+            session: None,
+            session_error: None,
             form,
             usage: catalog.usage,
             catalog,
@@ -205,14 +206,17 @@ pub struct App {
     /// The screen size, for mouse hits.
     pub size: (u16, u16),
     /// Contacts waiting in the outbox (every profile).
-    pub outbox: Vec<crate::store::outbox::Item>,
+    pub outbox: Vec<crate::engine::outbox::Item>,
     /// The failed submit the outbox question is about.
     pub pending_outbox: Option<outbox::Offer>,
     /// When the outbox was last tried automatically.
     pub outbox_tried: Option<Instant>,
     /// Contacts created recently (from the history), newest last.
-    pub recent: Vec<crate::store::history::Entry>,
+    pub recent: Vec<crate::engine::record::Entry>,
 }
+
+/// How many created contacts the recent list (F4) shows.
+pub const RECENT: usize = 30;
 
 /// How long after the last change a draft is written.
 pub const AUTOSAVE_AFTER: Duration = Duration::from_millis(150);
@@ -344,7 +348,7 @@ impl App {
     }
 
     fn refresh(&mut self, profile: usize) -> Vec<Effect> {
-        if self.profiles[profile].client.is_none() {
+        if self.profiles[profile].session.is_none() {
             return vec![Effect::Connect(profile)];
         }
         self.profiles[profile].catalog_status = CatalogStatus::Refreshing;
@@ -365,13 +369,13 @@ impl App {
         let name = self.current().profile.display_name().to_owned();
         self.say(Level::Info, format!("Switched to {name}."));
         let p = &self.profiles[i];
-        if p.client.is_none() && p.client_error.is_none() {
+        if p.session.is_none() && p.session_error.is_none() {
             return vec![Effect::Connect(i)];
         }
         if matches!(
             p.catalog_status,
             CatalogStatus::Empty | CatalogStatus::Cached(_)
-        ) && p.client.is_some()
+        ) && p.session.is_some()
         {
             return self.refresh(i);
         }

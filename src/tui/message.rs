@@ -2,10 +2,13 @@
 
 use crossterm::event::Event;
 
-use crate::api::Answer;
-use crate::api::RateLimit;
-use crate::api::catalog::Refreshed;
+use crate::contact::Draft;
 use crate::contact::catalog::Usage;
+use crate::engine::RateLimit;
+use crate::engine::catalog::Fetched;
+use crate::engine::outbox::Item;
+use crate::engine::session::Session;
+use crate::engine::submit::Submitted;
 
 /// Everything that can change the app's state.
 #[derive(Debug)]
@@ -18,15 +21,15 @@ pub enum Message {
         profile: usize,
         /// Which submit this answers, so a cancelled one is ignored.
         seq: u64,
-        /// What the server said.
-        answer: Answer,
+        /// What the server said, and what was recorded.
+        submitted: Box<Submitted>,
     },
     /// A catalog refresh finished.
     Catalog {
         /// Profile index.
         profile: usize,
-        /// The result, with warnings for parts that failed.
-        refreshed: Box<Refreshed>,
+        /// The result, with the parts that could not be fetched or cached.
+        fetched: Box<Fetched>,
     },
     /// Fresh usage figures (WhatsMark `account/usage`).
     Usage {
@@ -41,8 +44,8 @@ pub enum Message {
     Key {
         /// Profile index.
         profile: usize,
-        /// The client, or why there is none.
-        client: Result<crate::api::Client, String>,
+        /// The opened profile, or why it could not be opened.
+        session: Result<Box<Session>, String>,
     },
     /// A duplicate check finished.
     Duplicates {
@@ -58,7 +61,7 @@ pub enum Message {
     /// The outbox changed on disk (after a resend): the items left, and what happened.
     OutboxChanged {
         /// Items still waiting.
-        items: Vec<crate::store::outbox::Item>,
+        items: Vec<Item>,
         /// One line per item tried.
         said: Vec<String>,
     },
@@ -71,14 +74,14 @@ pub enum Message {
 pub enum Effect {
     /// Resolve the profile's key and build its client.
     Connect(usize),
-    /// Send a create body.
+    /// Send a checked draft (the engine builds the request and records the outcome).
     Submit {
         /// Profile index.
         profile: usize,
         /// Submit number.
         seq: u64,
-        /// The JSON body.
-        body: serde_json::Value,
+        /// The contact.
+        draft: Box<Draft>,
     },
     /// Drop the submit in flight.
     CancelSubmit,
@@ -98,20 +101,9 @@ pub enum Effect {
         then_submit: bool,
     },
     /// Put a contact in the outbox.
-    ToOutbox(Box<crate::store::outbox::Item>),
+    ToOutbox(Box<Item>),
     /// Resend what waits in the outbox.
     RetryOutbox,
     /// Write a profile's sticky fields and last sent contact.
     SaveSticky(usize),
-    /// Record a created contact in the history.
-    Record {
-        /// Profile index.
-        profile: usize,
-        /// The server's id.
-        id: String,
-        /// Name as shown.
-        name: String,
-        /// Phone as sent.
-        phone: String,
-    },
 }

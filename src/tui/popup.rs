@@ -10,8 +10,8 @@ use ratatui::layout::Rect;
 use super::app::{App, ProfileState};
 use super::keymap::{Action, Scope};
 use super::theme::Theme;
-use crate::store::history::Entry;
-use crate::store::outbox::Item;
+use crate::engine::outbox::Item;
+use crate::engine::record::Entry;
 
 mod confirm;
 pub mod help;

@@ -22,16 +22,15 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::app::{App, Level, ProfileState};
+use super::app::{App, Level, ProfileState, RECENT};
 use super::message::{Effect, Message};
 use super::theme::Theme;
 use super::view;
-use crate::api::{Client, ClientConfig};
-use crate::config::{self, Config, Profile};
+use crate::config::{Config, Profile};
 use crate::contact::Draft;
-use crate::engine::embedded;
-use crate::secret::{self, ApiKey};
-use crate::store::{catalog_cache, drafts, history, outbox, sticky};
+use crate::engine::embedded::{self, ApiKey};
+use crate::engine::session::{self, Choice, Session};
+use crate::engine::{catalog, drafts, outbox, record};
 
 /// The draft last changed, so a panic can still save it.
 static LAST_DRAFT: Mutex<Option<(PathBuf, String, Draft)>> = Mutex::new(None);
@@ -69,6 +68,7 @@ fn install_panic_hook() {
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         {
+            // Nothing can be shown here any more: the panic report follows.
             let _ = drafts::save(&dir, &profile, &draft);
         }
         restore_terminal();
@@ -86,8 +86,8 @@ struct Setup {
     _sandbox: Option<embedded::SandboxHandle>,
 }
 
-async fn setup(global: &Launch) -> anyhow::Result<Setup> {
-    let path = global.config.clone().or_else(config::default_config_path);
+async fn setup(global: &Choice) -> anyhow::Result<Setup> {
+    let path = global.config_path().ok();
     if let Some(path) = path.filter(|p| p.exists()) {
         {
             let config = Config::load(&path)?;
@@ -110,10 +110,8 @@ async fn setup(global: &Launch) -> anyhow::Result<Setup> {
     } else {
         {
             let shown = global
-                .config
-                .clone()
-                .or_else(config::default_config_path)
-                .map_or_else(|| "the config dir".to_owned(), |p| p.display().to_string());
+                .config_path()
+                .map_or_else(|_| "the config dir".to_owned(), |p| p.display().to_string());
             let (handle, profiles, keys) = embedded::start().await?;
             let banner = format!(
                 "No config at {shown}: this is the built-in sandbox. Add your CRM: copy config.example.toml there."
@@ -135,18 +133,8 @@ async fn setup(global: &Launch) -> anyhow::Result<Setup> {
     }
 }
 
-/// What the command line chose for the form: a config file and a profile, each
-/// `None` for the defaults (the OS config dir; `default_profile`, else the first).
-#[derive(Debug, Clone, Default)]
-pub struct Launch {
-    /// `--config` / `ROLO_CONFIG`.
-    pub config: Option<PathBuf>,
-    /// `--profile` / `ROLO_PROFILE`.
-    pub profile: Option<String>,
-}
-
 /// Runs the form until the user quits.
-pub fn run(global: &Launch) -> anyhow::Result<()> {
+pub fn run(global: &Choice) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -154,8 +142,7 @@ pub fn run(global: &Launch) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     rt.block_on(async {
         let setup = setup(global).await?;
-        let data_dir =
-            config::data_dir().context("cannot find a data directory; set ROLO_DATA_DIR")?;
+        let data_dir = session::data_dir()?;
         *DATA_DIR.lock().unwrap_or_else(PoisonError::into_inner) = Some(data_dir.clone());
         let mut app = build_app(&setup, &data_dir);
         install_panic_hook();
@@ -180,7 +167,10 @@ pub fn run(global: &Launch) -> anyhow::Result<()> {
         .await;
         restore_terminal();
         for p in &app.profiles {
-            let _ = drafts::save(&data_dir, &p.profile.name, &p.unsent());
+            if let Err(e) = drafts::save(&data_dir, &p.profile.name, &p.unsent()) {
+                // The terminal is back: say it where the user can read it.
+                eprintln!("rolo: could not save the draft of {}: {e}", p.profile.name);
+            }
         }
         result
     })
@@ -192,11 +182,8 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .profiles
         .iter()
         .map(|profile| {
-            let catalog = catalog_cache::load(data_dir, &profile.name).map_or_else(
-                || crate::engine::catalog::from_profile(profile),
-                |cached| crate::engine::catalog::with_profile(cached, profile),
-            );
-            let saved = drafts::load(data_dir, &profile.name).filter(|s| !s.draft.is_empty());
+            let catalog = catalog::local(data_dir, profile);
+            let saved = drafts::load(data_dir, &profile.name);
             if let Some(s) = &saved {
                 restored.push(format!(
                     "{} (saved {})",
@@ -204,8 +191,8 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
                     local_time(&s.saved_at)
                 ));
             }
-            let month = crate::engine::record::created_this_month(data_dir, &profile.name);
-            let memory = sticky::load(data_dir, &profile.name);
+            let month = record::created_this_month(data_dir, &profile.name);
+            let memory = drafts::load_memory(data_dir, &profile.name);
             let mut state =
                 ProfileState::new(profile.clone(), catalog, saved.map(|s| s.draft), month);
             state.sticky = memory.sticky;
@@ -215,7 +202,7 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
     app.outbox = outbox::list(data_dir);
-    let all = history::read(data_dir);
+    let all = record::read(data_dir);
     app.recent = all[all.len().saturating_sub(RECENT)..].to_vec();
     app.banner.clone_from(&setup.banner);
     if !restored.is_empty() {
@@ -229,48 +216,6 @@ fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
     }
     app
 }
-
-/// Resends one outbox item; on success records it and removes it. One line about it.
-async fn resend_one(
-    client: &Client,
-    dir: &std::path::Path,
-    item: outbox::Item,
-    region: Option<&str>,
-    catalog: &crate::contact::Catalog,
-) -> String {
-    use crate::engine::resend::{self, Resent};
-    let (id, name, profile, phone) = (
-        item.id.clone(),
-        item.name.clone(),
-        item.profile.clone(),
-        item.draft.get("phone").to_owned(),
-    );
-    let done = |server_id: &str| {
-        let _ = crate::engine::record::created(dir, &profile, server_id, &name, &phone);
-        let _ = outbox::remove(dir, &id);
-    };
-    match resend::resend(client, dir, item, region, catalog).await.0 {
-        Resent::Created { id: server_id } => {
-            done(&server_id);
-            format!("✓ From the outbox: created {name} (id {server_id}).")
-        }
-        Resent::AlreadyThere(k) => {
-            done(&k.id);
-            format!(
-                "✓ From the outbox: {name} was already on the server (id {}); not sent twice.",
-                k.id
-            )
-        }
-        Resent::StillWaiting(o) => format!("{name} still waits in the outbox: {}", o.summary()),
-        Resent::Refused(o) => format!(
-            "{name} was refused: {} (F3 shows the outbox).",
-            crate::engine::words::refusal(&o)
-        ),
-    }
-}
-
-/// How many created contacts the recent list (F4) shows.
-const RECENT: usize = 30;
 
 /// An RFC 3339 time as local wall-clock time, for people.
 fn local_time(rfc3339: &str) -> String {
@@ -356,8 +301,12 @@ impl Controller {
     fn one(&mut self, effect: Effect, app: &mut App) {
         match effect {
             Effect::Connect(i) => self.connect(i, &app.profiles[i].profile),
-            Effect::Submit { profile, seq, body } => {
-                let Some(client) = app.profiles[profile].client.clone() else {
+            Effect::Submit {
+                profile,
+                seq,
+                draft,
+            } => {
+                let Some(session) = app.profiles[profile].session.clone() else {
                     return;
                 };
                 let catalog = app.profiles[profile].catalog.clone();
@@ -366,7 +315,9 @@ impl Controller {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     tokio::select! {
-                        answer = client.create(&body, &catalog) => { let _ = tx.send(Message::Submitted { profile, seq, answer }); }
+                        submitted = session.submit(&draft, &catalog) => {
+                            send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
+                        }
                         () = token.cancelled() => {}
                     }
                 });
@@ -378,48 +329,60 @@ impl Controller {
             }
             Effect::RefreshCatalog(i) => self.refresh(i, app),
             Effect::RefreshUsage(i) => {
-                let Some(client) = app.profiles[i].client.clone() else {
+                let Some(session) = app.profiles[i].session.clone() else {
                     return;
                 };
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let mut rate = None;
-                    let usage = crate::api::catalog::usage(&client, &mut rate).await.ok();
-                    let _ = tx.send(Message::Usage {
-                        profile: i,
-                        usage,
-                        rate,
-                    });
+                    let (usage, rate) = session.usage().await;
+                    send(
+                        &tx,
+                        Message::Usage {
+                            profile: i,
+                            usage,
+                            rate,
+                        },
+                    );
                 });
             }
             Effect::CheckDuplicates {
                 profile,
                 checked,
                 then_submit,
-            } => {
-                let Some(client) = app.profiles[profile].client.clone() else {
-                    return;
-                };
-                let recent = app.profiles[profile].catalog.recent.clone();
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-                    let (phone, email) = (opt(&checked.0), opt(&checked.1));
-                    let (found, _) = client
-                        .find_duplicates(phone.as_deref(), email.as_deref(), &recent)
-                        .await;
-                    let found = found.map_err(|o| o.summary());
-                    let _ = tx.send(Message::Duplicates {
-                        profile,
-                        checked,
-                        found,
-                        then_submit,
-                    });
-                });
-            }
+            } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
             other => self.files(other, app),
         }
+    }
+
+    fn check_duplicates(
+        &self,
+        app: &App,
+        profile: usize,
+        checked: (String, String),
+        then_submit: bool,
+    ) {
+        let Some(session) = app.profiles[profile].session.clone() else {
+            return;
+        };
+        let recent = app.profiles[profile].catalog.recent.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+            let (phone, email) = (opt(&checked.0), opt(&checked.1));
+            let found = session
+                .duplicates(phone.as_deref(), email.as_deref(), &recent)
+                .await;
+            send(
+                &tx,
+                Message::Duplicates {
+                    profile,
+                    checked,
+                    found,
+                    then_submit,
+                },
+            );
+        });
     }
 
     /// The effects that write rolo's own files.
@@ -450,37 +413,12 @@ impl Controller {
             }
             Effect::SaveSticky(i) => {
                 let p = &app.profiles[i];
-                let memory = sticky::Memory {
+                let memory = drafts::Memory {
                     sticky: p.sticky.clone(),
                     last_sent: p.last_sent.clone(),
                 };
-                if let Err(e) = sticky::save(&self.data_dir, &p.profile.name, &memory) {
+                if let Err(e) = drafts::save_memory(&self.data_dir, &p.profile.name, &memory) {
                     app.say(Level::Warn, format!("Cannot save the kept fields: {e}"));
-                }
-            }
-            Effect::Record {
-                profile,
-                id,
-                name,
-                phone,
-            } => {
-                let entry = crate::engine::record::entry(
-                    &app.profiles[profile].profile.name,
-                    &id,
-                    &name,
-                    &phone,
-                );
-                app.recent.push(entry.clone());
-                if app.recent.len() > RECENT {
-                    app.recent.remove(0);
-                }
-                if let Err(e) = crate::engine::record::append(&self.data_dir, &entry) {
-                    app.say(
-                        Level::Warn,
-                        crate::engine::words::capitalised(&crate::engine::record::history_warning(
-                            &e,
-                        )),
-                    );
                 }
             }
             _ => {}
@@ -498,30 +436,39 @@ impl Controller {
                     .profiles
                     .iter()
                     .find(|p| p.profile.name == item.profile)?;
-                Some((
-                    item.clone(),
-                    p.client.clone()?,
-                    p.catalog.clone(),
-                    p.profile.default_region.clone(),
-                ))
+                Some((item.clone(), p.session.clone()?, p.catalog.clone()))
             })
             .collect();
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         tokio::spawn(async move {
             let mut said = Vec::new();
-            for (item, client, catalog, region) in jobs {
+            for (item, session, catalog) in jobs {
                 if item
                     .retry_at
                     .is_some_and(|at| at > jiff::Timestamp::now().as_second())
                 {
                     continue;
                 }
-                said.push(resend_one(&client, &dir, item, region.as_deref(), &catalog).await);
+                let name = item.name.clone();
+                let retried = session.resend(item, &catalog).await;
+                said.push(format!(
+                    "From the outbox: {}.",
+                    crate::engine::words::capitalised(&retried.words(&name))
+                ));
+                said.extend(
+                    retried
+                        .warnings
+                        .iter()
+                        .map(|w| crate::engine::words::capitalised(w)),
+                );
             }
-            let _ = tx.send(Message::OutboxChanged {
-                items: outbox::list(&dir),
-                said,
-            });
+            send(
+                &tx,
+                Message::OutboxChanged {
+                    items: outbox::list(&dir),
+                    said,
+                },
+            );
         });
     }
 
@@ -529,44 +476,43 @@ impl Controller {
         let tx = self.tx.clone();
         let known = self.keys.get(&profile.name).cloned();
         let profile = profile.clone();
-        let path = self.config_path.clone();
+        let (path, dir) = (self.config_path.clone(), self.data_dir.clone());
         // Resolving a key may run a command or talk to a keyring: never on the UI thread.
         tokio::task::spawn_blocking(move || {
-            let key = match known {
-                Some(k) => Ok(k),
-                None => secret::resolve(&profile.name, &profile.secret, &path)
-                    .map_err(|e| e.to_string()),
-            };
-            let client = key.and_then(|k| {
-                let config = ClientConfig {
-                    flavour: profile.api,
-                    base_url: profile.base_url.clone(),
-                    connect_timeout: profile.connect_timeout,
-                    timeout: profile.timeout,
-                };
-                Client::new(&config, &k).map_err(|e| e.to_string())
-            });
-            let _ = tx.send(Message::Key { profile: i, client });
+            let session = Session::connect(profile, known.as_ref(), &path, dir).map(Box::new);
+            send(
+                &tx,
+                Message::Key {
+                    profile: i,
+                    session,
+                },
+            );
         });
     }
 
     fn refresh(&self, i: usize, app: &App) {
-        let Some(client) = app.profiles[i].client.clone() else {
+        let Some(session) = app.profiles[i].session.clone() else {
             return;
         };
         let base = app.profiles[i].catalog.clone();
-        let (tx, dir, name) = (
-            self.tx.clone(),
-            self.data_dir.clone(),
-            app.profiles[i].profile.name.clone(),
-        );
+        let tx = self.tx.clone();
         tokio::spawn(async move {
-            let refreshed = crate::api::catalog::refresh(&client, base).await;
-            let _ = catalog_cache::save(&dir, &name, &refreshed.catalog);
-            let _ = tx.send(Message::Catalog {
-                profile: i,
-                refreshed: Box::new(refreshed),
-            });
+            let fetched = session.refresh(base).await;
+            send(
+                &tx,
+                Message::Catalog {
+                    profile: i,
+                    fetched: Box::new(fetched),
+                },
+            );
         });
+    }
+}
+
+/// Sends a task's result back into the loop. The loop only stops receiving when rolo
+/// is quitting, so a result that arrives then has nowhere to go and is dropped.
+fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
+    if tx.send(msg).is_err() {
+        tracing::debug!("a task finished after the form closed");
     }
 }

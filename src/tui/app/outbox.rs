@@ -5,9 +5,8 @@
 use std::time::{Duration, Instant};
 
 use super::{App, Level, Mode, Question, display_name};
-use crate::api::Outcome;
-use crate::engine::resend;
-use crate::store::outbox::Item;
+use crate::engine::Outcome;
+use crate::engine::outbox as kept;
 use crate::tui::message::Effect;
 
 /// How often waiting contacts without a Retry-After are tried again.
@@ -18,12 +17,8 @@ const EVERY: Duration = Duration::from_secs(30);
 pub struct Offer {
     /// Profile index.
     pub profile: usize,
-    /// Why it failed, in words.
-    pub reason: String,
-    /// Whether the attempt may have reached the server.
-    pub may_have_arrived: bool,
-    /// When a rate-limited contact may go again (unix seconds).
-    pub retry_at: Option<i64>,
+    /// How the submit failed.
+    pub outcome: Outcome,
 }
 
 impl Offer {
@@ -32,9 +27,7 @@ impl Offer {
     pub fn of(profile: usize, o: &Outcome) -> Self {
         Self {
             profile,
-            reason: o.summary(),
-            may_have_arrived: resend::may_have_arrived(o),
-            retry_at: resend::retry_at(o),
+            outcome: o.clone(),
         }
     }
 }
@@ -58,14 +51,7 @@ impl App {
         let keep = self.next_draft(i, &sent);
         let p = &mut self.profiles[i];
         let name = display_name(&p.form);
-        let item = Item::new(
-            &p.profile.name,
-            sent,
-            &name,
-            &offer.reason,
-            offer.may_have_arrived,
-            offer.retry_at,
-        );
+        let item = kept::item(&p.profile, sent, &offer.outcome);
         p.form.clear(&keep);
         p.revalidate();
         self.outbox.push(item.clone());
@@ -73,7 +59,7 @@ impl App {
             Level::Warn,
             format!(
                 "{name} waits in the outbox ({}); rolo sends it again on its own.",
-                offer.reason
+                item.reason
             ),
         );
         vec![Effect::ToOutbox(Box::new(item)), Effect::SaveDraft(i)]

@@ -5,9 +5,12 @@ use std::time::Instant;
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::{App, CatalogStatus, Level, Mode, Submitting, display_name};
-use crate::api::{Answer, AuthProblem, Outcome, body};
+use super::{App, CatalogStatus, Level, Mode, RECENT, Submitting, display_name};
 use crate::contact::Flavour;
+use crate::engine::Outcome;
+use crate::engine::session::Session;
+use crate::engine::submit::Submitted;
+use crate::engine::words;
 use crate::tui::form::Editor;
 use crate::tui::message::{Effect, Message};
 
@@ -16,23 +19,19 @@ impl App {
     pub(super) fn send(&mut self) -> Vec<Effect> {
         let i = self.active;
         let p = &self.profiles[i];
-        if p.client.is_none() {
+        if p.session.is_none() {
             let why = p
-                .client_error
+                .session_error
                 .clone()
                 .unwrap_or_else(|| "still connecting; try again in a moment".to_owned());
             self.say(Level::Error, format!("Cannot send: {why}"));
-            return if self.profiles[i].client_error.is_none() {
+            return if self.profiles[i].session_error.is_none() {
                 vec![Effect::Connect(i)]
             } else {
                 Vec::new()
             };
         }
-        let request = body::create_body(
-            p.profile.api,
-            &p.form.draft,
-            p.profile.default_region.as_deref(),
-        );
+        let draft = Box::new(p.form.draft.clone());
         self.seq += 1;
         self.submitting = Some(Submitting {
             profile: i,
@@ -43,7 +42,7 @@ impl App {
         vec![Effect::Submit {
             profile: i,
             seq: self.seq,
-            body: request,
+            draft,
         }]
     }
 
@@ -53,25 +52,29 @@ impl App {
             Message::Submitted {
                 profile,
                 seq,
-                answer,
+                submitted,
             } => {
                 if self.submitting.as_ref().is_none_or(|s| s.seq != seq) {
                     return Vec::new();
                 }
                 self.submitting = None;
-                self.on_answer(profile, answer)
+                self.on_answer(profile, *submitted)
             }
-            Message::Catalog { profile, refreshed } => {
+            Message::Catalog { profile, fetched } => {
+                let fetched = *fetched;
+                if let Some(e) = &fetched.cache_error {
+                    self.say(Level::Warn, format!("Cannot cache the catalog: {e}"));
+                }
                 let p = &mut self.profiles[profile];
-                p.catalog_status = match refreshed.warnings.first() {
+                p.catalog_status = match fetched.unfetched.first() {
                     None => CatalogStatus::Fresh,
                     Some(w) => CatalogStatus::Offline(w.clone()),
                 };
-                if let Some(u) = refreshed.catalog.usage {
+                if let Some(u) = fetched.catalog.usage {
                     p.usage = Some(u);
                 }
-                p.rate = refreshed.rate.or(p.rate);
-                p.catalog = refreshed.catalog;
+                p.rate = fetched.rate.or(p.rate);
+                p.catalog = fetched.catalog;
                 p.form.rebuild(&p.catalog);
                 // Defaults given as names resolve only now that the catalog is here.
                 let defaults = p.defaults();
@@ -89,7 +92,7 @@ impl App {
                 p.rate = rate.or(p.rate);
                 Vec::new()
             }
-            Message::Key { profile, client } => self.on_client(profile, client),
+            Message::Key { profile, session } => self.on_session(profile, session),
             Message::OutboxChanged { items, said } => {
                 self.outbox = items;
                 if let Some(last) = said.last() {
@@ -107,15 +110,11 @@ impl App {
         }
     }
 
-    fn on_client(
-        &mut self,
-        profile: usize,
-        client: Result<crate::api::Client, String>,
-    ) -> Vec<Effect> {
-        match client {
-            Ok(c) => {
-                self.profiles[profile].client = Some(c);
-                self.profiles[profile].client_error = None;
+    fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {
+        match session {
+            Ok(s) => {
+                self.profiles[profile].session = Some(*s);
+                self.profiles[profile].session_error = None;
                 if profile == self.active {
                     return self.refresh(profile);
                 }
@@ -124,21 +123,24 @@ impl App {
                 if profile == self.active {
                     self.say(Level::Error, format!("No key for this profile: {e}"));
                 }
-                self.profiles[profile].client_error = Some(e);
+                self.profiles[profile].session_error = Some(e);
             }
         }
         Vec::new()
     }
 
-    fn on_answer(&mut self, i: usize, answer: Answer) -> Vec<Effect> {
-        let keep_offer = answer
+    fn on_answer(&mut self, i: usize, submitted: Submitted) -> Vec<Effect> {
+        let keep_offer = submitted
             .outcome
             .may_pass()
-            .then(|| crate::tui::app::outbox::Offer::of(i, &answer.outcome));
-        self.profiles[i].rate = answer.rate.or(self.profiles[i].rate);
+            .then(|| crate::tui::app::outbox::Offer::of(i, &submitted.outcome));
+        self.profiles[i].rate = submitted.rate.or(self.profiles[i].rate);
         let keep_going = "The form is kept.";
-        match answer.outcome {
-            Outcome::Created { id, echo } => return self.created(i, id, &echo),
+        let said = words::failure(&submitted.outcome, &self.profiles[i].profile);
+        match submitted.outcome {
+            Outcome::Created { id, echo } => {
+                return self.created(i, &id, &echo, submitted.recorded, submitted.warning);
+            }
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
                 p.form.put_server_errors(&fields, &form);
@@ -150,13 +152,16 @@ impl App {
                 {
                     p.form.focus = first;
                 }
-                let n = fields.values().map(Vec::len).sum::<usize>() + form.len();
-                self.say(Level::Error, format!("The server refused the contact ({n} message{}): see the fields marked ✗. {keep_going}", if n == 1 { "" } else { "s" }));
+                self.say(
+                    Level::Error,
+                    format!(
+                        "{}: see the fields marked ✗. {keep_going}",
+                        words::capitalised(&said.what)
+                    ),
+                );
             }
             Outcome::QuotaExceeded {
-                current,
-                maximum,
-                details,
+                current, maximum, ..
             } => {
                 if current.is_some() || maximum.is_some() {
                     self.profiles[i].usage = Some(crate::contact::catalog::Usage {
@@ -164,35 +169,16 @@ impl App {
                         limit: maximum,
                     });
                 }
-                self.say(Level::Error, format!("Quota spent — nothing was created: {details} Upgrade the plan or wait for it to renew. {keep_going}"));
+                self.say(Level::Error, format!("{} {keep_going}", said.line()));
             }
-            Outcome::RateLimited {
-                retry_after,
-                message,
-            } => {
-                let wait = retry_after.map_or_else(|| "a minute".to_owned(), |s| format!("{s} s"));
-                self.say(
-                    Level::Warn,
-                    format!("Rate limited: {message} Try Ctrl-S again in {wait}. {keep_going}"),
-                );
+            Outcome::RateLimited { .. } => {
+                self.say(Level::Warn, format!("{} {keep_going}", said.line()));
             }
-            Outcome::Auth { problem, message } => self.say(
+            Outcome::Network { .. } => self.say(
                 Level::Error,
-                format!("{} ({message}) {keep_going}", auth_advice(&problem)),
+                format!("{} {keep_going} Press Ctrl-S to try again.", said.line()),
             ),
-            Outcome::Network { message, .. } => self.say(
-                Level::Error,
-                format!("{message} {keep_going} Press Ctrl-S to try again."),
-            ),
-            Outcome::ServerError { status, message } => {
-                self.say(Level::Error, format!("The server failed (HTTP {status}): {message}. {keep_going} Try again shortly."));
-            }
-            Outcome::Undecodable { status, excerpt } => {
-                self.say(Level::Error, format!("Unreadable answer (HTTP {status}): {excerpt}. The contact may or may not exist. {keep_going}"));
-            }
-            Outcome::Redirected { to } => {
-                self.say(Level::Error, format!("The server redirected to {to}; rolo did not follow, so your key stayed home. Check base_url. {keep_going}"));
-            }
+            _ => self.say(Level::Error, format!("{} {keep_going}", said.line())),
         }
         if let Some(offer) = keep_offer {
             self.offer_outbox(offer);
@@ -200,7 +186,14 @@ impl App {
         Vec::new()
     }
 
-    fn created(&mut self, i: usize, id: String, echo: &serde_json::Value) -> Vec<Effect> {
+    fn created(
+        &mut self,
+        i: usize,
+        id: &str,
+        echo: &serde_json::Value,
+        recorded: Option<crate::engine::record::Entry>,
+        warning: Option<String>,
+    ) -> Vec<Effect> {
         let sent = self.profiles[i].form.draft.clone();
         let keep = self.next_draft(i, &sent);
         let p = &mut self.profiles[i];
@@ -208,27 +201,31 @@ impl App {
         p.duplicates.clear();
         p.checked_for = None;
         let name = display_name(&p.form);
-        let phone = p.form.draft.get("phone").to_owned();
         if p.profile.api == Flavour::Wipsy {
-            crate::api::wipsy::harvest(&mut p.catalog, std::slice::from_ref(echo));
+            crate::engine::catalog::harvest(&mut p.catalog, std::slice::from_ref(echo));
             p.created_this_month += 1;
         }
         p.form.clear(&keep);
         p.form.rebuild(&p.catalog);
         p.revalidate();
         let profile_name = p.profile.display_name().to_owned();
-        self.created = Some((id.clone(), name.clone()));
-        self.say(Level::Ok, format!("✓ Created {name} (id {id}) in {profile_name}. The form is ready for the next contact."));
-        let mut fx = vec![
-            Effect::Record {
-                profile: i,
-                id,
-                name,
-                phone,
-            },
-            Effect::SaveDraft(i),
-            Effect::SaveSticky(i),
-        ];
+        self.created = Some((id.to_owned(), name.clone()));
+        if let Some(entry) = recorded {
+            self.recent.push(entry);
+            let over = self.recent.len().saturating_sub(RECENT);
+            self.recent.drain(..over);
+        }
+        match warning {
+            Some(w) => self.say(
+                Level::Warn,
+                format!("{} — {name} (id {id}) in {profile_name}.", words::capitalised(&w)),
+            ),
+            None => self.say(
+                Level::Ok,
+                format!("✓ Created {name} (id {id}) in {profile_name}. The form is ready for the next contact."),
+            ),
+        }
+        let mut fx = vec![Effect::SaveDraft(i), Effect::SaveSticky(i)];
         if self.profiles[i].profile.api == Flavour::Whatsmark {
             fx.push(Effect::RefreshUsage(i));
         }
@@ -339,29 +336,4 @@ fn split_names(
         }
     }
     (found, missing)
-}
-
-fn auth_advice(problem: &AuthProblem) -> String {
-    match problem {
-        AuthProblem::Missing => {
-            "No key reached the server: check where this profile's key comes from (rolo profiles)."
-                .to_owned()
-        }
-        AuthProblem::Invalid => {
-            "The server does not accept this profile's key: check it.".to_owned()
-        }
-        AuthProblem::Revoked => {
-            "This profile's token was revoked: create a new one in the CRM.".to_owned()
-        }
-        AuthProblem::Expired => {
-            "This profile's token has expired: create a new one in the CRM.".to_owned()
-        }
-        AuthProblem::Scope(s) => {
-            format!("This profile's token lacks the scope {s}: add it in the CRM.")
-        }
-        AuthProblem::IpNotWhitelisted => {
-            "This profile's token may not be used from this address: whitelist it in the CRM."
-                .to_owned()
-        }
-    }
 }

@@ -26,7 +26,7 @@ impl App {
                 && p.form.problems.get(k).is_empty()
         });
         let checked = self.contact_points();
-        if !worth || p.checked_for.as_ref() == Some(&checked) || p.client.is_none() {
+        if !worth || p.checked_for.as_ref() == Some(&checked) || p.session.is_none() {
             return Vec::new();
         }
         vec![Effect::CheckDuplicates {
@@ -43,7 +43,7 @@ impl App {
             return self.confirm_or_send();
         }
         let p = self.current();
-        if p.checked_for.as_ref() != Some(&checked) && p.client.is_some() {
+        if p.checked_for.as_ref() != Some(&checked) && p.session.is_some() {
             self.say(Level::Info, "Checking for duplicates…");
             return vec![Effect::CheckDuplicates {
                 profile: self.active,

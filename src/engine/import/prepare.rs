@@ -273,10 +273,10 @@ fn label(env: &Env, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::import::mapping::plan;
-    use crate::cli::import::table::read_csv;
     use crate::contact::CatalogKind;
     use crate::contact::catalog::Item;
+    use crate::engine::import::mapping::plan;
+    use crate::engine::import::table::read_csv;
 
     fn catalog() -> Catalog {
         let mut c = Catalog::default();

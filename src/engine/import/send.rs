@@ -17,8 +17,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::pacer::Pacer;
 use crate::api::{Client, Outcome};
-use crate::cli::exit;
 use crate::contact::{Catalog, Flavour};
+use crate::engine::exit;
 
 /// Tries after the first for a row that got no usable answer.
 const RETRIES: u32 = 2;

@@ -108,7 +108,7 @@ pub fn summary(file: &Path, c: Counts, elapsed: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::import::prepare::State;
+    use crate::engine::import::prepare::State;
 
     #[test]
     fn lines_collapse_into_ranges() {

@@ -158,6 +158,7 @@ impl Writer {
     }
 
     /// Queues a created row; `false` when the writer has stopped on an error.
+    #[must_use]
     pub fn record(&self, created: Created) -> bool {
         self.tx.send(created).is_ok()
     }

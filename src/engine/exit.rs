@@ -1,0 +1,35 @@
+//! Exit codes, distinct per kind of failure so scripts can react. Every script-facing
+//! face (`rolo add`, `rolo import`, `rolo outbox retry`) maps outcomes through here.
+
+use crate::api::Outcome;
+
+/// Anything else: config, usage, files.
+pub const OTHER: u8 = 1;
+/// The contact is not valid (rolo's checks or the server's field errors).
+pub const VALIDATION: u8 = 2;
+/// The plan's contact quota or limit is spent.
+pub const QUOTA: u8 = 3;
+/// The key or token was refused (missing, wrong, revoked, expired, scope, IP).
+pub const AUTH: u8 = 4;
+/// Too many requests; try again later.
+pub const RATE_LIMIT: u8 = 5;
+/// No answer: refused, timeout, DNS, TLS, reset.
+pub const NETWORK: u8 = 6;
+/// The server failed or answered something unreadable, or redirected elsewhere.
+pub const SERVER: u8 = 7;
+
+/// The exit code of an outcome (0 for a created contact).
+#[must_use]
+pub fn of(o: &Outcome) -> u8 {
+    match o {
+        Outcome::Created { .. } => 0,
+        Outcome::FieldErrors { .. } => VALIDATION,
+        Outcome::QuotaExceeded { .. } => QUOTA,
+        Outcome::Auth { .. } => AUTH,
+        Outcome::RateLimited { .. } => RATE_LIMIT,
+        Outcome::Network { .. } => NETWORK,
+        Outcome::ServerError { .. } | Outcome::Undecodable { .. } | Outcome::Redirected { .. } => {
+            SERVER
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! Importing many contacts from a CSV or vCard file.
+//!
+//! The file is read whole (UTF-8, BOM or not; Latin-1 on request), every row becomes a
+//! draft by the rules of `rolo add --set` over the profile's defaults, and every row is
+//! validated before the first is sent. Valid rows go out through a few workers paced by
+//! the server's rate-limit headers; each created row is journaled (and written to the
+//! history), so the same import run again skips it. Rejected rows, with their reasons,
+//! go to `FILE.rejected.csv`; rows a stop left unsent go to `FILE.unsent.csv`.
+//!
+//! The face (`rolo import`) chooses the file and options, shows progress and prints what
+//! [`Finished`] holds; everything else is here.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow};
+use tokio_util::sync::CancellationToken;
+
+use super::exit;
+use super::session::Session;
+use crate::api::RateLimit;
+use crate::contact::{Catalog, Flavour};
+
+pub mod encoding;
+pub mod journal;
+pub mod mapping;
+pub mod pacer;
+pub mod prepare;
+pub mod report;
+pub mod send;
+pub mod table;
+pub mod vocabulary;
+
+pub use encoding::Encoding;
+pub use prepare::{Env, Prepared, Row, State};
+pub use report::Counts;
+use send::{Fate, Job, Shared};
+
+/// The file's text, decoded, and a warning when the encoding asked for looks wrong.
+pub fn read_text(path: &Path, encoding: Encoding) -> anyhow::Result<(String, Vec<String>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut warnings = Vec::new();
+    if encoding == Encoding::Latin1 && encoding::is_non_ascii_utf8(&bytes) {
+        warnings.push(format!(
+            "{} is valid UTF-8; --encoding latin1 will misread its accents",
+            path.display()
+        ));
+    }
+    let text = encoding::decode(&bytes, encoding).with_context(|| format!("{}", path.display()))?;
+    Ok((text, warnings))
+}
+
+/// Reads the rows (CSV or vCard), maps the columns (`overrides` are `--map` pairs,
+/// `COLUMN=FIELD`) and checks every row. The notes say how columns were read.
+pub fn prepare(
+    file: &Path,
+    text: &str,
+    overrides: &[String],
+    env: &Env,
+    journal: &journal::Journal,
+) -> anyhow::Result<(Prepared, Vec<String>)> {
+    if table::is_vcard(file, text) {
+        let mut notes = Vec::new();
+        if !overrides.is_empty() {
+            notes.push("warning: --map applies to CSV columns; ignored for a vCard file".into());
+        }
+        let cards = table::read_vcards(text)?;
+        return Ok((prepare::from_cards(&cards, env, journal), notes));
+    }
+    let table = table::read_csv(text)?;
+    let overrides = overrides
+        .iter()
+        .map(|m| {
+            m.rsplit_once('=')
+                .map(|(c, f)| (c.trim().to_owned(), f.trim().to_owned()))
+                .ok_or_else(|| anyhow!("--map {m:?} needs the form \"COLUMN=FIELD\""))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let values = |i: usize| -> Vec<String> {
+        let cells = table.rows.iter().take(200);
+        cells.filter_map(|r| r.cells.get(i).cloned()).collect()
+    };
+    let mapping = mapping::plan(
+        &table.headers,
+        env.flavour,
+        env.catalog,
+        &overrides,
+        &values,
+    )
+    .map_err(|e| anyhow!(e))?;
+    let notes = mapping.notes.clone();
+    Ok((prepare::from_table(&table, &mapping, env, journal), notes))
+}
+
+/// How fast to go: `WhatsMark` paced by its rate-limit headers with 8 workers; Wipsy,
+/// which announces no limit (its 429 is the monthly quota), with 4 unpaced ones.
+#[must_use]
+pub fn pace(flavour: Flavour, rate: Option<RateLimit>, jobs: Option<u16>) -> (pacer::Pacer, usize) {
+    match flavour {
+        Flavour::Wipsy => (pacer::Pacer::unlimited(), usize::from(jobs.unwrap_or(4))),
+        Flavour::Whatsmark => (pacer::Pacer::new(rate), usize::from(jobs.unwrap_or(8))),
+    }
+}
+
+/// What became of every row that was sent or stopped.
+#[derive(Debug)]
+pub struct Sent {
+    /// Per row: its fate, for the rows that were sent or stopped.
+    fates: Vec<Option<Fate>>,
+    /// Why the import stopped early.
+    stop: Option<send::Stop>,
+    /// Files that could not be written (the journal, the catalog cache).
+    pub warnings: Vec<String>,
+}
+
+/// What the sending phase has seen so far.
+struct Tally {
+    fates: Vec<Option<Fate>>,
+    created: usize,
+    failed: usize,
+    /// Echoes, to learn a catalog the API cannot list.
+    echoes: Vec<serde_json::Value>,
+}
+
+/// The rows to send, in file order.
+fn jobs(prepared: &Prepared) -> Vec<Job> {
+    let ready = |(row, r): (usize, &Row)| match &r.state {
+        State::Ready { body, .. } => Some(Job {
+            row,
+            body: body.clone(),
+        }),
+        _ => None,
+    };
+    prepared.rows.iter().enumerate().filter_map(ready).collect()
+}
+
+/// The sending phase: the rows of one file to one profile.
+pub struct Sending<'a> {
+    session: &'a Session,
+    catalog: &'a Catalog,
+    prepared: &'a Prepared,
+    writer: journal::Writer,
+}
+
+impl<'a> Sending<'a> {
+    /// Opens the journal for writing now, so a data dir that cannot be written stops the
+    /// import before anything is sent. `file` is the canonical path of the input.
+    pub fn start(
+        session: &'a Session,
+        catalog: &'a Catalog,
+        prepared: &'a Prepared,
+        file: &Path,
+        journal: &journal::Journal,
+    ) -> anyhow::Result<Self> {
+        let writer = journal::Writer::start(journal, session.data_dir(), session.name(), file)
+            .with_context(|| {
+                format!("cannot write the import journal {}", journal.path.display())
+            })?;
+        Ok(Self {
+            session,
+            catalog,
+            prepared,
+            writer,
+        })
+    }
+
+    /// Sends every ready row and collects the fates, journaling each created row.
+    /// `progress(created, failed)` is called after each row; cancelling `interrupt`
+    /// stops new rows (the ones in flight finish).
+    pub async fn run(
+        self,
+        pacer: pacer::Pacer,
+        workers: usize,
+        interrupt: CancellationToken,
+        progress: impl Fn(usize, usize),
+    ) -> anyhow::Result<Sent> {
+        let shared = Arc::new(Shared::new(
+            self.session.client.clone(),
+            self.catalog.clone(),
+            pacer,
+            jobs(self.prepared),
+        ));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let handles = send::spawn(&shared, workers, &tx);
+        drop(tx);
+        let watch = Arc::clone(&shared);
+        let stopper = tokio::spawn(async move {
+            interrupt.cancelled().await;
+            watch.halt(exit::OTHER, "interrupted (Ctrl-C)".to_owned());
+        });
+        let mut tally = Tally {
+            fates: vec![None; self.prepared.rows.len()],
+            created: 0,
+            failed: 0,
+            echoes: Vec::new(),
+        };
+        while let Some((i, fate)) = rx.recv().await {
+            let row = shared.jobs()[i].row;
+            self.record(&shared, &mut tally, row, fate);
+            progress(tally.created, tally.failed);
+        }
+        stopper.abort();
+        for h in handles {
+            h.await.context("an import worker failed")?;
+        }
+        let mut warnings = Vec::new();
+        let mut learned = self.catalog.clone();
+        let profile = self.session.profile();
+        if let Some(e) = super::catalog::learn(
+            &mut learned,
+            profile.api,
+            &tally.echoes,
+            self.session.data_dir(),
+            &profile.name,
+        ) {
+            warnings.push(format!("cannot cache the catalog: {e}"));
+        }
+        if let Err(e) = self.writer.finish() {
+            warnings.push(format!("the import journal may miss rows: {e}"));
+        }
+        Ok(Sent {
+            fates: tally.fates,
+            stop: shared.stopped(),
+            warnings,
+        })
+    }
+
+    /// Counts one row's fate; a created row goes to the journal.
+    fn record(&self, shared: &Shared, tally: &mut Tally, row: usize, fate: Fate) {
+        match &fate {
+            Fate::Created { id, echo } => {
+                tally.created += 1;
+                self.journal(shared, &self.prepared.rows[row], id);
+                tally.echoes.push(echo.clone());
+            }
+            Fate::Rejected(_) => tally.failed += 1,
+            Fate::NotSent => {}
+        }
+        tally.fates[row] = Some(fate);
+    }
+
+    /// Queues a created row for the journal and the history; stops the import if the
+    /// journal cannot be written (a re-run could not tell what was created).
+    fn journal(&self, shared: &Shared, row: &Row, id: &str) {
+        let State::Ready { name, phone, .. } = &row.state else {
+            return;
+        };
+        let ok = self.writer.record(journal::Created {
+            line: row.line,
+            hash: row.hash.clone(),
+            id: id.to_owned(),
+            name: name.clone(),
+            phone: phone.clone(),
+        });
+        if !ok {
+            shared.halt(exit::OTHER, "cannot write the import journal".to_owned());
+        }
+    }
+}
+
+/// What an import came to, for the face to print.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    /// Rows by what became of them.
+    pub counts: Counts,
+    /// Rejected rows: line and reason, in file order.
+    pub rejected: Vec<(u64, String)>,
+    /// Lines not sent because the import stopped.
+    pub unsent: Vec<u64>,
+    /// Why the import stopped early, if it did.
+    pub stopped: Option<String>,
+    /// The exit code it comes to.
+    pub code: u8,
+    /// Files that could not be written.
+    pub warnings: Vec<String>,
+}
+
+/// Writes the rejected and unsent files beside `file` and sums the import up.
+#[must_use]
+pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
+    let mut counts = Counts::default();
+    let mut rejected: Vec<(&Row, String)> = Vec::new();
+    let mut unsent: Vec<(&Row, String)> = Vec::new();
+    let stop_reason = sent.stop.as_ref().map_or("", |s| s.reason.as_str());
+    for (row, fate) in prepared.rows.iter().zip(&sent.fates) {
+        match (&row.state, fate) {
+            (State::Done, _) => counts.skipped += 1,
+            (State::Invalid(problems), _) => {
+                let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                rejected.push((row, reasons.join("; ")));
+            }
+            (State::Ready { .. }, Some(Fate::Created { .. })) => counts.created += 1,
+            (State::Ready { .. }, Some(Fate::Rejected(reason))) => {
+                rejected.push((row, reason.clone()));
+            }
+            (State::Ready { .. }, Some(Fate::NotSent) | None) => {
+                unsent.push((row, format!("not sent: {stop_reason}")));
+            }
+        }
+    }
+    counts.rejected = rejected.len();
+    counts.unsent = unsent.len();
+    let mut warnings = sent.warnings.clone();
+    for (path, rows) in [
+        (report::beside(file, "rejected"), &rejected),
+        (report::beside(file, "unsent"), &unsent),
+    ] {
+        if let Err(e) = report::write_rows(&path, &prepared.headers, rows) {
+            warnings.push(format!("cannot write {}: {e:#}", path.display()));
+        }
+    }
+    let code = match (&sent.stop, rejected.is_empty()) {
+        (Some(stop), _) => stop.code,
+        (None, false) => exit::VALIDATION,
+        (None, true) => 0,
+    };
+    Finished {
+        counts,
+        rejected: rejected.into_iter().map(|(r, why)| (r.line, why)).collect(),
+        unsent: unsent.iter().map(|(r, _)| r.line).collect(),
+        stopped: sent.stop.as_ref().map(|s| s.reason.clone()),
+        code,
+        warnings,
+    }
+}
