@@ -88,6 +88,12 @@ impl ApiKey {
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
     }
+
+    /// The key as the HTTP client takes it (still redacted in any `Debug` output).
+    #[must_use]
+    pub fn secret(&self) -> &SecretString {
+        &self.0
+    }
 }
 
 impl fmt::Debug for ApiKey {

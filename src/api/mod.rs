@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::contact::duplicates::{self, Known};
 use crate::contact::{Catalog, Flavour};
-use crate::secret::ApiKey;
+use secrecy::{ExposeSecret as _, SecretString};
 
 pub mod body;
 pub mod catalog;
@@ -226,11 +226,11 @@ pub struct ClientConfig {
 impl Client {
     /// Builds a client whose every request carries the key, and which follows redirects
     /// only within the base URL's origin.
-    pub fn new(config: &ClientConfig, key: &ApiKey) -> Result<Self, ClientError> {
+    pub fn new(config: &ClientConfig, key: &SecretString) -> Result<Self, ClientError> {
         let mut headers = HeaderMap::new();
         let (name, value) = match config.flavour {
-            Flavour::Wipsy => ("x-api-key", key.expose().to_owned()),
-            Flavour::Whatsmark => ("authorization", format!("Bearer {}", key.expose())),
+            Flavour::Wipsy => ("x-api-key", key.expose_secret().to_owned()),
+            Flavour::Whatsmark => ("authorization", format!("Bearer {}", key.expose_secret())),
         };
         let mut value = HeaderValue::from_str(&value).map_err(|_| ClientError::BadKey)?;
         value.set_sensitive(true);

@@ -3,28 +3,12 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use super::SandboxArgs;
-use crate::sandbox::{self, DEFAULT_SEED, SandboxConfig, Seed};
+use crate::engine::embedded;
 
 /// Starts the sandbox, prints the tenant lines, serves until Ctrl-C or SIGTERM.
 pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
-    let seed_text = match &args.seed {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the seed file {}", path.display()))?,
-        None => DEFAULT_SEED.to_owned(),
-    };
-    let seed = Seed::parse(&seed_text).with_context(|| match &args.seed {
-        Some(path) => format!("the seed file {} is not valid", path.display()),
-        None => "the built-in seed is not valid".to_owned(),
-    })?;
-    let handle = sandbox::start(SandboxConfig {
-        port: args.port,
-        seed,
-        state_file: args.state.clone(),
-    })
-    .await?;
+    let handle = embedded::serve(args.port, args.seed.as_deref(), args.state.clone()).await?;
     let tenants = handle.tenants();
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -37,9 +21,8 @@ pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     out.flush()?;
     drop(out);
     eprintln!(
-        "rolo sandbox: serving wipsy at {} and whatsmark at {} (Ctrl-C stops)",
-        handle.base_url(sandbox::Flavour::Wipsy),
-        handle.base_url(sandbox::Flavour::Whatsmark),
+        "rolo sandbox: {} (Ctrl-C stops)",
+        embedded::serving(&handle)
     );
     wait_for_signal().await;
     handle.shutdown().await;

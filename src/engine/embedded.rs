@@ -133,3 +133,40 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
     keys.insert(wipsy.name.clone(), ApiKey::new(wp.api_key.clone()));
     Ok((handle, vec![whatsmark, wipsy], keys))
 }
+
+/// Starts the sandbox for `rolo sandbox`: on `port` (0 picks a free one), seeded from
+/// `seed` (a JSON file; the built-in seed when `None`), keeping a picture of its state
+/// in `state` when given.
+pub async fn serve(
+    port: u16,
+    seed: Option<&std::path::Path>,
+    state: Option<std::path::PathBuf>,
+) -> anyhow::Result<SandboxHandle> {
+    use anyhow::Context as _;
+    let seed_text = match seed {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the seed file {}", path.display()))?,
+        None => sandbox::DEFAULT_SEED.to_owned(),
+    };
+    let seed_data = sandbox::Seed::parse(&seed_text).with_context(|| match seed {
+        Some(path) => format!("the seed file {} is not valid", path.display()),
+        None => "the built-in seed is not valid".to_owned(),
+    })?;
+    sandbox::start(SandboxConfig {
+        port,
+        seed: seed_data,
+        state_file: state,
+    })
+    .await
+    .map_err(Into::into)
+}
+
+/// Where a running sandbox serves each API, in one line for people.
+#[must_use]
+pub fn serving(handle: &SandboxHandle) -> String {
+    format!(
+        "serving wipsy at {} and whatsmark at {}",
+        handle.base_url(sandbox::Flavour::Wipsy),
+        handle.base_url(sandbox::Flavour::Whatsmark),
+    )
+}

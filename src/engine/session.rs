@@ -103,7 +103,7 @@ impl Session {
                 connect_timeout: profile.connect_timeout,
                 timeout: profile.timeout,
             },
-            key,
+            key.secret(),
         )?;
         Ok(Self {
             profile: Arc::new(profile),
