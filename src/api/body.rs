@@ -70,8 +70,8 @@ pub fn create_body(flavour: Flavour, draft: &Draft, default_region: Option<&str>
 /// that is not a number is sent as typed so the server's own message explains it.
 fn id_value(flavour: Flavour, id: &str) -> Value {
     let id = id.trim();
-    match (flavour, id.parse::<i64>()) {
-        (Flavour::Whatsmark, Ok(n)) => Value::from(n),
+    match id.parse::<i64>() {
+        Ok(n) if flavour.caps().integer_ids => Value::from(n),
         _ => Value::String(id.to_owned()),
     }
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::contact::duplicates::{self, Known};
+use crate::contact::flavour::KeyHeader;
 use crate::contact::{Catalog, Flavour};
 use secrecy::{ExposeSecret as _, SecretString};
 
@@ -228,9 +229,9 @@ impl Client {
     /// only within the base URL's origin.
     pub fn new(config: &ClientConfig, key: &SecretString) -> Result<Self, ClientError> {
         let mut headers = HeaderMap::new();
-        let (name, value) = match config.flavour {
-            Flavour::Wipsy => ("x-api-key", key.expose_secret().to_owned()),
-            Flavour::Whatsmark => ("authorization", format!("Bearer {}", key.expose_secret())),
+        let (name, value) = match config.flavour.spec().key_header {
+            KeyHeader::Plain(name) => (name, key.expose_secret().to_owned()),
+            KeyHeader::Bearer => ("authorization", format!("Bearer {}", key.expose_secret())),
         };
         let mut value = HeaderValue::from_str(&value).map_err(|_| ClientError::BadKey)?;
         value.set_sensitive(true);
@@ -277,11 +278,16 @@ impl Client {
             Flavour::Whatsmark => "/contacts",
         };
         let sent = self.http.post(self.url(path)).json(body).send().await;
-        self.read(sent, |status, json| match self.flavour {
+        self.read(sent, |status, json| self.outcome(status, json, catalog))
+            .await
+    }
+
+    /// The flavour's reading of an answer (`catalog` places Wipsy's free-text errors).
+    fn outcome(&self, status: StatusCode, json: &Value, catalog: &Catalog) -> Outcome {
+        match self.flavour {
             Flavour::Wipsy => wipsy::create_outcome(status, json, catalog),
             Flavour::Whatsmark => whatsmark::outcome(status, json),
-        })
-        .await
+        }
     }
 
     /// GETs `path` and returns the JSON of a 2xx answer (unwrapping `data.data`), or the
@@ -296,10 +302,7 @@ impl Client {
                         echo: json.clone(),
                     }
                 } else {
-                    match self.flavour {
-                        Flavour::Wipsy => wipsy::create_outcome(status, json, &Catalog::default()),
-                        Flavour::Whatsmark => whatsmark::outcome(status, json),
-                    }
+                    self.outcome(status, json, &Catalog::default())
                 }
             })
             .await;
@@ -310,15 +313,16 @@ impl Client {
         (result, answer.rate)
     }
 
-    /// Contacts the CRM already has with this phone or email. WhatsMark is searched
-    /// (`GET /contacts?search=`); Wipsy cannot search, so `recent` (harvested) is used.
+    /// Contacts the CRM already has with this phone or email. An API that can search is
+    /// searched (`WhatsMark`: `GET /contacts?search=`); otherwise `recent` (harvested
+    /// from a list, see [`Client::recent`]) is looked through.
     pub async fn find_duplicates(
         &self,
         phone: Option<&str>,
         email: Option<&str>,
         recent: &[Known],
     ) -> (Result<Vec<Known>, Outcome>, Option<RateLimit>) {
-        if self.flavour == Flavour::Wipsy {
+        if !self.flavour.caps().search {
             return (Ok(duplicates::find(recent, phone, email)), None);
         }
         let mut found = Vec::new();
@@ -345,6 +349,24 @@ impl Client {
             found.extend(contacts.iter().map(whatsmark::known));
         }
         (Ok(duplicates::find(&found, phone, email)), rate)
+    }
+
+    /// The most recent contacts, where a duplicate or a lost create would be found by an
+    /// API that cannot search (Wipsy: its last 500); empty for one that can.
+    pub async fn recent(&self) -> Result<Vec<Known>, Outcome> {
+        match self.flavour {
+            Flavour::Wipsy => {
+                let (result, _) = self.get("/api-get-contacts?limit=500").await;
+                let contacts = unwrap_data(&result?)
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let mut c = Catalog::default();
+                wipsy::harvest(&mut c, &contacts);
+                Ok(c.recent)
+            }
+            Flavour::Whatsmark => Ok(Vec::new()),
+        }
     }
 
     /// Turns a sent request into an [`Answer`]: network failures, redirects that were
@@ -410,6 +432,16 @@ impl Client {
             },
         };
         Answer { outcome, rate }
+    }
+}
+
+/// Learns what contacts, as the server echoes or lists them, tell about a catalog the
+/// API cannot list (Wipsy: stages, tags, custom-field definitions, recent contacts).
+pub fn harvest(flavour: Flavour, catalog: &mut Catalog, contacts: &[Value]) {
+    match flavour {
+        Flavour::Wipsy => wipsy::harvest(catalog, contacts),
+        // Its catalogs are listed; its contacts teach nothing more.
+        Flavour::Whatsmark => {}
     }
 }
 

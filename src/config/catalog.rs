@@ -23,7 +23,7 @@ pub(super) fn read_defaults(
     };
     for e in entry.as_table()?.entries() {
         // `custom.Industry = "x"` unquoted is a dotted key, so TOML nests it in a table.
-        if e.key == "custom" && e.is_table() && api == Flavour::Wipsy {
+        if e.key == "custom" && e.is_table() && api.has_custom_fields() {
             for inner in e.as_table()?.entries() {
                 out.insert(
                     format!("{CUSTOM_PREFIX}{}", inner.key),
@@ -42,13 +42,23 @@ pub(super) fn read_defaults(
 
 fn check_default_key(e: &Entry<'_>, api: Flavour) -> Result<(), ConfigError> {
     if let Some(name) = e.key.strip_prefix(CUSTOM_PREFIX) {
-        return match api {
-            Flavour::Wipsy if !name.trim().is_empty() => Ok(()),
-            Flavour::Wipsy => Err(e.error("name the custom field after \"custom.\"")),
-            Flavour::Whatsmark => Err(e.error("custom fields only exist in api = \"wipsy\"")),
-        };
+        if !api.has_custom_fields() {
+            let with: Vec<Flavour> = Flavour::ALL
+                .into_iter()
+                .filter(|f| f.has_custom_fields())
+                .collect();
+            let with: Vec<String> = with
+                .iter()
+                .map(|f| format!("api = {:?}", f.as_str()))
+                .collect();
+            return Err(e.error(format!("custom fields only exist in {}", with.join(" or "))));
+        }
+        if name.trim().is_empty() {
+            return Err(e.error("name the custom field after \"custom.\""));
+        }
+        return Ok(());
     }
-    if e.key == "custom_fields" && api == Flavour::Wipsy {
+    if e.key == "custom_fields" && api.has_custom_fields() {
         return Err(e.error("write one default per field, as \"custom.<field name>\" = \"value\""));
     }
     if api.field(e.key).is_some() {
@@ -60,7 +70,7 @@ fn check_default_key(e: &Entry<'_>, api: Flavour) -> Result<(), ConfigError> {
         .map(|f| f.key)
         .filter(|k| *k != "custom_fields")
         .collect();
-    let custom = if api == Flavour::Wipsy {
+    let custom = if api.has_custom_fields() {
         ", custom.<name>"
     } else {
         ""

@@ -29,13 +29,6 @@ const COMMON_KEYS: &[&str] = &[
     "timeout_secs",
     "defaults",
 ];
-/// Keys only a Wipsy profile may have: what its API cannot tell or list.
-const WIPSY_KEYS: &[&str] = &["monthly_contact_limit", "tags", "stages", "custom_fields"];
-/// Keys only a WhatsMark profile may have: catalogs its API does not list.
-const WHATSMARK_KEYS: &[&str] = &["assignees", "countries"];
-
-/// The public Wipsy endpoint; WhatsMark has no such default, each tenant has its own host.
-const WIPSY_BASE_URL: &str = "https://api.getwipsy.com/functions/v1";
 const DEFAULT_CONNECT_TIMEOUT: u64 = 5;
 const DEFAULT_TIMEOUT: u64 = 20;
 /// An hour; anything longer is surely a unit mistake (milliseconds?).
@@ -45,7 +38,10 @@ const MAX_TIMEOUT: i64 = 3600;
 pub(super) fn read(entry: &Entry<'_>, warnings: &mut Vec<String>) -> Result<Profile, ConfigError> {
     let name = check_name(entry)?;
     let t = entry.as_table()?;
-    let all: Vec<&str> = [COMMON_KEYS, WIPSY_KEYS, WHATSMARK_KEYS].concat();
+    // Keys only some flavours take (what their API cannot tell or list) are known keys
+    // everywhere; a profile of another flavour is told whose they are.
+    let mut all: Vec<&str> = COMMON_KEYS.to_vec();
+    all.extend(Flavour::ALL.iter().flat_map(|f| f.spec().profile_keys));
     t.deny_unknown(&all)?;
     let api = read_api(&t)?;
     deny_other_flavour(&t, api)?;
@@ -94,33 +90,50 @@ fn check_name<'a>(entry: &Entry<'a>) -> Result<&'a str, ConfigError> {
     }
 }
 
+/// `"wipsy" or "whatsmark"`: every flavour's name, quoted, for messages.
+fn flavour_names(flavours: &[Flavour], sep: &str) -> String {
+    let names: Vec<String> = flavours
+        .iter()
+        .map(|f| format!("{:?}", f.as_str()))
+        .collect();
+    names.join(sep)
+}
+
 fn read_api(t: &Table<'_>) -> Result<Flavour, ConfigError> {
-    let entry = t.require("api", "set api = \"wipsy\" or api = \"whatsmark\"")?;
-    match entry.as_str()? {
-        "wipsy" => Ok(Flavour::Wipsy),
-        "whatsmark" => Ok(Flavour::Whatsmark),
-        other => Err(entry.error(format!(
-            "unknown api {other:?} (expected \"wipsy\" or \"whatsmark\")"
-        ))),
-    }
+    let choices: Vec<String> = Flavour::ALL
+        .iter()
+        .map(|f| format!("api = {:?}", f.as_str()))
+        .collect();
+    let entry = t.require("api", &format!("set {}", choices.join(" or ")))?;
+    let name = entry.as_str()?;
+    Flavour::from_name(name).ok_or_else(|| {
+        entry.error(format!(
+            "unknown api {name:?} (expected {})",
+            flavour_names(&Flavour::ALL, " or ")
+        ))
+    })
 }
 
 fn deny_other_flavour(t: &Table<'_>, api: Flavour) -> Result<(), ConfigError> {
-    let (foreign, owner) = match api {
-        Flavour::Wipsy => (WHATSMARK_KEYS, Flavour::Whatsmark),
-        Flavour::Whatsmark => (WIPSY_KEYS, Flavour::Wipsy),
-    };
-    match foreign.iter().find_map(|k| t.get(k)) {
-        Some(e) => Err(e.error(format!(
-            "only applies to api = \"{owner}\" (this profile is api = \"{api}\")"
-        ))),
-        None => Ok(()),
+    let own = api.spec().profile_keys;
+    for other in Flavour::ALL.into_iter().filter(|f| *f != api) {
+        let foreign = other
+            .spec()
+            .profile_keys
+            .iter()
+            .filter(|k| !own.contains(k));
+        if let Some(e) = foreign.into_iter().find_map(|k| t.get(k)) {
+            return Err(e.error(format!(
+                "only applies to api = \"{other}\" (this profile is api = \"{api}\")"
+            )));
+        }
     }
+    Ok(())
 }
 
 fn read_base_url(t: &Table<'_>, api: Flavour, allow_insecure: bool) -> Result<Url, ConfigError> {
-    if api == Flavour::Wipsy && t.get("base_url").is_none() {
-        return Url::parse(WIPSY_BASE_URL).map_err(|e| t.error_here(t.path(), e.to_string()));
+    if let (Some(default), None) = (api.spec().default_base_url, t.get("base_url")) {
+        return Url::parse(default).map_err(|e| t.error_here(t.path(), e.to_string()));
     }
     let entry = t.require(
         "base_url",

@@ -1,61 +1,10 @@
-//! Field specs as data: every documented field of each flavour, with its label, kind,
-//! whether it is required and its maximum length, as the contracts in `shared/api/` say.
+//! What a documented field is: its key and label, its role (what it holds, whatever
+//! the flavour calls it), how it is edited and checked, whether it is required and its
+//! maximum length. Each flavour lists its fields in its own spec (`flavour/`).
 
 use serde::{Deserialize, Serialize};
 
-/// One CRM API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Flavour {
-    /// Wipsy CRM API 1.1.0: `x-api-key`, 14 create fields.
-    Wipsy,
-    /// `WhatsMark` `SaaS` tenant API v2: bearer token, 16 create fields.
-    Whatsmark,
-}
-
-impl Flavour {
-    /// The name used in config files and on screen.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Wipsy => "wipsy",
-            Self::Whatsmark => "whatsmark",
-        }
-    }
-
-    /// Every documented create field, in contract order.
-    #[must_use]
-    pub fn fields(self) -> &'static [FieldSpec] {
-        match self {
-            Self::Wipsy => WIPSY,
-            Self::Whatsmark => WHATSMARK,
-        }
-    }
-
-    /// The spec of one field by its contract key.
-    #[must_use]
-    pub fn field(self, key: &str) -> Option<&'static FieldSpec> {
-        self.fields().iter().find(|f| f.key == key)
-    }
-
-    /// "First Last" of a draft, trimmed ("" when both are empty).
-    #[must_use]
-    pub fn full_name(self, draft: &super::Draft) -> String {
-        let (first, last) = match self {
-            Self::Wipsy => ("name", "last_name"),
-            Self::Whatsmark => ("firstname", "lastname"),
-        };
-        format!("{} {}", draft.get(first).trim(), draft.get(last).trim())
-            .trim()
-            .to_owned()
-    }
-}
-
-impl std::fmt::Display for Flavour {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use super::flavour::{Flavour, Role};
 
 /// A catalog a picked field chooses from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -139,169 +88,56 @@ pub struct FieldSpec {
     pub key: &'static str,
     /// Label on the form.
     pub label: &'static str,
+    /// What the field holds, whatever the flavour calls it.
+    pub role: Role,
     /// Editor and checks.
     pub kind: FieldKind,
     /// Whether a create needs it.
     pub required: bool,
     /// Maximum length in characters, where documented.
     pub max_len: Option<usize>,
-    /// Form section.
+    /// Form section (from the role).
     pub section: Section,
 }
 
-const fn f(
-    key: &'static str,
-    label: &'static str,
-    kind: FieldKind,
-    required: bool,
-    max_len: Option<usize>,
-    section: Section,
-) -> FieldSpec {
-    FieldSpec {
-        key,
-        label,
-        kind,
-        required,
-        max_len,
-        section,
+impl FieldSpec {
+    /// An optional field with no documented length limit.
+    #[must_use]
+    pub const fn new(key: &'static str, label: &'static str, role: Role, kind: FieldKind) -> Self {
+        Self {
+            key,
+            label,
+            role,
+            kind,
+            required: false,
+            max_len: None,
+            section: role.section(),
+        }
+    }
+
+    /// The same field, required by a create.
+    #[must_use]
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The same field, at most `n` characters long.
+    #[must_use]
+    pub const fn max(mut self, n: usize) -> Self {
+        self.max_len = Some(n);
+        self
+    }
+
+    /// The catalog a picked field chooses from.
+    #[must_use]
+    pub fn catalog(&self) -> Option<CatalogKind> {
+        match self.kind {
+            FieldKind::SinglePick(k) | FieldKind::MultiPick(k) => Some(k),
+            _ => None,
+        }
     }
 }
-
-use CatalogKind as C;
-use FieldKind as K;
-use Section as S;
-
-/// WhatsMark contact types.
-pub const CONTACT_TYPES: &[&str] = &["lead", "customer", "guest"];
-
-/// The 14 Wipsy create fields (`ContactCreate` in `wipsy.openapi.yaml`).
-pub static WIPSY: &[FieldSpec] = &[
-    f("name", "First name", K::Text, true, None, S::Identity),
-    f("last_name", "Last name", K::Text, false, None, S::Identity),
-    f("phone", "Phone", K::Phone, false, None, S::Identity),
-    f("email", "Email", K::Email, false, None, S::Details),
-    f(
-        "whatsapp_id",
-        "WhatsApp ID",
-        K::Text,
-        false,
-        None,
-        S::Details,
-    ),
-    f("company", "Company", K::Text, false, None, S::Details),
-    f(
-        "profile_picture_url",
-        "Profile picture URL",
-        K::Url,
-        false,
-        None,
-        S::Details,
-    ),
-    f(
-        "pipeline_stage_id",
-        "Pipeline stage",
-        K::SinglePick(C::Stages),
-        false,
-        None,
-        S::Crm,
-    ),
-    f("tags", "Tags", K::MultiPick(C::Tags), false, None, S::Crm),
-    f("address", "Address", K::Text, false, None, S::Address),
-    f("city", "City", K::Text, false, None, S::Address),
-    f("province", "Province", K::Text, false, None, S::Address),
-    f("notes", "Notes", K::MultiLine, false, None, S::Notes),
-    f(
-        "custom_fields",
-        "Custom fields",
-        K::CustomFields,
-        false,
-        None,
-        S::Notes,
-    ),
-];
-
-/// The 16 WhatsMark create fields (`ContactCreate` in `whatsmark.openapi.yaml`).
-pub static WHATSMARK: &[FieldSpec] = &[
-    f(
-        "firstname",
-        "First name",
-        K::Text,
-        true,
-        Some(255),
-        S::Identity,
-    ),
-    f(
-        "lastname",
-        "Last name",
-        K::Text,
-        true,
-        Some(255),
-        S::Identity,
-    ),
-    f("phone", "Phone", K::Phone, true, Some(20), S::Identity),
-    f("email", "Email", K::Email, false, Some(191), S::Details),
-    f("company", "Company", K::Text, false, Some(255), S::Details),
-    f("type", "Type", K::Enum(CONTACT_TYPES), true, None, S::Crm),
-    f(
-        "source_id",
-        "Source",
-        K::SinglePick(C::Sources),
-        true,
-        None,
-        S::Crm,
-    ),
-    f(
-        "status_id",
-        "Status",
-        K::SinglePick(C::Statuses),
-        true,
-        None,
-        S::Crm,
-    ),
-    f(
-        "groups",
-        "Groups",
-        K::MultiPick(C::Groups),
-        false,
-        None,
-        S::Crm,
-    ),
-    f(
-        "assigned_id",
-        "Assigned to",
-        K::SinglePick(C::Assignees),
-        false,
-        None,
-        S::Crm,
-    ),
-    f(
-        "country_id",
-        "Country",
-        K::SinglePick(C::Countries),
-        false,
-        None,
-        S::Crm,
-    ),
-    f("address", "Address", K::Text, false, Some(500), S::Address),
-    f("city", "City", K::Text, false, Some(255), S::Address),
-    f("state", "State", K::Text, false, Some(255), S::Address),
-    f(
-        "zip",
-        "ZIP / postal code",
-        K::Text,
-        false,
-        Some(20),
-        S::Address,
-    ),
-    f(
-        "description",
-        "Description",
-        K::MultiLine,
-        false,
-        None,
-        S::Notes,
-    ),
-];
 
 #[cfg(test)]
 mod tests {
@@ -311,15 +147,24 @@ mod tests {
     fn every_documented_field_is_specified_once() {
         assert_eq!(Flavour::Wipsy.fields().len(), 14);
         assert_eq!(Flavour::Whatsmark.fields().len(), 16);
-        for flavour in [Flavour::Wipsy, Flavour::Whatsmark] {
+        for flavour in Flavour::ALL {
             let mut keys: Vec<_> = flavour.fields().iter().map(|f| f.key).collect();
             keys.sort_unstable();
             keys.dedup();
             assert_eq!(keys.len(), flavour.fields().len());
+            let mut roles: Vec<_> = flavour.fields().iter().map(|f| f.role).collect();
+            roles.sort_unstable();
+            roles.dedup();
+            assert_eq!(
+                roles.len(),
+                flavour.fields().len(),
+                "{flavour}: one field a role"
+            );
             let sections: Vec<_> = flavour.fields().iter().map(|f| f.section).collect();
             assert!(sections.is_sorted(), "{flavour} fields are in form order");
         }
-        let required: Vec<_> = WHATSMARK
+        let required: Vec<_> = Flavour::Whatsmark
+            .fields()
             .iter()
             .filter(|f| f.required)
             .map(|f| f.key)

@@ -17,7 +17,8 @@ pub fn resolve(
         return Ok(item.id.clone());
     }
     let items = catalog.items(kind);
-    if items.is_empty() && (flavour == Flavour::Wipsy || value.trim().parse::<i64>().is_ok()) {
+    let opaque = !flavour.caps().integer_ids;
+    if items.is_empty() && (opaque || value.trim().parse::<i64>().is_ok()) {
         return Ok(value.trim().to_owned());
     }
     let known: Vec<&str> = items.iter().take(20).map(|i| i.name.as_str()).collect();
@@ -36,8 +37,8 @@ pub fn apply(
     value: &str,
 ) -> Result<(), String> {
     if let Some(name) = key.strip_prefix("custom.") {
-        if flavour != Flavour::Wipsy {
-            return Err("custom fields exist only on wipsy profiles".to_owned());
+        if !flavour.has_custom_fields() {
+            return Err(format!("{flavour} contacts have no custom fields"));
         }
         let def = catalog.custom_field(name).ok_or_else(|| {
             let known: Vec<&str> = catalog

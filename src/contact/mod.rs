@@ -7,6 +7,7 @@ pub mod countries;
 pub mod draft;
 pub mod duplicates;
 pub mod fields;
+pub mod flavour;
 pub mod input;
 pub mod phone;
 pub mod quickadd;
@@ -15,4 +16,5 @@ pub mod vcard;
 
 pub use catalog::Catalog;
 pub use draft::Draft;
-pub use fields::{CatalogKind, FieldKind, FieldSpec, Flavour, Section};
+pub use fields::{CatalogKind, FieldKind, FieldSpec, Section};
+pub use flavour::{Flavour, Role};

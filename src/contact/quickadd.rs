@@ -39,8 +39,7 @@ use email_address::{EmailAddress, Options};
 use self::matching::{closest, leading_words, same};
 use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
-use super::fields::CONTACT_TYPES;
-use super::{Catalog, CatalogKind, Draft, Flavour, input, phone};
+use super::{Catalog, CatalogKind, Draft, FieldKind, Flavour, Role, input, phone};
 
 /// Most tokens one phone number is typed over (`0034 612 34 56 78` is five).
 const MAX_PHONE_TOKENS: usize = 6;
@@ -184,8 +183,13 @@ impl<'a> Parser<'a> {
     fn word(&mut self, i: usize, text: &str) {
         let lower = text.trim_end_matches([',', ';']).to_lowercase();
         let bare = self.tokens[i].bare();
-        if bare && self.flavour == Flavour::Whatsmark && CONTACT_TYPES.contains(&lower.as_str()) {
-            self.set_single(i..i + 1, "type", &lower);
+        let type_field = self.flavour.field_for(Role::Type);
+        let types = match type_field.map(|f| f.kind) {
+            Some(FieldKind::Enum(values)) => values,
+            _ => &[],
+        };
+        if let (true, Some(field)) = (bare && types.contains(&lower.as_str()), type_field) {
+            self.set_single(i..i + 1, field.key, &lower);
         } else if bare && looks_like_date(text) {
             let hint = self
                 .date_field()
@@ -206,13 +210,17 @@ impl<'a> Parser<'a> {
         let sigil = if text.starts_with('#') { '#' } else { '@' };
         let name = text.strip_prefix(sigil).unwrap_or(&text);
         let mut name = name.trim_end_matches([',', ';']).trim().to_owned();
-        let (key, kind) = pick_target(self.flavour, sigil);
+        let Some((key, kind)) = self.flavour.mark(sigil) else {
+            let message = format!("{sigil} means nothing on a {} contact", self.flavour);
+            self.flag(i..i + 1, message, None);
+            return 1;
+        };
         if name.is_empty() {
             let message = format!("{sigil} needs a {} name right after it", kind.noun());
             self.flag(i..i + 1, message, None);
             return 1;
         }
-        if name.contains(',') && matches!(key, "tags" | "groups") {
+        if name.contains(',') && self.flavour.is_list(key) {
             self.put_list(i..i + 1, key, kind, &name);
             return 1;
         }
@@ -267,7 +275,7 @@ impl<'a> Parser<'a> {
     }
 
     fn put_pick(&mut self, range: Range<usize>, key: &str, id: String) {
-        if key != "tags" && key != "groups" {
+        if !self.flavour.is_list(key) {
             return self.set_single(range, key, &id);
         }
         let list = self.draft.lists.entry(key.to_owned()).or_default();
@@ -278,13 +286,14 @@ impl<'a> Parser<'a> {
     }
 
     fn url(&mut self, i: usize, text: &str) {
-        let wipsy = self.flavour == Flavour::Wipsy;
-        let free = self.draft.get("profile_picture_url").is_empty();
-        if wipsy && free && is_image_url(text) {
-            self.set_single(i..i + 1, "profile_picture_url", text);
-        } else {
-            let notes = if wipsy { "notes" } else { "description" };
-            self.append(i..i + 1, notes, text);
+        let picture = self.flavour.field_for(Role::Picture).map(|f| f.key);
+        match picture.filter(|k| self.draft.get(k).is_empty()) {
+            Some(key) if is_image_url(text) => self.set_single(i..i + 1, key, text),
+            _ => {
+                if let Some(notes) = self.flavour.key(Role::Notes) {
+                    self.append(i..i + 1, notes, text);
+                }
+            }
         }
     }
 
@@ -365,7 +374,8 @@ impl<'a> Parser<'a> {
         if current.is_empty() || current == value {
             return self.set_single(range, "phone", value);
         }
-        let wa_free = self.flavour == Flavour::Wipsy && self.draft.get("whatsapp_id").is_empty();
+        let wa = self.flavour.field_for(Role::WhatsApp);
+        let wa_free = wa.is_some_and(|f| self.draft.get(f.key).is_empty());
         let hint = wa_free.then(|| format!("wa:{value}"));
         let message = format!("A second phone ({value}); only one fits, not used");
         self.flag(range, message, hint);
@@ -397,7 +407,8 @@ impl<'a> Parser<'a> {
     fn date_field(&self) -> Option<&'a str> {
         let catalog: &'a Catalog = self.catalog;
         let dates = catalog.custom_fields.iter();
-        let dates = dates.filter(|d| d.kind == CustomType::Date && self.flavour == Flavour::Wipsy);
+        let custom = self.flavour.has_custom_fields();
+        let dates = dates.filter(|d| d.kind == CustomType::Date && custom);
         let dates: Vec<&'a CustomFieldDef> = dates.collect();
         dates
             .first()
@@ -407,10 +418,8 @@ impl<'a> Parser<'a> {
 
     /// Places the name words: explicit `name:`/`last_name:` keys win, the rest fill in.
     fn finish_names(&mut self) {
-        let (first_key, last_key) = match self.flavour {
-            Flavour::Wipsy => ("name", "last_name"),
-            Flavour::Whatsmark => ("firstname", "lastname"),
-        };
+        let key = |role| self.flavour.key(role).unwrap_or_default();
+        let (first_key, last_key) = (key(Role::FirstName), key(Role::LastName));
         let split = self.splits.first().copied();
         let names = std::mem::take(&mut self.names).into_iter();
         let (mut first, mut last): (Vec<_>, Vec<_>) =
@@ -501,15 +510,6 @@ impl<'a> Parser<'a> {
             notes,
             words: words.map(word).collect(),
         }
-    }
-}
-
-fn pick_target(flavour: Flavour, sigil: char) -> (&'static str, CatalogKind) {
-    match (flavour, sigil) {
-        (Flavour::Wipsy, '#') => ("tags", CatalogKind::Tags),
-        (Flavour::Wipsy, _) => ("pipeline_stage_id", CatalogKind::Stages),
-        (Flavour::Whatsmark, '#') => ("groups", CatalogKind::Groups),
-        (Flavour::Whatsmark, _) => ("status_id", CatalogKind::Statuses),
     }
 }
 

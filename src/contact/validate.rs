@@ -319,7 +319,7 @@ fn check_url(value: &str) -> Option<String> {
 /// or cannot be listed, so it proves nothing).
 fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Option<String> {
     let integer = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
-    if rules.flavour == Flavour::Whatsmark && !integer {
+    if rules.flavour.caps().integer_ids && !integer {
         return Some(format!(
             "{} must be chosen from the list (an id number)",
             spec.label

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use thiserror::Error;
 
 use crate::contact::phone::to_e164;
-use crate::contact::{Draft, Flavour};
+use crate::contact::{Draft, Flavour, Role};
 
 mod line;
 
@@ -299,29 +299,28 @@ fn join_nonempty(parts: &[&str], sep: &str) -> String {
     parts.join(sep)
 }
 
-/// The draft keys that differ between flavours.
+/// The draft keys a card's parts go to, by role ("" where the flavour has no field).
 struct Keys {
     first: &'static str,
     last: &'static str,
     region: &'static str,
     notes: &'static str,
-    wipsy: bool,
+    /// A field of its own for the `WhatsApp` number, if the flavour keeps one.
+    whatsapp: Option<&'static str>,
+    /// A postal code field; without one the code follows the street.
+    zip: Option<&'static str>,
 }
 
 impl Keys {
     fn of(flavour: Flavour) -> Self {
-        let wipsy = flavour == Flavour::Wipsy;
-        let [first, last, region, notes] = if wipsy {
-            ["name", "last_name", "province", "notes"]
-        } else {
-            ["firstname", "lastname", "state", "description"]
-        };
+        let key = |role| flavour.key(role).unwrap_or_default();
         Self {
-            first,
-            last,
-            region,
-            notes,
-            wipsy,
+            first: key(Role::FirstName),
+            last: key(Role::LastName),
+            region: key(Role::Region),
+            notes: key(Role::Notes),
+            whatsapp: flavour.field_for(Role::WhatsApp).map(|f| f.key),
+            zip: flavour.key(Role::Zip),
         }
     }
 }
@@ -401,9 +400,11 @@ fn phone_into(
             continue;
         }
         let phone = normal(t);
-        match &t.waid {
-            Some(waid) if keys.wipsy => draft.set("whatsapp_id", format!("+{waid}")),
-            Some(waid) if phone != format!("+{waid}") => extra.push(format!("WhatsApp: +{waid}")),
+        match (&t.waid, keys.whatsapp) {
+            (Some(waid), Some(key)) => draft.set(key, format!("+{waid}")),
+            (Some(waid), None) if phone != format!("+{waid}") => {
+                extra.push(format!("WhatsApp: +{waid}"));
+            }
             _ => {}
         }
         draft.set("phone", phone);
@@ -444,7 +445,7 @@ fn kinds(t: &Tel) -> String {
     }
 }
 
-/// Wipsy has no postal code field, so the code follows the street in its address.
+/// Without a postal code field (Wipsy) the code follows the street in the address.
 fn address_into(
     address: Option<&Address>,
     keys: &Keys,
@@ -453,11 +454,12 @@ fn address_into(
 ) {
     let Some(a) = address else { return };
     let street = a.street.replace('\n', ", ");
-    if keys.wipsy {
-        draft.set("address", join_nonempty(&[&street, &a.postal], ", "));
-    } else {
-        draft.set("address", street);
-        draft.set("zip", a.postal.as_str());
+    match keys.zip {
+        Some(zip) => {
+            draft.set("address", street);
+            draft.set(zip, a.postal.as_str());
+        }
+        None => draft.set("address", join_nonempty(&[&street, &a.postal], ", ")),
     }
     draft.set("city", a.city.as_str());
     draft.set(keys.region, a.region.as_str());

@@ -16,7 +16,7 @@ pub fn from_profile(profile: &Profile) -> Catalog {
     c.merge_items(CatalogKind::Tags, profile.tags.clone());
     c.merge_items(CatalogKind::Stages, profile.stages.clone());
     c.merge_items(CatalogKind::Assignees, profile.assignees.clone());
-    if profile.api == Flavour::Whatsmark {
+    if profile.api.picks(CatalogKind::Countries) {
         // The profile's list replaces the bundled one (a tenant may use other ids).
         let countries = if profile.countries.is_empty() {
             crate::contact::countries::bundled()
@@ -126,11 +126,11 @@ pub fn learn(
     data_dir: &Path,
     profile: &str,
 ) -> Option<String> {
-    if flavour != Flavour::Wipsy || echoes.is_empty() {
+    if flavour.caps().lists_catalogs || echoes.is_empty() {
         return None;
     }
     let before = catalog.clone();
-    harvest(catalog, echoes);
+    harvest(catalog, flavour, echoes);
     if *catalog == before {
         return None;
     }
@@ -148,6 +148,6 @@ pub fn saved(data_dir: &Path, profile: &str) -> Option<Catalog> {
 
 /// Learns what contacts as the server echoed them tell about a catalog the API cannot
 /// list (Wipsy stages, tags, custom fields, recent contacts), without caching it.
-pub fn harvest(catalog: &mut Catalog, echoes: &[serde_json::Value]) {
-    crate::api::wipsy::harvest(catalog, echoes);
+pub fn harvest(catalog: &mut Catalog, flavour: Flavour, echoes: &[serde_json::Value]) {
+    crate::api::harvest(flavour, catalog, echoes);
 }

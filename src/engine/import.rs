@@ -92,13 +92,17 @@ pub fn prepare(
     Ok((prepare::from_table(&table, &mapping, env, journal), notes))
 }
 
-/// How fast to go: `WhatsMark` paced by its rate-limit headers with 8 workers; Wipsy,
-/// which announces no limit (its 429 is the monthly quota), with 4 unpaced ones.
+/// How fast to go: paced by the rate-limit headers where the API sends them (`WhatsMark`,
+/// 8 workers); unpaced where it announces no limit (Wipsy, whose 429 is the monthly
+/// quota; 4 workers). `jobs` overrides the number of workers.
 #[must_use]
 pub fn pace(flavour: Flavour, rate: Option<RateLimit>, jobs: Option<u16>) -> (pacer::Pacer, usize) {
-    match flavour {
-        Flavour::Wipsy => (pacer::Pacer::unlimited(), usize::from(jobs.unwrap_or(4))),
-        Flavour::Whatsmark => (pacer::Pacer::new(rate), usize::from(jobs.unwrap_or(8))),
+    let caps = flavour.caps();
+    let workers = usize::from(jobs.unwrap_or(caps.import_jobs));
+    if caps.rate_limit_headers {
+        (pacer::Pacer::new(rate), workers)
+    } else {
+        (pacer::Pacer::unlimited(), workers)
     }
 }
 
@@ -204,16 +208,18 @@ impl<'a> Sending<'a> {
             h.await.context("an import worker failed")?;
         }
         let mut warnings = Vec::new();
-        let mut learned = self.catalog.clone();
         let profile = self.session.profile();
-        if let Some(e) = super::catalog::learn(
-            &mut learned,
-            profile.api,
-            &tally.echoes,
-            self.session.data_dir(),
-            &profile.name,
-        ) {
-            warnings.push(format!("cannot cache the catalog: {e}"));
+        if !profile.api.caps().lists_catalogs {
+            let mut learned = self.catalog.clone();
+            if let Some(e) = super::catalog::learn(
+                &mut learned,
+                profile.api,
+                &tally.echoes,
+                self.session.data_dir(),
+                &profile.name,
+            ) {
+                warnings.push(format!("cannot cache the catalog: {e}"));
+            }
         }
         if let Err(e) = self.writer.finish() {
             warnings.push(format!("the import journal may miss rows: {e}"));

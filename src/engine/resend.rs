@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use crate::api::{Answer, Client, Outcome, body, unwrap_data};
+use crate::api::{Answer, Client, Outcome, body};
+use crate::contact::Catalog;
 use crate::contact::duplicates::{self, Known};
-use crate::contact::{Catalog, Flavour};
 use crate::store::outbox::{self, Item};
 
 use super::session::Session;
@@ -64,19 +64,8 @@ async fn existing(
     if phone.is_none() && email.is_none() {
         return Ok(None);
     }
-    let recent = if client.flavour() == Flavour::Wipsy {
-        // Wipsy cannot search: its most recent contacts are where a lost create would be.
-        let (result, _) = client.get("/api-get-contacts?limit=500").await;
-        let contacts = unwrap_data(&result?)
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let mut c = Catalog::default();
-        crate::api::wipsy::harvest(&mut c, &contacts);
-        c.recent
-    } else {
-        Vec::new()
-    };
+    // An API that cannot search: its most recent contacts are where a lost create is.
+    let recent = client.recent().await?;
     let (found, _) = client
         .find_duplicates(phone.as_deref(), email, &recent)
         .await;

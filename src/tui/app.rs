@@ -353,7 +353,7 @@ impl App {
         }
         self.profiles[profile].catalog_status = CatalogStatus::Refreshing;
         let mut fx = vec![Effect::RefreshCatalog(profile)];
-        if self.profiles[profile].profile.api == crate::contact::Flavour::Whatsmark {
+        if self.profiles[profile].profile.api.caps().reports_usage {
             fx.push(Effect::RefreshUsage(profile));
         }
         fx
@@ -429,14 +429,7 @@ impl App {
 /// "First Last" of a draft, for messages.
 #[must_use]
 pub fn display_name(form: &Form) -> String {
-    let d = &form.draft;
-    let name = match form.flavour {
-        crate::contact::Flavour::Wipsy => format!("{} {}", d.get("name"), d.get("last_name")),
-        crate::contact::Flavour::Whatsmark => {
-            format!("{} {}", d.get("firstname"), d.get("lastname"))
-        }
-    };
-    let name = name.trim().to_owned();
+    let name = form.flavour.full_name(&form.draft);
     if name.is_empty() {
         "this contact".to_owned()
     } else {

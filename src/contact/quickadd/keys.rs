@@ -6,7 +6,6 @@ use std::ops::Range;
 use super::matching::{alias, aliases, closest, key_norm, same, starts_a_word};
 use super::tokens::Token;
 use super::{Hint, Note, Parser, missing, quote_spaced};
-use crate::contact::Flavour;
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
 use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
 use crate::contact::validate::custom_key;
@@ -100,7 +99,7 @@ impl<'a> Parser<'a> {
     /// `Err` lists the names when several fit.
     fn custom_def(&self, key: &str) -> Result<Option<&'a CustomFieldDef>, Vec<String>> {
         let catalog: &'a Catalog = self.catalog;
-        if self.flavour != Flavour::Wipsy {
+        if !self.flavour.has_custom_fields() {
             return Ok(None);
         }
         let key = key.strip_prefix("custom.").unwrap_or(key).trim();
@@ -128,8 +127,8 @@ impl<'a> Parser<'a> {
     fn closest_key(&self, key: &str) -> Hint {
         let keys = self.flavour.fields().iter().map(|f| f.key);
         let keys = keys.filter(|k| *k != "custom_fields");
-        let wipsy = self.flavour == Flavour::Wipsy;
-        let customs = self.catalog.custom_fields.iter().filter(|_| wipsy);
+        let custom = self.flavour.has_custom_fields();
+        let customs = self.catalog.custom_fields.iter().filter(|_| custom);
         let customs = customs.map(|d| d.name.as_str());
         // A `Vec` so the aliases' `'static` shortens to the catalog's lifetime.
         let aliases: Vec<&str> = aliases(self.flavour).collect();
@@ -223,7 +222,7 @@ impl<'a> Parser<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contact::Draft;
+    use crate::contact::{Draft, Flavour};
 
     #[test]
     fn keys_name_fields_by_key_label_alias_or_custom_name() {

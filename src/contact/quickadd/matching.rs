@@ -3,57 +3,47 @@
 
 use nucleo_matcher::chars::normalize;
 
-use crate::contact::Flavour;
+use crate::contact::{Flavour, Role};
 
 /// Longest piece of a token compared for suggestions, so a pasted essay stays cheap.
 const MAX_COMPARED: usize = 64;
 
-/// Other keys people type for a field, folded, with the Wipsy and the WhatsMark key they
-/// mean ("" where that flavour has no such field). Contract keys, labels and `source`
-/// for `source_id` need no entry.
+/// Other keys people type for a field, folded, with the role they mean. Contract keys,
+/// labels and `source` for `source_id` need no entry.
 #[rustfmt::skip]
-const ALIASES: &[(&[&str], &str, &str)] = &[
-    (&["first", "firstname", "name", "nombre", "nome"], "name", "firstname"),
-    (&["last", "lastname", "surname", "apellido", "apellidos", "sobrenome"], "last_name", "lastname"),
-    (&["tel", "mobile", "cel", "celular", "telefono", "movil"], "phone", "phone"),
-    (&["wa", "whatsapp", "whatsapp_id"], "whatsapp_id", "phone"),
-    (&["mail", "e_mail", "mailto", "correo"], "email", "email"),
-    (&["empresa", "org"], "company", "company"),
-    (&["stage", "status", "etapa"], "pipeline_stage_id", "status_id"),
-    (&["tag", "tags", "group", "groups", "etiqueta", "grupo"], "tags", "groups"),
-    (&["assignee", "agent", "owner"], "", "assigned_id"),
-    (&["note", "notes", "nota", "notas", "description", "desc"], "notes", "description"),
-    (&["state", "province", "estado", "provincia"], "province", "state"),
-    (&["zip", "postal", "postcode", "cp", "cep", "pin", "pincode"], "", "zip"),
-    (&["photo", "picture", "avatar", "foto"], "profile_picture_url", ""),
-    (&["ciudad", "cidade"], "city", "city"),
-    (&["direccion", "endereco"], "address", "address"),
-    (&["country", "pais"], "", "country_id"),
-    (&["source", "origen", "fuente"], "", "source_id"),
-    (&["type", "tipo"], "", "type"),
+const ALIASES: &[(&[&str], Role)] = &[
+    (&["first", "firstname", "name", "nombre", "nome"], Role::FirstName),
+    (&["last", "lastname", "surname", "apellido", "apellidos", "sobrenome"], Role::LastName),
+    (&["tel", "mobile", "cel", "celular", "telefono", "movil"], Role::Phone),
+    (&["wa", "whatsapp", "whatsapp_id"], Role::WhatsApp),
+    (&["mail", "e_mail", "mailto", "correo"], Role::Email),
+    (&["empresa", "org"], Role::Company),
+    (&["stage", "etapa"], Role::Stage),
+    (&["status"], Role::Status),
+    (&["tag", "tags", "group", "groups", "etiqueta", "grupo"], Role::Labels),
+    (&["assignee", "agent", "owner"], Role::Assignee),
+    (&["note", "notes", "nota", "notas", "description", "desc"], Role::Notes),
+    (&["state", "province", "estado", "provincia"], Role::Region),
+    (&["zip", "postal", "postcode", "cp", "cep", "pin", "pincode"], Role::Zip),
+    (&["photo", "picture", "avatar", "foto"], Role::Picture),
+    (&["ciudad", "cidade"], Role::City),
+    (&["direccion", "endereco"], Role::Address),
+    (&["country", "pais"], Role::Country),
+    (&["source", "origen", "fuente"], Role::Source),
+    (&["type", "tipo"], Role::Type),
 ];
 
 /// The contract key an alias means for `flavour` ("" if that flavour lacks the field).
 pub(super) fn alias(flavour: Flavour, norm_key: &str) -> Option<&'static str> {
-    let found = ALIASES.iter().find(|a| a.0.contains(&norm_key));
-    found.map(|&(_, wipsy, whatsmark)| {
-        if flavour == Flavour::Wipsy {
-            wipsy
-        } else {
-            whatsmark
-        }
-    })
+    let (_, role) = ALIASES.iter().find(|a| a.0.contains(&norm_key))?;
+    Some(flavour.key_near(*role).unwrap_or_default())
 }
 
 /// The aliases that lead somewhere for `flavour`, for suggestions.
 pub(super) fn aliases(flavour: Flavour) -> impl Iterator<Item = &'static str> {
-    let usable = move |a: &&(&[&str], &str, &str)| match flavour {
-        Flavour::Wipsy => !a.1.is_empty(),
-        Flavour::Whatsmark => !a.2.is_empty(),
-    };
     ALIASES
         .iter()
-        .filter(usable)
+        .filter(move |(_, role)| flavour.key_near(*role).is_some())
         .flat_map(|a| a.0.iter().copied())
 }
 

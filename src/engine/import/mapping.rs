@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use super::vocabulary::{Concept, named, norm};
 use crate::contact::fields::FieldKind;
-use crate::contact::{Catalog, CatalogKind, Flavour};
+use crate::contact::{Catalog, CatalogKind, FieldSpec, Flavour, Role};
 
 use Concept as C;
 
@@ -71,16 +71,19 @@ fn guess(header: &str, flavour: Flavour, catalog: &Catalog) -> Guess {
     if let Some(custom) = custom_target(header, &n, flavour, catalog) {
         return Guess::Target(custom);
     }
-    let other = match flavour {
-        Flavour::Wipsy => Flavour::Whatsmark,
-        Flavour::Whatsmark => Flavour::Wipsy,
-    };
+    // Another flavour's key or label (a WhatsMark export read into Wipsy) means what
+    // that field means there.
     let concept = synonym.or_else(|| {
-        other
-            .fields()
-            .iter()
-            .find(|f| norm(f.key) == n || norm(f.label) == n)
-            .and_then(|f| Concept::of_key(other, f.key))
+        Flavour::ALL
+            .into_iter()
+            .filter(|other| *other != flavour)
+            .find_map(|other| {
+                other
+                    .fields()
+                    .iter()
+                    .find(|f| norm(f.key) == n || norm(f.label) == n)
+                    .and_then(|f| Concept::of_key(other, f.key))
+            })
     });
     match concept {
         Some(c) => c.key(flavour).map_or(Guess::NoField(c), |k| {
@@ -92,7 +95,7 @@ fn guess(header: &str, flavour: Flavour, catalog: &Catalog) -> Guess {
 
 /// A Wipsy custom field named by the header (`custom.NAME` or just its name).
 fn custom_target(header: &str, n: &str, flavour: Flavour, catalog: &Catalog) -> Option<Target> {
-    if flavour != Flavour::Wipsy {
+    if !flavour.has_custom_fields() {
         return None;
     }
     let wanted = header.trim();
@@ -122,7 +125,7 @@ pub fn named_target(
             return Ok(Some(Target::Field(f.key.to_owned())));
         }
     }
-    if field.starts_with("custom.") || flavour == Flavour::Wipsy {
+    if field.starts_with("custom.") || flavour.has_custom_fields() {
         if let Some(t) = custom_target(field, &n, flavour, catalog) {
             return Ok(Some(t));
         }
@@ -232,24 +235,34 @@ fn estado(
     mapping: &mut Mapping,
 ) -> Guess {
     let field = |k: &str| Guess::Target(Target::Field(k.to_owned()));
-    if flavour == Flavour::Wipsy {
-        return field("province");
-    }
+    // With no status field (Wipsy) `estado` can only be the region.
+    let (Some(status_key), Some(region_key)) =
+        (flavour.key(Role::Status), flavour.key(Role::Region))
+    else {
+        return flavour
+            .key(Role::Region)
+            .map_or(Guess::NoField(C::Region), field);
+    };
     let has = |key: &str| claims(others, key);
     let filled: Vec<&String> = values.iter().filter(|v| !v.trim().is_empty()).collect();
+    let kind = flavour
+        .field_for(Role::Status)
+        .and_then(FieldSpec::catalog)
+        .unwrap_or(CatalogKind::Statuses);
     let statuses = filled
         .iter()
-        .filter(|v| catalog.resolve(CatalogKind::Statuses, v).is_some())
+        .filter(|v| catalog.resolve(kind, v).is_some())
         .count();
-    let status = if has("status_id") {
+    let status = if has(status_key) {
         false
     } else {
-        has("state") || (!filled.is_empty() && statuses * 2 >= filled.len())
+        has(region_key) || (!filled.is_empty() && statuses * 2 >= filled.len())
     };
+    let region_words = format!("{region_key} (region)");
     let (key, words, other) = if status {
-        ("status_id", "status", "state")
+        (status_key, "status", region_key)
     } else {
-        ("state", "state (region)", "status_id")
+        (region_key, region_words.as_str(), status_key)
     };
     mapping.notes.push(format!(
         "column {header:?} read as the {words}; use --map \"{header}={other}\" if it is not"

@@ -192,21 +192,13 @@ fn checked(env: &Env, draft: &Draft, mut problems: Vec<Problem>) -> State {
         return State::Invalid(problems);
     }
     let body = create_body(env.flavour, draft, env.region);
-    let (first, last) = match env.flavour {
-        Flavour::Wipsy => ("name", "last_name"),
-        Flavour::Whatsmark => ("firstname", "lastname"),
-    };
-    let name = format!("{} {}", draft.get(first).trim(), draft.get(last).trim());
+    let name = env.flavour.full_name(draft);
     let phone = body
         .get("phone")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    State::Ready {
-        body,
-        name: name.trim().to_owned(),
-        phone,
-    }
+    State::Ready { body, name, phone }
 }
 
 /// Messages in form order, as the form would show them; custom fields and others after.
@@ -223,8 +215,8 @@ fn in_form_order(
     ordered
 }
 
-/// Marks a phone (and on `WhatsMark` an email, unique per tenant there too) that an earlier
-/// row of the file already uses: the CRM would refuse the second one anyway.
+/// Marks a value the server keeps unique (a phone; on `WhatsMark` an email too) that an
+/// earlier row of the file already uses: the CRM would refuse the second one anyway.
 fn finish(headers: Vec<String>, mut rows: Vec<Row>, flavour: Flavour) -> Prepared {
     let mut seen: HashMap<(&'static str, String), u64> = HashMap::new();
     for row in &mut rows {
@@ -232,10 +224,12 @@ fn finish(headers: Vec<String>, mut rows: Vec<Row>, flavour: Flavour) -> Prepare
             continue;
         };
         let mut problems = Vec::new();
-        for (key, field) in [("phone", "Phone"), ("email", "Email")] {
-            if key == "email" && flavour == Flavour::Wipsy {
-                continue;
-            }
+        let unique = flavour
+            .spec()
+            .unique
+            .iter()
+            .filter_map(|r| flavour.field_for(*r));
+        for (key, field) in unique.map(|f| (f.key, f.label)) {
             let Some(value) = body.get(key).and_then(Value::as_str) else {
                 continue;
             };

@@ -2,7 +2,7 @@
 //! the English, Spanish and Portuguese names people give those columns, and the key each
 //! kind has in each flavour. Headers are compared after [`norm`].
 
-use crate::contact::Flavour;
+use crate::contact::{Flavour, Role};
 
 /// A kind of information a column may hold, before the flavour names its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,33 +277,38 @@ pub fn named(n: &str) -> Option<Concept> {
 }
 
 impl Concept {
+    /// The role a field holding this concept has (none for a full name, which spans
+    /// two fields, and for `estado`, which is decided later).
+    #[must_use]
+    pub fn role(self) -> Option<Role> {
+        Some(match self {
+            C::First | C::Name => Role::FirstName,
+            C::Last => Role::LastName,
+            C::Phone => Role::Phone,
+            C::WhatsApp => Role::WhatsApp,
+            C::Email => Role::Email,
+            C::Company => Role::Company,
+            C::City => Role::City,
+            C::Region => Role::Region,
+            C::Address => Role::Address,
+            C::Zip => Role::Zip,
+            C::Notes => Role::Notes,
+            C::Labels => Role::Labels,
+            C::Source => Role::Source,
+            C::Status => Role::Status,
+            C::Type => Role::Type,
+            C::Country => Role::Country,
+            C::Stage => Role::Stage,
+            C::Picture => Role::Picture,
+            C::Assigned => Role::Assignee,
+            C::Full | C::Estado => return None,
+        })
+    }
+
     /// The contract key holding this concept in a flavour, if it has one.
     #[must_use]
     pub fn key(self, flavour: Flavour) -> Option<&'static str> {
-        let wipsy = flavour == Flavour::Wipsy;
-        let pick = |w: Option<&'static str>, m: Option<&'static str>| if wipsy { w } else { m };
-        match self {
-            C::First | C::Name => pick(Some("name"), Some("firstname")),
-            C::Last => pick(Some("last_name"), Some("lastname")),
-            C::Phone => Some("phone"),
-            C::WhatsApp => pick(Some("whatsapp_id"), Some("phone")),
-            C::Email => Some("email"),
-            C::Company => Some("company"),
-            C::City => Some("city"),
-            C::Region => pick(Some("province"), Some("state")),
-            C::Address => Some("address"),
-            C::Zip => pick(None, Some("zip")),
-            C::Notes => pick(Some("notes"), Some("description")),
-            C::Labels => pick(Some("tags"), Some("groups")),
-            C::Source => pick(None, Some("source_id")),
-            C::Status => pick(None, Some("status_id")),
-            C::Type => pick(None, Some("type")),
-            C::Country => pick(None, Some("country_id")),
-            C::Stage => pick(Some("pipeline_stage_id"), None),
-            C::Picture => pick(Some("profile_picture_url"), None),
-            C::Assigned => pick(None, Some("assigned_id")),
-            C::Full | C::Estado => None,
-        }
+        flavour.key(self.role()?)
     }
 
     /// Words for a note about a column the flavour has no field for.
@@ -325,12 +330,13 @@ impl Concept {
     /// The concept a contract key of a flavour holds (to read the other flavour's keys).
     #[must_use]
     pub fn of_key(flavour: Flavour, key: &str) -> Option<Self> {
-        // Name and WhatsApp share their keys with First and Phone, which come first.
+        let role = flavour.field(key)?.role;
+        // Name and WhatsApp share their roles' keys with First and Phone, which come first.
         NAMES
             .iter()
             .map(|(c, _)| *c)
             .filter(|c| *c != C::Name)
-            .find(|c| c.key(flavour) == Some(key))
+            .find(|c| c.role() == Some(role))
     }
 }
 

@@ -6,7 +6,6 @@ use std::time::Instant;
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 use super::{App, CatalogStatus, Level, Mode, RECENT, Submitting, display_name};
-use crate::contact::Flavour;
 use crate::engine::Outcome;
 use crate::engine::session::Session;
 use crate::engine::submit::Submitted;
@@ -201,10 +200,10 @@ impl App {
         p.duplicates.clear();
         p.checked_for = None;
         let name = display_name(&p.form);
-        if p.profile.api == Flavour::Wipsy {
-            crate::engine::catalog::harvest(&mut p.catalog, std::slice::from_ref(echo));
-            p.created_this_month += 1;
-        }
+        let flavour = p.profile.api;
+        crate::engine::catalog::harvest(&mut p.catalog, flavour, std::slice::from_ref(echo));
+        // The same count `record::created_this_month` reads from the history at start.
+        p.created_this_month += 1;
         p.form.clear(&keep);
         p.form.rebuild(&p.catalog);
         p.revalidate();
@@ -226,7 +225,7 @@ impl App {
             ),
         }
         let mut fx = vec![Effect::SaveDraft(i), Effect::SaveSticky(i)];
-        if self.profiles[i].profile.api == Flavour::Whatsmark {
+        if flavour.caps().reports_usage {
             fx.push(Effect::RefreshUsage(i));
         }
         if i == self.active {

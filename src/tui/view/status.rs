@@ -120,15 +120,16 @@ fn short_time(rfc3339: &str) -> String {
 }
 
 fn quota(p: &ProfileState) -> String {
-    match (p.profile.api, p.usage) {
-        (_, Some(u)) => match u.limit {
+    let estimate = p.profile.api.caps().monthly_quota_estimate;
+    match p.usage {
+        Some(u) => match u.limit {
             Some(l) => format!("contacts {}/{l}", u.current),
             None => format!("contacts {} (unlimited)", u.current),
         },
-        (crate::contact::Flavour::Wipsy, None) => match p.profile.monthly_contact_limit {
+        None if estimate => match p.profile.monthly_contact_limit {
             Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
             None => format!("this month {} via rolo", p.created_this_month),
         },
-        _ => "quota unknown".to_owned(),
+        None => "quota unknown".to_owned(),
     }
 }
