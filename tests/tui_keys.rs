@@ -16,7 +16,7 @@ use support::tui::Harness;
 fn labels_on_screen(h: &mut Harness, flavour_labels: &[&str]) {
     let mut seen = String::new();
     // The form scrolls: walk the focus through every field and collect the screens.
-    for _ in 0..h.app.current().form.fields.len() {
+    for _ in 0..h.app().current().form.fields.len() {
         seen.push_str(&h.screen(120, 40));
         h.press(KeyCode::Tab);
     }
@@ -92,8 +92,8 @@ async fn typing_validation_focus_and_submit() {
     );
     // Ctrl-S with problems: nothing is sent, focus goes to the first problem.
     h.ctrl('s');
-    assert!(h.app.submitting.is_none());
-    assert_eq!(h.app.current().form.focused().unwrap().key, "email");
+    assert!(h.app().submitting.is_none());
+    assert_eq!(h.app().current().form.focused().unwrap().key, "email");
     let s = h.screen(120, 40);
     assert!(s.contains("✗ 3 problems"), "{s}");
     h.typed("acme.co");
@@ -110,7 +110,7 @@ async fn typing_validation_focus_and_submit() {
     assert_eq!(rec["status_id"], 283);
     assert_eq!(rec["type"], "lead", "the default type was kept");
     assert_eq!(
-        h.app.current().form.draft.get("firstname"),
+        h.app().current().form.draft.get("firstname"),
         "",
         "the form is ready for the next contact"
     );
@@ -141,7 +141,7 @@ async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
     h.press(KeyCode::Char('y'));
     h.until(|a| a.submitting.is_none()).await;
     assert_eq!(
-        h.app.current().form.focused().unwrap().key,
+        h.app().current().form.focused().unwrap().key,
         "phone",
         "focus on the first server error"
     );
@@ -212,7 +212,7 @@ async fn switching_profiles_keeps_both_drafts() {
     h.typed("WhatsMark");
     h.press(KeyCode::Enter);
     assert!(h.screen(120, 40).contains("Ravi"));
-    assert_eq!(h.app.profiles[2].form.draft.get("name"), "José 🙂");
+    assert_eq!(h.app().profiles[2].form.draft.get("name"), "José 🙂");
     insta::assert_snapshot!(
         "whatsmark_form_80x24",
         support::tui::stable(&h.screen(80, 24))
@@ -224,21 +224,21 @@ async fn keys_paste_undo_help_and_clear() {
     let mut h = Harness::new().await;
     // A pasted newline never submits; in a one-line field it becomes a space.
     h.paste("Ana\nMaría\n");
-    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
-    assert!(h.app.submitting.is_none());
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
+    assert!(h.app().submitting.is_none());
     // Emacs keys of the text widget do nothing.
     for c in ['p', 'n', 'u', 'v', 'j', 'a', 'e', 'b', 'f'] {
         h.ctrl(c);
     }
-    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('z');
-    assert_ne!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert_ne!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('y');
-    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     // Pasting a list into a multi picker field selects each known name and reports the rest.
     h.focus("Groups");
     h.paste("Mumbai, Delhi\nAtlantis");
-    assert_eq!(h.app.current().form.draft.list("groups"), ["19", "20"]);
+    assert_eq!(h.app().current().form.draft.list("groups"), ["19", "20"]);
     assert!(h.screen(120, 40).contains("Not in the catalog: Atlantis"));
     // Help from outside text, generated from the keymap.
     h.press(KeyCode::Char('?'));
@@ -251,15 +251,15 @@ async fn keys_paste_undo_help_and_clear() {
     h.press(KeyCode::Esc);
     // Esc never clears; Ctrl-X asks first.
     h.press(KeyCode::Esc);
-    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('x');
     h.press(KeyCode::Char('n'));
-    assert_eq!(h.app.current().form.draft.get("firstname"), "Ana María");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('x');
     h.press(KeyCode::Char('y'));
-    assert_eq!(h.app.current().form.draft.get("firstname"), "");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "");
     assert_eq!(
-        h.app.current().form.draft.get("type"),
+        h.app().current().form.draft.get("type"),
         "lead",
         "clearing keeps the profile's defaults"
     );
@@ -301,7 +301,7 @@ fn recorded_once(h: &Harness, id: &str, name: &str) {
         .collect();
     assert_eq!(lines.len(), 1, "{history}");
     assert!(lines[0].contains(name), "{history}");
-    assert_eq!(h.app.recent.iter().filter(|e| e.id == id).count(), 1);
+    assert_eq!(h.app().recent.iter().filter(|e| e.id == id).count(), 1);
 }
 
 /// Fills a valid WhatsMark contact in the active profile.
@@ -319,7 +319,7 @@ async fn confirm_submit_asks_and_read_only_refuses() {
     let s = h.screen(120, 40);
     assert!(s.contains("Create Meera Iyer in Careful Co?"), "{s}");
     h.press(KeyCode::Char('n'));
-    assert!(h.app.submitting.is_none(), "no means nothing is sent");
+    assert!(h.app().submitting.is_none(), "no means nothing is sent");
     h.ctrl_s().await;
     h.press(KeyCode::Char('y'));
     h.until(|a| a.submitting.is_none()).await;
@@ -335,7 +335,7 @@ async fn confirm_submit_asks_and_read_only_refuses() {
     let s = h.screen(120, 40);
     assert!(s.contains("read-only: submitting is switched off"), "{s}");
     assert!(s.contains("READ-ONLY"), "the status bar says so:\n{s}");
-    assert!(h.app.submitting.is_none());
+    assert!(h.app().submitting.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,17 +350,17 @@ async fn esc_cancels_a_slow_submit_and_keeps_the_form() {
     });
     fill_whatsmark(&mut h, "+919811122255");
     h.ctrl_s().await;
-    assert!(h.app.submitting.is_some());
+    assert!(h.app().submitting.is_some());
     assert!(
         h.screen(120, 40).contains("Sending…"),
         "a spinner with the elapsed time shows"
     );
     h.press(KeyCode::Esc);
-    assert!(h.app.submitting.is_none());
+    assert!(h.app().submitting.is_none());
     let s = h.screen(120, 40);
     assert!(s.contains("Submit cancelled"), "{s}");
     assert_eq!(
-        h.app.current().form.draft.get("firstname"),
+        h.app().current().form.draft.get("firstname"),
         "Meera",
         "Esc never clears the form"
     );
@@ -377,12 +377,10 @@ async fn a_click_focuses_the_field_under_the_mouse() {
         row: u16::try_from(row).unwrap(),
         modifiers: KeyModifiers::NONE,
     };
-    let fx = h.app.update(Message::Input(Event::Mouse(click)));
-    h.ctl.perform(fx, &mut h.app);
-    assert_eq!(h.app.current().form.focused().unwrap().key, "company");
+    h.send(Message::Input(Event::Mouse(click)));
+    assert_eq!(h.app().current().form.focused().unwrap().key, "company");
     // A resize redraws and keeps the focus.
-    let fx = h.app.update(Message::Input(Event::Resize(80, 24)));
-    h.ctl.perform(fx, &mut h.app);
-    assert_eq!(h.app.current().form.focused().unwrap().key, "company");
+    h.send(Message::Input(Event::Resize(80, 24)));
+    assert_eq!(h.app().current().form.focused().unwrap().key, "company");
     assert!(h.screen(80, 24).contains("Company"));
 }

@@ -26,10 +26,10 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     let s = h.screen(120, 40);
     assert!(s.contains("Keep it in the outbox"), "{s}");
     h.press(KeyCode::Enter);
-    assert!(matches!(h.app.mode, Mode::Form));
-    assert_eq!(h.app.outbox.len(), 1);
+    assert!(matches!(h.app().mode, Mode::Form));
+    assert_eq!(h.app().outbox.len(), 1);
     assert_eq!(
-        h.app.current().form.draft.get("firstname"),
+        h.app().current().form.draft.get("firstname"),
         "",
         "the form is ready for the next one"
     );
@@ -39,8 +39,7 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     assert!(h.screen(120, 40).contains("Kavya Menon"), "F3 lists it");
     h.press(KeyCode::Esc);
     // The dropped connection happened after the server stored it: the resend finds it.
-    let fx = h.app.update(Message::Tick);
-    h.ctl.perform(fx, &mut h.app);
+    h.send(Message::Tick);
     h.until(|a| a.outbox.is_empty()).await;
     let copies = h
         .stored("whatsmark", "demo")

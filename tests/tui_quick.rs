@@ -51,7 +51,10 @@ async fn flagged_words_stop_enter_and_nothing_typed_is_lost() {
     h.ctrl('o');
     h.typed("Ravi Kumar +91 98470 66666 #atlantis @nuevo source:Website");
     h.press(KeyCode::Enter);
-    assert!(matches!(h.app.mode, Mode::Quick(_)), "the line stays open");
+    assert!(
+        matches!(h.app().mode, Mode::Quick(_)),
+        "the line stays open"
+    );
     let s = h.screen(120, 40);
     assert!(
         s.contains("⚠ #atlantis"),
@@ -67,7 +70,7 @@ async fn flagged_words_stop_enter_and_nothing_typed_is_lost() {
     );
     // Tab opens the full form prefilled.
     h.press(KeyCode::Tab);
-    let d = &h.app.current().form.draft;
+    let d = &h.app().current().form.draft;
     assert_eq!(d.get("firstname"), "Ravi");
     assert_eq!(d.get("lastname"), "Kumar");
     assert_eq!(d.get("status_id"), "281");
@@ -82,7 +85,7 @@ async fn flagged_words_stop_enter_and_nothing_typed_is_lost() {
 async fn a_pasted_whatsapp_vcard_fills_the_form_for_review() {
     let mut h = Harness::new().await;
     h.paste(&fixture("whatsapp_30.vcf"));
-    let d = h.app.current().form.draft.clone();
+    let d = h.app().current().form.draft.clone();
     assert_eq!(d.get("firstname"), "Carlos");
     assert_eq!(d.get("lastname"), "Rodríguez");
     assert_eq!(
@@ -111,26 +114,26 @@ async fn several_pasted_cards_wait_their_turn() {
         .unwrap()
         .len();
     assert!(h.screen(120, 40).contains(&format!("card 1 of {total}")));
-    let first = h.app.current().form.draft.get("firstname").to_owned();
+    let first = h.app().current().form.draft.get("firstname").to_owned();
     h.picks("Source", &["web", "nuevo"]);
-    if h.app.current().form.draft.get("phone").is_empty() {
+    if h.app().current().form.draft.get("phone").is_empty() {
         h.focus("Phone");
         h.typed("+919811100001");
     }
-    if h.app.current().form.draft.get("lastname").is_empty() {
+    if h.app().current().form.draft.get("lastname").is_empty() {
         h.focus("Last name");
         h.typed("X");
     }
     h.submit().await;
     h.until(|a| a.submitting.is_none()).await;
-    if matches!(h.app.mode, Mode::Confirm(_)) {
+    if matches!(h.app().mode, Mode::Confirm(_)) {
         h.press(KeyCode::Char('y'));
         h.until(|a| a.submitting.is_none()).await;
     }
     let s = h.screen(120, 40);
     assert!(s.contains(&format!("card 2 of {total}")), "{s}");
     assert_ne!(
-        h.app.current().form.draft.get("firstname"),
+        h.app().current().form.draft.get("firstname"),
         first,
         "the next card is on the form"
     );

@@ -52,13 +52,13 @@ async fn kept_fields_survive_a_submit_and_repeat_last_fills_the_crm_fields() {
         "{s}"
     );
     h.press(KeyCode::Esc);
-    let d = &h.app.current().form.draft;
+    let d = &h.app().current().form.draft;
     assert_eq!(d.get("source_id"), "112", "the kept source stays");
     assert_eq!(d.get("status_id"), "", "the rest is cleared");
     assert_eq!(d.get("type"), "lead", "defaults come back");
     // Ctrl-L repeats the CRM fields of the last contact.
     h.ctrl('l');
-    let d = &h.app.current().form.draft;
+    let d = &h.app().current().form.draft;
     assert_eq!(d.get("status_id"), "283");
     assert_eq!(d.list("groups"), ["19"]);
     assert_eq!(d.get("firstname"), "", "only CRM fields are repeated");

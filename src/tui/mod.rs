@@ -6,6 +6,7 @@
 //! [`view::draw`] paints the state.
 
 pub mod app;
+pub mod controller;
 pub mod form;
 pub mod fuzzy;
 pub mod keymap;

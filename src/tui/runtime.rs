@@ -1,35 +1,37 @@
-//! The controller: sets up the terminal, runs the loop, performs effects (the only place
-//! that spawns tasks or touches files), and always restores the terminal, on panic too.
+//! The form's runtime: where profiles come from, the app built from them and the data
+//! dir, and the one loop that turns input and task results into updates and frames.
+//!
+//! [`Tui`] is generic over the ratatui backend: [`run`] drives it on the real terminal
+//! (raw mode, alternate screen, a panic hook that saves the draft and restores the
+//! terminal), and tests drive the very same `Tui` on a `TestBackend` with a key script.
 
 use std::collections::HashMap;
-use std::io::Stdout;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use anyhow::Context;
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
     EventStream,
 };
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+use ratatui::backend::{Backend, CrosstermBackend};
 
 use super::app::{App, Level, ProfileState, RECENT};
-use super::message::{Effect, Message};
+use super::controller::Controller;
+use super::message::Message;
 use super::theme::Theme;
 use super::view;
 use crate::config::{Config, Profile};
 use crate::contact::Draft;
 use crate::engine::embedded::{self, ApiKey};
-use crate::engine::session::{self, Choice, Session};
+use crate::engine::session::{self, Choice};
 use crate::engine::{catalog, drafts, outbox, record};
 
 /// The draft last changed, so a panic can still save it.
@@ -48,15 +50,21 @@ pub fn remember_draft(profile: &str, draft: &Draft) {
     }
 }
 
+/// Gives the terminal back. There is no screen left to report a failure on, so it goes
+/// to the log.
 fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
+    if let Err(e) = disable_raw_mode() {
+        tracing::warn!("cannot leave raw mode: {e}");
+    }
+    if let Err(e) = execute!(
         std::io::stdout(),
         DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
-    );
+    ) {
+        tracing::warn!("cannot restore the terminal: {e}");
+    }
 }
 
 /// A panic saves the draft, restores the terminal, then reports as usual.
@@ -68,8 +76,10 @@ fn install_panic_hook() {
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         {
-            // Nothing can be shown here any more: the panic report follows.
-            let _ = drafts::save(&dir, &profile, &draft);
+            // The panic report follows on stderr; this goes to the log.
+            if let Err(e) = drafts::save(&dir, &profile, &draft) {
+                tracing::error!("cannot save the draft of {profile} after a panic: {e}");
+            }
         }
         restore_terminal();
         previous(info);
@@ -133,18 +143,18 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
     }
 }
 
-/// Runs the form until the user quits.
-pub fn run(global: &Choice) -> anyhow::Result<()> {
+/// Runs the form on the real terminal until the user quits.
+pub fn run(choice: &Choice) -> anyhow::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async {
-        let setup = setup(global).await?;
         let data_dir = session::data_dir()?;
         *DATA_DIR.lock().unwrap_or_else(PoisonError::into_inner) = Some(data_dir.clone());
-        let mut app = build_app(&setup, &data_dir);
+        // Set up before the screen changes: a bad config is reported on a plain terminal.
+        let setup = setup(choice).await?;
         install_panic_hook();
         enable_raw_mode().context("cannot switch the terminal to raw mode")?;
         let result = async {
@@ -154,29 +164,157 @@ pub fn run(global: &Choice) -> anyhow::Result<()> {
                 EnableBracketedPaste,
                 EnableMouseCapture
             )?;
-            let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-            let size = terminal.size()?;
-            app.size = (size.width, size.height);
-            event_loop(
-                &mut terminal,
-                &mut app,
-                Controller::new(setup.keys, setup.config_path.clone(), data_dir.clone()),
-            )
-            .await
+            let backend = CrosstermBackend::new(std::io::stdout());
+            let mut tui = Tui::new(setup, data_dir, backend)?;
+            let looped = tui.run(EventStream::new()).await;
+            Ok::<_, anyhow::Error>((looped, tui.close()))
         }
         .await;
         restore_terminal();
-        for p in &app.profiles {
-            if let Err(e) = drafts::save(&data_dir, &p.profile.name, &p.unsent()) {
-                // The terminal is back: say it where the user can read it.
-                eprintln!("rolo: could not save the draft of {}: {e}", p.profile.name);
-            }
+        let (looped, unsaved) = result?;
+        // The terminal is back: say it where the user can read it.
+        for e in unsaved {
+            eprintln!("rolo: {e}");
         }
-        result
+        looped
     })
 }
 
-fn build_app(setup: &Setup, data_dir: &std::path::Path) -> App {
+/// The form over a backend: the app, the controller that performs its effects, and the
+/// terminal it is drawn on. One step handles one message, the same in the real loop
+/// ([`Tui::run`]) and in a test's key script ([`Tui::handle`]).
+pub struct Tui<B: Backend> {
+    terminal: Terminal<B>,
+    app: App,
+    ctl: Controller,
+    data_dir: PathBuf,
+    /// The embedded sandbox, when there is no config: it lives as long as the form.
+    _setup: Setup,
+}
+
+impl<B: Backend> Tui<B>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    /// Reads the chosen config (or starts the embedded sandbox when there is none),
+    /// builds the app from it and the data dir, draws the first frame and connects the
+    /// active profile.
+    pub async fn open(choice: &Choice, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
+        let setup = setup(choice).await?;
+        Self::new(setup, data_dir, backend)
+    }
+
+    fn new(setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
+        let mut app = build_app(&setup, &data_dir);
+        let terminal = Terminal::new(backend)?;
+        let size = terminal.size()?;
+        app.size = (size.width, size.height);
+        let ctl = Controller::new(
+            setup.keys.clone(),
+            setup.config_path.clone(),
+            data_dir.clone(),
+        );
+        let mut tui = Self {
+            terminal,
+            app,
+            ctl,
+            data_dir,
+            _setup: setup,
+        };
+        tui.draw()?;
+        let start = tui.app.start();
+        tui.ctl.perform(start, &mut tui.app);
+        Ok(tui)
+    }
+
+    /// The loop: input, task results and ticks, one at a time, until the user quits or
+    /// the input ends.
+    pub async fn run(
+        &mut self,
+        mut events: impl Stream<Item = std::io::Result<Event>> + Unpin,
+    ) -> anyhow::Result<()> {
+        let mut tick = tokio::time::interval(Duration::from_millis(100));
+        loop {
+            let msg = tokio::select! {
+                ev = events.next() => match ev {
+                    Some(Ok(e)) => Message::Input(e),
+                    Some(Err(e)) => return Err(e.into()),
+                    None => return Ok(()),
+                },
+                Some(m) = self.ctl.next() => m,
+                _ = tick.tick() => Message::Tick,
+            };
+            self.handle(msg)?;
+            if self.app.quit {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One step: update the app, perform its effects, draw when something may show.
+    pub fn handle(&mut self, msg: Message) -> anyhow::Result<()> {
+        let redraw = !matches!(msg, Message::Tick) || self.app.submitting.is_some();
+        let fx = self.app.update(msg);
+        self.ctl.perform(fx, &mut self.app);
+        if redraw {
+            self.draw()?;
+        }
+        Ok(())
+    }
+
+    /// The next result of a task the controller started (for a key script that waits
+    /// for an answer); `None` never comes while the form is open.
+    pub async fn next_result(&mut self) -> Option<Message> {
+        self.ctl.next().await
+    }
+
+    /// Draws the app.
+    pub fn draw(&mut self) -> anyhow::Result<()> {
+        let app = &self.app;
+        self.terminal.draw(|f| view::draw(f, app))?;
+        Ok(())
+    }
+
+    /// The app, to read (a test looks at the draft, the mode, the status).
+    #[must_use]
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// The backend the frames were drawn on.
+    #[must_use]
+    pub fn backend(&self) -> &B {
+        self.terminal.backend()
+    }
+
+    /// The backend, to change (a test resizes its `TestBackend`, then sends the resize).
+    pub fn backend_mut(&mut self) -> &mut B {
+        self.terminal.backend_mut()
+    }
+
+    /// The data dir the form reads and writes.
+    #[must_use]
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Saves every profile's unsent draft, as on quit; the drafts that could not be
+    /// saved, in words.
+    #[must_use]
+    pub fn close(self) -> Vec<String> {
+        self.app
+            .profiles
+            .iter()
+            .filter_map(|p| {
+                drafts::save(&self.data_dir, &p.profile.name, &p.unsent())
+                    .err()
+                    .map(|e| format!("could not save the draft of {}: {e}", p.profile.name))
+            })
+            .collect()
+    }
+}
+
+fn build_app(setup: &Setup, data_dir: &Path) -> App {
     let mut restored = Vec::new();
     let states = setup
         .profiles
@@ -227,292 +365,4 @@ fn local_time(rfc3339: &str) -> String {
                 .to_string()
         },
     )
-}
-
-async fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-    app: &mut App,
-    mut ctl: Controller,
-) -> anyhow::Result<()> {
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    terminal.draw(|f| view::draw(f, app))?;
-    let start = app.start();
-    ctl.perform(start, app);
-    loop {
-        let msg = tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(e)) => Message::Input(e),
-                Some(Err(e)) => return Err(e.into()),
-                None => return Ok(()),
-            },
-            Some(m) = ctl.rx.recv() => m,
-            _ = tick.tick() => Message::Tick,
-        };
-        let redraw = !matches!(msg, Message::Tick) || app.submitting.is_some();
-        let fx = app.update(msg);
-        ctl.perform(fx, app);
-        if app.quit {
-            return Ok(());
-        }
-        if redraw {
-            terminal.draw(|f| view::draw(f, app))?;
-        }
-    }
-}
-
-/// Performs effects; owns the channel back into the loop and the submit's cancel token.
-pub struct Controller {
-    tx: mpsc::UnboundedSender<Message>,
-    rx: mpsc::UnboundedReceiver<Message>,
-    keys: HashMap<String, ApiKey>,
-    config_path: PathBuf,
-    data_dir: PathBuf,
-    submit: Option<CancellationToken>,
-}
-
-impl Controller {
-    /// A controller with the embedded sandbox's keys (if any) and the data dir.
-    #[must_use]
-    pub fn new(keys: HashMap<String, ApiKey>, config_path: PathBuf, data_dir: PathBuf) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel();
-        Self {
-            tx,
-            rx,
-            keys,
-            config_path,
-            data_dir,
-            submit: None,
-        }
-    }
-
-    /// Waits for the next message from a task (for tests driving the app directly).
-    pub async fn next(&mut self) -> Option<Message> {
-        self.rx.recv().await
-    }
-
-    /// Performs each effect.
-    pub fn perform(&mut self, effects: Vec<Effect>, app: &mut App) {
-        for e in effects {
-            self.one(e, app);
-        }
-    }
-
-    fn one(&mut self, effect: Effect, app: &mut App) {
-        match effect {
-            Effect::Connect(i) => self.connect(i, &app.profiles[i].profile),
-            Effect::Submit {
-                profile,
-                seq,
-                draft,
-            } => {
-                let Some(session) = app.profiles[profile].session.clone() else {
-                    return;
-                };
-                let catalog = app.profiles[profile].catalog.clone();
-                let token = CancellationToken::new();
-                self.submit = Some(token.clone());
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    tokio::select! {
-                        submitted = session.submit(&draft, &catalog) => {
-                            send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
-                        }
-                        () = token.cancelled() => {}
-                    }
-                });
-            }
-            Effect::CancelSubmit => {
-                if let Some(t) = self.submit.take() {
-                    t.cancel();
-                }
-            }
-            Effect::RefreshCatalog(i) => self.refresh(i, app),
-            Effect::RefreshUsage(i) => {
-                let Some(session) = app.profiles[i].session.clone() else {
-                    return;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let (usage, rate) = session.usage().await;
-                    send(
-                        &tx,
-                        Message::Usage {
-                            profile: i,
-                            usage,
-                            rate,
-                        },
-                    );
-                });
-            }
-            Effect::CheckDuplicates {
-                profile,
-                checked,
-                then_submit,
-            } => self.check_duplicates(app, profile, checked, then_submit),
-            Effect::RetryOutbox => self.retry_outbox(app),
-            other => self.files(other, app),
-        }
-    }
-
-    fn check_duplicates(
-        &self,
-        app: &App,
-        profile: usize,
-        checked: (String, String),
-        then_submit: bool,
-    ) {
-        let Some(session) = app.profiles[profile].session.clone() else {
-            return;
-        };
-        let recent = app.profiles[profile].catalog.recent.clone();
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
-            let (phone, email) = (opt(&checked.0), opt(&checked.1));
-            let found = session
-                .duplicates(phone.as_deref(), email.as_deref(), &recent)
-                .await;
-            send(
-                &tx,
-                Message::Duplicates {
-                    profile,
-                    checked,
-                    found,
-                    then_submit,
-                },
-            );
-        });
-    }
-
-    /// The effects that write rolo's own files.
-    fn files(&self, effect: Effect, app: &mut App) {
-        match effect {
-            Effect::SaveDraft(i) => {
-                let p = &app.profiles[i];
-                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
-                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
-                }
-            }
-            Effect::ToOutbox(item) => {
-                if let Err(e) = outbox::put(&self.data_dir, &item) {
-                    // Not kept: put it back on the form rather than lose it.
-                    if let Some(p) = app
-                        .profiles
-                        .iter_mut()
-                        .find(|p| p.profile.name == item.profile)
-                    {
-                        p.form.clear(&item.draft);
-                    }
-                    app.outbox.retain(|i| i.id != item.id);
-                    app.say(
-                        Level::Error,
-                        format!("Could not keep it in the outbox ({e}); it is back on the form."),
-                    );
-                }
-            }
-            Effect::SaveSticky(i) => {
-                let p = &app.profiles[i];
-                let memory = drafts::Memory {
-                    sticky: p.sticky.clone(),
-                    last_sent: p.last_sent.clone(),
-                };
-                if let Err(e) = drafts::save_memory(&self.data_dir, &p.profile.name, &memory) {
-                    app.say(Level::Warn, format!("Cannot save the kept fields: {e}"));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// Resends every waiting contact whose profile is connected, one at a time, then
-    /// reports the outbox as it is on disk.
-    fn retry_outbox(&self, app: &App) {
-        let jobs: Vec<_> = app
-            .outbox
-            .iter()
-            .filter_map(|item| {
-                let p = app
-                    .profiles
-                    .iter()
-                    .find(|p| p.profile.name == item.profile)?;
-                Some((item.clone(), p.session.clone()?, p.catalog.clone()))
-            })
-            .collect();
-        let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
-        tokio::spawn(async move {
-            let mut said = Vec::new();
-            for (item, session, catalog) in jobs {
-                if item
-                    .retry_at
-                    .is_some_and(|at| at > jiff::Timestamp::now().as_second())
-                {
-                    continue;
-                }
-                let name = item.name.clone();
-                let retried = session.resend(item, &catalog).await;
-                said.push(format!(
-                    "From the outbox: {}.",
-                    crate::engine::words::capitalised(&retried.words(&name))
-                ));
-                said.extend(
-                    retried
-                        .warnings
-                        .iter()
-                        .map(|w| crate::engine::words::capitalised(w)),
-                );
-            }
-            send(
-                &tx,
-                Message::OutboxChanged {
-                    items: outbox::list(&dir),
-                    said,
-                },
-            );
-        });
-    }
-
-    fn connect(&self, i: usize, profile: &Profile) {
-        let tx = self.tx.clone();
-        let known = self.keys.get(&profile.name).cloned();
-        let profile = profile.clone();
-        let (path, dir) = (self.config_path.clone(), self.data_dir.clone());
-        // Resolving a key may run a command or talk to a keyring: never on the UI thread.
-        tokio::task::spawn_blocking(move || {
-            let session = Session::connect(profile, known.as_ref(), &path, dir).map(Box::new);
-            send(
-                &tx,
-                Message::Key {
-                    profile: i,
-                    session,
-                },
-            );
-        });
-    }
-
-    fn refresh(&self, i: usize, app: &App) {
-        let Some(session) = app.profiles[i].session.clone() else {
-            return;
-        };
-        let base = app.profiles[i].catalog.clone();
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let fetched = session.refresh(base).await;
-            send(
-                &tx,
-                Message::Catalog {
-                    profile: i,
-                    fetched: Box::new(fetched),
-                },
-            );
-        });
-    }
-}
-
-/// Sends a task's result back into the loop. The loop only stops receiving when rolo
-/// is quitting, so a result that arrives then has nowhere to go and is dropped.
-fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
-    if tx.send(msg).is_err() {
-        tracing::debug!("a task finished after the form closed");
-    }
 }

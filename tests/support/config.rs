@@ -119,6 +119,16 @@ impl Profile {
         Self::new(name, "wipsy", &format!("{origin}/wipsy"), key_env)
     }
 
+    /// The key from a command, as `api_key_cmd` users write it (`pass show …`), instead
+    /// of a variable: in-process tests cannot set variables safely.
+    #[must_use]
+    pub fn key_cmd(mut self, key: &str) -> Self {
+        self.lines.retain(|l| !l.starts_with("api_key_env"));
+        self.lines
+            .push(format!("api_key_cmd = \"printf %s {key}\""));
+        self
+    }
+
     /// `key = "value"`.
     #[must_use]
     pub fn text(mut self, key: &str, value: &str) -> Self {

@@ -1,130 +1,128 @@
-//! The key-script harness: the real App, keymap, view and controller over a real sandbox,
-//! drawn on ratatui's `TestBackend`.
+//! The key-script harness: the real form (config file, `build_app`, keymap, update,
+//! controller, view) run by `rolo::tui::runtime::Tui` on ratatui's `TestBackend`, over a
+//! real sandbox on 127.0.0.1. Keys go in one at a time through the same step the
+//! terminal loop uses; task results are fed in until a condition holds.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rolo::config::Config;
+use rolo::contact::Draft;
+use rolo::engine::session::Choice;
 use rolo::sandbox::{SandboxHandle, Seed};
-use rolo::secret::ApiKey;
-use rolo::tui::app::{App, CatalogStatus, Mode, ProfileState};
+use rolo::tui::app::{App, CatalogStatus, Mode};
 use rolo::tui::message::Message;
-use rolo::tui::runtime::Controller;
-use rolo::tui::theme::Theme;
-use rolo::tui::view;
+use rolo::tui::runtime::Tui;
 
 use super::config::{ConfigFile, Profile};
 use super::sandbox::start_demo;
 use super::seed::SeedExt;
 
-/// A running app over a sandbox.
+/// A running form over a sandbox.
 pub struct Harness {
     pub sb: SandboxHandle,
-    pub app: App,
-    pub ctl: Controller,
+    tui: Tui<TestBackend>,
     dir: tempfile::TempDir,
 }
-
-/// Keys are handed to the controller directly, so no profile reads its variable.
-const UNUSED: &str = "UNUSED_IN_TESTS";
 
 /// The profiles of the key-script tests, in this order: `wm` (demo), `full` (plan limit
 /// reached), `wipsy` (loadtest, with its whole catalog), `careful` (confirm first), `ro`
 /// (read only), `wdemo` (Wipsy demo), `staff` (WhatsMark with a staff list), `wrong`.
-pub fn config(origin: &str, seed: &Seed) -> Config {
-    let wm = |name: &str| Profile::whatsmark(name, origin, UNUSED);
-    let wipsy = |name: &str| Profile::wipsy(name, origin, UNUSED);
+/// Each key comes from a command, as `api_key_cmd` users write it.
+pub fn config(origin: &str, seed: &Seed) -> ConfigFile {
+    let wm = |name: &str, tenant: &str| {
+        Profile::whatsmark(name, origin, "UNUSED").key_cmd(&seed.wm_token(tenant, "full"))
+    };
+    let wipsy = |name: &str, key: &str| Profile::wipsy(name, origin, "UNUSED").key_cmd(key);
     ConfigFile::new()
         .profile(
-            wm("wm")
+            wm("wm", "demo")
                 .label("WhatsMark demo")
                 .color("green")
                 .region("IN")
                 .default_value("type", "lead"),
         )
-        .profile(wm("full"))
+        .profile(wm("full", "full-house"))
         .profile(
-            wipsy("wipsy")
+            wipsy("wipsy", &seed.wipsy_key("loadtest"))
                 .color("magenta")
                 .region("CO")
                 .raw("monthly_contact_limit", 100)
                 .wipsy_catalog(seed, "loadtest"),
         )
         .profile(
-            wm("careful")
+            wm("careful", "rasl-retail")
                 .raw("confirm_submit", true)
                 .label("Careful Co"),
         )
-        .profile(wm("ro").raw("read_only", true))
-        .profile(wipsy("wdemo").region("CO").wipsy_catalog(seed, "demo"))
+        .profile(wm("ro", "demo").raw("read_only", true))
         .profile(
-            wm("staff")
+            wipsy("wdemo", &seed.wipsy_key("demo"))
+                .region("CO")
+                .wipsy_catalog(seed, "demo"),
+        )
+        .profile(
+            wm("staff", "loadtest")
                 .region("CO")
                 .assignee(15, "Priya (soporte)")
                 .assignee(16, "Carlos Peña (ventas)"),
         )
-        .profile(wipsy("wrong"))
-        .parse()
+        .profile(wipsy("wrong", "wpy_not_the_key"))
 }
 
 impl Harness {
+    /// The form on the first profile, its catalog fetched.
     pub async fn new() -> Self {
+        Self::with_saved_draft(None).await
+    }
+
+    /// The same, with a draft of the first profile (`wm`) saved by an earlier run.
+    pub async fn with_saved_draft(draft: Option<Draft>) -> Self {
         let (sb, seed) = start_demo().await;
-        let wm = |t: &str| ApiKey::new(seed.wm_token(t, "full"));
-        let wp = |t: &str| ApiKey::new(seed.wipsy_key(t));
-        let keys: HashMap<String, ApiKey> = [
-            ("wm", wm("demo")),
-            ("full", wm("full-house")),
-            ("wipsy", wp("loadtest")),
-            ("wrong", ApiKey::new("wpy_not_the_key")),
-            ("careful", wm("rasl-retail")),
-            ("ro", wm("demo")),
-            ("wdemo", wp("demo")),
-            ("staff", wm("loadtest")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
         let dir = tempfile::tempdir().unwrap();
-        let states = config(&sb.origin(), &seed)
-            .profiles
-            .into_iter()
-            .map(|p| {
-                let catalog = rolo::engine::catalog::from_profile(&p);
-                ProfileState::new(p, catalog, None, 0)
-            })
-            .collect();
-        let app = App::new(states, 0, Theme { color: true });
-        let ctl = Controller::new(keys, "test-config.toml".into(), dir.path().to_path_buf());
-        let mut h = Self { sb, app, ctl, dir };
-        let fx = h.app.start();
-        h.ctl.perform(fx, &mut h.app);
+        let path = dir.path().join("config.toml");
+        config(&sb.origin(), &seed).write(&path);
+        let data_dir = dir.path().join("data");
+        if let Some(d) = draft {
+            rolo::engine::drafts::save(&data_dir, "wm", &d).unwrap();
+        }
+        let choice = Choice {
+            config: Some(path),
+            profile: None,
+        };
+        let tui = Tui::open(&choice, data_dir, TestBackend::new(120, 40))
+            .await
+            .unwrap();
+        let mut h = Self { sb, tui, dir };
         h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
             .await;
         h
     }
 
-    /// Feeds task results into the app until `done` holds (or fails after 20 s).
+    /// The app as it stands (read only: a script changes it with keys).
+    pub fn app(&self) -> &App {
+        self.tui.app()
+    }
+
+    /// One message through the form's step, as the terminal loop would hand it over.
+    pub fn send(&mut self, msg: Message) {
+        self.tui.handle(msg).unwrap();
+    }
+
+    /// Feeds task results into the form until `done` holds (or fails after 20 s).
     pub async fn until(&mut self, done: impl Fn(&App) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        while !done(&self.app) {
-            let msg = tokio::time::timeout_at(deadline, self.ctl.next())
+        while !done(self.tui.app()) {
+            let msg = tokio::time::timeout_at(deadline, self.tui.next_result())
                 .await
                 .expect("timed out waiting")
                 .unwrap();
-            let fx = self.app.update(msg);
-            self.ctl.perform(fx, &mut self.app);
+            self.send(msg);
         }
     }
 
     pub fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let fx = self
-            .app
-            .update(Message::Input(Event::Key(KeyEvent::new(code, mods))));
-        self.ctl.perform(fx, &mut self.app);
+        self.send(Message::Input(Event::Key(KeyEvent::new(code, mods))));
     }
 
     pub fn press(&mut self, code: KeyCode) {
@@ -142,14 +140,16 @@ impl Harness {
     }
 
     pub fn paste(&mut self, s: &str) {
-        let fx = self.app.update(Message::Input(Event::Paste(s.to_owned())));
-        self.ctl.perform(fx, &mut self.app);
+        self.send(Message::Input(Event::Paste(s.to_owned())));
     }
 
     /// Picks `filter`'s first match in the focused field's picker.
     pub fn pick(&mut self, filter: &str) {
         self.press(KeyCode::Enter);
-        assert!(matches!(self.app.mode, Mode::Picker(_)), "a picker opened");
+        assert!(
+            matches!(self.app().mode, Mode::Picker(_)),
+            "a picker opened"
+        );
         self.typed(filter);
         self.press(KeyCode::Enter);
     }
@@ -176,7 +176,7 @@ impl Harness {
 
     pub fn focus(&mut self, label: &str) {
         for _ in 0..40 {
-            if self.app.current().form.focused().unwrap().label == label {
+            if self.app().current().form.focused().unwrap().label == label {
                 return;
             }
             self.press(KeyCode::Tab);
@@ -184,11 +184,12 @@ impl Harness {
         panic!("no field labelled {label}");
     }
 
+    /// The terminal at `w`x`h`: the backend is resized and the form told, as a terminal
+    /// resize would, and the frame it draws is read back.
     pub fn screen(&mut self, w: u16, h: u16) -> String {
-        self.app.size = (w, h);
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| view::draw(f, &self.app)).unwrap();
-        let buf = term.backend().buffer().clone();
+        self.tui.backend_mut().resize(w, h);
+        self.send(Message::Input(Event::Resize(w, h)));
+        let buf = self.tui.backend().buffer().clone();
         let mut out = String::new();
         for y in 0..h {
             let mut line = String::new();
@@ -235,6 +236,11 @@ impl Harness {
 
     /// The data dir the controller writes (history, drafts, outbox).
     pub fn data_dir(&self) -> &std::path::Path {
+        self.tui.data_dir()
+    }
+
+    /// The temp dir holding the config file and the data dir.
+    pub fn root(&self) -> &std::path::Path {
         self.dir.path()
     }
 

@@ -1,0 +1,272 @@
+//! The controller: performs the effects `update` asks for. It is the only place that
+//! spawns tasks or touches files; every task gets a sender clone (and the submit a
+//! cancellation token) and reports back through one [`Message`].
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::app::{App, Level};
+use super::message::{Effect, Message};
+use crate::config::Profile;
+use crate::engine::embedded::ApiKey;
+use crate::engine::session::Session;
+use crate::engine::{drafts, outbox};
+
+/// Performs effects; owns the channel back into the loop and the submit's cancel token.
+pub struct Controller {
+    tx: mpsc::UnboundedSender<Message>,
+    rx: mpsc::UnboundedReceiver<Message>,
+    keys: HashMap<String, ApiKey>,
+    config_path: PathBuf,
+    data_dir: PathBuf,
+    submit: Option<CancellationToken>,
+}
+
+impl Controller {
+    /// A controller with the embedded sandbox's keys (if any) and the data dir.
+    #[must_use]
+    pub fn new(keys: HashMap<String, ApiKey>, config_path: PathBuf, data_dir: PathBuf) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Self {
+            tx,
+            rx,
+            keys,
+            config_path,
+            data_dir,
+            submit: None,
+        }
+    }
+
+    /// Waits for the next message from a task (for tests driving the app directly).
+    pub async fn next(&mut self) -> Option<Message> {
+        self.rx.recv().await
+    }
+
+    /// Performs each effect.
+    pub fn perform(&mut self, effects: Vec<Effect>, app: &mut App) {
+        for e in effects {
+            self.one(e, app);
+        }
+    }
+
+    fn one(&mut self, effect: Effect, app: &mut App) {
+        match effect {
+            Effect::Connect(i) => self.connect(i, &app.profiles[i].profile),
+            Effect::Submit {
+                profile,
+                seq,
+                draft,
+            } => {
+                let Some(session) = app.profiles[profile].session.clone() else {
+                    return;
+                };
+                let catalog = app.profiles[profile].catalog.clone();
+                let token = CancellationToken::new();
+                self.submit = Some(token.clone());
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        submitted = session.submit(&draft, &catalog) => {
+                            send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
+                        }
+                        () = token.cancelled() => {}
+                    }
+                });
+            }
+            Effect::CancelSubmit => {
+                if let Some(t) = self.submit.take() {
+                    t.cancel();
+                }
+            }
+            Effect::RefreshCatalog(i) => self.refresh(i, app),
+            Effect::RefreshUsage(i) => {
+                let Some(session) = app.profiles[i].session.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let (usage, rate) = session.usage().await;
+                    send(
+                        &tx,
+                        Message::Usage {
+                            profile: i,
+                            usage,
+                            rate,
+                        },
+                    );
+                });
+            }
+            Effect::CheckDuplicates {
+                profile,
+                checked,
+                then_submit,
+            } => self.check_duplicates(app, profile, checked, then_submit),
+            Effect::RetryOutbox => self.retry_outbox(app),
+            other => self.files(other, app),
+        }
+    }
+
+    fn check_duplicates(
+        &self,
+        app: &App,
+        profile: usize,
+        checked: (String, String),
+        then_submit: bool,
+    ) {
+        let Some(session) = app.profiles[profile].session.clone() else {
+            return;
+        };
+        let recent = app.profiles[profile].catalog.recent.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
+            let (phone, email) = (opt(&checked.0), opt(&checked.1));
+            let found = session
+                .duplicates(phone.as_deref(), email.as_deref(), &recent)
+                .await;
+            send(
+                &tx,
+                Message::Duplicates {
+                    profile,
+                    checked,
+                    found,
+                    then_submit,
+                },
+            );
+        });
+    }
+
+    /// The effects that write rolo's own files.
+    fn files(&self, effect: Effect, app: &mut App) {
+        match effect {
+            Effect::SaveDraft(i) => {
+                let p = &app.profiles[i];
+                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
+                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
+                }
+            }
+            Effect::ToOutbox(item) => {
+                if let Err(e) = outbox::put(&self.data_dir, &item) {
+                    // Not kept: put it back on the form rather than lose it.
+                    if let Some(p) = app
+                        .profiles
+                        .iter_mut()
+                        .find(|p| p.profile.name == item.profile)
+                    {
+                        p.form.clear(&item.draft);
+                    }
+                    app.outbox.retain(|i| i.id != item.id);
+                    app.say(
+                        Level::Error,
+                        format!("Could not keep it in the outbox ({e}); it is back on the form."),
+                    );
+                }
+            }
+            Effect::SaveSticky(i) => {
+                let p = &app.profiles[i];
+                let memory = drafts::Memory {
+                    sticky: p.sticky.clone(),
+                    last_sent: p.last_sent.clone(),
+                };
+                if let Err(e) = drafts::save_memory(&self.data_dir, &p.profile.name, &memory) {
+                    app.say(Level::Warn, format!("Cannot save the kept fields: {e}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Resends every waiting contact whose profile is connected, one at a time, then
+    /// reports the outbox as it is on disk.
+    fn retry_outbox(&self, app: &App) {
+        let jobs: Vec<_> = app
+            .outbox
+            .iter()
+            .filter_map(|item| {
+                let p = app
+                    .profiles
+                    .iter()
+                    .find(|p| p.profile.name == item.profile)?;
+                Some((item.clone(), p.session.clone()?, p.catalog.clone()))
+            })
+            .collect();
+        let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
+        tokio::spawn(async move {
+            let mut said = Vec::new();
+            for (item, session, catalog) in jobs {
+                if item
+                    .retry_at
+                    .is_some_and(|at| at > jiff::Timestamp::now().as_second())
+                {
+                    continue;
+                }
+                let name = item.name.clone();
+                let retried = session.resend(item, &catalog).await;
+                said.push(format!(
+                    "From the outbox: {}.",
+                    crate::engine::words::capitalised(&retried.words(&name))
+                ));
+                said.extend(
+                    retried
+                        .warnings
+                        .iter()
+                        .map(|w| crate::engine::words::capitalised(w)),
+                );
+            }
+            send(
+                &tx,
+                Message::OutboxChanged {
+                    items: outbox::list(&dir),
+                    said,
+                },
+            );
+        });
+    }
+
+    fn connect(&self, i: usize, profile: &Profile) {
+        let tx = self.tx.clone();
+        let known = self.keys.get(&profile.name).cloned();
+        let profile = profile.clone();
+        let (path, dir) = (self.config_path.clone(), self.data_dir.clone());
+        // Resolving a key may run a command or talk to a keyring: never on the UI thread.
+        tokio::task::spawn_blocking(move || {
+            let session = Session::connect(profile, known.as_ref(), &path, dir).map(Box::new);
+            send(
+                &tx,
+                Message::Key {
+                    profile: i,
+                    session,
+                },
+            );
+        });
+    }
+
+    fn refresh(&self, i: usize, app: &App) {
+        let Some(session) = app.profiles[i].session.clone() else {
+            return;
+        };
+        let base = app.profiles[i].catalog.clone();
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let fetched = session.refresh(base).await;
+            send(
+                &tx,
+                Message::Catalog {
+                    profile: i,
+                    fetched: Box::new(fetched),
+                },
+            );
+        });
+    }
+}
+
+/// Sends a task's result back into the loop. The loop only stops receiving when rolo
+/// is quitting, so a result that arrives then has nowhere to go and is dropped.
+fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
+    if tx.send(msg).is_err() {
+        tracing::debug!("a task finished after the form closed");
+    }
+}
