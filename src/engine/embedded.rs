@@ -93,25 +93,24 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
     )?;
     wipsy.monthly_contact_limit = Some(wp.monthly_quota);
     // What a Wipsy user writes in the profile, since the API cannot list it.
+    let coloured = |id: &str, name: &str, color: &str| Item {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        color: Some(color.to_owned()),
+        ..Item::default()
+    };
     wipsy.tags = wp
         .tags
         .iter()
-        .map(|t| Item {
-            id: t.id.clone(),
-            name: t.name.clone(),
-            color: Some(t.color.clone()),
-            ..Item::default()
-        })
+        .map(|t| coloured(&t.id, &t.name, &t.color))
         .collect();
     wipsy.stages = wp
         .stages
         .iter()
         .map(|s| Item {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            color: Some(s.color.clone()),
             order: Some(s.stage_order),
             system: s.is_system,
+            ..coloured(&s.id, &s.name, &s.color)
         })
         .collect();
     wipsy.custom_fields = wp

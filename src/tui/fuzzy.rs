@@ -104,6 +104,20 @@ impl Fuzzy {
     }
 }
 
+/// Applies a typed edit to a list's filter line: a letter, Backspace, or a word
+/// deleted (the whole filter). Whether the filter changed, so the list is filtered again
+/// and its cursor goes back to the best match.
+pub fn edit_filter(filter: &mut String, edit: crate::tui::keymap::Edit) -> bool {
+    use crate::tui::keymap::Edit;
+    match edit {
+        Edit::Insert(c) => filter.push(c),
+        Edit::Backspace => return filter.pop().is_some(),
+        Edit::DeleteWord if !filter.is_empty() => filter.clear(),
+        _ => return false,
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -397,6 +397,24 @@ pub fn key_for(action: Action, scope: Scope) -> String {
         .unwrap_or_default()
 }
 
+/// A popup's bottom line: each action's key in `scope` and what it does there
+/// (" Enter switches · Esc "); an empty word shows the key alone.
+#[must_use]
+pub fn hint(scope: Scope, keys: &[(Action, &str)]) -> String {
+    let parts: Vec<String> = keys
+        .iter()
+        .map(|(action, word)| {
+            let key = key_for(*action, scope);
+            if word.is_empty() {
+                key
+            } else {
+                format!("{key} {word}")
+            }
+        })
+        .collect();
+    format!(" {} ", parts.join(" · "))
+}
+
 /// The form's footer: the first key and the footer word of each binding that has one.
 #[must_use]
 pub fn footer() -> String {

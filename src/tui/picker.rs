@@ -6,10 +6,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use super::fuzzy::Fuzzy;
-use super::keymap::{self, Action, Edit, Scope};
+use super::keymap::{self, Action, Scope};
 use super::popup::{Answer, Context, Popup, Reply};
 use super::theme::Theme;
 use crate::contact::catalog::Item;
@@ -205,17 +205,8 @@ impl Picker {
                     None => Reply::Stay,
                 };
             }
-            Action::Edit(Edit::Insert(c)) => {
-                self.filter.push(c);
+            Action::Edit(e) if super::fuzzy::edit_filter(&mut self.filter, e) => {
                 self.cursor = 0;
-                self.refilter();
-            }
-            Action::Edit(Edit::Backspace) => {
-                self.filter.pop();
-                self.refilter();
-            }
-            Action::Edit(Edit::DeleteWord) => {
-                self.filter.clear();
                 self.refilter();
             }
             _ => {}
@@ -233,28 +224,23 @@ impl Picker {
             width,
             height,
         };
-        frame.render_widget(Clear, popup);
-        let key = |a| keymap::key_for(a, Scope::Picker);
-        let (accept, refresh, esc) = (
-            key(Action::Accept),
-            key(Action::RefreshCatalog),
-            key(Action::Cancel),
-        );
-        let hint = if self.multi {
-            format!(
-                " {} toggles · {} all shown · {accept} accepts · {refresh} refresh · {esc} ",
-                key(Action::Toggle),
-                key(Action::ToggleAll)
-            )
+        let keys: &[(Action, &str)] = if self.multi {
+            &[
+                (Action::Toggle, "toggles"),
+                (Action::ToggleAll, "all shown"),
+                (Action::Accept, "accepts"),
+                (Action::RefreshCatalog, "refresh"),
+                (Action::Cancel, ""),
+            ]
         } else {
-            format!(" {accept} chooses · {refresh} refresh · {esc} ")
+            &[
+                (Action::Accept, "chooses"),
+                (Action::RefreshCatalog, "refresh"),
+                (Action::Cancel, ""),
+            ]
         };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", self.title))
-            .title_bottom(hint);
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
+        let bottom = keymap::hint(Scope::Picker, keys);
+        let inner = super::popup::boxed(frame, popup, &self.title, bottom);
         let filter = Paragraph::new(Line::from(vec![
             Span::styled("filter: ", theme.hint()),
             Span::raw(self.filter.as_str()),
@@ -363,6 +349,7 @@ fn mark_span(text: String, marked: bool, theme: Theme) -> Span<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::keymap::Edit;
 
     fn items() -> Vec<Item> {
         ["VIP", "Soporte", "Ñandú Club", "中文客户"]

@@ -98,3 +98,16 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         height: h,
     }
 }
+
+/// Clears `r` and draws a popup's frame on it: `title` on top, `bottom` (the keys that
+/// answer it) below. Returns the inside.
+pub fn boxed(frame: &mut Frame, r: Rect, title: &str, bottom: String) -> Rect {
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .title(format!(" {title} "))
+        .title_bottom(bottom);
+    let inner = block.inner(r);
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(block, r);
+    inner
+}

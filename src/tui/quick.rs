@@ -7,7 +7,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::keymap::{self, Action, Edit, Scope};
 use super::popup::{Answer, Context, Popup, Reply};
@@ -144,18 +144,15 @@ impl Popup for Quick {
             width: area.width.saturating_sub(2),
             height,
         };
-        frame.render_widget(Clear, r);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" Quick add ")
-            .title_bottom(format!(
-                " {} creates · {} opens the form · {} keeps it for later ",
-                keymap::key_for(Action::Accept, Scope::Quick),
-                keymap::key_for(Action::NextField, Scope::Quick),
-                keymap::key_for(Action::Cancel, Scope::Quick)
-            ));
-        let inner = block.inner(r);
-        frame.render_widget(block, r);
+        let bottom = keymap::hint(
+            Scope::Quick,
+            &[
+                (Action::Accept, "creates"),
+                (Action::NextField, "opens the form"),
+                (Action::Cancel, "keeps it for later"),
+            ],
+        );
+        let inner = super::popup::boxed(frame, r, "Quick add", bottom);
         let input = Line::from(vec![
             Span::styled("› ", theme.label_focused()),
             Span::raw(self.text.as_str()),

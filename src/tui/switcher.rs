@@ -3,9 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use super::keymap::{self, Action, Edit, Scope};
+use super::keymap::{self, Action, Scope};
 use super::popup::{Answer, Context, Popup, Reply};
 use crate::config::Profile;
 
@@ -76,13 +76,8 @@ impl Popup for Switcher {
             }
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
-            Action::Edit(Edit::Insert(c)) => {
-                self.filter.push(c);
+            Action::Edit(e) if super::fuzzy::edit_filter(&mut self.filter, e) => {
                 self.cursor = 0;
-                self.refilter();
-            }
-            Action::Edit(Edit::Backspace) => {
-                self.filter.pop();
                 self.refilter();
             }
             _ => {}
@@ -102,17 +97,11 @@ impl Popup for Switcher {
             width,
             height: height.min(area.height),
         };
-        frame.render_widget(Clear, popup);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(" Switch profile ")
-            .title_bottom(format!(
-                " {} switches · {} ",
-                keymap::key_for(Action::Accept, Scope::Switcher),
-                keymap::key_for(Action::Cancel, Scope::Switcher)
-            ));
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
+        let bottom = keymap::hint(
+            Scope::Switcher,
+            &[(Action::Accept, "switches"), (Action::Cancel, "")],
+        );
+        let inner = super::popup::boxed(frame, popup, "Switch profile", bottom);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("filter: ", theme.hint()),

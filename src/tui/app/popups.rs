@@ -47,33 +47,32 @@ pub enum Question {
     Outbox(String),
 }
 
+/// The popup a mode holds, as `Some(p)` (`None` on the form): one list of the modes
+/// for both the shared and the mutable borrow.
+macro_rules! popup_of {
+    ($mode:expr) => {
+        match $mode {
+            Mode::Form => None,
+            Mode::Picker(p) => Some(p as _),
+            Mode::Switcher(p) => Some(p as _),
+            Mode::Help(p) => Some(p as _),
+            Mode::Outbox(p) => Some(p as _),
+            Mode::Recent(p) => Some(p as _),
+            Mode::Confirm(p) => Some(p as _),
+            Mode::Quick(p) => Some(p as _),
+        }
+    };
+}
+
 impl Mode {
     /// The popup on top, if any: every one is drawn and updated through [`Popup`].
     #[must_use]
     pub fn popup(&self) -> Option<&dyn Popup> {
-        match self {
-            Self::Form => None,
-            Self::Picker(p) => Some(p),
-            Self::Switcher(s) => Some(s),
-            Self::Help(h) => Some(h),
-            Self::Outbox(o) => Some(o),
-            Self::Recent(r) => Some(r),
-            Self::Confirm(q) => Some(q),
-            Self::Quick(q) => Some(q),
-        }
+        popup_of!(self)
     }
 
     fn popup_mut(&mut self) -> Option<&mut dyn Popup> {
-        match self {
-            Self::Form => None,
-            Self::Picker(p) => Some(p),
-            Self::Switcher(s) => Some(s),
-            Self::Help(h) => Some(h),
-            Self::Outbox(o) => Some(o),
-            Self::Recent(r) => Some(r),
-            Self::Confirm(q) => Some(q),
-            Self::Quick(q) => Some(q),
-        }
+        popup_of!(self)
     }
 }
 

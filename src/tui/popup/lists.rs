@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{Answer, Context, Popup, Reply, centered};
 use crate::tui::keymap::{self, Action, Scope};
@@ -51,7 +51,7 @@ impl Popup for RecentList {
 
 fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
     let theme = cx.theme;
-    let mut lines: Vec<Line> = cx
+    let lines: Vec<Line> = cx
         .outbox
         .iter()
         .map(|i| {
@@ -63,29 +63,18 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             ])
         })
         .collect();
-    if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "Nothing waits in the outbox.",
-            theme.ok(),
-        )));
-    }
-    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let r = centered(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Outbox ")
-        .title_bottom(format!(
-            " {} resends now · {} closes · `rolo outbox drop ID` removes one ",
-            keymap::key_for(Action::Accept, Scope::Outbox),
-            keymap::key_for(Action::Cancel, Scope::Outbox)
-        ));
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+    let keys = keymap::hint(
+        Scope::Outbox,
+        &[(Action::Accept, "resends now"), (Action::Cancel, "closes")],
+    );
+    let empty = Span::styled("Nothing waits in the outbox.", theme.ok());
+    let bottom = format!("{keys}· `rolo outbox drop ID` removes one ");
+    draw_list(frame, area, lines, empty, "Outbox", bottom);
 }
 
 fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
     let theme = cx.theme;
-    let mut lines: Vec<Line> = cx
+    let lines: Vec<Line> = cx
         .recent
         .iter()
         .rev()
@@ -97,18 +86,26 @@ fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             ])
         })
         .collect();
+    let empty = Span::styled("No contact created yet.", theme.hint());
+    let bottom = " any key closes · `rolo history` for all ".to_owned();
+    draw_list(frame, area, lines, empty, "Created recently", bottom);
+}
+
+/// A list popup: its lines (or `empty` when there are none) in a box as tall as they
+/// need, up to the screen.
+fn draw_list<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    mut lines: Vec<Line<'a>>,
+    empty: Span<'a>,
+    title: &str,
+    bottom: String,
+) {
     if lines.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No contact created yet.",
-            theme.hint(),
-        )));
+        lines.push(Line::from(empty));
     }
     let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 110, h.max(4));
-    frame.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(" Created recently ")
-        .title_bottom(" any key closes · `rolo history` for all ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+    let inner = super::boxed(frame, r, title, bottom);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
