@@ -57,8 +57,8 @@ fn wipsy_catalog() -> Catalog {
     let tags: Vec<String> = (0..40).map(|n| format!("Tag {n}")).collect();
     let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
     Catalog {
-        stages: named(0x57, &stages),
-        tags: named(0x7a, &tags),
+        stages: named(0x57, &stages).into(),
+        tags: named(0x7a, &tags).into(),
         custom_fields: vec![
             custom(
                 0,
@@ -79,12 +79,12 @@ fn wipsy_catalog() -> Catalog {
 
 fn whatsmark_catalog() -> Catalog {
     Catalog {
-        sources: numbered(101, 30, "Source"),
-        statuses: numbered(280, 12, "Status"),
-        groups: numbered(1, 45, "Group"),
+        sources: numbered(101, 30, "Source").into(),
+        statuses: numbered(280, 12, "Status").into(),
+        groups: numbered(1, 45, "Group").into(),
         // The open countries dataset: about 250 rows, India at 101.
-        countries: numbered(1, 250, "Country"),
-        assignees: numbered(1, 25, "Agent"),
+        countries: numbered(1, 250, "Country").into(),
+        assignees: numbered(1, 25, "Agent").into(),
         ..Catalog::default()
     }
 }

@@ -5,6 +5,7 @@
 //! keys are errors for the same reason.
 
 mod catalog;
+mod lists;
 mod profile;
 mod reader;
 
@@ -13,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::contact::catalog::{CustomFieldDef, Item};
+use crate::contact::catalog::{CustomFieldDef, Items};
 use crate::contact::fields::Flavour;
 use crate::secret::SecretSpec;
 
@@ -69,16 +70,16 @@ pub struct Profile {
     /// Prefilled field values by contract key (`type`, `source_id`, `tags`, or
     /// `custom.<name>`); lists are comma-joined.
     pub defaults: BTreeMap<String, String>,
-    /// Wipsy tags known from the config.
-    pub tags: Vec<Item>,
+    /// Wipsy tags known from the config (shared with the catalog built from it).
+    pub tags: Items,
     /// Wipsy pipeline stages known from the config.
-    pub stages: Vec<Item>,
+    pub stages: Items,
     /// Wipsy custom-field definitions known from the config.
     pub custom_fields: Vec<CustomFieldDef>,
     /// WhatsMark staff (`assigned_id`); integer ids as text.
-    pub assignees: Vec<Item>,
+    pub assignees: Items,
     /// WhatsMark countries overriding the bundled list; integer ids as text.
-    pub countries: Vec<Item>,
+    pub countries: Items,
 }
 
 impl Profile {
@@ -161,10 +162,42 @@ impl Config {
     }
 
     /// Validates `text` as if read from `path` (which is only used in messages).
+    ///
+    /// Long lists written in the plain shape are read by the fast path (`lists.rs`); a
+    /// file it cannot vouch for is read by toml alone, with the same checks and messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let doc = Doc { path, text };
+        if let Some((rest, lists)) = lists::split(text) {
+            let doc = Doc {
+                path,
+                text: &rest.text,
+                fast: Some((&rest, &lists)),
+            };
+            if let Ok(tree) = toml::de::DeTable::parse(&rest.text)
+                && fits(&tree, &lists)
+            {
+                return Self::read(doc, &tree);
+            }
+        }
+        Self::parse_whole(text, path)
+    }
+
+    /// [`Config::parse`] with toml reading the whole file (no fast path).
+    fn parse_whole(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let doc = Doc {
+            path,
+            text,
+            fast: None,
+        };
         let tree = toml::de::DeTable::parse(text).map_err(|e| reader::syntax_error(doc, &e))?;
-        let root = Table::root(doc, &tree);
+        Self::read(doc, &tree)
+    }
+
+    fn read(
+        doc: Doc<'_>,
+        tree: &toml::Spanned<toml::de::DeTable<'_>>,
+    ) -> Result<Config, ConfigError> {
+        let path = doc.path;
+        let root = Table::root(doc, tree);
         root.deny_unknown(&["default_profile", "profiles"])?;
         let mut warnings = Vec::new();
         let profiles = read_profiles(&root, &mut warnings)?;
@@ -232,6 +265,22 @@ fn known_profiles(profiles: &[Profile]) -> String {
     } else {
         format!("known profiles: {}", names.join(", "))
     }
+}
+
+/// Whether the lists the fast path read sit where toml would have put them: each
+/// under a profile table of the rest, none also written there another way. If not, toml
+/// reads the whole file and says what is wrong.
+fn fits(tree: &toml::Spanned<toml::de::DeTable<'_>>, lists: &lists::Lists<'_>) -> bool {
+    let profiles = tree.get_ref().get("profiles").map(toml::Spanned::get_ref);
+    let Some(toml::de::DeValue::Table(profiles)) = profiles else {
+        return false;
+    };
+    lists.keys().all(|(name, list)| {
+        matches!(
+            profiles.get(name).map(toml::Spanned::get_ref),
+            Some(toml::de::DeValue::Table(t)) if !t.contains_key(list)
+        )
+    })
 }
 
 fn read_profiles(

@@ -15,7 +15,7 @@ const IN: Option<&str> = Some("IN");
 const BR: Option<&str> = Some("BR");
 const ES: Option<&str> = Some("ES");
 
-fn items(pairs: &[(&str, &str)]) -> Vec<Item> {
+fn items(pairs: &[(&str, &str)]) -> rolo::contact::catalog::Items {
     let item = |&(id, name): &(&str, &str)| Item {
         id: id.into(),
         name: name.into(),

@@ -18,7 +18,7 @@ const DATE_HINT: &str = "Type a date as YYYY-MM-DD, e.g. 2026-11-24";
 const WS: Flavour = Flavour::Whatsmark;
 const WP: Flavour = Flavour::Wipsy;
 
-fn items(ids: &[&str]) -> Vec<Item> {
+fn items(ids: &[&str]) -> rolo::contact::catalog::Items {
     let item = |id: &&str| Item {
         id: (*id).into(),
         ..Item::default()

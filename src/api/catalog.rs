@@ -62,7 +62,7 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
     ] {
         match all_pages(client, resource, &mut out.rate).await {
             // The server's list replaces the old one: entries deleted there go away here.
-            Ok(items) => *out.catalog.items_mut(kind) = items,
+            Ok(items) => *out.catalog.list_mut(kind) = items.into(),
             Err(o) => out.warnings.push(format!("{resource}: {}", o.summary())),
         }
     }

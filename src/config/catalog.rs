@@ -112,9 +112,10 @@ pub(super) fn read_items(
     key: &str,
     allowed: &[&str],
 ) -> Result<Vec<Item>, ConfigError> {
-    let mut items: Vec<Item> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for e in entries_of(t, key)? {
+    let entries = entries_of(t, key)?;
+    let mut items: Vec<Item> = Vec::with_capacity(entries.size_hint().0);
+    let mut seen = Ids::default();
+    for e in entries {
         let table = e.as_table()?;
         table.deny_unknown(allowed)?;
         let item = Item {
@@ -124,7 +125,7 @@ pub(super) fn read_items(
             order: table.get("order").map(|o| o.as_int()).transpose()?,
             system: table.bool_or("system", false)?,
         };
-        check_unique(&e, &mut seen, &item.id)?;
+        seen.check(&e, &items, &item.id, |i| &i.id)?;
         items.push(item);
     }
     Ok(items)
@@ -133,7 +134,7 @@ pub(super) fn read_items(
 /// `[[profiles.NAME.assignees]]` or `countries`: integer ids, kept as text like the API's.
 pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, ConfigError> {
     let mut items: Vec<Item> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = Ids::default();
     for e in entries_of(t, key)? {
         let table = e.as_table()?;
         table.deny_unknown(&["id", "name"])?;
@@ -143,7 +144,7 @@ pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, Confi
             name: required_text(&table, "name")?,
             ..Item::default()
         };
-        check_unique(&e, &mut seen, &item.id)?;
+        seen.check(&e, &items, &item.id, |i| &i.id)?;
         items.push(item);
     }
     Ok(items)
@@ -152,8 +153,8 @@ pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, Confi
 /// `[[profiles.NAME.custom_fields]]`; `order` defaults to the position in the file.
 pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, ConfigError> {
     let mut defs: Vec<CustomFieldDef> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (position, e) in entries_of(t, "custom_fields")?.iter().enumerate() {
+    let mut seen = Ids::default();
+    for (position, e) in entries_of(t, "custom_fields")?.enumerate() {
         let table = e.as_table()?;
         table.deny_unknown(&["id", "name", "type", "options", "required", "order"])?;
         let kind = read_custom_type(&table)?;
@@ -169,7 +170,7 @@ pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, C
                 None => i64::try_from(position).unwrap_or(i64::MAX),
             },
         };
-        check_unique(e, &mut seen, &def.id)?;
+        seen.check(&e, &defs, &def.id, |d| &d.id)?;
         defs.push(def);
     }
     Ok(defs)
@@ -200,24 +201,33 @@ fn read_options(t: &Table<'_>, kind: CustomType) -> Result<Vec<String>, ConfigEr
         None => Vec::new(),
     };
     if kind == CustomType::Select && options.is_empty() {
-        let key = super::reader::join(t.path(), "options");
+        let key = super::reader::join(&t.path(), "options");
         return Err(t.error_here(&key, "a select field needs options = [\"…\", \"…\"]"));
     }
     Ok(options)
 }
 
 /// The elements of an array of tables (or an inline array of tables), if present.
-fn entries_of<'a>(t: &Table<'a>, key: &str) -> Result<Vec<Entry<'a>>, ConfigError> {
-    t.get(key).map_or(Ok(Vec::new()), |e| e.as_array())
+fn entries_of<'a>(
+    t: &Table<'a>,
+    key: &str,
+) -> Result<impl Iterator<Item = Entry<'a>>, ConfigError> {
+    t.get(key)
+        .map(|e| e.elements())
+        .transpose()
+        .map(|e| e.into_iter().flatten())
 }
 
 fn required_text(t: &Table<'_>, key: &str) -> Result<String, ConfigError> {
     let e = t.require(key, "every entry needs an id and a name")?;
-    let text = e.as_text()?;
-    if text.trim().is_empty() {
+    let text = match e.as_str() {
+        Ok(s) => s.trim().to_owned(),
+        Err(_) => e.as_text()?.trim().to_owned(),
+    };
+    if text.is_empty() {
         return Err(e.error("must not be empty"));
     }
-    Ok(text.trim().to_owned())
+    Ok(text)
 }
 
 fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
@@ -228,16 +238,32 @@ fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
-/// Records `id`, refusing one seen before. A set, so 10,000 tags check in linear time.
-fn check_unique(
-    e: &Entry<'_>,
-    seen: &mut std::collections::HashSet<String>,
-    id: &str,
-) -> Result<(), ConfigError> {
-    if seen.insert(id.to_owned()) {
+/// The ids of a list read so far, by index into the list itself: no id is copied, and
+/// the hash (foldhash) is a fast one, so 100,000 tags check in a few milliseconds.
+#[derive(Default)]
+struct Ids {
+    table: hashbrown::HashTable<usize>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Ids {
+    /// Records the next entry's `id`, refusing one an earlier entry of `list` has.
+    fn check<T>(
+        &mut self,
+        e: &Entry<'_>,
+        list: &[T],
+        id: &str,
+        id_of: impl Fn(&T) -> &str,
+    ) -> Result<(), ConfigError> {
+        use std::hash::BuildHasher as _;
+        let hash = self.hasher.hash_one(id);
+        if self.table.find(hash, |&i| id_of(&list[i]) == id).is_some() {
+            return Err(e.error(format!("duplicate id {id:?}")));
+        }
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(hash, list.len(), |&i| hasher.hash_one(id_of(&list[i])));
         Ok(())
-    } else {
-        Err(e.error(format!("duplicate id {id:?}")))
     }
 }
 

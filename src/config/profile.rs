@@ -61,11 +61,12 @@ pub(super) fn read(entry: &Entry<'_>, warnings: &mut Vec<String>) -> Result<Prof
         connect_timeout: read_timeout(&t, "connect_timeout_secs", DEFAULT_CONNECT_TIMEOUT)?,
         timeout: read_timeout(&t, "timeout_secs", DEFAULT_TIMEOUT)?,
         defaults: catalog::read_defaults(&t, api)?,
-        tags: catalog::read_items(&t, "tags", &["id", "name", "color"])?,
-        stages: catalog::read_items(&t, "stages", &["id", "name", "color", "order", "system"])?,
+        tags: catalog::read_items(&t, "tags", &["id", "name", "color"])?.into(),
+        stages: catalog::read_items(&t, "stages", &["id", "name", "color", "order", "system"])?
+            .into(),
         custom_fields: catalog::read_custom_fields(&t)?,
-        assignees: catalog::read_numbered(&t, "assignees")?,
-        countries: catalog::read_numbered(&t, "countries")?,
+        assignees: catalog::read_numbered(&t, "assignees")?.into(),
+        countries: catalog::read_numbered(&t, "countries")?.into(),
     })
 }
 
@@ -133,7 +134,7 @@ fn deny_other_flavour(t: &Table<'_>, api: Flavour) -> Result<(), ConfigError> {
 
 fn read_base_url(t: &Table<'_>, api: Flavour, allow_insecure: bool) -> Result<Url, ConfigError> {
     if let (Some(default), None) = (api.spec().default_base_url, t.get("base_url")) {
-        return Url::parse(default).map_err(|e| t.error_here(t.path(), e.to_string()));
+        return Url::parse(default).map_err(|e| t.error_here(&t.path(), e.to_string()));
     }
     let entry = t.require(
         "base_url",
@@ -205,7 +206,7 @@ fn read_secret(
     }
     if env.is_none() && cmd.is_none() && inline.is_none() && !keyring {
         return Err(t.error_here(
-            t.path(),
+            &t.path(),
             "no API key source; set one of api_key_env, api_key_cmd, keyring = true or api_key",
         ));
     }

@@ -2,6 +2,8 @@
 //! profile's configuration, contacts harvested from the API (Wipsy), or bundled data
 //! (countries). Plain data; fetching lives in `api::catalog`, caching in `store`.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::fields::CatalogKind;
@@ -20,6 +22,55 @@ pub struct Item {
     pub order: Option<i64>,
     /// A stage the product manages itself (Wipsy `is_system`).
     pub system: bool,
+}
+
+/// The entries of one catalog, shared: a clone is a reference count, so the profile, its
+/// catalog, the form and a picker all read one list (a tenant may have 100,000 tags), and a
+/// change copies the list only while another holder still reads the old one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Items(Arc<Vec<Item>>);
+
+impl Items {
+    /// The list, to change (copied first if it is shared).
+    pub fn to_mut(&mut self) -> &mut Vec<Item> {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// Whether two lists are the same shared list (not merely equal).
+    #[must_use]
+    pub fn same(&self, other: &Items) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = [Item];
+
+    fn deref(&self) -> &[Item] {
+        &self.0
+    }
+}
+
+impl From<Vec<Item>> for Items {
+    fn from(items: Vec<Item>) -> Self {
+        Self(Arc::new(items))
+    }
+}
+
+impl FromIterator<Item> for Items {
+    fn from_iter<I: IntoIterator<Item = Item>>(iter: I) -> Self {
+        Self(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a Item;
+    type IntoIter = std::slice::Iter<'a, Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
 }
 
 /// The type of a Wipsy custom field.
@@ -99,19 +150,19 @@ pub struct Usage {
 #[serde(default)]
 pub struct Catalog {
     /// Wipsy pipeline stages, in `stage_order`.
-    pub stages: Vec<Item>,
+    pub stages: Items,
     /// Wipsy tags.
-    pub tags: Vec<Item>,
+    pub tags: Items,
     /// WhatsMark sources.
-    pub sources: Vec<Item>,
+    pub sources: Items,
     /// WhatsMark statuses (with colours).
-    pub statuses: Vec<Item>,
+    pub statuses: Items,
     /// WhatsMark groups.
-    pub groups: Vec<Item>,
+    pub groups: Items,
     /// Countries for WhatsMark `country_id`.
-    pub countries: Vec<Item>,
+    pub countries: Items,
     /// Staff for WhatsMark `assigned_id`.
-    pub assignees: Vec<Item>,
+    pub assignees: Items,
     /// Wipsy custom-field definitions, in `field_order`.
     pub custom_fields: Vec<CustomFieldDef>,
     /// The tenant, when the API says.
@@ -139,8 +190,22 @@ impl Catalog {
         }
     }
 
-    /// Mutable access to one catalog's entries.
-    pub fn items_mut(&mut self, kind: CatalogKind) -> &mut Vec<Item> {
+    /// One catalog's shared list.
+    #[must_use]
+    pub fn list(&self, kind: CatalogKind) -> &Items {
+        match kind {
+            CatalogKind::Stages => &self.stages,
+            CatalogKind::Tags => &self.tags,
+            CatalogKind::Sources => &self.sources,
+            CatalogKind::Statuses => &self.statuses,
+            CatalogKind::Groups => &self.groups,
+            CatalogKind::Countries => &self.countries,
+            CatalogKind::Assignees => &self.assignees,
+        }
+    }
+
+    /// One catalog's shared list, to replace or change.
+    pub fn list_mut(&mut self, kind: CatalogKind) -> &mut Items {
         match kind {
             CatalogKind::Stages => &mut self.stages,
             CatalogKind::Tags => &mut self.tags,
@@ -179,24 +244,36 @@ impl Catalog {
     }
 
     /// Adds or replaces entries by id, keeping the existing order and appending new ones.
+    /// Nothing is copied when nothing changes (a shared list of 100,000 tags stays
+    /// shared when a refresh learns what it already holds).
     pub fn merge_items(&mut self, kind: CatalogKind, incoming: impl IntoIterator<Item = Item>) {
-        let items = self.items_mut(kind);
-        // An index by id, so merging 10,000 tags into 10,000 is linear, not quadratic.
-        let mut at: std::collections::HashMap<String, usize> = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| (item.id.clone(), i))
-            .collect();
-        for item in incoming {
-            if let Some(&i) = at.get(&item.id) {
-                items[i] = item;
-            } else {
-                at.insert(item.id.clone(), items.len());
-                items.push(item);
+        let incoming: Vec<Item> = incoming.into_iter().collect();
+        if incoming.is_empty() {
+            return;
+        }
+        let changes = changes(self.items(kind), incoming);
+        if changes.is_empty() {
+            return;
+        }
+        let items = self.list_mut(kind).to_mut();
+        for (at, item) in changes {
+            match at {
+                Some(i) => items[i] = item,
+                None => items.push(item),
             }
         }
         if kind == CatalogKind::Stages {
             items.sort_by_key(|i| i.order.unwrap_or(i64::MAX));
+        }
+    }
+
+    /// Takes a whole shared list: as it is when this catalog has none of that kind
+    /// (nothing copied), else merged entry by entry.
+    pub fn merge_list(&mut self, kind: CatalogKind, incoming: &Items) {
+        if self.items(kind).is_empty() {
+            *self.list_mut(kind) = incoming.clone();
+        } else {
+            self.merge_items(kind, incoming.iter().cloned());
         }
     }
 
@@ -210,6 +287,37 @@ impl Catalog {
         }
         self.custom_fields.sort_by_key(|d| d.order);
     }
+}
+
+/// What merging `incoming` into `current` changes: `(Some(i), item)` replaces entry
+/// `i`, `(None, item)` appends. Equal entries change nothing; an id given twice in
+/// `incoming` counts once, the last one winning.
+fn changes(current: &[Item], incoming: Vec<Item>) -> Vec<(Option<usize>, Item)> {
+    // An index by id for a big merge, so merging 10,000 tags into 10,000 is linear; a
+    // few entries into a big list are looked up directly, without indexing it.
+    let index: Option<std::collections::HashMap<&str, usize>> = (incoming.len() > 16).then(|| {
+        current
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.id.as_str(), i))
+            .collect()
+    });
+    let find = |id: &str| match &index {
+        Some(index) => index.get(id).copied(),
+        None => current.iter().position(|i| i.id == id),
+    };
+    let mut out: Vec<(Option<usize>, Item)> = Vec::new();
+    for item in incoming {
+        if let Some(earlier) = out.iter_mut().find(|(_, o)| o.id == item.id) {
+            earlier.1 = item;
+            continue;
+        }
+        match find(&item.id) {
+            Some(i) if current[i] == item => {}
+            at => out.push((at, item)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

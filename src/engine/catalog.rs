@@ -13,17 +13,17 @@ use crate::store::catalog_cache;
 #[must_use]
 pub fn from_profile(profile: &Profile) -> Catalog {
     let mut c = Catalog::default();
-    c.merge_items(CatalogKind::Tags, profile.tags.clone());
-    c.merge_items(CatalogKind::Stages, profile.stages.clone());
-    c.merge_items(CatalogKind::Assignees, profile.assignees.clone());
+    c.merge_list(CatalogKind::Tags, &profile.tags);
+    c.merge_list(CatalogKind::Stages, &profile.stages);
+    c.merge_list(CatalogKind::Assignees, &profile.assignees);
     if profile.api.picks(CatalogKind::Countries) {
         // The profile's list replaces the bundled one (a tenant may use other ids).
         let countries = if profile.countries.is_empty() {
-            crate::contact::countries::bundled()
+            crate::contact::countries::bundled().into()
         } else {
             profile.countries.clone()
         };
-        c.merge_items(CatalogKind::Countries, countries);
+        c.merge_list(CatalogKind::Countries, &countries);
     }
     c.merge_custom_fields(profile.custom_fields.clone());
     c
@@ -40,7 +40,7 @@ pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
         CatalogKind::Assignees,
         CatalogKind::Countries,
     ] {
-        cached.merge_items(kind, own.items(kind).to_vec());
+        cached.merge_list(kind, own.list(kind));
     }
     cached.merge_custom_fields(own.custom_fields);
     cached

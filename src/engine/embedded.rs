@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::config::Profile;
 use crate::contact::Flavour;
-use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
+use crate::contact::catalog::{CustomFieldDef, CustomType, Item, Items};
 pub use crate::sandbox::SandboxHandle;
 use crate::sandbox::{self, SandboxConfig};
 pub use crate::secret::ApiKey;
@@ -38,11 +38,11 @@ fn profile(
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(20),
         defaults: BTreeMap::new(),
-        tags: Vec::new(),
-        stages: Vec::new(),
+        tags: Items::default(),
+        stages: Items::default(),
         custom_fields: Vec::new(),
-        assignees: Vec::new(),
-        countries: Vec::new(),
+        assignees: Items::default(),
+        countries: Items::default(),
     })
 }
 
@@ -71,7 +71,7 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
         "IN",
     )?;
     whatsmark.defaults.insert("type".into(), "lead".into());
-    whatsmark.assignees = vec![
+    whatsmark.assignees = Items::from(vec![
         Item {
             id: "15".into(),
             name: "Priya (support)".into(),
@@ -82,7 +82,7 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
             name: "Carlos (ventas)".into(),
             ..Item::default()
         },
-    ];
+    ]);
     let mut wipsy = profile(
         "demo-wipsy",
         "Demo Wipsy (sandbox)",

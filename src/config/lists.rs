@@ -1,0 +1,594 @@
+//! The fast path for the long lists a profile declares: `[[profiles.NAME.tags]]`,
+//! `stages`, `custom_fields`, `assignees` and `countries`. A tenant with 100,000 tags
+//! writes 500,000 lines of them, and a general TOML parser spends most of a start-up on
+//! them, building a spanned tree that is read once and thrown away.
+//!
+//! These tables are almost always written in one plain shape: a header line, then one
+//! `key = value` a line, the value a string, an integer, a boolean or a one-line array
+//! of strings. [`split`] reads the tables written in that shape itself, a line at a time,
+//! and hands toml the rest of the file with those lines taken out. The reader then sees
+//! both through the same `Table`/`Entry` API, so every check and every message is the
+//! same, with the file's own line numbers.
+//!
+//! Anything outside the plain shape (a multi-line string anywhere in the file, a quoted
+//! key, a float, an inline table, a key given twice, a bad escape, a list also written
+//! inline) makes [`split`] give up, and the whole file goes through toml as before:
+//! the fast path never changes what a file means or which error it gets.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The lists a profile may declare as arrays of tables.
+pub(super) const LISTS: [&str; 5] = ["tags", "stages", "custom_fields", "assignees", "countries"];
+
+/// One value of a plain table. Strings are the text of the file, or for the rare one
+/// with escapes, its decoded copy kept in [`Lists`]: either way they live as long as the
+/// file's text, as toml's do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum FlatValue<'a> {
+    /// A basic or literal string, unescaped.
+    Str(&'a str),
+    /// A decimal integer as written (a sign, digits, maybe `_` separators).
+    Int(&'a str),
+    /// `true` or `false`.
+    Bool(bool),
+    /// A one-line array of strings.
+    Strs(Vec<&'a str>),
+}
+
+/// A string as written: the text between its quotes, and whether it has escapes.
+#[derive(Debug, Clone, Copy)]
+struct Raw<'a> {
+    text: &'a str,
+    escaped: bool,
+}
+
+/// A value as written, before escapes are decoded.
+#[derive(Debug, Clone)]
+enum RawValue<'a> {
+    Str(Raw<'a>),
+    Int(&'a str),
+    Bool(bool),
+    Strs(smallvec::SmallVec<[Raw<'a>; 4]>),
+}
+
+/// A `key = value` line as written.
+#[derive(Debug, Clone)]
+struct RawField<'a> {
+    key: &'a str,
+    line: usize,
+    value: RawValue<'a>,
+}
+
+/// One `key = value` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FlatField<'a> {
+    /// The bare key.
+    pub key: &'a str,
+    /// Its 1-based line in the file.
+    pub line: usize,
+    /// The value.
+    pub value: FlatValue<'a>,
+}
+
+/// The fields of one table, held while it is read (most tables have a handful).
+pub(super) type Fields<'a> = smallvec::SmallVec<[FlatField<'a>; 6]>;
+
+/// One table of a list: its header line and the text of its body. Fields are parsed
+/// when the table is read, not kept for every table: a list of 100,000 tags would
+/// otherwise hold 300,000 parsed fields at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FlatTable<'a> {
+    /// The header's 1-based line: errors about the table as a whole point here.
+    pub line: usize,
+    /// The lines after the header, up to the next header.
+    pub body: &'a str,
+}
+
+impl<'a> FlatTable<'a> {
+    /// The table's fields in file order, strings decoded. [`split`] checked every line
+    /// and decoded every escape, so this cannot fail.
+    pub fn fields(&self, lists: &'a Lists<'a>) -> Fields<'a> {
+        let text = |r: Raw<'a>| {
+            if r.escaped {
+                lists.decoded.get(&key_of(r)).map_or("", String::as_str)
+            } else {
+                r.text
+            }
+        };
+        Lines::new(self.body)
+            .filter_map(|(n, l)| field(l, self.line + n)?.field())
+            .map(|f| FlatField {
+                key: f.key,
+                line: f.line,
+                value: match f.value {
+                    RawValue::Str(r) => FlatValue::Str(text(r)),
+                    RawValue::Int(i) => FlatValue::Int(i),
+                    RawValue::Bool(b) => FlatValue::Bool(b),
+                    RawValue::Strs(rs) => FlatValue::Strs(rs.into_iter().map(text).collect()),
+                },
+            })
+            .collect()
+    }
+}
+
+/// Where a raw string is in the file's text: the key of its decoded copy.
+fn key_of(r: Raw<'_>) -> usize {
+    r.text.as_ptr() as usize
+}
+
+/// The plain tables found, by profile name and list, in file order.
+#[derive(Debug, Default)]
+pub(super) struct Lists<'a> {
+    tables: HashMap<Cow<'a, str>, HashMap<&'static str, Vec<FlatTable<'a>>>>,
+    /// The decoded text of every string written with escapes, by where it is.
+    decoded: HashMap<usize, String>,
+}
+
+impl<'a> Lists<'a> {
+    /// The tables of one profile's list, if the fast path read any.
+    pub fn get(&self, profile: &str, list: &str) -> Option<&[FlatTable<'a>]> {
+        self.tables.get(profile)?.get(list).map(Vec::as_slice)
+    }
+
+    /// The profiles and lists read, for checking them against the rest of the file.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.tables
+            .iter()
+            .flat_map(|(p, lists)| lists.keys().map(move |l| (p.as_ref(), *l)))
+    }
+
+    fn push(&mut self, profile: Cow<'a, str>, list: &'static str, table: FlatTable<'a>) {
+        let lists = self.tables.entry(profile).or_default();
+        lists.entry(list).or_default().push(table);
+    }
+}
+
+/// The rest of the file for toml: every line the fast path did not read, and where
+/// the lines taken out were, so toml's line numbers can be mapped back to the file's.
+#[derive(Debug, Default)]
+pub(super) struct Rest {
+    /// The lines toml reads, in order.
+    pub text: String,
+    /// `(line of the rest, lines of the file taken out before it)`, ascending: for
+    /// mapping a line of the rest back to the file.
+    pub skips: Vec<(usize, usize)>,
+}
+
+impl Rest {
+    /// The file's 1-based line for a 1-based line of the rest.
+    pub fn file_line(&self, rest_line: usize) -> usize {
+        let at = self.skips.partition_point(|(r, _)| *r <= rest_line);
+        rest_line + at.checked_sub(1).map_or(0, |i| self.skips[i].1)
+    }
+
+    fn skipped(&mut self, kept: usize, taken: usize) {
+        if taken > 0 {
+            let before = self.skips.last().map_or(0, |s| s.1);
+            self.skips.push((kept + 1, before + taken));
+        }
+    }
+}
+
+/// Reads the plain list tables out of `text`. `None` when there are none, or when
+/// anything in the file is beyond the fast path: then toml reads all of it.
+pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
+    // A multi-line string can hold lines that look like headers: leave such files alone.
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
+    {
+        return None;
+    }
+    let mut rest = Rest::default();
+    let mut lists = Lists::default();
+    let mut lines = Lines::new(text);
+    // Lines taken out since the last line kept, and lines kept so far.
+    let (mut taken, mut kept) = (0, 0);
+    while let Some((n, line)) = lines.next() {
+        let Some((profile, list)) = header(line) else {
+            rest.skipped(kept, taken);
+            taken = 0;
+            kept += 1;
+            rest.text.push_str(line);
+            rest.text.push('\n');
+            continue;
+        };
+        let body_start = lines.offset();
+        taken += 1 + body(&mut lines, &mut lists.decoded)?;
+        let table = FlatTable {
+            line: n,
+            body: &text[body_start..lines.offset()],
+        };
+        lists.push(profile, list, table);
+    }
+    if lists.tables.is_empty() {
+        return None;
+    }
+    rest.skipped(kept, taken);
+    Some((rest, lists))
+}
+
+/// Checks the body lines after a header, up to the next header, decoding escaped
+/// strings into `decoded`: the number of lines, or `None` for a line beyond the fast
+/// path, a bad escape or a key written twice.
+fn body(lines: &mut Lines<'_>, decoded: &mut HashMap<usize, String>) -> Option<usize> {
+    let mut keys: smallvec::SmallVec<[&str; 6]> = smallvec::SmallVec::new();
+    let mut count = 0;
+    while let Some((m, line)) = lines.peek() {
+        if first_byte(line) == Some(b'[') {
+            break;
+        }
+        lines.next();
+        count += 1;
+        let Some(f) = field(line, m)?.field() else {
+            continue;
+        };
+        if keys.contains(&f.key) {
+            return None;
+        }
+        keys.push(f.key);
+        let raws: smallvec::SmallVec<[Raw<'_>; 4]> = match f.value {
+            RawValue::Str(r) => smallvec::smallvec![r],
+            RawValue::Strs(rs) => rs,
+            RawValue::Int(_) | RawValue::Bool(_) => smallvec::SmallVec::new(),
+        };
+        for r in raws.into_iter().filter(|r| r.escaped) {
+            decoded.insert(key_of(r), unescape(r.text)?);
+        }
+    }
+    Some(count)
+}
+
+/// Lines with their 1-based numbers, without the line ending (`\n` or `\r\n`). The
+/// next line is found once and kept, so looking ahead costs nothing more.
+struct Lines<'a> {
+    text: &'a str,
+    /// Where the line after `ahead` starts.
+    at: usize,
+    n: usize,
+    /// The next line, found but not yet taken, and where it started.
+    ahead: Option<(usize, &'a str, usize)>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut lines = Self {
+            text,
+            at: 0,
+            n: 0,
+            ahead: None,
+        };
+        lines.ahead = lines.find_next();
+        lines
+    }
+
+    fn find_next(&mut self) -> Option<(usize, &'a str, usize)> {
+        let start = self.at;
+        let rest = self.text.get(start..).filter(|r| !r.is_empty())?;
+        let (line, len) = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(e) => (&rest[..e], e + 1),
+            None => (rest, rest.len()),
+        };
+        self.at += len;
+        self.n += 1;
+        Some((self.n, line.strip_suffix('\r').unwrap_or(line), start))
+    }
+
+    fn peek(&self) -> Option<(usize, &'a str)> {
+        self.ahead.map(|(n, l, _)| (n, l))
+    }
+
+    /// Where the next line starts (the end of the text when there is none).
+    fn offset(&self) -> usize {
+        self.ahead.map_or(self.text.len(), |(_, _, start)| start)
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let (n, line, _) = self.ahead?;
+        self.ahead = self.find_next();
+        Some((n, line))
+    }
+}
+
+/// `[[profiles.NAME.LIST]]` (a comment may follow): the profile and the list.
+fn header(line: &str) -> Option<(Cow<'_, str>, &'static str)> {
+    let inner = line.trim().strip_prefix("[[")?;
+    let (inner, after) = inner.split_once("]]")?;
+    let after = after.trim_start();
+    if !(after.is_empty() || after.starts_with('#')) {
+        return None;
+    }
+    let inner = inner.trim().strip_prefix("profiles")?.trim_start();
+    let inner = inner.strip_prefix('.')?.trim_start();
+    let (profile, inner) = key_segment(inner)?;
+    let inner = inner.trim_start().strip_prefix('.')?.trim();
+    let list = LISTS.into_iter().find(|l| *l == inner)?;
+    Some((profile, list))
+}
+
+/// A bare key or a basic quoted key at the start of `s`, and what follows it.
+fn key_segment(s: &str) -> Option<(Cow<'_, str>, &str)> {
+    if s.starts_with('"') {
+        let (raw, end) = string(s, 0)?;
+        let after = &s[end..];
+        let value = if raw.escaped {
+            Cow::Owned(unescape(raw.text)?)
+        } else {
+            Cow::Borrowed(raw.text)
+        };
+        return Some((value, after));
+    }
+    let end = s.find(|c: char| !is_bare(c)).unwrap_or(s.len());
+    (end > 0).then(|| (Cow::Borrowed(&s[..end]), &s[end..]))
+}
+
+fn is_bare(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// What a body line holds.
+enum Body<'a> {
+    /// Nothing: blank, or a comment.
+    Blank,
+    /// A plain `key = value`.
+    Field(RawField<'a>),
+}
+
+impl<'a> Body<'a> {
+    fn field(self) -> Option<RawField<'a>> {
+        match self {
+            Body::Blank => None,
+            Body::Field(f) => Some(f),
+        }
+    }
+}
+
+/// The first byte of a line that is not a space or a tab.
+fn first_byte(line: &str) -> Option<u8> {
+    line.bytes().find(|b| !matches!(b, b' ' | b'\t'))
+}
+
+/// Past the spaces and tabs at `i`.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// One body line; `None` for anything beyond the fast path. One pass over the bytes:
+/// this runs for every line of a list of 100,000 entries.
+fn field(line: &str, n: usize) -> Option<Body<'_>> {
+    let b = line.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if i == b.len() || b[i] == b'#' {
+        return Some(Body::Blank);
+    }
+    let key_start = i;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-')) {
+        i += 1;
+    }
+    if i == key_start {
+        return None;
+    }
+    let key = &line[key_start..i];
+    i = skip_ws(b, i);
+    if b.get(i) != Some(&b'=') {
+        return None;
+    }
+    i = skip_ws(b, i + 1);
+    let (value, after) = value(line, i)?;
+    let i = skip_ws(b, after);
+    if i < b.len() && b[i] != b'#' {
+        return None;
+    }
+    Some(Body::Field(RawField {
+        key,
+        line: n,
+        value,
+    }))
+}
+
+/// The value starting at byte `i` of `line`, and where it ends.
+fn value(line: &str, i: usize) -> Option<(RawValue<'_>, usize)> {
+    let b = line.as_bytes();
+    match *b.get(i)? {
+        b'"' | b'\'' => string(line, i).map(|(r, end)| (RawValue::Str(r), end)),
+        b'[' => strings(line, i + 1).map(|(v, end)| (RawValue::Strs(v), end)),
+        b't' if line[i..].starts_with("true") => Some((RawValue::Bool(true), i + 4)),
+        b'f' if line[i..].starts_with("false") => Some((RawValue::Bool(false), i + 5)),
+        _ => integer(line, i).map(|(v, end)| (RawValue::Int(v), end)),
+    }
+}
+
+/// A basic (`"…"`, escapes allowed) or literal (`'…'`) string starting at its quote at
+/// byte `i`: its text and where it ends. Escapes are only spotted here, decoded apart.
+fn string(line: &str, i: usize) -> Option<(Raw<'_>, usize)> {
+    let b = line.as_bytes();
+    let quote = b[i];
+    let mut j = i + 1;
+    let mut escaped = false;
+    while j < b.len() {
+        match b[j] {
+            c if c == quote => {
+                let raw = Raw {
+                    text: &line[i + 1..j],
+                    escaped,
+                };
+                return Some((raw, j + 1));
+            }
+            b'\\' if quote == b'"' => {
+                escaped = true;
+                j += 2;
+            }
+            // Raw control characters other than tab are not allowed in a TOML string.
+            c if (c < 0x20 && c != b'\t') || c == 0x7f => return None,
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// A one-line array of strings after its `[` (at byte `i`): `"a", 'b' ,]`.
+fn strings(line: &str, mut i: usize) -> Option<(smallvec::SmallVec<[Raw<'_>; 4]>, usize)> {
+    let b = line.as_bytes();
+    let mut out = smallvec::SmallVec::new();
+    loop {
+        i = skip_ws(b, i);
+        match *b.get(i)? {
+            b']' => return Some((out, i + 1)),
+            b'"' | b'\'' => {
+                let (r, end) = string(line, i)?;
+                out.push(r);
+                i = skip_ws(b, end);
+                match *b.get(i)? {
+                    b',' => i += 1,
+                    b']' => {}
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A decimal integer (`-3`, `+7`, `1_000`) starting at byte `i`; not hex, octal,
+/// binary or a float.
+fn integer(line: &str, i: usize) -> Option<(&str, usize)> {
+    let b = line.as_bytes();
+    let mut j = i;
+    if matches!(b.get(j), Some(b'+' | b'-')) {
+        j += 1;
+    }
+    let digits_start = j;
+    while j < b.len() && (b[j].is_ascii_digit() || b[j] == b'_') {
+        j += 1;
+    }
+    let digits = &line[digits_start..j];
+    let well_formed = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && (digits == "0" || !digits.starts_with('0'));
+    let next = b.get(j).copied();
+    if !well_formed || next.is_some_and(|c| c.is_ascii_alphanumeric() || c == b'.') {
+        return None;
+    }
+    Some((&line[i..j], j))
+}
+
+/// An integer as [`integer`] accepted it, as `i64::from_str_radix` reads it.
+pub(super) fn digits(raw: &str) -> Cow<'_, str> {
+    let raw = raw.strip_prefix('+').unwrap_or(raw);
+    if raw.contains('_') {
+        Cow::Owned(raw.replace('_', ""))
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+/// The text of a basic string with its escapes decoded; `None` for a bad escape.
+fn unescape(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '\\' => out.push(escape(&mut chars)?),
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+fn escape(chars: &mut std::str::CharIndices<'_>) -> Option<char> {
+    let (_, c) = chars.next()?;
+    Some(match c {
+        'b' => '\u{8}',
+        't' => '\t',
+        'n' => '\n',
+        'f' => '\u{c}',
+        'r' => '\r',
+        'e' => '\u{1b}',
+        '"' => '"',
+        '\\' => '\\',
+        'u' | 'U' => {
+            let len = if c == 'u' { 4 } else { 8 };
+            let hex: String = chars.take(len).map(|(_, h)| h).collect();
+            if hex.len() != len {
+                return None;
+            }
+            char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tables_are_read_and_the_rest_keeps_its_lines() {
+        let text = "[profiles.w]\napi = \"wipsy\"\n\n[[profiles.w.tags]] # one\nid = \"t1\"\n\
+                    name = \"Caf\\u00e9 \\\"A\\\"\" # note\ncolor = '#FF0000'\n\n\
+                    [[profiles.\"a.b\".stages]]\nid = \"s\"\norder = 1_0\nsystem = true\n\
+                    [profiles.w.defaults]\nx = 1\n";
+        let (rest, lists) = split(text).unwrap();
+        assert_eq!(
+            rest.text,
+            "[profiles.w]\napi = \"wipsy\"\n\n[profiles.w.defaults]\nx = 1\n"
+        );
+        assert_eq!(rest.file_line(3), 3);
+        assert_eq!(rest.file_line(4), 13);
+        assert_eq!(rest.file_line(5), 14);
+        let tags = lists.get("w", "tags").unwrap();
+        assert_eq!(tags[0].line, 4);
+        assert_eq!(tags[0].fields(&lists)[1].line, 6);
+        assert_eq!(
+            tags[0].fields(&lists)[1].value,
+            FlatValue::Str("Café \"A\"")
+        );
+        let stages = lists.get("a.b", "stages").unwrap();
+        assert_eq!(stages[0].fields(&lists)[1].value, FlatValue::Int("1_0"));
+        assert_eq!(digits("1_0"), "10");
+        assert_eq!(stages[0].fields(&lists)[2].value, FlatValue::Bool(true));
+    }
+
+    #[test]
+    fn anything_unusual_leaves_the_file_to_toml() {
+        let base = "[profiles.w]\napi = \"wipsy\"\n[[profiles.w.tags]]\n";
+        for body in [
+            "id = 1.5\n",
+            "id = 0x10\n",
+            "\"id\" = \"x\"\n",
+            "id = { a = 1 }\n",
+            "id = \"a\"\nid = \"b\"\n",
+            "id = \"bad \\q escape\"\n",
+            "id = \"unterminated\n",
+            "id = [\"a\", 1]\n",
+            "id = \"x\" trailing\n",
+            "id.sub = \"x\"\n",
+            "notes = \"\"\"\nx\n\"\"\"\n",
+        ] {
+            assert!(split(&format!("{base}{body}")).is_none(), "{body}");
+        }
+        assert!(split("[profiles.w]\napi = \"wipsy\"\n").is_none());
+        // Other arrays of tables stay with toml.
+        let (rest, _) = split(&format!("{base}id = \"a\"\n[[other.list]]\nx = 1\n")).unwrap();
+        assert!(rest.text.contains("[[other.list]]"));
+    }
+
+    #[test]
+    fn option_arrays_and_crlf_lines() {
+        let text = "[[profiles.w.custom_fields]]\r\nid = \"c\"\r\noptions = [\"Uno\", 'Dos',]\r\n";
+        let (_, lists) = split(text).unwrap();
+        let f = lists.get("w", "custom_fields").unwrap()[0].fields(&lists);
+        assert_eq!(f[0].value, FlatValue::Str("c"));
+        assert_eq!(f[1].value, FlatValue::Strs(vec!["Uno", "Dos"]));
+    }
+}
