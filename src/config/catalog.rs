@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ConfigError;
+use super::lists::Ids;
 use super::profile::hex_color;
 use super::reader::{Entry, Table};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
@@ -107,28 +108,72 @@ fn check_enum(e: &Entry<'_>, api: Flavour, value: &str) -> Result<(), ConfigErro
 
 /// `[[profiles.NAME.tags]]` or `[[profiles.NAME.stages]]`; `allowed` lists the keys
 /// each entry may have, all of them among id, name, color, order, system.
+///
+/// A list the fast path read comes with its plainly right entries already built; the
+/// tables it left are read here like any other, which says what is wrong with them (or
+/// takes them after all), so there is one set of messages.
 pub(super) fn read_items(
     t: &Table<'_>,
     key: &str,
     allowed: &[&str],
 ) -> Result<Vec<Item>, ConfigError> {
-    let entries = entries_of(t, key)?;
-    let mut items: Vec<Item> = Vec::with_capacity(entries.size_hint().0);
-    let mut seen = Ids::default();
-    for e in entries {
-        let table = e.as_table()?;
-        table.deny_unknown(allowed)?;
-        let item = Item {
-            id: required_text(&table, "id")?,
-            name: required_text(&table, "name")?,
-            color: read_hex(&table)?,
-            order: table.get("order").map(|o| o.as_int()).transpose()?,
-            system: table.bool_or("system", false)?,
-        };
-        seen.check(&e, &items, &item.id, |i| &i.id)?;
-        items.push(item);
+    let Some(entry) = t.get(key) else {
+        return Ok(Vec::new());
+    };
+    let Some(group) = entry.flat_list() else {
+        let entries = entry.elements()?;
+        let mut items: Vec<Item> = Vec::with_capacity(entries.size_hint().0);
+        let mut seen = Ids::default();
+        for e in entries {
+            let item = read_item(&e, allowed)?;
+            check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
+            items.push(item);
+        }
+        return Ok(items);
+    };
+    let (built, lines) = group.built.take();
+    if group.tables.is_empty() {
+        return Ok(built);
+    }
+    // Some tables need the reader: the list again in file order, every id checked.
+    let mut left = entry.elements()?;
+    let mut built = built.into_iter().zip(lines);
+    let mut items: Vec<Item> = Vec::with_capacity(group.len);
+    let mut seen = Ids::with_capacity(group.len);
+    let mut odd = group.tables.iter().map(|(at, _)| *at).peekable();
+    for i in 0..group.len {
+        if odd.next_if_eq(&i).is_some() {
+            let e = left
+                .next()
+                .ok_or_else(|| entry.error("a table went missing"))?;
+            let item = read_item(&e, allowed)?;
+            check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
+            items.push(item);
+        } else {
+            let (item, line) = built
+                .next()
+                .ok_or_else(|| entry.error("an entry went missing"))?;
+            if !seen.fresh(&items, &item.id, |i| &i.id) {
+                let message = format!("duplicate id {:?}", item.id);
+                return Err(entry.element_error(i, line as usize, &message));
+            }
+            items.push(item);
+        }
     }
     Ok(items)
+}
+
+/// One entry of a tags or stages list, checked.
+fn read_item(e: &Entry<'_>, allowed: &[&str]) -> Result<Item, ConfigError> {
+    let table = e.as_table()?;
+    table.deny_unknown(allowed)?;
+    Ok(Item {
+        id: required_text(&table, "id")?,
+        name: required_text(&table, "name")?,
+        color: read_hex(&table)?,
+        order: table.get("order").map(|o| o.as_int()).transpose()?,
+        system: table.bool_or("system", false)?,
+    })
 }
 
 /// `[[profiles.NAME.assignees]]` or `countries`: integer ids, kept as text like the API's.
@@ -144,7 +189,7 @@ pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, Confi
             name: required_text(&table, "name")?,
             ..Item::default()
         };
-        seen.check(&e, &items, &item.id, |i| &i.id)?;
+        check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
         items.push(item);
     }
     Ok(items)
@@ -170,7 +215,7 @@ pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, C
                 None => i64::try_from(position).unwrap_or(i64::MAX),
             },
         };
-        seen.check(&e, &defs, &def.id, |d| &d.id)?;
+        check_unique(&mut seen, &e, &defs, &def.id, |d| &d.id)?;
         defs.push(def);
     }
     Ok(defs)
@@ -238,32 +283,18 @@ fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
-/// The ids of a list read so far, by index into the list itself: no id is copied, and
-/// the hash (foldhash) is a fast one, so 100,000 tags check in a few milliseconds.
-#[derive(Default)]
-struct Ids {
-    table: hashbrown::HashTable<usize>,
-    hasher: hashbrown::DefaultHashBuilder,
-}
-
-impl Ids {
-    /// Records the next entry's `id`, refusing one an earlier entry of `list` has.
-    fn check<T>(
-        &mut self,
-        e: &Entry<'_>,
-        list: &[T],
-        id: &str,
-        id_of: impl Fn(&T) -> &str,
-    ) -> Result<(), ConfigError> {
-        use std::hash::BuildHasher as _;
-        let hash = self.hasher.hash_one(id);
-        if self.table.find(hash, |&i| id_of(&list[i]) == id).is_some() {
-            return Err(e.error(format!("duplicate id {id:?}")));
-        }
-        let hasher = &self.hasher;
-        self.table
-            .insert_unique(hash, list.len(), |&i| hasher.hash_one(id_of(&list[i])));
+/// Records an entry's `id`, refusing one an earlier entry of `list` has.
+fn check_unique<T>(
+    seen: &mut Ids,
+    e: &Entry<'_>,
+    list: &[T],
+    id: &str,
+    id_of: impl Fn(&T) -> &str,
+) -> Result<(), ConfigError> {
+    if seen.fresh(list, id, id_of) {
         Ok(())
+    } else {
+        Err(e.error(format!("duplicate id {id:?}")))
     }
 }
 

@@ -16,7 +16,10 @@
 //! the fast path never changes what a file means or which error it gets.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+use crate::contact::catalog::Item;
 
 /// The lists a profile may declare as arrays of tables.
 pub(super) const LISTS: [&str; 5] = ["tags", "stages", "custom_fields", "assignees", "countries"];
@@ -49,7 +52,8 @@ enum RawValue<'a> {
     Str(Raw<'a>),
     Int(&'a str),
     Bool(bool),
-    Strs(smallvec::SmallVec<[Raw<'a>; 4]>),
+    /// Rare (select options), so kept on the heap to keep every other value small.
+    Strs(Vec<Raw<'a>>),
 }
 
 /// A `key = value` line as written.
@@ -117,30 +121,114 @@ fn key_of(r: Raw<'_>) -> usize {
     r.text.as_ptr() as usize
 }
 
-/// The plain tables found, by profile name and list, in file order.
+/// The keys a tag may have.
+pub(super) const TAG_KEYS: &[&str] = &["id", "name", "color"];
+/// The keys a pipeline stage may have.
+pub(super) const STAGE_KEYS: &[&str] = &["id", "name", "color", "order", "system"];
+
+/// One list of one profile, as the fast path read it. Tags and stages that are plainly
+/// right are built into entries while they are read (the file is parsed once, and no
+/// parsed field outlives its line); every other table is kept, with its position, for
+/// the reader to judge.
+#[derive(Debug)]
+pub(super) struct Group<'a> {
+    profile: Cow<'a, str>,
+    list: &'static str,
+    /// The header line of the list's first table.
+    pub line: usize,
+    /// How many tables the list has.
+    pub len: usize,
+    /// The entries built while reading, in order, and the header line of each. The
+    /// reader takes them.
+    pub built: RefCell<(Vec<Item>, Vec<u32>)>,
+    /// The tables not built: their position in the list, and the table.
+    pub tables: Vec<(usize, FlatTable<'a>)>,
+    /// The ids built so far, to send a repeated one to the reader (which reports it).
+    ids: Ids,
+}
+
+/// The plain tables found, by profile and list, in file order.
 #[derive(Debug, Default)]
 pub(super) struct Lists<'a> {
-    tables: HashMap<Cow<'a, str>, HashMap<&'static str, Vec<FlatTable<'a>>>>,
+    groups: Vec<Group<'a>>,
     /// The decoded text of every string written with escapes, by where it is.
     decoded: HashMap<usize, String>,
 }
 
 impl<'a> Lists<'a> {
-    /// The tables of one profile's list, if the fast path read any.
-    pub fn get(&self, profile: &str, list: &str) -> Option<&[FlatTable<'a>]> {
-        self.tables.get(profile)?.get(list).map(Vec::as_slice)
+    /// One profile's list, if the fast path read it.
+    pub fn get(&self, profile: &str, list: &str) -> Option<&Group<'a>> {
+        self.groups
+            .iter()
+            .find(|g| g.profile == profile && g.list == list)
     }
 
     /// The profiles and lists read, for checking them against the rest of the file.
     pub fn keys(&self) -> impl Iterator<Item = (&str, &'static str)> {
-        self.tables
-            .iter()
-            .flat_map(|(p, lists)| lists.keys().map(move |l| (p.as_ref(), *l)))
+        self.groups.iter().map(|g| (g.profile.as_ref(), g.list))
     }
 
-    fn push(&mut self, profile: Cow<'a, str>, list: &'static str, table: FlatTable<'a>) {
-        let lists = self.tables.entry(profile).or_default();
-        lists.entry(list).or_default().push(table);
+    /// The group a table of `profile`'s `list` goes to (most tables follow one of their
+    /// own list, so the last group is tried first).
+    fn group(&mut self, profile: Cow<'a, str>, list: &'static str, line: usize) -> usize {
+        let same = |g: &Group<'_>| g.list == list && g.profile == profile;
+        if self.groups.last().is_some_and(same) {
+            return self.groups.len() - 1;
+        }
+        if let Some(i) = self.groups.iter().position(same) {
+            return i;
+        }
+        self.groups.push(Group {
+            profile,
+            list,
+            line,
+            len: 0,
+            built: RefCell::new((Vec::new(), Vec::new())),
+            tables: Vec::new(),
+            ids: Ids::default(),
+        });
+        self.groups.len() - 1
+    }
+}
+
+/// The ids of a list read so far, by index into the list itself: no id is copied, and
+/// the hash (Fx, as rustc uses; the file is the user's own, so no one can aim
+/// collisions at it) is cheap, so 100,000 tags check in a few milliseconds.
+/// Each slot keeps the id's hash beside its index, so growing the table never goes back
+/// to the ids themselves.
+#[derive(Default)]
+pub(super) struct Ids {
+    table: hashbrown::HashTable<(u64, usize)>,
+    hasher: rustc_hash::FxBuildHasher,
+}
+
+impl std::fmt::Debug for Ids {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ids({})", self.table.len())
+    }
+}
+
+impl Ids {
+    /// Room for `n` ids.
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            table: hashbrown::HashTable::with_capacity(n),
+            hasher: rustc_hash::FxBuildHasher,
+        }
+    }
+
+    /// Records the next entry's `id` when no earlier entry of `list` has it; whether it
+    /// was new.
+    pub fn fresh<T>(&mut self, list: &[T], id: &str, id_of: impl Fn(&T) -> &str) -> bool {
+        use std::hash::BuildHasher as _;
+        let hash = self.hasher.hash_one(id);
+        let seen = |&(h, i): &(u64, usize)| h == hash && id_of(&list[i]) == id;
+        if self.table.find(hash, seen).is_some() {
+            return false;
+        }
+        self.table
+            .insert_unique(hash, (hash, list.len()), |&(h, _)| h);
+        true
     }
 }
 
@@ -195,25 +283,44 @@ pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
             continue;
         };
         let body_start = lines.offset();
-        taken += 1 + body(&mut lines, &mut lists.decoded)?;
+        let (count, fields) = body(&mut lines, &mut lists.decoded)?;
+        taken += 1 + count;
         let table = FlatTable {
             line: n,
             body: &text[body_start..lines.offset()],
         };
-        lists.push(profile, list, table);
+        let g = lists.group(profile, list, n);
+        let built = keys_of(list).and_then(|keys| quick_item(&fields, &lists.decoded, keys));
+        let group = &mut lists.groups[g];
+        let position = group.len;
+        group.len += 1;
+        let built_ref = group.built.get_mut();
+        match built {
+            Some(item) if group.ids.fresh(&built_ref.0, &item.id, |i| &i.id) => {
+                built_ref.0.push(item);
+                built_ref.1.push(u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            _ => group.tables.push((position, table)),
+        }
     }
-    if lists.tables.is_empty() {
+    if lists.groups.is_empty() {
         return None;
     }
     rest.skipped(kept, taken);
     Some((rest, lists))
 }
 
-/// Checks the body lines after a header, up to the next header, decoding escaped
-/// strings into `decoded`: the number of lines, or `None` for a line beyond the fast
-/// path, a bad escape or a key written twice.
-fn body(lines: &mut Lines<'_>, decoded: &mut HashMap<usize, String>) -> Option<usize> {
-    let mut keys: smallvec::SmallVec<[&str; 6]> = smallvec::SmallVec::new();
+/// The fields of one table as read, while it is read.
+type RawFields<'a> = smallvec::SmallVec<[RawField<'a>; 6]>;
+
+/// Reads the body lines after a header, up to the next header, decoding escaped strings
+/// into `decoded`: the number of lines and the fields, or `None` for a line beyond the
+/// fast path, a bad escape or a key written twice.
+fn body<'a>(
+    lines: &mut Lines<'a>,
+    decoded: &mut HashMap<usize, String>,
+) -> Option<(usize, RawFields<'a>)> {
+    let mut fields = RawFields::new();
     let mut count = 0;
     while let Some((m, line)) = lines.peek() {
         if first_byte(line) == Some(b'[') {
@@ -224,20 +331,77 @@ fn body(lines: &mut Lines<'_>, decoded: &mut HashMap<usize, String>) -> Option<u
         let Some(f) = field(line, m)?.field() else {
             continue;
         };
-        if keys.contains(&f.key) {
+        if fields.iter().any(|g: &RawField<'_>| g.key == f.key) {
             return None;
         }
-        keys.push(f.key);
-        let raws: smallvec::SmallVec<[Raw<'_>; 4]> = match f.value {
-            RawValue::Str(r) => smallvec::smallvec![r],
+        let raws: &[Raw<'_>] = match &f.value {
+            RawValue::Str(r) => std::slice::from_ref(r),
             RawValue::Strs(rs) => rs,
-            RawValue::Int(_) | RawValue::Bool(_) => smallvec::SmallVec::new(),
+            RawValue::Int(_) | RawValue::Bool(_) => &[],
         };
-        for r in raws.into_iter().filter(|r| r.escaped) {
-            decoded.insert(key_of(r), unescape(r.text)?);
+        for r in raws.iter().filter(|r| r.escaped) {
+            decoded.insert(key_of(*r), unescape(r.text)?);
+        }
+        fields.push(f);
+    }
+    Some((count, fields))
+}
+
+/// The keys of the lists whose plain entries are built as they are read.
+fn keys_of(list: &str) -> Option<&'static [&'static str]> {
+    match list {
+        "tags" => Some(TAG_KEYS),
+        "stages" => Some(STAGE_KEYS),
+        _ => None,
+    }
+}
+
+/// A tag or stage when every field is plainly right: known keys, an id and a name that
+/// are non-empty text (an integer id as its digits), a `#RRGGBB` colour, an integer
+/// order, a boolean system flag. `None` for anything else: the reader judges that
+/// table, with the one set of messages.
+fn quick_item(
+    fields: &[RawField<'_>],
+    decoded: &HashMap<usize, String>,
+    keys: &[&str],
+) -> Option<Item> {
+    let text = |r: &Raw<'_>| -> Option<String> {
+        let t = if r.escaped {
+            decoded.get(&key_of(*r))?.as_str()
+        } else {
+            r.text
+        };
+        let t = t.trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    };
+    let mut item = Item::default();
+    let (mut id, mut name) = (false, false);
+    for f in fields {
+        if !keys.contains(&f.key) {
+            return None;
+        }
+        match (f.key, &f.value) {
+            ("id", RawValue::Str(r)) => {
+                item.id = text(r)?;
+                id = true;
+            }
+            ("id", RawValue::Int(i)) => {
+                item.id = digits(i).parse::<i64>().ok()?.to_string();
+                id = true;
+            }
+            ("name", RawValue::Str(r)) => {
+                item.name = text(r)?;
+                name = true;
+            }
+            ("color", RawValue::Str(r)) if !r.escaped => {
+                item.color = Some(super::profile::hex_color(r.text.trim())?);
+            }
+            ("order", RawValue::Int(i)) => item.order = Some(digits(i).parse().ok()?),
+            ("system", RawValue::Bool(b)) => item.system = *b,
+            _ => return None,
         }
     }
-    Some(count)
+    (id && name).then_some(item)
 }
 
 /// Lines with their 1-based numbers, without the line ending (`\n` or `\r\n`). The
@@ -298,7 +462,8 @@ impl<'a> Iterator for Lines<'a> {
 /// `[[profiles.NAME.LIST]]` (a comment may follow): the profile and the list.
 fn header(line: &str) -> Option<(Cow<'_, str>, &'static str)> {
     let inner = line.trim().strip_prefix("[[")?;
-    let (inner, after) = inner.split_once("]]")?;
+    let close = memchr::memchr(b']', inner.as_bytes())?;
+    let (inner, after) = (&inner[..close], inner[close..].strip_prefix("]]")?);
     let after = after.trim_start();
     if !(after.is_empty() || after.starts_with('#')) {
         return None;
@@ -435,9 +600,9 @@ fn string(line: &str, i: usize) -> Option<(Raw<'_>, usize)> {
 }
 
 /// A one-line array of strings after its `[` (at byte `i`): `"a", 'b' ,]`.
-fn strings(line: &str, mut i: usize) -> Option<(smallvec::SmallVec<[Raw<'_>; 4]>, usize)> {
+fn strings(line: &str, mut i: usize) -> Option<(Vec<Raw<'_>>, usize)> {
     let b = line.as_bytes();
-    let mut out = smallvec::SmallVec::new();
+    let mut out = Vec::new();
     loop {
         i = skip_ws(b, i);
         match *b.get(i)? {
@@ -546,17 +711,21 @@ mod tests {
         assert_eq!(rest.file_line(3), 3);
         assert_eq!(rest.file_line(4), 13);
         assert_eq!(rest.file_line(5), 14);
+        // A plain tag is built as it is read.
         let tags = lists.get("w", "tags").unwrap();
-        assert_eq!(tags[0].line, 4);
-        assert_eq!(tags[0].fields(&lists)[1].line, 6);
-        assert_eq!(
-            tags[0].fields(&lists)[1].value,
-            FlatValue::Str("Café \"A\"")
-        );
+        assert_eq!((tags.line, tags.len), (4, 1));
+        let (built, lines) = tags.built.take();
+        assert_eq!(built[0].name, "Café \"A\"");
+        assert_eq!(built[0].color.as_deref(), Some("#FF0000"));
+        assert_eq!(lines, [4]);
+        // A stage with no name is left for the reader, fields and all.
         let stages = lists.get("a.b", "stages").unwrap();
-        assert_eq!(stages[0].fields(&lists)[1].value, FlatValue::Int("1_0"));
+        let (at, table) = stages.tables[0];
+        assert_eq!(at, 0);
+        assert_eq!(table.fields(&lists)[1].line, 11);
+        assert_eq!(table.fields(&lists)[1].value, FlatValue::Int("1_0"));
         assert_eq!(digits("1_0"), "10");
-        assert_eq!(stages[0].fields(&lists)[2].value, FlatValue::Bool(true));
+        assert_eq!(table.fields(&lists)[2].value, FlatValue::Bool(true));
     }
 
     #[test]
@@ -587,8 +756,135 @@ mod tests {
     fn option_arrays_and_crlf_lines() {
         let text = "[[profiles.w.custom_fields]]\r\nid = \"c\"\r\noptions = [\"Uno\", 'Dos',]\r\n";
         let (_, lists) = split(text).unwrap();
-        let f = lists.get("w", "custom_fields").unwrap()[0].fields(&lists);
+        let f = lists.get("w", "custom_fields").unwrap().tables[0]
+            .1
+            .fields(&lists);
         assert_eq!(f[0].value, FlatValue::Str("c"));
         assert_eq!(f[1].value, FlatValue::Strs(vec!["Uno", "Dos"]));
+    }
+}
+
+#[cfg(test)]
+mod same_as_toml {
+    //! The fast path must never change what a file means or which error it gets: every
+    //! case is read both ways and the results compared.
+    use std::path::Path;
+
+    use crate::config::Config;
+
+    fn both(text: &str) -> (String, String) {
+        let path = Path::new("c.toml");
+        let shown = |r: Result<Config, crate::config::ConfigError>| match r {
+            Ok(c) => format!("{:?}", c.profiles),
+            Err(e) => format!("error: {e}"),
+        };
+        (
+            shown(Config::parse(text, path)),
+            shown(Config::parse_whole(text, path)),
+        )
+    }
+
+    const W: &str = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n\n";
+    const M: &str = "[profiles.m]\napi = \"whatsmark\"\nbase_url = \"https://x.example/api/v2\"\napi_key_env = \"M\"\n\n";
+
+    fn tags(entries: &[&str]) -> String {
+        entries.iter().fold(String::new(), |mut out, e| {
+            out.push_str("[[profiles.w.tags]]\n");
+            out.push_str(e);
+            out.push_str("\n\n");
+            out
+        })
+    }
+
+    #[test]
+    fn every_case_reads_the_same_both_ways() {
+        let ok = "id = \"t1\"\nname = \"Uno\"\ncolor = \"#aabbcc\"";
+        let cases = [
+            format!("{W}{}", tags(&[ok, "id = \"t2\"\nname = \"Dos\""])),
+            format!(
+                "{W}{}",
+                tags(&[ok, "id = \"t2\"\nname = \"Dos\"\nshade = 1"])
+            ),
+            format!("{W}{}", tags(&[ok, "id = \"t2\""])),
+            format!("{W}{}", tags(&[ok, "id = \"  \"\nname = \"X\""])),
+            format!(
+                "{W}{}",
+                tags(&[ok, "id = \"t2\"\nname = \"X\"\ncolor = \"red\""])
+            ),
+            format!("{W}{}", tags(&[ok, ok])),
+            format!("{W}{}", tags(&["id = true\nname = \"X\""])),
+            format!(
+                "{W}{}",
+                tags(&["id = 7\nname = \"Siete\"", "id = +7\nname = \"Otra\""])
+            ),
+            format!(
+                "{W}{}",
+                tags(&["id = \"t\\u00e9\"\nname = \"Caf\\u00e9 \\\"x\\\"\""])
+            ),
+            format!("{W}{}", tags(&["id = 't1' # note\nname = 'Uno' "])),
+            format!("{W}[[profiles.w.stages]]\nid = \"s\"\nname = \"S\"\norder = \"1\"\n"),
+            format!(
+                "{W}[[profiles.w.stages]]\nid = \"s\"\nname = \"S\"\norder = 1_000\nsystem = true\n"
+            ),
+            format!(
+                "{W}[[profiles.w.custom_fields]]\nid = \"c\"\nname = \"C\"\ntype = \"color\"\n"
+            ),
+            format!(
+                "{W}[[profiles.w.custom_fields]]\nid = \"c\"\nname = \"C\"\ntype = \"text\"\noptions = [\"a\"]\n"
+            ),
+            format!(
+                "{W}[[profiles.w.custom_fields]]\nid = \"c\"\nname = \"C\"\ntype = \"select\"\n"
+            ),
+            format!(
+                "{W}[[profiles.w.custom_fields]]\nid = \"c\"\nname = \"C\"\ntype = \"select\"\noptions = [\"a\", 'b',]\n"
+            ),
+            format!("{M}{}", tags(&[ok]).replace("profiles.w", "profiles.m")),
+            format!("{M}[[profiles.m.assignees]]\nid = \"7\"\nname = \"Priya\"\n"),
+            format!(
+                "{M}[[profiles.m.assignees]]\nid = 7\nname = \"Priya\"\n[[profiles.m.assignees]]\nid = 7\nname = \"Arjun\"\n"
+            ),
+            format!(
+                "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\ntags = []\n\n{}",
+                tags(&[ok])
+            ),
+            format!(
+                "{W}{}",
+                tags(&[ok]).replace("profiles.w.tags", "profiles.z.tags")
+            ),
+            format!("{W}bad = = 1\n{}", tags(&[ok])),
+            format!("{W}{}", tags(&["id = \"bad \\q\"\nname = \"X\""])),
+            format!("{W}{}[profiles.w.defaults]\nname = \"Ana\"\n", tags(&[ok])),
+            format!("{W}{}[profiles.w.tags.extra]\nx = 1\n", tags(&[ok])),
+            format!("{W}{}", tags(&["id = \"t1\"\nid = \"t2\"\nname = \"X\""])),
+            format!("{W}{}", tags(&["id = \"t1\"\nname = \"X\"\ncolor = 0x10"])),
+        ];
+        for (i, text) in cases.iter().enumerate() {
+            let (fast, whole) = both(text);
+            assert_eq!(fast, whole, "case {i}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn an_error_deep_in_a_long_list_names_its_line_and_key() {
+        use std::fmt::Write as _;
+        let mut text = W.to_owned();
+        for n in 0..100_000 {
+            let color = if n == 99_998 { "#GGGGGG" } else { "#00AA00" };
+            let _ = write!(
+                text,
+                "[[profiles.w.tags]]\nid = \"tag-{n}\"\nname = \"Tag {n}\"\ncolor = \"{color}\"\n\n"
+            );
+        }
+        assert!(super::split(&text).is_some(), "the fast path reads it");
+        let err = Config::parse(&text, Path::new("big.toml")).unwrap_err();
+        // Four header lines, then five lines an entry: entry 99,998's colour is on line
+        // 4 + 99_998 * 5 + 4.
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "big.toml:{}: profiles.w.tags[99998].color: \"#GGGGGG\" is not a #RRGGBB colour",
+                4 + 99_998 * 5 + 4
+            )
+        );
     }
 }

@@ -310,8 +310,13 @@ pub(super) fn normalize_color(raw: &str) -> Option<String> {
 /// `#RRGGBB` in upper case, or `None`.
 pub(super) fn hex_color(raw: &str) -> Option<String> {
     let digits = raw.strip_prefix('#')?;
-    (digits.len() == 6 && digits.chars().all(|c| c.is_ascii_hexdigit()))
-        .then(|| format!("#{}", digits.to_ascii_uppercase()))
+    if digits.len() != 6 || !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = String::with_capacity(7);
+    out.push('#');
+    out.extend(digits.chars().map(|c| c.to_ascii_uppercase()));
+    Some(out)
 }
 
 fn read_region(t: &Table<'_>) -> Result<Option<String>, ConfigError> {

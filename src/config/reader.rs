@@ -13,7 +13,7 @@ use std::rc::Rc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::lists::{Fields, FlatTable, FlatValue, Lists, Rest};
+use super::lists::{Fields, FlatTable, FlatValue, Group, Lists, Rest};
 use super::{ConfigError, ConfigErrorKind};
 
 /// The document being read, kept for error messages.
@@ -168,7 +168,7 @@ enum Value<'a> {
     FlatStr(&'a str),
     FlatTable(FlatTable<'a>),
     /// A list the fast path read, standing where toml would have put the array.
-    FlatList(&'a [FlatTable<'a>]),
+    FlatList(&'a Group<'a>),
 }
 
 /// One table of the document.
@@ -318,9 +318,8 @@ impl<'a> Table<'a> {
         let (_, lists) = self.doc.fast?;
         let profile = self.node.profile()?;
         let list = super::lists::LISTS.into_iter().find(|l| *l == key)?;
-        let tables = lists.get(profile, list)?;
-        let at = Place::Line(tables.first()?.line);
-        Some(self.entry(list, at, Value::FlatList(tables)))
+        let group = lists.get(profile, list)?;
+        Some(self.entry(list, Place::Line(group.line), Value::FlatList(group)))
     }
 
     fn flat_lists(&self) -> Vec<Entry<'a>> {
@@ -442,6 +441,22 @@ impl<'a> Entry<'a> {
         Ok(self.elements()?.collect())
     }
 
+    /// A list the fast path read: its entries built while reading, and the tables it
+    /// left for [`Entry::elements`] (which yields those alone, at their positions).
+    pub fn flat_list(&self) -> Option<&'a Group<'a>> {
+        match &self.value {
+            Value::FlatList(group) => Some(group),
+            _ => None,
+        }
+    }
+
+    /// An error about element `i` of this array, whose table starts on `line`.
+    pub fn element_error(&self, i: usize, line: usize, message: &str) -> ConfigError {
+        let mut path = self.path();
+        Seg::Index(i).spell(&mut path);
+        self.doc.error(Place::Line(line), &path, message)
+    }
+
     /// The elements of an array, one at a time (a 100,000-entry list is never held as
     /// entries all at once), and how many there are.
     pub fn elements(&self) -> Result<Elements<'a>, ConfigError> {
@@ -451,7 +466,7 @@ impl<'a> Entry<'a> {
                 other => return Err(self.wrong_type("an array", other.type_str())),
             },
             Value::Flat(FlatValue::Strs(items)) => ElementsOf::Strs(items.clone()),
-            Value::FlatList(tables) => ElementsOf::Tables(tables),
+            Value::FlatList(group) => ElementsOf::Tables(&group.tables),
             other => return Err(self.wrong_type("an array", type_str(other))),
         };
         // One node for the array; each element is `[i]` under it.
@@ -491,7 +506,7 @@ impl<'a> Entry<'a> {
 enum ElementsOf<'a> {
     Toml(&'a [Spanned<DeValue<'a>>]),
     Strs(Vec<&'a str>),
-    Tables(&'a [FlatTable<'a>]),
+    Tables(&'a [(usize, FlatTable<'a>)]),
 }
 
 /// The elements of an array (see [`Entry::elements`]).
@@ -509,15 +524,15 @@ impl<'a> Iterator for Elements<'a> {
 
     fn next(&mut self) -> Option<Entry<'a>> {
         let i = self.next;
-        let (at, value) = match &self.kind {
+        let (at, value, index) = match &self.kind {
             ElementsOf::Toml(items) => {
                 let v = items.get(i)?;
-                (Place::Span(v.span().start), Value::Toml(v))
+                (Place::Span(v.span().start), Value::Toml(v), i)
             }
-            ElementsOf::Strs(items) => (self.at, Value::FlatStr(items.get(i)?)),
+            ElementsOf::Strs(items) => (self.at, Value::FlatStr(items.get(i)?), i),
             ElementsOf::Tables(tables) => {
-                let t = tables.get(i)?;
-                (Place::Line(t.line), Value::FlatTable(*t))
+                let (position, t) = tables.get(i)?;
+                (Place::Line(t.line), Value::FlatTable(*t), *position)
             }
         };
         self.next += 1;
@@ -525,10 +540,15 @@ impl<'a> Iterator for Elements<'a> {
             doc: self.doc,
             key: "",
             parent: At::Node(Rc::clone(&self.array)),
-            seg: Seg::Index(i),
+            seg: Seg::Index(index),
             at,
             value,
         })
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Entry<'a>> {
+        self.next = self.next.saturating_add(n);
+        self.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
