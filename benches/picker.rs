@@ -6,13 +6,14 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rolo::contact::catalog::Item;
+use rolo::contact::catalog::{Item, Items};
 use rolo::tui::keymap::{Action, Edit};
 use rolo::tui::picker::Picker;
+use rolo::tui::ranking;
 use rolo::tui::theme::Theme;
 
 /// Tag names the size of a busy tenant's catalog, with accents and CJK mixed in.
-fn tags(n: usize) -> Vec<Item> {
+fn tags(n: usize) -> Items {
     const WORDS: [&str; 12] = [
         "Soporte",
         "Garantía",
@@ -43,13 +44,22 @@ fn tags(n: usize) -> Vec<Item> {
 
 fn filter(c: &mut Criterion) {
     let items = tags(100_000);
+    // Converted once per list, as the form does for every picker on it.
+    let search = ranking::search(items.iter().map(|i| i.name.as_str()));
     let mut group = c.benchmark_group("picker_filter_100k");
     // One keystroke = one refilter of every name; the query grows as the agent types.
     for query in ["s", "so", "sop", "sopg", "ñan", "中文"] {
         group.bench_function(format!("keystroke_{query}"), |b| {
             b.iter_batched(
                 || {
-                    let mut p = Picker::new("tags", "Tags", items.clone(), Vec::new(), true, false);
+                    let mut p = Picker::new(
+                        "tags",
+                        "Tags",
+                        items.clone(),
+                        Some(search.clone()),
+                        Vec::new(),
+                        (true, false),
+                    );
                     let mut chars: Vec<char> = query.chars().collect();
                     let last = chars.pop().unwrap_or('a');
                     for ch in chars {
@@ -67,7 +77,7 @@ fn filter(c: &mut Criterion) {
 
 fn render(c: &mut Criterion) {
     let items = tags(10_000);
-    let mut p = Picker::new("tags", "Tags", items, Vec::new(), true, false);
+    let mut p = Picker::new("tags", "Tags", items, None, Vec::new(), (true, false));
     p.update(Action::Edit(Edit::Insert('s')));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
     let theme = Theme { color: true };

@@ -148,17 +148,41 @@ impl ConfigError {
 impl Config {
     /// Reads and validates the file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::NotFound {
-                ConfigErrorKind::NotFound
-            } else {
-                ConfigErrorKind::Io
-            };
-            ConfigError::without_place(path, kind, format!("cannot read the config file: {e}"))
-        })?;
+        let text = read(path)?;
         let mut config = Self::parse(&text, path)?;
         config.warn_if_shared();
         Ok(config)
+    }
+
+    /// Reads the file at `path` for the form, which must draw at once: when its long
+    /// lists (tags, stages…, written in the plain shape) are long enough to cost a
+    /// start-up, everything else is read and checked now and the profiles come without
+    /// those lists; [`Pending::finish`] reads the whole file (off the UI thread), lists
+    /// and all, with every check, and a bad entry fails it with `file:line: key`.
+    pub fn load_quick(path: &Path) -> Result<(Config, Option<Pending>), ConfigError> {
+        let text = read(path)?;
+        if let Some((rest, lists)) = lists::rest_of(&text, QUICK_FROM) {
+            let doc = Doc {
+                path,
+                text: &rest.text,
+                fast: None,
+            };
+            if let Ok(tree) = toml::de::DeTable::parse(&rest.text)
+                && fits(&tree, &lists)
+                && let Ok(mut config) = Self::read(doc, &tree)
+            {
+                config.warn_if_shared();
+                let pending = Pending {
+                    text,
+                    path: path.to_path_buf(),
+                };
+                return Ok((config, Some(pending)));
+            }
+        }
+        // Small lists, or a file the quick read cannot vouch for: all of it now.
+        let mut config = Self::parse(&text, path)?;
+        config.warn_if_shared();
+        Ok((config, None))
     }
 
     /// Validates `text` as if read from `path` (which is only used in messages).
@@ -267,10 +291,41 @@ fn known_profiles(profiles: &[Profile]) -> String {
     }
 }
 
+/// How many list tables make the form read them after its first frame.
+const QUICK_FROM: usize = 2_000;
+
+/// A config file whose long lists are still to be read (see [`Config::load_quick`]).
+#[derive(Debug)]
+pub struct Pending {
+    text: String,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Reads the whole file, lists and all, with every check.
+    pub fn finish(self) -> Result<Config, ConfigError> {
+        let mut config = Config::parse(&self.text, &self.path)?;
+        config.warn_if_shared();
+        Ok(config)
+    }
+}
+
+/// The file's text; a missing or unreadable file is its own kind of error.
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            ConfigErrorKind::NotFound
+        } else {
+            ConfigErrorKind::Io
+        };
+        ConfigError::without_place(path, kind, format!("cannot read the config file: {e}"))
+    })
+}
+
 /// Whether the lists the fast path read sit where toml would have put them: each
 /// under a profile table of the rest, none also written there another way. If not, toml
 /// reads the whole file and says what is wrong.
-fn fits(tree: &toml::Spanned<toml::de::DeTable<'_>>, lists: &lists::Lists<'_>) -> bool {
+fn fits<'k>(tree: &toml::Spanned<toml::de::DeTable<'_>>, lists: &'k impl lists::Keys<'k>) -> bool {
     let profiles = tree.get_ref().get("profiles").map(toml::Spanned::get_ref);
     let Some(toml::de::DeValue::Table(profiles)) = profiles else {
         return false;

@@ -155,17 +155,34 @@ pub(super) struct Lists<'a> {
     decoded: HashMap<usize, String>,
 }
 
+/// Which profiles' lists the fast path found (to check them against the rest).
+pub(super) trait Keys<'k> {
+    /// `(profile, list)` pairs.
+    fn keys(&'k self) -> impl Iterator<Item = (&'k str, &'static str)>;
+}
+
+impl<'k, 'a: 'k> Keys<'k> for Lists<'a> {
+    fn keys(&'k self) -> impl Iterator<Item = (&'k str, &'static str)> {
+        self.groups.iter().map(|g| (g.profile.as_ref(), g.list))
+    }
+}
+
+/// The lists found by [`rest_of`], not read.
+#[derive(Debug, Default)]
+pub(super) struct Found<'a>(Vec<(Cow<'a, str>, &'static str)>);
+
+impl<'k, 'a: 'k> Keys<'k> for Found<'a> {
+    fn keys(&'k self) -> impl Iterator<Item = (&'k str, &'static str)> {
+        self.0.iter().map(|(p, l)| (p.as_ref(), *l))
+    }
+}
+
 impl<'a> Lists<'a> {
     /// One profile's list, if the fast path read it.
     pub fn get(&self, profile: &str, list: &str) -> Option<&Group<'a>> {
         self.groups
             .iter()
             .find(|g| g.profile == profile && g.list == list)
-    }
-
-    /// The profiles and lists read, for checking them against the rest of the file.
-    pub fn keys(&self) -> impl Iterator<Item = (&str, &'static str)> {
-        self.groups.iter().map(|g| (g.profile.as_ref(), g.list))
     }
 
     /// The group a table of `profile`'s `list` goes to (most tables follow one of their
@@ -261,11 +278,7 @@ impl Rest {
 /// Reads the plain list tables out of `text`. `None` when there are none, or when
 /// anything in the file is beyond the fast path: then toml reads all of it.
 pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
-    // A multi-line string can hold lines that look like headers: leave such files alone.
-    let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
-        || memchr::memmem::find(bytes, b"'''").is_some()
-    {
+    if has_long_strings(text) {
         return None;
     }
     let mut rest = Rest::default();
@@ -308,6 +321,54 @@ pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
     }
     rest.skipped(kept, taken);
     Some((rest, lists))
+}
+
+/// The rest of `text` without its list tables, and which lists there are, when there
+/// are at least `at_least` tables: their bodies are skipped, not read (the form draws
+/// first and reads them after). `None` for fewer tables, or a file beyond the fast path.
+pub(super) fn rest_of(text: &str, at_least: usize) -> Option<(Rest, Found<'_>)> {
+    if has_long_strings(text) {
+        return None;
+    }
+    let mut rest = Rest::default();
+    let mut found = Found::default();
+    let mut lines = Lines::new(text);
+    let (mut taken, mut kept, mut tables) = (0, 0, 0);
+    while let Some((_, line)) = lines.next() {
+        let Some((profile, list)) = header(line) else {
+            rest.skipped(kept, taken);
+            taken = 0;
+            kept += 1;
+            rest.text.push_str(line);
+            rest.text.push('\n');
+            continue;
+        };
+        tables += 1;
+        taken += 1;
+        while let Some((_, body)) = lines.peek() {
+            if first_byte(body) == Some(b'[') {
+                break;
+            }
+            lines.next();
+            taken += 1;
+        }
+        if !found.0.iter().any(|(p, l)| *p == profile && *l == list) {
+            found.0.push((profile, list));
+        }
+    }
+    if tables < at_least {
+        return None;
+    }
+    rest.skipped(kept, taken);
+    Some((rest, found))
+}
+
+/// A multi-line string can hold lines that look like headers: files with one are left
+/// to toml whole.
+fn has_long_strings(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
 }
 
 /// The fields of one table as read, while it is read.

@@ -2,7 +2,7 @@
 //! profile's configuration, contacts harvested from the API (Wipsy), or bundled data
 //! (countries). Plain data; fetching lives in `api::catalog`, caching in `store`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -25,51 +25,214 @@ pub struct Item {
 }
 
 /// The entries of one catalog, shared: a clone is a reference count, so the profile, its
-/// catalog, the form and a picker all read one list (a tenant may have 100,000 tags), and a
-/// change copies the list only while another holder still reads the old one.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Items(Arc<Vec<Item>>);
+/// catalog, the form and a picker all read one list (a tenant may have 100,000 tags).
+///
+/// Two parts, read as one list: the list as given (a profile's declaration, or what the
+/// server listed) and the entries learned since (tags a Wipsy echo named that the
+/// profile does not declare). Learning a few entries adds to the second part and never
+/// copies a big first one; changing an entry of the first copies it only while another
+/// holder still reads the old one. Ids of the first part are indexed once, when first
+/// looked up, and the index is shared with every clone.
+#[derive(Clone, Default)]
+pub struct Items {
+    base: Arc<Vec<Item>>,
+    more: Arc<Vec<Item>>,
+    index: Arc<OnceLock<IdIndex>>,
+}
+
+/// Where each id of a list is: Fx hashes kept beside positions, so building it never
+/// goes back to the strings and a lookup compares one id.
+#[derive(Default)]
+struct IdIndex(hashbrown::HashTable<(u64, u32)>);
+
+/// Lists shorter than this are searched, not indexed.
+const INDEX_FROM: usize = 64;
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    rustc_hash::FxBuildHasher.hash_one(id)
+}
+
+impl IdIndex {
+    fn of(items: &[Item]) -> Self {
+        let mut table = hashbrown::HashTable::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let hash = id_hash(&item.id);
+            let at = u32::try_from(i).unwrap_or(u32::MAX);
+            table.insert_unique(hash, (hash, at), |&(h, _)| h);
+        }
+        Self(table)
+    }
+
+    fn find(&self, items: &[Item], id: &str) -> Option<usize> {
+        let hash = id_hash(id);
+        let (_, at) = self
+            .0
+            .find(hash, |&(h, i)| h == hash && items[i as usize].id == id)?;
+        Some(*at as usize)
+    }
+}
 
 impl Items {
-    /// The list, to change (copied first if it is shared).
-    pub fn to_mut(&mut self) -> &mut Vec<Item> {
-        Arc::make_mut(&mut self.0)
+    /// How many entries.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.base.len() + self.more.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every entry, in order.
+    pub fn iter(&self) -> std::iter::Chain<std::slice::Iter<'_, Item>, std::slice::Iter<'_, Item>> {
+        self.base.iter().chain(self.more.iter())
+    }
+
+    /// The entry at position `i`.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&Item> {
+        self.base
+            .get(i)
+            .or_else(|| self.more.get(i.checked_sub(self.base.len())?))
+    }
+
+    /// The position of the entry with this id.
+    #[must_use]
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let in_base = if self.base.len() >= INDEX_FROM {
+            self.index
+                .get_or_init(|| IdIndex::of(&self.base))
+                .find(&self.base, id)
+        } else {
+            self.base.iter().position(|i| i.id == id)
+        };
+        in_base.or_else(|| {
+            let at = self.more.iter().position(|i| i.id == id)?;
+            Some(self.base.len() + at)
+        })
+    }
+
+    /// The entry with this id.
+    #[must_use]
+    pub fn find(&self, id: &str) -> Option<&Item> {
+        self.get(self.position(id)?)
+    }
+
+    /// Every entry, copied into one vector.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<Item> {
+        self.iter().cloned().collect()
     }
 
     /// Whether two lists are the same shared list (not merely equal).
     #[must_use]
     pub fn same(&self, other: &Items) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        Arc::ptr_eq(&self.base, &other.base) && Arc::ptr_eq(&self.more, &other.more)
+    }
+
+    /// `self` with the entries of `extra` it lacks added after it (the first part
+    /// shared, not copied): a profile's declared list with what the server taught.
+    #[must_use]
+    pub fn with_extra(&self, extra: &Items) -> Items {
+        let mut out = self.clone();
+        let new: Vec<Item> = extra
+            .iter()
+            .filter(|i| out.position(&i.id).is_none())
+            .cloned()
+            .collect();
+        if !new.is_empty() {
+            Arc::make_mut(&mut out.more).extend(new);
+        }
+        out
+    }
+
+    /// Adds or replaces entries by id: a replaced entry keeps its place, a new one goes
+    /// last. An id given twice in `incoming` counts once, the last one winning.
+    fn merge(&mut self, incoming: Vec<Item>) {
+        for item in incoming {
+            match self.position(&item.id) {
+                Some(i) if self.get(i) == Some(&item) => {}
+                Some(i) if i < self.base.len() => {
+                    Arc::make_mut(&mut self.base)[i] = item;
+                }
+                Some(i) => Arc::make_mut(&mut self.more)[i - self.base.len()] = item,
+                None => Arc::make_mut(&mut self.more).push(item),
+            }
+        }
+    }
+
+    /// The entries in one part, sorted by `key` (for short lists kept in an order, like
+    /// pipeline stages).
+    pub fn sort_by_key<K: Ord>(&mut self, key: impl FnMut(&Item) -> K) {
+        let mut all = self.to_vec();
+        all.sort_by_key(key);
+        *self = Items::from(all);
     }
 }
 
-impl std::ops::Deref for Items {
-    type Target = [Item];
+impl std::ops::Index<usize> for Items {
+    type Output = Item;
 
-    fn deref(&self) -> &[Item] {
-        &self.0
+    /// The entry at position `i`; out of range panics, as a slice's index does.
+    fn index(&self, i: usize) -> &Item {
+        match self.base.get(i) {
+            Some(item) => item,
+            None => &self.more[i - self.base.len()],
+        }
     }
 }
+
+impl std::fmt::Debug for Items {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Items {
+    fn eq(&self, other: &Items) -> bool {
+        self.same(other) || (self.len() == other.len() && self.iter().eq(other.iter()))
+    }
+}
+
+impl Eq for Items {}
 
 impl From<Vec<Item>> for Items {
     fn from(items: Vec<Item>) -> Self {
-        Self(Arc::new(items))
+        Self {
+            base: Arc::new(items),
+            more: Arc::default(),
+            index: Arc::default(),
+        }
     }
 }
 
 impl FromIterator<Item> for Items {
     fn from_iter<I: IntoIterator<Item = Item>>(iter: I) -> Self {
-        Self(Arc::new(iter.into_iter().collect()))
+        Self::from(iter.into_iter().collect::<Vec<_>>())
     }
 }
 
 impl<'a> IntoIterator for &'a Items {
     type Item = &'a Item;
-    type IntoIter = std::slice::Iter<'a, Item>;
+    type IntoIter = std::iter::Chain<std::slice::Iter<'a, Item>, std::slice::Iter<'a, Item>>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
+    }
+}
+
+impl Serialize for Items {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<Item>::deserialize(deserializer).map(Items::from)
     }
 }
 
@@ -178,21 +341,7 @@ pub struct Catalog {
 impl Catalog {
     /// The entries of one catalog.
     #[must_use]
-    pub fn items(&self, kind: CatalogKind) -> &[Item] {
-        match kind {
-            CatalogKind::Stages => &self.stages,
-            CatalogKind::Tags => &self.tags,
-            CatalogKind::Sources => &self.sources,
-            CatalogKind::Statuses => &self.statuses,
-            CatalogKind::Groups => &self.groups,
-            CatalogKind::Countries => &self.countries,
-            CatalogKind::Assignees => &self.assignees,
-        }
-    }
-
-    /// One catalog's shared list.
-    #[must_use]
-    pub fn list(&self, kind: CatalogKind) -> &Items {
+    pub fn items(&self, kind: CatalogKind) -> &Items {
         match kind {
             CatalogKind::Stages => &self.stages,
             CatalogKind::Tags => &self.tags,
@@ -222,10 +371,9 @@ impl Catalog {
     pub fn resolve(&self, kind: CatalogKind, id_or_name: &str) -> Option<&Item> {
         let items = self.items(kind);
         let wanted = id_or_name.trim();
-        items.iter().find(|i| i.id == wanted).or_else(|| {
-            items
-                .iter()
-                .find(|i| i.name.to_lowercase() == wanted.to_lowercase())
+        items.find(wanted).or_else(|| {
+            let lower = wanted.to_lowercase();
+            items.iter().find(|i| i.name.to_lowercase() == lower)
         })
     }
 
@@ -244,23 +392,20 @@ impl Catalog {
     }
 
     /// Adds or replaces entries by id, keeping the existing order and appending new ones.
-    /// Nothing is copied when nothing changes (a shared list of 100,000 tags stays
-    /// shared when a refresh learns what it already holds).
+    /// Nothing is copied when nothing changes, and new entries never copy a big list
+    /// (see [`Items`]).
     pub fn merge_items(&mut self, kind: CatalogKind, incoming: impl IntoIterator<Item = Item>) {
         let incoming: Vec<Item> = incoming.into_iter().collect();
         if incoming.is_empty() {
             return;
         }
-        let changes = changes(self.items(kind), incoming);
-        if changes.is_empty() {
-            return;
-        }
-        let items = self.list_mut(kind).to_mut();
-        for (at, item) in changes {
-            match at {
-                Some(i) => items[i] = item,
-                None => items.push(item),
-            }
+        let items = self.list_mut(kind);
+        if items.is_empty() {
+            let mut fresh = Items::default();
+            fresh.merge(incoming);
+            *items = Items::from(fresh.to_vec());
+        } else {
+            items.merge(incoming);
         }
         if kind == CatalogKind::Stages {
             items.sort_by_key(|i| i.order.unwrap_or(i64::MAX));
@@ -287,37 +432,6 @@ impl Catalog {
         }
         self.custom_fields.sort_by_key(|d| d.order);
     }
-}
-
-/// What merging `incoming` into `current` changes: `(Some(i), item)` replaces entry
-/// `i`, `(None, item)` appends. Equal entries change nothing; an id given twice in
-/// `incoming` counts once, the last one winning.
-fn changes(current: &[Item], incoming: Vec<Item>) -> Vec<(Option<usize>, Item)> {
-    // An index by id for a big merge, so merging 10,000 tags into 10,000 is linear; a
-    // few entries into a big list are looked up directly, without indexing it.
-    let index: Option<std::collections::HashMap<&str, usize>> = (incoming.len() > 16).then(|| {
-        current
-            .iter()
-            .enumerate()
-            .map(|(i, item)| (item.id.as_str(), i))
-            .collect()
-    });
-    let find = |id: &str| match &index {
-        Some(index) => index.get(id).copied(),
-        None => current.iter().position(|i| i.id == id),
-    };
-    let mut out: Vec<(Option<usize>, Item)> = Vec::new();
-    for item in incoming {
-        if let Some(earlier) = out.iter_mut().find(|(_, o)| o.id == item.id) {
-            earlier.1 = item;
-            continue;
-        }
-        match find(&item.id) {
-            Some(i) if current[i] == item => {}
-            at => out.push((at, item)),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -29,8 +29,10 @@ pub fn from_profile(profile: &Profile) -> Catalog {
     c
 }
 
-/// A cached catalog with the profile's own entries merged over it: the config may have
-/// gained tags, stages or custom fields since the cache was written.
+/// A cached catalog with the profile's own entries over it: the config may have gained
+/// tags, stages or custom fields since the cache was written. What the profile declares
+/// comes first and wins; what only the cache knows (tags the server named that the
+/// profile does not declare) follows. The profile's list is shared, never copied.
 #[must_use]
 pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
     let own = from_profile(profile);
@@ -40,7 +42,14 @@ pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
         CatalogKind::Assignees,
         CatalogKind::Countries,
     ] {
-        cached.merge_list(kind, own.list(kind));
+        let mine = own.items(kind);
+        if !mine.is_empty() {
+            let mut merged = mine.with_extra(cached.items(kind));
+            if kind == CatalogKind::Stages {
+                merged.sort_by_key(|s| s.order.unwrap_or(i64::MAX));
+            }
+            *cached.list_mut(kind) = merged;
+        }
     }
     cached.merge_custom_fields(own.custom_fields);
     cached

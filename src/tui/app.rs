@@ -73,6 +73,8 @@ pub struct ProfileState {
     pub last_sent: Option<Draft>,
     /// The quick-add line, kept while it is closed.
     pub quick_text: String,
+    /// A catalog refresh waits for the config's long lists.
+    pub refresh_waiting: bool,
     /// Pasted vCards waiting their turn on the form, and how many there were.
     pub vcards: (Vec<Draft>, usize),
 }
@@ -109,6 +111,7 @@ impl ProfileState {
             sticky: std::collections::BTreeSet::new(),
             last_sent: None,
             quick_text: String::new(),
+            refresh_waiting: false,
             vcards: (Vec::new(), 0),
         };
         s.revalidate();
@@ -199,6 +202,10 @@ pub struct App {
     pub created: Option<(String, String)>,
     /// Set when rolo should exit.
     pub quit: bool,
+    /// Set when rolo must stop with an error (the config's long lists were refused).
+    pub fatal: Option<String>,
+    /// The config's long lists are still being read: catalog refreshes wait for them.
+    pub lists_pending: bool,
     /// Styles.
     pub theme: Theme,
     /// Spinner frame.
@@ -213,6 +220,36 @@ pub struct App {
     pub outbox_tried: Option<Instant>,
     /// Contacts created recently (from the history), newest last.
     pub recent: Vec<crate::engine::record::Entry>,
+    /// The search strings of the lists pickers opened, kept for the next picker.
+    pub searches: Searches,
+}
+
+/// The search strings of the last few lists a picker opened on: converting 100,000 names
+/// is done once per list, not once per picker.
+#[derive(Debug, Clone, Default)]
+pub struct Searches(Vec<(crate::contact::catalog::Items, super::ranking::Search)>);
+
+impl Searches {
+    /// How many lists are remembered.
+    const KEPT: usize = 4;
+
+    /// The search strings of this very list, if a picker opened on it before.
+    #[must_use]
+    pub fn find(&self, items: &crate::contact::catalog::Items) -> Option<super::ranking::Search> {
+        self.0
+            .iter()
+            .find(|(i, _)| i.same(items))
+            .map(|(_, s)| s.clone())
+    }
+
+    /// Remembers a list's search strings (the oldest list is forgotten first).
+    pub fn keep(&mut self, items: crate::contact::catalog::Items, search: super::ranking::Search) {
+        self.0.retain(|(i, _)| !i.same(&items));
+        self.0.push((items, search));
+        if self.0.len() > Self::KEPT {
+            self.0.remove(0);
+        }
+    }
 }
 
 /// How many created contacts the recent list (F4) shows.
@@ -235,6 +272,8 @@ impl App {
             banner: None,
             created: None,
             quit: false,
+            fatal: None,
+            lists_pending: false,
             theme,
             tick: 0,
             size: (80, 24),
@@ -242,6 +281,7 @@ impl App {
             pending_outbox: None,
             outbox_tried: None,
             recent: Vec::new(),
+            searches: Searches::default(),
         }
     }
 
@@ -350,6 +390,12 @@ impl App {
     fn refresh(&mut self, profile: usize) -> Vec<Effect> {
         if self.profiles[profile].session.is_none() {
             return vec![Effect::Connect(profile)];
+        }
+        if self.lists_pending {
+            // Merged over a catalog without the config's lists, a refresh would have to
+            // be merged again when they come: it waits for them instead.
+            self.profiles[profile].refresh_waiting = true;
+            return Vec::new();
         }
         self.profiles[profile].catalog_status = CatalogStatus::Refreshing;
         let mut fx = vec![Effect::RefreshCatalog(profile)];

@@ -9,8 +9,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::app::{App, Level};
-use super::message::{Effect, Message};
-use crate::config::Profile;
+use super::message::{Effect, Listed, Message};
+use crate::config::{Pending, Profile};
+use crate::contact::Catalog;
 use crate::engine::embedded::ApiKey;
 use crate::engine::session::Session;
 use crate::engine::{drafts, outbox};
@@ -223,6 +224,31 @@ impl Controller {
                     said,
                 },
             );
+        });
+    }
+
+    /// Reads the config's long lists off the UI thread and merges each profile's into
+    /// the catalog it has now; the form takes them when they come.
+    pub fn read_lists(&self, pending: Pending, app: &App) {
+        let base: Vec<Catalog> = app.profiles.iter().map(|p| p.catalog.clone()).collect();
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let listed = pending.finish().map_err(|e| e.to_string()).map(|config| {
+                config
+                    .profiles
+                    .into_iter()
+                    .zip(base)
+                    .map(|(profile, base)| {
+                        let catalog = crate::engine::catalog::with_profile(base.clone(), &profile);
+                        Listed {
+                            profile,
+                            base,
+                            catalog,
+                        }
+                    })
+                    .collect()
+            });
+            send(&tx, Message::Lists(listed));
         });
     }
 

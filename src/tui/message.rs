@@ -65,8 +65,22 @@ pub enum Message {
         /// One line per item tried.
         said: Vec<String>,
     },
+    /// The config's long lists were read (after the first frame): each profile, in
+    /// order, with them; or why the file is refused.
+    Lists(Result<Vec<Listed>, String>),
     /// Time passed: spinner frames, autosave.
     Tick,
+}
+
+/// A profile as its config's long lists complete it.
+#[derive(Debug)]
+pub struct Listed {
+    /// The profile, lists and all.
+    pub profile: crate::config::Profile,
+    /// The catalog the lists were merged into (the one the form had then).
+    pub base: crate::contact::Catalog,
+    /// That catalog with the lists.
+    pub catalog: crate::contact::Catalog,
 }
 
 /// Work for the controller: it alone spawns tasks and touches files.

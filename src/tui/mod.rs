@@ -14,6 +14,7 @@ pub mod message;
 pub mod picker;
 pub mod popup;
 pub mod quick;
+pub mod ranking;
 pub mod runtime;
 pub mod switcher;
 pub mod theme;

@@ -11,10 +11,12 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 use super::fuzzy::Fuzzy;
 use super::keymap::{self, Action, Scope};
 use super::popup::{Answer, Context, Popup, Reply};
+use super::ranking::{Matchers, Ranking, Search};
 use super::theme::Theme;
-use crate::contact::catalog::Item;
+use crate::contact::catalog::{Item, Items};
 
-/// An open picker.
+/// An open picker. Its list is the catalog's own (shared, not copied) and its search
+/// strings are the ones every picker on that list shares (see `ranking`).
 #[derive(Debug, Clone)]
 pub struct Picker {
     /// The field it fills.
@@ -23,20 +25,20 @@ pub struct Picker {
     pub title: String,
     /// Several may be chosen.
     pub multi: bool,
-    items: Vec<Item>,
+    items: Items,
+    /// "(none)", offered first by a single picker of an optional field.
+    none: Option<Item>,
+    search: Search,
     /// The filter typed so far.
     pub filter: String,
-    /// Highlighted position among the shown entries.
+    /// Highlighted row among the shown ones ("(none)" is row 0 when shown).
     pub cursor: usize,
     /// Chosen ids.
     pub chosen: Vec<String>,
-    shown: Vec<usize>,
+    ranking: Ranking,
+    matchers: Matchers,
     toggled: bool,
     fuzzy: Fuzzy,
-    /// The names, converted once for matching.
-    haystacks: Vec<nucleo_matcher::Utf32String>,
-    /// The filter the current `shown` was computed for.
-    shown_for: String,
     /// Matched letter positions of the entries around the cursor, by entry index.
     marks: Vec<(usize, Vec<usize>)>,
 }
@@ -46,127 +48,141 @@ pub struct Picker {
 const MARK_WINDOW: usize = 60;
 
 impl Picker {
-    /// Opens a picker; a single picker of an optional field offers "(none)" first.
+    /// Opens a picker over `items`, matching with `search` (the items' names, converted
+    /// by [`super::ranking::search`]; `None` converts them now). A single picker of an
+    /// optional field offers "(none)" first.
     #[must_use]
     pub fn new(
         field_key: &str,
         title: &str,
-        mut items: Vec<Item>,
+        items: Items,
+        search: Option<Search>,
         chosen: Vec<String>,
-        multi: bool,
-        allow_none: bool,
+        flags: (bool, bool),
     ) -> Self {
-        if allow_none && !multi {
-            items.insert(
-                0,
-                Item {
-                    id: String::new(),
-                    name: "(none)".to_owned(),
-                    ..Item::default()
-                },
-            );
-        }
+        let (multi, allow_none) = flags;
+        let search =
+            search.unwrap_or_else(|| super::ranking::search(items.iter().map(|i| i.name.as_str())));
+        let none = (allow_none && !multi).then(|| Item {
+            id: String::new(),
+            name: "(none)".to_owned(),
+            ..Item::default()
+        });
         let mut p = Self {
             field_key: field_key.to_owned(),
             title: title.to_owned(),
             multi,
+            ranking: Ranking::all(items.len()),
             items,
+            none,
+            search,
             filter: String::new(),
             cursor: 0,
             chosen,
-            shown: Vec::new(),
+            matchers: Matchers::default(),
             toggled: false,
             fuzzy: Fuzzy::default(),
-            haystacks: Vec::new(),
-            shown_for: String::new(),
             marks: Vec::new(),
         };
-        p.refilter();
         if !multi {
-            if let Some(current) = p.chosen.first() {
-                p.cursor = p
-                    .shown
-                    .iter()
-                    .position(|&i| &p.items[i].id == current)
-                    .unwrap_or(0);
+            if let Some(current) = p.chosen.first().filter(|c| !c.is_empty()) {
+                let at = p.items.position(current).map_or(0, |i| i + p.offset());
+                p.ranking.order_up_to(at + 1);
+                p.cursor = at;
             }
         }
+        p.mark();
         p
     }
 
+    /// The search strings, to give the next picker on the same list.
+    #[must_use]
+    pub fn search(&self) -> Search {
+        self.search.clone()
+    }
+
+    /// 1 when "(none)" is the first row, else 0.
+    fn offset(&self) -> usize {
+        usize::from(self.none.is_some() && self.filter.trim().is_empty())
+    }
+
+    /// How many rows are shown.
+    fn rows(&self) -> usize {
+        self.offset() + self.ranking.len()
+    }
+
+    /// The entry on `row`, if that row is in order yet.
+    fn at(&self, row: usize) -> Option<&Item> {
+        match (self.offset(), row) {
+            (1, 0) => self.none.as_ref(),
+            (off, row) => self.items.get(self.ranking.get(row.checked_sub(off)?)?),
+        }
+    }
+
+    /// Puts the rows up to a screen past the cursor in order.
+    fn order_around_cursor(&mut self) {
+        self.ranking.order_up_to(self.cursor + MARK_WINDOW);
+    }
+
     fn refilter(&mut self) {
-        if self.haystacks.len() != self.items.len() {
-            self.haystacks = Fuzzy::prepare(self.items.iter().map(|i| i.name.as_str()));
-        }
         let query = self.filter.clone();
-        // A longer query can only match a subset of what the shorter one matched.
-        let narrowing = !self.shown_for.is_empty() && query.starts_with(&self.shown_for);
-        let subset: Vec<usize> = if narrowing {
-            std::mem::take(&mut self.shown)
-        } else {
-            (0..self.items.len()).collect()
-        };
-        self.shown = self
-            .fuzzy
-            .filter_prepared(&query, &self.haystacks, subset.into_iter());
-        if query.trim().is_empty() {
-            self.shown.sort_unstable();
-        }
-        self.shown_for = query;
-        // "(none)" stays on top while it is not filtered out.
-        if let Some(at) = self.shown.iter().position(|&i| self.items[i].id.is_empty()) {
-            let none = self.shown.remove(at);
-            self.shown.insert(0, none);
-        }
-        self.cursor = self.cursor.min(self.shown.len().saturating_sub(1));
+        self.ranking
+            .refine(&query, &self.search, &mut self.matchers);
+        self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+        self.order_around_cursor();
         self.mark();
     }
 
     /// Computes the highlighted letters of the entries near the cursor.
     fn mark(&mut self) {
+        if self.filter.trim().is_empty() {
+            self.marks.clear();
+            return;
+        }
         let start = self.cursor.saturating_sub(MARK_WINDOW / 2);
-        let window: Vec<usize> = self
-            .shown
-            .iter()
-            .skip(start)
-            .take(MARK_WINDOW)
-            .copied()
+        let off = self.offset();
+        let window: Vec<usize> = (start..start + MARK_WINDOW)
+            .filter_map(|row| self.ranking.get(row.checked_sub(off)?))
             .collect();
         self.marks = window
             .into_iter()
-            .map(|i| (i, self.fuzzy.positions(&self.filter, &self.items[i].name)))
+            .filter_map(|i| {
+                let name = &self.items.get(i)?.name;
+                Some((i, self.fuzzy.positions(&self.filter, name)))
+            })
             .collect();
     }
 
     fn toggle_all(&mut self) {
         self.toggled = true;
         let ids: Vec<String> = self
-            .shown
-            .iter()
-            .map(|&i| self.items[i].id.clone())
+            .ranking
+            .matched()
+            .filter_map(|i| Some(self.items.get(i)?.id.clone()))
             .collect();
         if ids.iter().all(|id| self.chosen.contains(id)) {
             self.chosen.retain(|c| !ids.contains(c));
         } else {
-            for id in ids {
-                if !self.chosen.contains(&id) {
-                    self.chosen.push(id);
-                }
-            }
+            let have: std::collections::HashSet<String> = self.chosen.iter().cloned().collect();
+            self.chosen
+                .extend(ids.into_iter().filter(|id| !have.contains(id)));
         }
     }
 
-    /// The entries shown under the filter.
+    /// The entries shown under the filter, in order, as far as they are ranked yet
+    /// (at least a screen past the cursor).
     pub fn shown(&self) -> impl Iterator<Item = &Item> {
-        self.shown.iter().map(|&i| &self.items[i])
+        let none = self.none.as_ref().filter(|_| self.offset() == 1);
+        none.into_iter()
+            .chain(self.ranking.rows().filter_map(|i| self.items.get(i)))
     }
 
     fn toggle(&mut self) {
-        let Some(&i) = self.shown.get(self.cursor) else {
+        let Some(item) = self.at(self.cursor) else {
             return;
         };
+        let id = item.id.clone();
         self.toggled = true;
-        let id = self.items[i].id.clone();
         match self.chosen.iter().position(|c| *c == id) {
             Some(at) => drop(self.chosen.remove(at)),
             None => self.chosen.push(id),
@@ -184,7 +200,8 @@ impl Picker {
                 self.mark();
             }
             Action::Down => {
-                self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1));
+                self.cursor = (self.cursor + 1).min(self.rows().saturating_sub(1));
+                self.order_around_cursor();
                 self.mark();
             }
             Action::Toggle if self.multi => self.toggle(),
@@ -197,11 +214,9 @@ impl Picker {
                     }
                     return Reply::Done(Answer::Chosen(self.chosen.clone()));
                 }
-                return match self.shown.get(self.cursor) {
-                    Some(&i) if self.items[i].id.is_empty() => {
-                        Reply::Done(Answer::Chosen(Vec::new()))
-                    }
-                    Some(&i) => Reply::Done(Answer::Chosen(vec![self.items[i].id.clone()])),
+                return match self.at(self.cursor) {
+                    Some(item) if item.id.is_empty() => Reply::Done(Answer::Chosen(Vec::new())),
+                    Some(item) => Reply::Done(Answer::Chosen(vec![item.id.clone()])),
                     None => Reply::Stay,
                 };
             }
@@ -293,7 +308,7 @@ impl Picker {
         let marks = self
             .marks
             .iter()
-            .find(|(i, _)| self.items[*i].id == item.id)
+            .find(|(i, _)| self.items.get(*i).is_some_and(|it| it.id == item.id))
             .map(|(_, m)| m.as_slice())
             .unwrap_or_default();
         spans.extend(highlighted(&item.name, marks, theme));
@@ -351,7 +366,7 @@ mod tests {
     use super::*;
     use crate::tui::keymap::Edit;
 
-    fn items() -> Vec<Item> {
+    fn items() -> Items {
         ["VIP", "Soporte", "Ñandú Club", "中文客户"]
             .iter()
             .enumerate()
@@ -365,7 +380,7 @@ mod tests {
 
     #[test]
     fn filters_toggles_and_accepts() {
-        let mut p = Picker::new("tags", "Tags", items(), vec![], true, false);
+        let mut p = Picker::new("tags", "Tags", items(), None, vec![], (true, false));
         for c in "ñan".chars() {
             p.update(Action::Edit(Edit::Insert(c)));
         }
@@ -389,9 +404,9 @@ mod tests {
             "pipeline_stage_id",
             "Stage",
             items(),
+            None,
             vec!["t1".into()],
-            false,
-            true,
+            (false, true),
         );
         assert_eq!(p.shown().next().map(|i| i.name.as_str()), Some("(none)"));
         assert_eq!(p.update(Action::Cancel), Reply::Close);

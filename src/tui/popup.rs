@@ -86,6 +86,21 @@ pub trait Popup {
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>);
 }
 
+/// A boxed popup (a big one, kept off the stack of every mode) is a popup too.
+impl<P: Popup + ?Sized> Popup for Box<P> {
+    fn scope(&self) -> Scope {
+        (**self).scope()
+    }
+
+    fn update(&mut self, action: Action, cx: &Context<'_>) -> Reply {
+        (**self).update(action, cx)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
+        (**self).draw(frame, area, cx);
+    }
+}
+
 /// A `width` × `height` box centred across `area`, a third of the way down.
 #[must_use]
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {

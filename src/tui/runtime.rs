@@ -28,7 +28,7 @@ use super::controller::Controller;
 use super::message::Message;
 use super::theme::Theme;
 use super::view;
-use crate::config::{Config, Profile};
+use crate::config::{Config, Pending, Profile};
 use crate::contact::Draft;
 use crate::engine::embedded::{self, ApiKey};
 use crate::engine::session::{self, Choice};
@@ -93,6 +93,8 @@ struct Setup {
     active: usize,
     keys: HashMap<String, ApiKey>,
     banner: Option<String>,
+    /// The config's long lists, still to be read (after the first frame).
+    pending: Option<Pending>,
     _sandbox: Option<embedded::SandboxHandle>,
 }
 
@@ -100,7 +102,7 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
     let path = global.config_path().ok();
     if let Some(path) = path.filter(|p| p.exists()) {
         {
-            let config = Config::load(&path)?;
+            let (config, pending) = Config::load_quick(&path)?;
             let active = config.select(global.profile.as_deref())?.name.clone();
             let index = config
                 .profiles
@@ -114,6 +116,7 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
                 active: index,
                 keys: HashMap::new(),
                 banner,
+                pending,
                 _sandbox: None,
             })
         }
@@ -137,6 +140,7 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
                 active,
                 keys,
                 banner: Some(banner),
+                pending: None,
                 _sandbox: Some(handle),
             })
         }
@@ -204,8 +208,10 @@ where
         Self::new(setup, data_dir, backend)
     }
 
-    fn new(setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
+    fn new(mut setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
         let mut app = build_app(&setup, &data_dir);
+        let pending = setup.pending.take();
+        app.lists_pending = pending.is_some();
         let terminal = Terminal::new(backend)?;
         let size = terminal.size()?;
         app.size = (size.width, size.height);
@@ -222,6 +228,9 @@ where
             _setup: setup,
         };
         tui.draw()?;
+        if let Some(pending) = pending {
+            tui.ctl.read_lists(pending, &tui.app);
+        }
         let start = tui.app.start();
         tui.ctl.perform(start, &mut tui.app);
         Ok(tui)
@@ -245,6 +254,9 @@ where
                 _ = tick.tick() => Message::Tick,
             };
             self.handle(msg)?;
+            if let Some(fatal) = self.app.fatal.take() {
+                return Err(anyhow::anyhow!(fatal));
+            }
             if self.app.quit {
                 return Ok(());
             }

@@ -92,6 +92,7 @@ impl App {
                 Vec::new()
             }
             Message::Key { profile, session } => self.on_session(profile, session),
+            Message::Lists(listed) => self.on_lists(listed),
             Message::OutboxChanged { items, said } => {
                 self.outbox = items;
                 if let Some(last) = said.last() {
@@ -107,6 +108,40 @@ impl App {
             } => self.on_duplicates(profile, checked, found, then_submit),
             _ => Vec::new(),
         }
+    }
+
+    /// The config's long lists came: each profile takes its lists and the catalog with
+    /// them (merged again here only if the catalog changed meanwhile); refreshes that
+    /// waited go now. A refused file stops rolo with its error.
+    fn on_lists(
+        &mut self,
+        listed: Result<Vec<crate::tui::message::Listed>, String>,
+    ) -> Vec<Effect> {
+        self.lists_pending = false;
+        let listed = match listed {
+            Ok(l) => l,
+            Err(e) => {
+                self.fatal = Some(e);
+                self.quit = true;
+                return Vec::new();
+            }
+        };
+        for (p, l) in self.profiles.iter_mut().zip(listed) {
+            p.profile = l.profile;
+            p.catalog = if p.catalog == l.base {
+                l.catalog
+            } else {
+                crate::engine::catalog::with_profile(p.catalog.clone(), &p.profile)
+            };
+            p.form.rebuild(&p.catalog);
+            let defaults = p.defaults();
+            p.form.fill_default(&defaults);
+            p.revalidate();
+        }
+        let waiting: Vec<usize> = (0..self.profiles.len())
+            .filter(|&i| std::mem::take(&mut self.profiles[i].refresh_waiting))
+            .collect();
+        waiting.into_iter().flat_map(|i| self.refresh(i)).collect()
     }
 
     fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {

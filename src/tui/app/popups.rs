@@ -19,7 +19,7 @@ pub enum Mode {
     /// Just the form.
     Form,
     /// A picker is open.
-    Picker(Picker),
+    Picker(Box<Picker>),
     /// The profile switcher is open.
     Switcher(Switcher),
     /// The help screen.
@@ -154,12 +154,12 @@ impl App {
         };
         let (items, multi, chosen) = match &field.editor {
             Editor::Single(kind) => (
-                p.catalog.items(*kind).to_vec(),
+                p.catalog.items(*kind).clone(),
                 false,
                 vec![p.form.value(&field.key).to_owned()],
             ),
             Editor::Multi(kind) => (
-                p.catalog.items(*kind).to_vec(),
+                p.catalog.items(*kind).clone(),
                 true,
                 p.form.draft.list(&field.key).to_vec(),
             ),
@@ -177,14 +177,17 @@ impl App {
             _ => return,
         };
         let chosen = chosen.into_iter().filter(|c| !c.is_empty()).collect();
-        self.mode = Mode::Picker(Picker::new(
+        let search = self.searches.find(&items);
+        let picker = Picker::new(
             &field.key,
             &field.label,
-            items,
+            items.clone(),
+            search,
             chosen,
-            multi,
-            !field.required,
-        ));
+            (multi, !field.required),
+        );
+        self.searches.keep(items, picker.search());
+        self.mode = Mode::Picker(Box::new(picker));
     }
 
     /// A picker accepted: the ids go into its field; a single pick moves on.

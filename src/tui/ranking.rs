@@ -1,0 +1,235 @@
+//! What a picker's filter matches, ranked, fast enough for a keystroke over 100,000
+//! names (target: 5 ms at the 95th percentile, whatever the query).
+//!
+//! Three things keep it there, chosen over feeding nucleo's threaded matcher from a
+//! background task because each keeps the answer synchronous, so the list on screen is
+//! always the one for the letters on screen and nothing needs cancelling:
+//! - **Names converted once.** [`Search`] holds every name as nucleo's `Utf32String`,
+//!   built when a list is first opened and shared by every picker on the same list.
+//! - **Narrowing.** A longer query can only match what the shorter one matched, so
+//!   typing one more letter scores the last matches, not the catalog.
+//! - **Ranking only what is seen.** Matches are scored, then only the best few hundred
+//!   are put in order (`select_nth_unstable`, linear); more are ordered as the cursor
+//!   moves down. Ordering 100,000 matches of a one-letter query would cost more than
+//!   scoring them.
+//!
+//! A query that must score many names (the first letter) is scored on two threads.
+
+use std::sync::Arc;
+
+use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+/// Every name of a list converted once for matching, shared (see the module notes).
+pub type Search = Arc<[Utf32String]>;
+
+/// Converts a list's names for matching.
+pub fn search<'a>(names: impl Iterator<Item = &'a str>) -> Search {
+    names.map(Utf32String::from).collect()
+}
+
+/// How many matches are put in order at once.
+const ORDERED: usize = 256;
+/// From how many candidates scoring is split over two threads.
+const SPLIT_FROM: usize = 20_000;
+
+/// The matches of one query: entry indices with their scores, the first `ordered` of
+/// them in rank order (best score first, then list order).
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    hits: Vec<(u32, u32)>,
+    ordered: usize,
+    query: String,
+}
+
+/// Best score first; equal scores keep list order.
+#[allow(clippy::trivially_copy_pass_by_ref)] // the shape sort_by wants
+fn rank(a: &(u32, u32), b: &(u32, u32)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+impl Ranking {
+    /// Every entry of a list of `len`, in list order (the empty query).
+    #[must_use]
+    pub fn all(len: usize) -> Self {
+        let hits: Vec<(u32, u32)> = (0..u32::try_from(len).unwrap_or(u32::MAX))
+            .map(|i| (0, i))
+            .collect();
+        Self {
+            ordered: hits.len(),
+            hits,
+            query: String::new(),
+        }
+    }
+
+    /// How many entries match.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    /// Whether nothing matches.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// The entry at `row` of the ranked list, if that row is in order yet (see
+    /// [`Ranking::order_up_to`]).
+    #[must_use]
+    pub fn get(&self, row: usize) -> Option<usize> {
+        (row < self.ordered).then(|| self.hits.get(row).map(|h| h.1 as usize))?
+    }
+
+    /// The entries of the rows in order so far.
+    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.hits[..self.ordered].iter().map(|h| h.1 as usize)
+    }
+
+    /// Every matching entry, in no particular order (for "toggle every one shown").
+    pub fn matched(&self) -> impl Iterator<Item = usize> + '_ {
+        self.hits.iter().map(|h| h.1 as usize)
+    }
+
+    /// Puts at least the first `rows` rows in order.
+    pub fn order_up_to(&mut self, rows: usize) {
+        let want = rows.min(self.hits.len());
+        if want <= self.ordered {
+            return;
+        }
+        let rest = &mut self.hits[self.ordered..];
+        let take = (want - self.ordered).max(ORDERED).min(rest.len());
+        if take < rest.len() {
+            rest.select_nth_unstable_by(take - 1, rank);
+        }
+        rest[..take].sort_unstable_by(rank);
+        self.ordered += take;
+    }
+
+    /// The ranking for `query` over `search` (every entry for an empty one), narrowing
+    /// the last result when `query` extends the query it was for.
+    pub fn refine(&mut self, query: &str, search: &[Utf32String], matchers: &mut Matchers) {
+        if query.trim().is_empty() {
+            *self = Self::all(search.len());
+            return;
+        }
+        let narrowing = !self.query.trim().is_empty() && query.starts_with(&self.query);
+        let candidates: Vec<u32> = if narrowing {
+            self.hits.iter().map(|h| h.1).collect()
+        } else {
+            (0..u32::try_from(search.len()).unwrap_or(u32::MAX)).collect()
+        };
+        let pattern = Pattern::new(
+            query,
+            CaseMatching::Ignore,
+            Normalization::Smart,
+            AtomKind::Fuzzy,
+        );
+        self.hits = matchers.score(&pattern, search, &candidates);
+        self.ordered = 0;
+        query.clone_into(&mut self.query);
+        self.order_up_to(ORDERED);
+    }
+}
+
+/// Two reusable matchers (they keep scratch memory between keystrokes), one per thread.
+pub struct Matchers([Matcher; 2]);
+
+impl Default for Matchers {
+    fn default() -> Self {
+        Self([Matcher::new(Config::DEFAULT), Matcher::new(Config::DEFAULT)])
+    }
+}
+
+impl Clone for Matchers {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for Matchers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Matchers")
+    }
+}
+
+impl Matchers {
+    /// The candidates that `pattern` matches, with their scores.
+    fn score(
+        &mut self,
+        pattern: &Pattern,
+        search: &[Utf32String],
+        candidates: &[u32],
+    ) -> Vec<(u32, u32)> {
+        let [first, second] = &mut self.0;
+        if candidates.len() < SPLIT_FROM {
+            return score_part(pattern, search, candidates, first);
+        }
+        let (a, b) = candidates.split_at(candidates.len() / 2);
+        std::thread::scope(|s| {
+            let other = s.spawn(|| score_part(pattern, search, b, second));
+            let mut hits = score_part(pattern, search, a, first);
+            match other.join() {
+                Ok(more) => hits.extend(more),
+                // A scoring thread cannot panic on valid input; score its half here.
+                Err(_) => hits.extend(score_part(pattern, search, b, first)),
+            }
+            hits
+        })
+    }
+}
+
+fn score_part(
+    pattern: &Pattern,
+    search: &[Utf32String],
+    candidates: &[u32],
+    matcher: &mut Matcher,
+) -> Vec<(u32, u32)> {
+    candidates
+        .iter()
+        .filter_map(|&i| {
+            let name = search.get(i as usize)?;
+            pattern.score(name.slice(..), matcher).map(|s| (s, i))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_narrows_and_orders_only_what_is_asked() {
+        let names: Vec<String> = (0..1000).map(|i| format!("Tag {i:04}")).collect();
+        let search = search(names.iter().map(String::as_str));
+        let mut m = Matchers::default();
+        let mut r = Ranking::all(names.len());
+        assert_eq!(r.get(999), Some(999));
+        r.refine("9", &search, &mut m);
+        let all_nines = r.len();
+        assert!(all_nines > 0 && r.get(0).is_some());
+        r.refine("99", &search, &mut m);
+        assert!(r.len() < all_nines);
+        r.refine("0999", &search, &mut m);
+        assert_eq!(r.rows().next().map(|i| names[i].as_str()), Some("Tag 0999"));
+        r.refine("", &search, &mut m);
+        assert_eq!(r.len(), 1000);
+    }
+
+    #[test]
+    fn a_wide_match_is_ordered_a_screen_at_a_time() {
+        let names: Vec<String> = (0..30_000).map(|i| format!("Tag {i:05}")).collect();
+        let search = search(names.iter().map(String::as_str));
+        let mut m = Matchers::default();
+        let mut r = Ranking::default();
+        r.refine("t", &search, &mut m);
+        assert_eq!(r.len(), 30_000);
+        assert_eq!(r.rows().count(), ORDERED);
+        assert_eq!(r.get(ORDERED), None);
+        r.order_up_to(ORDERED + 10);
+        assert!(r.get(ORDERED + 9).is_some());
+        // Ties keep list order, across the parts ordered at different times.
+        let rows: Vec<usize> = r.rows().collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]));
+    }
+}
