@@ -330,10 +330,9 @@ fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, out
     let profile = session.profile();
     if let Some(e) = crate::engine::catalog::learn(
         catalog,
-        profile.api,
         std::slice::from_ref(echo),
         session.data_dir(),
-        session.name(),
+        profile,
     ) {
         eprintln!("rolo: warning: cannot cache the catalog: {e}");
     }

@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-
 use super::{CatalogAction, Global};
 use crate::config::Config;
 use crate::contact::{Catalog, CatalogKind};
@@ -80,18 +78,26 @@ pub async fn catalog(global: &Global, action: CatalogAction) -> anyhow::Result<E
     let session = open(global)?;
     let catalog = match action {
         CatalogAction::Refresh => {
-            let base = crate::engine::catalog::local(session.data_dir(), session.profile());
-            warn(session.refresh(base).await).catalog
+            let local = crate::engine::catalog::local(session.data_dir(), session.profile());
+            let mut fetched = session.refresh(local.catalog).await;
+            fetched.notice = local.notice;
+            warn(fetched).catalog
         }
-        CatalogAction::Show { json: true } => {
-            let c = crate::engine::catalog::saved(session.data_dir(), session.name())
-                .context("no cached catalog yet; run `rolo catalog refresh`")?;
-            println!("{}", serde_json::to_string_pretty(&c)?);
-            return Ok(ExitCode::SUCCESS);
-        }
-        CatalogAction::Show { json: false } => {
-            crate::engine::catalog::saved(session.data_dir(), session.name())
-                .context("no cached catalog yet; run `rolo catalog refresh`")?
+        CatalogAction::Show { json } => {
+            let local = crate::engine::catalog::local(session.data_dir(), session.profile());
+            if let Some(n) = &local.notice {
+                eprintln!("rolo: warning: {n}");
+            }
+            if !local.found {
+                return Err(anyhow::anyhow!(
+                    "no cached catalog yet; run `rolo catalog refresh`"
+                ));
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&local.catalog)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            local.catalog
         }
     };
     print_catalog(session.name(), &catalog);

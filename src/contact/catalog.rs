@@ -149,6 +149,20 @@ impl Items {
         out
     }
 
+    /// The entries of this list that `declared` does not hold (by id): what a server
+    /// told beyond a profile's own list. Cheap when this list is `declared` plus entries
+    /// learned after it.
+    #[must_use]
+    pub fn beyond(&self, declared: &Items) -> Items {
+        if Arc::ptr_eq(&self.base, &declared.base) && declared.more.is_empty() {
+            return Items::from((*self.more).clone());
+        }
+        self.iter()
+            .filter(|i| declared.position(&i.id).is_none())
+            .cloned()
+            .collect()
+    }
+
     /// Adds or replaces entries by id: a replaced entry keeps its place, a new one goes
     /// last. An id given twice in `incoming` counts once, the last one winning.
     fn merge(&mut self, incoming: Vec<Item>) {

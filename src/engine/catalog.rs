@@ -7,7 +7,7 @@ use crate::api::catalog as fetch;
 use crate::api::{Client, RateLimit};
 use crate::config::Profile;
 use crate::contact::{Catalog, CatalogKind, Flavour};
-use crate::store::catalog_cache;
+use crate::store::catalog_cache::{self, Cached};
 
 /// The entries a profile's configuration provides (what the API cannot list).
 #[must_use]
@@ -55,17 +55,79 @@ pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
     cached
 }
 
-/// The cached catalog with the profile's own entries over it, if one is cached.
-#[must_use]
-pub fn cached(data_dir: &Path, profile: &Profile) -> Option<Catalog> {
-    catalog_cache::load(data_dir, &profile.name).map(|c| with_profile(c, profile))
+/// What rolo knows of a profile's catalog without asking the server.
+#[derive(Debug, Clone)]
+pub struct Local {
+    /// The cache (when there is a good one) with the profile's own entries over it.
+    pub catalog: Catalog,
+    /// Whether a good cache was found.
+    pub found: bool,
+    /// Why the cache could not be used, when there was one: it is ignored and the next
+    /// refresh writes a good one.
+    pub notice: Option<String>,
 }
 
-/// What rolo knows without asking the server: the cache if there is one, else only the
-/// profile's own entries.
+/// What rolo knows without asking the server: the cache if there is a good one, else
+/// only the profile's own entries.
 #[must_use]
-pub fn local(data_dir: &Path, profile: &Profile) -> Catalog {
-    cached(data_dir, profile).unwrap_or_else(|| from_profile(profile))
+pub fn local(data_dir: &Path, profile: &Profile) -> Local {
+    match catalog_cache::load(data_dir, &profile.name) {
+        Cached::Found(c) => Local {
+            catalog: with_profile(*c, profile),
+            found: true,
+            notice: None,
+        },
+        Cached::Missing => Local {
+            catalog: from_profile(profile),
+            found: false,
+            notice: None,
+        },
+        Cached::Unusable(why) => Local {
+            catalog: from_profile(profile),
+            found: false,
+            notice: Some(format!(
+                "the cached catalog of {} was not used ({why}); the next refresh rebuilds it",
+                profile.name
+            )),
+        },
+    }
+}
+
+/// What of `catalog` the cache keeps: what the server told that the profile does not
+/// declare (its declared lists are read from the config at every start).
+#[must_use]
+pub fn server_part(catalog: &Catalog, profile: &Profile) -> Catalog {
+    let own = from_profile(profile);
+    let mut out = catalog.clone();
+    for kind in [
+        CatalogKind::Tags,
+        CatalogKind::Stages,
+        CatalogKind::Assignees,
+        CatalogKind::Countries,
+    ] {
+        let mine = own.items(kind);
+        if !mine.is_empty() {
+            *out.list_mut(kind) = catalog.items(kind).beyond(mine);
+        }
+    }
+    out.custom_fields
+        .retain(|d| !own.custom_fields.iter().any(|o| o == d));
+    out
+}
+
+/// Saves what the cache keeps of `catalog`, off the async threads (a big catalog takes a
+/// moment to write, and nothing waits for it).
+async fn save(data_dir: &Path, profile: &Profile, catalog: &Catalog) -> Option<String> {
+    let (dir, profile, catalog) = (data_dir.to_path_buf(), profile.clone(), catalog.clone());
+    let saved = tokio::task::spawn_blocking(move || {
+        catalog_cache::save(&dir, &profile.name, &server_part(&catalog, &profile))
+    })
+    .await;
+    match saved {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(e.to_string()),
+    }
 }
 
 /// A catalog as a face receives it: the entries, the last rate-limit figures seen, the
@@ -80,6 +142,8 @@ pub struct Fetched {
     pub unfetched: Vec<String>,
     /// Why the catalog could not be written to the cache, if it could not.
     pub cache_error: Option<String>,
+    /// Why the cache on disk was not used, if it was not.
+    pub notice: Option<String>,
 }
 
 impl Fetched {
@@ -91,17 +155,19 @@ impl Fetched {
             rate: None,
             unfetched: Vec::new(),
             cache_error: None,
+            notice: None,
         }
     }
 
     /// Every warning, worded for the user.
     #[must_use]
     pub fn warnings(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .unfetched
-            .iter()
-            .map(|w| format!("could not fetch {w}"))
-            .collect();
+        let mut out: Vec<String> = self.notice.iter().cloned().collect();
+        out.extend(
+            self.unfetched
+                .iter()
+                .map(|w| format!("could not fetch {w}")),
+        );
         out.extend(
             self.cache_error
                 .iter()
@@ -112,16 +178,20 @@ impl Fetched {
 }
 
 /// Fetches what the API can tell, merged over `base`, and caches it.
-pub async fn refresh(client: &Client, data_dir: &Path, profile: &str, base: Catalog) -> Fetched {
+pub async fn refresh(
+    client: &Client,
+    data_dir: &Path,
+    profile: &Profile,
+    base: Catalog,
+) -> Fetched {
     let refreshed = fetch::refresh(client, base).await;
-    let cache_error = catalog_cache::save(data_dir, profile, &refreshed.catalog)
-        .err()
-        .map(|e| e.to_string());
+    let cache_error = save(data_dir, profile, &refreshed.catalog).await;
     Fetched {
         catalog: refreshed.catalog,
         rate: refreshed.rate,
         unfetched: refreshed.warnings,
         cache_error,
+        notice: None,
     }
 }
 
@@ -130,11 +200,11 @@ pub async fn refresh(client: &Client, data_dir: &Path, profile: &str, base: Cata
 /// Returns why the cache could not be written, if it could not.
 pub fn learn(
     catalog: &mut Catalog,
-    flavour: Flavour,
     echoes: &[serde_json::Value],
     data_dir: &Path,
-    profile: &str,
+    profile: &Profile,
 ) -> Option<String> {
+    let flavour = profile.api;
     if flavour.caps().lists_catalogs || echoes.is_empty() {
         return None;
     }
@@ -143,16 +213,15 @@ pub fn learn(
     if *catalog == before {
         return None;
     }
-    catalog_cache::save(data_dir, profile, catalog)
+    catalog_cache::save(data_dir, &profile.name, &server_part(catalog, profile))
         .err()
         .map(|e| e.to_string())
 }
 
-/// The catalog as it was cached, without the profile's entries (what `rolo catalog
-/// show` prints).
+/// Whether a profile has a catalog cached (good or not).
 #[must_use]
-pub fn saved(data_dir: &Path, profile: &str) -> Option<Catalog> {
-    catalog_cache::load(data_dir, profile)
+pub fn is_cached(data_dir: &Path, profile: &str) -> bool {
+    !matches!(catalog_cache::load(data_dir, profile), Cached::Missing)
 }
 
 /// Learns what contacts as the server echoed them tell about a catalog the API cannot

@@ -213,10 +213,9 @@ impl<'a> Sending<'a> {
             let mut learned = self.catalog.clone();
             if let Some(e) = super::catalog::learn(
                 &mut learned,
-                profile.api,
                 &tally.echoes,
                 self.session.data_dir(),
-                &profile.name,
+                profile,
             ) {
                 warnings.push(format!("cannot cache the catalog: {e}"));
             }

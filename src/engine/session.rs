@@ -139,19 +139,19 @@ impl Session {
     /// The catalog pickers and names resolve against: the cached one with the profile's
     /// own entries over it, or, when nothing is cached yet, a freshly fetched one.
     pub async fn catalog(&self) -> Fetched {
-        match catalogs::cached(&self.data_dir, &self.profile) {
-            Some(catalog) => Fetched::cached(catalog),
-            None => {
-                self.refresh(catalogs::local(&self.data_dir, &self.profile))
-                    .await
-            }
+        let local = catalogs::local(&self.data_dir, &self.profile);
+        if local.found {
+            return Fetched::cached(local.catalog);
         }
+        let mut fetched = self.refresh(local.catalog).await;
+        fetched.notice = local.notice;
+        fetched
     }
 
     /// Fetches what the API can tell, merges it over `base` (so a part that fails keeps
     /// its last good entries) and caches the result.
     pub async fn refresh(&self, base: Catalog) -> Fetched {
-        catalogs::refresh(&self.client, &self.data_dir, &self.profile.name, base).await
+        catalogs::refresh(&self.client, &self.data_dir, &self.profile, base).await
     }
 }
 

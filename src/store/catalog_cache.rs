@@ -1,51 +1,155 @@
-//! The catalog of each profile, cached on disk so pickers open instantly and work offline.
+//! The catalog of each profile, cached on disk so pickers open at once and work offline.
+//!
+//! The file holds what the server told and the profile does not declare (the profile's
+//! own lists are read from its config every start): a header (`ROLOCAT`, a format
+//! version) and the catalog in postcard, a compact binary form that loads without
+//! parsing text. It is written atomically (a temp file renamed over the old one). A file
+//! that is missing, from an older rolo (the JSON of 0.1), truncated or corrupt is
+//! reported as such and ignored: the next refresh writes a good one.
 
 use std::path::{Path, PathBuf};
 
 use crate::contact::Catalog;
 
+/// The first bytes of a cache file.
+const MAGIC: &[u8; 7] = b"ROLOCAT";
+/// The format this rolo writes and reads. Bump it when `Catalog` changes shape.
+pub const VERSION: u8 = 2;
+
 /// Where a profile's catalog lives under the data dir.
 #[must_use]
 pub fn path(data_dir: &Path, profile: &str) -> PathBuf {
-    let safe: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    data_dir.join("catalogs").join(format!("{safe}.json"))
+    data_dir
+        .join("catalogs")
+        .join(format!("{}.bin", super::safe_name(profile)))
 }
 
-/// The cached catalog, if one was saved and can be read.
+/// Where rolo 0.1 kept it, as JSON.
+fn old_path(data_dir: &Path, profile: &str) -> PathBuf {
+    data_dir
+        .join("catalogs")
+        .join(format!("{}.json", super::safe_name(profile)))
+}
+
+/// What reading a cache file came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cached {
+    /// A good cache.
+    Found(Box<Catalog>),
+    /// No cache yet.
+    Missing,
+    /// A file that cannot be used, and why (it is ignored, and replaced next refresh).
+    Unusable(String),
+}
+
+/// The cached catalog of a profile.
 #[must_use]
-pub fn load(data_dir: &Path, profile: &str) -> Option<Catalog> {
-    let text = std::fs::read_to_string(path(data_dir, profile)).ok()?;
-    serde_json::from_str(&text).ok()
+pub fn load(data_dir: &Path, profile: &str) -> Cached {
+    let file = path(data_dir, profile);
+    let bytes = match std::fs::read(&file) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return if old_path(data_dir, profile).exists() {
+                Cached::Unusable("it was written by an older rolo".to_owned())
+            } else {
+                Cached::Missing
+            };
+        }
+        Err(e) => return Cached::Unusable(format!("cannot read {}: {e}", file.display())),
+    };
+    match decode(&bytes) {
+        Ok(c) => Cached::Found(Box::new(c)),
+        Err(why) => Cached::Unusable(why),
+    }
 }
 
-/// Saves the catalog atomically.
+/// A cache file's catalog, or why it cannot be used.
+fn decode(bytes: &[u8]) -> Result<Catalog, String> {
+    let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+        return Err("it is not a rolo catalog cache".to_owned());
+    };
+    match rest.split_first() {
+        Some((&VERSION, body)) => {
+            postcard::from_bytes(body).map_err(|e| format!("it is damaged ({e})"))
+        }
+        Some((v, _)) if *v < VERSION => Err("it was written by an older rolo".to_owned()),
+        Some(_) => Err("it was written by a newer rolo".to_owned()),
+        None => Err("it is truncated".to_owned()),
+    }
+}
+
+/// Saves the catalog atomically (and drops the file an older rolo left).
 pub fn save(data_dir: &Path, profile: &str, catalog: &Catalog) -> std::io::Result<()> {
-    let text = serde_json::to_vec_pretty(catalog).map_err(std::io::Error::other)?;
-    super::atomic_write(&path(data_dir, profile), &text)
+    let mut bytes = MAGIC.to_vec();
+    bytes.push(VERSION);
+    let bytes = postcard::to_extend(catalog, bytes).map_err(std::io::Error::other)?;
+    super::atomic_write(&path(data_dir, profile), &bytes)?;
+    match std::fs::remove_file(old_path(data_dir, profile)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contact::catalog::Item;
+
+    fn sample() -> Catalog {
+        let mut c = Catalog {
+            fetched_at: Some("2026-11-24T00:00:00Z".into()),
+            ..Catalog::default()
+        };
+        c.merge_items(
+            crate::contact::CatalogKind::Tags,
+            [Item {
+                id: "t1".into(),
+                name: "Ñandú".into(),
+                color: Some("#00AA00".into()),
+                ..Item::default()
+            }],
+        );
+        c
+    }
 
     #[test]
     fn a_saved_catalog_loads_back() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Catalog {
-            fetched_at: Some("2026-11-24T00:00:00Z".into()),
-            ..Catalog::default()
-        };
+        let c = sample();
         save(dir.path(), "acme/prod", &c).unwrap();
-        assert_eq!(load(dir.path(), "acme/prod"), Some(c));
-        assert!(load(dir.path(), "other").is_none());
+        assert_eq!(load(dir.path(), "acme/prod"), Cached::Found(Box::new(c)));
+        assert_eq!(load(dir.path(), "other"), Cached::Missing);
+    }
+
+    #[test]
+    fn damaged_old_and_foreign_files_are_unusable_never_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        save(dir.path(), "p", &sample()).unwrap();
+        let file = path(dir.path(), "p");
+        let good = std::fs::read(&file).unwrap();
+        for cut in 0..good.len() {
+            std::fs::write(&file, &good[..cut]).unwrap();
+            assert!(
+                matches!(load(dir.path(), "p"), Cached::Unusable(_)),
+                "cut at {cut}"
+            );
+        }
+        let mut older = good.clone();
+        older[MAGIC.len()] = 1;
+        std::fs::write(&file, &older).unwrap();
+        assert_eq!(
+            load(dir.path(), "p"),
+            Cached::Unusable("it was written by an older rolo".into())
+        );
+        std::fs::write(&file, b"{\"tags\": []}").unwrap();
+        assert!(matches!(load(dir.path(), "p"), Cached::Unusable(_)));
+        std::fs::remove_file(&file).unwrap();
+        std::fs::write(old_path(dir.path(), "p"), b"{}").unwrap();
+        assert_eq!(
+            load(dir.path(), "p"),
+            Cached::Unusable("it was written by an older rolo".into())
+        );
+        save(dir.path(), "p", &sample()).unwrap();
+        assert!(!old_path(dir.path(), "p").exists(), "the old file is gone");
     }
 }

@@ -101,6 +101,23 @@ impl Picker {
         self.search.clone()
     }
 
+    /// The list it shows.
+    #[must_use]
+    pub fn items(&self) -> &Items {
+        &self.items
+    }
+
+    /// Shows `items` instead (the catalog changed while the picker was open: the
+    /// config's long lists arrived, or a refresh), keeping the filter and what was
+    /// chosen.
+    pub fn set_items(&mut self, items: Items, search: Option<Search>) {
+        self.search =
+            search.unwrap_or_else(|| super::ranking::search(items.iter().map(|i| i.name.as_str())));
+        self.items = items;
+        self.ranking = Ranking::all(self.items.len());
+        self.refilter();
+    }
+
     /// 1 when "(none)" is the first row, else 0.
     fn offset(&self) -> usize {
         usize::from(self.none.is_some() && self.filter.trim().is_empty())

@@ -328,11 +328,14 @@ where
 
 fn build_app(setup: &Setup, data_dir: &Path) -> App {
     let mut restored = Vec::new();
+    let mut notices = Vec::new();
     let states = setup
         .profiles
         .iter()
         .map(|profile| {
-            let catalog = catalog::local(data_dir, profile);
+            let local = catalog::local(data_dir, profile);
+            notices.extend(local.notice);
+            let catalog = local.catalog;
             let saved = drafts::load(data_dir, &profile.name);
             if let Some(s) = &saved {
                 restored.push(format!(
@@ -363,6 +366,9 @@ fn build_app(setup: &Setup, data_dir: &Path) -> App {
                 restored.join(", ")
             ),
         );
+    }
+    if let Some(n) = notices.first() {
+        app.say(Level::Warn, crate::engine::words::capitalised(n));
     }
     app
 }

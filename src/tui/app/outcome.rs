@@ -79,6 +79,9 @@ impl App {
                 let defaults = p.defaults();
                 p.form.fill_default(&defaults);
                 p.revalidate();
+                if profile == self.active {
+                    self.reload_picker();
+                }
                 Vec::new()
             }
             Message::Usage {
@@ -138,6 +141,7 @@ impl App {
             p.form.fill_default(&defaults);
             p.revalidate();
         }
+        self.reload_picker();
         let waiting: Vec<usize> = (0..self.profiles.len())
             .filter(|&i| std::mem::take(&mut self.profiles[i].refresh_waiting))
             .collect();

@@ -190,6 +190,26 @@ impl App {
         self.mode = Mode::Picker(Box::new(picker));
     }
 
+    /// After the active profile's catalog changed: an open picker shows the new list.
+    pub(super) fn reload_picker(&mut self) {
+        let Mode::Picker(picker) = &mut self.mode else {
+            return;
+        };
+        let p = &self.profiles[self.active];
+        let kind = p.form.fields.iter().find(|f| f.key == picker.field_key);
+        let kind = match kind.map(|f| &f.editor) {
+            Some(Editor::Single(k) | Editor::Multi(k)) => *k,
+            _ => return,
+        };
+        let items = p.catalog.items(kind);
+        if items.same(picker.items()) {
+            return;
+        }
+        let items = items.clone();
+        picker.set_items(items.clone(), self.searches.find(&items));
+        self.searches.keep(items, picker.search());
+    }
+
     /// A picker accepted: the ids go into its field; a single pick moves on.
     fn chosen(&mut self, picker: &Picker, ids: Vec<String>) {
         let form = &mut self.current_mut().form;
