@@ -320,6 +320,7 @@ impl App {
             }
             Message::Input(_) => Vec::new(),
             Message::Tick => self.on_tick(),
+            Message::Step => self.rank_step(),
             other => self.on_result(other),
         }
     }

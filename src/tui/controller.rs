@@ -106,6 +106,7 @@ impl Controller {
                 then_submit,
             } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
+            Effect::Step => send(&self.tx, Message::Step),
             other => self.files(other, app),
         }
     }

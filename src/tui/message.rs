@@ -70,6 +70,8 @@ pub enum Message {
     Lists(Result<Vec<Listed>, String>),
     /// Time passed: spinner frames, autosave.
     Tick,
+    /// Go on with work cut in steps (ranking a big picker list) after what is queued.
+    Step,
 }
 
 /// A profile as its config's long lists complete it.
@@ -120,4 +122,6 @@ pub enum Effect {
     RetryOutbox,
     /// Write a profile's sticky fields and last sent contact.
     SaveSticky(usize),
+    /// Come back with [`Message::Step`] once the input queued so far is handled.
+    Step,
 }

@@ -101,6 +101,20 @@ impl Picker {
         self.search.clone()
     }
 
+    /// Whether names are still to be ranked (see `tui::ranking`).
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        self.ranking.busy()
+    }
+
+    /// Ranks the next part of a big list.
+    pub fn step(&mut self) {
+        self.ranking.step(&self.search, &mut self.matchers);
+        self.cursor = self.cursor.min(self.rows().saturating_sub(1));
+        self.order_around_cursor();
+        self.mark();
+    }
+
     /// The list it shows.
     #[must_use]
     pub fn items(&self) -> &Items {

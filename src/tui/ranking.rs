@@ -6,14 +6,19 @@
 //! always the one for the letters on screen and nothing needs cancelling:
 //! - **Names converted once.** [`Search`] holds every name as nucleo's `Utf32String`,
 //!   built when a list is first opened and shared by every picker on the same list.
+//!   Names are folded as they are converted (lower case, accents dropped: `Garantía`
+//!   is kept as `garantia`), so a Latin name takes nucleo's ASCII path, several times
+//!   faster than its Unicode one, and the query is folded the same way.
 //! - **Narrowing.** A longer query can only match what the shorter one matched, so
 //!   typing one more letter scores the last matches, not the catalog.
 //! - **Ranking only what is seen.** Matches are scored, then only the best few hundred
 //!   are put in order (`select_nth_unstable`, linear); more are ordered as the cursor
 //!   moves down. Ordering 100,000 matches of a one-letter query would cost more than
 //!   scoring them.
-//!
-//! A query that must score many names (the first letter) is scored on two threads.
+//! - **A cap on each step.** A keystroke scores at most [`STEP`] names (on two threads)
+//!   and shows the best of those at once; the rest are scored in further steps of the
+//!   same size, each one a message of its own in the loop, so a key typed meanwhile is
+//!   never kept waiting and the list settles a few milliseconds later.
 
 use std::sync::Arc;
 
@@ -23,15 +28,26 @@ use nucleo_matcher::{Config, Matcher, Utf32String};
 /// Every name of a list converted once for matching, shared (see the module notes).
 pub type Search = Arc<[Utf32String]>;
 
-/// Converts a list's names for matching.
+/// Converts a list's names for matching (folded: see the module notes).
 pub fn search<'a>(names: impl Iterator<Item = &'a str>) -> Search {
-    names.map(Utf32String::from).collect()
+    names.map(|n| Utf32String::from(fold(n).as_str())).collect()
+}
+
+/// Lower case with accents dropped, a character for a character (so positions in the
+/// folded name are positions in the name).
+fn fold(text: &str) -> String {
+    use nucleo_matcher::chars::{graphemes, normalize, to_lower_case};
+    graphemes(text)
+        .map(|c| to_lower_case(normalize(c)))
+        .collect()
 }
 
 /// How many matches are put in order at once.
 const ORDERED: usize = 256;
 /// From how many candidates scoring is split over two threads.
-const SPLIT_FROM: usize = 20_000;
+const SPLIT_FROM: usize = 8_000;
+/// How many names one step scores at most.
+pub const STEP: usize = 12_500;
 
 /// The matches of one query: entry indices with their scores, the first `ordered` of
 /// them in rank order (best score first, then list order).
@@ -40,6 +56,8 @@ pub struct Ranking {
     hits: Vec<(u32, u32)>,
     ordered: usize,
     query: String,
+    /// Candidates not scored yet (see [`Ranking::step`]).
+    pending: Vec<u32>,
 }
 
 /// Best score first; equal scores keep list order.
@@ -59,7 +77,14 @@ impl Ranking {
             ordered: hits.len(),
             hits,
             query: String::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Whether names are still to be scored (call [`Ranking::step`]).
+    #[must_use]
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// How many entries match.
@@ -114,20 +139,37 @@ impl Ranking {
             return;
         }
         let narrowing = !self.query.trim().is_empty() && query.starts_with(&self.query);
-        let candidates: Vec<u32> = if narrowing {
-            self.hits.iter().map(|h| h.1).collect()
+        let mut candidates: Vec<u32> = if narrowing {
+            // What the shorter query matched, and what it had not scored yet.
+            let mut c: Vec<u32> = self.hits.iter().map(|h| h.1).collect();
+            c.append(&mut self.pending);
+            c.sort_unstable();
+            c
         } else {
             (0..u32::try_from(search.len()).unwrap_or(u32::MAX)).collect()
         };
+        // Scored from the end of the list backwards, so the first names come first.
+        candidates.reverse();
+        self.hits.clear();
+        self.pending = candidates;
+        query.clone_into(&mut self.query);
+        self.step(search, matchers);
+    }
+
+    /// Scores the next [`STEP`] candidates and ranks what matched so far.
+    pub fn step(&mut self, search: &[Utf32String], matchers: &mut Matchers) {
+        // The names are folded already: fold the query alike and match it as it is.
         let pattern = Pattern::new(
-            query,
-            CaseMatching::Ignore,
-            Normalization::Smart,
+            &fold(&self.query),
+            CaseMatching::Respect,
+            Normalization::Never,
             AtomKind::Fuzzy,
         );
-        self.hits = matchers.score(&pattern, search, &candidates);
+        let from = self.pending.len().saturating_sub(STEP);
+        let mut batch = self.pending.split_off(from);
+        batch.reverse();
+        self.hits.extend(matchers.score(&pattern, search, &batch));
         self.ordered = 0;
-        query.clone_into(&mut self.query);
         self.order_up_to(ORDERED);
     }
 }
@@ -223,6 +265,11 @@ mod tests {
         let mut m = Matchers::default();
         let mut r = Ranking::default();
         r.refine("t", &search, &mut m);
+        assert!(r.busy(), "30,000 names take three steps");
+        assert_eq!(r.len(), STEP);
+        while r.busy() {
+            r.step(&search, &mut m);
+        }
         assert_eq!(r.len(), 30_000);
         assert_eq!(r.rows().count(), ORDERED);
         assert_eq!(r.get(ORDERED), None);

@@ -82,7 +82,7 @@ impl App {
                 if profile == self.active {
                     self.reload_picker();
                 }
-                Vec::new()
+                self.more_to_rank()
             }
             Message::Usage {
                 profile,
@@ -145,7 +145,9 @@ impl App {
         let waiting: Vec<usize> = (0..self.profiles.len())
             .filter(|&i| std::mem::take(&mut self.profiles[i].refresh_waiting))
             .collect();
-        waiting.into_iter().flat_map(|i| self.refresh(i)).collect()
+        let mut fx: Vec<Effect> = waiting.into_iter().flat_map(|i| self.refresh(i)).collect();
+        fx.extend(self.more_to_rank());
+        fx
     }
 
     fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {
@@ -299,7 +301,7 @@ impl App {
                     crate::tui::keymap::Edit::Insert(c),
                 ));
             }
-            return Vec::new();
+            return self.more_to_rank();
         }
         if !matches!(self.mode, Mode::Form) {
             return Vec::new();

@@ -104,7 +104,7 @@ impl App {
         match popup.update(action, &Context::of(self)) {
             Reply::Stay => {
                 self.mode = mode;
-                Vec::new()
+                self.more_to_rank()
             }
             Reply::Close => {
                 self.closed(mode);
@@ -188,6 +188,22 @@ impl App {
         );
         self.searches.keep(items, picker.search());
         self.mode = Mode::Picker(Box::new(picker));
+    }
+
+    /// A picker still ranking a big list asks for another step (see `tui::ranking`).
+    pub(super) fn more_to_rank(&self) -> Vec<Effect> {
+        match &self.mode {
+            Mode::Picker(p) if p.busy() => vec![Effect::Step],
+            _ => Vec::new(),
+        }
+    }
+
+    /// One more ranking step of the open picker.
+    pub(super) fn rank_step(&mut self) -> Vec<Effect> {
+        if let Mode::Picker(p) = &mut self.mode {
+            p.step();
+        }
+        self.more_to_rank()
     }
 
     /// After the active profile's catalog changed: an open picker shows the new list.
