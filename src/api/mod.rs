@@ -228,6 +228,7 @@ impl Client {
     /// Builds a client whose every request carries the key, and which follows redirects
     /// only within the base URL's origin.
     pub fn new(config: &ClientConfig, key: &SecretString) -> Result<Self, ClientError> {
+        install_crypto();
         let mut headers = HeaderMap::new();
         let (name, value) = match config.flavour.spec().key_header {
             KeyHeader::Plain(name) => (name, key.expose_secret().to_owned()),
@@ -435,6 +436,16 @@ impl Client {
     }
 }
 
+/// Makes ring rustls's crypto for the process, once (reqwest is built without a
+/// provider of its own: see Cargo.toml).
+fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Another part of the process may have installed one first; that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 /// Learns what contacts, as the server echoes or lists them, tell about a catalog the
 /// API cannot list (Wipsy: stages, tags, custom-field definitions, recent contacts).
 pub fn harvest(flavour: Flavour, catalog: &mut Catalog, contacts: &[Value]) {
@@ -475,5 +486,26 @@ pub fn unwrap_data(json: &Value) -> &Value {
     match data.get("data") {
         Some(inner) if data.as_object().is_some_and(|o| o.len() == 1) => inner,
         _ => data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_https_client_builds_with_the_ring_provider() {
+        let config = ClientConfig {
+            flavour: Flavour::Whatsmark,
+            base_url: Url::parse("https://crm.example.com/api/v2").unwrap(),
+            connect_timeout: Duration::from_secs(1),
+            timeout: Duration::from_secs(1),
+        };
+        let key = SecretString::from("wm_secret".to_owned());
+        assert!(Client::new(&config, &key).is_ok());
+        assert!(
+            Client::new(&config, &key).is_ok(),
+            "twice: the provider stays"
+        );
     }
 }
