@@ -169,6 +169,7 @@ async fn the_state_file_follows_every_create() {
     let path = dir.path().join("state.json");
     let (handle, seed) = support::sandbox::start_with(|c| c.state_file = Some(path.clone())).await;
     let key = seed.wipsy_key("loadtest");
+    rolo::api::install_crypto();
     let resp = reqwest::Client::new()
         .post(format!("{}/wipsy/api-create-contact", handle.origin()))
         .header("x-api-key", key)

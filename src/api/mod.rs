@@ -437,8 +437,9 @@ impl Client {
 }
 
 /// Makes ring rustls's crypto for the process, once (reqwest is built without a
-/// provider of its own: see Cargo.toml).
-fn install_crypto() {
+/// provider of its own: see Cargo.toml). [`Client::new`] calls it; code that builds a
+/// `reqwest::Client` of its own (a test, a bench) calls it first.
+pub fn install_crypto() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // Another part of the process may have installed one first; that one serves.

@@ -10,6 +10,8 @@ use super::seed::SeedExt;
 /// Starts the shipped demo seed, with `adjust` applied to its config first (a fixed
 /// port, a state file); returns the seed it serves.
 pub async fn start_with(adjust: impl FnOnce(&mut SandboxConfig)) -> (SandboxHandle, Seed) {
+    // The tests' own HTTP clients need the process's TLS crypto, as rolo's do.
+    rolo::api::install_crypto();
     let mut config = SandboxConfig::demo().unwrap();
     adjust(&mut config);
     let seed = config.seed.clone();
@@ -60,6 +62,7 @@ pub struct Sb {
 /// Starts the demo sandbox, with a client that never follows redirects.
 pub async fn start() -> Sb {
     let (handle, seed) = start_demo().await;
+    rolo::api::install_crypto();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -201,6 +204,7 @@ impl Hosted {
     pub fn patch(&self, flavour: &str, tenant: &str, body: &Value) -> reqwest::StatusCode {
         let url = format!("{}/_sandbox/{flavour}/{tenant}", self.origin());
         self.rt.block_on(async {
+            rolo::api::install_crypto();
             let resp = reqwest::Client::new().patch(url).json(body).send().await;
             resp.unwrap().status()
         })
