@@ -93,6 +93,28 @@ pub fn local(data_dir: &Path, profile: &Profile) -> Local {
     }
 }
 
+/// A cache above this size is read after the first frame (it holds a big tenant's
+/// catalog); below it, reading it is quicker than a frame and the form opens complete.
+pub const BIG_CACHE: u64 = 64 * 1024;
+
+/// Whether the profile's catalog cache is big enough to be read off the UI's first
+/// frame (see [`BIG_CACHE`]).
+#[must_use]
+pub fn cache_is_big(data_dir: &Path, profile: &Profile) -> bool {
+    std::fs::metadata(catalog_cache::path(data_dir, &profile.name))
+        .is_ok_and(|m| m.len() > BIG_CACHE)
+}
+
+/// What rolo knows of a profile before its cache is read: its own entries only.
+#[must_use]
+pub fn declared(profile: &Profile) -> Local {
+    Local {
+        catalog: from_profile(profile),
+        found: false,
+        notice: None,
+    }
+}
+
 /// What of `catalog` the cache keeps: what the server told that the profile does not
 /// declare (its declared lists are read from the config at every start).
 #[must_use]

@@ -228,23 +228,38 @@ impl Controller {
         });
     }
 
-    /// Reads the config's long lists off the UI thread and merges each profile's into
-    /// the catalog it has now; the form takes them when they come.
-    pub fn read_lists(&self, pending: Pending, app: &App) {
+    /// Reads what the first frame did not wait for, off the UI thread: the config's long
+    /// lists (`pending`) and the big catalog caches of the profiles in `late_caches`. Each
+    /// profile's is merged into the catalog it has now; the form takes them when they come.
+    pub fn read_lists(&self, pending: Option<Pending>, late_caches: Vec<usize>, app: &App) {
         let base: Vec<Catalog> = app.profiles.iter().map(|p| p.catalog.clone()).collect();
-        let tx = self.tx.clone();
+        let declared: Vec<Profile> = app.profiles.iter().map(|p| p.profile.clone()).collect();
+        let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         tokio::task::spawn_blocking(move || {
-            let listed = pending.finish().map_err(|e| e.to_string()).map(|config| {
-                config
-                    .profiles
+            let profiles = match pending {
+                Some(p) => p.finish().map(|c| c.profiles).map_err(|e| e.to_string()),
+                None => Ok(declared),
+            };
+            let listed = profiles.map(|profiles| {
+                profiles
                     .into_iter()
                     .zip(base)
-                    .map(|(profile, base)| {
-                        let catalog = crate::engine::catalog::with_profile(base.clone(), &profile);
+                    .enumerate()
+                    .map(|(i, (profile, base))| {
+                        let (catalog, notice) = if late_caches.contains(&i) {
+                            let local = crate::engine::catalog::local(&dir, &profile);
+                            (local.catalog, local.notice)
+                        } else {
+                            (
+                                crate::engine::catalog::with_profile(base.clone(), &profile),
+                                None,
+                            )
+                        };
                         Listed {
                             profile,
                             base,
                             catalog,
+                            notice,
                         }
                     })
                     .collect()

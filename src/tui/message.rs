@@ -81,8 +81,10 @@ pub struct Listed {
     pub profile: crate::config::Profile,
     /// The catalog the lists were merged into (the one the form had then).
     pub base: crate::contact::Catalog,
-    /// That catalog with the lists.
+    /// That catalog with the lists (and the cache, when it was read late).
     pub catalog: crate::contact::Catalog,
+    /// Why a cache read late could not be used.
+    pub notice: Option<String>,
 }
 
 /// Work for the controller: it alone spawns tasks and touches files.

@@ -47,7 +47,7 @@ const ORDERED: usize = 256;
 /// From how many candidates scoring is split over two threads.
 const SPLIT_FROM: usize = 8_000;
 /// How many names one step scores at most.
-pub const STEP: usize = 12_500;
+pub const STEP: usize = 8_000;
 
 /// The matches of one query: entry indices with their scores, the first `ordered` of
 /// them in rank order (best score first, then list order).

@@ -209,9 +209,9 @@ where
     }
 
     fn new(mut setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
-        let mut app = build_app(&setup, &data_dir);
+        let (mut app, late_caches) = build_app(&setup, &data_dir);
         let pending = setup.pending.take();
-        app.lists_pending = pending.is_some();
+        app.lists_pending = pending.is_some() || !late_caches.is_empty();
         let terminal = Terminal::new(backend)?;
         let size = terminal.size()?;
         app.size = (size.width, size.height);
@@ -228,8 +228,8 @@ where
             _setup: setup,
         };
         tui.draw()?;
-        if let Some(pending) = pending {
-            tui.ctl.read_lists(pending, &tui.app);
+        if tui.app.lists_pending {
+            tui.ctl.read_lists(pending, late_caches, &tui.app);
         }
         let start = tui.app.start();
         tui.ctl.perform(start, &mut tui.app);
@@ -326,14 +326,23 @@ where
     }
 }
 
-fn build_app(setup: &Setup, data_dir: &Path) -> App {
+/// The app as the first frame shows it, and the profiles whose big catalog caches are
+/// read after that frame (see [`catalog::BIG_CACHE`]).
+fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>) {
     let mut restored = Vec::new();
     let mut notices = Vec::new();
+    let mut late_caches = Vec::new();
     let states = setup
         .profiles
         .iter()
-        .map(|profile| {
-            let local = catalog::local(data_dir, profile);
+        .enumerate()
+        .map(|(i, profile)| {
+            let local = if catalog::cache_is_big(data_dir, profile) {
+                late_caches.push(i);
+                catalog::declared(profile)
+            } else {
+                catalog::local(data_dir, profile)
+            };
             notices.extend(local.notice);
             let catalog = local.catalog;
             let saved = drafts::load(data_dir, &profile.name);
@@ -370,7 +379,7 @@ fn build_app(setup: &Setup, data_dir: &Path) -> App {
     if let Some(n) = notices.first() {
         app.say(Level::Warn, crate::engine::words::capitalised(n));
     }
-    app
+    (app, late_caches)
 }
 
 /// An RFC 3339 time as local wall-clock time, for people.

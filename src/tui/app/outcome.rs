@@ -129,7 +129,9 @@ impl App {
                 return Vec::new();
             }
         };
+        let mut notices = Vec::new();
         for (p, l) in self.profiles.iter_mut().zip(listed) {
+            notices.extend(l.notice);
             p.profile = l.profile;
             p.catalog = if p.catalog == l.base {
                 l.catalog
@@ -142,6 +144,9 @@ impl App {
             p.revalidate();
         }
         self.reload_picker();
+        if !notices.is_empty() {
+            self.say(Level::Warn, notices.join("; "));
+        }
         let waiting: Vec<usize> = (0..self.profiles.len())
             .filter(|&i| std::mem::take(&mut self.profiles[i].refresh_waiting))
             .collect();
