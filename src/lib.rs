@@ -12,6 +12,7 @@ pub mod files;
 pub mod sandbox;
 pub mod secret;
 pub mod store;
+pub mod text;
 pub mod tui;
 
 /// Runs rolo with the process's arguments: a subcommand through the CLI face, or, with

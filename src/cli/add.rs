@@ -62,7 +62,7 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
     let mut catalog = context::warn(session.catalog().await).catalog;
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
-        eprintln!("rolo: warning: {s}");
+        tell!("rolo: warning: {s}");
     }
     let drafts = match drafts(&args, &profile, &catalog, &defaults)? {
         Ok(d) => d,
@@ -126,9 +126,9 @@ fn drafts(
                     .as_deref()
                     .map(|s| format!(" (did you mean {s}?)"))
                     .unwrap_or_default();
-                eprintln!("rolo: {}: {}{hint}", n.token, n.message);
+                tell!("rolo: {}: {}{hint}", n.token, n.message);
             }
-            eprintln!("rolo: nothing was sent; fix the flagged words and try again.");
+            tell!("rolo: nothing was sent; fix the flagged words and try again.");
             return Ok(Err(exit::VALIDATION));
         }
         return Ok(Ok(vec![(line.clone(), over(&parsed.draft))]));
@@ -162,7 +162,7 @@ fn drafts(
     let mut draft = defaults.clone();
     for (k, v) in pairs {
         if let Err(e) = apply(&mut draft, profile.api, catalog, &k, &v) {
-            eprintln!("rolo: {k}: {e}");
+            tell!("rolo: {k}: {e}");
             return Ok(Err(exit::VALIDATION));
         }
     }
@@ -172,9 +172,9 @@ fn drafts(
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
 fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome) {
     match outbox::keep(session.data_dir(), session.profile(), draft, outcome) {
-        Ok(item) => eprintln!("rolo: {}.", words::kept_in_outbox(outbox::short(&item.id))),
+        Ok(item) => tell!("rolo: {}.", words::kept_in_outbox(outbox::short(&item.id))),
         Err(e) => {
-            eprintln!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");
+            tell!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");
         }
     }
 }
@@ -182,7 +182,7 @@ fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome) {
 /// Asks on the terminal; the first letter of the answer, lowercased.
 fn ask(question: &str) -> anyhow::Result<char> {
     use std::io::Write as _;
-    eprint!("{question}");
+    super::emit(true, question, false);
     std::io::stderr().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
@@ -211,7 +211,7 @@ async fn create_one(
         Err(NotSent::Invalid(problems)) => {
             for (field, messages) in &problems.fields {
                 for m in messages {
-                    eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
+                    tell!("rolo: {}: {m}", label(profile.api, catalog, field));
                 }
             }
             return Ok(exit::VALIDATION);
@@ -219,12 +219,12 @@ async fn create_one(
         Err(e @ NotSent::ReadOnly) => return Err(anyhow!(e.words(profile))),
     };
     if args.dry_run {
-        println!("{}", serde_json::to_string_pretty(&request)?);
+        super::say_json(&serde_json::to_string_pretty(&request)?);
         return Ok(0);
     }
     let sent = session.submit(draft, catalog).await;
     if let Some(w) = &sent.warning {
-        eprintln!("rolo: warning: {w}");
+        tell!("rolo: warning: {w}");
     }
     if sent.outcome.may_pass() {
         keep_in_outbox(session, draft, &sent.outcome);
@@ -308,18 +308,18 @@ fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: O
         Outcome::FieldErrors { fields, form } => {
             for (field, messages) in fields {
                 for m in messages {
-                    eprintln!("rolo: {}: {m}", label(profile.api, catalog, field));
+                    tell!("rolo: {}: {m}", label(profile.api, catalog, field));
                 }
             }
             for m in form {
-                eprintln!("rolo: the server refused the contact: {m}");
+                tell!("rolo: the server refused the contact: {m}");
             }
         }
         other => {
             let said = words::failure(other, profile);
-            eprintln!("rolo: {}", said.what);
+            tell!("rolo: {}", said.what);
             if let Some(advice) = &said.advice {
-                eprintln!("rolo: {advice}");
+                tell!("rolo: {advice}");
             }
         }
     }
@@ -334,11 +334,11 @@ fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, out
         session.data_dir(),
         profile,
     ) {
-        eprintln!("rolo: warning: cannot cache the catalog: {e}");
+        tell!("rolo: warning: cannot cache the catalog: {e}");
     }
     match output {
         OutputFormat::Json => {
-            println!("{}", serde_json::to_string_pretty(echo).unwrap_or_default());
+            super::say_json(&serde_json::to_string_pretty(echo).unwrap_or_default());
         }
         OutputFormat::Text => {
             let mut echoed = Draft::default();
@@ -347,7 +347,7 @@ fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, out
                     echoed.set(f.key, v);
                 }
             }
-            println!(
+            say!(
                 "Created contact {id} in {}: {}",
                 profile.display_name(),
                 profile.api.full_name(&echoed)

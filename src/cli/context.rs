@@ -24,7 +24,7 @@ impl Global {
 pub fn load_config(global: &Global) -> anyhow::Result<Config> {
     let config = global.choice().load_config()?;
     for w in &config.warnings {
-        eprintln!("rolo: warning: {w}");
+        tell!("rolo: warning: {w}");
     }
     Ok(config)
 }
@@ -38,7 +38,7 @@ pub fn open(global: &Global) -> anyhow::Result<Session> {
 /// Prints what could not be fetched or cached, and hands the catalog on.
 pub fn warn(fetched: Fetched) -> Fetched {
     for w in fetched.warnings() {
-        eprintln!("rolo: warning: {w}");
+        tell!("rolo: warning: {w}");
     }
     fetched
 }
@@ -47,7 +47,7 @@ pub fn warn(fetched: Fetched) -> Fetched {
 pub fn list_profiles(global: &Global) -> anyhow::Result<ExitCode> {
     let config = load_config(global)?;
     let chosen = config.select(global.profile.as_deref())?.name.clone();
-    println!("config: {}", config.path.display());
+    say!("config: {}", config.path.display());
     for p in &config.profiles {
         let mark = if p.name == chosen { "*" } else { " " };
         let mut flags = Vec::new();
@@ -57,7 +57,7 @@ pub fn list_profiles(global: &Global) -> anyhow::Result<ExitCode> {
         if p.confirm_submit {
             flags.push("confirm");
         }
-        println!(
+        say!(
             "{mark} {:<16} {:<10} {:<44} key: {}{}",
             p.name,
             p.api.as_str(),
@@ -86,7 +86,7 @@ pub async fn catalog(global: &Global, action: CatalogAction) -> anyhow::Result<E
         CatalogAction::Show { json } => {
             let local = crate::engine::catalog::local(session.data_dir(), session.profile());
             if let Some(n) = &local.notice {
-                eprintln!("rolo: warning: {n}");
+                tell!("rolo: warning: {n}");
             }
             if !local.found {
                 return Err(anyhow::anyhow!(
@@ -94,7 +94,7 @@ pub async fn catalog(global: &Global, action: CatalogAction) -> anyhow::Result<E
                 ));
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&local.catalog)?);
+                super::say_json(&serde_json::to_string_pretty(&local.catalog)?);
                 return Ok(ExitCode::SUCCESS);
             }
             local.catalog
@@ -105,12 +105,12 @@ pub async fn catalog(global: &Global, action: CatalogAction) -> anyhow::Result<E
 }
 
 fn print_catalog(profile: &str, c: &Catalog) {
-    println!(
+    say!(
         "profile {profile}; fetched {}",
         c.fetched_at.as_deref().unwrap_or("never")
     );
     if let Some(t) = &c.tenant {
-        println!(
+        say!(
             "tenant: {} ({})",
             t.name,
             t.plan.as_deref().unwrap_or("plan unknown")
@@ -120,7 +120,7 @@ fn print_catalog(profile: &str, c: &Catalog) {
         let limit = u
             .limit
             .map_or_else(|| "unlimited".to_owned(), |l| l.to_string());
-        println!("contacts: {} of {limit}", u.current);
+        say!("contacts: {} of {limit}", u.current);
     }
     for (title, kind) in [
         ("stages", CatalogKind::Stages),
@@ -135,21 +135,21 @@ fn print_catalog(profile: &str, c: &Catalog) {
         if items.is_empty() {
             continue;
         }
-        println!("{title} ({}):", items.len());
+        say!("{title} ({}):", items.len());
         for i in items {
             let color = i
                 .color
                 .as_deref()
                 .map(|c| format!(" {c}"))
                 .unwrap_or_default();
-            println!("  {:<38} {}{color}", i.id, i.name);
+            say!("  {:<38} {}{color}", i.id, i.name);
         }
     }
     if !c.custom_fields.is_empty() {
-        println!("custom fields ({}):", c.custom_fields.len());
+        say!("custom fields ({}):", c.custom_fields.len());
         for d in &c.custom_fields {
             let req = if d.required { " (required)" } else { "" };
-            println!("  {:<38} {} [{:?}]{req}", d.id, d.name, d.kind);
+            say!("  {:<38} {} [{:?}]{req}", d.id, d.name, d.kind);
         }
     }
 }

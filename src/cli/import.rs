@@ -76,13 +76,13 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let profile = session.profile().clone();
     let (text, warnings) = import::read_text(&args.file, args.encoding)?;
     for w in warnings {
-        eprintln!("rolo: warning: {w}");
+        tell!("rolo: warning: {w}");
     }
     let fetched = context::warn(session.catalog().await);
     let (catalog, rate) = (fetched.catalog, fetched.rate);
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
-        eprintln!("rolo: warning: {s}");
+        tell!("rolo: warning: {s}");
     }
     let file = std::fs::canonicalize(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
@@ -95,7 +95,7 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     };
     let (prepared, notes) = import::prepare(&args.file, &text, &args.map, &env, &journal)?;
     for note in &notes {
-        eprintln!("rolo: {note}");
+        tell!("rolo: {note}");
     }
     if args.dry_run {
         return Ok(dry_run(&prepared));
@@ -145,12 +145,12 @@ fn dry_run(prepared: &Prepared) -> ExitCode {
             State::Invalid(problems) => {
                 bad += 1;
                 for p in problems {
-                    println!("line {}: {p}", row.line);
+                    say!("line {}: {p}", row.line);
                 }
             }
         }
     }
-    println!(
+    say!(
         "dry run: {} rows: {ready} ready to send, {bad} with problems, {done} already imported; nothing was sent",
         prepared.rows.len()
     );
@@ -184,10 +184,10 @@ fn progress(len: usize) -> ProgressBar {
 /// Prints the rejected lines, why the import stopped, the unsent lines and the summary.
 fn print(file: &Path, f: &Finished, elapsed: Duration) {
     for w in &f.warnings {
-        eprintln!("rolo: warning: {w}");
+        tell!("rolo: warning: {w}");
     }
     for (line, reason) in f.rejected.iter().take(LISTED) {
-        println!("line {line}: {reason}");
+        say!("line {line}: {reason}");
     }
     if !f.rejected.is_empty() {
         let more = f.rejected.len().saturating_sub(LISTED);
@@ -196,21 +196,21 @@ fn print(file: &Path, f: &Finished, elapsed: Duration) {
         } else {
             String::new()
         };
-        println!(
+        say!(
             "{more}every rejected row is in {}",
             report::beside(file, "rejected").display()
         );
     }
     if let Some(reason) = &f.stopped {
-        eprintln!("rolo: the import stopped: {reason}");
+        tell!("rolo: the import stopped: {reason}");
     }
     if !f.unsent.is_empty() {
-        println!(
+        say!(
             "not sent: lines {} ({} rows, in {}; import it again later)",
             report::ranges(&f.unsent),
             f.unsent.len(),
             report::beside(file, "unsent").display()
         );
     }
-    println!("{}", report::summary(file, f.counts, elapsed));
+    say!("{}", report::summary(file, f.counts, elapsed));
 }

@@ -6,6 +6,17 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+/// `println!` for the CLI: the line is made inert (see [`crate::text`]) because it may
+/// carry a stranger's text, and a closed pipe (`rolo history | head`) is not a panic.
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::emit(false, &format!($($arg)*), true) };
+}
+
+/// `eprintln!` for the CLI, inert like [`say!`].
+macro_rules! tell {
+    ($($arg:tt)*) => { $crate::cli::emit(true, &format!($($arg)*), true) };
+}
+
 mod add;
 mod context;
 mod import;
@@ -108,10 +119,32 @@ pub fn main(cli: Cli) -> Option<ExitCode> {
     })
 }
 
+/// Writes CLI output with every unsafe character shown instead of obeyed; write errors
+/// (a closed pipe) end the output quietly. rolo's own output carries no escape codes, so
+/// the whole text can go through the filter.
+#[doc(hidden)]
+pub fn emit(to_stderr: bool, text: &str, newline: bool) {
+    use std::io::Write as _;
+    let text = crate::text::inert_lines(text);
+    let end = if newline { "\n" } else { "" };
+    let _ = if to_stderr {
+        write!(std::io::stderr().lock(), "{text}{end}")
+    } else {
+        let mut out = std::io::stdout().lock();
+        write!(out, "{text}{end}").and_then(|()| out.flush())
+    };
+}
+
+/// Prints JSON for a program to read: the same value, with bidi and C1 characters
+/// escaped so it is inert on a terminal too.
+pub(crate) fn say_json(json: &str) {
+    emit(false, &crate::text::inert_json(json), true);
+}
+
 /// Prints an error the way every command does and returns its exit code.
 #[must_use]
 pub fn report(e: &anyhow::Error) -> ExitCode {
-    eprintln!("rolo: {e:#}");
+    tell!("rolo: {e:#}");
     ExitCode::from(exit::OTHER)
 }
 

@@ -46,7 +46,7 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
         OutboxAction::List => {
             let items = outbox::list(&dir);
             if items.is_empty() {
-                println!("The outbox is empty.");
+                say!("The outbox is empty.");
             }
             for i in items {
                 let when = i
@@ -54,7 +54,7 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
                     .get(..16)
                     .unwrap_or(&i.created_at)
                     .replace('T', " ");
-                println!(
+                say!(
                     "{}  {:<14} {:<28} {when}  {}",
                     short(&i.id),
                     i.profile,
@@ -68,7 +68,7 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
             let item = outbox::find(&dir, &id)
                 .ok_or_else(|| anyhow!("no outbox item {id} (see `rolo outbox list`)"))?;
             outbox::drop(&dir, &item.id)?;
-            println!("Dropped {} ({}).", short(&item.id), item.name);
+            say!("Dropped {} ({}).", short(&item.id), item.name);
             Ok(ExitCode::SUCCESS)
         }
         OutboxAction::Retry { ids } => retry(global, &dir, &ids).await,
@@ -106,19 +106,19 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
             retried = session.resend(item, &catalog).await;
         }
         for w in &retried.warnings {
-            eprintln!("rolo: warning: {w}");
+            tell!("rolo: warning: {w}");
         }
         let short = short(&id);
         let words = retried.words(&name);
         match &retried.result {
-            Resent::Created { .. } | Resent::AlreadyThere(_) => println!("{short} {words}."),
+            Resent::Created { .. } | Resent::AlreadyThere(_) => say!("{short} {words}."),
             Resent::StillWaiting(_) => {
                 worst = worst.max(exit::NETWORK);
-                println!("{short} {words}");
+                say!("{short} {words}");
             }
             Resent::Refused(_) => {
                 worst = worst.max(exit::VALIDATION);
-                println!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
+                say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
             }
         }
     }
@@ -130,7 +130,7 @@ async fn wait_for_retry_at(item: &outbox::Item) {
     let Some(at) = item.retry_at else { return };
     let wait = (at - jiff::Timestamp::now().as_second()).clamp(0, 120);
     if wait > 0 {
-        eprintln!(
+        tell!(
             "rolo: {} is rate limited; waiting {wait} s as the server asked.",
             short(&item.id)
         );
@@ -155,7 +155,7 @@ pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> 
         })
         .collect();
     if entries.is_empty() {
-        println!(
+        say!(
             "No contacts created{}.",
             profile
                 .map(|p| format!(" in profile {p}"))
@@ -164,9 +164,12 @@ pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> 
     }
     for e in entries {
         let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
-        println!(
+        say!(
             "{when}  {:<14} {:<10} {:<28} {}",
-            e.profile, e.id, e.name, e.phone
+            e.profile,
+            e.id,
+            e.name,
+            e.phone
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -62,7 +62,9 @@ pub fn describe(k: &Known) -> String {
         .get(..10)
         .map(|d| format!(", created {d}"))
         .unwrap_or_default();
-    format!("{} (id {}{when})", k.name.trim(), k.id)
+    // A stranger's name and id: shown, never obeyed, by whichever face prints it.
+    let line = format!("{} (id {}{when})", k.name.trim(), k.id);
+    crate::text::inert(&line).into_owned()
 }
 
 #[cfg(test)]

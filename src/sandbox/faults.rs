@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::App;
-use super::errors::{Flavour, error_response};
+use super::errors::{Flavour, error_response, json_response};
 
 /// What a fault does.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -39,6 +39,14 @@ pub enum FaultKind {
         /// Where to send the client; absent means the same path on the other host name.
         #[serde(default)]
         location: Option<String>,
+    },
+    /// Answer with this status and JSON body, as a server that says something odd
+    /// (a message with escape sequences, a shape of its own) would.
+    Answer {
+        /// The HTTP status.
+        status: u16,
+        /// The JSON body.
+        body: serde_json::Value,
     },
 }
 
@@ -154,6 +162,10 @@ pub async fn inject(State(app): State<App>, req: Request, next: Next) -> Respons
             );
             resp
         }
+        FaultKind::Answer { status, body } => json_response(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &body,
+        ),
         FaultKind::Redirect { location } => {
             let target = location.unwrap_or_else(|| other_origin(&host, &path_and_query));
             let mut resp = StatusCode::TEMPORARY_REDIRECT.into_response();

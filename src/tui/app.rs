@@ -297,7 +297,13 @@ impl App {
 
     /// Sets the status line.
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
-        self.status = Some((level, text.into()));
+        // Status lines quote servers and files: one inert line.
+        let text = text.into();
+        let text = match crate::text::inert(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(safe) => safe,
+        };
+        self.status = Some((level, text));
     }
 
     /// The effects a fresh start needs: keys for every profile, the active catalog.

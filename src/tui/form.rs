@@ -486,13 +486,13 @@ impl Form {
             self.server
                 .entry(target)
                 .or_default()
-                .extend(msgs.iter().cloned());
+                .extend(msgs.iter().map(|m| crate::text::inert(m).into_owned()));
         }
         if !form.is_empty() {
             self.server
                 .entry(String::new())
                 .or_default()
-                .extend(form.iter().cloned());
+                .extend(form.iter().map(|m| crate::text::inert(m).into_owned()));
         }
     }
 }

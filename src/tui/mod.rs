@@ -9,6 +9,7 @@ pub mod app;
 pub mod controller;
 pub mod form;
 pub mod fuzzy;
+pub mod inert;
 pub mod keymap;
 pub mod message;
 pub mod picker;

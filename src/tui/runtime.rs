@@ -168,7 +168,7 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
                 EnableBracketedPaste,
                 EnableMouseCapture
             )?;
-            let backend = CrosstermBackend::new(std::io::stdout());
+            let backend = super::inert::Inert(CrosstermBackend::new(std::io::stdout()));
             let mut tui = Tui::new(setup, data_dir, backend)?;
             let looped = tui.run(EventStream::new()).await;
             Ok::<_, anyhow::Error>((looped, tui.close()))
@@ -178,7 +178,7 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
         let (looped, unsaved) = result?;
         // The terminal is back: say it where the user can read it.
         for e in unsaved {
-            eprintln!("rolo: {e}");
+            eprintln!("rolo: {}", crate::text::inert_lines(&e));
         }
         looped
     })

@@ -44,6 +44,9 @@ struct Screen {
     eof: bool,
     /// When the first byte of output arrived.
     first_output: Option<Instant>,
+    /// Every byte read, for tests that check what reached the terminal, not only what
+    /// the screen shows.
+    raw: Vec<u8>,
 }
 
 type SharedScreen = Arc<(Mutex<Screen>, Condvar)>;
@@ -158,6 +161,7 @@ impl Pty {
                 bytes: 0,
                 eof: false,
                 first_output: None,
+                raw: Vec::new(),
             }),
             Condvar::new(),
         ));
@@ -174,6 +178,7 @@ impl Pty {
                     } else {
                         s.first_output.get_or_insert_with(Instant::now);
                         s.parser.process(&buf[..n]);
+                        s.raw.extend_from_slice(&buf[..n]);
                         s.bytes += n as u64;
                     }
                     let done = s.eof;
@@ -243,6 +248,13 @@ impl Pty {
     #[must_use]
     pub fn bytes_read(&self) -> u64 {
         lock(&self.screen).bytes
+    }
+
+    /// Every byte the child wrote to the terminal from offset `from` on.
+    #[must_use]
+    pub fn raw_since(&self, from: usize) -> Vec<u8> {
+        let s = lock(&self.screen);
+        s.raw.get(from..).unwrap_or_default().to_vec()
     }
 
     /// Waits until `pred` holds for the parsed screen; the error shows the last screen.

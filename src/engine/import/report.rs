@@ -35,7 +35,11 @@ pub fn write_rows(path: &Path, headers: &[String], rows: &[(&Row, String)]) -> a
     head.extend(headers.iter().cloned());
     out.write_record(&head)?;
     for (row, reason) in rows {
-        let mut record = vec![row.line.to_string(), reason.clone()];
+        // The reason quotes server and cell text; the cells stay as given, for re-import.
+        let mut record = vec![
+            row.line.to_string(),
+            crate::text::inert(reason).into_owned(),
+        ];
         record.extend(row.cells.iter().cloned());
         record.resize(record.len().max(head.len()), String::new());
         out.write_record(&record)?;

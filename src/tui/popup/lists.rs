@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{Answer, Context, Popup, Reply, centered};
+use crate::text::inert;
 use crate::tui::keymap::{self, Action, Scope};
 
 /// The open outbox list.
@@ -58,8 +59,8 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             let when = i.created_at.get(11..16).unwrap_or_default().to_owned();
             Line::from(vec![
                 Span::styled(format!("{when}  {:<14} ", i.profile), theme.hint()),
-                Span::raw(format!("{:<24} ", i.name)),
-                Span::styled(i.reason.clone(), theme.warn()),
+                Span::raw(format!("{:<24} ", inert(&i.name))),
+                Span::styled(inert(&i.reason).into_owned(), theme.warn()),
             ])
         })
         .collect();
@@ -82,7 +83,12 @@ fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
             Line::from(vec![
                 Span::styled(format!("{when}  {:<14} ", e.profile), theme.hint()),
-                Span::raw(format!("{:<10} {:<26} {}", e.id, e.name, e.phone)),
+                Span::raw(format!(
+                    "{:<10} {:<26} {}",
+                    inert(&e.id),
+                    inert(&e.name),
+                    inert(&e.phone)
+                )),
             ])
         })
         .collect();
