@@ -183,16 +183,16 @@ fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<Wips
         })?;
         c.text.insert("phone".to_owned(), phone);
     }
-    if !c.text.contains_key("whatsapp_id") {
-        if let Some(phone) = c.text.get("phone").cloned() {
-            c.text.insert("whatsapp_id".to_owned(), phone);
-        }
+    if !c.text.contains_key("whatsapp_id")
+        && let Some(phone) = c.text.get("phone").cloned()
+    {
+        c.text.insert("whatsapp_id".to_owned(), phone);
     }
     c.pipeline_stage_id = text("pipeline_stage_id")?;
-    if let Some(id) = &c.pipeline_stage_id {
-        if !tenant.stages.iter().any(|s| &s.id == id) {
-            return Err(format!("Pipeline stage not found: {id}"));
-        }
+    if let Some(id) = &c.pipeline_stage_id
+        && !tenant.stages.iter().any(|s| &s.id == id)
+    {
+        return Err(format!("Pipeline stage not found: {id}"));
     }
     c.tags = tag_ids(tenant, body.get("tags"))?;
     c.custom_fields = custom_values(tenant, body.get("custom_fields"))?;

@@ -203,10 +203,10 @@ impl Form {
             }
             None => self.draft.set(key, value),
         }
-        if let Some(ta) = self.editors.get_mut(key) {
-            if ta.lines().join("\n") != value {
-                *ta = buffer(value);
-            }
+        if let Some(ta) = self.editors.get_mut(key)
+            && ta.lines().join("\n") != value
+        {
+            *ta = buffer(value);
         }
         self.changed(key);
     }
@@ -274,13 +274,12 @@ impl Form {
             }
             return false;
         }
-        if field.editor == Editor::Number {
-            if let Edit::Insert(c) = e {
-                if !(c.is_ascii_digit() || c == '.' || c == '-') {
-                    self.rejected = Some(c);
-                    return false;
-                }
-            }
+        if field.editor == Editor::Number
+            && let Edit::Insert(c) = e
+            && !(c.is_ascii_digit() || c == '.' || c == '-')
+        {
+            self.rejected = Some(c);
+            return false;
         }
         let Some(ta) = self.editors.get_mut(&field.key) else {
             return false;

@@ -84,12 +84,10 @@ impl Picker {
             fuzzy: Fuzzy::default(),
             marks: Vec::new(),
         };
-        if !multi {
-            if let Some(current) = p.chosen.first().filter(|c| !c.is_empty()) {
-                let at = p.items.position(current).map_or(0, |i| i + p.offset());
-                p.ranking.order_up_to(at + 1);
-                p.cursor = at;
-            }
+        if !multi && let Some(current) = p.chosen.first().filter(|c| !c.is_empty()) {
+            let at = p.items.position(current).map_or(0, |i| i + p.offset());
+            p.ranking.order_up_to(at + 1);
+            p.cursor = at;
         }
         p.mark();
         p

@@ -326,13 +326,11 @@ fn draw_text(
         && field.key == "phone"
         && !text.trim().is_empty()
         && p.form.problems.get("phone").is_empty()
-    {
-        if let Some(e164) = phone::to_e164(text, p.profile.default_region.as_deref())
+        && let Some(e164) = phone::to_e164(text, p.profile.default_region.as_deref())
             .ok()
             .filter(|e| e != text.trim())
-        {
-            spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
-        }
+    {
+        spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
     }
     if line == 0 && focused && field.editor == Editor::Date {
         let key = |a| keymap::key_for(a, Scope::Text);

@@ -120,15 +120,15 @@ pub fn named_target(
     if matches!(n.as_str(), "" | "ignore" | "none" | "skip") || field == "-" {
         return Ok(None);
     }
-    if let Some(f) = flavour.field(field) {
-        if !matches!(f.kind, FieldKind::CustomFields) {
-            return Ok(Some(Target::Field(f.key.to_owned())));
-        }
+    if let Some(f) = flavour.field(field)
+        && !matches!(f.kind, FieldKind::CustomFields)
+    {
+        return Ok(Some(Target::Field(f.key.to_owned())));
     }
-    if field.starts_with("custom.") || flavour.has_custom_fields() {
-        if let Some(t) = custom_target(field, &n, flavour, catalog) {
-            return Ok(Some(t));
-        }
+    if (field.starts_with("custom.") || flavour.has_custom_fields())
+        && let Some(t) = custom_target(field, &n, flavour, catalog)
+    {
+        return Ok(Some(t));
     }
     match guess(field, flavour, catalog) {
         Guess::Target(t) => Ok(Some(t)),

@@ -68,18 +68,18 @@ fn string(
             return None;
         }
     };
-    if let Some(max) = max {
-        if value.chars().count() > max {
-            push(
-                errors,
-                field,
-                format!(
-                    "The {} field must not be greater than {max} characters.",
-                    attr(field)
-                ),
-            );
-            return None;
-        }
+    if let Some(max) = max
+        && value.chars().count() > max
+    {
+        push(
+            errors,
+            field,
+            format!(
+                "The {} field must not be greater than {max} characters.",
+                attr(field)
+            ),
+        );
+        return None;
     }
     Some(value)
 }
@@ -180,10 +180,10 @@ fn identity(tenant: &WmTenant, body: &Map<String, Value>, e: &mut Errors) -> [Op
         Some("Phone number is required."),
         Some(20),
     );
-    if let Some(p) = &phone {
-        if tenant.taken("phone", p) {
-            push(e, "phone", "This phone number already exists.");
-        }
+    if let Some(p) = &phone
+        && tenant.taken("phone", p)
+    {
+        push(e, "phone", "This phone number already exists.");
     }
     let email = string(body, e, "email", None, Some(191));
     if let Some(m) = &email {
@@ -210,10 +210,10 @@ fn crm(
         }
         Some(_) => Some(String::new()),
     };
-    if let Some(k) = &kind {
-        if !["lead", "customer", "guest"].contains(&k.as_str()) {
-            push(e, "type", "Type must be either lead, customer, or guest.");
-        }
+    if let Some(k) = &kind
+        && !["lead", "customer", "guest"].contains(&k.as_str())
+    {
+        push(e, "type", "Type must be either lead, customer, or guest.");
     }
     let source_id = integer(body, e, "source_id", Some("Source is required."));
     if source_id.is_some_and(|id| !tenant.sources.iter().any(|s| s.id == id)) {
