@@ -15,10 +15,10 @@
 //!   are put in order (`select_nth_unstable`, linear); more are ordered as the cursor
 //!   moves down. Ordering 100,000 matches of a one-letter query would cost more than
 //!   scoring them.
-//! - **A cap on each step.** A keystroke scores at most [`STEP`] names (on two threads)
-//!   and shows the best of those at once; the rest are scored in further steps of the
-//!   same size, each one a message of its own in the loop, so a key typed meanwhile is
-//!   never kept waiting and the list settles a few milliseconds later.
+//! - **A cap on each step.** A keystroke scores at most [`FIRST_STEP`] names and shows
+//!   the best of those at once; the rest are scored in further steps of [`STEP`] (on two
+//!   threads), each one a message of its own in the loop, so a key typed meanwhile waits
+//!   for one step at most and the list settles a few milliseconds later.
 
 use std::sync::Arc;
 
@@ -48,6 +48,9 @@ const ORDERED: usize = 256;
 const SPLIT_FROM: usize = 8_000;
 /// How many names one step scores at most.
 pub const STEP: usize = 8_000;
+/// How many names the keystroke's own step scores: few, so the typed letter shows at
+/// once with the best of them; the steps after it rank the rest.
+pub const FIRST_STEP: usize = 2_000;
 
 /// The matches of one query: entry indices with their scores, the first `ordered` of
 /// them in rank order (best score first, then list order).
@@ -153,11 +156,15 @@ impl Ranking {
         self.hits.clear();
         self.pending = candidates;
         query.clone_into(&mut self.query);
-        self.step(search, matchers);
+        self.step_of(FIRST_STEP, search, matchers);
     }
 
     /// Scores the next [`STEP`] candidates and ranks what matched so far.
     pub fn step(&mut self, search: &[Utf32String], matchers: &mut Matchers) {
+        self.step_of(STEP, search, matchers);
+    }
+
+    fn step_of(&mut self, size: usize, search: &[Utf32String], matchers: &mut Matchers) {
         // The names are folded already: fold the query alike and match it as it is.
         let pattern = Pattern::new(
             &fold(&self.query),
@@ -165,7 +172,7 @@ impl Ranking {
             Normalization::Never,
             AtomKind::Fuzzy,
         );
-        let from = self.pending.len().saturating_sub(STEP);
+        let from = self.pending.len().saturating_sub(size);
         let mut batch = self.pending.split_off(from);
         batch.reverse();
         self.hits.extend(matchers.score(&pattern, search, &batch));
@@ -265,8 +272,8 @@ mod tests {
         let mut m = Matchers::default();
         let mut r = Ranking::default();
         r.refine("t", &search, &mut m);
-        assert!(r.busy(), "30,000 names take three steps");
-        assert_eq!(r.len(), STEP);
+        assert!(r.busy(), "30,000 names take several steps");
+        assert_eq!(r.len(), FIRST_STEP);
         while r.busy() {
             r.step(&search, &mut m);
         }
