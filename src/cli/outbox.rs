@@ -111,7 +111,9 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
         let short = short(&id);
         let words = retried.words(&name);
         match &retried.result {
-            Resent::Created { .. } | Resent::AlreadyThere(_) => say!("{short} {words}."),
+            Resent::Created { .. } | Resent::AlreadyThere(_) | Resent::Busy | Resent::Gone => {
+                say!("{short} {words}.");
+            }
             Resent::StillWaiting(_) => {
                 worst = worst.max(exit::NETWORK);
                 say!("{short} {words}");
@@ -119,6 +121,10 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
             Resent::Refused(_) => {
                 worst = worst.max(exit::VALIDATION);
                 say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
+            }
+            Resent::Unlocked(_) => {
+                worst = worst.max(exit::OTHER);
+                say!("{short} {words}");
             }
         }
     }

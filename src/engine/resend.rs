@@ -26,6 +26,13 @@ pub enum Resent {
     StillWaiting(Outcome),
     /// Refused for good (field errors, auth, quota): the item stays for the agent.
     Refused(Outcome),
+    /// Another rolo process is sending this item right now; it was left to that one.
+    Busy,
+    /// Another rolo process finished this item (created it or found it) meanwhile.
+    Gone,
+    /// The item's send lock could not be taken (the outbox directory cannot be written):
+    /// not sent, since without the lock a second rolo could send it too.
+    Unlocked(String),
 }
 
 /// Whether a failed attempt may have been stored by the server anyway.
@@ -151,6 +158,11 @@ impl Retried {
             ),
             Resent::StillWaiting(o) => format!("{name} still waits: {}", o.summary()),
             Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
+            Resent::Busy => format!("{name} is being sent by another rolo right now; left to it"),
+            Resent::Gone => format!("{name} was sent by another rolo meanwhile; nothing to do"),
+            Resent::Unlocked(e) => {
+                format!("{name} was not sent: cannot lock its outbox item ({e})")
+            }
         }
     }
 }
@@ -159,7 +171,27 @@ impl Session {
     /// Sends an outbox item again, exactly once: a contact now known to exist (created
     /// now, or found from an earlier attempt) is recorded in the history and leaves the
     /// outbox; any other result stays in the item for the next try.
+    ///
+    /// Two rolo processes (two forms, a form and `rolo outbox retry`, two retries) never
+    /// send one item twice: the item's send lock is held from before the item is read
+    /// again until its record is written and it is removed.
     pub async fn resend(&self, item: Item, catalog: &Catalog) -> Retried {
+        let not_sent = |result| Retried {
+            result,
+            rate: None,
+            recorded: None,
+            warnings: Vec::new(),
+        };
+        let _lock = match outbox::lock(self.data_dir(), &item.id) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return not_sent(Resent::Busy),
+            Err(e) => return not_sent(Resent::Unlocked(e.to_string())),
+        };
+        // What this process read may be stale: another one may have sent the item, or
+        // tried it again, between that read and this lock.
+        let Some(item) = outbox::get(self.data_dir(), &item.id) else {
+            return not_sent(Resent::Gone);
+        };
         let (id, name, phone) = (
             item.id.clone(),
             item.name.clone(),

@@ -85,6 +85,41 @@ pub fn list(data_dir: &Path) -> Vec<Item> {
     items
 }
 
+/// The item with exactly this id, as it is on disk now.
+#[must_use]
+pub fn get(data_dir: &Path, id: &str) -> Option<Item> {
+    let text = std::fs::read_to_string(path(data_dir, id)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn lock_path(data_dir: &Path, id: &str) -> PathBuf {
+    dir(data_dir).join(format!("{}.lock", super::safe_name(id)))
+}
+
+/// The right to send one item, held by one rolo process at a time (an OS file lock on
+/// `outbox/ID.lock`, so a process killed mid-send, even by `kill -9`, gives it up with
+/// its life: no stale lock to clean). Held across the whole send and the record.
+#[derive(Debug)]
+pub struct SendLock {
+    _file: std::fs::File,
+}
+
+/// Takes the item's send lock; `None` when another rolo holds it (it is sending that
+/// item right now).
+///
+/// The lock file stays while its item waits, so every process locks the same file; it is
+/// removed (under the lock) only with the item, and a process that locks a removed file
+/// then finds no item to send (see [`get`]).
+pub fn lock(data_dir: &Path, id: &str) -> std::io::Result<Option<SendLock>> {
+    std::fs::create_dir_all(dir(data_dir))?;
+    let file = crate::files::open_private(&lock_path(data_dir, id))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(SendLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// Finds an item by its id or a unique prefix of it.
 #[must_use]
 pub fn find(data_dir: &Path, id: &str) -> Option<Item> {
@@ -97,7 +132,11 @@ pub fn find(data_dir: &Path, id: &str) -> Option<Item> {
 pub fn remove(data_dir: &Path, id: &str) -> std::io::Result<()> {
     match std::fs::remove_file(path(data_dir, id)) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
+        _ => {
+            // Its lock file goes after it: whoever locks that file now finds no item.
+            let _ = std::fs::remove_file(lock_path(data_dir, id));
+            Ok(())
+        }
     }
 }
 

@@ -80,9 +80,19 @@ impl App {
         let stale = self
             .outbox_tried
             .is_none_or(|t| now.duration_since(t) >= EVERY);
-        let due = self.outbox.iter().any(|i| match i.retry_at {
-            Some(at) => at <= unix,
-            None => stale,
+        // Only items whose profile is connected: a try before the key is read would send
+        // nothing and still put the next one off for a whole period.
+        let ready = |profile: &str| {
+            self.profiles
+                .iter()
+                .any(|p| p.profile.name == profile && p.session.is_some())
+        };
+        let due = self.outbox.iter().any(|i| {
+            ready(&i.profile)
+                && match i.retry_at {
+                    Some(at) => at <= unix,
+                    None => stale,
+                }
         });
         if !due {
             return Vec::new();
