@@ -21,6 +21,10 @@ pub mod tui;
 pub fn main() -> std::process::ExitCode {
     use clap::Parser as _;
     let cli = cli::Cli::parse();
+    // The log goes to a file under the data dir; kept until rolo exits.
+    let _log = engine::session::data_dir()
+        .ok()
+        .and_then(|dir| engine::log::start(&dir));
     let launch = cli.global.choice();
     if let Some(code) = cli::main(cli) {
         return code;

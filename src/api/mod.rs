@@ -278,7 +278,7 @@ impl Client {
             Flavour::Wipsy => "/api-create-contact",
             Flavour::Whatsmark => "/contacts",
         };
-        let sent = self.http.post(self.url(path)).json(body).send().await;
+        let sent = logged("POST", path, self.http.post(self.url(path)).json(body)).await;
         self.read(sent, |status, json| self.outcome(status, json, catalog))
             .await
     }
@@ -294,7 +294,7 @@ impl Client {
     /// GETs `path` and returns the JSON of a 2xx answer (unwrapping `data.data`), or the
     /// outcome that explains why not.
     pub async fn get(&self, path: &str) -> (Result<Value, Outcome>, Option<RateLimit>) {
-        let sent = self.http.get(self.url(path)).send().await;
+        let sent = logged("GET", path, self.http.get(self.url(path))).await;
         let answer = self
             .read(sent, |status, json| {
                 if status.is_success() {
@@ -434,6 +434,48 @@ impl Client {
         };
         Answer { outcome, rate }
     }
+}
+
+/// Sends a request and writes one log line about it (see `engine::log`): method, path
+/// (without its query, which may hold a customer's phone or email), status, duration
+/// and the rate-limit headers. Never a header of the request: the key stays out of the
+/// log whatever the level.
+async fn logged(
+    method: &str,
+    path: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let started = std::time::Instant::now();
+    let sent = request.send().await;
+    let path = path.split('?').next().unwrap_or(path);
+    let ms = started.elapsed().as_millis();
+    match &sent {
+        Ok(resp) => {
+            let rate = RateLimit::from_headers(resp.headers()).map_or_else(
+                || "-".to_owned(),
+                |r| {
+                    format!(
+                        "{}/{} reset {}",
+                        r.remaining
+                            .map_or_else(|| "?".to_owned(), |n| n.to_string()),
+                        r.limit
+                            .map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
+                        r.reset.map_or_else(|| "?".to_owned(), |n| n.to_string()),
+                    )
+                },
+            );
+            tracing::info!(
+                target: "rolo::http",
+                "{method} {path} → {} in {ms} ms; rate {rate}",
+                resp.status().as_u16()
+            );
+        }
+        Err(e) => {
+            let why = network::outcome(e).summary();
+            tracing::warn!(target: "rolo::http", "{method} {path} failed after {ms} ms: {why}");
+        }
+    }
+    sent
 }
 
 /// Makes ring rustls's crypto for the process, once (reqwest is built without a

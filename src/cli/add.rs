@@ -1,7 +1,7 @@
 //! `rolo add`: one contact from `--set KEY=VALUE` pairs or a JSON file, validated first,
 //! sent to the profile's CRM, with an exit code per kind of failure.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -252,20 +252,20 @@ fn split_pair(s: &str) -> anyhow::Result<(String, String)> {
 }
 
 /// A file's text, or stdin for `-`.
-fn read_input(path: &PathBuf) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("cannot read stdin")?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
+    use crate::engine::limits::{MAX_CONTACT_FILE, read_at_most, read_file_at_most};
+    let bytes = if path.as_os_str() == "-" {
+        read_at_most(std::io::stdin().lock(), MAX_CONTACT_FILE).context("cannot read stdin")?
+    } else {
+        read_file_at_most(path, MAX_CONTACT_FILE)
+            .with_context(|| format!("cannot read {}", path.display()))?
+    };
+    String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
 }
 
 /// Turns a JSON object into KEY=VALUE pairs; arrays become comma lists and
 /// `custom_fields` becomes `custom.<id or name>` pairs.
-fn json_pairs(path: &PathBuf) -> anyhow::Result<Vec<(String, String)>> {
+fn json_pairs(path: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
     let text = read_input(path)?;
     let json: Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;

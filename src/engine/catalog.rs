@@ -206,8 +206,22 @@ pub async fn refresh(
     profile: &Profile,
     base: Catalog,
 ) -> Fetched {
+    let started = std::time::Instant::now();
     let refreshed = fetch::refresh(client, base).await;
     let cache_error = save(data_dir, profile, &refreshed.catalog).await;
+    tracing::info!(
+        target: "rolo::catalog",
+        "refreshed {} in {} ms: {} tags, {} stages, {} custom fields; {} not fetched{}",
+        profile.name,
+        started.elapsed().as_millis(),
+        refreshed.catalog.tags.len(),
+        refreshed.catalog.stages.len(),
+        refreshed.catalog.custom_fields.len(),
+        refreshed.warnings.len(),
+        cache_error
+            .as_deref()
+            .map_or_else(String::new, |e| format!("; cache not written: {e}")),
+    );
     Fetched {
         catalog: refreshed.catalog,
         rate: refreshed.rate,

@@ -38,7 +38,8 @@ use send::{Fate, Job, Shared};
 
 /// The file's text, decoded, and a warning when the encoding asked for looks wrong.
 pub fn read_text(path: &Path, encoding: Encoding) -> anyhow::Result<(String, Vec<String>)> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::files::read_file_at_most(path, crate::files::MAX_IMPORT)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut warnings = Vec::new();
     if encoding == Encoding::Latin1 && encoding::is_non_ascii_utf8(&bytes) {
         warnings.push(format!(

@@ -12,7 +12,16 @@ pub mod drafts;
 pub mod embedded;
 pub mod exit;
 pub mod import;
+pub mod log;
 pub mod outbox;
+
+/// How much rolo reads from one input (a paste, a contact's file, an import), so that
+/// no input, however big, can take the machine's memory or freeze the form.
+pub mod limits {
+    pub use crate::files::{
+        MAX_CONTACT_FILE, MAX_IMPORT, MAX_PASTE, read_at_most, read_file_at_most, size_words,
+    };
+}
 pub mod record;
 pub mod resend;
 pub mod session;

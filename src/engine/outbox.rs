@@ -39,6 +39,13 @@ pub fn keep(
 ) -> std::io::Result<Item> {
     let item = item(profile, draft.clone(), outcome);
     outbox::put(data_dir, &item)?;
+    tracing::info!(
+        target: "rolo::outbox",
+        "kept {} ({}): {}",
+        short(&item.id),
+        profile.name,
+        crate::text::inert(&item.reason)
+    );
     Ok(item)
 }
 
@@ -56,7 +63,9 @@ pub fn find(data_dir: &Path, id: &str) -> Option<Item> {
 
 /// Removes an item without sending it.
 pub fn drop(data_dir: &Path, id: &str) -> std::io::Result<()> {
-    outbox::remove(data_dir, id)
+    outbox::remove(data_dir, id)?;
+    tracing::info!(target: "rolo::outbox", "dropped {}", short(id));
+    Ok(())
 }
 
 /// The first eight characters of an item id, as lists show it.

@@ -223,6 +223,20 @@ impl Session {
             }
             entry
         });
+        let fate = match &result {
+            Resent::Created { id } => format!("created (id {id})"),
+            Resent::AlreadyThere(k) => format!("already on the server (id {})", k.id),
+            Resent::StillWaiting(o) => format!("still waits: {}", o.summary()),
+            Resent::Refused(o) => format!("refused: {}", o.summary()),
+            Resent::Busy | Resent::Gone | Resent::Unlocked(_) => "left to another rolo".to_owned(),
+        };
+        tracing::info!(
+            target: "rolo::outbox",
+            "resent {} ({}): {}",
+            super::outbox::short(&id),
+            self.name(),
+            crate::text::inert(&fate)
+        );
         Retried {
             result,
             rate: answer.and_then(|a| a.rate),

@@ -282,6 +282,19 @@ impl App {
 
     /// A paste: lists into pickers by name, text into text fields; never a submit.
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if text.len() > crate::engine::limits::MAX_PASTE {
+            // Parsing or laying out megabytes would freeze the form; nothing is changed.
+            self.say(
+                Level::Error,
+                format!(
+                    "The paste was not taken: it is {}, the form takes at most {} at once. \
+                     A file of contacts goes in with `rolo import FILE`.",
+                    crate::engine::limits::size_words(text.len() as u64),
+                    crate::engine::limits::size_words(crate::engine::limits::MAX_PASTE as u64)
+                ),
+            );
+            return Vec::new();
+        }
         if crate::contact::vcard::looks_like_vcard(text)
             && matches!(self.mode, Mode::Form | Mode::Quick(_))
         {
