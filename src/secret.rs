@@ -16,9 +16,14 @@ use secrecy::{ExposeSecret, SecretString};
 /// The OS keyring service name; the user name is the profile name.
 pub const KEYRING_SERVICE: &str = "rolo";
 
-/// How long `api_key_cmd` may run; long enough for a pinentry prompt, short enough
-/// that a hung command does not freeze the app.
-const CMD_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long `api_key_cmd` may run: a password manager answers in well under a second,
+/// and a hung command must not hold `rolo add` or a profile switch for long.
+pub const CMD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How much of a failed command's stderr its error shows: enough for the tool's own
+/// message ("vault is locked"), not a page of it.
+const STDERR_LINES: usize = 3;
+const STDERR_CHARS: usize = 300;
 
 /// Where one profile's API key comes from, as configured.
 #[derive(Clone, Default)]
@@ -206,36 +211,78 @@ fn from_command(cmd: &str) -> Result<ApiKey, String> {
     run_command(cmd, CMD_TIMEOUT)
 }
 
-/// Runs `sh -c cmd` with no stdin and stderr swallowed (the TUI owns the terminal);
-/// the trimmed stdout is the key.
+/// Runs `sh -c cmd` with no stdin (the TUI owns the terminal); the trimmed stdout is
+/// the key. Its stderr is captured, never shown as it comes: the first lines go into the
+/// error when the command fails or times out (stdout never does: it may hold the key).
 fn run_command(cmd: &str, limit: Duration) -> Result<ApiKey, String> {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("could not start sh: {e}"))?;
-    // Read stdout on a thread so a chatty command cannot block on a full pipe while we wait.
+    // Read both pipes on threads so a chatty command cannot block on a full pipe.
     let mut stdout = child.stdout.take().ok_or("no stdout pipe")?;
     let reader = std::thread::spawn(move || {
         let mut buf = String::new();
         stdout.read_to_string(&mut buf).map(|_| buf)
     });
-    let status = wait_with_timeout(&mut child, limit)?;
+    // stderr line by line over a channel: a grandchild (`sleep` under `sh`) may keep the
+    // pipe open after the kill, so the lines are taken as they came, never waited for.
+    let stderr = child.stderr.take().ok_or("no stderr pipe")?;
+    let (tx, complaints) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        let lines = std::io::BufReader::new(stderr.take(64 * 1024)).lines();
+        for line in lines.map_while(Result::ok).take(STDERR_LINES * 4) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let said = || {
+        let mut lines = Vec::new();
+        while let Ok(l) = complaints.recv_timeout(Duration::from_millis(100)) {
+            lines.push(l);
+        }
+        first_lines(&lines)
+    };
+    let status = match wait_with_timeout(&mut child, limit) {
+        Ok(status) => status,
+        Err(why) => return Err(format!("{why}{}", said())),
+    };
     let output = reader
         .join()
         .map_err(|_| "reading its output failed".to_owned())?
         .map_err(|_| "its output is not valid UTF-8".to_owned())?;
     if !status.success() {
-        return Err(format!("failed ({status})"));
+        return Err(format!("failed ({status}){}", said()));
     }
     let key = output.trim();
     if key.is_empty() {
         return Err("printed nothing".to_owned());
     }
     Ok(ApiKey::new(key))
+}
+
+/// `: it said "…"` with a command's first stderr lines, inert and short; empty when it
+/// said nothing.
+fn first_lines(lines: &[String]) -> String {
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .take(STDERR_LINES)
+        .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let joined = crate::text::inert(&lines.join(" / ")).into_owned();
+    let short: String = joined.chars().take(STDERR_CHARS).collect();
+    let more = if short.len() < joined.len() { "…" } else { "" };
+    format!(": it said \"{short}{more}\"")
 }
 
 fn wait_with_timeout(
@@ -369,6 +416,28 @@ mod tests {
     fn a_command_prints_the_key_and_surrounding_space_is_trimmed() {
         let key = run_command("printf '  wm_test\\n'", CMD_TIMEOUT).unwrap();
         assert_eq!(key.expose(), "wm_test");
+    }
+
+    #[test]
+    fn a_failing_command_shows_its_stderr_never_its_stdout() {
+        let err = run_command(
+            "echo wm_secret_on_stdout; echo 'vault is locked' >&2; echo 'run: unlock' >&2; exit 3",
+            CMD_TIMEOUT,
+        )
+        .unwrap_err();
+        assert!(err.contains("failed (exit status: 3)"), "{err}");
+        assert!(err.contains("vault is locked / run: unlock"), "{err}");
+        assert!(!err.contains("wm_secret_on_stdout"), "{err}");
+    }
+
+    #[test]
+    fn a_hung_command_times_out_with_what_it_said() {
+        let started = Instant::now();
+        let err = run_command("echo 'waiting for touch' >&2; sleep 5", Duration::from_millis(300))
+            .unwrap_err();
+        assert!(err.contains("timed out"), "{err}");
+        assert!(err.contains("waiting for touch"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(4));
     }
 
     #[test]

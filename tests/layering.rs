@@ -19,7 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("files", &[]),
     ("api", &["contact", "text"]),
     ("store", &["contact", "files", "text"]),
-    ("secret", &[]),
+    ("secret", &["text"]),
     ("config", &["contact", "secret", "text"]),
     ("sandbox", &["contact", "files", "text"]),
     (

@@ -315,7 +315,8 @@ fn links_times_and_stray_text() {
         (WM, CO, "Ana wa.me/12", &[("firstname", "Ana")], &[("wa.me/12", None)]),
         (WP, CO, "Ana Pérez :)", &[("name", "Ana"), ("last_name", "Pérez")], &[(":)", None)]),
         (WP, CO, "Ana \"\"", &[("name", "Ana")], &[("\"\"", None)]),
-        (WP, CO, "Ana \u{7}", &[("name", "Ana")], &[("\u{7}", None)]),
+        // Kept as typed, for validation to refuse with a message (issue 14), not dropped.
+        (WP, CO, "Ana \u{7}", &[("name", "Ana"), ("last_name", "\u{7}")], &[]),
         (WP, CO, "", &[], &[]),
         (WP, CO, "   ", &[], &[]),
     ]);

@@ -169,6 +169,9 @@ pub fn validate_custom(
         }
         return Vec::new();
     }
+    if let Some(m) = control_character(value, false) {
+        return vec![m];
+    }
     let problem = match def.kind {
         CustomType::Text => None,
         CustomType::Email => check_email(value),
@@ -180,6 +183,32 @@ pub fn validate_custom(
         CustomType::Select => check_select(&def.options, value),
     };
     problem.into_iter().collect()
+}
+
+/// The first character of `value` that is refused everywhere: a control character (tab
+/// and line ends are allowed where the field has lines), ESC, a C1 control or a bidi
+/// override. Such text comes from a paste, a spreadsheet or a vCard, never from typing,
+/// and would act on the terminal of whoever reads the contact (see [`crate::text`]).
+#[must_use]
+pub fn control_character(value: &str, lines: bool) -> Option<String> {
+    let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
+    let (at, c) = value
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| crate::text::is_unsafe(c) && !allowed(c))?;
+    let name = match c {
+        '\u{1b}' => " (ESC, which starts terminal escape sequences)",
+        '\u{7}' => " (BEL)",
+        '\t' => " (tab)",
+        '\n' | '\r' => " (a line break, in a one-line field)",
+        c if crate::text::is_bidi(c) => " (a bidi override, which reorders the text shown)",
+        _ => "",
+    };
+    Some(format!(
+        "Contains a control character U+{:04X}{name} at position {}: remove it",
+        u32::from(c),
+        at + 1
+    ))
 }
 
 fn has_custom_fields(flavour: Flavour) -> bool {
@@ -226,6 +255,10 @@ fn check_spec(rules: &Rules, spec: &FieldSpec, draft: &Draft) -> Vec<String> {
         } else {
             Vec::new()
         };
+    }
+    // Nothing else is worth saying about a value that could act on a terminal.
+    if let Some(m) = control_character(value, matches!(spec.kind, FieldKind::MultiLine)) {
+        return vec![m];
     }
     let mut messages = Vec::new();
     // A phone's limit applies to what is sent, the normalised number, not what was typed.

@@ -88,10 +88,10 @@ pub(super) fn tokenize(line: &str) -> Vec<Token> {
     tokens
 }
 
-/// Control characters never belong in a field; pasted text brings them.
+/// Trimmed, and otherwise as typed: a control character a paste brought stays, so that
+/// validation refuses it with a message instead of the name silently changing.
 fn clean(s: &str) -> String {
-    let visible: String = s.chars().filter(|c| !c.is_control()).collect();
-    visible.trim().to_owned()
+    s.trim().to_owned()
 }
 
 pub(super) fn is_url(text: &str) -> bool {
@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(open.len(), 1);
         assert!(open[0].unclosed && open[0].raw == "x:\"open rest  of line");
         assert!(tokenize("").is_empty() && tokenize(" \t\n").is_empty());
-        assert_eq!(tokenize("\"\u{7}\"").remove(0).text(), "");
+        assert_eq!(tokenize("\"\u{7}\"").remove(0).text(), "\u{7}");
     }
 
     #[test]
