@@ -6,20 +6,27 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory,
-/// flushed to disk, then renamed over the target.
+/// flushed to disk, then renamed over the target. The file is readable by its owner
+/// only (0600) and directories it creates are 0700, whatever the umask: rolo's files
+/// hold customers' names and phones.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic_write_mode(path, bytes, 0o600)
+}
+
+/// [`atomic_write`] with the file's permission bits (Unix; ignored elsewhere).
+pub fn atomic_write_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir)?;
+    private_dir(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
+        let mut file = create_with_mode(&tmp, mode)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
@@ -87,6 +94,90 @@ pub fn read_file_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         )));
     }
     read_at_most(file, limit)
+}
+
+/// Creates `dir` and its missing parents as 0700 (existing ones are left as they are:
+/// see [`narrow`]).
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates (truncating) `path` with these permission bits, whatever the umask.
+fn create_with_mode(path: &Path, mode: u32) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(mode);
+        let file = options.open(path)?;
+        // The umask may have taken bits away; never adds any.
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        options.open(path)
+    }
+}
+
+/// Opens `path` to append, creating it 0600 (the history, a journal).
+pub fn open_append_private(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Narrows what is wider than private under `dir` (the data dir): directories to 0700,
+/// files to 0600. Returns how many were narrowed, for a notice. A file that cannot be
+/// changed (not ours) is left as it is.
+#[must_use]
+pub fn narrow(dir: &Path) -> usize {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mut narrowed = 0;
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            let Ok(meta) = fs::symlink_metadata(&d) else {
+                continue;
+            };
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            let mode = meta.permissions().mode() & 0o777;
+            if meta.file_type().is_symlink() {
+                continue;
+            }
+            if mode & 0o077 != 0
+                && fs::set_permissions(&d, fs::Permissions::from_mode(mode & want)).is_ok()
+            {
+                narrowed += 1;
+            }
+            if meta.is_dir()
+                && let Ok(entries) = fs::read_dir(&d)
+            {
+                todo.extend(entries.flatten().map(|e| e.path()));
+            }
+        }
+        narrowed
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        0
+    }
 }
 
 /// Opens `path` for reading and writing, creating it empty if needed, readable by its

@@ -22,9 +22,11 @@ pub fn main() -> std::process::ExitCode {
     use clap::Parser as _;
     let cli = cli::Cli::parse();
     // The log goes to a file under the data dir; kept until rolo exits.
-    let _log = engine::session::data_dir()
-        .ok()
-        .and_then(|dir| engine::log::start(&dir));
+    let data_dir = engine::session::data_dir().ok();
+    let _log = data_dir.as_deref().and_then(engine::log::start);
+    if let Some(dir) = &data_dir {
+        narrow_data_dir(dir);
+    }
     let launch = cli.global.choice();
     if let Some(code) = cli::main(cli) {
         return code;
@@ -32,5 +34,20 @@ pub fn main() -> std::process::ExitCode {
     match tui::runtime::run(&launch) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => cli::report(&e),
+    }
+}
+
+/// Narrows the data dir to owner-only where an older rolo, a copy or a umask left it
+/// wider (it holds customers' names and phones), and says so once.
+fn narrow_data_dir(dir: &std::path::Path) {
+    let narrowed = files::narrow(dir);
+    if narrowed > 0 {
+        let notice = format!(
+            "rolo: {narrowed} files and folders in {} were readable by other users; they are \
+             now yours only (0600 files, 0700 folders)",
+            dir.display()
+        );
+        tracing::warn!("{notice}");
+        eprintln!("{}", text::inert(&notice));
     }
 }

@@ -311,7 +311,9 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
         (report::beside(file, "rejected"), &rejected),
         (report::beside(file, "unsent"), &unsent),
     ] {
-        if let Err(e) = report::write_rows(&path, &prepared.headers, rows) {
+        if let Err(e) =
+            report::write_rows(&path, report::mode_beside(file), &prepared.headers, rows)
+        {
             warnings.push(format!("cannot write {}: {e:#}", path.display()));
         }
     }

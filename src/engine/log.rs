@@ -25,13 +25,15 @@ pub fn dir(data_dir: &Path) -> std::path::PathBuf {
 #[must_use]
 pub fn start(data_dir: &Path) -> Option<WorkerGuard> {
     let dir = dir(data_dir);
-    make_private_dir(&dir).ok()?;
+    crate::files::private_dir(&dir).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("rolo.log")
         .max_log_files(14)
         .build(&dir)
         .ok()?;
+    // The appender creates today's file with the umask's bits: owner-only, like the rest.
+    let _ = crate::files::narrow(&dir);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let level = std::env::var("ROLO_LOG").unwrap_or_else(|_| "info".to_owned());
     let level = level.trim().to_ascii_lowercase();
@@ -49,16 +51,4 @@ pub fn start(data_dir: &Path) -> Option<WorkerGuard> {
         .finish();
     tracing::subscriber::set_global_default(subscriber).ok()?;
     Some(guard)
-}
-
-/// Creates `dir` readable by its owner only (the log names profiles and paths).
-fn make_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
 }

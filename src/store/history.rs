@@ -29,13 +29,10 @@ pub fn path(data_dir: &Path) -> PathBuf {
 
 /// Appends one entry (a single `write` of one line, so a crash cannot interleave lines).
 pub fn append(data_dir: &Path, entry: &Entry) -> std::io::Result<()> {
-    std::fs::create_dir_all(data_dir)?;
+    crate::files::private_dir(data_dir)?;
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path(data_dir))?;
+    let mut f = crate::files::open_append_private(&path(data_dir))?;
     f.write_all(line.as_bytes())?;
     f.sync_data()
 }

@@ -111,7 +111,7 @@ pub struct SendLock {
 /// removed (under the lock) only with the item, and a process that locks a removed file
 /// then finds no item to send (see [`get`]).
 pub fn lock(data_dir: &Path, id: &str) -> std::io::Result<Option<SendLock>> {
-    std::fs::create_dir_all(dir(data_dir))?;
+    crate::files::private_dir(&dir(data_dir))?;
     let file = crate::files::open_private(&lock_path(data_dir, id))?;
     match file.try_lock() {
         Ok(()) => Ok(Some(SendLock { _file: file })),

@@ -12,7 +12,7 @@
 //! if the machine dies between the server's answer and that batch's sync.
 
 use std::collections::HashSet;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -135,9 +135,9 @@ impl Writer {
     ) -> std::io::Result<Self> {
         let append = |path: &Path| -> std::io::Result<File> {
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
+                crate::files::private_dir(dir)?;
             }
-            OpenOptions::new().create(true).append(true).open(path)
+            crate::files::open_append_private(path)
         };
         let mut out = append(&journal.path)?;
         if out.metadata()?.len() == 0 {

@@ -20,8 +20,30 @@ pub fn beside(file: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes rows with their reasons, or removes the file when there are none.
-pub fn write_rows(path: &Path, headers: &[String], rows: &[(&Row, String)]) -> anyhow::Result<()> {
+/// The permission bits of a report written beside `input`: the input's own, but never
+/// wider than 0600 (the rows hold the customers' data the input held).
+#[must_use]
+pub fn mode_beside(input: &Path) -> u32 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(input).map_or(0o600, |m| m.permissions().mode() & 0o600)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = input;
+        0o600
+    }
+}
+
+/// Writes rows with their reasons (the file gets `mode`), or removes the file when there
+/// are none.
+pub fn write_rows(
+    path: &Path,
+    mode: u32,
+    headers: &[String],
+    rows: &[(&Row, String)],
+) -> anyhow::Result<()> {
     if rows.is_empty() {
         return match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
@@ -45,7 +67,7 @@ pub fn write_rows(path: &Path, headers: &[String], rows: &[(&Row, String)]) -> a
         out.write_record(&record)?;
     }
     let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    crate::store::atomic_write(path, &bytes)?;
+    crate::files::atomic_write_mode(path, &bytes, mode)?;
     Ok(())
 }
 
@@ -133,13 +155,13 @@ mod tests {
             state: State::Done,
         };
         let headers = ["nombre".to_owned(), "notas".to_owned(), "x".to_owned()];
-        write_rows(&path, &headers, &[(&row, "Email: bad".into())]).unwrap();
+        write_rows(&path, 0o600, &headers, &[(&row, "Email: bad".into())]).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
             "rolo_line,rolo_reason,nombre,notas,x\n7,Email: bad,Ana,\"a \"\"b\"\"\nc\",\n"
         );
-        write_rows(&path, &headers, &[]).unwrap();
+        write_rows(&path, 0o600, &headers, &[]).unwrap();
         assert!(!path.exists());
     }
 }
