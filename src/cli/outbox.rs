@@ -122,6 +122,10 @@ async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow
                 worst = worst.max(exit::VALIDATION);
                 say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
             }
+            Resent::Conflict(_) => {
+                worst = worst.max(exit::CONFLICT);
+                say!("{short} {words}");
+            }
             Resent::Unlocked(_) => {
                 worst = worst.max(exit::OTHER);
                 say!("{short} {words}");

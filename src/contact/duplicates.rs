@@ -42,6 +42,31 @@ pub fn same(k: &Known, phone: Option<&str>, email: Option<&str>) -> bool {
     phone_hit || email_hit
 }
 
+/// Whether `k` is this very contact: the same phone (by digits) *and* the same name
+/// (case, accents of spacing aside: `full_name` as rolo would send it), and the same email
+/// when one was given. A resend counts an earlier attempt as arrived only then; the same
+/// phone under another name is someone else's contact.
+#[must_use]
+pub fn is_exactly(k: &Known, full_name: &str, phone: Option<&str>, email: Option<&str>) -> bool {
+    let phone_same = phone
+        .map(digits)
+        .filter(|d| d.len() >= 7)
+        .is_some_and(|d| digits(&k.phone) == d);
+    let email_same = email
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .is_none_or(|e| k.email.trim().eq_ignore_ascii_case(e));
+    phone_same && email_same && name_key(&k.name) == name_key(full_name)
+}
+
+/// A name for comparing: lower case, words separated by one space.
+fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The known contacts that match, without repeats.
 #[must_use]
 pub fn find(known: &[Known], phone: Option<&str>, email: Option<&str>) -> Vec<Known> {

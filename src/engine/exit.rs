@@ -17,6 +17,10 @@ pub const RATE_LIMIT: u8 = 5;
 pub const NETWORK: u8 = 6;
 /// The server failed or answered something unreadable, or redirected elsewhere.
 pub const SERVER: u8 = 7;
+/// An outbox item whose earlier attempt may have arrived, and the server holds a contact
+/// with its phone under another name (or email): rolo cannot tell whether it is this one,
+/// so it neither sends nor records it; the agent decides.
+pub const CONFLICT: u8 = 8;
 
 /// The exit code of an outcome (0 for a created contact).
 #[must_use]

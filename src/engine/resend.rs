@@ -26,6 +26,10 @@ pub enum Resent {
     StillWaiting(Outcome),
     /// Refused for good (field errors, auth, quota): the item stays for the agent.
     Refused(Outcome),
+    /// An earlier attempt may have arrived and the server holds a contact with the same
+    /// phone (or email) but another name or email: not sent, not recorded; the agent
+    /// looks and decides (send anyway from the form, or drop it).
+    Conflict(Known),
     /// Another rolo process is sending this item right now; it was left to that one.
     Busy,
     /// Another rolo process finished this item (created it or found it) meanwhile.
@@ -62,7 +66,7 @@ async fn existing(
     client: &Client,
     item: &Item,
     region: Option<&str>,
-) -> Result<Option<Known>, Outcome> {
+) -> Result<Option<Found>, Outcome> {
     let raw = item.draft.get("phone").trim();
     let phone = crate::contact::phone::to_e164(raw, region)
         .ok()
@@ -76,10 +80,26 @@ async fn existing(
     let (found, _) = client
         .find_duplicates(phone.as_deref(), email, &recent)
         .await;
-    Ok(found?
+    let found = found?;
+    let name = client.flavour().full_name(&item.draft);
+    if let Some(k) = found
+        .iter()
+        .find(|k| duplicates::is_exactly(k, &name, phone.as_deref(), email))
+    {
+        return Ok(Some(Found::Same(k.clone())));
+    }
+    Ok(found
         .into_iter()
-        .next()
-        .filter(|k| duplicates::same(k, phone.as_deref(), email)))
+        .find(|k| duplicates::same(k, phone.as_deref(), email))
+        .map(Found::Other))
+}
+
+/// What the look for an earlier attempt found.
+enum Found {
+    /// This very contact (phone and name, and email when given).
+    Same(Known),
+    /// Someone with the same phone or email but not this contact.
+    Other(Known),
 }
 
 /// Sends an outbox item again, updating its file before and after so that a crash at
@@ -99,7 +119,16 @@ async fn send_again(
     };
     if item.may_have_arrived {
         match existing(client, &item, region).await {
-            Ok(Some(k)) => return (Resent::AlreadyThere(k), None, problems),
+            Ok(Some(Found::Same(k))) => return (Resent::AlreadyThere(k), None, problems),
+            Ok(Some(Found::Other(k))) => {
+                item.reason = format!(
+                    "look first: the server has {} with this phone; it may be this contact, \
+                     sent by an earlier attempt, or someone else",
+                    duplicates::describe(&k)
+                );
+                put(&item);
+                return (Resent::Conflict(k), None, problems);
+            }
             Ok(None) => {}
             Err(o) => {
                 item.reason = format!("could not check for an earlier attempt: {}", o.summary());
@@ -158,6 +187,12 @@ impl Retried {
             ),
             Resent::StillWaiting(o) => format!("{name} still waits: {}", o.summary()),
             Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
+            Resent::Conflict(k) => format!(
+                "{name} was not sent: the server has {} with the same phone; it may be this \
+                 contact from an earlier attempt, or someone else. Look, then send it from the \
+                 form (F3) or drop it",
+                crate::contact::duplicates::describe(k)
+            ),
             Resent::Busy => format!("{name} is being sent by another rolo right now; left to it"),
             Resent::Gone => format!("{name} was sent by another rolo meanwhile; nothing to do"),
             Resent::Unlocked(e) => {
@@ -228,6 +263,7 @@ impl Session {
             Resent::AlreadyThere(k) => format!("already on the server (id {})", k.id),
             Resent::StillWaiting(o) => format!("still waits: {}", o.summary()),
             Resent::Refused(o) => format!("refused: {}", o.summary()),
+            Resent::Conflict(k) => format!("conflict with id {}", k.id),
             Resent::Busy | Resent::Gone | Resent::Unlocked(_) => "left to another rolo".to_owned(),
         };
         tracing::info!(
