@@ -35,7 +35,7 @@ fn copies(w: &World, phone: &str) -> usize {
 }
 
 fn outbox_len(w: &World) -> usize {
-    let out = w.rolo(&["outbox", "list"]);
+    let out = w.rolo(&["outbox", "list", "--all"]);
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| l.contains("Meera Iyer"))
@@ -63,12 +63,12 @@ fn exactly_once(kind: &FaultKind, after: bool, profile: &str, phone: &str) {
         stderr(&out)
     );
     assert_eq!(outbox_len(&w), 1, "{kind:?}: waiting with its reason");
-    let listing = stdout(&w.rolo(&["outbox", "list"]));
+    let listing = stdout(&w.rolo(&["outbox", "list", "--all"]));
     assert!(
         listing.split_whitespace().count() > 4,
         "the reason is listed: {listing}"
     );
-    let out = w.rolo(&["outbox", "retry"]);
+    let out = w.rolo(&["outbox", "retry", "--all"]);
     assert_eq!(
         code(&out),
         0,
@@ -133,7 +133,7 @@ fn a_refused_connection_waits_until_the_server_is_back() {
     assert_eq!(outbox_len(&w), 1);
     // The server comes back on the same port.
     w.restart_on(port);
-    let out = w.rolo(&["outbox", "retry"]);
+    let out = w.rolo(&["outbox", "retry", "--all"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(copies(&w, "+919800000007"), 1);
 }
@@ -157,7 +157,7 @@ fn a_429_waits_out_retry_after() {
     let out = add(&w, "wm", "+919800000008");
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert_eq!(outbox_len(&w), 1);
-    let out = w.rolo(&["outbox", "retry"]);
+    let out = w.rolo(&["outbox", "retry", "--all"]);
     assert_eq!(
         code(&out),
         0,
@@ -178,7 +178,7 @@ fn a_sigkill_in_the_middle_of_a_retry_loses_nothing_and_duplicates_nothing() {
     fault(&w, FaultKind::Delay { ms: 4000 }, true);
     let mut child = w
         .command()
-        .args(["outbox", "retry"])
+        .args(["outbox", "retry", "--all"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -195,7 +195,7 @@ fn a_sigkill_in_the_middle_of_a_retry_loses_nothing_and_duplicates_nothing() {
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
     assert_eq!(outbox_len(&w), 1, "still waiting after the kill");
-    let out = w.rolo(&["outbox", "retry"]);
+    let out = w.rolo(&["outbox", "retry", "--all"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("already on the server"));
     assert_eq!(copies(&w, "+919800000009"), 1, "found, not created twice");
@@ -208,7 +208,7 @@ fn outbox_drop_removes_an_item() {
     let _ = w.rolo(&["catalog", "refresh"]);
     fault(&w, FaultKind::Status500, false);
     let _ = add(&w, "wm", "+919800000010");
-    let listing = stdout(&w.rolo(&["outbox", "list"]));
+    let listing = stdout(&w.rolo(&["outbox", "list", "--all"]));
     let id = listing.split_whitespace().next().unwrap().to_owned();
     let out = w.rolo(&["outbox", "drop", &id]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

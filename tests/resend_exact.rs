@@ -105,3 +105,50 @@ fn the_same_phone_and_name_is_the_earlier_attempt() {
     );
     assert_eq!(history_lines(&w), 1);
 }
+
+#[test]
+fn outbox_commands_keep_to_the_chosen_profile_unless_all() {
+    let w = World::cli();
+    for (profile, phone) in [("wm", "98470 44413"), ("wm-quick", "98470 44414")] {
+        w.fault(CONTACTS, FaultKind::Status500);
+        let out = w.rolo(&[
+            "--profile",
+            profile,
+            "add",
+            "--set",
+            "firstname=Eva",
+            "--set",
+            "lastname=Luna",
+            "--set",
+            &format!("phone={phone}"),
+        ]);
+        assert_ne!(code(&out), 0, "{}", show(&out));
+    }
+    let listed = show(&w.rolo(&["outbox", "list"]));
+    assert!(
+        listed.contains("wm ") && !listed.contains("wm-quick"),
+        "{listed}"
+    );
+    let all = show(&w.rolo(&["outbox", "list", "--all"]));
+    assert!(all.contains("wm-quick"), "{all}");
+    let out = w.rolo(&["--profile", "wm-quick", "outbox", "retry"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let phones: Vec<String> = w
+        .stored("whatsmark", "demo")
+        .iter()
+        .map(|c| c["phone"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        phones.contains(&"+919847044414".to_owned()),
+        "wm-quick's item went"
+    );
+    assert!(
+        !phones.contains(&"+919847044413".to_owned()),
+        "wm's item waits"
+    );
+    let left = show(&w.rolo(&["outbox", "list", "--all"]));
+    assert!(
+        left.contains("Eva Luna") && !left.contains("wm-quick"),
+        "{left}"
+    );
+}

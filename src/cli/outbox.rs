@@ -14,12 +14,20 @@ use crate::engine::session;
 /// `rolo outbox` actions.
 #[derive(Debug, clap::Subcommand)]
 pub enum OutboxAction {
-    /// List the contacts waiting to be sent.
-    List,
-    /// Send waiting contacts again (all of them, or those named by id or id prefix).
+    /// List the contacts waiting to be sent (the chosen profile's; --all for every one).
+    List {
+        /// Every profile, not only the chosen one.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Send waiting contacts again (the chosen profile's, or those named by id or id
+    /// prefix; --all for every profile).
     Retry {
-        /// Item ids (or unique prefixes); none means every item.
+        /// Item ids (or unique prefixes); none means every item of the profile.
         ids: Vec<String>,
+        /// Every profile, not only the chosen one.
+        #[arg(long)]
+        all: bool,
     },
     /// Delete a waiting contact without sending it.
     Drop {
@@ -43,10 +51,17 @@ pub struct HistoryArgs {
 pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCode> {
     let dir = session::data_dir()?;
     match action {
-        OutboxAction::List => {
-            let items = outbox::list(&dir);
+        OutboxAction::List { all } => {
+            let profile = chosen(global, all)?;
+            let items: Vec<_> = outbox::list(&dir)
+                .into_iter()
+                .filter(|i| profile.as_deref().is_none_or(|p| i.profile == p))
+                .collect();
             if items.is_empty() {
-                say!("The outbox is empty.");
+                let scope = profile
+                    .map(|p| format!(" for profile {p}"))
+                    .unwrap_or_default();
+                say!("The outbox is empty{scope}.");
             }
             for i in items {
                 let when = i
@@ -71,12 +86,36 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
             say!("Dropped {} ({}).", short(&item.id), item.name);
             Ok(ExitCode::SUCCESS)
         }
-        OutboxAction::Retry { ids } => retry(global, &dir, &ids).await,
+        OutboxAction::Retry { ids, all } => {
+            // Items named by id are retried whatever their profile: the id says which.
+            let profile = if ids.is_empty() {
+                chosen(global, all)?
+            } else {
+                None
+            };
+            retry(global, &dir, &ids, profile.as_deref()).await
+        }
     }
 }
 
-async fn retry(global: &Global, dir: &std::path::Path, ids: &[String]) -> anyhow::Result<ExitCode> {
+/// The profile an outbox command is limited to: the chosen one (`--profile`, else the
+/// default), or none with `--all`.
+fn chosen(global: &Global, all: bool) -> anyhow::Result<Option<String>> {
+    if all {
+        return Ok(None);
+    }
+    let config = load_config(global)?;
+    Ok(Some(config.select(global.profile.as_deref())?.name.clone()))
+}
+
+async fn retry(
+    global: &Global,
+    dir: &std::path::Path,
+    ids: &[String],
+    profile: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let mut items = outbox::list(dir);
+    items.retain(|i| profile.is_none_or(|p| i.profile == p));
     if !ids.is_empty() {
         items.retain(|i| ids.iter().any(|id| i.id.starts_with(id.as_str())));
     }
