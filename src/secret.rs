@@ -281,7 +281,11 @@ fn first_lines(lines: &[String]) -> String {
     }
     let joined = crate::text::inert(&lines.join(" / ")).into_owned();
     let short: String = joined.chars().take(STDERR_CHARS).collect();
-    let more = if short.len() < joined.len() { "…" } else { "" };
+    let more = if short.len() < joined.len() {
+        "…"
+    } else {
+        ""
+    };
     format!(": it said \"{short}{more}\"")
 }
 
@@ -433,8 +437,11 @@ mod tests {
     #[test]
     fn a_hung_command_times_out_with_what_it_said() {
         let started = Instant::now();
-        let err = run_command("echo 'waiting for touch' >&2; sleep 5", Duration::from_millis(300))
-            .unwrap_err();
+        let err = run_command(
+            "echo 'waiting for touch' >&2; sleep 5",
+            Duration::from_millis(300),
+        )
+        .unwrap_err();
         assert!(err.contains("timed out"), "{err}");
         assert!(err.contains("waiting for touch"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(4));

@@ -38,7 +38,11 @@ fn set_and_quick_refuse_escapes_and_send_nothing() {
     ]);
     assert_eq!(code(&out), 2, "{}", show(&out));
     assert!(stderr(&out).contains("bidi override"), "{}", show(&out));
-    assert_eq!(w.stored("whatsmark", "demo").len(), before, "nothing was sent");
+    assert_eq!(
+        w.stored("whatsmark", "demo").len(),
+        before,
+        "nothing was sent"
+    );
 }
 
 #[test]
