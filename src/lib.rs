@@ -9,6 +9,7 @@ pub mod config;
 pub mod contact;
 pub mod engine;
 pub mod files;
+pub mod linear;
 pub mod sandbox;
 pub mod secret;
 pub mod store;
@@ -28,8 +29,15 @@ pub fn main() -> std::process::ExitCode {
         narrow_data_dir(dir);
     }
     let launch = cli.global.choice();
+    let linear = cli.global.linear;
     if let Some(code) = cli::main(cli) {
         return code;
+    }
+    if linear::chosen(linear) {
+        return match linear::run(&launch) {
+            Ok(code) => code,
+            Err(e) => cli::report(&e),
+        };
     }
     match tui::runtime::run(&launch) {
         Ok(()) => std::process::ExitCode::SUCCESS,

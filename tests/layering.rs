@@ -30,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("cli", &["engine", "contact", "config", "text"]),
     ("tui", &["engine", "contact", "config", "text"]),
+    ("linear", &["engine", "contact", "config", "text"]),
 ];
 
 /// Every `crate::NAME` in the Rust files under `dir` (comments included: a doc link

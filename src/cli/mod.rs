@@ -44,6 +44,10 @@ pub struct Global {
     /// Profile to use (default: `default_profile`, else the first).
     #[arg(long, global = true, env = "ROLO_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
+    /// The form as plain prompts, one field at a time (for screen readers and slow
+    /// links); also `ROLO_LINEAR=1`, and offered on a dumb terminal or without a tty.
+    #[arg(long, global = true)]
+    pub linear: bool,
 }
 
 /// The subcommands.

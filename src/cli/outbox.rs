@@ -125,6 +125,7 @@ async fn retry(
         let scoped = Global {
             config: global.config.clone(),
             profile: Some(item.profile.clone()),
+            linear: global.linear,
         };
         let session = context::open(&scoped)?;
         let catalog = context::warn(session.catalog().await).catalog;

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod drafts;
 pub mod embedded;
 pub mod exit;
+pub mod form_fields;
 pub mod import;
 pub mod log;
 pub mod outbox;
@@ -26,6 +27,7 @@ pub mod record;
 pub mod resend;
 pub mod session;
 pub mod submit;
+pub mod usage_words;
 pub mod words;
 
 /// What the server's answers come to, as the faces see them.

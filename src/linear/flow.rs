@@ -1,0 +1,345 @@
+//! One contact, start to end: every field in form order, the contact read back, then
+//! `Send? [Y/n]`. Sending goes through the engine ([`submit::prepare`], then
+//! [`Session::submit`](crate::engine::session::Session), which also writes the history),
+//! as `rolo add` and the form send. Field errors (rolo's or the server's) are printed
+//! under their fields' labels and exactly those fields are asked again; a failure that
+//! may pass is offered again, else the contact waits in the outbox, as `rolo add` keeps
+//! it.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::contact::Draft;
+use crate::engine::form_fields::shown;
+use crate::engine::submit::{self, NotSent};
+use crate::engine::{Outcome, drafts, exit, outbox, record, usage_words, words};
+
+use super::Linear;
+use super::term::Stop;
+
+/// How a contact ended.
+pub(super) struct Ended {
+    /// Its exit code (0: created, or not sent at all).
+    pub code: u8,
+    /// The contact as created, for the fields the next one keeps.
+    pub created: Option<Draft>,
+}
+
+/// What one send came to.
+enum Sent {
+    /// The contact is done with: created, kept in the outbox, or refused for good.
+    Done(Ended),
+    /// These fields (form keys) must change before sending again.
+    Fix(Vec<String>),
+}
+
+impl Linear<'_> {
+    /// Asks every field, then reads the contact back until it is sent or discarded.
+    pub(super) fn contact(&mut self) -> Result<Ended, Stop> {
+        self.term.say("")?;
+        self.term.say(&format!(
+            "New contact for {}.",
+            self.session.profile().display_name()
+        ))?;
+        for at in 0..self.fields.len() {
+            self.ask_field(at)?;
+        }
+        let mut again = false;
+        loop {
+            self.summary()?;
+            let question = if again { "Send again?" } else { "Send?" };
+            if !self.term.confirm(question, true)? {
+                match self.change()? {
+                    Some(at) => self.ask_field(at)?,
+                    None if self.discard()? => return Ok(Ended::not_created(0)),
+                    None => {}
+                }
+                continue;
+            }
+            match self.send()? {
+                Sent::Done(ended) => return Ok(ended),
+                Sent::Fix(keys) => {
+                    again = true;
+                    for at in self.positions(&keys) {
+                        self.ask_field(at)?;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The contact read back, one numbered line per field.
+    fn summary(&mut self) -> Result<(), Stop> {
+        self.term.say("")?;
+        self.term.say("The contact:")?;
+        for (n, field) in self.fields.iter().enumerate() {
+            let value = shown(field, &self.draft, &self.catalog).replace('\n', " / ");
+            let value = if value.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                value
+            };
+            self.term
+                .say(&format!("{:>4}. {}: {value}", n + 1, field.label))?;
+        }
+        Ok(())
+    }
+
+    /// Which field to change, by its number in the summary; `None` for none.
+    fn change(&mut self) -> Result<Option<usize>, Stop> {
+        loop {
+            let answer = self.term.ask(
+                "Change which field? Type its number, or press Enter to discard this contact: ",
+            )?;
+            if answer.is_empty() {
+                return Ok(None);
+            }
+            match answer.parse::<usize>() {
+                Ok(n) if (1..=self.fields.len()).contains(&n) => return Ok(Some(n - 1)),
+                _ => self.term.error(&format!(
+                    "type a number from 1 to {}, or press Enter",
+                    self.fields.len()
+                ))?,
+            }
+        }
+    }
+
+    /// Discards the contact after asking; whether it was.
+    fn discard(&mut self) -> Result<bool, Stop> {
+        if !self.term.confirm("Discard this contact?", false)? {
+            return Ok(false);
+        }
+        self.draft = Draft::default();
+        self.autosave();
+        self.term.say("Discarded; nothing was sent.")?;
+        Ok(true)
+    }
+
+    /// Checks and sends the contact; a failure that may pass is offered again.
+    fn send(&mut self) -> Result<Sent, Stop> {
+        if let Some(refused) = self.unready()? {
+            return Ok(refused);
+        }
+        loop {
+            let outcome = self.submit_once()?;
+            if let Outcome::Created { id, echo } = &outcome {
+                return self.created(id, echo).map(Sent::Done);
+            }
+            let fix = self.refused(&outcome)?;
+            self.standing()?;
+            if let Some(keys) = fix {
+                return Ok(Sent::Fix(keys));
+            }
+            if !outcome.may_pass() {
+                self.autosave();
+                self.term.say("The draft is kept.")?;
+                return Ok(Sent::Done(Ended::not_created(exit::of(&outcome))));
+            }
+            if !self.again_now(&outcome)? {
+                return self.keep_in_outbox(&outcome);
+            }
+        }
+    }
+
+    /// The engine's checks before sending, as `rolo add` runs them: what to do instead
+    /// of sending when they refuse.
+    fn unready(&mut self) -> Result<Option<Sent>, Stop> {
+        let profile = self.session.profile();
+        match submit::prepare(profile, &self.catalog, &self.draft) {
+            Ok(_) => Ok(None),
+            Err(NotSent::Invalid(problems)) => {
+                let said = NotSent::Invalid(problems.clone()).words(profile);
+                self.term.say(&sentence(&said))?;
+                self.field_errors(&problems.fields, &[])?;
+                Ok(Some(Sent::Fix(problems.fields.into_keys().collect())))
+            }
+            Err(refused @ NotSent::ReadOnly) => {
+                self.term.error(&sentence(&refused.words(profile)))?;
+                Ok(Some(Sent::Done(Ended::not_created(exit::OTHER))))
+            }
+        }
+    }
+
+    /// One send through the engine (which writes the history of a created contact).
+    fn submit_once(&mut self) -> Result<Outcome, Stop> {
+        let name = self.session.profile().display_name();
+        self.term.say(&format!("Sending to {name}…"))?;
+        let sent = self
+            .rt
+            .block_on(self.session.submit(&self.draft, &self.catalog));
+        self.rate = sent.rate.or(self.rate);
+        if let Some(w) = &sent.warning {
+            self.term
+                .say(&format!("Warning: {}", words::capitalised(w)))?;
+        }
+        Ok(sent.outcome)
+    }
+
+    /// Whether to send again at once after a failure that may pass. When input ends
+    /// here the contact goes to the outbox first: it must not be lost.
+    fn again_now(&mut self, outcome: &Outcome) -> Result<bool, Stop> {
+        match self.term.confirm("Send again now?", false) {
+            Ok(again) => Ok(again),
+            Err(stop) => {
+                let _ = self.keep_in_outbox(outcome);
+                Err(stop)
+            }
+        }
+    }
+
+    /// A created contact: said, learned from, forgotten as a draft, remembered as the
+    /// last one sent; then the plan's standing.
+    fn created(&mut self, id: &str, echo: &Value) -> Result<Ended, Stop> {
+        let data_dir = self.session.data_dir();
+        let profile = self.session.profile();
+        let learned = crate::engine::catalog::learn(
+            &mut self.catalog,
+            std::slice::from_ref(echo),
+            data_dir,
+            profile,
+        );
+        let name = profile.api.full_name(&self.draft);
+        self.term.say(&format!(
+            "Created {name} (id {id}) in {}.",
+            profile.display_name()
+        ))?;
+        if let Some(e) = learned {
+            self.term
+                .say(&format!("Warning: cannot cache the catalog: {e}"))?;
+        }
+        let mut memory = drafts::load_memory(data_dir, profile.name.as_str());
+        memory.last_sent = Some(self.draft.clone());
+        if let Err(e) = drafts::save_memory(data_dir, &profile.name, &memory) {
+            tracing::warn!("cannot save the last contact of {}: {e}", profile.name);
+        }
+        let created = std::mem::take(&mut self.draft);
+        self.autosave();
+        if self.session.flavour().caps().reports_usage {
+            let (usage, rate) = self.rt.block_on(self.session.usage());
+            self.usage = usage.or(self.usage);
+            self.rate = rate.or(self.rate);
+        }
+        self.standing()?;
+        Ok(Ended {
+            code: 0,
+            created: Some(created),
+        })
+    }
+
+    /// Says why the server did not create the contact; the fields to ask again when it
+    /// named some (field errors).
+    fn refused(&mut self, outcome: &Outcome) -> Result<Option<Vec<String>>, Stop> {
+        let said = words::failure(outcome, self.session.profile());
+        let line = match &said.advice {
+            Some(advice) => format!("{} {}", sentence(&said.what), sentence(advice)),
+            None => sentence(&said.what),
+        };
+        match outcome {
+            Outcome::FieldErrors { fields, form } => {
+                self.term.say(&line)?;
+                self.field_errors(fields, form)?;
+                return Ok(Some(fields.keys().cloned().collect()));
+            }
+            Outcome::QuotaExceeded {
+                current, maximum, ..
+            } if current.is_some() || maximum.is_some() => {
+                self.usage = Some(crate::contact::catalog::Usage {
+                    current: current.unwrap_or(0),
+                    limit: *maximum,
+                });
+            }
+            _ => {}
+        }
+        self.term.error(&line)?;
+        Ok(None)
+    }
+
+    /// Each message under its field's label, and messages that name no field alone.
+    fn field_errors(
+        &mut self,
+        fields: &BTreeMap<String, Vec<String>>,
+        form: &[String],
+    ) -> Result<(), Stop> {
+        for (key, messages) in fields {
+            self.term.say(&format!("{}:", self.label(key)))?;
+            for m in messages {
+                self.term.say(&format!("  Error: {}", m.trim()))?;
+            }
+        }
+        for m in form {
+            self.term.error(m)?;
+        }
+        Ok(())
+    }
+
+    /// The contact waits in the outbox, as `rolo add` keeps it.
+    fn keep_in_outbox(&mut self, outcome: &Outcome) -> Result<Sent, Stop> {
+        let (data_dir, profile) = (self.session.data_dir(), self.session.profile());
+        match outbox::keep(data_dir, profile, &self.draft, outcome) {
+            Ok(item) => {
+                let kept = words::kept_in_outbox(outbox::short(&item.id));
+                self.term.say(&format!("{}.", words::capitalised(&kept)))?;
+                self.draft = Draft::default();
+                self.autosave();
+            }
+            Err(e) => {
+                self.term.error(&format!(
+                    "could not keep it in the outbox ({e}); the draft is kept instead"
+                ))?;
+                self.autosave();
+            }
+        }
+        Ok(Sent::Done(Ended::not_created(exit::of(outcome))))
+    }
+
+    /// The quota and the rate-limit window, as the form's status bar shows them.
+    fn standing(&mut self) -> Result<(), Stop> {
+        let profile = self.session.profile();
+        let month = record::created_this_month(self.session.data_dir(), &profile.name);
+        let mut line = usage_words::quota(profile, self.usage, month);
+        if let Some(rate) = self.rate.as_ref().and_then(usage_words::rate) {
+            line = format!("{line} {rate}");
+        }
+        self.term.say(&line)
+    }
+
+    /// A field key's label (`custom.<id>` by its definition's name); the key itself
+    /// when the form has no such field.
+    fn label(&self, key: &str) -> String {
+        if let Some(f) = self.fields.iter().find(|f| f.key == key) {
+            return f.label.clone();
+        }
+        key.strip_prefix(crate::contact::validate::CUSTOM_PREFIX)
+            .and_then(|id| self.catalog.custom_field(id))
+            .map_or_else(|| key.to_owned(), |d| d.name.clone())
+    }
+
+    /// The positions of the fields with these keys, in form order.
+    fn positions(&self, keys: &[String]) -> Vec<usize> {
+        (0..self.fields.len())
+            .filter(|&at| keys.contains(&self.fields[at].key))
+            .collect()
+    }
+}
+
+/// `text` as a sentence: capitalised, ending in a stop unless it already ends in one
+/// (a server's message may end in `?`).
+fn sentence(text: &str) -> String {
+    let text = words::capitalised(text.trim());
+    if text.ends_with(['.', '?', '!']) {
+        text
+    } else {
+        format!("{text}.")
+    }
+}
+
+impl Ended {
+    /// A contact that ended without being created, with its exit code.
+    fn not_created(code: u8) -> Self {
+        Self {
+            code,
+            created: None,
+        }
+    }
+}
