@@ -5,9 +5,13 @@
 //! keys are errors for the same reason.
 
 mod catalog;
+pub mod keys;
 mod lists;
 mod profile;
 mod reader;
+mod schema;
+
+pub use schema::schema;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -145,6 +149,75 @@ impl ConfigError {
     }
 }
 
+/// Everything wrong with a config file, not only the first problem: what
+/// `rolo config check` reports. [`Config::load`] and [`Config::parse`] stop at the first
+/// of these errors, which is the same error they gave before errors were collected.
+#[derive(Debug)]
+pub struct Checked {
+    /// The config as far as it could be read: the profiles that read without a problem,
+    /// and every warning. With no errors, it is what [`Config::load`] returns.
+    pub config: Config,
+    /// Every problem, in the order the reader met them (file order within a table).
+    pub errors: Vec<ConfigError>,
+}
+
+impl Checked {
+    /// The config, or the first problem.
+    fn first(self) -> Result<Config, ConfigError> {
+        match self.errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(self.config),
+        }
+    }
+
+    /// A file that could not be read at all (missing, unreadable, not TOML).
+    fn failed(path: &Path, error: ConfigError) -> Self {
+        Self {
+            config: Config {
+                path: path.to_path_buf(),
+                default_profile: None,
+                profiles: Vec::new(),
+                warnings: Vec::new(),
+            },
+            errors: vec![error],
+        }
+    }
+}
+
+/// The problems met while reading, in the order met. [`Config::parse`] reports the
+/// first, as it always has; [`Config::check`] reports them all. Reading goes on after a
+/// problem wherever what follows does not depend on the broken value (a bad `api` skips
+/// the checks that need the flavour), so one mistake gives one message, not a cascade.
+#[derive(Debug, Default)]
+struct Problems(Vec<ConfigError>);
+
+impl Problems {
+    /// The value, or `None` with the error kept.
+    fn take<T>(&mut self, result: Result<T, ConfigError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    fn push(&mut self, error: ConfigError) {
+        self.0.push(error);
+    }
+
+    fn extend(&mut self, errors: impl IntoIterator<Item = ConfigError>) {
+        self.0.extend(errors);
+    }
+
+    /// How many so far: a reader compares before and after to tell whether its part
+    /// of the file was clean.
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 impl Config {
     /// Reads and validates the file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -152,6 +225,19 @@ impl Config {
         let mut config = Self::parse(&text, path)?;
         config.warn_if_shared();
         Ok(config)
+    }
+
+    /// Reads the file at `path` and finds every problem in it, not only the first (see
+    /// [`Checked`]); the warnings [`Config::load`] gives are in `config.warnings`.
+    #[must_use]
+    pub fn check(path: &Path) -> Checked {
+        let text = match read(path) {
+            Ok(text) => text,
+            Err(e) => return Checked::failed(path, e),
+        };
+        let mut checked = Self::read_text(&text, path);
+        checked.config.warn_if_shared();
+        checked
     }
 
     /// Reads the file at `path` for the form, which must draw at once: when its long
@@ -169,7 +255,7 @@ impl Config {
             };
             if let Ok(tree) = toml::de::DeTable::parse(&rest.text)
                 && fits(&tree, &lists)
-                && let Ok(mut config) = Self::read(doc, &tree)
+                && let Ok(mut config) = Self::read(doc, &tree).first()
             {
                 config.warn_if_shared();
                 let pending = Pending {
@@ -190,6 +276,11 @@ impl Config {
     /// Long lists written in the plain shape are read by the fast path (`lists.rs`); a
     /// file it cannot vouch for is read by toml alone, with the same checks and messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Self::read_text(text, path).first()
+    }
+
+    /// Every problem of `text` (see [`Config::parse`] for how it is read).
+    fn read_text(text: &str, path: &Path) -> Checked {
         if let Some((rest, lists)) = lists::split(text) {
             let doc = Doc {
                 path,
@@ -202,36 +293,47 @@ impl Config {
                 return Self::read(doc, &tree);
             }
         }
-        Self::parse_whole(text, path)
+        Self::read_whole(text, path)
     }
 
-    /// [`Config::parse`] with toml reading the whole file (no fast path).
+    /// [`Config::parse`] with toml reading the whole file (no fast path); the fast
+    /// path's tests compare the two.
+    #[cfg(test)]
     fn parse_whole(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Self::read_whole(text, path).first()
+    }
+
+    fn read_whole(text: &str, path: &Path) -> Checked {
         let doc = Doc {
             path,
             text,
             fast: None,
         };
-        let tree = toml::de::DeTable::parse(text).map_err(|e| reader::syntax_error(doc, &e))?;
-        Self::read(doc, &tree)
+        match toml::de::DeTable::parse(text) {
+            Ok(tree) => Self::read(doc, &tree),
+            Err(e) => Checked::failed(path, reader::syntax_error(doc, &e)),
+        }
     }
 
-    fn read(
-        doc: Doc<'_>,
-        tree: &toml::Spanned<toml::de::DeTable<'_>>,
-    ) -> Result<Config, ConfigError> {
-        let path = doc.path;
+    fn read(doc: Doc<'_>, tree: &toml::Spanned<toml::de::DeTable<'_>>) -> Checked {
         let root = Table::root(doc, tree);
-        root.deny_unknown(&["default_profile", "profiles"])?;
+        let mut problems = Problems::default();
+        problems.extend(root.unknown(keys::ROOT));
         let mut warnings = Vec::new();
-        let profiles = read_profiles(&root, &mut warnings)?;
-        let default_profile = read_default_profile(&root, &profiles)?;
-        Ok(Config {
-            path: path.to_path_buf(),
-            default_profile,
-            profiles,
-            warnings,
-        })
+        let (names, profiles) = read_profiles(&root, &mut warnings, &mut problems)
+            .map_or((None, Vec::new()), |(names, profiles)| {
+                (Some(names), profiles)
+            });
+        let default_profile = read_default_profile(&root, names.as_deref(), &mut problems);
+        Checked {
+            config: Config {
+                path: doc.path.to_path_buf(),
+                default_profile,
+                profiles,
+                warnings,
+            },
+            errors: problems.0,
+        }
     }
 
     /// The profile to use: `wanted` (from `--profile` or `ROLO_PROFILE`), else
@@ -278,12 +380,12 @@ impl Config {
     }
 
     fn known_profiles(&self) -> String {
-        known_profiles(&self.profiles)
+        let names: Vec<&str> = self.profiles.iter().map(|p| p.name.as_str()).collect();
+        known_profiles(&names)
     }
 }
 
-fn known_profiles(profiles: &[Profile]) -> String {
-    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+fn known_profiles(names: &[&str]) -> String {
     if names.is_empty() {
         "no profiles are configured".to_owned()
     } else {
@@ -338,38 +440,44 @@ fn fits<'k>(tree: &toml::Spanned<toml::de::DeTable<'_>>, lists: &'k impl lists::
     })
 }
 
-fn read_profiles(
-    root: &Table<'_>,
+/// The profiles table: the name of every profile written (good or bad), and the
+/// profiles that read without a problem. `None` when there is no profiles table to read.
+fn read_profiles<'a>(
+    root: &Table<'a>,
     warnings: &mut Vec<String>,
-) -> Result<Vec<Profile>, ConfigError> {
+    problems: &mut Problems,
+) -> Option<(Vec<&'a str>, Vec<Profile>)> {
     const HOW: &str = "add at least one [profiles.NAME] table (see config.example.toml)";
-    let entry = root.require("profiles", HOW)?;
-    let table = entry.as_table()?;
-    let profiles = table
-        .entries()
-        .iter()
-        .map(|e| profile::read(e, warnings))
-        .collect::<Result<Vec<_>, _>>()?;
-    if profiles.is_empty() {
-        return Err(entry.error(format!("no profiles; {HOW}")));
+    let entry = problems.take(root.require("profiles", HOW))?;
+    let entries = problems.take(entry.as_table())?.entries();
+    if entries.is_empty() {
+        problems.push(entry.error(format!("no profiles; {HOW}")));
+        return None;
     }
-    Ok(profiles)
+    let profiles = entries
+        .iter()
+        .filter_map(|e| profile::read(e, warnings, problems))
+        .collect();
+    Some((entries.iter().map(|e| e.key).collect(), profiles))
 }
 
+/// `default_profile`, checked against the names of the profiles written: a profile
+/// with a problem of its own still exists, and is not reported twice.
 fn read_default_profile(
     root: &Table<'_>,
-    profiles: &[Profile],
-) -> Result<Option<String>, ConfigError> {
-    let Some((name, entry)) = root.opt_str("default_profile")? else {
-        return Ok(None);
-    };
-    if profiles.iter().any(|p| p.name == name) {
-        Ok(Some(name.to_owned()))
-    } else {
-        Err(entry.error(format!(
-            "no profile named {name:?} ({})",
-            known_profiles(profiles)
-        )))
+    names: Option<&[&str]>,
+    problems: &mut Problems,
+) -> Option<String> {
+    let (name, entry) = problems.take(root.opt_str("default_profile"))??;
+    match names {
+        Some(names) if !names.contains(&name) => {
+            problems.push(entry.error(format!(
+                "no profile named {name:?} ({})",
+                known_profiles(names)
+            )));
+            None
+        }
+        _ => Some(name.to_owned()),
     }
 }
 

@@ -18,7 +18,9 @@ macro_rules! tell {
 }
 
 mod add;
+mod config_cmd;
 mod context;
+mod docs;
 mod import;
 mod outbox;
 mod sandbox;
@@ -78,6 +80,16 @@ pub enum Command {
     History(outbox::HistoryArgs),
     /// Serve a local sandbox of both CRM APIs on 127.0.0.1 until interrupted.
     Sandbox(SandboxArgs),
+    /// Check config.toml and report every problem, or print its JSON Schema for editors.
+    Config {
+        /// What to do.
+        #[command(subcommand)]
+        action: config_cmd::ConfigAction,
+    },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions(docs::CompletionsArgs),
+    /// Print the manual page (roff), or write a page per command into a directory.
+    Man(docs::ManArgs),
 }
 
 /// `rolo catalog` actions.
@@ -161,6 +173,9 @@ fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {
         Command::Outbox { action } => runtime()?.block_on(outbox::run(global, action)),
         Command::History(args) => outbox::history(global, &args),
         Command::Catalog { action } => runtime()?.block_on(context::catalog(global, action)),
+        Command::Config { action } => config_cmd::run(global, action),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
     }
 }
 

@@ -3,42 +3,50 @@
 
 use std::collections::BTreeMap;
 
-use super::ConfigError;
+use super::keys::{CUSTOM_FIELD, CUSTOM_PREFIX, CUSTOM_TYPES, NUMBERED};
 use super::lists::Ids;
 use super::profile::hex_color;
 use super::reader::{Entry, Table};
+use super::{ConfigError, Problems};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 use crate::contact::fields::{FieldKind, Flavour};
 
-/// Prefix of a default for a Wipsy custom field, by field name or id.
-const CUSTOM_PREFIX: &str = "custom.";
-
-/// `[profiles.NAME.defaults]`: contract field key → value (lists comma-joined).
+/// `[profiles.NAME.defaults]`: contract field key → value (lists comma-joined). A bad
+/// default is left out, its error in `problems`.
 pub(super) fn read_defaults(
     t: &Table<'_>,
     api: Flavour,
-) -> Result<BTreeMap<String, String>, ConfigError> {
+    problems: &mut Problems,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let Some(entry) = t.get("defaults") else {
-        return Ok(out);
+        return out;
     };
-    for e in entry.as_table()?.entries() {
+    let Some(table) = problems.take(entry.as_table()) else {
+        return out;
+    };
+    for e in table.entries() {
         // `custom.Industry = "x"` unquoted is a dotted key, so TOML nests it in a table.
         if e.key == "custom" && e.is_table() && api.has_custom_fields() {
-            for inner in e.as_table()?.entries() {
-                out.insert(
-                    format!("{CUSTOM_PREFIX}{}", inner.key),
-                    default_value(&inner)?,
-                );
+            for inner in problems
+                .take(e.as_table())
+                .map(|t| t.entries())
+                .unwrap_or_default()
+            {
+                if let Some(value) = problems.take(default_value(&inner)) {
+                    out.insert(format!("{CUSTOM_PREFIX}{}", inner.key), value);
+                }
             }
             continue;
         }
-        check_default_key(&e, api)?;
-        let value = default_value(&e)?;
-        check_enum(&e, api, &value)?;
-        out.insert(e.key.to_owned(), value);
+        let value = check_default_key(&e, api)
+            .and_then(|()| default_value(&e))
+            .and_then(|value| check_enum(&e, api, &value).map(|()| value));
+        if let Some(value) = problems.take(value) {
+            out.insert(e.key.to_owned(), value);
+        }
     }
-    Ok(out)
+    out
 }
 
 fn check_default_key(e: &Entry<'_>, api: Flavour) -> Result<(), ConfigError> {
@@ -62,15 +70,10 @@ fn check_default_key(e: &Entry<'_>, api: Flavour) -> Result<(), ConfigError> {
     if e.key == "custom_fields" && api.has_custom_fields() {
         return Err(e.error("write one default per field, as \"custom.<field name>\" = \"value\""));
     }
-    if api.field(e.key).is_some() {
+    let known = super::keys::defaults(api);
+    if known.contains(&e.key) {
         return Ok(());
     }
-    let known: Vec<&str> = api
-        .fields()
-        .iter()
-        .map(|f| f.key)
-        .filter(|k| *k != "custom_fields")
-        .collect();
     let custom = if api.has_custom_fields() {
         ", custom.<name>"
     } else {
@@ -107,7 +110,8 @@ fn check_enum(e: &Entry<'_>, api: Flavour, value: &str) -> Result<(), ConfigErro
 }
 
 /// `[[profiles.NAME.tags]]` or `[[profiles.NAME.stages]]`; `allowed` lists the keys
-/// each entry may have, all of them among id, name, color, order, system.
+/// each entry may have, all of them among id, name, color, order, system. A bad entry
+/// is left out, its error in `problems`, and the entries after it are still checked.
 ///
 /// A list the fast path read comes with its plainly right entries already built; the
 /// tables it left are read here like any other, which says what is wrong with them (or
@@ -116,120 +120,189 @@ pub(super) fn read_items(
     t: &Table<'_>,
     key: &str,
     allowed: &[&str],
-) -> Result<Vec<Item>, ConfigError> {
+    problems: &mut Problems,
+) -> Vec<Item> {
     let Some(entry) = t.get(key) else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
     let Some(group) = entry.flat_list() else {
-        let entries = entry.elements()?;
+        let Some(entries) = problems.take(entry.elements()) else {
+            return Vec::new();
+        };
         let mut items: Vec<Item> = Vec::with_capacity(entries.size_hint().0);
         let mut seen = Ids::default();
         for e in entries {
-            let item = read_item(&e, allowed)?;
-            check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
-            items.push(item);
+            push_item(&mut items, &mut seen, &e, allowed, problems);
         }
-        return Ok(items);
+        return items;
     };
     let (built, lines) = group.built.take();
     if group.tables.is_empty() {
-        return Ok(built);
+        return built;
     }
     // Some tables need the reader: the list again in file order, every id checked.
-    let mut left = entry.elements()?;
+    let Some(mut left) = problems.take(entry.elements()) else {
+        return Vec::new();
+    };
     let mut built = built.into_iter().zip(lines);
     let mut items: Vec<Item> = Vec::with_capacity(group.len);
     let mut seen = Ids::with_capacity(group.len);
     let mut odd = group.tables.iter().map(|(at, _)| *at).peekable();
     for i in 0..group.len {
         if odd.next_if_eq(&i).is_some() {
-            let e = left
-                .next()
-                .ok_or_else(|| entry.error("a table went missing"))?;
-            let item = read_item(&e, allowed)?;
-            check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
-            items.push(item);
-        } else {
-            let (item, line) = built
-                .next()
-                .ok_or_else(|| entry.error("an entry went missing"))?;
-            if !seen.fresh(&items, &item.id, |i| &i.id) {
-                let message = format!("duplicate id {:?}", item.id);
-                return Err(entry.element_error(i, line as usize, &message));
+            match left.next() {
+                Some(e) => push_item(&mut items, &mut seen, &e, allowed, problems),
+                None => problems.push(entry.error("a table went missing")),
             }
-            items.push(item);
+        } else {
+            let Some((item, line)) = built.next() else {
+                problems.push(entry.error("an entry went missing"));
+                continue;
+            };
+            if seen.fresh(&items, &item.id, |i| &i.id) {
+                items.push(item);
+            } else {
+                let message = format!("duplicate id {:?}", item.id);
+                problems.push(entry.element_error(i, line as usize, &message));
+            }
         }
     }
-    Ok(items)
+    items
 }
 
-/// One entry of a tags or stages list, checked.
-fn read_item(e: &Entry<'_>, allowed: &[&str]) -> Result<Item, ConfigError> {
-    let table = e.as_table()?;
-    table.deny_unknown(allowed)?;
-    Ok(Item {
-        id: required_text(&table, "id")?,
-        name: required_text(&table, "name")?,
-        color: read_hex(&table)?,
-        order: table.get("order").map(|o| o.as_int()).transpose()?,
-        system: table.bool_or("system", false)?,
+/// Reads one entry of a tags or stages list and keeps it when it is right and its id new.
+fn push_item(
+    items: &mut Vec<Item>,
+    seen: &mut Ids,
+    e: &Entry<'_>,
+    allowed: &[&str],
+    problems: &mut Problems,
+) {
+    if let Some(item) = read_item(e, allowed, problems)
+        && problems
+            .take(check_unique(seen, e, items, &item.id, |i| &i.id))
+            .is_some()
+    {
+        items.push(item);
+    }
+}
+
+/// One entry of a tags or stages list, checked; `None` when any key of it is wrong.
+fn read_item(e: &Entry<'_>, allowed: &[&str], problems: &mut Problems) -> Option<Item> {
+    let table = problems.take(e.as_table())?;
+    let before = problems.len();
+    problems.extend(table.unknown(allowed));
+    let id = problems.take(required_text(&table, "id"));
+    let name = problems.take(required_text(&table, "name"));
+    let color = problems.take(read_hex(&table));
+    let order = problems.take(table.get("order").map(|o| o.as_int()).transpose());
+    let system = problems.take(table.bool_or("system", false));
+    if problems.len() != before {
+        return None;
+    }
+    Some(Item {
+        id: id?,
+        name: name?,
+        color: color?,
+        order: order?,
+        system: system?,
     })
 }
 
 /// `[[profiles.NAME.assignees]]` or `countries`: integer ids, kept as text like the API's.
-pub(super) fn read_numbered(t: &Table<'_>, key: &str) -> Result<Vec<Item>, ConfigError> {
+pub(super) fn read_numbered(t: &Table<'_>, key: &str, problems: &mut Problems) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut seen = Ids::default();
-    for e in entries_of(t, key)? {
-        let table = e.as_table()?;
-        table.deny_unknown(&["id", "name"])?;
-        let id = table.require("id", "every entry needs an integer id and a name")?;
+    for e in entries_of(t, key, problems) {
+        let Some(table) = problems.take(e.as_table()) else {
+            continue;
+        };
+        let before = problems.len();
+        problems.extend(table.unknown(NUMBERED));
+        let id = problems.take(
+            table
+                .require("id", "every entry needs an integer id and a name")
+                .and_then(|id| id.as_int_in(0..=i64::MAX)),
+        );
+        let name = problems.take(required_text(&table, "name"));
+        // Only an entry that will be kept may be recorded: `seen` holds its index.
+        let (Some(id), Some(name), true) = (id, name, problems.len() == before) else {
+            continue;
+        };
         let item = Item {
-            id: id.as_int_in(0..=i64::MAX)?.to_string(),
-            name: required_text(&table, "name")?,
+            id: id.to_string(),
+            name,
             ..Item::default()
         };
-        check_unique(&mut seen, &e, &items, &item.id, |i| &i.id)?;
-        items.push(item);
+        let fresh = problems.take(check_unique(&mut seen, &e, &items, &item.id, |i| &i.id));
+        if fresh.is_some() {
+            items.push(item);
+        }
     }
-    Ok(items)
+    items
 }
 
 /// `[[profiles.NAME.custom_fields]]`; `order` defaults to the position in the file.
-pub(super) fn read_custom_fields(t: &Table<'_>) -> Result<Vec<CustomFieldDef>, ConfigError> {
+pub(super) fn read_custom_fields(t: &Table<'_>, problems: &mut Problems) -> Vec<CustomFieldDef> {
     let mut defs: Vec<CustomFieldDef> = Vec::new();
     let mut seen = Ids::default();
-    for (position, e) in entries_of(t, "custom_fields")?.enumerate() {
-        let table = e.as_table()?;
-        table.deny_unknown(&["id", "name", "type", "options", "required", "order"])?;
-        let kind = read_custom_type(&table)?;
-        let options = read_options(&table, kind)?;
-        let def = CustomFieldDef {
-            id: required_text(&table, "id")?,
-            name: required_text(&table, "name")?,
-            kind,
-            options,
-            required: table.bool_or("required", false)?,
-            order: match table.get("order") {
-                Some(o) => o.as_int()?,
-                None => i64::try_from(position).unwrap_or(i64::MAX),
-            },
+    for (position, e) in entries_of(t, "custom_fields", problems).enumerate() {
+        let Some(def) = read_custom_field(&e, position, problems) else {
+            continue;
         };
-        check_unique(&mut seen, &e, &defs, &def.id, |d| &d.id)?;
-        defs.push(def);
+        if problems
+            .take(check_unique(&mut seen, &e, &defs, &def.id, |d| &d.id))
+            .is_some()
+        {
+            defs.push(def);
+        }
     }
-    Ok(defs)
+    defs
+}
+
+/// One custom-field definition; `None` when any key of it is wrong.
+fn read_custom_field(
+    e: &Entry<'_>,
+    position: usize,
+    problems: &mut Problems,
+) -> Option<CustomFieldDef> {
+    let table = problems.take(e.as_table())?;
+    let before = problems.len();
+    problems.extend(table.unknown(CUSTOM_FIELD));
+    let kind = problems.take(read_custom_type(&table));
+    // Whether options belong depends on the type.
+    let options = kind.and_then(|kind| problems.take(read_options(&table, kind)));
+    let id = problems.take(required_text(&table, "id"));
+    let name = problems.take(required_text(&table, "name"));
+    let required = problems.take(table.bool_or("required", false));
+    let order = problems.take(match table.get("order") {
+        Some(o) => o.as_int(),
+        None => Ok(i64::try_from(position).unwrap_or(i64::MAX)),
+    });
+    if problems.len() != before {
+        return None;
+    }
+    Some(CustomFieldDef {
+        id: id?,
+        name: name?,
+        kind: kind?,
+        options: options?,
+        required: required?,
+        order: order?,
+    })
 }
 
 fn read_custom_type(t: &Table<'_>) -> Result<CustomType, ConfigError> {
     let Some((raw, e)) = t.opt_str("type")? else {
         return Ok(CustomType::Text);
     };
-    match raw {
-        "text" | "email" | "phone" | "number" | "date" | "select" => Ok(CustomType::parse(raw)),
-        _ => Err(e.error(format!(
-            "unknown type {raw:?} (expected one of: text, email, phone, number, date, select)"
-        ))),
+    if CUSTOM_TYPES.contains(&raw) {
+        Ok(CustomType::parse(raw))
+    } else {
+        Err(e.error(format!(
+            "unknown type {raw:?} (expected one of: {})",
+            CUSTOM_TYPES.join(", ")
+        )))
     }
 }
 
@@ -252,16 +325,17 @@ fn read_options(t: &Table<'_>, kind: CustomType) -> Result<Vec<String>, ConfigEr
     Ok(options)
 }
 
-/// The elements of an array of tables (or an inline array of tables), if present.
-fn entries_of<'a>(
-    t: &Table<'a>,
-    key: &str,
-) -> Result<impl Iterator<Item = Entry<'a>>, ConfigError> {
+/// The elements of an array of tables (or an inline array of tables), if present; a
+/// value that is not an array is a problem, and no elements.
+fn entries_of<'a>(t: &Table<'a>, key: &str, problems: &mut Problems) -> Elements<'a> {
     t.get(key)
-        .map(|e| e.elements())
-        .transpose()
-        .map(|e| e.into_iter().flatten())
+        .and_then(|e| problems.take(e.elements()))
+        .into_iter()
+        .flatten()
 }
+
+/// What [`entries_of`] yields.
+type Elements<'a> = std::iter::Flatten<std::option::IntoIter<super::reader::Elements<'a>>>;
 
 fn required_text(t: &Table<'_>, key: &str) -> Result<String, ConfigError> {
     let e = t.require(key, "every entry needs an id and a name")?;
@@ -283,7 +357,8 @@ fn read_hex(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
         .transpose()
 }
 
-/// Records an entry's `id`, refusing one an earlier entry of `list` has.
+/// Records an entry's `id`, refusing one an earlier entry of `list` has. Only for an
+/// entry that is pushed onto `list` next: `seen` keeps the index it will have there.
 fn check_unique<T>(
     seen: &mut Ids,
     e: &Entry<'_>,

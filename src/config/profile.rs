@@ -1,5 +1,6 @@
 //! One `[profiles.NAME]` table: connection, secret source, display and limits.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -7,67 +8,135 @@ use secrecy::SecretString;
 use url::{Host, Url};
 
 use super::reader::{Entry, Table};
-use super::{ConfigError, Profile, catalog};
+use super::{ConfigError, Problems, Profile, catalog, keys};
+use crate::contact::catalog::{CustomFieldDef, Item};
 use crate::contact::fields::Flavour;
 use crate::secret::SecretSpec;
 
-/// Keys every profile may have.
-const COMMON_KEYS: &[&str] = &[
-    "api",
-    "base_url",
-    "api_key_env",
-    "api_key_cmd",
-    "keyring",
-    "api_key",
-    "label",
-    "color",
-    "default_region",
-    "confirm_submit",
-    "read_only",
-    "allow_insecure_http",
-    "connect_timeout_secs",
-    "timeout_secs",
-    "defaults",
-];
-const DEFAULT_CONNECT_TIMEOUT: u64 = 5;
-const DEFAULT_TIMEOUT: u64 = 20;
+/// Seconds to wait for the TCP connection when a profile does not say.
+pub(super) const DEFAULT_CONNECT_TIMEOUT: u64 = 5;
+/// Seconds to wait for a whole request when a profile does not say.
+pub(super) const DEFAULT_TIMEOUT: u64 = 20;
 /// An hour; anything longer is surely a unit mistake (milliseconds?).
-const MAX_TIMEOUT: i64 = 3600;
+pub(super) const MAX_TIMEOUT: i64 = 3600;
 
-/// Reads and validates one profile; `warnings` collects non-fatal advice.
-pub(super) fn read(entry: &Entry<'_>, warnings: &mut Vec<String>) -> Result<Profile, ConfigError> {
-    let name = check_name(entry)?;
-    let t = entry.as_table()?;
+/// Reads and validates one profile; `warnings` collects non-fatal advice and `problems`
+/// every error. `None` when the profile has any problem (each is in `problems`).
+///
+/// Every key is checked even after one is wrong, in the order the first-error reader
+/// always checked them, so the first problem is the error `Config::load` gives.
+pub(super) fn read(
+    entry: &Entry<'_>,
+    warnings: &mut Vec<String>,
+    problems: &mut Problems,
+) -> Option<Profile> {
+    let before = problems.len();
+    let name = problems.take(check_name(entry));
+    let t = problems.take(entry.as_table())?;
     // Keys only some flavours take (what their API cannot tell or list) are known keys
     // everywhere; a profile of another flavour is told whose they are.
-    let mut all: Vec<&str> = COMMON_KEYS.to_vec();
-    all.extend(Flavour::ALL.iter().flat_map(|f| f.spec().profile_keys));
-    t.deny_unknown(&all)?;
-    let api = read_api(&t)?;
-    deny_other_flavour(&t, api)?;
-    let allow_insecure_http = t.bool_or("allow_insecure_http", false)?;
-    Ok(Profile {
-        name: name.to_owned(),
-        api,
-        base_url: read_base_url(&t, api, allow_insecure_http)?,
-        secret: read_secret(&t, name, warnings)?,
-        label: read_label(&t)?,
-        color: read_color(&t)?,
-        default_region: read_region(&t)?,
-        confirm_submit: t.bool_or("confirm_submit", false)?,
-        read_only: t.bool_or("read_only", false)?,
-        allow_insecure_http,
-        monthly_contact_limit: read_monthly_limit(&t)?,
-        connect_timeout: read_timeout(&t, "connect_timeout_secs", DEFAULT_CONNECT_TIMEOUT)?,
-        timeout: read_timeout(&t, "timeout_secs", DEFAULT_TIMEOUT)?,
-        defaults: catalog::read_defaults(&t, api)?,
-        tags: catalog::read_items(&t, "tags", &["id", "name", "color"])?.into(),
-        stages: catalog::read_items(&t, "stages", &["id", "name", "color", "order", "system"])?
-            .into(),
-        custom_fields: catalog::read_custom_fields(&t)?,
-        assignees: catalog::read_numbered(&t, "assignees")?.into(),
-        countries: catalog::read_numbered(&t, "countries")?.into(),
+    problems.extend(t.unknown(&keys::profile()));
+    let api = problems.take(read_api(&t));
+    if let Some(api) = api {
+        problems.extend(other_flavour_keys(&t, api));
+    }
+    let insecure = problems.take(t.bool_or("allow_insecure_http", false));
+    // A base URL is only judged once the flavour and the http switch are known.
+    let base_url = api
+        .zip(insecure)
+        .and_then(|(api, insecure)| problems.take(read_base_url(&t, api, insecure)));
+    let secret = read_secret(&t, entry.key, warnings, problems);
+    let rest = read_rest(&t, api, problems);
+    if problems.len() != before {
+        return None;
+    }
+    let url = base_url?;
+    Some(rest?.into_profile(name?, api?, url, secret?, insecure?))
+}
+
+/// The keys after the connection: display, limits, defaults and catalog entries.
+struct Rest {
+    label: Option<String>,
+    color: Option<String>,
+    default_region: Option<String>,
+    confirm_submit: bool,
+    read_only: bool,
+    monthly_contact_limit: Option<u32>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    defaults: BTreeMap<String, String>,
+    tags: Vec<Item>,
+    stages: Vec<Item>,
+    custom_fields: Vec<CustomFieldDef>,
+    assignees: Vec<Item>,
+    countries: Vec<Item>,
+}
+
+/// Reads [`Rest`]; `None` when a key of it is wrong (the error is in `problems`).
+fn read_rest(t: &Table<'_>, api: Option<Flavour>, problems: &mut Problems) -> Option<Rest> {
+    let label = problems.take(read_label(t));
+    let color = problems.take(read_color(t));
+    let default_region = problems.take(read_region(t));
+    let confirm_submit = problems.take(t.bool_or("confirm_submit", false));
+    let read_only = problems.take(t.bool_or("read_only", false));
+    let monthly_contact_limit = problems.take(read_monthly_limit(t));
+    let connect = problems.take(read_timeout(
+        t,
+        "connect_timeout_secs",
+        DEFAULT_CONNECT_TIMEOUT,
+    ));
+    let timeout = problems.take(read_timeout(t, "timeout_secs", DEFAULT_TIMEOUT));
+    // Which defaults are fields depends on the flavour; the lists do not.
+    let defaults = api.map(|api| catalog::read_defaults(t, api, problems));
+    Some(Rest {
+        tags: catalog::read_items(t, "tags", keys::TAG, problems),
+        stages: catalog::read_items(t, "stages", keys::STAGE, problems),
+        custom_fields: catalog::read_custom_fields(t, problems),
+        assignees: catalog::read_numbered(t, "assignees", problems),
+        countries: catalog::read_numbered(t, "countries", problems),
+        label: label?,
+        color: color?,
+        default_region: default_region?,
+        confirm_submit: confirm_submit?,
+        read_only: read_only?,
+        monthly_contact_limit: monthly_contact_limit?,
+        connect_timeout: connect?,
+        timeout: timeout?,
+        defaults: defaults?,
     })
+}
+
+impl Rest {
+    fn into_profile(
+        self,
+        name: &str,
+        api: Flavour,
+        base_url: Url,
+        secret: SecretSpec,
+        allow_insecure_http: bool,
+    ) -> Profile {
+        Profile {
+            name: name.to_owned(),
+            api,
+            base_url,
+            secret,
+            label: self.label,
+            color: self.color,
+            default_region: self.default_region,
+            confirm_submit: self.confirm_submit,
+            read_only: self.read_only,
+            allow_insecure_http,
+            monthly_contact_limit: self.monthly_contact_limit,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            defaults: self.defaults,
+            tags: self.tags.into(),
+            stages: self.stages.into(),
+            custom_fields: self.custom_fields,
+            assignees: self.assignees.into(),
+            countries: self.countries.into(),
+        }
+    }
 }
 
 /// Profile names become keyring user names and parts of file names under the data
@@ -115,21 +184,23 @@ fn read_api(t: &Table<'_>) -> Result<Flavour, ConfigError> {
     })
 }
 
-fn deny_other_flavour(t: &Table<'_>, api: Flavour) -> Result<(), ConfigError> {
+/// An error for every key of another flavour that this profile has.
+fn other_flavour_keys(t: &Table<'_>, api: Flavour) -> Vec<ConfigError> {
     let own = api.spec().profile_keys;
+    let mut errors = Vec::new();
     for other in Flavour::ALL.into_iter().filter(|f| *f != api) {
         let foreign = other
             .spec()
             .profile_keys
             .iter()
             .filter(|k| !own.contains(k));
-        if let Some(e) = foreign.into_iter().find_map(|k| t.get(k)) {
-            return Err(e.error(format!(
+        errors.extend(foreign.filter_map(|k| t.get(k)).map(|e| {
+            e.error(format!(
                 "only applies to api = \"{other}\" (this profile is api = \"{api}\")"
-            )));
-        }
+            ))
+        }));
     }
-    Ok(())
+    errors
 }
 
 fn read_base_url(t: &Table<'_>, api: Flavour, allow_insecure: bool) -> Result<Url, ConfigError> {
@@ -184,39 +255,47 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Where the key comes from; `None` when a source is wrong or there is none.
 fn read_secret(
     t: &Table<'_>,
     name: &str,
     warnings: &mut Vec<String>,
-) -> Result<SecretSpec, ConfigError> {
-    let env = match t.opt_str("api_key_env")? {
-        Some((var, e)) if !is_env_name(var) => {
-            return Err(e.error("must be an environment variable name, like ACME_TOKEN"));
-        }
-        other => other.map(|(var, _)| var.to_owned()),
-    };
-    let cmd = non_empty(t.opt_str("api_key_cmd")?)?;
-    let inline = non_empty(t.opt_str("api_key")?)?;
-    let keyring = t.bool_or("keyring", false)?;
+    problems: &mut Problems,
+) -> Option<SecretSpec> {
+    let env = problems.take(read_env(t));
+    let cmd = problems.take(t.opt_str("api_key_cmd").and_then(non_empty));
+    let inline = problems.take(t.opt_str("api_key").and_then(non_empty));
+    let keyring = problems.take(t.bool_or("keyring", false));
     if let Some(e) = t.get("api_key") {
         warnings.push(e.warning(
             "the API key is written in the config file; prefer api_key_env, api_key_cmd or \
              keyring = true (an inline key is refused unless the file is chmod 600)",
         ));
     }
+    let (env, cmd, inline, keyring) = (env?, cmd?, inline?, keyring?);
     if env.is_none() && cmd.is_none() && inline.is_none() && !keyring {
-        return Err(t.error_here(
+        problems.push(t.error_here(
             &t.path(),
             "no API key source; set one of api_key_env, api_key_cmd, keyring = true or api_key",
         ));
+        return None;
     }
-    Ok(SecretSpec {
+    Some(SecretSpec {
         profile: name.to_owned(),
         env,
         cmd,
         keyring,
         inline: inline.map(SecretString::from),
     })
+}
+
+fn read_env(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
+    match t.opt_str("api_key_env")? {
+        Some((var, e)) if !is_env_name(var) => {
+            Err(e.error("must be an environment variable name, like ACME_TOKEN"))
+        }
+        other => Ok(other.map(|(var, _)| var.to_owned())),
+    }
 }
 
 fn non_empty(value: Option<(&str, Entry<'_>)>) -> Result<Option<String>, ConfigError> {
@@ -257,7 +336,7 @@ fn read_color(t: &Table<'_>) -> Result<Option<String>, ConfigError> {
 }
 
 /// The 16 terminal colours under the names ratatui's `Color::from_str` reads.
-const COLOR_NAMES: &[&str] = &[
+pub(super) const COLOR_NAMES: &[&str] = &[
     "black",
     "red",
     "green",

@@ -255,24 +255,24 @@ impl<'a> Table<'a> {
             .ok_or_else(|| self.error_here(&join(&self.path(), key), format!("missing; {why}")))
     }
 
-    /// Refuses any key not in `allowed`, listing the keys that are.
-    pub fn deny_unknown(&self, allowed: &[&str]) -> Result<(), ConfigError> {
+    /// An error for every key not in `allowed` (in file order), listing the keys that
+    /// are; none when all are known.
+    pub fn unknown(&self, allowed: &[&str]) -> Vec<ConfigError> {
         if let Map::Flat(fields) = &self.map
             && fields.iter().all(|f| allowed.contains(&f.key))
         {
-            return Ok(());
+            return Vec::new();
         }
-        match self
-            .entries()
+        self.entries()
             .into_iter()
-            .find(|e| !allowed.contains(&e.key))
-        {
-            Some(e) => Err(e.error(format!(
-                "unknown key (expected one of: {})",
-                allowed.join(", ")
-            ))),
-            None => Ok(()),
-        }
+            .filter(|e| !allowed.contains(&e.key))
+            .map(|e| {
+                e.error(format!(
+                    "unknown key (expected one of: {})",
+                    allowed.join(", ")
+                ))
+            })
+            .collect()
     }
 
     /// An error pointing at this table's header, for what is missing from it.

@@ -1,0 +1,106 @@
+//! `rolo completions SHELL` and `rolo man`, generated from the clap definitions: every
+//! shell gets a script that names rolo's subcommands, and the man page is roff that
+//! lists them.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SUBCOMMANDS: &[&str] = &[
+    "add",
+    "import",
+    "profiles",
+    "catalog",
+    "outbox",
+    "history",
+    "sandbox",
+    "config",
+    "completions",
+    "man",
+];
+
+fn rolo(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(args)
+        .env_remove("ROLO_CONFIG")
+        .env("ROLO_DATA_DIR", dir.join("data"))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_shell_gets_a_script_that_names_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = rolo(dir.path(), &["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.len() > 500, "{shell}: {script}");
+        for name in SUBCOMMANDS.iter().chain(&["check", "schema"]) {
+            assert!(script.contains(name), "{shell} script lacks {name}");
+        }
+    }
+    let out = rolo(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+}
+
+#[test]
+fn the_man_page_is_roff_and_lists_the_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rolo(dir.path(), &["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    // roff's apostrophe preamble (`.ie`/`.el`) comes first, then the title.
+    let first = page
+        .lines()
+        .find(|l| !l.starts_with(".ie ") && !l.starts_with(".el "))
+        .unwrap();
+    assert!(first.starts_with(".TH rolo 1"), "{first}");
+    assert!(page.contains(".SH SUBCOMMANDS"), "{page}");
+    for name in SUBCOMMANDS {
+        assert!(
+            page.contains(&format!("rolo\\-{name}(1)")),
+            "the page lacks {name}"
+        );
+    }
+    for section in ["ENVIRONMENT", "FILES", "EXIT STATUS"] {
+        assert!(
+            page.contains(&format!(".SH \"{section}\""))
+                || page.contains(&format!(".SH {section}")),
+            "{section}"
+        );
+    }
+    assert!(page.contains("ROLO_CONFIG") && page.contains("ROLO_DATA_DIR"));
+}
+
+#[test]
+fn man_dir_writes_a_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    let out = rolo(dir.path(), &["man", "--dir", pages.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for page in [
+        "rolo.1",
+        "rolo-add.1",
+        "rolo-config.1",
+        "rolo-config-check.1",
+    ] {
+        let text = std::fs::read_to_string(pages.join(page)).unwrap();
+        assert!(text.contains(".TH rolo"), "{page}");
+    }
+    let main = std::fs::read_to_string(pages.join("rolo.1")).unwrap();
+    assert!(
+        main.contains("EXIT STATUS"),
+        "rolo.1 has rolo's own sections"
+    );
+    assert!(!pages.join("rolo-help.1").exists());
+}

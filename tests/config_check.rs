@@ -1,0 +1,204 @@
+//! `rolo config check [FILE]` with the real binary: every problem of a file, each as
+//! `file:line: key: what is wrong`, exit 1 when there is any; "ok" and exit 0 when there
+//! is none. And `Config::load` still stops at the first of them.
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rolo::config::Config;
+
+/// Four profiles, each wrong in its own way; the first and the last twice.
+const BROKEN: &str = r##"default_profile = "acme"
+
+[profiles.acme]
+api = "whatsmark"
+base_urll = "https://crm.example.com/api/v2"
+api_key_env = "ACME_TOKEN"
+
+[profiles.sonrisa]
+api = "wipsy"
+api_key_env = "SONRISA_TOKEN"
+color = "reddish"
+
+[profiles.sandbox]
+api = "wipsy"
+api_key_env = "SANDBOX_TOKEN"
+timeout_secs = 0
+
+[profiles.twice]
+api = "wipsy"
+api_key_env = "T"
+read_only = "yes"
+
+[[profiles.twice.tags]]
+id = "t1"
+name = "Uno"
+color = "#GGGGGG"
+"##;
+
+const GOOD: &str = r#"[profiles.acme]
+api = "whatsmark"
+base_url = "https://crm.example.com/api/v2"
+api_key_env = "ACME_TOKEN"
+
+[profiles.sonrisa]
+api = "wipsy"
+api_key_env = "SONRISA_TOKEN"
+"#;
+
+/// rolo with a clean environment: no config or profile from the caller's, and its data
+/// (the log) in `dir`.
+fn rolo(dir: &Path, args: &[&str], config_env: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
+    cmd.args(args)
+        .env_remove("ROLO_CONFIG")
+        .env_remove("ROLO_PROFILE")
+        .env("ROLO_DATA_DIR", dir.join("data"));
+    if let Some(path) = config_env {
+        cmd.env("ROLO_CONFIG", path);
+    }
+    cmd.output().unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    path
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn every_problem_in_every_profile_is_reported_and_the_check_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", BROKEN);
+    let out = rolo(
+        dir.path(),
+        &["config", "check", path.to_str().unwrap()],
+        None,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let p = path.display();
+    let expected = [
+        format!("{p}:5: profiles.acme.base_urll: unknown key (expected one of: api,"),
+        format!("{p}:3: profiles.acme.base_url: missing; set it to your WhatsMark address"),
+        format!("{p}:11: profiles.sonrisa.color: unknown colour \"reddish\""),
+        format!("{p}:16: profiles.sandbox.timeout_secs: 0 is out of range (1 to 3600)"),
+        format!("{p}:21: profiles.twice.read_only: expected true or false, found a string"),
+        format!("{p}:26: profiles.twice.tags[0].color: \"#GGGGGG\" is not a #RRGGBB colour"),
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), expected.len() + 1, "{text}");
+    for (line, want) in lines.iter().zip(&expected) {
+        assert!(
+            line.starts_with(want.as_str()),
+            "{line:?}\nshould start {want:?}"
+        );
+    }
+    assert_eq!(lines[expected.len()], format!("{p}: 6 problems"));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn load_still_stops_at_the_first_problem_the_check_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", BROKEN);
+    let first = Config::load(&path).unwrap_err();
+    let checked = Config::check(&path);
+    assert_eq!(checked.errors.len(), 6);
+    assert_eq!(checked.errors[0], first);
+    assert!(
+        Config::check(&write(dir.path(), "good.toml", GOOD))
+            .errors
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_good_file_is_ok_and_counts_its_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", GOOD);
+    let out = rolo(
+        dir.path(),
+        &["config", "check", path.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        format!("{}: ok, 2 profiles\n", path.display())
+    );
+}
+
+#[test]
+fn without_a_file_it_checks_the_config_rolo_would_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.toml", GOOD);
+    let broken = write(dir.path(), "broken.toml", BROKEN);
+    let out = rolo(dir.path(), &["config", "check"], Some(&good));
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with(&good.display().to_string()));
+    let flag = ["--config", broken.to_str().unwrap(), "config", "check"];
+    let out = rolo(dir.path(), &flag, Some(&good));
+    assert_eq!(out.status.code(), Some(1), "--config wins over ROLO_CONFIG");
+    assert!(stdout(&out).ends_with(&format!("{}: 6 problems\n", broken.display())));
+}
+
+#[test]
+fn warnings_are_shown_but_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let inline = GOOD.replace("api_key_env = \"SONRISA_TOKEN\"", "api_key = \"k\"");
+    let path = write(dir.path(), "config.toml", &inline);
+    let out = rolo(
+        dir.path(),
+        &["config", "check", path.to_str().unwrap()],
+        None,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let p = path.display();
+    assert!(
+        text.starts_with(&format!("warning: {p}:8: profiles.sonrisa.api_key: ")),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(&format!("{p}: ok, 2 profiles, 1 warning\n")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_toml_or_not_there_is_one_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", "[profiles.w\napi = 1\n");
+    let out = rolo(
+        dir.path(),
+        &["config", "check", path.to_str().unwrap()],
+        None,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains(":1: profiles.w: TOML syntax error"), "{text}");
+    assert!(text.ends_with(": 1 problem\n"), "{text}");
+    let missing = dir.path().join("nope.toml");
+    let out = rolo(
+        dir.path(),
+        &["config", "check", missing.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("cannot read the config file"));
+}
