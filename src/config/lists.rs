@@ -284,17 +284,26 @@ pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
     let mut rest = Rest::default();
     let mut lists = Lists::default();
     let mut lines = Lines::new(text);
+    let mut guard = Guard::default();
     // Lines taken out since the last line kept, and lines kept so far.
     let (mut taken, mut kept) = (0, 0);
-    while let Some((n, line)) = lines.next() {
+    loop {
+        let start = lines.offset();
+        let Some((n, line)) = lines.next() else {
+            break;
+        };
         let Some((profile, list)) = header(line) else {
+            guard.keep(line);
             rest.skipped(kept, taken);
             taken = 0;
             kept += 1;
-            rest.text.push_str(line);
-            rest.text.push('\n');
+            // The line as written, its ending included, so toml judges the same bytes.
+            rest.text.push_str(&text[start..lines.offset()]);
             continue;
         };
+        if guard.depth > 0 {
+            return None;
+        }
         let body_start = lines.offset();
         let (count, fields) = body(&mut lines, &mut lists.decoded)?;
         taken += 1 + count;
@@ -316,7 +325,7 @@ pub(super) fn split(text: &str) -> Option<(Rest, Lists<'_>)> {
             _ => group.tables.push((position, table)),
         }
     }
-    if lists.groups.is_empty() {
+    if lists.groups.is_empty() || !guard.declares(lists.keys().map(|(p, _)| p)) {
         return None;
     }
     rest.skipped(kept, taken);
@@ -333,16 +342,25 @@ pub(super) fn rest_of(text: &str, at_least: usize) -> Option<(Rest, Found<'_>)> 
     let mut rest = Rest::default();
     let mut found = Found::default();
     let mut lines = Lines::new(text);
+    let mut guard = Guard::default();
     let (mut taken, mut kept, mut tables) = (0, 0, 0);
-    while let Some((_, line)) = lines.next() {
+    loop {
+        let start = lines.offset();
+        let Some((_, line)) = lines.next() else {
+            break;
+        };
         let Some((profile, list)) = header(line) else {
+            guard.keep(line);
             rest.skipped(kept, taken);
             taken = 0;
             kept += 1;
-            rest.text.push_str(line);
-            rest.text.push('\n');
+            // The line as written, its ending included, so toml judges the same bytes.
+            rest.text.push_str(&text[start..lines.offset()]);
             continue;
         };
+        if guard.depth > 0 {
+            return None;
+        }
         tables += 1;
         taken += 1;
         while let Some((_, body)) = lines.peek() {
@@ -356,11 +374,78 @@ pub(super) fn rest_of(text: &str, at_least: usize) -> Option<(Rest, Found<'_>)> 
             found.0.push((profile, list));
         }
     }
-    if tables < at_least {
+    if tables < at_least || !guard.declares(found.keys().map(|(p, _)| p)) {
         return None;
     }
     rest.skipped(kept, taken);
     Some((rest, found))
+}
+
+/// What the lines left to toml say about taking list tables out of the file. toml reads
+/// a header-like line inside a multi-line array or inline table as part of that value,
+/// and places a profile table that no header of its own declares where the file first
+/// names it, which may be a list header taken out. So tables are only taken out between
+/// values, of profiles declared by their own `[profiles.NAME]` header.
+#[derive(Debug, Default)]
+struct Guard<'a> {
+    /// Brackets and braces still open at the end of the last line kept.
+    depth: usize,
+    /// The profiles declared by a `[profiles.NAME]` header.
+    declared: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Guard<'a> {
+    /// Notes a line left to toml.
+    fn keep(&mut self, line: &'a str) {
+        if self.depth == 0
+            && let Some(profile) = profile_header(line)
+            && !self.declared.contains(&profile)
+        {
+            self.declared.push(profile);
+        }
+        self.depth = open_after(line, self.depth);
+    }
+
+    /// Whether every one of `profiles` has its own header.
+    fn declares<'p>(&self, mut profiles: impl Iterator<Item = &'p str>) -> bool {
+        profiles.all(|p| self.declared.iter().any(|d| d == p))
+    }
+}
+
+/// `[profiles.NAME]` (a comment may follow): the profile it declares.
+fn profile_header(line: &str) -> Option<Cow<'_, str>> {
+    let inner = trim_ws(line).strip_prefix('[')?;
+    if inner.starts_with('[') {
+        return None;
+    }
+    let inner = trim_ws(inner).strip_prefix("profiles")?;
+    let inner = trim_ws(trim_ws(inner).strip_prefix('.')?);
+    let (profile, after) = key_segment(inner)?;
+    let after = trim_ws(trim_ws(after).strip_prefix(']')?);
+    (after.is_empty() || is_comment(after)).then_some(profile)
+}
+
+/// How many brackets and braces are open after `line`, `depth` being open before it
+/// (strings and a comment skipped; strings span no lines, see [`has_long_strings`]).
+fn open_after(line: &str, mut depth: usize) -> usize {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => break,
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != quote {
+                    i += if quote == b'"' && b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    depth
 }
 
 /// A multi-line string can hold lines that look like headers: files with one are left
@@ -491,13 +576,15 @@ impl<'a> Lines<'a> {
     fn find_next(&mut self) -> Option<(usize, &'a str, usize)> {
         let start = self.at;
         let rest = self.text.get(start..).filter(|r| !r.is_empty())?;
+        // A `\r` is part of the line ending only before a `\n`: a bare one stays in the
+        // line, where no value or comment takes it (toml refuses it too).
         let (line, len) = match memchr::memchr(b'\n', rest.as_bytes()) {
-            Some(e) => (&rest[..e], e + 1),
+            Some(e) => (rest[..e].strip_suffix('\r').unwrap_or(&rest[..e]), e + 1),
             None => (rest, rest.len()),
         };
         self.at += len;
         self.n += 1;
-        Some((self.n, line.strip_suffix('\r').unwrap_or(line), start))
+        Some((self.n, line, start))
     }
 
     fn peek(&self) -> Option<(usize, &'a str)> {
@@ -522,19 +609,30 @@ impl<'a> Iterator for Lines<'a> {
 
 /// `[[profiles.NAME.LIST]]` (a comment may follow): the profile and the list.
 fn header(line: &str) -> Option<(Cow<'_, str>, &'static str)> {
-    let inner = line.trim().strip_prefix("[[")?;
+    let inner = trim_ws(line).strip_prefix("[[")?;
     let close = memchr::memchr(b']', inner.as_bytes())?;
     let (inner, after) = (&inner[..close], inner[close..].strip_prefix("]]")?);
-    let after = after.trim_start();
-    if !(after.is_empty() || after.starts_with('#')) {
+    let after = trim_ws(after);
+    if !(after.is_empty() || is_comment(after)) {
         return None;
     }
-    let inner = inner.trim().strip_prefix("profiles")?.trim_start();
-    let inner = inner.strip_prefix('.')?.trim_start();
+    let inner = trim_ws(inner).strip_prefix("profiles")?;
+    let inner = trim_ws(trim_ws(inner).strip_prefix('.')?);
     let (profile, inner) = key_segment(inner)?;
-    let inner = inner.trim_start().strip_prefix('.')?.trim();
+    let inner = trim_ws(trim_ws(inner).strip_prefix('.')?);
     let list = LISTS.into_iter().find(|l| *l == inner)?;
     Some((profile, list))
+}
+
+/// Without the spaces and tabs at either end: TOML's only whitespace (`str::trim` would
+/// also take a form feed or U+3000, which TOML refuses).
+fn trim_ws(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// A comment as TOML allows it: `#`, then no control character but tab.
+fn is_comment(s: &str) -> bool {
+    s.starts_with('#') && s.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
 /// A bare key or a basic quoted key at the start of `s`, and what follows it.
@@ -592,8 +690,11 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 fn field(line: &str, n: usize) -> Option<Body<'_>> {
     let b = line.as_bytes();
     let mut i = skip_ws(b, 0);
-    if i == b.len() || b[i] == b'#' {
+    if i == b.len() {
         return Some(Body::Blank);
+    }
+    if b[i] == b'#' {
+        return is_comment(&line[i..]).then_some(Body::Blank);
     }
     let key_start = i;
     while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-')) {
@@ -610,7 +711,7 @@ fn field(line: &str, n: usize) -> Option<Body<'_>> {
     i = skip_ws(b, i + 1);
     let (value, after) = value(line, i)?;
     let i = skip_ws(b, after);
-    if i < b.len() && b[i] != b'#' {
+    if i < b.len() && !is_comment(&line[i..]) {
         return None;
     }
     Some(Body::Field(RawField {
@@ -763,11 +864,11 @@ mod tests {
         let text = "[profiles.w]\napi = \"wipsy\"\n\n[[profiles.w.tags]] # one\nid = \"t1\"\n\
                     name = \"Caf\\u00e9 \\\"A\\\"\" # note\ncolor = '#FF0000'\n\n\
                     [[profiles.\"a.b\".stages]]\nid = \"s\"\norder = 1_0\nsystem = true\n\
-                    [profiles.w.defaults]\nx = 1\n";
+                    [profiles.w.defaults]\nx = 1\n[profiles.\"a.b\"]\n";
         let (rest, lists) = split(text).unwrap();
         assert_eq!(
             rest.text,
-            "[profiles.w]\napi = \"wipsy\"\n\n[profiles.w.defaults]\nx = 1\n"
+            "[profiles.w]\napi = \"wipsy\"\n\n[profiles.w.defaults]\nx = 1\n[profiles.\"a.b\"]\n"
         );
         assert_eq!(rest.file_line(3), 3);
         assert_eq!(rest.file_line(4), 13);
@@ -808,6 +909,23 @@ mod tests {
             assert!(split(&format!("{base}{body}")).is_none(), "{body}");
         }
         assert!(split("[profiles.w]\napi = \"wipsy\"\n").is_none());
+        // A profile no header of its own declares, a list header inside a multi-line
+        // array or inline table, one indented with a form feed: all left to toml.
+        for text in [
+            "[[profiles.w.tags]]\nid = \"a\"\n[profiles.w.defaults]\nx = 1\n",
+            "[profiles.w]\nx = [\n[[profiles.w.tags]]\nid = \"a\"\n[1]]\n",
+            "[profiles.w]\nx = { a = [\n[[profiles.w.tags]]\n]}\n",
+            "[profiles.w]\n\u{c}[[profiles.w.tags]]\nid = \"a\"\n",
+        ] {
+            assert!(split(text).is_none(), "{text:?}");
+            assert!(rest_of(text, 1).is_none(), "{text:?}");
+        }
+        // So is a comment toml refuses (the quick read skips bodies unread).
+        assert!(split("[profiles.w]\n[[profiles.w.tags]]\nid = \"a\" # \u{1}\n").is_none());
+        // Declared after its lists, or with brackets in strings and comments: fine.
+        let later = "[[profiles.w.tags]]\nid = \"a\"\n[profiles.w] # [\nx = \"[{\" # [\n";
+        assert!(split(later).is_some());
+        assert!(rest_of(later, 1).is_some());
         // Other arrays of tables stay with toml.
         let (rest, _) = split(&format!("{base}id = \"a\"\n[[other.list]]\nx = 1\n")).unwrap();
         assert!(rest.text.contains("[[other.list]]"));
@@ -815,7 +933,7 @@ mod tests {
 
     #[test]
     fn option_arrays_and_crlf_lines() {
-        let text = "[[profiles.w.custom_fields]]\r\nid = \"c\"\r\noptions = [\"Uno\", 'Dos',]\r\n";
+        let text = "[profiles.w]\r\n[[profiles.w.custom_fields]]\r\nid = \"c\"\r\noptions = [\"Uno\", 'Dos',]\r\n";
         let (_, lists) = split(text).unwrap();
         let f = lists.get("w", "custom_fields").unwrap().tables[0]
             .1
@@ -918,6 +1036,18 @@ mod same_as_toml {
             format!("{W}{}[profiles.w.tags.extra]\nx = 1\n", tags(&[ok])),
             format!("{W}{}", tags(&["id = \"t1\"\nid = \"t2\"\nname = \"X\""])),
             format!("{W}{}", tags(&["id = \"t1\"\nname = \"X\"\ncolor = 0x10"])),
+            // Found by the `config` fuzz target (fuzz/): a comment toml refuses, a profile
+            // only its lists name, one declared after its lists, a multi-line array.
+            format!("{W}{}# \u{1}\n", tags(&[ok])),
+            format!("{W}{}", tags(&[&format!("{ok} # \u{7f}")])),
+            format!("{}[profiles.w.defaults]\nname = \"Ana\"\n", tags(&[ok])),
+            format!("{}{M}{W}", tags(&[ok])),
+            format!("{W}x = [\n{}[1]]\n", tags(&[ok])),
+            format!("{W}\r\r\n{}", tags(&[ok])),
+            format!(
+                "{W}{}id = \"t9\"\r",
+                tags(&[ok]).replace("\n\n", "\n[[profiles.w.tags]]\n")
+            ),
         ];
         for (i, text) in cases.iter().enumerate() {
             let (fast, whole) = both(text);

@@ -118,7 +118,10 @@ pub fn parse(text: &str) -> Result<Vec<Card>, VcardError> {
     blocks(&lines)?.into_iter().map(parse_card).collect()
 }
 
-fn is_begin(line: &str) -> bool {
+/// Whether a line opens a card: `BEGIN:VCARD` in any case, with spaces or a byte-order
+/// mark before it (files joined with `cat` keep each one's mark).
+#[must_use]
+pub fn is_begin(line: &str) -> bool {
     line.trim_start_matches('\u{feff}')
         .trim()
         .eq_ignore_ascii_case("BEGIN:VCARD")

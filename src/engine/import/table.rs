@@ -106,11 +106,12 @@ pub fn is_vcard(path: &std::path::Path, text: &str) -> bool {
 /// Every card of a vCard text with the line of its `BEGIN:VCARD`.
 pub fn read_vcards(text: &str) -> anyhow::Result<Vec<(u64, Card)>> {
     let cards = vcard::parse(text).context("not a readable vCard file")?;
-    // The parser is strict about structure, so the n-th BEGIN line opens the n-th card.
+    // The parser is strict about structure, so the n-th BEGIN line (as the parser sees
+    // one) opens the n-th card.
     let begins = text
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.trim().eq_ignore_ascii_case("BEGIN:VCARD"))
+        .filter(|(_, l)| vcard::is_begin(l))
         .map(|(n, _)| n as u64 + 1);
     Ok(begins.zip(cards).collect())
 }
