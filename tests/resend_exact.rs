@@ -33,8 +33,7 @@ fn store_directly(w: &World, first: &str, phone: &str) {
 }
 
 fn history_lines(w: &World) -> usize {
-    std::fs::read_to_string(w.data_dir().join("history.jsonl"))
-        .map_or(0, |t| t.lines().count())
+    std::fs::read_to_string(w.data_dir().join("history.jsonl")).map_or(0, |t| t.lines().count())
 }
 
 #[test]
