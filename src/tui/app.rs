@@ -18,6 +18,7 @@ use crate::contact::{Catalog, Draft, input};
 use crate::engine::RateLimit;
 use crate::engine::session::Session;
 
+mod long_text;
 pub mod outbox;
 mod outcome;
 mod popups;
@@ -327,6 +328,15 @@ impl App {
             Message::Input(_) => Vec::new(),
             Message::Tick => self.on_tick(),
             Message::Step => self.rank_step(),
+            Message::Edited {
+                profile,
+                key,
+                before,
+                edited,
+            } => {
+                self.on_edited(profile, &key, &before, edited);
+                Vec::new()
+            }
             other => self.on_result(other),
         }
     }
@@ -363,6 +373,7 @@ impl App {
             Action::ToggleKeep => return self.toggle_keep(),
             Action::RepeatLast => self.repeat_last(),
             Action::QuickAdd => self.open_quick(),
+            Action::OpenEditor => return self.open_editor(),
             Action::ShowOutbox => self.mode = Mode::Outbox(OutboxList),
             Action::ShowRecent => self.mode = Mode::Recent(RecentList),
             Action::Undo | Action::Redo

@@ -107,6 +107,9 @@ impl Controller {
             } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
             Effect::Step => send(&self.tx, Message::Step),
+            // The runtime takes this one before it gets here: the editor needs the
+            // terminal, which only the runtime holds (see `Tui::handle`).
+            Effect::EditText { .. } => {}
             other => self.files(other, app),
         }
     }

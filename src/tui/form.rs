@@ -52,6 +52,9 @@ pub struct Field {
     pub editor: Editor,
     /// Which group it sits in.
     pub section: Section,
+    /// Long text: Ctrl-E edits it in the user's editor (Notes, Description, and custom
+    /// fields of the text type).
+    pub long_text: bool,
 }
 
 /// The form of one profile.
@@ -106,6 +109,7 @@ fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
                         _ => Editor::Line,
                     },
                     section: Section::Notes,
+                    long_text: d.kind == CustomType::Text,
                 }));
                 continue;
             }
@@ -115,12 +119,23 @@ fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
             key: spec.key.to_owned(),
             label: spec.label.to_owned(),
             required: spec.required,
+            long_text: editor == Editor::Lines,
             editor,
             section: spec.section,
         });
     }
     out.sort_by_key(|f| f.section);
     out
+}
+
+/// Text for a one-line row: its non-blank lines, trimmed and joined with spaces.
+fn one_line(text: &str) -> String {
+    let flat: Vec<&str> = text
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    flat.join(" ")
 }
 
 fn buffer(text: &str) -> TextArea<'static> {
@@ -171,6 +186,38 @@ impl Form {
     #[must_use]
     pub fn focused(&self) -> Option<&Field> {
         self.fields.get(self.focus)
+    }
+
+    /// Whether Ctrl-E opens the user's editor on the focused row.
+    #[must_use]
+    pub fn takes_editor(&self) -> bool {
+        self.focused().is_some_and(|f| f.long_text)
+    }
+
+    /// Puts text from the user's editor into row `key`, as one undoable change; in a
+    /// one-line row its lines are joined with spaces, as a paste's are. Returns whether
+    /// the text changed.
+    pub fn replace_text(&mut self, key: &str, text: &str) -> bool {
+        let Some(field) = self.fields.iter().find(|f| f.key == key).cloned() else {
+            return false;
+        };
+        let Some(ta) = self.editors.get_mut(key) else {
+            return false;
+        };
+        let before = ta.lines().join("\n");
+        let text = if field.editor == Editor::Lines {
+            text.to_owned()
+        } else {
+            one_line(text)
+        };
+        if text == before {
+            return false;
+        }
+        // Replacing the selection keeps the buffer's history: Ctrl-Z brings the old
+        // text back.
+        ta.select_all();
+        ta.insert_str(&text);
+        self.sync(key, &before)
     }
 
     /// The key scope of the focused row.
@@ -352,12 +399,7 @@ impl Form {
         if field.editor == Editor::Lines {
             ta.insert_str(&text);
         } else {
-            let flat: Vec<&str> = text
-                .split('\n')
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            ta.insert_str(flat.join(" "));
+            ta.insert_str(one_line(&text));
         }
         self.sync(&field.key, &before)
     }
@@ -524,6 +566,25 @@ mod tests {
         assert_ne!(f.draft.get("firstname"), "Zoë 🙂");
         f.history(true);
         assert_eq!(f.draft.get("firstname"), "Zoë 🙂");
+    }
+
+    #[test]
+    fn text_from_the_editor_replaces_the_field_and_undo_brings_the_old_back() {
+        let mut f = form();
+        f.focus_key("description");
+        f.paste("old");
+        assert!(f.takes_editor());
+        assert!(f.replace_text("description", "new\nlines"));
+        assert_eq!(f.draft.get("description"), "new\nlines");
+        assert!(!f.replace_text("description", "new\nlines"), "unchanged");
+        while f.draft.get("description") != "old" {
+            assert!(f.history(false), "undo reaches the old text");
+        }
+        // A one-line row takes the lines joined.
+        assert!(f.replace_text("firstname", " Ana \n\n María "));
+        assert_eq!(f.draft.get("firstname"), "Ana María");
+        f.focus_key("firstname");
+        assert!(!f.takes_editor());
     }
 
     #[test]

@@ -68,6 +68,9 @@ pub enum Action {
     StepDate(i32),
     /// Set a date field to today.
     Today,
+    /// Edit the focused long text (Notes, Description, a text custom field) in the
+    /// user's `$VISUAL` / `$EDITOR`.
+    OpenEditor,
     /// Change the text under the cursor.
     Edit(Edit),
 }
@@ -415,11 +418,18 @@ pub fn hint(scope: Scope, keys: &[(Action, &str)]) -> String {
     format!(" {} ", parts.join(" · "))
 }
 
-/// The form's footer: the first key and the footer word of each binding that has one.
+/// The form's footer: the first key and the footer word of each binding that has one,
+/// except the bindings whose first key does one of `absent` (what does nothing on the
+/// focused field, like Ctrl-E off long text).
 #[must_use]
-pub fn footer() -> String {
+pub fn footer(absent: &[Action]) -> String {
     BINDINGS
         .iter()
+        .filter(|b| {
+            !b.keys
+                .first()
+                .is_some_and(|(_, does)| absent.iter().any(|a| *does == Does::Act(*a)))
+        })
         .filter_map(|b| Some((b.keys.first()?.0.name(), b.footer?)))
         .map(|(key, word)| format!("{key} {word}"))
         .collect::<Vec<_>>()
@@ -517,9 +527,14 @@ pub(crate) mod tests {
     #[test]
     fn hint_keys_come_from_the_bindings() {
         assert_eq!(
-            footer(),
+            footer(&[Action::OpenEditor]),
             "Ctrl-S send · Tab next · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit"
         );
+        assert_eq!(
+            footer(&[]),
+            "Ctrl-S send · Tab next · Ctrl-E editor · Ctrl-T profile · Ctrl-X clear · F1 help · Ctrl-C quit"
+        );
+        assert_eq!(key_for(Action::OpenEditor, Scope::MultiLine), "Ctrl-E");
         assert_eq!(key_for(Action::Today, Scope::Text), "Ctrl-D");
         assert_eq!(key_for(Action::StepDate(-1), Scope::Text), "PgDn");
         assert_eq!(key_for(Action::Accept, Scope::Outbox), "r");
@@ -534,14 +549,23 @@ pub(crate) mod tests {
 
     #[test]
     fn emacs_keys_of_the_text_widget_do_not_leak() {
-        // (Ctrl-K and Ctrl-L are rolo's own: keep a field, repeat last.)
-        for c in ['p', 'n', 'u', 'v', 'j', 'a', 'e', 'b', 'f', 'h', 'm'] {
+        // (Ctrl-E, Ctrl-K and Ctrl-L are rolo's own: editor, keep a field, repeat last.)
+        for c in ['p', 'n', 'u', 'v', 'j', 'a', 'b', 'f', 'h', 'm'] {
             let got = resolve(&key(KeyCode::Char(c), KeyModifiers::CONTROL), Scope::Text);
             assert!(
                 got.is_none(),
                 "Ctrl-{c} must do nothing in a text field, got {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn ctrl_e_reaches_the_app_on_every_field_so_it_can_say_where_it_works() {
+        let ctrl_e = key(KeyCode::Char('e'), KeyModifiers::CONTROL);
+        for scope in [Scope::Text, Scope::MultiLine, Scope::Pick] {
+            assert_eq!(resolve(&ctrl_e, scope), Some(Action::OpenEditor));
+        }
+        assert_eq!(resolve(&ctrl_e, Scope::Picker), None);
     }
 
     #[test]

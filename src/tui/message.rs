@@ -68,6 +68,17 @@ pub enum Message {
     /// The config's long lists were read (after the first frame): each profile, in
     /// order, with them; or why the file is refused.
     Lists(Result<Vec<Listed>, String>),
+    /// The editor opened with Ctrl-E closed (see [`Effect::EditText`]).
+    Edited {
+        /// Profile index.
+        profile: usize,
+        /// The field's key.
+        key: String,
+        /// The text it held when the editor opened.
+        before: String,
+        /// The edited text, or why there is none.
+        edited: Result<String, super::editor::Failure>,
+    },
     /// Time passed: spinner frames, autosave.
     Tick,
     /// Go on with work cut in steps (ranking a big picker list) after what is queued.
@@ -126,4 +137,14 @@ pub enum Effect {
     SaveSticky(usize),
     /// Come back with [`Message::Step`] once the input queued so far is handled.
     Step,
+    /// Open the user's editor on a field's text, answered by [`Message::Edited`]. The
+    /// runtime performs it, not the controller: it hands the terminal over meanwhile.
+    EditText {
+        /// Profile index.
+        profile: usize,
+        /// The field's key.
+        key: String,
+        /// Its text now.
+        text: String,
+    },
 }

@@ -7,9 +7,11 @@
 
 pub mod app;
 pub mod controller;
+pub mod editor;
 pub mod form;
 pub mod fuzzy;
 pub mod inert;
+pub mod keyboard;
 pub mod keymap;
 pub mod message;
 pub mod picker;

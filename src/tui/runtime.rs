@@ -12,20 +12,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
-    EventStream,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use super::app::{App, Level, ProfileState, RECENT};
 use super::controller::Controller;
-use super::message::Message;
+use super::editor::{self, Failure};
+use super::keyboard::Keyboard;
+use super::message::{Effect, Message};
 use super::theme::Theme;
 use super::view;
 use crate::config::{Config, Pending, Profile};
@@ -50,19 +51,36 @@ pub fn remember_draft(profile: &str, draft: &Draft) {
     }
 }
 
-/// Gives the terminal back. There is no screen left to report a failure on, so it goes
-/// to the log.
-fn restore_terminal() {
-    if let Err(e) = disable_raw_mode() {
-        tracing::warn!("cannot leave raw mode: {e}");
-    }
-    if let Err(e) = execute!(
+/// Takes the terminal for the form: raw mode, the alternate screen, pastes and mouse
+/// clicks reported.
+fn take_terminal() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    )
+}
+
+/// Puts the terminal back as it was before rolo (on quit, and while an editor runs).
+/// Both steps are tried even when the first fails.
+fn leave_terminal() -> std::io::Result<()> {
+    let raw = disable_raw_mode();
+    let modes = execute!(
         std::io::stdout(),
         DisableMouseCapture,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
-    ) {
+    );
+    raw.and(modes)
+}
+
+/// Gives the terminal back. There is no screen left to report a failure on, so it goes
+/// to the log.
+fn restore_terminal() {
+    if let Err(e) = leave_terminal() {
         tracing::warn!("cannot restore the terminal: {e}");
     }
 }
@@ -160,17 +178,13 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
         // Set up before the screen changes: a bad config is reported on a plain terminal.
         let setup = setup(choice).await?;
         install_panic_hook();
-        enable_raw_mode().context("cannot switch the terminal to raw mode")?;
         let result = async {
-            execute!(
-                std::io::stdout(),
-                EnterAlternateScreen,
-                EnableBracketedPaste,
-                EnableMouseCapture
-            )?;
+            take_terminal().context("cannot set up the terminal (raw mode, alternate screen)")?;
             let backend = super::inert::Inert(CrosstermBackend::new(std::io::stdout()));
             let mut tui = Tui::new(setup, data_dir, backend)?;
-            let looped = tui.run(EventStream::new()).await;
+            tui.lends_terminal = true;
+            let mut input = Keyboard::start().context("cannot read the terminal")?;
+            let looped = tui.run(&mut input).await;
             Ok::<_, anyhow::Error>((looped, tui.close()))
         }
         .await;
@@ -192,8 +206,34 @@ pub struct Tui<B: Backend> {
     app: App,
     ctl: Controller,
     data_dir: PathBuf,
+    /// The editor run the app asked for (Ctrl-E), waiting for the loop to hand it the
+    /// terminal.
+    editing: Option<EditJob>,
+    /// The backend is the real terminal, which [`Tui::run`] can hand to an editor; on
+    /// any other (a test's) the editor is refused at once.
+    lends_terminal: bool,
     /// The embedded sandbox, when there is no config: it lives as long as the form.
     _setup: Setup,
+}
+
+/// A field's text on its way to the user's editor (from [`Effect::EditText`]).
+#[derive(Debug)]
+struct EditJob {
+    profile: usize,
+    key: String,
+    text: String,
+}
+
+impl EditJob {
+    /// The answer to give the app.
+    fn answer(self, edited: Result<String, Failure>) -> Message {
+        Message::Edited {
+            profile: self.profile,
+            key: self.key,
+            before: self.text,
+            edited,
+        }
+    }
 }
 
 impl<B: Backend> Tui<B>
@@ -225,6 +265,8 @@ where
             app,
             ctl,
             data_dir,
+            editing: None,
+            lends_terminal: false,
             _setup: setup,
         };
         tui.draw()?;
@@ -237,15 +279,13 @@ where
     }
 
     /// The loop: input, task results and ticks, one at a time, until the user quits or
-    /// the input ends.
-    pub async fn run(
-        &mut self,
-        mut events: impl Stream<Item = std::io::Result<Event>> + Unpin,
-    ) -> anyhow::Result<()> {
+    /// the input ends. While an editor runs (Ctrl-E) the input is paused, so that the
+    /// editor gets every key; input read before that waits its turn.
+    pub async fn run(&mut self, input: &mut Keyboard) -> anyhow::Result<()> {
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         loop {
             let msg = tokio::select! {
-                ev = events.next() => match ev {
+                ev = input.next() => match ev {
                     Some(Ok(e)) => Message::Input(e),
                     Some(Err(e)) => return Err(e.into()),
                     None => return Ok(()),
@@ -254,6 +294,14 @@ where
                 _ = tick.tick() => Message::Tick,
             };
             self.handle(msg)?;
+            if let Some(job) = self.editing.take() {
+                input.pause();
+                let edited = self.lend_terminal(job);
+                input.resume();
+                // The ticks missed while the editor ran are not worth a burst.
+                tick.reset();
+                self.handle(edited?)?;
+            }
             if let Some(fatal) = self.app.fatal.take() {
                 return Err(anyhow::anyhow!(fatal));
             }
@@ -264,14 +312,61 @@ where
     }
 
     /// One step: update the app, perform its effects, draw when something may show.
+    /// An editor run is kept for [`Tui::run`], which alone can pause the input for it;
+    /// without a real terminal it is refused here.
     pub fn handle(&mut self, msg: Message) -> anyhow::Result<()> {
         let redraw = !matches!(msg, Message::Tick) || self.app.submitting.is_some();
         let fx = self.app.update(msg);
+        let fx = self.keep_editor_run(fx);
         self.ctl.perform(fx, &mut self.app);
         if redraw {
             self.draw()?;
         }
+        if !self.lends_terminal
+            && let Some(job) = self.editing.take()
+        {
+            let why = "there is no terminal to hand to it here".to_owned();
+            self.handle(job.answer(Err(Failure::Prepare(why))))?;
+        }
         Ok(())
+    }
+
+    /// Takes the editor run out of `fx` (the controller cannot perform it: it needs the
+    /// terminal); the rest is for the controller.
+    fn keep_editor_run(&mut self, fx: Vec<Effect>) -> Vec<Effect> {
+        fx.into_iter()
+            .filter_map(|e| match e {
+                Effect::EditText { profile, key, text } => {
+                    self.editing = Some(EditJob { profile, key, text });
+                    None
+                }
+                other => Some(other),
+            })
+            .collect()
+    }
+
+    /// Runs the user's editor on the job's text with the terminal handed over: out of
+    /// raw mode and the alternate screen, mouse and paste reporting off; then takes the
+    /// terminal back and repaints every cell (the editor drew over them). The input must
+    /// not be read meanwhile (see [`Tui::run`]). An error here is one the form cannot
+    /// go on from: the terminal could not be taken back.
+    fn lend_terminal(&mut self, job: EditJob) -> anyhow::Result<Message> {
+        let edited = match leave_terminal() {
+            Ok(()) => editor::Command::from_env().and_then(|cmd| editor::edit(&cmd, &job.text)),
+            Err(e) => Err(Failure::Prepare(format!(
+                "cannot hand the terminal over: {e}"
+            ))),
+        };
+        take_terminal().context("cannot take the terminal back after the editor")?;
+        // A resize clears the screen and forgets the last frame, so the next draw paints
+        // every cell, at the size the window has now (the editor may have seen it
+        // resized). `Terminal::clear` would do the same but asks the terminal where its
+        // cursor is, and the answer would come as input, which is not read here.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+        self.app.size = (size.width, size.height);
+        Ok(job.answer(edited))
     }
 
     /// The next result of a task the controller started (for a key script that waits

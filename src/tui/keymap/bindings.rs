@@ -46,6 +46,8 @@ pub static BINDINGS: &[Binding] = &[
         scopes: &[Scope::Text], help: "next / previous field", section: "one-line fields", footer: None },
     Binding { keys: &[(key(KeyCode::Enter), act(Action::Edit(Edit::Newline))), (key(KeyCode::Up), act(Action::Edit(Edit::LineUp))), (key(KeyCode::Down), act(Action::Edit(Edit::LineDown)))],
         scopes: &[Scope::MultiLine], help: "new line / line up / line down", section: "Notes, Description", footer: None },
+    Binding { keys: &[(ctrl('e'), act(Action::OpenEditor))], scopes: FORM,
+        help: "edit in your $VISUAL / $EDITOR", section: "Notes, Description, text custom fields", footer: Some("editor") },
     Binding { keys: &[(key(KeyCode::Enter), act(Action::OpenPicker)), (ch(' '), act(Action::OpenPicker)), (TYPING_ALT, act(Action::OpenPicker))],
         scopes: &[Scope::Pick], help: "open the picker", section: "picked fields", footer: None },
     Binding { keys: &[(key(KeyCode::Down), act(Action::NextField)), (key(KeyCode::Up), act(Action::PrevField))],

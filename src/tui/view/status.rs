@@ -48,7 +48,13 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         second.push(Span::styled("✓ no problems  ", theme.ok()));
     }
-    second.push(Span::styled(keymap::footer(), theme.hint()));
+    // Ctrl-E is offered only where it opens the editor.
+    let absent: &[Action] = if app.current().form.takes_editor() {
+        &[]
+    } else {
+        &[Action::OpenEditor]
+    };
+    second.push(Span::styled(keymap::footer(absent), theme.hint()));
     let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
