@@ -52,6 +52,14 @@ pub fn sniff_delimiter(text: &str) -> u8 {
 
 /// Reads a CSV text (already decoded, BOM removed).
 pub fn read_csv(text: &str) -> anyhow::Result<Table> {
+    // Old Mac spreadsheets end lines with CR alone; the csv crate splits them but counts
+    // lines by LF, so every row would say line 1. Read as LF so row numbers are true.
+    let text: std::borrow::Cow<'_, str> = if text.contains('\r') && !text.contains('\n') {
+        std::borrow::Cow::Owned(text.replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
     let delimiter = sniff_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -118,6 +126,12 @@ pub fn read_vcards(text: &str) -> anyhow::Result<Vec<(u64, Card)>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cr_only_line_ends_give_true_line_numbers() {
+        let t = super::read_csv("firstname,phone\rAna,1\rLuz,2\r").unwrap();
+        let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3]);
+    }
     use super::*;
 
     #[test]
