@@ -29,6 +29,14 @@ pub fn from_profile(profile: &Profile) -> Catalog {
     c
 }
 
+/// The lists a profile may declare in its config (custom fields are merged apart).
+const DECLARABLE: [CatalogKind; 4] = [
+    CatalogKind::Tags,
+    CatalogKind::Stages,
+    CatalogKind::Assignees,
+    CatalogKind::Countries,
+];
+
 /// A cached catalog with the profile's own entries over it: the config may have gained
 /// tags, stages or custom fields since the cache was written. What the profile declares
 /// comes first and wins; what only the cache knows (tags the server named that the
@@ -36,12 +44,7 @@ pub fn from_profile(profile: &Profile) -> Catalog {
 #[must_use]
 pub fn with_profile(mut cached: Catalog, profile: &Profile) -> Catalog {
     let own = from_profile(profile);
-    for kind in [
-        CatalogKind::Tags,
-        CatalogKind::Stages,
-        CatalogKind::Assignees,
-        CatalogKind::Countries,
-    ] {
+    for kind in DECLARABLE {
         let mine = own.items(kind);
         if !mine.is_empty() {
             let mut merged = mine.with_extra(cached.items(kind));
@@ -77,11 +80,7 @@ pub fn local(data_dir: &Path, profile: &Profile) -> Local {
             found: true,
             notice: None,
         },
-        Cached::Missing => Local {
-            catalog: from_profile(profile),
-            found: false,
-            notice: None,
-        },
+        Cached::Missing => declared(profile),
         Cached::Unusable(why) => Local {
             catalog: from_profile(profile),
             found: false,
@@ -121,12 +120,7 @@ pub fn declared(profile: &Profile) -> Local {
 pub fn server_part(catalog: &Catalog, profile: &Profile) -> Catalog {
     let own = from_profile(profile);
     let mut out = catalog.clone();
-    for kind in [
-        CatalogKind::Tags,
-        CatalogKind::Stages,
-        CatalogKind::Assignees,
-        CatalogKind::Countries,
-    ] {
+    for kind in DECLARABLE {
         let mine = own.items(kind);
         if !mine.is_empty() {
             *out.list_mut(kind) = catalog.items(kind).beyond(mine);
