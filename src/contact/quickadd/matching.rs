@@ -98,39 +98,112 @@ pub(super) fn closest<'n>(
     query: &str,
     names: impl IntoIterator<Item = &'n str>,
 ) -> Option<&'n str> {
-    let q: Vec<char> = fold(query).chars().take(MAX_COMPARED).collect();
+    let mut q = Vec::with_capacity(MAX_COMPARED);
+    fold_into(query, &mut q);
+    if q.is_empty() {
+        return None;
+    }
     let limit = 1 + q.len() / 3;
-    let scored = names.into_iter().filter_map(|name| {
-        let n: Vec<char> = fold(name).chars().take(MAX_COMPARED).collect();
-        let contains = q.len() >= 2 && n.windows(q.len()).any(|w| w == q.as_slice());
-        let head = distance(&q, &n[..q.len().min(n.len())]) + 1;
-        let d = if contains {
+    // One buffer for every name and two rows for every distance: this runs on each
+    // keystroke of a quick-add line against catalogs of up to 100,000 names.
+    let (mut n, mut rows) = (Vec::with_capacity(MAX_COMPARED), Rows::default());
+    let mut best: Option<(usize, &str)> = None;
+    for name in names {
+        fold_into(name, &mut n);
+        let d = if q.len() >= 2 && n.windows(q.len()).any(|w| w == q.as_slice()) {
             0
         } else {
-            distance(&q, &n).min(head)
+            // Each distance is at least its length difference: skip the ones that cannot
+            // come within the limit (or beat the best so far).
+            let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1).min(limit));
+            let head = &n[..q.len().min(n.len())];
+            let by_head = if q.len() - head.len() < bound {
+                rows.distance(&q, head, bound) + 1
+            } else {
+                usize::MAX
+            };
+            let by_whole = if q.len().abs_diff(n.len()) <= bound {
+                rows.distance(&q, &n, bound)
+            } else {
+                usize::MAX
+            };
+            by_head.min(by_whole)
         };
-        (d <= limit).then_some((d, name))
-    });
-    let best = scored.min_by_key(|(d, _)| *d).map(|(_, name)| name);
-    best.filter(|_| !q.is_empty())
-}
-
-/// Edit distance counting a swap of neighbours as one edit (optimal string alignment).
-fn distance(a: &[char], b: &[char]) -> usize {
-    let mut before: Vec<usize> = vec![0; b.len() + 1];
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            row[j + 1] = substitute.min(previous[j + 1] + 1).min(row[j] + 1);
-            if i > 0 && j > 0 && a[i - 1] == cb && ca == b[j - 1] {
-                row[j + 1] = row[j + 1].min(before[j - 1] + 1);
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, name));
+            if d == 0 {
+                break;
             }
         }
-        before = std::mem::replace(&mut previous, row);
     }
-    previous[b.len()]
+    best.map(|(_, name)| name)
+}
+
+/// [`fold`] into `out`, as characters, at most [`MAX_COMPARED`] of them (letter by
+/// letter, so a Greek final sigma stays `σ`; both sides of a comparison use this).
+fn fold_into(name: &str, out: &mut Vec<char>) {
+    out.clear();
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase).map(normalize));
+        if out.len() >= MAX_COMPARED {
+            break;
+        }
+    }
+    out.truncate(MAX_COMPARED);
+}
+
+/// The rows of the edit-distance table, kept between names.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    previous: Vec<usize>,
+    row: Vec<usize>,
+}
+
+impl Rows {
+    /// Edit distance counting a swap of neighbours as one edit (optimal string
+    /// alignment). Any answer above `bound` may be returned as `bound + 1`: once a whole
+    /// row exceeds it, so does the end.
+    fn distance(&mut self, a: &[char], b: &[char], bound: usize) -> usize {
+        let Rows {
+            before,
+            previous,
+            row,
+        } = self;
+        before.clear();
+        before.resize(b.len() + 1, 0);
+        previous.clear();
+        previous.extend(0..=b.len());
+        for (i, &ca) in a.iter().enumerate() {
+            row.clear();
+            row.resize(b.len() + 1, i + 1);
+            for (j, &cb) in b.iter().enumerate() {
+                let substitute = previous[j] + usize::from(ca != cb);
+                row[j + 1] = substitute.min(previous[j + 1] + 1).min(row[j] + 1);
+                if i > 0 && j > 0 && a[i - 1] == cb && ca == b[j - 1] {
+                    row[j + 1] = row[j + 1].min(before[j - 1] + 1);
+                }
+            }
+            // A swap reaches back two rows, so both must be past the bound to stop.
+            if row.iter().min().is_some_and(|&m| m > bound)
+                && previous.iter().min().is_some_and(|&m| m > bound)
+            {
+                return bound + 1;
+            }
+            std::mem::swap(before, previous);
+            std::mem::swap(previous, row);
+        }
+        previous[b.len()]
+    }
+}
+
+/// Edit distance with no bound (tests compare it with the bounded one).
+#[cfg(test)]
+fn distance(a: &[char], b: &[char]) -> usize {
+    Rows::default().distance(a, b, usize::MAX - 1)
 }
 
 #[cfg(test)]
@@ -193,5 +266,75 @@ mod tests {
         );
         assert_eq!(near("clientes"), Some("Cliente nuevo"));
         assert_eq!((near("zzzzzzzz"), near(""), near(" ")), (None, None, None));
+    }
+
+    /// The bounded distance and the pruning only skip work: every pair of a small
+    /// alphabet agrees with the plain table, and `closest` with a plain scan.
+    #[test]
+    fn bounded_distance_agrees_with_the_whole_table() {
+        fn plain(a: &[char], b: &[char]) -> usize {
+            let mut t = vec![vec![0; b.len() + 1]; a.len() + 1];
+            for (i, row) in t.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            t[0] = (0..=b.len()).collect();
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    t[i][j] = (t[i - 1][j] + 1)
+                        .min(t[i][j - 1] + 1)
+                        .min(t[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        t[i][j] = t[i][j].min(t[i - 2][j - 2] + 1);
+                    }
+                }
+            }
+            t[a.len()][b.len()]
+        }
+        let words: Vec<Vec<char>> = (0..400u32)
+            .map(|n| {
+                let len = n % 7;
+                (0..len)
+                    .map(|k| ['a', 'b', 'c'][((n >> k) % 3) as usize])
+                    .collect()
+            })
+            .collect();
+        let mut rows = Rows::default();
+        for a in &words {
+            for b in words.iter().step_by(7) {
+                let full = plain(a, b);
+                assert_eq!(distance(a, b), full, "{a:?} {b:?}");
+                for bound in 0..4 {
+                    let d = rows.distance(a, b, bound);
+                    assert!(
+                        if full <= bound { d == full } else { d > bound },
+                        "{a:?} {b:?} bound {bound}: {d} for {full}"
+                    );
+                }
+            }
+        }
+        let names: Vec<String> = words.iter().map(|w| w.iter().collect()).collect();
+        for q in names.iter().step_by(3) {
+            let scan = {
+                let qc: Vec<char> = q.chars().collect();
+                let limit = 1 + qc.len() / 3;
+                let scored = names.iter().filter_map(|n| {
+                    let nc: Vec<char> = n.chars().collect();
+                    let contains = qc.len() >= 2 && nc.windows(qc.len()).any(|w| w == qc);
+                    let head = plain(&qc, &nc[..qc.len().min(nc.len())]) + 1;
+                    let d = if contains {
+                        0
+                    } else {
+                        plain(&qc, &nc).min(head)
+                    };
+                    (d <= limit).then_some((d, n.as_str()))
+                });
+                scored
+                    .min_by_key(|(d, _)| *d)
+                    .map(|(_, n)| n)
+                    .filter(|_| !qc.is_empty())
+            };
+            assert_eq!(closest(q, names.iter().map(String::as_str)), scan, "{q}");
+        }
     }
 }
