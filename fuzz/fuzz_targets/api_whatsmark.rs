@@ -11,7 +11,7 @@ use rolo::contact::duplicates;
 use rolo_fuzz::{Answer, show};
 use serde_json::Value;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let answer = Answer::parse(data);
     let (outcome, rate) = answer.read(whatsmark::outcome);
     let _ = show(&outcome);

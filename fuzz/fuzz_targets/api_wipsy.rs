@@ -11,7 +11,7 @@ use rolo::contact::{CatalogKind, Flavour, duplicates};
 use rolo_fuzz::{Answer, demo_catalog, lossy, show};
 use serde_json::Value;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let answer = Answer::parse(data);
     let catalog = demo_catalog();
     let (outcome, _rate) =

@@ -27,7 +27,7 @@ fn is_syntax(r: &Result<Config, ConfigError>) -> bool {
     matches!(r, Err(e) if e.kind == ConfigErrorKind::Syntax)
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let text = lossy(data);
     let path = Path::new("fuzz.toml");
     let fast = Config::parse(&text, path);

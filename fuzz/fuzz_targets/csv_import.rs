@@ -29,7 +29,7 @@ const FIELDS: [&str; 16] = [
     "no such field",
 ];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let (control, rest) = split_control(data);
     let (pick, bytes) = if control & 0xC0 == 0 {
         (None, rest)

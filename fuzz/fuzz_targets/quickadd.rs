@@ -39,7 +39,7 @@ fn filled(d: &Draft, key: &str) -> bool {
     }
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let (control, rest) = split_control(data);
     let line = lossy(rest);
     let (flavour, region, catalog) = (flavour(control), region(control), catalog_for(control));

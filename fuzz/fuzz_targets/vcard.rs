@@ -11,7 +11,7 @@ use rolo::engine::import::journal::Journal;
 use rolo::engine::import::{Env, prepare, table};
 use rolo_fuzz::{catalog_for, lossy, region, split_control};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
     let (control, rest) = split_control(data);
     let text = lossy(rest);
     let region = region(control);
