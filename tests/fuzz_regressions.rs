@@ -106,3 +106,16 @@ fn config_bare_carriage_return_is_a_syntax_error() {
         assert_eq!(err.kind, ConfigErrorKind::Syntax, "{text:?}: {err}");
     }
 }
+
+/// Found by `csv_import` after CR-only files were read as LF: the separator sniffed on
+/// the file as given read past the CR-only header line into the rows (`re;Ape…\rnoérez,2`
+/// counted the rows' commas), so the import and its preview disagreed on the separator.
+#[test]
+fn csv_separator_of_a_cr_only_file_comes_from_its_header_line() {
+    let text = "re;Apewwwwwww\u{fffd}\rno\u{e9}rez,29d0123o";
+    assert_eq!(table::sniff_delimiter(text), b';');
+    let t = table::read_csv(text).expect("a table");
+    assert_eq!(t.delimiter, b';');
+    assert_eq!(t.headers, ["re", "Apewwwwwww\u{fffd}"]);
+    assert_eq!(table::sniff_delimiter("a,b\rc;d;e\r"), b',');
+}

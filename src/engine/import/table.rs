@@ -35,7 +35,8 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     for c in text.chars() {
         match c {
             '"' => quoted = !quoted,
-            '\n' if !quoted => break,
+            // The header line ends at LF, CRLF or (old Mac files) CR alone.
+            '\n' | '\r' if !quoted => break,
             ',' if !quoted => counts[0] += 1,
             ';' if !quoted => counts[1] += 1,
             '\t' if !quoted => counts[2] += 1,
