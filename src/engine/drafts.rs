@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::contact::Draft;
-pub use crate::store::drafts::Saved;
+pub use crate::store::drafts::{Saved, Slot, write_draft};
 pub use crate::store::sticky::Memory;
 use crate::store::{drafts, sticky};
 

@@ -133,6 +133,9 @@ struct Linear<'t> {
     notes: Vec<String>,
     /// Whether a failed draft save was told already (once is enough).
     save_warned: bool,
+    /// This conversation's slot of the profile's drafts (a form open on the same profile
+    /// keeps its own); `None` when it cannot be held: the first slot is used.
+    slot: Option<drafts::Slot>,
     _sandbox: Option<SandboxHandle>,
 }
 
@@ -142,7 +145,11 @@ impl<'t> Linear<'t> {
         let (fresh, skipped) = input::defaults(profile.api, &opened.catalog, &profile.defaults);
         let mut notes = opened.notes;
         notes.extend(skipped);
+        let slot = drafts::Slot::take(opened.session.data_dir(), &profile.name)
+            .map_err(|e| notes.push(format!("cannot hold the draft of {}: {e}", profile.name)))
+            .ok();
         Self {
+            slot,
             fields: form_fields(profile.api, &opened.catalog),
             usage: opened.catalog.usage,
             term,
@@ -210,7 +217,11 @@ impl<'t> Linear<'t> {
             self.term
                 .say(&format!("Warning: {}", words::capitalised(&note)))?;
         }
-        if let Some(saved) = drafts::load(self.session.data_dir(), self.session.name()) {
+        let saved = match &self.slot {
+            Some(slot) => slot.load().filter(|s| !s.draft.is_empty()),
+            None => drafts::load(self.session.data_dir(), self.session.name()),
+        };
+        if let Some(saved) = saved {
             let when = saved.saved_at.get(..16).unwrap_or(&saved.saved_at);
             self.term.say(&format!(
                 "Restored your unsent draft (saved {}); Enter keeps each of its values.",
@@ -246,7 +257,11 @@ impl<'t> Linear<'t> {
         } else {
             &Draft::default()
         };
-        match drafts::save(self.session.data_dir(), self.session.name(), draft) {
+        let saved = match &mut self.slot {
+            Some(slot) => slot.save(draft),
+            None => drafts::save(self.session.data_dir(), self.session.name(), draft),
+        };
+        match saved {
             Ok(()) => worth,
             Err(e) => {
                 tracing::warn!("cannot save the draft of {}: {e}", self.session.name());

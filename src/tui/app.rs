@@ -64,6 +64,9 @@ pub struct ProfileState {
     pub created_this_month: usize,
     /// When the draft last changed and has not been saved since.
     pub unsaved_since: Option<Instant>,
+    /// The draft changed and the change is not in the journal yet: written before the
+    /// next frame (see [`crate::engine::drafts::Slot::journal`]).
+    pub journal_due: bool,
     /// Contacts the CRM already has with this draft's phone or email.
     pub duplicates: Vec<crate::contact::duplicates::Known>,
     /// The (phone, email) that `duplicates` was checked for.
@@ -107,6 +110,7 @@ impl ProfileState {
             rate: None,
             created_this_month,
             unsaved_since: None,
+            journal_due: false,
             duplicates: Vec::new(),
             checked_for: None,
             sticky: std::collections::BTreeSet::new(),
@@ -402,6 +406,7 @@ impl App {
         let p = self.current_mut();
         p.revalidate();
         p.unsaved_since.get_or_insert_with(Instant::now);
+        p.journal_due = true;
         crate::tui::runtime::remember_draft(&p.profile.name, &p.form.draft);
     }
 

@@ -24,6 +24,9 @@ pub struct Controller {
     config_path: PathBuf,
     data_dir: PathBuf,
     submit: Option<CancellationToken>,
+    /// Each profile's draft slot (by profile index; `None` when it could not be held:
+    /// that draft is then saved in the profile's first slot, without a journal).
+    slots: Vec<Option<drafts::Slot>>,
 }
 
 impl Controller {
@@ -38,6 +41,95 @@ impl Controller {
             config_path,
             data_dir,
             submit: None,
+            slots: Vec::new(),
+        }
+    }
+
+    /// Hands over the draft slots the app was built with (see `runtime::build_app`).
+    pub fn hold_drafts(&mut self, slots: Vec<Option<drafts::Slot>>) {
+        self.slots = slots;
+    }
+
+    /// Appends every changed draft to its journal: called after each update, before the
+    /// frame that shows the change, so no edit on screen is lost to a crash.
+    pub fn journal(&mut self, app: &mut App) {
+        for (i, p) in app.profiles.iter_mut().enumerate() {
+            if !std::mem::take(&mut p.journal_due) {
+                continue;
+            }
+            if let Some(Some(slot)) = self.slots.get_mut(i)
+                && let Err(e) = slot.journal(&p.unsent())
+            {
+                // The idle autosave still comes; say it once per failure.
+                tracing::warn!("cannot journal the draft of {}: {e}", p.profile.name);
+            }
+        }
+    }
+
+    /// Saves a profile's unsent draft in its slot (compacting the journal).
+    fn save_draft(&mut self, i: usize, app: &App) -> std::io::Result<()> {
+        let p = &app.profiles[i];
+        match self.slots.get_mut(i) {
+            Some(Some(slot)) => slot.save(&p.unsent()),
+            _ => drafts::save(&self.data_dir, &p.profile.name, &p.unsent()),
+        }
+    }
+
+    /// Saves every profile's unsent draft, as on quit; the ones that failed, in words.
+    #[must_use]
+    pub fn save_all(&mut self, app: &App) -> Vec<String> {
+        (0..app.profiles.len())
+            .filter_map(|i| {
+                self.save_draft(i, app).err().map(|e| {
+                    format!(
+                        "could not save the draft of {}: {e}",
+                        app.profiles[i].profile.name
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// After a send, a clear or the outbox emptied the form: a draft another window left
+    /// on this profile comes onto it.
+    fn next_draft(&mut self, i: usize, app: &mut App) {
+        let Some(Some(slot)) = self.slots.get_mut(i) else {
+            return;
+        };
+        if !app.profiles[i].unsent().is_empty() {
+            return;
+        }
+        let Some(&other) = slot.orphans().first() else {
+            return;
+        };
+        match slot.adopt(other) {
+            Ok(Some(saved)) => {
+                let p = &mut app.profiles[i];
+                p.form.clear(&saved.draft);
+                p.revalidate();
+                if let Err(e) = slot.save(&saved.draft) {
+                    app.say(Level::Error, format!("Cannot save the draft: {e}"));
+                    return;
+                }
+                let left = slot.orphans().len();
+                let more = if left == 0 {
+                    String::new()
+                } else {
+                    format!(" {left} more wait after it.")
+                };
+                app.say(
+                    Level::Info,
+                    format!(
+                        "Opened an unsent draft another rolo window left (saved {}).{more}",
+                        crate::tui::runtime::local_time(&saved.saved_at)
+                    ),
+                );
+            }
+            Ok(None) => {}
+            Err(e) => app.say(
+                Level::Warn,
+                format!("Cannot open the draft another window left: {e}"),
+            ),
         }
     }
 
@@ -145,14 +237,14 @@ impl Controller {
     }
 
     /// The effects that write rolo's own files.
-    fn files(&self, effect: Effect, app: &mut App) {
+    fn files(&mut self, effect: Effect, app: &mut App) {
         match effect {
             Effect::SaveDraft(i) => {
-                let p = &app.profiles[i];
-                if let Err(e) = drafts::save(&self.data_dir, &p.profile.name, &p.unsent()) {
+                if let Err(e) = self.save_draft(i, app) {
                     app.say(Level::Error, format!("Cannot save the draft: {e}"));
                 }
             }
+            Effect::NextDraft(i) => self.next_draft(i, app),
             Effect::ToOutbox(item) => {
                 if let Err(e) = outbox::put(&self.data_dir, &item) {
                     // Not kept: put it back on the form rather than lose it.

@@ -101,6 +101,9 @@ pub struct Listed {
 /// Work for the controller: it alone spawns tasks and touches files.
 #[derive(Debug, Clone)]
 pub enum Effect {
+    /// The form of this profile was emptied by a send, a clear or the outbox: open a
+    /// draft another window left, if any.
+    NextDraft(usize),
     /// Resolve the profile's key and build its client.
     Connect(usize),
     /// Send a checked draft (the engine builds the request and records the outcome).

@@ -35,19 +35,17 @@ use crate::engine::embedded::{self, ApiKey};
 use crate::engine::session::{self, Choice};
 use crate::engine::{catalog, drafts, outbox, record};
 
-/// The draft last changed, so a panic can still save it.
+/// The draft last changed (its file and profile), so a panic can still save it.
 static LAST_DRAFT: Mutex<Option<(PathBuf, String, Draft)>> = Mutex::new(None);
-static DATA_DIR: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Each profile's draft file in this window's slots (see [`drafts::Slot`]).
+static DRAFT_FILES: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
 
 /// Notes the latest draft of a profile (cheap; called on each change).
 pub fn remember_draft(profile: &str, draft: &Draft) {
-    let dir = DATA_DIR
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    if let Some(dir) = dir {
+    let files = DRAFT_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, file)) = files.iter().find(|(p, _)| p == profile) {
         *LAST_DRAFT.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((dir, profile.to_owned(), draft.clone()));
+            Some((file.clone(), profile.to_owned(), draft.clone()));
     }
 }
 
@@ -89,13 +87,13 @@ fn restore_terminal() {
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if let Some((dir, profile, draft)) = LAST_DRAFT
+        if let Some((file, profile, draft)) = LAST_DRAFT
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         {
             // The panic report follows on stderr; this goes to the log.
-            if let Err(e) = drafts::save(&dir, &profile, &draft) {
+            if let Err(e) = drafts::write_draft(&file, &draft) {
                 tracing::error!("cannot save the draft of {profile} after a panic: {e}");
             }
         }
@@ -174,7 +172,6 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
         .context("cannot start the async runtime")?;
     rt.block_on(async {
         let data_dir = session::data_dir()?;
-        *DATA_DIR.lock().unwrap_or_else(PoisonError::into_inner) = Some(data_dir.clone());
         // Set up before the screen changes: a bad config is reported on a plain terminal.
         let setup = setup(choice).await?;
         install_panic_hook();
@@ -249,7 +246,7 @@ where
     }
 
     fn new(mut setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
-        let (mut app, late_caches) = build_app(&setup, &data_dir);
+        let (mut app, late_caches, slots) = build_app(&setup, &data_dir);
         let pending = setup.pending.take();
         app.lists_pending = pending.is_some() || !late_caches.is_empty();
         let terminal = Terminal::new(backend)?;
@@ -260,6 +257,8 @@ where
             setup.config_path.clone(),
             data_dir.clone(),
         );
+        let mut ctl = ctl;
+        ctl.hold_drafts(slots);
         let mut tui = Self {
             terminal,
             app,
@@ -317,6 +316,7 @@ where
     pub fn handle(&mut self, msg: Message) -> anyhow::Result<()> {
         let redraw = !matches!(msg, Message::Tick) || self.app.submitting.is_some();
         let fx = self.app.update(msg);
+        self.ctl.journal(&mut self.app);
         let fx = self.keep_editor_run(fx);
         self.ctl.perform(fx, &mut self.app);
         if redraw {
@@ -408,25 +408,23 @@ where
     /// Saves every profile's unsent draft, as on quit; the drafts that could not be
     /// saved, in words.
     #[must_use]
-    pub fn close(self) -> Vec<String> {
-        self.app
-            .profiles
-            .iter()
-            .filter_map(|p| {
-                drafts::save(&self.data_dir, &p.profile.name, &p.unsent())
-                    .err()
-                    .map(|e| format!("could not save the draft of {}: {e}", p.profile.name))
-            })
-            .collect()
+    pub fn close(mut self) -> Vec<String> {
+        self.ctl.save_all(&self.app)
     }
 }
 
 /// The app as the first frame shows it, and the profiles whose big catalog caches are
 /// read after that frame (see [`catalog::BIG_CACHE`]).
-fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>) {
+///
+/// Each profile's draft comes from this window's slot of it (a second window on the same
+/// profile gets a slot of its own); an empty slot takes a draft another window left.
+fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<drafts::Slot>>) {
     let mut restored = Vec::new();
     let mut notices = Vec::new();
     let mut late_caches = Vec::new();
+    let mut slots = Vec::new();
+    let mut shared = None;
+    let mut waiting = 0;
     let states = setup
         .profiles
         .iter()
@@ -440,7 +438,15 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>) {
             };
             notices.extend(local.notice);
             let catalog = local.catalog;
-            let saved = drafts::load(data_dir, &profile.name);
+            let (slot, saved) = hold_draft(data_dir, &profile.name, &mut notices);
+            if let Some(slot) = &slot {
+                waiting += slot.orphans().len();
+                if slot.number() > 1 && i == setup.active {
+                    shared = Some(slot.number());
+                }
+                register_draft_file(&profile.name, slot.draft_path());
+            }
+            slots.push(slot);
             if let Some(s) = &saved {
                 restored.push(format!(
                     "{} (saved {})",
@@ -462,23 +468,80 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>) {
     let all = record::read(data_dir);
     app.recent = all[all.len().saturating_sub(RECENT)..].to_vec();
     app.banner.clone_from(&setup.banner);
+    // One status line says all of it: a later message would hide an earlier one.
+    let mut said = Vec::new();
     if !restored.is_empty() {
-        app.say(
-            Level::Info,
-            format!(
-                "Restored your unsent draft: {}. Ctrl-T switches profile.",
-                restored.join(", ")
-            ),
-        );
+        said.push(format!(
+            "Restored your unsent draft: {}. Ctrl-T switches profile.",
+            restored.join(", ")
+        ));
+    }
+    if let Some(n) = shared {
+        let name = &setup.profiles[setup.active].name;
+        said.push(format!(
+            "Another rolo window has {name} open: this one keeps its own draft ({name}~{n}); \
+             both are offered when rolo starts again."
+        ));
+    }
+    if waiting > 0 {
+        let drafts = if waiting == 1 { "draft" } else { "drafts" };
+        said.push(format!(
+            "{waiting} more unsent {drafts} from other windows: each comes onto the form when \
+             this one is sent or cleared."
+        ));
+    }
+    if !said.is_empty() {
+        app.say(Level::Info, said.join(" "));
     }
     if let Some(n) = notices.first() {
         app.say(Level::Warn, crate::engine::words::capitalised(n));
     }
-    (app, late_caches)
+    (app, late_caches, slots)
+}
+
+/// This window's slot of a profile's drafts and the draft in it; an empty slot takes
+/// the first draft another window left. Without a slot (the drafts folder cannot be
+/// written) the first slot's draft is read, and the reason joins `notices`.
+fn hold_draft(
+    data_dir: &Path,
+    profile: &str,
+    notices: &mut Vec<String>,
+) -> (Option<drafts::Slot>, Option<drafts::Saved>) {
+    let mut slot = match drafts::Slot::take(data_dir, profile) {
+        Ok(slot) => slot,
+        Err(e) => {
+            notices.push(format!("cannot hold the draft of {profile}: {e}"));
+            return (None, drafts::load(data_dir, profile));
+        }
+    };
+    let mut saved = slot.load().filter(|s| !s.draft.is_empty());
+    if saved.is_none()
+        && let Some(&other) = slot.orphans().first()
+    {
+        match slot.adopt(other) {
+            Ok(found) => {
+                saved = found.filter(|s| !s.draft.is_empty());
+                if let Some(s) = &saved
+                    && let Err(e) = slot.save(&s.draft)
+                {
+                    notices.push(format!("cannot save the draft of {profile}: {e}"));
+                }
+            }
+            Err(e) => notices.push(format!("cannot open a draft of {profile}: {e}")),
+        }
+    }
+    (Some(slot), saved)
+}
+
+/// Notes where a profile's draft goes if rolo panics.
+fn register_draft_file(profile: &str, file: PathBuf) {
+    let mut files = DRAFT_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+    files.retain(|(p, _)| p != profile);
+    files.push((profile.to_owned(), file));
 }
 
 /// An RFC 3339 time as local wall-clock time, for people.
-fn local_time(rfc3339: &str) -> String {
+pub(crate) fn local_time(rfc3339: &str) -> String {
     rfc3339.parse::<jiff::Timestamp>().map_or_else(
         |_| rfc3339.to_owned(),
         |t| {

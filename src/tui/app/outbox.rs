@@ -62,7 +62,11 @@ impl App {
                 item.reason
             ),
         );
-        vec![Effect::ToOutbox(Box::new(item)), Effect::SaveDraft(i)]
+        vec![
+            Effect::ToOutbox(Box::new(item)),
+            Effect::SaveDraft(i),
+            Effect::NextDraft(i),
+        ]
     }
 
     /// On each tick: resend what is due (never while a submit is in flight).

@@ -270,7 +270,11 @@ impl App {
                 format!("✓ Created {name} (id {id}) in {profile_name}. The form is ready for the next contact."),
             ),
         }
-        let mut fx = vec![Effect::SaveDraft(i), Effect::SaveSticky(i)];
+        let mut fx = vec![
+            Effect::SaveDraft(i),
+            Effect::SaveSticky(i),
+            Effect::NextDraft(i),
+        ];
         if flavour.caps().reports_usage {
             fx.push(Effect::RefreshUsage(i));
         }

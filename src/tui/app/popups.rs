@@ -251,7 +251,10 @@ impl App {
                 p.revalidate();
                 self.created = None;
                 self.say(Level::Info, "Form cleared.");
-                vec![Effect::SaveDraft(self.active)]
+                vec![
+                    Effect::SaveDraft(self.active),
+                    Effect::NextDraft(self.active),
+                ]
             }
         }
     }
