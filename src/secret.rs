@@ -34,6 +34,8 @@ pub struct SecretSpec {
     pub env: Option<String>,
     /// `api_key_cmd`: a shell command whose stdout is the key.
     pub cmd: Option<String>,
+    /// `api_key_cmd_timeout_secs`: how long the command may run (`None`: [`CMD_TIMEOUT`]).
+    pub cmd_timeout: Option<Duration>,
     /// `keyring = true`: look in the OS keyring (service `rolo`, user = profile).
     pub keyring: bool,
     /// `api_key`: the key written in the config file.
@@ -46,6 +48,7 @@ impl fmt::Debug for SecretSpec {
             .field("profile", &self.profile)
             .field("env", &self.env)
             .field("cmd", &self.cmd)
+            .field("cmd_timeout", &self.cmd_timeout)
             .field("keyring", &self.keyring)
             .field("inline", &self.inline.as_ref().map(|_| "***"))
             .finish()
@@ -172,7 +175,10 @@ pub fn resolve(
         return Ok(key);
     }
     if let Some(cmd) = &spec.cmd
-        && let Some(key) = attempt(format!("command `{cmd}`"), from_command(cmd))
+        && let Some(key) = attempt(
+            format!("command `{cmd}`"),
+            from_command(cmd, spec.cmd_timeout),
+        )
     {
         return Ok(key);
     }
@@ -207,8 +213,8 @@ fn from_env(var: &str) -> Result<ApiKey, String> {
     }
 }
 
-fn from_command(cmd: &str) -> Result<ApiKey, String> {
-    run_command(cmd, CMD_TIMEOUT)
+fn from_command(cmd: &str, limit: Option<Duration>) -> Result<ApiKey, String> {
+    run_command(cmd, limit.unwrap_or(CMD_TIMEOUT))
 }
 
 /// Runs `sh -c cmd` with no stdin (the TUI owns the terminal); the trimmed stdout is
@@ -302,7 +308,10 @@ fn wait_with_timeout(
                 // Best effort: if it already exited, there is nothing left to kill.
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("timed out after {} s", limit.as_secs()));
+                return Err(format!(
+                    "timed out after {} s (api_key_cmd_timeout_secs gives it longer)",
+                    limit.as_secs()
+                ));
             }
             Err(e) => return Err(format!("could not wait for it: {e}")),
         }

@@ -399,6 +399,7 @@ fn spec(env: Option<&str>, cmd: Option<&str>, inline: Option<&str>) -> SecretSpe
         profile: "acme".into(),
         env: env.map(Into::into),
         cmd: cmd.map(Into::into),
+        cmd_timeout: None,
         keyring: false,
         inline: inline.map(Into::into),
     }

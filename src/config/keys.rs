@@ -14,6 +14,7 @@ pub const PROFILE_COMMON: &[&str] = &[
     "base_url",
     "api_key_env",
     "api_key_cmd",
+    "api_key_cmd_timeout_secs",
     "keyring",
     "api_key",
     "label",

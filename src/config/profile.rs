@@ -266,13 +266,18 @@ fn read_secret(
     let cmd = problems.take(t.opt_str("api_key_cmd").and_then(non_empty));
     let inline = problems.take(t.opt_str("api_key").and_then(non_empty));
     let keyring = problems.take(t.bool_or("keyring", false));
+    let cmd_timeout = problems.take(read_timeout(
+        t,
+        "api_key_cmd_timeout_secs",
+        crate::secret::CMD_TIMEOUT.as_secs(),
+    ));
     if let Some(e) = t.get("api_key") {
         warnings.push(e.warning(
             "the API key is written in the config file; prefer api_key_env, api_key_cmd or \
              keyring = true (an inline key is refused unless the file is chmod 600)",
         ));
     }
-    let (env, cmd, inline, keyring) = (env?, cmd?, inline?, keyring?);
+    let (env, cmd, inline, keyring, cmd_timeout) = (env?, cmd?, inline?, keyring?, cmd_timeout?);
     if env.is_none() && cmd.is_none() && inline.is_none() && !keyring {
         problems.push(t.error_here(
             &t.path(),
@@ -284,6 +289,7 @@ fn read_secret(
         profile: name.to_owned(),
         env,
         cmd,
+        cmd_timeout: Some(cmd_timeout),
         keyring,
         inline: inline.map(SecretString::from),
     })

@@ -208,6 +208,14 @@ fn display() -> Map<String, Value> {
             timeout("the TCP connection", DEFAULT_CONNECT_TIMEOUT),
         ),
         ("timeout_secs", timeout("a whole request", DEFAULT_TIMEOUT)),
+        (
+            "api_key_cmd_timeout_secs",
+            timeout(
+                "api_key_cmd to print the key (it is stopped after that, and its first \
+                 lines of stderr shown)",
+                crate::secret::CMD_TIMEOUT.as_secs(),
+            ),
+        ),
     ])
 }
 

@@ -1,0 +1,49 @@
+//! `api_key_cmd` runs at most `api_key_cmd_timeout_secs` (issue 14): a command that
+//! hangs is stopped after the configured time and its stderr is shown; the key is
+//! checked like every other (file, line, key on a bad value).
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+use std::process::{Command, Output};
+
+fn rolo(config: &str) -> (Output, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .env("ROLO_CONFIG", &path)
+        .env("ROLO_DATA_DIR", dir.path().join("data"))
+        .env_remove("ROLO_PROFILE")
+        .args(["add", "--set", "firstname=Ana", "--set", "lastname=Díaz"])
+        .args(["--set", "phone=+573188779043"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, said)
+}
+
+const PROFILE: &str = r#"default_profile = "wm"
+[profiles.wm]
+api = "whatsmark"
+base_url = "http://127.0.0.1:9"
+api_key_cmd = "echo 'gpg: waiting for your passphrase' >&2; sleep 30"
+"#;
+
+#[test]
+fn a_hanging_key_command_stops_at_the_configured_time_with_its_stderr() {
+    let (out, said) = rolo(&format!("{PROFILE}api_key_cmd_timeout_secs = 1\n"));
+    assert_ne!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("timed out after 1 s"), "{said}");
+    assert!(said.contains("api_key_cmd_timeout_secs"), "{said}");
+    assert!(said.contains("gpg: waiting for your passphrase"), "{said}");
+}
+
+#[test]
+fn a_bad_timeout_names_file_line_and_key() {
+    let (out, said) = rolo(&format!("{PROFILE}api_key_cmd_timeout_secs = 0\n"));
+    assert_ne!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("config.toml:6"), "{said}");
+    assert!(
+        said.contains("profiles.wm.api_key_cmd_timeout_secs: 0 is out of range (1 to 3600)"),
+        "{said}"
+    );
+}
