@@ -20,6 +20,23 @@ pub struct Refreshed {
     pub warnings: Vec<String>,
     /// The last rate-limit figures seen.
     pub rate: Option<RateLimit>,
+    /// Why nothing answered, when no request got an answer (refused, timed out, DNS…):
+    /// the server cannot be reached, as opposed to parts of it failing.
+    pub unreachable: Option<String>,
+    /// Whether any request got an answer (even a refusal).
+    answered: bool,
+}
+
+impl Refreshed {
+    /// Notes a failed part: its warning, and whether the server answered at all.
+    fn failed(&mut self, part: &str, o: &Outcome) {
+        self.warnings.push(format!("{part}: {}", o.summary()));
+        if matches!(o, Outcome::Network { .. }) {
+            self.unreachable.get_or_insert_with(|| o.summary());
+        } else {
+            self.answered = true;
+        }
+    }
 }
 
 /// Fetches everything the API can tell and merges it over `base`.
@@ -28,10 +45,15 @@ pub async fn refresh(client: &Client, base: Catalog) -> Refreshed {
         catalog: base,
         warnings: Vec::new(),
         rate: None,
+        unreachable: None,
+        answered: false,
     };
     match client.flavour() {
         Flavour::Wipsy => refresh_wipsy(client, &mut out).await,
         Flavour::Whatsmark => refresh_whatsmark(client, &mut out).await,
+    }
+    if out.answered || out.warnings.is_empty() {
+        out.unreachable = None;
     }
     // A catalog is only as fresh as its least fresh part.
     if out.warnings.is_empty() {
@@ -48,9 +70,7 @@ async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
             let contacts = unwrap_data(&json).as_array().cloned().unwrap_or_default();
             super::wipsy::harvest(&mut out.catalog, &contacts);
         }
-        Err(o) => out
-            .warnings
-            .push(format!("recent contacts: {}", o.summary())),
+        Err(o) => out.failed("recent contacts", &o),
     }
 }
 
@@ -63,7 +83,7 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
         match all_pages(client, resource, &mut out.rate).await {
             // The server's list replaces the old one: entries deleted there go away here.
             Ok(items) => *out.catalog.list_mut(kind) = items.into(),
-            Err(o) => out.warnings.push(format!("{resource}: {}", o.summary())),
+            Err(o) => out.failed(resource, &o),
         }
     }
     let (account, rate) = client.get("/account").await;
@@ -83,11 +103,11 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
                     .map(str::to_owned),
             });
         }
-        Err(o) => out.warnings.push(format!("account: {}", o.summary())),
+        Err(o) => out.failed("account", &o),
     }
     match usage(client, &mut out.rate).await {
         Ok(u) => out.catalog.usage = Some(u),
-        Err(o) => out.warnings.push(format!("usage: {}", o.summary())),
+        Err(o) => out.failed("usage", &o),
     }
 }
 

@@ -179,6 +179,9 @@ impl Outcome {
                 | Self::RateLimited { .. }
                 | Self::ServerError { .. }
                 | Self::Undecodable { .. }
+                // A server may store the contact and then redirect (a proxy, a moved
+                // API): kept, so it is neither lost nor sent twice unseen.
+                | Self::Redirected { .. }
         )
     }
 }

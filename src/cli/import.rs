@@ -79,6 +79,7 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
         tell!("rolo: warning: {w}");
     }
     let fetched = context::warn(session.catalog().await);
+    let unreachable = fetched.unreachable;
     let (catalog, rate) = (fetched.catalog, fetched.rate);
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
@@ -98,7 +99,18 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
         tell!("rolo: {note}");
     }
     if args.dry_run {
+        if let Some(why) = &unreachable {
+            tell!(
+                "rolo: warning: the server cannot be reached ({why}); values it lists (sources, \
+                 statuses, groups) could not be checked"
+            );
+        }
         return Ok(dry_run(&prepared));
+    }
+    if let Some(why) = unreachable {
+        let finished = import::not_reached(&args.file, &prepared, &why);
+        print(&args.file, &finished, started.elapsed());
+        return Ok(ExitCode::from(finished.code));
     }
     if profile.read_only {
         return Err(anyhow!(

@@ -160,6 +160,8 @@ pub struct Fetched {
     pub cache_error: Option<String>,
     /// Why the cache on disk was not used, if it was not.
     pub notice: Option<String>,
+    /// Why the server could not be reached at all, when no request got an answer.
+    pub unreachable: Option<String>,
 }
 
 impl Fetched {
@@ -172,6 +174,7 @@ impl Fetched {
             unfetched: Vec::new(),
             cache_error: None,
             notice: None,
+            unreachable: None,
         }
     }
 
@@ -202,7 +205,13 @@ pub async fn refresh(
 ) -> Fetched {
     let started = std::time::Instant::now();
     let refreshed = fetch::refresh(client, base).await;
-    let cache_error = save(data_dir, profile, &refreshed.catalog).await;
+    // Nothing answered: nothing new to keep, and an empty cache would later pass for a
+    // catalog (and hide that the server was never reached).
+    let cache_error = if refreshed.unreachable.is_some() {
+        None
+    } else {
+        save(data_dir, profile, &refreshed.catalog).await
+    };
     tracing::info!(
         target: "rolo::catalog",
         "refreshed {} in {} ms: {} tags, {} stages, {} custom fields; {} not fetched{}",
@@ -222,6 +231,7 @@ pub async fn refresh(
         unfetched: refreshed.warnings,
         cache_error,
         notice: None,
+        unreachable: refreshed.unreachable,
     }
 }
 

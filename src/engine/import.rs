@@ -281,6 +281,55 @@ pub struct Finished {
     pub warnings: Vec<String>,
 }
 
+/// The server could not be reached before the first row: nothing is sent, and every
+/// row not imported yet goes to `FILE.unsent.csv` (a row's problems may only be the
+/// catalog that could not be fetched, so none is called rejected). Exit code: network.
+#[must_use]
+pub fn not_reached(file: &Path, prepared: &Prepared, reason: &str) -> Finished {
+    let stopped = format!("nothing was sent: the server cannot be reached ({reason})");
+    let mut counts = Counts::default();
+    let mut unsent: Vec<(&Row, String)> = Vec::new();
+    for row in &prepared.rows {
+        if matches!(row.state, State::Done) {
+            counts.skipped += 1;
+        } else {
+            unsent.push((row, format!("not sent: {stopped}")));
+        }
+    }
+    counts.unsent = unsent.len();
+    let warnings = write_reports(file, prepared, &[], &unsent);
+    Finished {
+        counts,
+        rejected: Vec::new(),
+        unsent: unsent.iter().map(|(r, _)| r.line).collect(),
+        stopped: Some(stopped),
+        code: exit::NETWORK,
+        warnings,
+    }
+}
+
+/// Writes `FILE.rejected.csv` and `FILE.unsent.csv` (either removed when it has no
+/// rows); the files that could not be written, in words.
+fn write_reports(
+    file: &Path,
+    prepared: &Prepared,
+    rejected: &[(&Row, String)],
+    unsent: &[(&Row, String)],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (path, rows) in [
+        (report::beside(file, "rejected"), rejected),
+        (report::beside(file, "unsent"), unsent),
+    ] {
+        if let Err(e) =
+            report::write_rows(&path, report::mode_beside(file), &prepared.headers, rows)
+        {
+            warnings.push(format!("cannot write {}: {e:#}", path.display()));
+        }
+    }
+    warnings
+}
+
 /// Writes the rejected and unsent files beside `file` and sums the import up.
 #[must_use]
 pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
@@ -307,16 +356,7 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     counts.rejected = rejected.len();
     counts.unsent = unsent.len();
     let mut warnings = sent.warnings.clone();
-    for (path, rows) in [
-        (report::beside(file, "rejected"), &rejected),
-        (report::beside(file, "unsent"), &unsent),
-    ] {
-        if let Err(e) =
-            report::write_rows(&path, report::mode_beside(file), &prepared.headers, rows)
-        {
-            warnings.push(format!("cannot write {}: {e:#}", path.display()));
-        }
-    }
+    warnings.extend(write_reports(file, prepared, &rejected, &unsent));
     let code = match (&sent.stop, rejected.is_empty()) {
         (Some(stop), _) => stop.code,
         (None, false) => exit::VALIDATION,

@@ -44,7 +44,9 @@ pub enum Resent {
 pub fn may_have_arrived(o: &Outcome) -> bool {
     match o {
         Outcome::Network { kind, .. } => kind.may_have_arrived(),
-        Outcome::ServerError { .. } | Outcome::Undecodable { .. } => true,
+        Outcome::ServerError { .. } | Outcome::Undecodable { .. } | Outcome::Redirected { .. } => {
+            true
+        }
         _ => false,
     }
 }

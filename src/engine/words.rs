@@ -101,13 +101,17 @@ pub fn failure(o: &Outcome, profile: &Profile) -> Failure {
         ),
         Outcome::Undecodable { status, excerpt } => Failure::new(
             format!("the server's answer (HTTP {status}) could not be read: {excerpt}"),
-            Some("the contact may or may not have been created".to_owned()),
+            Some("the contact may exist on the server: a resend looks for it first".to_owned()),
         ),
         Outcome::Redirected { to } => Failure::new(
             format!(
                 "the server redirected to {to}; rolo did not follow, so the key was not sent there"
             ),
-            Some("check base_url".to_owned()),
+            Some(
+                "the contact may exist on the server (it may have stored it before \
+                 redirecting): a resend looks for it first; check base_url"
+                    .to_owned(),
+            ),
         ),
     }
 }

@@ -181,26 +181,29 @@ fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
         sh.halt(code, reason);
         return Fate::NotSent;
     }
-    let network = matches!(outcome, Outcome::Network { .. });
-    let reason = if network {
-        format!(
-            "no answer after {} tries: {}",
-            RETRIES + 1,
-            outcome.summary()
-        )
-    } else {
-        format!(
-            "the server failed {} times: {}",
-            RETRIES + 1,
-            outcome.summary()
-        )
-    };
+    if matches!(outcome, Outcome::Network { .. }) {
+        // No answer is nothing the row did: it and every later row wait for the server,
+        // in unsent.csv, rather than being called rejected.
+        sh.halt(
+            exit::NETWORK,
+            format!(
+                "the server cannot be reached (no answer after {} tries): {}",
+                RETRIES + 1,
+                outcome.summary()
+            ),
+        );
+        return Fate::NotSent;
+    }
+    let reason = format!(
+        "the server failed {} times: {}",
+        RETRIES + 1,
+        outcome.summary()
+    );
     if sh.failing.fetch_add(1, Ordering::SeqCst) + 1 < DOWN_AFTER {
         return Fate::Rejected(reason);
     }
-    let code = if network { exit::NETWORK } else { exit::SERVER };
     sh.halt(
-        code,
+        exit::SERVER,
         format!("{DOWN_AFTER} rows in a row failed; last: {reason}"),
     );
     Fate::NotSent
@@ -217,7 +220,8 @@ fn fatal(outcome: &Outcome) -> Option<(u8, String)> {
         Outcome::Redirected { to } => Some((
             exit::SERVER,
             format!(
-                "the server redirected to {to}; not followed, so the key stayed home. Check base_url"
+                "the server redirected to {to}; not followed, so the key stayed home (the row \
+                 just sent may exist on the server: look before importing it again). Check base_url"
             ),
         )),
         _ => None,
