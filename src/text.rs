@@ -25,6 +25,17 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
+/// `text` with every line end (CRLF, or CR alone as terminals paste and old Mac files
+/// have) as LF.
+#[must_use]
+pub fn unix_lines(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// bidi overrides, embeddings and isolates (the "Trojan Source" characters); the plain
 /// LRM/RLM marks only nudge neutral characters and stay.
 #[must_use]

@@ -299,6 +299,8 @@ impl App {
             );
             return Vec::new();
         }
+        // Terminals paste line ends as CR (tmux, many others), LF or CRLF: all are one.
+        let text = &crate::text::unix_lines(text);
         if crate::contact::vcard::looks_like_vcard(text)
             && matches!(self.mode, Mode::Form | Mode::Quick(_))
         {

@@ -1,0 +1,47 @@
+//! Pastes with any line ends (issue 15): terminals paste line ends as CR (tmux, most
+//! others), LF or CRLF, and the form reads them alike.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+mod support;
+
+use support::tui::Harness;
+
+fn whatsapp_card() -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/vcards/whatsapp_30.vcf",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("\r\n", "\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vcard_pasted_with_any_line_ends_fills_the_form() {
+    for end in ["\r", "\n", "\r\n"] {
+        let mut h = Harness::new().await;
+        h.paste(&whatsapp_card().replace('\n', end));
+        let d = h.app().current().form.draft.clone();
+        assert_eq!(
+            (d.get("firstname"), d.get("lastname"), d.get("phone")),
+            ("Carlos", "Rodríguez", "+573188779043"),
+            "line end {end:?}"
+        );
+        assert!(h.screen(120, 40).contains("vCard on the form"), "{end:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_pasted_one_per_line_into_a_list_are_each_picked() {
+    for end in ["\r", "\n", "\r\n"] {
+        let mut h = Harness::new().await;
+        h.focus("Groups");
+        h.paste(&format!("Cali{end}Bogotá"));
+        let s = h.screen(120, 40);
+        assert!(
+            s.contains("[Cali]") && s.contains("[Bogotá]"),
+            "line end {end:?}:\n{s}"
+        );
+        assert!(!s.contains("CaliBogotá"), "{s}");
+        assert_eq!(h.app().current().form.draft.list("groups").len(), 2);
+    }
+}
