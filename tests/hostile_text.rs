@@ -8,7 +8,7 @@ mod support;
 
 use rolo::sandbox::{FaultKind, FaultRule};
 use serde_json::json;
-use support::pty::{CTRL_S, Pty, TAB, WAIT};
+use support::pty::{CTRL_S, ENTER, Pty, TAB, WAIT};
 use support::{SeedExt, World, code, show};
 
 /// A name a hostile CRM user could save: retitle the window, clear the screen, write the
@@ -137,7 +137,7 @@ fn the_form_shows_hostile_names_and_messages_as_text() {
     p.send(CTRL_S).unwrap();
     // The duplicate question comes first: create anyway.
     p.wait_for("Possible duplicate of", WAIT).unwrap();
-    p.send("y").unwrap();
+    p.send(ENTER).unwrap();
     shows_inert(&p, mark, &format!("✗ {SHOWN}"), "server field error");
 }
 

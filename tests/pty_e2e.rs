@@ -235,7 +235,7 @@ fn a_server_field_error_lands_under_its_field_and_keeps_the_form() {
     p.send(CTRL_S).unwrap();
     p.wait_for("Possible duplicate of Priya Raghunathan", WAIT)
         .unwrap();
-    p.send("y").unwrap();
+    p.send(ENTER).unwrap();
     let screen = p
         .wait_for("This phone number already exists.", WAIT)
         .unwrap();

@@ -230,7 +230,7 @@ fn a_duplicate_phone_shows_the_warning_before_sending() {
     p.send(CTRL_S).unwrap();
     p.wait_for("Possible duplicate of Priya Raghunathan", WAIT)
         .unwrap();
-    p.send("n").unwrap();
+    p.send("\x1b").unwrap();
     p.wait_gone("Create anyway?", WAIT).unwrap();
     assert_eq!(
         w.stored("whatsmark", "demo").len(),

@@ -9,7 +9,7 @@
 mod support;
 
 use crossterm::event::{Event, KeyCode, KeyModifiers};
-use rolo::tui::app::CatalogStatus;
+use rolo::tui::app::{CatalogStatus, Mode};
 use rolo::tui::message::Message;
 use support::tui::Harness;
 
@@ -138,7 +138,7 @@ async fn server_field_errors_land_under_their_fields_and_the_form_is_kept() {
         s.contains("⚠ Possible duplicate: Priya Raghunathan"),
         "shown under the phone:\n{s}"
     );
-    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Enter);
     h.until(|a| a.submitting.is_none()).await;
     assert_eq!(
         h.app().current().form.focused().unwrap().key,
@@ -253,10 +253,15 @@ async fn keys_paste_undo_help_and_clear() {
     h.press(KeyCode::Esc);
     assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('x');
-    h.press(KeyCode::Char('n'));
+    // Letters typed on do not answer the question (issue 15): only Enter and Esc do.
+    for c in ['y', 'Y', 'n', 'N'] {
+        h.press(KeyCode::Char(c));
+        assert!(matches!(h.app().mode, Mode::Confirm(_)), "{c} answered");
+    }
+    h.press(KeyCode::Esc);
     assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     h.ctrl('x');
-    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Enter);
     assert_eq!(h.app().current().form.draft.get("firstname"), "");
     assert_eq!(
         h.app().current().form.draft.get("type"),
@@ -318,10 +323,10 @@ async fn confirm_submit_asks_and_read_only_refuses() {
     h.ctrl_s().await;
     let s = h.screen(120, 40);
     assert!(s.contains("Create Meera Iyer in Careful Co?"), "{s}");
-    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Esc);
     assert!(h.app().submitting.is_none(), "no means nothing is sent");
     h.ctrl_s().await;
-    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Enter);
     h.until(|a| a.submitting.is_none()).await;
     assert!(h.screen(120, 40).contains("✓ Created Meera Iyer"));
     assert_eq!(

@@ -127,7 +127,7 @@ async fn several_pasted_cards_wait_their_turn() {
     h.submit().await;
     h.until(|a| a.submitting.is_none()).await;
     if matches!(h.app().mode, Mode::Confirm(_)) {
-        h.press(KeyCode::Char('y'));
+        h.press(KeyCode::Enter);
         h.until(|a| a.submitting.is_none()).await;
     }
     let s = h.screen(120, 40);
@@ -137,4 +137,48 @@ async fn several_pasted_cards_wait_their_turn() {
         first,
         "the next card is on the form"
     );
+}
+
+/// Issue 15: quick add never replaces a contact left unsent on the form; the agent sends
+/// or clears it first (an explicit discard), and the quick line waits meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_add_never_replaces_an_unsent_form() {
+    let mut h = Harness::new().await;
+    h.typed("Lost");
+    h.press(KeyCode::Tab);
+    h.typed("One");
+    h.ctrl('o');
+    h.typed("Nadia Noor +91 98470 55556 source:Website");
+    h.press(KeyCode::Enter);
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("The form holds an unsent contact (Lost One)"),
+        "{s}"
+    );
+    assert!(
+        matches!(h.app().mode, Mode::Quick(_)),
+        "the line stays open"
+    );
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Lost");
+    assert!(
+        h.stored("whatsmark", "demo")
+            .iter()
+            .all(|c| c["firstname"] != "Nadia")
+    );
+    // Tab (to review in the form) is refused the same way.
+    h.press(KeyCode::Tab);
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Lost");
+
+    // An explicit clear, then the same line (kept) goes through.
+    h.press(KeyCode::Esc);
+    h.ctrl('x');
+    h.press(KeyCode::Enter);
+    h.ctrl('o');
+    assert!(
+        h.screen(120, 40).contains("Nadia Noor"),
+        "the line was kept"
+    );
+    h.press(KeyCode::Tab);
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Nadia");
+    assert_eq!(h.app().current().form.draft.get("lastname"), "Noor");
 }

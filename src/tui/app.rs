@@ -143,6 +143,25 @@ impl ProfileState {
         }
     }
 
+    /// Whether the form holds something the agent typed that is not sent: the draft
+    /// differs from a fresh one in a field that is not kept between contacts (kept
+    /// fields come back after every create and are not work in progress).
+    #[must_use]
+    pub fn holds_work(&self) -> bool {
+        let strip = |mut d: Draft| {
+            for key in &self.sticky {
+                if let Some(id) = key.strip_prefix("custom.") {
+                    d.custom.remove(id);
+                } else {
+                    d.values.remove(key);
+                    d.lists.remove(key);
+                }
+            }
+            d
+        };
+        strip(self.form.draft.clone()) != strip(self.defaults())
+    }
+
     /// The draft's phone in E.164 (as typed when it does not parse) and email: what the
     /// duplicate check looks for.
     #[must_use]

@@ -50,10 +50,9 @@ pub enum Action {
     Up,
     /// Move the highlight down.
     Down,
-    /// Answer yes in a dialog.
+    /// Answer yes in a dialog (Enter; no is Esc). Letters do not answer: a question
+    /// that pops up while the agent types must not take a typed `y` or `N`.
     Yes,
-    /// Answer no in a dialog.
-    No,
     /// Open the quick-add line.
     QuickAdd,
     /// Show the outbox.

@@ -205,6 +205,26 @@ impl App {
         q: crate::tui::quick::Quick,
         answer: &Answer,
     ) -> Vec<Effect> {
+        if matches!(answer, Answer::Expand | Answer::Create) && self.current().holds_work() {
+            // The quick contact would replace it: nothing is lost without a word.
+            let p = self.current();
+            let name = p.profile.api.full_name(&p.form.draft);
+            let name = if name.trim().is_empty() {
+                "an unsent contact".to_owned()
+            } else {
+                format!("an unsent contact ({})", name.trim())
+            };
+            self.mode = Mode::Quick(q);
+            self.say(
+                Level::Warn,
+                format!(
+                    "The form holds {name}: send it ({}) or clear it ({}) first. Your quick-add line is kept.",
+                    keymap::key_for(Action::Submit, Scope::Text),
+                    keymap::key_for(Action::ClearForm, Scope::Text)
+                ),
+            );
+            return Vec::new();
+        }
         match answer {
             Answer::Expand => {
                 self.fill_form(&q);

@@ -1,5 +1,6 @@
 //! A yes/no question ("Clear the form?", "Create … in …?", a likely duplicate, the outbox
-//! offer): y or Enter answers yes, n or Esc no; other keys leave it open.
+//! offer): Enter answers yes, Esc no; other keys leave it open. No letter answers: a
+//! question that appears while the agent types would take a typed `y` or `N`.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,7 +19,7 @@ impl Popup for Question {
     fn update(&mut self, action: Action, _cx: &Context<'_>) -> Reply {
         match action {
             Action::Yes => Reply::Done(Answer::Yes),
-            Action::No | Action::Cancel => Reply::Close,
+            Action::Cancel => Reply::Close,
             _ => Reply::Stay,
         }
     }
@@ -42,12 +43,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
     );
     frame.render_widget(Clear, r);
     let key = |a| keymap::key_for(a, Scope::Confirm);
-    let answers = format!(
-        "{} = yes · {} / {} = no",
-        key(Action::Yes),
-        key(Action::No),
-        key(Action::Cancel)
-    );
+    let answers = format!("{} = yes · {} = no", key(Action::Yes), key(Action::Cancel));
     let block = Block::default().borders(Borders::ALL).title(" Confirm ");
     frame.render_widget(
         Paragraph::new(vec![Line::from(text), Line::from(answers)]).block(block),
