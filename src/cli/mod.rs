@@ -157,11 +157,15 @@ pub(crate) fn say_json(json: &str) {
     emit(false, &crate::text::inert_json(json), true);
 }
 
-/// Prints an error the way every command does and returns its exit code.
+/// Prints an error the way every command does and returns its exit code: 4 when no
+/// API key could be had (as for a key the server refuses: the README's table), else 1.
 #[must_use]
 pub fn report(e: &anyhow::Error) -> ExitCode {
     tell!("rolo: {e:#}");
-    ExitCode::from(exit::OTHER)
+    let no_key = e
+        .chain()
+        .any(|cause| cause.downcast_ref::<crate::secret::SecretError>().is_some());
+    ExitCode::from(if no_key { exit::AUTH } else { exit::OTHER })
 }
 
 fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {
