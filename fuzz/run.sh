@@ -10,6 +10,11 @@
 #   FUZZ_RUNS        stop each target after this many executions instead of SECONDS
 #                    (SECONDS still caps the time; 0 = no cap)
 #   FUZZ_TOOLCHAIN   the toolchain to build with (default: nightly when rustup has it)
+#   FUZZ_BUILD       release (default: fast executions, a long first build) or dev
+#                    (unoptimised: builds in about a third of the time; what CI uses to
+#                    keep the targets building and running)
+#   FUZZ_FRESH       1: start from the committed seeds alone, in a temporary corpus (CI;
+#                    a long-grown fuzz/corpus takes minutes just to load in a dev build)
 #
 # The working corpus (fuzz/corpus/TARGET) is kept between runs and never committed;
 # findings land in fuzz/artifacts/TARGET, logs in fuzz/logs.
@@ -58,7 +63,14 @@ fi
 # adds what only the fuzz crate uses).
 cp ../Cargo.lock Cargo.lock
 
-flags=(-s "$sanitizer" --release --debug-assertions)
+case "${FUZZ_BUILD:-release}" in
+  release) flags=(-s "$sanitizer" --release --debug-assertions) ;;
+  dev) flags=(-s "$sanitizer" --dev) ;;
+  *)
+    echo "FUZZ_BUILD must be release or dev" >&2
+    exit 2
+    ;;
+esac
 echo "== building ${#targets[@]} fuzz targets (sanitizer: $sanitizer)"
 start=$(date +%s)
 cargo "${toolchain[@]}" fuzz build "${flags[@]}"
@@ -67,10 +79,15 @@ echo "   built in $(($(date +%s) - start)) s"
 mkdir -p logs
 failed=()
 printf '%-15s %12s %10s %8s  %s\n' target executions exec/s seconds result > logs/summary.txt
+corpus_root=corpus
+if [ -n "${FUZZ_FRESH:-}" ]; then
+  corpus_root=$(mktemp -d)
+  trap 'rm -rf "$corpus_root"' EXIT
+fi
 for t in "${targets[@]}"; do
-  mkdir -p "corpus/$t" "artifacts/$t"
+  mkdir -p "$corpus_root/$t" "artifacts/$t"
   if [ -d "seeds/$t" ]; then
-    cp seeds/"$t"/* "corpus/$t/"
+    cp seeds/"$t"/* "$corpus_root/$t/"
   fi
   args=(-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "-max_total_time=$seconds")
   if [ -n "$runs" ]; then
@@ -83,7 +100,7 @@ for t in "${targets[@]}"; do
   echo "== fuzzing $t (${runs:+$runs runs, }${seconds} s at most)"
   t0=$(date +%s)
   set +e
-  cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$t" "corpus/$t" -- "${args[@]}" >"$log" 2>&1
+  cargo "${toolchain[@]}" fuzz run "${flags[@]}" "$t" "$corpus_root/$t" -- "${args[@]}" >"$log" 2>&1
   rc=$?
   set -e
   took=$(($(date +%s) - t0))
