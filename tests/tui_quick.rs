@@ -27,10 +27,8 @@ async fn one_quick_line_and_enter_creates_the_contact() {
         "the live preview:\n{s}"
     );
     h.press(KeyCode::Enter);
-    h.until(|a| {
-        a.submitting.is_none() && !matches!(&a.status, Some((_, s)) if s.starts_with("Checking"))
-    })
-    .await;
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
     h.until(|a| a.submitting.is_none()).await;
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Ana María Pérez Gómez"), "{s}");

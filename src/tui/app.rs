@@ -41,6 +41,17 @@ pub enum CatalogStatus {
     Offline(String),
 }
 
+/// The duplicate check a Ctrl-S waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitedCheck {
+    /// The profile.
+    pub profile: usize,
+    /// The (phone, email) checked: only that check's answer sends.
+    pub checked: (String, String),
+    /// When Ctrl-S was pressed (for the progress shown).
+    pub since: Instant,
+}
+
 /// Everything rolo holds for one profile.
 #[derive(Debug)]
 pub struct ProfileState {
@@ -71,6 +82,8 @@ pub struct ProfileState {
     pub duplicates: Vec<crate::contact::duplicates::Known>,
     /// The (phone, email) that `duplicates` was checked for.
     pub checked_for: Option<(String, String)>,
+    /// The (phone, email) a check in flight is for: the same check is never sent twice.
+    pub checking: Option<(String, String)>,
     /// Fields kept after a submit (Ctrl-K on a field).
     pub sticky: std::collections::BTreeSet<String>,
     /// The last contact sent from this profile (for "repeat last", Ctrl-L).
@@ -113,6 +126,7 @@ impl ProfileState {
             journal_due: false,
             duplicates: Vec::new(),
             checked_for: None,
+            checking: None,
             sticky: std::collections::BTreeSet::new(),
             last_sent: None,
             quick_text: String::new(),
@@ -216,6 +230,8 @@ pub struct App {
     pub mode: Mode,
     /// The submit in flight.
     pub submitting: Option<Submitting>,
+    /// Ctrl-S waits for a duplicate check; Esc cancels the wait (and so the submit).
+    pub awaiting_check: Option<AwaitedCheck>,
     /// The number of the last submit.
     pub seq: u64,
     /// The status line.
@@ -291,6 +307,7 @@ impl App {
             active,
             mode: Mode::Form,
             submitting: None,
+            awaiting_check: None,
             seq: 0,
             status: None,
             banner: None,

@@ -314,7 +314,9 @@ where
     /// An editor run is kept for [`Tui::run`], which alone can pause the input for it;
     /// without a real terminal it is refused here.
     pub fn handle(&mut self, msg: Message) -> anyhow::Result<()> {
-        let redraw = !matches!(msg, Message::Tick) || self.app.submitting.is_some();
+        let redraw = !matches!(msg, Message::Tick)
+            || self.app.submitting.is_some()
+            || self.app.awaiting_check.is_some();
         let fx = self.app.update(msg);
         self.ctl.journal(&mut self.app);
         let fx = self.keep_editor_run(fx);

@@ -222,10 +222,7 @@ impl Harness {
     /// Ctrl-S, then wait for the duplicate check that runs before sending.
     pub async fn ctrl_s(&mut self) {
         self.ctrl('s');
-        self.until(
-            |a| !matches!(&a.status, Some((_, s)) if s.starts_with("Checking for duplicates")),
-        )
-        .await;
+        self.until(|a| a.awaiting_check.is_none()).await;
     }
 
     /// Ctrl-S and wait for the answer.

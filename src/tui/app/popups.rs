@@ -91,6 +91,21 @@ impl App {
             self.quit = true;
             return (0..self.profiles.len()).map(Effect::SaveDraft).collect();
         }
+        if action == Action::Cancel
+            && self.awaiting_check.is_some()
+            && matches!(self.mode, Mode::Form)
+        {
+            // The check's answer still comes and is kept; only the submit is called off.
+            self.awaiting_check = None;
+            self.say(
+                Level::Info,
+                format!(
+                    "Duplicate check cancelled: nothing was sent. {} sends.",
+                    keymap::key_for(Action::Submit, Scope::Text)
+                ),
+            );
+            return Vec::new();
+        }
         if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
         {
             self.submitting = None;

@@ -1,6 +1,8 @@
 //! Rapid entry on the form: the duplicate check (when the phone or email is left, and
 //! before sending), sticky fields kept after a submit, and "repeat last".
 
+use std::time::Instant;
+
 use super::{App, Level, Mode, Question};
 use crate::contact::Draft;
 use crate::contact::duplicates;
@@ -26,9 +28,14 @@ impl App {
                 && p.form.problems.get(k).is_empty()
         });
         let checked = self.contact_points();
-        if !worth || p.checked_for.as_ref() == Some(&checked) || p.session.is_none() {
+        if !worth
+            || p.checked_for.as_ref() == Some(&checked)
+            || p.checking.as_ref() == Some(&checked)
+            || p.session.is_none()
+        {
             return Vec::new();
         }
+        self.current_mut().checking = Some(checked.clone());
         vec![Effect::CheckDuplicates {
             profile: self.active,
             checked,
@@ -44,7 +51,17 @@ impl App {
         }
         let p = self.current();
         if p.checked_for.as_ref() != Some(&checked) && p.session.is_some() {
-            self.say(Level::Info, "Checking for duplicates…");
+            let in_flight = p.checking.as_ref() == Some(&checked);
+            self.awaiting_check = Some(super::AwaitedCheck {
+                profile: self.active,
+                checked: checked.clone(),
+                since: Instant::now(),
+            });
+            // The check begun when the phone was left answers this one too.
+            if in_flight {
+                return Vec::new();
+            }
+            self.current_mut().checking = Some(checked.clone());
             return vec![Effect::CheckDuplicates {
                 profile: self.active,
                 checked,
@@ -81,15 +98,23 @@ impl App {
         profile: usize,
         checked: (String, String),
         found: Result<Vec<duplicates::Known>, String>,
-        then_submit: bool,
+        // Whether Ctrl-S began it; what counts is whether a Ctrl-S still waits.
+        _by_submit: bool,
     ) -> Vec<Effect> {
         let still_current = profile == self.active && self.contact_points() == checked;
-        if then_submit
-            && matches!(&self.status, Some((_, s)) if s.starts_with("Checking for duplicates"))
-        {
-            self.status = None;
+        // Whichever check it is (begun on leaving the phone, or by Ctrl-S), a Ctrl-S that
+        // waits for it goes on now; one cancelled with Esc does not.
+        let then_submit = self
+            .awaiting_check
+            .as_ref()
+            .is_some_and(|a| a.profile == profile && a.checked == checked);
+        if then_submit {
+            self.awaiting_check = None;
         }
         let p = &mut self.profiles[profile];
+        if p.checking.as_ref() == Some(&checked) {
+            p.checking = None;
+        }
         match found {
             Ok(list) => {
                 p.duplicates = list;

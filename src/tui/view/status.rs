@@ -29,6 +29,16 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             ),
             theme.warn(),
         ));
+    } else if let Some(waiting) = &app.awaiting_check {
+        let secs = Instant::now().duration_since(waiting.since).as_secs_f32();
+        first.push(Span::styled(
+            format!(
+                "{} Checking for duplicates… {secs:.1}s ({} cancels)  ",
+                SPINNER[app.tick % SPINNER.len()],
+                keymap::key_for(Action::Cancel, Scope::Text)
+            ),
+            theme.warn(),
+        ));
     } else if let Some((level, text)) = &app.status {
         let style = match level {
             Level::Info => Style::new(),
