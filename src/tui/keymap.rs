@@ -538,7 +538,7 @@ pub(crate) mod tests {
         assert_eq!(key_for(Action::StepDate(-1), Scope::Text), "PgDn");
         assert_eq!(key_for(Action::Accept, Scope::Outbox), "r");
         assert_eq!(key_for(Action::Cancel, Scope::Outbox), "Esc");
-        assert_eq!(key_for(Action::Yes, Scope::Confirm), "y");
+        assert_eq!(key_for(Action::Yes, Scope::Confirm), "Enter");
         let tabs = BINDINGS
             .iter()
             .find(|b| b.footer == Some("next"))
