@@ -346,3 +346,45 @@ fn vcards_from_a_file_one_or_several() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// Issue 15: `--output json` says a failure in JSON too (on stdout; the words stay on
+/// stderr), whether rolo's own checks refused the contact or the server did not create it.
+#[test]
+fn output_json_prints_failures_as_json() {
+    let w = World::cli();
+    let out = w.rolo(&["add", "--output", "json", "--set", "firstname=Ana"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["created"], false);
+    assert_eq!(v["exit_code"], 2);
+    assert!(
+        v["fields"]["phone"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+    assert!(
+        v["fields"]["lastname"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "{v}"
+    );
+    assert!(stderr(&out).contains("Phone"), "{}", stderr(&out));
+
+    w.fault("/whatsmark/api/v2/contacts", FaultKind::Status500);
+    let mut args = vec!["add", "--output", "json"];
+    args.extend(sets(&[
+        "firstname=Ana",
+        "lastname=Díaz",
+        "phone=+919800000555",
+    ]));
+    let out = w.rolo(&args);
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["created"].clone(), v["exit_code"].clone()),
+        (json!(false), json!(7))
+    );
+    assert!(v["error"].as_str().unwrap().contains("HTTP 500"), "{v}");
+    assert!(v["advice"].is_string(), "{v}");
+}

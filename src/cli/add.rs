@@ -1,6 +1,7 @@
 //! `rolo add`: one contact from `--set KEY=VALUE` pairs or a JSON file, validated first,
 //! sent to the profile's CRM, with an exit code per kind of failure.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +42,9 @@ pub struct AddArgs {
     /// Validate and print the request body without sending it.
     #[arg(long)]
     pub dry_run: bool,
-    /// `text` (default) or `json` (the created contact as the server echoed it).
+    /// `text` (default) or `json`: the created contact as the server echoed it, or when
+    /// nothing was created `{"created": false, "exit_code", "error", "advice", "fields",
+    /// "form"}` (the words go to stderr either way).
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub output: OutputFormat,
 }
@@ -214,6 +217,10 @@ async fn create_one(
                     tell!("rolo: {}: {m}", label(profile.api, catalog, field));
                 }
             }
+            if matches!(args.output, OutputFormat::Json) {
+                let what = "the contact has problems; nothing was sent";
+                failed_json(exit::VALIDATION, what, None, &problems.fields, &[]);
+            }
             return Ok(exit::VALIDATION);
         }
         Err(e @ NotSent::ReadOnly) => return Err(anyhow!(e.words(profile))),
@@ -314,6 +321,10 @@ fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: O
             for m in form {
                 tell!("rolo: the server refused the contact: {m}");
             }
+            if matches!(output, OutputFormat::Json) {
+                let what = "the server refused the contact";
+                failed_json(crate::engine::exit::of(outcome), what, None, fields, form);
+            }
         }
         other => {
             let said = words::failure(other, profile);
@@ -321,9 +332,40 @@ fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: O
             if let Some(advice) = &said.advice {
                 tell!("rolo: {advice}");
             }
+            if matches!(output, OutputFormat::Json) {
+                let code = crate::engine::exit::of(outcome);
+                failed_json(
+                    code,
+                    &said.what,
+                    said.advice.as_deref(),
+                    &BTreeMap::new(),
+                    &[],
+                );
+            }
         }
     }
     crate::engine::exit::of(outcome)
+}
+
+/// `--output json` when nothing was created: one object on stdout, so a script reads
+/// failures the way it reads a created contact (the words stay on stderr too).
+/// `fields` is keyed by the contract's field keys (`custom.<id>` for custom fields).
+fn failed_json(
+    code: u8,
+    what: &str,
+    advice: Option<&str>,
+    fields: &BTreeMap<String, Vec<String>>,
+    form: &[String],
+) {
+    let body = serde_json::json!({
+        "created": false,
+        "exit_code": code,
+        "error": what,
+        "advice": advice,
+        "fields": fields,
+        "form": form,
+    });
+    super::say_json(&serde_json::to_string_pretty(&body).unwrap_or_default());
 }
 
 fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, output: OutputFormat) {
