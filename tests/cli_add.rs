@@ -388,3 +388,34 @@ fn output_json_prints_failures_as_json() {
     assert!(v["error"].as_str().unwrap().contains("HTTP 500"), "{v}");
     assert!(v["advice"].is_string(), "{v}");
 }
+
+/// Issue 15: `--vcard` takes `--set` too: the pairs go over every card.
+#[test]
+fn set_pairs_go_over_every_vcard() {
+    let w = World::cli();
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let several = format!("{dir}/tests/fixtures/vcards/several.vcf");
+    let mut args = vec!["add", "--vcard", several.as_str(), "--dry-run"];
+    args.extend(sets(&["source_id=Website", "company=Feria 2026"]));
+    let out = w.rolo(&args);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let cards = printed.matches("\"firstname\"").count();
+    assert!(cards >= 3, "{printed}{}", stderr(&out));
+    assert_eq!(
+        printed.matches("\"source_id\": 110").count(),
+        cards,
+        "{printed}"
+    );
+    assert_eq!(printed.matches("Feria 2026").count(), cards, "{printed}");
+
+    let one = format!("{dir}/tests/fixtures/vcards/whatsapp_30.vcf");
+    let mut args = vec!["add", "--vcard", one.as_str()];
+    args.extend(sets(&["company=Feria 2026"]));
+    let out = w.rolo(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(
+        (rec["firstname"].as_str(), rec["company"].as_str()),
+        (Some("Carlos"), Some("Feria 2026"))
+    );
+}

@@ -34,7 +34,8 @@ pub struct AddArgs {
     #[arg(long, value_name = "LINE", conflicts_with_all = ["set", "json"])]
     pub quick: Option<String>,
     /// Contacts from a vCard file (`-` for stdin); several cards are offered one by one.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["set", "json", "quick"])]
+    /// `--set` pairs go over every card (`--set source=WhatsApp`, `--set tags=VIP`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["json", "quick"])]
     pub vcard: Option<PathBuf>,
     /// With several vCards: create every one without asking.
     #[arg(long, short = 'y')]
@@ -146,13 +147,24 @@ fn drafts(
                 path.display()
             ));
         }
-        return Ok(Ok(cards
+        let sets: Vec<(String, String)> = args
+            .set
             .iter()
-            .map(|c| {
-                let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
-                (c.full_name.clone(), over(&d))
-            })
-            .collect()));
+            .map(|s| split_pair(s))
+            .collect::<anyhow::Result<_>>()?;
+        let mut out = Vec::new();
+        for c in &cards {
+            let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
+            let mut draft = over(&d);
+            for (k, v) in &sets {
+                if let Err(e) = apply(&mut draft, profile.api, catalog, k, v) {
+                    tell!("rolo: {k}: {e}");
+                    return Ok(Err(exit::VALIDATION));
+                }
+            }
+            out.push((c.full_name.clone(), draft));
+        }
+        return Ok(Ok(out));
     }
     let pairs = match &args.json {
         Some(path) => json_pairs(path)?,
