@@ -162,10 +162,7 @@ pub(crate) fn say_json(json: &str) {
 #[must_use]
 pub fn report(e: &anyhow::Error) -> ExitCode {
     tell!("rolo: {e:#}");
-    let no_key = e
-        .chain()
-        .any(|cause| cause.downcast_ref::<crate::secret::SecretError>().is_some());
-    ExitCode::from(if no_key { exit::AUTH } else { exit::OTHER })
+    ExitCode::from(exit::of_error(e))
 }
 
 fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {

@@ -37,3 +37,13 @@ pub fn of(o: &Outcome) -> u8 {
         }
     }
 }
+
+/// The exit code of an error that ends a command before any outcome: [`AUTH`] when no
+/// API key could be had (as for a key the server refuses), else [`OTHER`].
+#[must_use]
+pub fn of_error(e: &anyhow::Error) -> u8 {
+    let no_key = e
+        .chain()
+        .any(|cause| cause.downcast_ref::<crate::secret::SecretError>().is_some());
+    if no_key { AUTH } else { OTHER }
+}
