@@ -139,8 +139,10 @@ fn each_error_has_its_own_message_and_exit_code() {
     let err = stderr(&out);
     assert!(err.contains("First name"), "{err}");
     assert!(w.stored("whatsmark", "demo").len() == 3);
-    // The server's field error (a duplicate phone) lands on the field.
-    let mut dup = sets(&["firstname=Ravi", "phone=+919587422363"]);
+    // The server's field error (a duplicate phone) lands on the field: past rolo's own
+    // duplicate check, which would stop it first.
+    let mut dup = vec!["--allow-duplicate"];
+    dup.extend(sets(&["firstname=Ravi", "phone=+919587422363"]));
     dup.extend_from_slice(&wm_ok);
     let out = add("wm", &dup);
     assert_eq!(code(&out), 2);
@@ -188,7 +190,12 @@ fn each_error_has_its_own_message_and_exit_code() {
         FaultKind::Html,
         FaultKind::MalformedJson,
     ] {
-        w.fault("/whatsmark/api/v2/contacts", kind.clone());
+        // On the create itself (the duplicate search before it is a GET).
+        w.add_fault(support::sandbox::once_on_post(
+            "/whatsmark/api/v2/contacts",
+            kind.clone(),
+            false,
+        ));
         let out = add("wm", &body);
         assert_eq!(code(&out), 7, "{kind:?}: {}", stderr(&out));
     }
@@ -371,7 +378,11 @@ fn output_json_prints_failures_as_json() {
     );
     assert!(stderr(&out).contains("Phone"), "{}", stderr(&out));
 
-    w.fault("/whatsmark/api/v2/contacts", FaultKind::Status500);
+    w.add_fault(support::sandbox::once_on_post(
+        "/whatsmark/api/v2/contacts",
+        FaultKind::Status500,
+        false,
+    ));
     let mut args = vec!["add", "--output", "json"];
     args.extend(sets(&[
         "firstname=Ana",
@@ -417,5 +428,42 @@ fn set_pairs_go_over_every_vcard() {
     assert_eq!(
         (rec["firstname"].as_str(), rec["company"].as_str()),
         (Some("Carlos"), Some("Feria 2026"))
+    );
+}
+
+/// Issue 15: `rolo add` runs the duplicate check the form runs; a contact the CRM already
+/// has stops it (exit 8) unless `--allow-duplicate`.
+#[test]
+fn add_checks_for_duplicates_unless_allowed() {
+    let w = World::cli();
+    let before = w.stored("whatsmark", "demo").len();
+    let mut args = vec!["add"];
+    args.extend(sets(&[
+        "firstname=Otra",
+        "lastname=Persona",
+        "phone=+919587422363",
+    ]));
+    let out = w.rolo(&args);
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("possible duplicate: Priya Raghunathan (id 1001"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("--allow-duplicate"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(w.stored("whatsmark", "demo").len(), before, "nothing sent");
+
+    // WhatsMark itself refuses a second contact with that phone: allowed through
+    // rolo's check, the server's own answer lands on the field.
+    args.insert(1, "--allow-duplicate");
+    let out = w.rolo(&args);
+    assert!(
+        stderr(&out).contains("Phone: This phone number already exists."),
+        "{}",
+        stderr(&out)
     );
 }

@@ -46,7 +46,12 @@ fn clear_faults(w: &World) {
 /// `rolo add` against a server error: the contact waits in the outbox, marked as one
 /// that may have arrived (so a resend looks first, then creates).
 fn kept_in_outbox(w: &World, phone: &str) {
-    w.fault(CONTACTS, FaultKind::Status500);
+    // On the create (the duplicate search before it is a GET).
+    w.add_fault(support::sandbox::once_on_post(
+        CONTACTS,
+        FaultKind::Status500,
+        false,
+    ));
     let out = w.rolo(&[
         "add",
         "--set",

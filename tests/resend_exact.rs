@@ -40,7 +40,12 @@ fn history_lines(w: &World) -> usize {
 fn the_same_phone_under_another_name_is_a_conflict_not_a_success() {
     let w = World::cli();
     // A send that may have arrived: the item waits, marked to look first.
-    w.fault(CONTACTS, FaultKind::Status500);
+    // On the create (the duplicate search before it is a GET).
+    w.add_fault(support::sandbox::once_on_post(
+        CONTACTS,
+        FaultKind::Status500,
+        false,
+    ));
     let out = w.rolo(&[
         "add",
         "--set",
@@ -108,7 +113,12 @@ fn the_same_phone_and_name_is_the_earlier_attempt() {
 fn outbox_commands_keep_to_the_chosen_profile_unless_all() {
     let w = World::cli();
     for (profile, phone) in [("wm", "98470 44413"), ("wm-quick", "98470 44414")] {
-        w.fault(CONTACTS, FaultKind::Status500);
+        // On the create (the duplicate search before it is a GET).
+        w.add_fault(support::sandbox::once_on_post(
+            CONTACTS,
+            FaultKind::Status500,
+            false,
+        ));
         let out = w.rolo(&[
             "--profile",
             profile,

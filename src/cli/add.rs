@@ -43,6 +43,10 @@ pub struct AddArgs {
     /// Validate and print the request body without sending it.
     #[arg(long)]
     pub dry_run: bool,
+    /// Create the contact even when the CRM already has one with its phone or email
+    /// (without it, such a contact is not sent: exit 8).
+    #[arg(long)]
+    pub allow_duplicate: bool,
     /// `text` (default) or `json`: the created contact as the server echoed it, or when
     /// nothing was created `{"created": false, "exit_code", "error", "advice", "fields",
     /// "form"}` (the words go to stderr either way).
@@ -241,6 +245,11 @@ async fn create_one(
         super::say_json(&serde_json::to_string_pretty(&request)?);
         return Ok(0);
     }
+    if !args.allow_duplicate
+        && let Some(code) = duplicate_stop(session, catalog, draft, args.output).await
+    {
+        return Ok(code);
+    }
     let sent = session.submit(draft, catalog).await;
     if let Some(w) = &sent.warning {
         tell!("rolo: warning: {w}");
@@ -357,6 +366,49 @@ fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: O
         }
     }
     crate::engine::exit::of(outcome)
+}
+
+/// The duplicate check the form runs before a send: a contact the CRM already has with
+/// this phone or email stops it (the exit code), unless `--allow-duplicate`. A check that
+/// cannot run never stops a send; it is said.
+async fn duplicate_stop(
+    session: &Session,
+    catalog: &Catalog,
+    draft: &Draft,
+    output: OutputFormat,
+) -> Option<u8> {
+    let region = session.profile().default_region.as_deref();
+    let raw = draft.get("phone").trim();
+    let phone = (!raw.is_empty())
+        .then(|| crate::contact::phone::to_e164(raw, region).unwrap_or_else(|_| raw.to_owned()));
+    let email = Some(draft.get("email").trim()).filter(|e| !e.is_empty());
+    if phone.is_none() && email.is_none() {
+        return None;
+    }
+    let found = session
+        .duplicates(phone.as_deref(), email, &catalog.recent)
+        .await;
+    let known = match found {
+        Ok(known) if !known.is_empty() => known,
+        Ok(_) => return None,
+        Err(e) => {
+            tell!("rolo: warning: could not check for duplicates ({e}); sending anyway");
+            return None;
+        }
+    };
+    for k in &known {
+        tell!(
+            "rolo: possible duplicate: {}",
+            crate::contact::duplicates::describe(k)
+        );
+    }
+    let what = "the CRM already has a contact with this phone or email; nothing was sent \
+                (--allow-duplicate creates it anyway)";
+    tell!("rolo: {what}");
+    if matches!(output, OutputFormat::Json) {
+        failed_json(exit::CONFLICT, what, None, &BTreeMap::new(), &[]);
+    }
+    Some(exit::CONFLICT)
 }
 
 /// `--output json` when nothing was created: one object on stdout, so a script reads
