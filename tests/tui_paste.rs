@@ -45,3 +45,30 @@ async fn names_pasted_one_per_line_into_a_list_are_each_picked() {
         assert_eq!(h.app().current().form.draft.list("groups").len(), 2);
     }
 }
+
+/// Issue 15: a number field takes a decimal comma as the decimal point (`12,5` was
+/// `125`), typed or pasted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decimal_comma_in_a_number_field_is_the_decimal_point() {
+    let mut h = Harness::new().await;
+    h.switch_to("wdemo").await;
+    let id = h
+        .app()
+        .current()
+        .catalog
+        .custom_fields
+        .iter()
+        .find(|f| f.name == "Presupuesto mensual")
+        .map(|f| f.id.clone())
+        .unwrap();
+    let value = |h: &Harness| h.app().current().form.draft.custom.get(&id).cloned();
+    h.focus("Presupuesto mensual");
+    h.typed("12,5");
+    assert_eq!(value(&h).as_deref(), Some("12.5"));
+    h.ctrl('w');
+    h.ctrl('w');
+    h.ctrl('w');
+    assert_eq!(value(&h).unwrap_or_default(), "");
+    h.paste("7,25");
+    assert_eq!(value(&h).as_deref(), Some("7.25"));
+}

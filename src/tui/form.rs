@@ -321,6 +321,12 @@ impl Form {
             }
             return false;
         }
+        // A decimal comma (12,5 as most of Latin America and Europe write it) is the
+        // decimal point the API takes.
+        let e = match e {
+            Edit::Insert(',') if field.editor == Editor::Number => Edit::Insert('.'),
+            other => other,
+        };
         if field.editor == Editor::Number
             && let Edit::Insert(c) = e
             && !(c.is_ascii_digit() || c == '.' || c == '-')
@@ -398,6 +404,8 @@ impl Form {
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         if field.editor == Editor::Lines {
             ta.insert_str(&text);
+        } else if field.editor == Editor::Number {
+            ta.insert_str(one_line(&text).replace(',', "."));
         } else {
             ta.insert_str(one_line(&text));
         }
