@@ -228,3 +228,16 @@ async fn an_id_chosen_earlier_that_vanished_from_the_catalog_is_flagged_not_drop
     assert!(s.contains("⚠ 9999 (not in the catalog)"), "{s}");
     assert_eq!(h.app().current().form.draft.get("status_id"), "9999");
 }
+
+/// Issue 15: typing on a picked field opens its picker filtered by everything typed,
+/// the first letter included (`cu` on Type filtered by "u").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_on_a_picked_field_keeps_the_first_letter() {
+    let mut h = Harness::new().await;
+    h.focus("Type");
+    h.typed("cu");
+    let s = h.screen(120, 40);
+    assert!(s.contains("filter: cu"), "{s}");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app().current().form.draft.get("type"), "customer");
+}

@@ -87,6 +87,19 @@ impl App {
         let Some(action) = keymap::resolve(key, self.scope()) else {
             return Vec::new();
         };
+        // A letter typed on a picked field opens its picker *and* filters by it (`cu` on
+        // Type filters by "cu", not "u").
+        if action == Action::OpenPicker
+            && let crossterm::event::KeyCode::Char(c) = key.code
+            && c != ' '
+            && matches!(self.mode, Mode::Form)
+        {
+            self.open_picker();
+            if let Mode::Picker(p) = &mut self.mode {
+                Picker::update(p, Action::Edit(crate::tui::keymap::Edit::Insert(c)));
+            }
+            return self.more_to_rank();
+        }
         if action == Action::Quit {
             self.quit = true;
             return (0..self.profiles.len()).map(Effect::SaveDraft).collect();
