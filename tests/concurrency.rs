@@ -29,16 +29,6 @@ fn slow_creates(w: &World, ms: u64) {
     });
 }
 
-/// Lifts the demo tenant's rate limit: the rounds send more than 60 requests a minute.
-fn unlimited(w: &World) {
-    let status = w.patch(
-        "whatsmark",
-        "demo",
-        &serde_json::json!({ "rate_limit_per_minute": null }),
-    );
-    assert!(status.is_success(), "{status}");
-}
-
 fn clear_faults(w: &World) {
     w.handle().clear_faults();
 }
@@ -85,7 +75,7 @@ fn outbox_files(w: &World) -> usize {
 #[test]
 fn two_retries_at_once_send_each_item_once() {
     let w = World::cli();
-    unlimited(&w);
+    w.unlimited();
     let started = Instant::now();
     for round in 0..ROUNDS {
         assert!(started.elapsed() < BOUND, "round {round} started too late");
@@ -173,7 +163,7 @@ fn a_send_lock_left_by_kill_9_is_recovered() {
 #[test]
 fn two_forms_that_retry_on_start_send_an_item_once() {
     let w = World::cli();
-    unlimited(&w);
+    w.unlimited();
     let started = Instant::now();
     for round in 0..ROUNDS {
         assert!(started.elapsed() < BOUND, "round {round} started too late");

@@ -45,16 +45,6 @@ impl Dice {
     }
 }
 
-/// Lifts the demo tenant's rate limit: 40 starts refresh the catalog 40 times.
-fn unlimited(w: &World) {
-    let status = w.patch(
-        "whatsmark",
-        "demo",
-        &serde_json::json!({ "rate_limit_per_minute": null }),
-    );
-    assert!(status.is_success(), "{status}");
-}
-
 /// Starts a form and waits for its first frame (not for the catalog).
 fn open(w: &World) -> support::pty::Pty {
     let p = w.spawn().start().unwrap();
@@ -72,7 +62,7 @@ fn saved_first_name(w: &World) -> String {
 #[test]
 fn kill_9_after_any_echo_loses_no_character() {
     let w = World::cli();
-    unlimited(&w);
+    w.unlimited();
     let mut dice = Dice::new();
     let started = Instant::now();
     let (mut typed, mut lost, mut runs_losing) = (0, 0, 0);

@@ -210,6 +210,17 @@ impl Hosted {
         })
     }
 
+    /// Lifts the WhatsMark demo tenant's rate limit, for tests that send (or start forms)
+    /// more than 60 times a minute.
+    pub fn unlimited(&self) {
+        let status = self.patch(
+            "whatsmark",
+            "demo",
+            &serde_json::json!({ "rate_limit_per_minute": null }),
+        );
+        assert!(status.is_success(), "{status}");
+    }
+
     /// The JSON body of a `GET` on the control surface (`/_sandbox/…`).
     pub fn control_json(&self, path: &str) -> Value {
         let url = format!("{}{path}", self.origin());
