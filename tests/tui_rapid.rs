@@ -63,3 +63,32 @@ async fn kept_fields_survive_a_submit_and_repeat_last_fills_the_crm_fields() {
     assert_eq!(d.list("groups"), ["19"]);
     assert_eq!(d.get("firstname"), "", "only CRM fields are repeated");
 }
+
+/// Issue 15: Ctrl-L repeats Wipsy's custom fields too, not only the stage and tags.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeat_last_repeats_wipsy_custom_fields() {
+    let mut h = Harness::new().await;
+    h.switch_to("wipsy").await;
+    h.typed("Iñaki");
+    h.focus("Phone");
+    h.typed("301 555 0188");
+    h.picks("Pipeline stage", &["won", "prio"]);
+    h.focus("Notes code");
+    h.typed("A-7");
+    h.submit().await;
+    assert!(h.screen(120, 40).contains("✓ Created Iñaki"));
+    let id = h
+        .app()
+        .current()
+        .catalog
+        .custom_fields
+        .iter()
+        .find(|f| f.name == "Notes code")
+        .map(|f| f.id.clone())
+        .unwrap();
+    assert!(!h.app().current().form.draft.custom.contains_key(&id));
+    h.ctrl('l');
+    let d = &h.app().current().form.draft;
+    assert_eq!(d.custom.get(&id).map(String::as_str), Some("A-7"));
+    assert!(h.screen(120, 40).contains("CRM and custom fields repeated"));
+}

@@ -171,23 +171,28 @@ impl App {
             );
             return;
         };
+        // The CRM fields and the custom fields (Wipsy's lead source, campaign, plan… are
+        // custom fields, and as much a part of a batch as a stage).
         let crm: Vec<String> = self
             .current()
             .form
             .fields
             .iter()
-            .filter(|f| f.section == Section::Crm)
+            .filter(|f| f.section == Section::Crm || f.key.starts_with("custom."))
             .map(|f| f.key.clone())
             .collect();
         let form = &mut self.current_mut().form;
         for key in &crm {
             match last.lists.get(key) {
                 Some(ids) => form.set_list(key, ids.clone()),
-                None => form.set_value(key, last.get(key)),
+                None => form.set_value(key, crate::engine::form_fields::value(&last, key)),
             }
         }
         self.edited();
-        self.say(Level::Info, "CRM fields repeated from the last contact.");
+        self.say(
+            Level::Info,
+            "CRM and custom fields repeated from the last contact.",
+        );
     }
 
     /// What the form starts with after a submit: defaults, then the kept fields.
