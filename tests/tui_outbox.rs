@@ -25,6 +25,12 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     h.submit().await;
     let s = h.screen(120, 40);
     assert!(s.contains("Keep it in the outbox"), "{s}");
+    // Issue 15: the connection dropped after the server stored it; the question must not
+    // say "Not created" while the status line says it may have been.
+    assert!(
+        s.contains("may or may not have been created") && !s.contains("Not created"),
+        "{s}"
+    );
     h.press(KeyCode::Enter);
     assert!(matches!(h.app().mode, Mode::Form));
     assert_eq!(h.app().outbox.len(), 1);

@@ -35,10 +35,17 @@ impl Offer {
 impl App {
     /// Asks whether the failed contact should wait in the outbox (Enter = yes).
     pub(super) fn offer_outbox(&mut self, offer: Offer) {
+        // Honest about what rolo knows: after a timeout, a dropped connection, a 5xx or an
+        // unreadable answer the server may have stored the contact.
+        let what = if crate::engine::resend::may_have_arrived(&offer.outcome) {
+            "It may or may not have been created. Keep it in the outbox (rolo looks for it \
+             before sending it again) and start the next contact?"
+        } else {
+            "Not created, but this may pass. Keep it in the outbox (rolo resends it) and \
+             start the next contact?"
+        };
         self.pending_outbox = Some(offer);
-        self.mode = Mode::Confirm(Question::Outbox(
-            "Not created, but this may pass. Keep it in the outbox (rolo resends it) and start the next contact? Enter = yes".to_owned(),
-        ));
+        self.mode = Mode::Confirm(Question::Outbox(what.to_owned()));
     }
 
     /// Yes: the contact goes to the outbox, the form starts the next one.
