@@ -52,15 +52,7 @@ async fn names_pasted_one_per_line_into_a_list_are_each_picked() {
 async fn a_decimal_comma_in_a_number_field_is_the_decimal_point() {
     let mut h = Harness::new().await;
     h.switch_to("wdemo").await;
-    let id = h
-        .app()
-        .current()
-        .catalog
-        .custom_fields
-        .iter()
-        .find(|f| f.name == "Presupuesto mensual")
-        .map(|f| f.id.clone())
-        .unwrap();
+    let id = h.custom_id("Presupuesto mensual");
     let value = |h: &Harness| h.app().current().form.draft.custom.get(&id).cloned();
     h.focus("Presupuesto mensual");
     h.typed("12,5");

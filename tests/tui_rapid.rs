@@ -77,15 +77,7 @@ async fn repeat_last_repeats_wipsy_custom_fields() {
     h.typed("A-7");
     h.submit().await;
     assert!(h.screen(120, 40).contains("✓ Created Iñaki"));
-    let id = h
-        .app()
-        .current()
-        .catalog
-        .custom_fields
-        .iter()
-        .find(|f| f.name == "Notes code")
-        .map(|f| f.id.clone())
-        .unwrap();
+    let id = h.custom_id("Notes code");
     assert!(!h.app().current().form.draft.custom.contains_key(&id));
     h.ctrl('l');
     let d = &h.app().current().form.draft;

@@ -104,6 +104,19 @@ impl Harness {
         self.tui.app()
     }
 
+    /// The id of the current profile's custom field called `name` (the catalog's, so a
+    /// script names the field as the screen shows it).
+    pub fn custom_id(&self, name: &str) -> String {
+        self.app()
+            .current()
+            .catalog
+            .custom_fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.id.clone())
+            .unwrap_or_else(|| panic!("no custom field {name:?} in the catalog"))
+    }
+
     /// One message through the form's step, as the terminal loop would hand it over.
     pub fn send(&mut self, msg: Message) {
         self.tui.handle(msg).unwrap();
