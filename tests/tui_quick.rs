@@ -180,3 +180,124 @@ async fn quick_add_never_replaces_an_unsent_form() {
     assert_eq!(h.app().current().form.draft.get("firstname"), "Nadia");
     assert_eq!(h.app().current().form.draft.get("lastname"), "Noor");
 }
+
+/// Issue 15: quick add takes unique starts and letters in order of a catalog name
+/// (`#mumb`, `@nue`, `source:web`), says so in the preview, and Tab puts a typo's
+/// suggestion in the line; with no suggestion left, Tab opens the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn starts_of_names_resolve_and_tab_takes_a_suggestion() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Meera Iyer +91 98470 44444 #mumb @nue source:web #m");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Mumbai") && s.contains("Nuevo") && s.contains("Website"),
+        "the preview names what the starts picked:\n{s}"
+    );
+    assert!(
+        s.contains("⚠ #m: \"m\" fits several: Mayoristas, Medellín, Mumbai"),
+        "an ambiguous start asks for more:\n{s}"
+    );
+    for _ in 0..2 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("#soporte prio #bfriday #mumbay");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("⚠ #mumbay: No group named \"mumbay\" — did you mean Mumbai? Tab puts it"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Tab puts #Mumbai"),
+        "the popup's keys say it:\n{s}"
+    );
+    h.press(KeyCode::Tab);
+    let Mode::Quick(q) = &h.app().mode else {
+        panic!("Tab with a suggestion keeps the line open")
+    };
+    assert!(q.text.ends_with("#bfriday #Mumbai"), "{}", q.text);
+    assert!(q.parsed.notes.is_empty(), "{:?}", q.parsed.notes);
+    h.typed(" customer");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Meera Iyer"), "{s}");
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    let groups = |name: &str| {
+        let c = &h.app().current().catalog;
+        c.groups.iter().find(|g| g.name == name).unwrap().id.clone()
+    };
+    let want: Vec<serde_json::Value> = ["Mumbai", "Soporte prioritario", "Black Friday 2026"]
+        .iter()
+        .map(|n| serde_json::json!(groups(n).parse::<i64>().unwrap()))
+        .collect();
+    let mut got = rec["group_id"].as_array().unwrap().clone();
+    got.sort_by_key(serde_json::Value::as_i64);
+    let mut want = want;
+    want.sort_by_key(serde_json::Value::as_i64);
+    assert_eq!(got, want);
+    assert_eq!(rec["source_id"], 110);
+    assert_eq!(rec["type"], "customer");
+
+    // No suggestion: Tab opens the form, as before.
+    h.ctrl('o');
+    h.typed("Omar #atlantis");
+    h.press(KeyCode::Tab);
+    assert!(matches!(h.app().mode, Mode::Form), "{:?}", h.app().mode);
+}
+
+/// Issue 15: one typical WhatsMark contact (name, phone, type, source, status, one group)
+/// costs fewer keystrokes by quick add than by the form, typing the same words for the
+/// picked fields in both, and both store the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_add_takes_fewer_keys_than_the_form() {
+    let mut h = Harness::new().await;
+    // By the form: Tab between fields; typing on a picked field opens its picker with
+    // that letter, Enter picks the highlighted entry and moves on.
+    let start = h.keys;
+    h.type_fields(&["Rahul", "Verma", "+91 98470 12345"]);
+    h.focus("Type");
+    for filter in ["cust", "face", "inte", "mumb"] {
+        h.typed(filter);
+        assert!(
+            matches!(h.app().mode, Mode::Picker(_)),
+            "typing opened the picker"
+        );
+        h.press(KeyCode::Enter);
+    }
+    h.ctrl('s');
+    let by_form = h.keys - start;
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    assert!(h.screen(120, 40).contains("✓ Created Rahul Verma"));
+    let form = h.stored("whatsmark", "demo").last().unwrap().clone();
+
+    // By quick add: the same words after the phone.
+    let start = h.keys;
+    h.ctrl('o');
+    h.typed("Rahul Verma +91 98470 12346 cust face inte mumb");
+    h.press(KeyCode::Enter);
+    let by_quick = h.keys - start;
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Rahul Verma"), "{s}");
+    let quick = h.stored("whatsmark", "demo").last().unwrap().clone();
+    for key in [
+        "firstname",
+        "lastname",
+        "type",
+        "source_id",
+        "status_id",
+        "group_id",
+    ] {
+        assert_eq!(form[key], quick[key], "{key}");
+    }
+    assert_eq!(quick["type"], "customer");
+    eprintln!("keystrokes: form {by_form}, quick add {by_quick}");
+    assert!(
+        by_quick < by_form,
+        "quick add {by_quick} keys, the form {by_form}"
+    );
+}

@@ -2,7 +2,9 @@
 //! catalog or an empty one. Besides never panicking, the documented promises hold:
 //! every token is in `words` (split on whitespace outside quotes), every flagged word has
 //! a note, every used word filled its field, and the draft holds nothing no word put
-//! there. The draft then goes through validation and the create body, as a submit would.
+//! there; a note's span is on the line and holds its words, and the line with a note's
+//! fix in place (what Tab does) parses too. The draft then goes through validation and
+//! the create body, as a submit would.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -54,6 +56,18 @@ fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
                 p.notes.iter().any(|n| n.token.contains(&word.text)),
                 "no note for {word:?}"
             ),
+        }
+    }
+    for n in &p.notes {
+        let typed = line.get(n.span.clone()).expect("a note's span cuts a character");
+        for part in n.token.split_whitespace() {
+            assert!(typed.contains(part), "{part:?} not in the span {typed:?} of {n:?}");
+        }
+        if let Some(fix) = &n.fix {
+            let mut fixed = line.clone();
+            fixed.replace_range(n.span.clone(), fix);
+            let again = parse(&fixed, flavour, &catalog, region);
+            assert!(again.words.len() <= fixed.len(), "{again:?}");
         }
     }
     let used = |key: &str| p.words.iter().any(|w| w.used_as == Use::Field(key.into()));

@@ -15,14 +15,23 @@
 //! - digits with `+ ( ) - . /` over up to six tokens: `phone` in E.164, only when they form
 //!   a valid number; a second number is flagged (Wipsy suggests `wa:+…`).
 //! - `lead`, `customer`, `guest`: WhatsMark `type` (a name word on Wipsy).
+//! - after the phone or the email, a plain word that names one entry of the picked fields
+//!   (`customer`, `facebook`, `inte`, `mumb`: a type, source, status, group; on Wipsy a
+//!   stage or tag), exactly or by the looser rules below with three letters at least, is
+//!   that entry: the name comes first, what the CRM files it under after. A word that
+//!   fits none, or several, stays a name word.
 //! - a lone `|` splits first from last name; anything else is a name word, and without `|`
 //!   the first word is the first name and the rest the last name.
 //!
 //! A catalog name is first the longest one that the following plain words complete
 //! (`#cliente nuevo`), else an id or the exact name, accent-folded when typed in plain
-//! ASCII (`#nandu club`), else the one name whose leading words were typed (`#nandu` →
-//! "Ñandú Club"), else what `rolo add` accepts (a bare WhatsMark id; anything while a
-//! Wipsy catalog is empty). A custom field key may be any unique start of a word of its
+//! ASCII (`#nandu club`), else the one name that the tightest looser rule fits: its
+//! leading words (`#nandu` → "Ñandú Club"), its start (`#mumb` → "Mumbai"), a later
+//! word's start (`#prio` → "Soporte prioritario"), its letters in order from a word's
+//! start (`#bfriday` → "Black Friday 2026", as the pickers filter); several names fitting
+//! are flagged with their names. Else what `rolo add` accepts (a bare WhatsMark id;
+//! anything while a Wipsy catalog is empty). A name that fits nothing is flagged with
+//! the closest one, which Tab puts in the line on the form ([`Note::fix`]). A custom field key may be any unique start of a word of its
 //! name (`cumple:` → "Fecha de cumpleaños"). Values given with a key go in as typed when
 //! they are text, for validation to speak about on the form; a name that fits no catalog
 //! entry cannot, so it is flagged with the closest name. Nothing is dropped: every token
@@ -36,7 +45,7 @@ use std::ops::Range;
 
 use email_address::{EmailAddress, Options};
 
-use self::matching::{closest, leading_words, same};
+use self::matching::{Fit, closest, loose, loose_fit, same};
 use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
 use super::{Catalog, CatalogKind, Draft, FieldKind, Flavour, Role, input, phone};
@@ -73,6 +82,11 @@ pub struct Note {
     pub message: String,
     /// The closest thing that would have worked, e.g. a catalog name or `wa:+91…`.
     pub suggestion: Option<String>,
+    /// Where [`Note::token`] is in the line, in bytes.
+    pub span: Range<usize>,
+    /// The text that takes the suggestion when it replaces `span` (`#Mumbai` for
+    /// `#mumbay`, `city:Cali` for `cuidad:Cali`): what Tab puts in the line.
+    pub fix: Option<String>,
 }
 
 /// One whitespace-separated token of the line (quotes keep spaces inside one token).
@@ -105,6 +119,7 @@ pub fn parse(
 ) -> Parsed {
     let tokens = tokenize(line);
     let mut p = Parser {
+        line,
         flavour,
         catalog,
         region: default_region,
@@ -133,6 +148,7 @@ type Hint = Option<String>;
 
 /// The line being read: its tokens, where each went, and the draft so far.
 struct Parser<'a> {
+    line: &'a str,
     flavour: Flavour,
     catalog: &'a Catalog,
     region: Option<&'a str>,
@@ -194,12 +210,70 @@ impl<'a> Parser<'a> {
             let hint = self
                 .date_field()
                 .map(|name| format!("{}:{text}", quote_spaced(name)));
-            self.flag(i..i + 1, "A date with no field to go in", hint);
+            self.flag(i..i + 1, "A date with no field to go in", hint.clone());
+            self.fix_last(hint);
         } else if text.chars().all(|c| c.is_ascii_punctuation()) {
             self.flag(i..i + 1, "Stray punctuation, not used", None);
+        } else if let Some((key, value)) = self.crm_word(i, &lower) {
+            if self.flavour.is_list(key) {
+                self.put_pick(i..i + 1, key, value);
+            } else {
+                self.set_single(i..i + 1, key, &value);
+            }
         } else {
             let name = text.trim_end_matches([',', ';']).to_owned();
             self.names.push((i, name));
+        }
+    }
+
+    /// The one picked field and value a plain word after the phone or email names
+    /// (see the module's rules), among the fields not set yet.
+    fn crm_word(&self, i: usize, word: &str) -> Option<(&'static str, String)> {
+        let token = &self.tokens[i];
+        let identified = ["phone", "email"]
+            .iter()
+            .any(|k| !self.draft.get(k).is_empty());
+        if !identified || !token.plain_word() {
+            return None;
+        }
+        // (field, value, how it fits: None for the exact name)
+        let mut found: Vec<(&'static str, String, Option<Fit>)> = Vec::new();
+        for spec in self.flavour.fields() {
+            let open = self.flavour.is_list(spec.key) || self.draft.get(spec.key).is_empty();
+            match spec.kind {
+                FieldKind::SinglePick(kind) | FieldKind::MultiPick(kind) if open => {
+                    let items = self.catalog.items(kind);
+                    if let Some(it) = items.iter().find(|it| same(word, &it.name)) {
+                        found.push((spec.key, it.id.clone(), None));
+                        continue;
+                    }
+                    let (fit, hits) = loose_fit(word, items.iter().map(|it| it.name.as_str()));
+                    for at in hits {
+                        let id = items.get(at).map(|it| it.id.clone()).unwrap_or_default();
+                        found.push((spec.key, id, fit));
+                    }
+                }
+                FieldKind::Enum(values) if open && spec.role == Role::Type => {
+                    if let Some(v) = values.iter().find(|v| same(word, v)) {
+                        found.push((spec.key, (*v).to_owned(), None));
+                        continue;
+                    }
+                    let (fit, hits) = loose_fit(word, values.iter().copied());
+                    for at in hits {
+                        found.push((spec.key, values[at].to_owned(), fit));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let tightest = found.iter().map(|f| f.2).min()?;
+        if tightest.is_some() && word.chars().count() < 3 {
+            return None;
+        }
+        let mut best = found.into_iter().filter(|f| f.2 == tightest);
+        match (best.next(), best.next()) {
+            (Some((key, value, _)), None) => Some((key, value)),
+            _ => None,
         }
     }
 
@@ -231,7 +305,13 @@ impl<'a> Parser<'a> {
         };
         match self.lookup(kind, &name) {
             Ok(id) => self.put_pick(i..i + 1 + words, key, id),
-            Err(hint) => self.flag(i..i + 1, missing(kind, &name), hint),
+            Err((message, hint)) => {
+                let fix = hint
+                    .as_deref()
+                    .map(|h| format!("{sigil}{}", quote_spaced(h)));
+                self.flag(i..i + 1, message, hint);
+                self.fix_last(fix);
+            }
         }
         1 + words
     }
@@ -255,23 +335,38 @@ impl<'a> Parser<'a> {
         taken
     }
 
-    /// A catalog id for a typed name, or the closest name as a hint.
-    fn lookup(&self, kind: CatalogKind, text: &str) -> Result<String, Hint> {
+    /// A catalog id for a typed name: by id or the name itself, else the one name that
+    /// [`loose`] finds (`mumb` → "Mumbai"); otherwise why not, with the closest name as a
+    /// hint.
+    fn lookup(&self, kind: CatalogKind, text: &str) -> Result<String, (String, Hint)> {
         let items = self.catalog.items(kind);
-        let loose: Vec<_> = items
-            .iter()
-            .filter(|it| leading_words(text, &it.name))
-            .collect();
         let found = self.catalog.resolve(kind, text);
         let found = found.or_else(|| items.iter().find(|it| same(text, &it.name)));
-        let found = found.or_else(|| loose.first().filter(|_| loose.len() == 1).copied());
         if let Some(item) = found {
             return Ok(item.id.clone());
         }
+        let names = || items.iter().map(|it| it.name.as_str());
+        let hits = loose(text, names());
+        let name_at = |at: &usize| items.get(*at).map(|it| it.name.as_str());
+        match hits[..] {
+            [one] => {
+                if let Some(item) = items.get(one) {
+                    return Ok(item.id.clone());
+                }
+            }
+            [_, _, ..] => {
+                let names: Vec<&str> = hits.iter().filter_map(name_at).collect();
+                return Err((several(text, &names), None));
+            }
+            [] => {}
+        }
         // An empty catalog or a bare WhatsMark id: the same rules as `rolo add`.
-        let names = items.iter().map(|it| it.name.as_str());
-        input::resolve(self.catalog, kind, self.flavour, text)
-            .map_err(|_| closest(text, names).map(str::to_owned))
+        input::resolve(self.catalog, kind, self.flavour, text).map_err(|_| {
+            (
+                missing(kind, text),
+                closest(text, names()).map(str::to_owned),
+            )
+        })
     }
 
     fn put_pick(&mut self, range: Range<usize>, key: &str, id: String) {
@@ -378,7 +473,8 @@ impl<'a> Parser<'a> {
         let wa_free = wa.is_some_and(|f| self.draft.get(f.key).is_empty());
         let hint = wa_free.then(|| format!("wa:{value}"));
         let message = format!("A second phone ({value}); only one fits, not used");
-        self.flag(range, message, hint);
+        self.flag(range, message, hint.clone());
+        self.fix_last(hint);
     }
 
     /// The first value of a single field wins; a different later one is flagged.
@@ -467,6 +563,7 @@ impl<'a> Parser<'a> {
     }
 
     fn note(&mut self, range: Range<usize>, message: impl Into<String>, suggestion: Hint) {
+        let span = self.span(range.clone());
         let tokens = self.tokens.get(range).unwrap_or_default();
         let raws: Vec<&str> = tokens.iter().map(|t| t.raw.as_str()).collect();
         let (token, message) = (raws.join(" "), message.into());
@@ -474,7 +571,25 @@ impl<'a> Parser<'a> {
             token,
             message,
             suggestion,
+            span,
+            fix: None,
         });
+    }
+
+    /// The bytes of the line that tokens `range` cover.
+    fn span(&self, range: Range<usize>) -> Range<usize> {
+        let tokens = self.tokens.get(range).unwrap_or_default();
+        match (tokens.first(), tokens.last()) {
+            (Some(first), Some(last)) => first.span.start..last.span.end,
+            _ => 0..0,
+        }
+    }
+
+    /// Gives the last note the text that takes its suggestion.
+    fn fix_last(&mut self, fix: Option<String>) {
+        if let Some(note) = self.notes.last_mut() {
+            note.fix = fix;
+        }
     }
 
     fn flag(&mut self, range: Range<usize>, message: impl Into<String>, hint: Hint) {
@@ -515,6 +630,21 @@ impl<'a> Parser<'a> {
 
 fn missing(kind: CatalogKind, name: &str) -> String {
     format!("No {} named \"{name}\"", kind.noun())
+}
+
+/// A typed name that starts, or spells, several names: the first few, for more letters.
+fn several(name: &str, names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    let mut list = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        list = format!("{list} and {} more", names.len() - SHOWN);
+    }
+    format!("\"{name}\" fits several: {list}; type more of it")
 }
 
 fn quote_spaced(name: &str) -> String {

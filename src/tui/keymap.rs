@@ -55,6 +55,9 @@ pub enum Action {
     Yes,
     /// Open the quick-add line.
     QuickAdd,
+    /// Take the suggestion for a flagged word of the quick-add line (with none, review
+    /// the line in the form).
+    TakeSuggestion,
     /// Show the outbox.
     ShowOutbox,
     /// Show the contacts created recently.

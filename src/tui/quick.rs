@@ -1,8 +1,9 @@
 //! The quick-add line (Ctrl-O or F2): one line such as
 //! `Ana María Pérez +57 318 877 9043 ana@acme.co #vip @Prospecto company:"Acme SAS"`,
 //! parsed as it is typed into a live preview of the fields it fills. Enter creates the
-//! contact when it is complete and valid; Tab opens the full form prefilled; Esc keeps
-//! the line for later. Nothing typed is lost either way.
+//! contact when it is complete and valid; Tab puts a flagged word's suggestion in its
+//! place (`#mumbay` → `#Mumbai`), and with none left opens the full form prefilled, as ↓
+//! does; Esc keeps the line for later. Nothing typed is lost either way.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -91,6 +92,46 @@ impl Quick {
         }
     }
 
+    /// The first flagged word that has a fix, as Tab would take it.
+    #[must_use]
+    pub fn suggestion(&self) -> Option<&quickadd::Note> {
+        self.parsed.notes.iter().find(|n| n.fix.is_some())
+    }
+
+    /// Puts the first fix in the line in place of its word; `false` when there is none.
+    fn take_suggestion(&mut self) -> bool {
+        let Some(note) = self.suggestion() else {
+            return false;
+        };
+        let (span, fix) = (note.span.clone(), note.fix.clone().unwrap_or_default());
+        let Some(typed) = self.text.get(span.clone()) else {
+            return false;
+        };
+        let (before, typed_chars) = (
+            self.text[..span.start].chars().count(),
+            typed.chars().count(),
+        );
+        let fix_chars = fix.chars().count();
+        self.text.replace_range(span, &fix);
+        // The cursor keeps its place in the text around the word; inside it, it ends it.
+        if self.cursor >= before + typed_chars {
+            self.cursor = self.cursor + fix_chars - typed_chars;
+        } else if self.cursor > before {
+            self.cursor = before + fix_chars;
+        }
+        true
+    }
+
+    fn reparse(&mut self, cx: &Context<'_>) {
+        let p = cx.profile;
+        self.parsed = quickadd::parse(
+            &self.text,
+            p.profile.api,
+            &p.catalog,
+            p.profile.default_region.as_deref(),
+        );
+    }
+
     /// The draft to put on the form: the profile's defaults under what the line says.
     #[must_use]
     pub fn draft(&self, defaults: &Draft) -> Draft {
@@ -108,22 +149,19 @@ impl Popup for Quick {
         Scope::Quick
     }
 
-    /// Enter or Ctrl-S create, Tab reviews in the form, Esc closes (the app keeps the
-    /// text); edits re-parse the line.
+    /// Enter or Ctrl-S create, Tab takes a suggestion (with none, reviews in the form as
+    /// ↓ does), Esc closes (the app keeps the text); edits re-parse the line.
     fn update(&mut self, action: Action, cx: &Context<'_>) -> Reply {
         match action {
             Action::Accept | Action::Submit => return Reply::Done(Answer::Create),
-            Action::NextField | Action::Down => return Reply::Done(Answer::Expand),
+            Action::TakeSuggestion if self.take_suggestion() => self.reparse(cx),
+            Action::TakeSuggestion | Action::NextField | Action::Down => {
+                return Reply::Done(Answer::Expand);
+            }
             Action::Cancel => return Reply::Close,
             Action::Edit(e) => {
                 self.edit(e);
-                let p = cx.profile;
-                self.parsed = quickadd::parse(
-                    &self.text,
-                    p.profile.api,
-                    &p.catalog,
-                    p.profile.default_region.as_deref(),
-                );
+                self.reparse(cx);
             }
             _ => {}
         }
@@ -144,14 +182,26 @@ impl Popup for Quick {
             width: area.width.saturating_sub(2),
             height,
         };
-        let bottom = keymap::hint(
-            Scope::Quick,
-            &[
-                (Action::Accept, "creates"),
-                (Action::NextField, "opens the form"),
-                (Action::Cancel, "keeps it for later"),
-            ],
-        );
+        let take = self
+            .suggestion()
+            .and_then(|n| n.fix.as_deref())
+            .map(|fix| format!("puts {fix}"));
+        let (tab, form) = match &take {
+            Some(take) => (
+                (Action::TakeSuggestion, take.as_str()),
+                (Action::NextField, "form"),
+            ),
+            None => (
+                (Action::TakeSuggestion, "opens the form"),
+                (Action::NextField, ""),
+            ),
+        };
+        let mut hints = vec![(Action::Accept, "creates"), tab];
+        if !form.1.is_empty() {
+            hints.push(form);
+        }
+        hints.push((Action::Cancel, "keeps it for later"));
+        let bottom = keymap::hint(Scope::Quick, &hints);
         let inner = super::popup::boxed(frame, r, "Quick add", bottom);
         let input = Line::from(vec![
             Span::styled("› ", theme.label_focused()),
@@ -215,12 +265,15 @@ fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec
             theme.hint(),
         )));
     }
+    let tab = keymap::key_for(Action::TakeSuggestion, Scope::Quick);
+    let mut first_fix = true;
     for n in &p.notes {
-        let hint = n
-            .suggestion
-            .as_deref()
-            .map(|s| format!(" — did you mean {s}?"))
-            .unwrap_or_default();
+        let takes = n.fix.is_some() && std::mem::take(&mut first_fix);
+        let hint = match n.suggestion.as_deref() {
+            Some(s) if takes => format!(" — did you mean {s}? {tab} puts it"),
+            Some(s) => format!(" — did you mean {s}?"),
+            None => String::new(),
+        };
         out.push(Line::from(Span::styled(
             format!("⚠ {}: {}{hint}", n.token, n.message),
             theme.warn(),

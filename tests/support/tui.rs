@@ -23,6 +23,8 @@ pub struct Harness {
     pub sb: SandboxHandle,
     tui: Tui<TestBackend>,
     dir: tempfile::TempDir,
+    /// Keys pressed so far (a paste is not a key), for scripts that count keystrokes.
+    pub keys: usize,
 }
 
 /// The profiles of the key-script tests, in this order: `wm` (demo), `full` (plan limit
@@ -93,7 +95,12 @@ impl Harness {
         let tui = Tui::open(&choice, data_dir, TestBackend::new(120, 40))
             .await
             .unwrap();
-        let mut h = Self { sb, tui, dir };
+        let mut h = Self {
+            sb,
+            tui,
+            dir,
+            keys: 0,
+        };
         h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
             .await;
         h
@@ -113,8 +120,10 @@ impl Harness {
             .custom_fields
             .iter()
             .find(|f| f.name == name)
-            .map(|f| f.id.clone())
-            .unwrap_or_else(|| panic!("no custom field {name:?} in the catalog"))
+            .map_or_else(
+                || panic!("no custom field {name:?} in the catalog"),
+                |f| f.id.clone(),
+            )
     }
 
     /// One message through the form's step, as the terminal loop would hand it over.
@@ -135,6 +144,7 @@ impl Harness {
     }
 
     pub fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.keys += 1;
         self.send(Message::Input(Event::Key(KeyEvent::new(code, mods))));
     }
 

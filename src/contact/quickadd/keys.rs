@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
-use super::matching::{alias, aliases, closest, key_norm, same, starts_a_word};
+use super::matching::{alias, aliases, closest, key_norm, loose, same, starts_a_word};
 use super::tokens::Token;
-use super::{Hint, Note, Parser, missing, quote_spaced};
+use super::{Hint, Note, Parser, quote_spaced};
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
 use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
 use crate::contact::validate::custom_key;
@@ -40,7 +40,11 @@ impl<'a> Parser<'a> {
         let target = match self.target(key) {
             Ok(target) => target,
             Err((message, hint)) => {
+                let fix = hint
+                    .as_deref()
+                    .map(|h| format!("{h}:{}", quote_spaced(value)));
                 self.flag(i..i + 1, message, hint);
+                self.fix_last(fix);
                 return 1;
             }
         };
@@ -60,7 +64,7 @@ impl<'a> Parser<'a> {
             let hint = Some(format!("{key}:\"…\""));
             self.flag(i..i + used, format!("No value after {key}:"), hint);
         } else {
-            self.apply(i..i + used, target, &value);
+            self.apply(i..i + used, key, target, &value);
         }
         used
     }
@@ -136,9 +140,10 @@ impl<'a> Parser<'a> {
         closest(key, names).map(quote_spaced)
     }
 
-    fn apply(&mut self, range: Range<usize>, target: Target<'a>, value: &str) {
+    /// Puts `value` in the field `key` (as typed) names.
+    fn apply(&mut self, range: Range<usize>, key: &str, target: Target<'a>, value: &str) {
         let spec = match target {
-            Target::Custom(def) => return self.put_custom(range, def, value),
+            Target::Custom(def) => return self.put_custom(range, key, def, value),
             Target::Spec(spec) => spec,
         };
         match spec.kind {
@@ -147,18 +152,26 @@ impl<'a> Parser<'a> {
             FieldKind::MultiPick(kind) => self.put_list(range, spec.key, kind, value),
             FieldKind::SinglePick(kind) => match self.lookup(kind, value) {
                 Ok(id) => self.set_single(range, spec.key, &id),
-                Err(hint) => self.flag(range, missing(kind, value), hint),
+                Err((message, hint)) => self.flag_value(range, key, message, hint),
             },
-            FieldKind::Enum(allowed) => {
-                if let Some(found) = allowed.iter().find(|a| a.eq_ignore_ascii_case(value)) {
-                    return self.set_single(range, spec.key, found);
+            FieldKind::Enum(allowed) => match one_of(value, allowed.iter().copied()) {
+                Ok(found) => self.set_single(range, spec.key, found),
+                Err(hint) => {
+                    let message = format!("{} is one of {}", spec.label, allowed.join(", "));
+                    self.flag_value(range, key, message, hint);
                 }
-                let hint = closest(value, allowed.iter().copied()).map(str::to_owned);
-                let message = format!("{} is one of {}", spec.label, allowed.join(", "));
-                self.flag(range, message, hint);
-            }
+            },
             _ => self.set_single(range, spec.key, value),
         }
+    }
+
+    /// Flags a `key:value` whose value fits nothing; Tab's fix keeps the key.
+    fn flag_value(&mut self, range: Range<usize>, key: &str, message: String, hint: Hint) {
+        let fix = hint
+            .as_deref()
+            .map(|h| format!("{key}:{}", quote_spaced(h)));
+        self.flag(range, message, hint);
+        self.fix_last(fix);
     }
 
     /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit,
@@ -177,38 +190,52 @@ impl<'a> Parser<'a> {
                     self.put_pick(range.clone(), key, id);
                     added = true;
                 }
-                Err(hint) => missed.push((piece, hint)),
+                Err((message, hint)) => missed.push((piece, message, hint)),
             }
         }
+        let span = self.span(range.clone());
+        let typed = self.line.get(span.clone()).unwrap_or_default();
+        // Tab swaps the one name in the token; inside quotes a name needs none of its own.
+        let fix = |piece: &str, hint: &Hint| {
+            let name = if typed.contains('"') {
+                hint.clone()?
+            } else {
+                quote_spaced(hint.as_deref()?)
+            };
+            Some(typed.replacen(piece, &name, 1))
+        };
         let mut missed = missed.into_iter();
         if !added {
-            let first = missed
-                .next()
-                .map(|(piece, hint)| (missing(kind, piece), hint));
+            let first = missed.next();
+            let fixed = first.as_ref().and_then(|(piece, _, hint)| fix(piece, hint));
+            let first = first.map(|(_, message, hint)| (message, hint));
             let none = || (format!("No {} names given", kind.noun()), None);
             let (message, hint) = first.unwrap_or_else(none);
             self.flag(range, message, hint);
+            self.fix_last(fixed);
         }
-        for (piece, suggestion) in missed {
-            let (token, message) = (piece.to_owned(), missing(kind, piece));
+        for (piece, message, suggestion) in missed {
+            let fix = fix(piece, &suggestion);
             self.notes.push(Note {
-                token,
+                token: piece.to_owned(),
                 message,
                 suggestion,
+                span: span.clone(),
+                fix,
             });
         }
     }
 
-    fn put_custom(&mut self, range: Range<usize>, def: &CustomFieldDef, value: &str) {
+    fn put_custom(&mut self, range: Range<usize>, key: &str, def: &CustomFieldDef, value: &str) {
         let mut value = value.to_owned();
         if def.kind == CustomType::Select && !def.options.is_empty() {
-            let Some(option) = def.options.iter().find(|o| same(&value, o)) else {
-                let options = def.options.iter().map(String::as_str);
-                let hint = closest(&value, options).map(str::to_owned);
-                let message = format!("{} has no option \"{value}\"", def.name);
-                return self.flag(range, message, hint);
-            };
-            option.trim().clone_into(&mut value);
+            match one_of(&value, def.options.iter().map(String::as_str)) {
+                Ok(option) => option.trim().clone_into(&mut value),
+                Err(hint) => {
+                    let message = format!("{} has no option \"{value}\"", def.name);
+                    return self.flag_value(range, key, message, hint);
+                }
+            }
         }
         if self.draft.custom.get(&def.id).is_some_and(|v| *v != value) {
             let message = format!("{} is already set; not used", def.name);
@@ -216,6 +243,22 @@ impl<'a> Parser<'a> {
         }
         self.draft.custom.insert(def.id.clone(), value);
         self.field(range, &custom_key(&def.id));
+    }
+}
+
+/// The one of `allowed` that `value` names: itself (any case or accents), else the one
+/// a looser rule fits; otherwise the closest as a hint.
+fn one_of<'v>(
+    value: &str,
+    allowed: impl Iterator<Item = &'v str> + Clone,
+) -> Result<&'v str, Hint> {
+    if let Some(found) = allowed.clone().find(|a| same(value, a)) {
+        return Ok(found);
+    }
+    match loose(value, allowed.clone())[..] {
+        [one] => allowed.clone().nth(one).ok_or(None),
+        [_, _, ..] => Err(None),
+        [] => Err(closest(value, allowed).map(str::to_owned)),
     }
 }
 
@@ -236,6 +279,7 @@ mod tests {
             order: 0,
         });
         let p = Parser {
+            line: "",
             flavour: Flavour::Wipsy,
             catalog: &catalog,
             region: None,

@@ -73,17 +73,94 @@ pub(super) fn same(query: &str, name: &str) -> bool {
     q == n
 }
 
-/// `nandu` for "Ñandú Club": the name's first whole words, not all of them.
-pub(super) fn leading_words(query: &str, name: &str) -> bool {
-    let (q, n) = compared(query, name);
-    !q.is_empty() && n.strip_prefix(&q).is_some_and(|rest| rest.starts_with(' '))
-}
-
 /// `cumple` for "Fecha de cumpleaños": the query starts some word of the name.
 pub(super) fn starts_a_word(query: &str, name: &str) -> bool {
     let (q, n) = compared(query, name);
     let at_word = |(at, _): (usize, &str)| at == 0 || n[..at].ends_with(' ');
     !q.is_empty() && n.match_indices(&q).any(at_word)
+}
+
+/// How a typed name fits a catalog name short of being the same name, tightest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Fit {
+    /// The name's first whole words ([`leading_words`]).
+    LeadingWords,
+    /// The name's start (`mumb` → "Mumbai").
+    StartsName,
+    /// The start of some word of the name (`vip` → "Clientes VIP").
+    StartsWord,
+    /// The letters in order, the first one starting a word (`bfriday` → "Black Friday
+    /// 2026"), as the pickers' filter finds names; three letters at least.
+    Letters,
+}
+
+/// What a typed name picks among `names` when it is none of them exactly: the names that
+/// fit by the tightest [`Fit`] any name fits by, as indices into `names`. One index is a
+/// pick; several are a question only more letters answer. A name of digits alone fits
+/// nothing loosely, so a bare id stays an id.
+pub(super) fn loose<'n>(query: &str, names: impl IntoIterator<Item = &'n str>) -> Vec<usize> {
+    loose_fit(query, names).1
+}
+
+/// [`loose`], with the fit the hits share (`None` when nothing fits).
+pub(super) fn loose_fit<'n>(
+    query: &str,
+    names: impl IntoIterator<Item = &'n str>,
+) -> (Option<Fit>, Vec<usize>) {
+    let ascii = query.is_ascii();
+    let norm = |s: &str| if ascii { fold(s) } else { lower(s) };
+    let q = norm(query);
+    if !q.chars().any(char::is_alphabetic) {
+        return (None, Vec::new());
+    }
+    let letters: Vec<char> = q.chars().filter(|c| !c.is_whitespace()).collect();
+    let (mut best, mut hits) = (None::<Fit>, Vec::new());
+    for (at, name) in names.into_iter().enumerate() {
+        let n = norm(name);
+        let Some(fit) = fit(&q, &letters, &n) else {
+            continue;
+        };
+        if best.is_none_or(|b| fit < b) {
+            best = Some(fit);
+            hits.clear();
+        }
+        if best == Some(fit) {
+            hits.push(at);
+        }
+    }
+    (best, hits)
+}
+
+/// How `q` fits `n` (both normalised alike); `letters` is `q` without spaces.
+fn fit(q: &str, letters: &[char], n: &str) -> Option<Fit> {
+    if q == n {
+        return None;
+    }
+    if let Some(rest) = n.strip_prefix(q) {
+        return Some(if rest.starts_with(' ') {
+            Fit::LeadingWords
+        } else {
+            Fit::StartsName
+        });
+    }
+    let at_word = |at: usize| at == 0 || n[..at].ends_with(' ');
+    if n.match_indices(q).any(|(at, _)| at_word(at)) {
+        return Some(Fit::StartsWord);
+    }
+    let first = *letters.first()?;
+    if letters.len() < 3 {
+        return None;
+    }
+    // From each word start that holds the first letter, the rest in order.
+    let mut starts = n
+        .char_indices()
+        .filter(|&(at, c)| c == first && at_word(at));
+    starts
+        .any(|(at, _)| {
+            let mut rest = n[at..].chars().filter(|c| !c.is_whitespace());
+            letters.iter().all(|l| rest.any(|c| c == *l))
+        })
+        .then_some(Fit::Letters)
 }
 
 /// A field key as typed, comparable to contract keys: folded, `_` for spaces and dashes.
@@ -215,11 +292,6 @@ mod tests {
         assert_eq!(fold("  Ñandú   Club "), "nandu club");
         assert!(same("nandu club", "Ñandú Club") && same("ÑANDÚ CLUB", "Ñandú Club"));
         assert!(!same("ñandu club", "Ñandú Club"), "accents typed are meant");
-        assert!(leading_words("nandu", "Ñandú Club") && !leading_words("nan", "Ñandú Club"));
-        assert!(
-            !leading_words("ñandú club", "Ñandú Club"),
-            "the whole name is `same`"
-        );
         assert!(starts_a_word("cumple", "Fecha de cumpleaños"));
         assert!(starts_a_word("cumpleaños", "Fecha de cumpleaños"));
         assert!(!starts_a_word("umple", "Fecha de cumpleaños") && !starts_a_word("", "x"));
@@ -227,6 +299,56 @@ mod tests {
             (key_norm("Last-Name"), key_norm("Dirección")),
             ("last_name".into(), "direccion".into())
         );
+    }
+
+    /// The tightest rule any name fits decides; a tie is no pick.
+    #[test]
+    fn loose_picks_by_the_tightest_fit() {
+        let names = [
+            "Mayoristas",
+            "Medellín",
+            "Mumbai",
+            "Ñandú Club",
+            "Soporte prioritario",
+            "Black Friday 2026",
+            "Interesado",
+            "No interesado",
+            "2026",
+        ];
+        let hits = |q: &str| -> Vec<&str> { loose(q, names).iter().map(|&i| names[i]).collect() };
+        assert_eq!(hits("mumb"), ["Mumbai"]);
+        assert_eq!(hits("m"), ["Mayoristas", "Medellín", "Mumbai"]);
+        assert_eq!(
+            hits("nandu"),
+            ["Ñandú Club"],
+            "leading words, accents folded"
+        );
+        assert_eq!(
+            hits("ñan"),
+            ["Ñandú Club"],
+            "an accent typed is compared as typed"
+        );
+        assert!(
+            hits("nan").len() == 1 && hits("ñandú club").is_empty(),
+            "same is not loose"
+        );
+        assert_eq!(
+            hits("prio"),
+            ["Soporte prioritario"],
+            "a later word's start"
+        );
+        assert_eq!(hits("sopprio"), ["Soporte prioritario"], "letters in order");
+        assert_eq!(hits("bfriday"), ["Black Friday 2026"]);
+        assert_eq!(
+            hits("int"),
+            ["Interesado"],
+            "the name's start beats a word's start"
+        );
+        assert_eq!(hits("inter"), ["Interesado"]);
+        assert!(hits("teresado").is_empty(), "inside a word is not a start");
+        assert!(hits("mby").is_empty() && hits("xyz").is_empty());
+        assert!(hits("20").is_empty(), "digits alone stay an id");
+        assert!(hits("la").is_empty() && hits("").is_empty());
     }
 
     #[test]

@@ -11,6 +11,8 @@ pub(super) struct Token {
     pub parts: Vec<(String, bool)>,
     /// A quote opened here and never closed, so the token runs to the end of the line.
     pub unclosed: bool,
+    /// Where it is in the line, in bytes.
+    pub span: std::ops::Range<usize>,
 }
 
 impl Token {
@@ -64,10 +66,14 @@ pub(super) fn tokenize(line: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut current = Token::default();
     let mut quoted = false;
-    for c in line.chars() {
+    for (at, c) in line.char_indices() {
+        if current.raw.is_empty() {
+            current.span = at..at;
+        }
         if c == '"' {
             quoted = !quoted;
             current.raw.push(c);
+            current.span.end = at + c.len_utf8();
             current.parts.push((String::new(), quoted));
         } else if c.is_whitespace() && !quoted {
             if !current.raw.is_empty() {
@@ -75,6 +81,7 @@ pub(super) fn tokenize(line: &str) -> Vec<Token> {
             }
         } else {
             current.raw.push(c);
+            current.span.end = at + c.len_utf8();
             match current.parts.last_mut() {
                 Some((text, _)) => text.push(c),
                 None => current.parts.push((c.to_string(), false)),

@@ -270,7 +270,8 @@ impl App {
                 self.say(
                     Level::Warn,
                     format!(
-                        "{n} flagged word(s): fix them, or {} to review in the form.",
+                        "{n} flagged word(s): fix them ({} puts a suggestion), or {} to review in the form.",
+                        keymap::key_for(Action::TakeSuggestion, Scope::Quick),
                         keymap::key_for(Action::NextField, Scope::Quick)
                     ),
                 );
