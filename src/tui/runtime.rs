@@ -177,7 +177,7 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
         install_panic_hook();
         let result = async {
             take_terminal().context("cannot set up the terminal (raw mode, alternate screen)")?;
-            let backend = super::inert::Inert(CrosstermBackend::new(std::io::stdout()));
+            let backend = super::inert::Inert::new(CrosstermBackend::new(std::io::stdout()));
             let mut tui = Tui::new(setup, data_dir, backend)?;
             tui.lends_terminal = true;
             let mut input = Keyboard::start().context("cannot read the terminal")?;
