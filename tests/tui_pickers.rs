@@ -241,3 +241,20 @@ async fn typing_on_a_picked_field_keeps_the_first_letter() {
     h.press(KeyCode::Enter);
     assert_eq!(h.app().current().form.draft.get("type"), "customer");
 }
+
+/// Issue 15: a filter ranks names that start with it first: `ind` on Country is India,
+/// not British Indian Ocean Territory, which comes first in the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_filter_ranks_names_that_start_with_it_first() {
+    let mut h = Harness::new().await;
+    h.focus("Country");
+    h.typed("ind");
+    assert_eq!(shown(&h)[0], "India (IN, +91) · भारत", "{:?}", shown(&h));
+    h.press(KeyCode::Enter);
+    let id = h.app().current().form.draft.get("country_id").to_owned();
+    let c = &h.app().current().catalog;
+    assert_eq!(
+        c.countries.find(&id).unwrap().name,
+        "India (IN, +91) · भारत"
+    );
+}

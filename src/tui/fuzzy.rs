@@ -3,7 +3,7 @@
 //! match their plain letters when the query is plain ASCII.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+use nucleo_matcher::{Matcher, Utf32Str, Utf32String};
 
 /// A reusable matcher (it keeps scratch memory between keystrokes).
 #[derive(Clone)]
@@ -21,7 +21,7 @@ impl std::fmt::Debug for Fuzzy {
 impl Default for Fuzzy {
     fn default() -> Self {
         Self {
-            matcher: Matcher::new(Config::DEFAULT),
+            matcher: Matcher::new(super::ranking::config()),
             buf: Vec::new(),
         }
     }

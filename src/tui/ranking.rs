@@ -186,8 +186,17 @@ pub struct Matchers([Matcher; 2]);
 
 impl Default for Matchers {
     fn default() -> Self {
-        Self([Matcher::new(Config::DEFAULT), Matcher::new(Config::DEFAULT)])
+        Self([Matcher::new(config()), Matcher::new(config())])
     }
+}
+
+/// nucleo's defaults, and a match nearer the start of a name ranks higher: `ind` puts
+/// India before British Indian Ocean Territory, which list order put first.
+#[must_use]
+pub fn config() -> Config {
+    let mut config = Config::DEFAULT;
+    config.prefer_prefix = true;
+    config
 }
 
 impl Clone for Matchers {
