@@ -119,3 +119,32 @@ fn csv_separator_of_a_cr_only_file_comes_from_its_header_line() {
     assert_eq!(t.headers, ["re", "Apewwwwwww\u{fffd}"]);
     assert_eq!(table::sniff_delimiter("a,b\rc;d;e\r"), b',');
 }
+
+/// `quickadd`: a list's name typed across quotes (`tags:"vip, nope"x`) got a Tab fix
+/// that replaced nothing, so Tab would have done nothing, forever; such a name has no
+/// fix now, and every fix changes the line.
+#[test]
+fn quickadd_a_name_across_quotes_has_no_fix_that_changes_nothing() {
+    use rolo::contact::catalog::{Catalog, Item};
+    use rolo::contact::quickadd::parse;
+    let mut catalog = Catalog::default();
+    catalog.tags = [("t1", "VIP"), ("t2", "Nopal")]
+        .iter()
+        .map(|(id, name)| Item {
+            id: (*id).into(),
+            name: (*name).into(),
+            ..Item::default()
+        })
+        .collect();
+    for line in [
+        "Ana tags:\"vip, nope\"x",
+        "Ana #中文tags:\"vip, nope\"客户 wang@qq.com",
+        "Ana tags:\"vip, nopa\"",
+    ] {
+        let p = parse(line, rolo::contact::Flavour::Wipsy, &catalog, None);
+        for n in &p.notes {
+            let typed = &line[n.span.clone()];
+            assert_ne!(n.fix.as_deref(), Some(typed), "{line}: {n:?}");
+        }
+    }
+}

@@ -197,6 +197,10 @@ impl<'a> Parser<'a> {
         let typed = self.line.get(span.clone()).unwrap_or_default();
         // Tab swaps the one name in the token; inside quotes a name needs none of its own.
         let fix = |piece: &str, hint: &Hint| {
+            // A name typed across quotes (`"vip, no"pe`) has no one place to swap.
+            if !typed.contains(piece) {
+                return None;
+            }
             let name = if typed.contains('"') {
                 hint.clone()?
             } else {
