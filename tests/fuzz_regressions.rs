@@ -127,15 +127,17 @@ fn csv_separator_of_a_cr_only_file_comes_from_its_header_line() {
 fn quickadd_a_name_across_quotes_has_no_fix_that_changes_nothing() {
     use rolo::contact::catalog::{Catalog, Item};
     use rolo::contact::quickadd::parse;
-    let mut catalog = Catalog::default();
-    catalog.tags = [("t1", "VIP"), ("t2", "Nopal")]
-        .iter()
-        .map(|(id, name)| Item {
-            id: (*id).into(),
-            name: (*name).into(),
-            ..Item::default()
-        })
-        .collect();
+    let catalog = Catalog {
+        tags: [("t1", "VIP"), ("t2", "Nopal")]
+            .iter()
+            .map(|(id, name)| Item {
+                id: (*id).into(),
+                name: (*name).into(),
+                ..Item::default()
+            })
+            .collect(),
+        ..Catalog::default()
+    };
     for line in [
         "Ana tags:\"vip, nope\"x",
         "Ana #中文tags:\"vip, nope\"客户 wang@qq.com",

@@ -45,7 +45,7 @@ use std::ops::Range;
 
 use email_address::{EmailAddress, Options};
 
-use self::matching::{Fit, closest, loose, loose_fit, same};
+use self::matching::{Fit, closest, loose_fit, same};
 use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
 use super::{Catalog, CatalogKind, Draft, FieldKind, Flavour, Role, input, phone};
@@ -236,38 +236,41 @@ impl<'a> Parser<'a> {
         if !identified || !token.plain_word() {
             return None;
         }
-        // (field, value, how it fits: None for the exact name)
-        let mut found: Vec<(&'static str, String, Option<Fit>)> = Vec::new();
+        // (field, value, how it fits); the same name once per field.
+        let mut found: Vec<(&'static str, String, Fit)> = Vec::new();
+        let mut add =
+            |key, (fit, hits): (Option<Fit>, Vec<usize>), value: &dyn Fn(usize) -> String| {
+                let Some(fit) = fit else {
+                    return;
+                };
+                let hits = if fit == Fit::Same {
+                    &hits[..1]
+                } else {
+                    &hits[..]
+                };
+                for &at in hits {
+                    found.push((key, value(at), fit));
+                }
+            };
         for spec in self.flavour.fields() {
             let open = self.flavour.is_list(spec.key) || self.draft.get(spec.key).is_empty();
             match spec.kind {
                 FieldKind::SinglePick(kind) | FieldKind::MultiPick(kind) if open => {
                     let items = self.catalog.items(kind);
-                    if let Some(it) = items.iter().find(|it| same(word, &it.name)) {
-                        found.push((spec.key, it.id.clone(), None));
-                        continue;
-                    }
-                    let (fit, hits) = loose_fit(word, items.iter().map(|it| it.name.as_str()));
-                    for at in hits {
-                        let id = items.get(at).map(|it| it.id.clone()).unwrap_or_default();
-                        found.push((spec.key, id, fit));
-                    }
+                    let fits = loose_fit(word, items.iter().map(|it| it.name.as_str()));
+                    let id = |at: usize| items.get(at).map(|it| it.id.clone()).unwrap_or_default();
+                    add(spec.key, fits, &id);
                 }
                 FieldKind::Enum(values) if open && spec.role == Role::Type => {
-                    if let Some(v) = values.iter().find(|v| same(word, v)) {
-                        found.push((spec.key, (*v).to_owned(), None));
-                        continue;
-                    }
-                    let (fit, hits) = loose_fit(word, values.iter().copied());
-                    for at in hits {
-                        found.push((spec.key, values[at].to_owned(), fit));
-                    }
+                    let fits = loose_fit(word, values.iter().copied());
+                    let value = |at: usize| values.get(at).copied().unwrap_or_default().to_owned();
+                    add(spec.key, fits, &value);
                 }
                 _ => {}
             }
         }
         let tightest = found.iter().map(|f| f.2).min()?;
-        if tightest.is_some() && word.chars().count() < 3 {
+        if tightest != Fit::Same && word.chars().count() < 3 {
             return None;
         }
         let mut best = found.into_iter().filter(|f| f.2 == tightest);
@@ -340,15 +343,18 @@ impl<'a> Parser<'a> {
     /// hint.
     fn lookup(&self, kind: CatalogKind, text: &str) -> Result<String, (String, Hint)> {
         let items = self.catalog.items(kind);
-        let found = self.catalog.resolve(kind, text);
-        let found = found.or_else(|| items.iter().find(|it| same(text, &it.name)));
-        if let Some(item) = found {
+        if let Some(item) = self.catalog.resolve(kind, text) {
             return Ok(item.id.clone());
         }
         let names = || items.iter().map(|it| it.name.as_str());
-        let hits = loose(text, names());
+        let (fit, hits) = loose_fit(text, names());
         let name_at = |at: &usize| items.get(*at).map(|it| it.name.as_str());
         match hits[..] {
+            [first, ..] if fit == Some(Fit::Same) => {
+                if let Some(item) = items.get(first) {
+                    return Ok(item.id.clone());
+                }
+            }
             [one] => {
                 if let Some(item) = items.get(one) {
                     return Ok(item.id.clone());

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::matching::{alias, aliases, closest, key_norm, loose, same, starts_a_word};
+use super::matching::{Fit, alias, aliases, closest, key_norm, loose_fit, same, starts_a_word};
 use super::tokens::Token;
 use super::{Hint, Note, Parser, quote_spaced};
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
@@ -256,10 +256,9 @@ fn one_of<'v>(
     value: &str,
     allowed: impl Iterator<Item = &'v str> + Clone,
 ) -> Result<&'v str, Hint> {
-    if let Some(found) = allowed.clone().find(|a| same(value, a)) {
-        return Ok(found);
-    }
-    match loose(value, allowed.clone())[..] {
+    let (fit, hits) = loose_fit(value, allowed.clone());
+    match hits[..] {
+        [first, ..] if fit == Some(Fit::Same) => allowed.clone().nth(first).ok_or(None),
         [one] => allowed.clone().nth(one).ok_or(None),
         [_, _, ..] => Err(None),
         [] => Err(closest(value, allowed).map(str::to_owned)),

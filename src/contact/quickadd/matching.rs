@@ -80,9 +80,11 @@ pub(super) fn starts_a_word(query: &str, name: &str) -> bool {
     !q.is_empty() && n.match_indices(&q).any(at_word)
 }
 
-/// How a typed name fits a catalog name short of being the same name, tightest first.
+/// How a typed name fits a catalog name, tightest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Fit {
+    /// The same name, by the rule of [`same`].
+    Same,
     /// The name's first whole words ([`leading_words`]).
     LeadingWords,
     /// The name's start (`mumb` → "Mumbai").
@@ -94,32 +96,31 @@ pub(super) enum Fit {
     Letters,
 }
 
-/// What a typed name picks among `names` when it is none of them exactly: the names that
-/// fit by the tightest [`Fit`] any name fits by, as indices into `names`. One index is a
-/// pick; several are a question only more letters answer. A name of digits alone fits
-/// nothing loosely, so a bare id stays an id.
-pub(super) fn loose<'n>(query: &str, names: impl IntoIterator<Item = &'n str>) -> Vec<usize> {
-    loose_fit(query, names).1
-}
-
-/// [`loose`], with the fit the hits share (`None` when nothing fits).
+/// What a typed name picks among `names`: the names that fit by the tightest [`Fit`] any
+/// name fits by, as indices into `names`, with that fit (`None` when nothing fits). The
+/// same name is a pick (the first, if the list names two alike); for a looser fit one
+/// index is a pick and several a question only more letters answer. A name of digits
+/// alone fits only the same name, so a bare id stays an id.
 pub(super) fn loose_fit<'n>(
     query: &str,
     names: impl IntoIterator<Item = &'n str>,
 ) -> (Option<Fit>, Vec<usize>) {
+    // Names are compared through one buffer: this runs over whole catalogs (up to
+    // 100,000 tags) as a quick-add line is typed.
     let ascii = query.is_ascii();
-    let norm = |s: &str| if ascii { fold(s) } else { lower(s) };
-    let q = norm(query);
-    if !q.chars().any(char::is_alphabetic) {
-        return (None, Vec::new());
-    }
+    let (mut q, mut n) = (String::new(), String::new());
+    norm_into(query, ascii, &mut q);
+    let loosely = q.chars().any(char::is_alphabetic);
     let letters: Vec<char> = q.chars().filter(|c| !c.is_whitespace()).collect();
     let (mut best, mut hits) = (None::<Fit>, Vec::new());
     for (at, name) in names.into_iter().enumerate() {
-        let n = norm(name);
+        norm_into(name, ascii, &mut n);
         let Some(fit) = fit(&q, &letters, &n) else {
             continue;
         };
+        if fit != Fit::Same && !loosely {
+            continue;
+        }
         if best.is_none_or(|b| fit < b) {
             best = Some(fit);
             hits.clear();
@@ -131,10 +132,23 @@ pub(super) fn loose_fit<'n>(
     (best, hits)
 }
 
+/// [`fold`] (`ascii`) or [`lower`] into `out`, a character at a time.
+fn norm_into(s: &str, ascii: bool, out: &mut String) {
+    out.clear();
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            out.push(if ascii { normalize(c) } else { c });
+        }
+    }
+}
+
 /// How `q` fits `n` (both normalised alike); `letters` is `q` without spaces.
 fn fit(q: &str, letters: &[char], n: &str) -> Option<Fit> {
     if q == n {
-        return None;
+        return Some(Fit::Same);
     }
     if let Some(rest) = n.strip_prefix(q) {
         return Some(if rest.starts_with(' ') {
@@ -315,7 +329,12 @@ mod tests {
             "No interesado",
             "2026",
         ];
-        let hits = |q: &str| -> Vec<&str> { loose(q, names).iter().map(|&i| names[i]).collect() };
+        let hits = |q: &str| -> Vec<&str> {
+            match loose_fit(q, names) {
+                (Some(Fit::Same), _) => Vec::new(),
+                (_, at) => at.iter().map(|&i| names[i]).collect(),
+            }
+        };
         assert_eq!(hits("mumb"), ["Mumbai"]);
         assert_eq!(hits("m"), ["Mayoristas", "Medellín", "Mumbai"]);
         assert_eq!(
