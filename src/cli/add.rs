@@ -385,7 +385,7 @@ async fn duplicate_stop(
     if phone.is_none() && email.is_none() {
         return None;
     }
-    let found = session
+    let (found, _) = session
         .duplicates(phone.as_deref(), email, &catalog.recent)
         .await;
     let known = match found {

@@ -167,14 +167,15 @@ impl Session {
     }
 
     /// Contacts the CRM already has with this phone (E.164) or email: searched where the
-    /// API can search, else looked up in `recent` (contacts harvested from a list).
+    /// API can search, else looked up in `recent` (contacts harvested from a list); with
+    /// the rate figures of the last answer (a refused search's too), for the status bar.
     pub async fn duplicates(
         &self,
         phone: Option<&str>,
         email: Option<&str>,
         recent: &[Known],
-    ) -> Result<Vec<Known>, String> {
-        let (found, _) = self.client.find_duplicates(phone, email, recent).await;
-        found.map_err(|o| o.summary())
+    ) -> (Result<Vec<Known>, String>, Option<RateLimit>) {
+        let (found, rate) = self.client.find_duplicates(phone, email, recent).await;
+        (found.map_err(|o| o.summary()), rate)
     }
 }

@@ -298,7 +298,8 @@ impl Linear<'_> {
         let profile = self.session.profile();
         let month = record::created_this_month(self.session.data_dir(), &profile.name);
         let mut line = usage_words::quota(profile, self.usage, month);
-        if let Some(rate) = self.rate.as_ref().and_then(usage_words::rate) {
+        let now = usage_words::unix_now();
+        if let Some(rate) = self.rate.as_ref().and_then(|r| usage_words::rate(r, now)) {
             line = format!("{line} {rate}");
         }
         self.term.say(&line)

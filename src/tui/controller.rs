@@ -221,7 +221,7 @@ impl Controller {
         tokio::spawn(async move {
             let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
             let (phone, email) = (opt(&checked.0), opt(&checked.1));
-            let found = session
+            let (found, rate) = session
                 .duplicates(phone.as_deref(), email.as_deref(), &recent)
                 .await;
             send(
@@ -230,6 +230,7 @@ impl Controller {
                     profile,
                     checked,
                     found,
+                    rate,
                     then_submit,
                 },
             );

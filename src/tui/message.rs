@@ -55,6 +55,8 @@ pub enum Message {
         checked: (String, String),
         /// Matches, or why the check failed.
         found: Result<Vec<crate::contact::duplicates::Known>, String>,
+        /// The rate figures of the search's answer.
+        rate: Option<RateLimit>,
         /// Send the contact next if nothing was found.
         then_submit: bool,
     },

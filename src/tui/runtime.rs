@@ -209,6 +209,9 @@ pub struct Tui<B: Backend> {
     /// The backend is the real terminal, which [`Tui::run`] can hand to an editor; on
     /// any other (a test's) the editor is refused at once.
     lends_terminal: bool,
+    /// The unix second the status bar's rate figures were last drawn for, while they
+    /// change with the clock (a countdown to the window's reset, then the new window).
+    clock: i64,
     /// The embedded sandbox, when there is no config: it lives as long as the form.
     _setup: Setup,
 }
@@ -266,6 +269,7 @@ where
             data_dir,
             editing: None,
             lends_terminal: false,
+            clock: 0,
             _setup: setup,
         };
         tui.draw()?;
@@ -310,13 +314,29 @@ where
         }
     }
 
+    /// Whether a new second has begun while the rate figures on the status bar count
+    /// down to the window's reset (or just reached it).
+    fn clock_moved(&mut self) -> bool {
+        let now = crate::engine::usage_words::unix_now();
+        let rate = self.app.current().rate;
+        let counting = rate
+            .and_then(|r| r.reset)
+            .is_some_and(|reset| now <= reset + 1);
+        let moved = counting && now != self.clock;
+        if moved {
+            self.clock = now;
+        }
+        moved
+    }
+
     /// One step: update the app, perform its effects, draw when something may show.
     /// An editor run is kept for [`Tui::run`], which alone can pause the input for it;
     /// without a real terminal it is refused here.
     pub fn handle(&mut self, msg: Message) -> anyhow::Result<()> {
         let redraw = !matches!(msg, Message::Tick)
             || self.app.submitting.is_some()
-            || self.app.awaiting_check.is_some();
+            || self.app.awaiting_check.is_some()
+            || self.clock_moved();
         let fx = self.app.update(msg);
         self.ctl.journal(&mut self.app);
         let fx = self.keep_editor_run(fx);

@@ -107,8 +107,13 @@ impl App {
                 profile,
                 checked,
                 found,
+                rate,
                 then_submit,
-            } => self.on_duplicates(profile, checked, found, then_submit),
+            } => {
+                let p = &mut self.profiles[profile];
+                p.rate = rate.or(p.rate);
+                self.on_duplicates(profile, checked, found, then_submit)
+            }
             _ => Vec::new(),
         }
     }

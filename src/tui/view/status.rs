@@ -97,12 +97,12 @@ pub(super) fn draw_status(
         )));
     }
     spans.push(Span::raw(format!(" · {}", quota(p))));
-    if let Some(r) = &p.rate {
-        match (r.remaining, r.limit) {
-            (Some(rem), Some(lim)) => spans.push(Span::raw(format!(" · rate {rem}/{lim}"))),
-            (_, None) => spans.push(Span::raw(" · rate unlimited")),
-            _ => {}
-        }
+    let now = crate::engine::usage_words::unix_now();
+    if let Some(rate) = p
+        .rate
+        .and_then(|r| crate::engine::usage_words::rate_short(&r, now))
+    {
+        spans.push(Span::raw(format!(" · {rate}")));
     }
     let (text, style) = match &p.catalog_status {
         CatalogStatus::Fresh => ("catalog fresh".to_owned(), theme.ok()),
