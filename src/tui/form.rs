@@ -307,19 +307,18 @@ impl Form {
             return false;
         };
         if !field.editor.is_text() {
-            if e == Edit::Backspace {
-                match field.editor {
-                    // One chip at a time, the last first, as in a tag input.
-                    Editor::Multi(_) => {
-                        let mut ids = self.draft.list(&field.key).to_vec();
-                        ids.pop();
-                        self.set_list(&field.key, ids);
-                    }
-                    _ => self.set_value(&field.key, ""),
+            match (e, &field.editor) {
+                // One chip at a time, the last first, as in a tag input.
+                (Edit::Backspace, Editor::Multi(_)) => {
+                    let mut ids = self.draft.list(&field.key).to_vec();
+                    ids.pop();
+                    self.set_list(&field.key, ids);
                 }
-                return true;
+                (Edit::ClearField, Editor::Multi(_)) => self.set_list(&field.key, Vec::new()),
+                (Edit::Backspace | Edit::ClearField, _) => self.set_value(&field.key, ""),
+                _ => return false,
             }
-            return false;
+            return true;
         }
         // A decimal comma (12,5 as most of Latin America and Europe write it) is the
         // decimal point the API takes.
@@ -352,6 +351,11 @@ impl Form {
             Edit::LineUp => ta.move_cursor(CursorMove::Up),
             Edit::LineDown => ta.move_cursor(CursorMove::Down),
             Edit::Newline => ta.insert_newline(),
+            // A cut, so that undo brings the text back.
+            Edit::ClearField => {
+                ta.select_all();
+                ta.cut();
+            }
         }
         self.sync(&field.key, &before)
     }

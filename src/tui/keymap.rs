@@ -106,6 +106,8 @@ pub enum Edit {
     LineDown,
     /// New line (multi-line fields).
     Newline,
+    /// Empty the whole field (a picked field drops every entry; Ctrl-Z brings text back).
+    ClearField,
 }
 
 /// Where the key was pressed.
@@ -425,15 +427,45 @@ pub fn hint(scope: Scope, keys: &[(Action, &str)]) -> String {
 /// focused field, like Ctrl-E off long text).
 #[must_use]
 pub fn footer(absent: &[Action]) -> String {
-    BINDINGS
+    footer_fitted(absent, usize::MAX)
+}
+
+/// [`footer`] in at most `width` columns: the keys to send and to open the help always,
+/// the others in order while they fit (a narrow terminal shows fewer, never half a one).
+#[must_use]
+pub fn footer_fitted(absent: &[Action], width: usize) -> String {
+    const SEP: usize = 3;
+    let parts: Vec<(bool, String)> = BINDINGS
         .iter()
         .filter(|b| {
             !b.keys
                 .first()
                 .is_some_and(|(_, does)| absent.iter().any(|a| *does == Does::Act(*a)))
         })
-        .filter_map(|b| Some((b.keys.first()?.0.name(), b.footer?)))
-        .map(|(key, word)| format!("{key} {word}"))
+        .filter_map(|b| {
+            let (key, does) = b.keys.first()?;
+            let kept = [Action::Submit, Action::Help]
+                .iter()
+                .any(|a| *does == Does::Act(*a));
+            Some((kept, format!("{} {}", key.name(), b.footer?)))
+        })
+        .collect();
+    let wide = |s: &str| ratatui::text::Span::raw(s).width();
+    let mut used: usize = parts.iter().filter(|p| p.0).map(|p| wide(&p.1) + SEP).sum();
+    let mut shown = vec![false; parts.len()];
+    for (i, (kept, text)) in parts.iter().enumerate() {
+        if *kept {
+            shown[i] = true;
+        } else if used.saturating_add(wide(text) + SEP) <= width.saturating_add(SEP) {
+            used += wide(text) + SEP;
+            shown[i] = true;
+        }
+    }
+    parts
+        .into_iter()
+        .zip(shown)
+        .filter(|(_, shown)| *shown)
+        .map(|((_, text), _)| text)
         .collect::<Vec<_>>()
         .join(" · ")
 }

@@ -274,17 +274,17 @@ impl Picker {
                 (Action::ToggleAll, "all shown"),
                 (Action::Accept, "accepts"),
                 (Action::RefreshCatalog, "refresh"),
-                (Action::Cancel, ""),
+                (Action::Cancel, "closes"),
             ]
         } else {
             &[
                 (Action::Accept, "chooses"),
                 (Action::RefreshCatalog, "refresh"),
-                (Action::Cancel, ""),
+                (Action::Cancel, "closes"),
             ]
         };
         let bottom = keymap::hint(Scope::Picker, keys);
-        let inner = super::popup::boxed(frame, popup, &self.title, bottom);
+        let inner = super::popup::boxed(frame, popup, &self.title, &bottom);
         let filter = Paragraph::new(Line::from(vec![
             Span::styled("filter: ", theme.hint()),
             Span::raw(self.filter.as_str()),

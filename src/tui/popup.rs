@@ -101,6 +101,54 @@ impl<P: Popup + ?Sized> Popup for Box<P> {
     }
 }
 
+/// `text` in lines of at most `width` columns, broken at spaces (a word longer than a
+/// whole line stays whole, and the border cuts it).
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines
+            .last_mut()
+            .map_or(0, |l| ratatui::text::Span::raw(l.as_str()).width());
+        let w = ratatui::text::Span::raw(word).width();
+        if line > 0 && line + 1 + w > width {
+            lines.push(String::new());
+        }
+        if let Some(last) = lines.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
+}
+
+/// A key hint (` Enter chooses · Ctrl-R refresh · Esc closes `) cut to `width` columns
+/// at its ` · `: the first key (what the popup is for) and the last (how to leave) stay,
+/// the ones between go from the end; a hint that still does not fit ends in `…`.
+#[must_use]
+pub fn fit_hint(hint: &str, width: usize) -> String {
+    let wide = |s: &str| ratatui::text::Span::raw(s).width();
+    let mut parts: Vec<&str> = hint.trim().split(" · ").collect();
+    let joined = |parts: &[&str]| format!(" {} ", parts.join(" · "));
+    while wide(&joined(&parts)) > width && parts.len() > 2 {
+        parts.remove(parts.len() - 2);
+    }
+    let mut out = joined(&parts);
+    if wide(&out) > width {
+        let mut cut = String::new();
+        for c in out.chars() {
+            if wide(&cut) + wide(&c.to_string()) + 1 > width {
+                break;
+            }
+            cut.push(c);
+        }
+        out = format!("{}…", cut.trim_end());
+    }
+    out
+}
+
 /// A `width` × `height` box centred across `area`, a third of the way down.
 #[must_use]
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -115,8 +163,9 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 /// Clears `r` and draws a popup's frame on it: `title` on top, `bottom` (the keys that
-/// answer it) below. Returns the inside.
-pub fn boxed(frame: &mut Frame, r: Rect, title: &str, bottom: String) -> Rect {
+/// answer it) below, as many of its keys as the border holds. Returns the inside.
+pub fn boxed(frame: &mut Frame, r: Rect, title: &str, bottom: &str) -> Rect {
+    let bottom = fit_hint(bottom, usize::from(r.width.saturating_sub(2)));
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::ALL)
         .title(format!(" {title} "))

@@ -87,6 +87,10 @@ impl Quick {
             Edit::Left => self.cursor = self.cursor.saturating_sub(1),
             Edit::Right => self.cursor = (self.cursor + 1).min(self.text.chars().count()),
             Edit::Home => self.cursor = 0,
+            Edit::ClearField => {
+                self.text.clear();
+                self.cursor = 0;
+            }
             Edit::End => self.cursor = self.text.chars().count(),
             _ => {}
         }
@@ -202,7 +206,7 @@ impl Popup for Quick {
         }
         hints.push((Action::Cancel, "keeps it for later"));
         let bottom = keymap::hint(Scope::Quick, &hints);
-        let inner = super::popup::boxed(frame, r, "Quick add", bottom);
+        let inner = super::popup::boxed(frame, r, "Quick add", &bottom);
         let input = Line::from(vec![
             Span::styled("› ", theme.label_focused()),
             Span::raw(self.text.as_str()),

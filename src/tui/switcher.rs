@@ -101,7 +101,7 @@ impl Popup for Switcher {
             Scope::Switcher,
             &[(Action::Accept, "switches"), (Action::Cancel, "")],
         );
-        let inner = super::popup::boxed(frame, popup, "Switch profile", bottom);
+        let inner = super::popup::boxed(frame, popup, "Switch profile", &bottom);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("filter: ", theme.hint()),

@@ -21,7 +21,8 @@ mod status;
 /// Width of the label column.
 const LABEL: u16 = 26;
 
-/// One screen line of the form.
+/// One screen line of the form. Messages and warnings are one line each of their text
+/// wrapped to the value column, the first starting with its mark.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Row {
     Heading(Section),
@@ -30,8 +31,33 @@ enum Row {
     Warning(usize, String),
 }
 
+/// `text` after `mark` (`✗ `, `⚠ `) in lines of the value column's `width`, the lines
+/// after the first indented under the text.
+fn marked_lines(mark: &str, text: &str, width: u16) -> Vec<String> {
+    let indent = " ".repeat(Span::raw(mark).width());
+    let room = usize::from(width).saturating_sub(indent.len()).max(10);
+    crate::tui::popup::wrap(text, room)
+        .into_iter()
+        .enumerate()
+        .map(|(n, line)| format!("{}{line}", if n == 0 { mark } else { &indent }))
+        .collect()
+}
+
+/// The label as it stands in its column (`⟲ ` when kept, ` *` when required), in as many
+/// lines as it needs there.
+fn label_lines(p: &ProfileState, field: &Field) -> Vec<String> {
+    let mark = if field.required { " *" } else { "" };
+    let kept = if p.sticky.contains(&field.key) {
+        "⟲ "
+    } else {
+        ""
+    };
+    let text = format!("{kept}{}{mark}", field.label);
+    crate::tui::popup::wrap(&text, usize::from(LABEL) - 3)
+}
+
 /// Possible duplicates under the field they match, once checked for the current values.
-fn duplicate_rows(p: &ProfileState, i: usize, key: &str) -> Vec<Row> {
+fn duplicate_rows(p: &ProfileState, i: usize, key: &str, width: u16) -> Vec<Row> {
     let current = p.contact_points();
     if (key != "phone" && key != "email") || p.checked_for.as_ref() != Some(&current) {
         return Vec::new();
@@ -44,14 +70,14 @@ fn duplicate_rows(p: &ProfileState, i: usize, key: &str) -> Vec<Row> {
     p.duplicates
         .iter()
         .filter(|k| crate::contact::duplicates::same(k, phone, email))
-        .map(|k| {
-            Row::Warning(
-                i,
-                format!(
-                    "Possible duplicate: {}",
-                    crate::contact::duplicates::describe(k)
-                ),
-            )
+        .flat_map(|k| {
+            let text = format!(
+                "Possible duplicate: {}",
+                crate::contact::duplicates::describe(k)
+            );
+            marked_lines("⚠ ", &text, width)
+                .into_iter()
+                .map(move |line| Row::Warning(i, line))
         })
         .collect()
 }
@@ -66,11 +92,18 @@ fn section_title(s: Section) -> &'static str {
     }
 }
 
-fn rows(p: &ProfileState) -> Vec<Row> {
+/// The form's lines for a form area `width` columns wide.
+fn rows(p: &ProfileState, width: u16) -> Vec<Row> {
+    let value = width.saturating_sub(LABEL);
+    let message = |i: usize, m: &str| {
+        marked_lines("✗ ", m, value)
+            .into_iter()
+            .map(move |line| Row::Message(i, line))
+    };
     let mut out = Vec::new();
     let mut section = None;
     if let Some(msgs) = p.form.server.get("") {
-        out.extend(msgs.iter().map(|m| Row::Message(usize::MAX, m.clone())));
+        out.extend(msgs.iter().flat_map(|m| message(usize::MAX, m)));
     }
     for (i, f) in p.form.fields.iter().enumerate() {
         if section != Some(f.section) {
@@ -78,16 +111,56 @@ fn rows(p: &ProfileState) -> Vec<Row> {
             out.push(Row::Heading(f.section));
         }
         let height = if f.editor == Editor::Lines { 3 } else { 1 };
+        let height = height.max(label_lines(p, f).len());
         out.extend((0..height).map(|line| Row::Field(i, line)));
-        out.extend(
-            p.form
-                .messages(&f.key)
-                .into_iter()
-                .map(|m| Row::Message(i, m.to_owned())),
-        );
-        out.extend(duplicate_rows(p, i, &f.key));
+        for m in p.form.messages(&f.key) {
+            out.extend(message(i, m));
+        }
+        out.extend(duplicate_rows(p, i, &f.key, value));
     }
     out
+}
+
+/// The rows shown in a form area `height` rows high: the first, how many, and what the
+/// last line says instead when more lie below (fields, and how many are required).
+fn window(p: &ProfileState, all: &[Row], height: usize) -> (usize, usize, Option<String>) {
+    if all.len() <= height {
+        return (0, all.len(), None);
+    }
+    let shown = height.saturating_sub(1).max(1);
+    let first = scroll(all, p.form.focus, shown);
+    if first + shown >= all.len() {
+        // Scrolled to the end: nothing is below, and the last line shows a row too.
+        let first = scroll(all, p.form.focus, height);
+        return (first, height.min(all.len() - first), None);
+    }
+    let seen: std::collections::HashSet<usize> = all
+        .iter()
+        .take(first + shown)
+        .filter_map(|r| match r {
+            Row::Field(i, _) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let below: Vec<&Field> = p
+        .form
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !seen.contains(i))
+        .map(|(_, f)| f)
+        .collect();
+    if below.is_empty() {
+        // Only the last field's messages are past the fold.
+        return (first, shown, Some("↓ more below".to_owned()));
+    }
+    let required = below.iter().filter(|f| f.required).count();
+    let s = if below.len() == 1 { "" } else { "s" };
+    let more = match required {
+        0 => format!("↓ {} more field{s} below", below.len()),
+        r => format!("↓ {} more field{s} below, {r} required", below.len()),
+    };
+    (first, shown, Some(more))
 }
 
 /// The first visible row: the focused field sits about a third down when it must scroll.
@@ -146,8 +219,11 @@ pub fn field_at(app: &App, col: u16, row: u16) -> Option<usize> {
         return None;
     }
     let p = app.current();
-    let all = rows(p);
-    let first = scroll(&all, p.form.focus, usize::from(form.height));
+    let all = rows(p, form.width);
+    let (first, shown, _) = window(p, &all, usize::from(form.height));
+    if usize::from(row - form.y) >= shown {
+        return None;
+    }
     match all.get(first + usize::from(row - form.y))? {
         Row::Field(i, _) => Some(*i),
         _ => None,
@@ -195,14 +271,21 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
 fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
     let p = app.current();
     let theme = app.theme;
-    let all = rows(p);
-    let first = scroll(&all, p.form.focus, usize::from(area.height));
-    for (n, row) in all
-        .iter()
-        .skip(first)
-        .take(usize::from(area.height))
-        .enumerate()
-    {
+    let all = rows(p, area.width);
+    let (first, shown, more) = window(p, &all, usize::from(area.height));
+    if let Some(more) = more {
+        let last = Rect {
+            y: area.y + u16::try_from(shown).unwrap_or(0),
+            height: 1,
+            ..area
+        };
+        let line = Line::from(vec![
+            Span::raw(" ".repeat(usize::from(LABEL))),
+            Span::styled(more, theme.hint()),
+        ]);
+        frame.render_widget(Paragraph::new(line), last);
+    }
+    for (n, row) in all.iter().skip(first).take(shown).enumerate() {
         let y = area.y + u16::try_from(n).unwrap_or(0);
         let line_area = Rect {
             y,
@@ -220,14 +303,14 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
             Row::Message(_, m) => frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::raw(" ".repeat(usize::from(LABEL))),
-                    Span::styled(format!("✗ {m}"), theme.error()),
+                    Span::styled(m.clone(), theme.error()),
                 ])),
                 line_area,
             ),
             Row::Warning(_, m) => frame.render_widget(
                 Paragraph::new(Line::from(vec![
                     Span::raw(" ".repeat(usize::from(LABEL))),
-                    Span::styled(format!("⚠ {m}"), theme.warn()),
+                    Span::styled(m.clone(), theme.warn()),
                 ])),
                 line_area,
             ),
@@ -246,17 +329,7 @@ fn draw_field(frame: &mut Frame, app: &App, i: usize, line: usize, area: Rect) {
         width: area.width.saturating_sub(LABEL),
         ..area
     };
-    if line == 0 {
-        let mark = if field.required { " *" } else { "" };
-        let kept = if p.sticky.contains(&field.key) {
-            "⟲ "
-        } else {
-            ""
-        };
-        let label = format!(
-            "{kept}{}{mark}",
-            truncate(&field.label, usize::from(LABEL) - 6)
-        );
+    if let Some(label) = label_lines(p, field).get(line) {
         let style = if focused {
             theme.label_focused()
         } else {
@@ -369,14 +442,6 @@ fn skip_width(s: &str, cols: usize) -> String {
         out.push(c);
     }
     out
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(max - 1).collect::<String>())
-    }
 }
 
 /// The chosen names of a picked field, with swatches; ids missing from the catalog are

@@ -15,7 +15,6 @@ use rolo::tui::message::Message;
 use rolo::tui::runtime::Tui;
 
 use super::config::{ConfigFile, Profile};
-use super::sandbox::start_demo;
 use super::seed::SeedExt;
 
 /// A running form over a sandbox.
@@ -80,7 +79,16 @@ impl Harness {
 
     /// The same, with a draft of the first profile (`wm`) saved by an earlier run.
     pub async fn with_saved_draft(draft: Option<Draft>) -> Self {
-        let (sb, seed) = start_demo().await;
+        Self::build(draft, |_| {}).await
+    }
+
+    /// The form over the demo seed as `adjust` changes it (a tenant's catalog, say).
+    pub async fn with_seed(adjust: impl FnOnce(&mut Seed)) -> Self {
+        Self::build(None, adjust).await
+    }
+
+    async fn build(draft: Option<Draft>, adjust: impl FnOnce(&mut Seed)) -> Self {
+        let (sb, seed) = super::sandbox::start_with(|c| adjust(&mut c.seed)).await;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         config(&sb.origin(), &seed).write(&path);

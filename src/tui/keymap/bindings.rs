@@ -56,6 +56,8 @@ pub static BINDINGS: &[Binding] = &[
         scopes: &[Scope::Pick], help: "next / previous field", section: "picked fields", footer: None },
     Binding { keys: &[(key(KeyCode::Backspace), act(Action::Edit(Edit::Backspace))), (key(KeyCode::Delete), act(Action::Edit(Edit::Backspace)))],
         scopes: &[Scope::Pick], help: "drop the last entry (clear a single one)", section: "picked fields", footer: None },
+    Binding { keys: &[(ctrl('u'), act(Action::Edit(Edit::ClearField)))], scopes: &[Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Quick],
+        help: "clear the field (Ctrl-Z brings text back) / the quick-add line", section: "form, quick add", footer: None },
     Binding { keys: &[(ctrl('z'), act(Action::Undo)), (ctrl('y'), act(Action::Redo))], scopes: FORM,
         help: "undo / redo in the field", section: "form", footer: None },
     Binding { keys: &[(TYPING, Does::Type)], scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Switcher],

@@ -34,19 +34,24 @@ fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
         Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
         Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
     };
-    let r = centered(
-        area,
-        u16::try_from(text.chars().count() + 6)
-            .unwrap_or(60)
-            .max(30),
-        4,
-    );
-    frame.render_widget(Clear, r);
+    // As wide as the question, up to 70 columns and the screen; longer ones wrap at
+    // spaces, and the box grows to hold every line.
+    let width = usize::from(area.width.saturating_sub(2)).min(70);
+    let text_width = width.saturating_sub(2).max(10);
+    let mut lines: Vec<Line> = super::wrap(&text, text_width)
+        .into_iter()
+        .map(Line::from)
+        .collect();
     let key = |a| keymap::key_for(a, Scope::Confirm);
     let answers = format!("{} = yes · {} = no", key(Action::Yes), key(Action::Cancel));
-    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(text), Line::from(answers)]).block(block),
-        r,
+    lines.push(Line::from(answers));
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let r = centered(
+        area,
+        u16::try_from(widest + 2).unwrap_or(u16::MAX).max(30),
+        u16::try_from(lines.len() + 2).unwrap_or(u16::MAX),
     );
+    frame.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).title(" Confirm ");
+    frame.render_widget(Paragraph::new(lines).block(block), r);
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::{Context, Popup, Reply, centered};
 use crate::tui::keymap::{self, Action, BINDINGS, Scope};
@@ -39,21 +39,14 @@ impl Popup for Help {
     }
 }
 
+/// Widest key column; longer key lists get a line of their own.
+const KEYS_MAX: usize = 24;
+
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                // A label wider than the column still gets a space before its text.
-                Span::styled(format!("{:<23} ", b.label()), theme.label_focused()),
-                Span::raw(format!("{} ", b.help)),
-                Span::styled(format!("({})", b.section), theme.hint()),
-            ])
-        })
-        .collect();
-    let width = usize::from(area.width.min(100).saturating_sub(2)).max(1);
-    let rows: usize = lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let h = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    let r_width = area.width.min(100);
+    let inner = usize::from(r_width.saturating_sub(2)).max(1);
+    let lines = help_lines(theme, inner);
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let r = centered(area, 100, h);
     let fits = h <= r.height;
     frame.render_widget(Clear, r);
@@ -71,13 +64,36 @@ fn draw_help(frame: &mut Frame, area: Rect, theme: Theme, top: u16) {
     } else {
         top.min(h.saturating_sub(r.height))
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: true })
-            .scroll((top, 0)),
-        r,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), r);
+}
+
+/// Two columns, keys and what they do, for `width` columns: the text wraps under
+/// itself (never under the keys), at spaces; keys wider than their column stand on a
+/// line of their own with the text below, indented.
+fn help_lines(theme: Theme, width: usize) -> Vec<Line<'static>> {
+    let keys = (width / 3).clamp(8, KEYS_MAX);
+    let text_width = width.saturating_sub(keys).max(10);
+    let mut lines = Vec::new();
+    for b in BINDINGS {
+        let label = b.label();
+        let text = format!("{} ({})", b.help, b.section);
+        let wrapped = super::wrap(&text, text_width);
+        let label_width = Span::raw(label.as_str()).width();
+        let mut rest = wrapped.into_iter();
+        if label_width < keys {
+            let first = rest.next().unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label:<keys$}"), theme.label_focused()),
+                Span::raw(first),
+            ]));
+        } else {
+            lines.push(Line::from(Span::styled(label, theme.label_focused())));
+        }
+        for more in rest {
+            lines.push(Line::from(Span::raw(format!("{:keys$}{more}", ""))));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

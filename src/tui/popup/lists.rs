@@ -70,7 +70,7 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
     );
     let empty = Span::styled("Nothing waits in the outbox.", theme.ok());
     let bottom = format!("{keys}· `rolo outbox drop ID` removes one ");
-    draw_list(frame, area, lines, empty, "Outbox", bottom);
+    draw_list(frame, area, lines, empty, "Outbox", &bottom);
 }
 
 fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
@@ -94,7 +94,7 @@ fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
         .collect();
     let empty = Span::styled("No contact created yet.", theme.hint());
     let bottom = " any key closes · `rolo history` for all ".to_owned();
-    draw_list(frame, area, lines, empty, "Created recently", bottom);
+    draw_list(frame, area, lines, empty, "Created recently", &bottom);
 }
 
 /// A list popup: its lines (or `empty` when there are none) in a box as tall as they
@@ -105,7 +105,7 @@ fn draw_list<'a>(
     mut lines: Vec<Line<'a>>,
     empty: Span<'a>,
     title: &str,
-    bottom: String,
+    bottom: &str,
 ) {
     if lines.is_empty() {
         lines.push(Line::from(empty));

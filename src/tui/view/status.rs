@@ -64,7 +64,12 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         &[Action::OpenEditor]
     };
-    second.push(Span::styled(keymap::footer(absent), theme.hint()));
+    let left = second.iter().map(Span::width).sum::<usize>();
+    let room = usize::from(area.width).saturating_sub(left);
+    second.push(Span::styled(
+        keymap::footer_fitted(absent, room),
+        theme.hint(),
+    ));
     let [status, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(first)).wrap(Wrap { trim: false }),
@@ -80,22 +85,25 @@ pub(super) fn draw_status(
     theme: Theme,
     waiting: usize,
 ) {
+    // (span, what goes first when the line is too long: 1, then 2, then 3; 0 never)
     let mut spans = vec![
-        Span::styled(
-            format!("● {}", p.profile.name),
-            theme
-                .profile(p.profile.color.as_deref())
-                .add_modifier(ratatui::style::Modifier::BOLD),
+        (
+            Span::styled(
+                format!("● {}", p.profile.name),
+                theme
+                    .profile(p.profile.color.as_deref())
+                    .add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            0,
         ),
-        Span::raw(format!(" {}", p.profile.api)),
+        (Span::raw(format!(" {}", p.profile.api)), 1),
     ];
     if let Some(t) = &p.catalog.tenant {
-        spans.push(Span::raw(format!(
-            " · {} ({})",
-            t.name,
-            t.plan.as_deref().unwrap_or("?")
-        )));
+        spans.push((Span::raw(format!(" · {}", t.name)), 3));
+        let plan = format!(" ({})", t.plan.as_deref().unwrap_or("?"));
+        spans.push((Span::raw(plan), 2));
     }
+    let mut spans = Spans(spans);
     spans.push(Span::raw(format!(" · {}", quota(p))));
     let now = crate::engine::usage_words::unix_now();
     if let Some(rate) = p
@@ -128,7 +136,31 @@ pub(super) fn draw_status(
     if p.profile.read_only {
         spans.push(Span::styled(" · READ-ONLY", theme.error()));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(Paragraph::new(spans.fitted(area.width)), area);
+}
+
+/// The status line's pieces, each with what goes first when they do not fit.
+struct Spans(Vec<(Span<'static>, u8)>);
+
+impl Spans {
+    /// A piece that stays.
+    fn push(&mut self, span: Span<'static>) {
+        self.0.push((span, 0));
+    }
+
+    /// The line in `width` columns: the flavour word goes first, then the plan, then
+    /// the tenant; what is left is what the agent acts on (quota, rate, catalog, outbox).
+    fn fitted(self, width: u16) -> Line<'static> {
+        let mut spans = self.0;
+        for drop in 1..=3 {
+            let used: usize = spans.iter().map(|(s, _)| s.width()).sum();
+            if used <= usize::from(width) {
+                break;
+            }
+            spans.retain(|(_, d)| *d != drop);
+        }
+        Line::from(spans.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
+    }
 }
 
 fn short_time(rfc3339: &str) -> String {
