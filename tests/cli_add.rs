@@ -467,3 +467,32 @@ fn add_checks_for_duplicates_unless_allowed() {
         stderr(&out)
     );
 }
+
+/// Issue 15: `rolo add` named only the first bad `--set` and nothing else; every problem
+/// of the contact is listed now, each once, and nothing is sent.
+#[test]
+fn every_problem_of_a_contact_is_listed() {
+    let w = World::cli();
+    let before = w.stored("whatsmark", "demo").len();
+    let out = w.rolo_sets(
+        &["add"],
+        &[
+            "firstname=Ana",
+            "source_id=Nowhere",
+            "status_id=Bogus",
+            "groups=Atlantis",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    for said in ["source_id", "status_id", "groups", "Last name", "Phone"] {
+        assert!(err.contains(said), "{said} is not named:\n{err}");
+    }
+    assert_eq!(
+        err.matches("Source").count() + err.matches("source_id").count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("nothing was sent"), "{err}");
+    assert_eq!(w.stored("whatsmark", "demo").len(), before);
+}

@@ -160,11 +160,8 @@ fn drafts(
         for c in &cards {
             let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
             let mut draft = over(&d);
-            for (k, v) in &sets {
-                if let Err(e) = apply(&mut draft, profile.api, catalog, k, v) {
-                    tell!("rolo: {k}: {e}");
-                    return Ok(Err(exit::VALIDATION));
-                }
+            if !apply_all(&mut draft, profile, catalog, &sets) {
+                return Ok(Err(exit::VALIDATION));
             }
             out.push((c.full_name.clone(), draft));
         }
@@ -179,13 +176,47 @@ fn drafts(
             .collect::<anyhow::Result<_>>()?,
     };
     let mut draft = defaults.clone();
-    for (k, v) in pairs {
-        if let Err(e) = apply(&mut draft, profile.api, catalog, &k, &v) {
-            tell!("rolo: {k}: {e}");
-            return Ok(Err(exit::VALIDATION));
-        }
+    if !apply_all(&mut draft, profile, catalog, &pairs) {
+        return Ok(Err(exit::VALIDATION));
     }
     Ok(Ok(vec![(String::new(), draft)]))
+}
+
+/// Puts every pair in the draft. When some cannot go in, says so for each of them and
+/// for every other problem the contact has (a missing required field, say), so one run
+/// lists all there is to fix; `false` then.
+fn apply_all(
+    draft: &mut Draft,
+    profile: &crate::config::Profile,
+    catalog: &Catalog,
+    pairs: &[(String, String)],
+) -> bool {
+    let mut refused = Vec::new();
+    for (k, v) in pairs {
+        if let Err(e) = apply(draft, profile.api, catalog, k, v) {
+            tell!("rolo: {k}: {e}");
+            refused.push(k.as_str());
+        }
+    }
+    if refused.is_empty() {
+        return true;
+    }
+    // The rest of the checks, on what did go in; a field already named above is not
+    // reported again as missing.
+    if let Err(problems) = submit::check(profile, catalog, draft) {
+        let named = |field: &str| {
+            refused.iter().any(|k| {
+                *k == field || label(profile.api, catalog, field) == label(profile.api, catalog, k)
+            })
+        };
+        for (field, messages) in problems.fields.iter().filter(|(f, _)| !named(f)) {
+            for m in messages {
+                tell!("rolo: {}: {m}", label(profile.api, catalog, field));
+            }
+        }
+    }
+    tell!("rolo: nothing was sent; fix these and try again.");
+    false
 }
 
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
