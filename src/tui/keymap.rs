@@ -583,8 +583,9 @@ pub(crate) mod tests {
 
     #[test]
     fn emacs_keys_of_the_text_widget_do_not_leak() {
-        // (Ctrl-E, Ctrl-K and Ctrl-L are rolo's own: editor, keep a field, repeat last.)
-        for c in ['p', 'n', 'u', 'v', 'j', 'a', 'b', 'f', 'h', 'm'] {
+        // (Ctrl-E, Ctrl-K, Ctrl-L and Ctrl-U are rolo's own: editor, keep a field, repeat
+        // last, clear the field.)
+        for c in ['p', 'n', 'v', 'j', 'a', 'b', 'f', 'h', 'm'] {
             let got = resolve(&key(KeyCode::Char(c), KeyModifiers::CONTROL), Scope::Text);
             assert!(
                 got.is_none(),

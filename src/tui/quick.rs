@@ -193,7 +193,7 @@ impl Popup for Quick {
         let (tab, form) = match &take {
             Some(take) => (
                 (Action::TakeSuggestion, take.as_str()),
-                (Action::NextField, "form"),
+                (Action::NextField, "opens the form"),
             ),
             None => (
                 (Action::TakeSuggestion, "opens the form"),
