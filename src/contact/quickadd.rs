@@ -210,8 +210,12 @@ impl<'a> Parser<'a> {
             let hint = self
                 .date_field()
                 .map(|name| format!("{}:{text}", quote_spaced(name)));
-            self.flag(i..i + 1, "A date with no field to go in", hint.clone());
-            self.fix_last(hint);
+            self.flag_fix(
+                i..i + 1,
+                "A date with no field to go in",
+                hint,
+                str::to_owned,
+            );
         } else if text.chars().all(|c| c.is_ascii_punctuation()) {
             self.flag(i..i + 1, "Stray punctuation, not used", None);
         } else if let Some((key, value)) = self.crm_word(i, &lower) {
@@ -308,13 +312,9 @@ impl<'a> Parser<'a> {
         };
         match self.lookup(kind, &name) {
             Ok(id) => self.put_pick(i..i + 1 + words, key, id),
-            Err((message, hint)) => {
-                let fix = hint
-                    .as_deref()
-                    .map(|h| format!("{sigil}{}", quote_spaced(h)));
-                self.flag(i..i + 1, message, hint);
-                self.fix_last(fix);
-            }
+            Err((message, hint)) => self.flag_fix(i..i + 1, message, hint, |h| {
+                format!("{sigil}{}", quote_spaced(h))
+            }),
         }
         1 + words
     }
@@ -479,8 +479,7 @@ impl<'a> Parser<'a> {
         let wa_free = wa.is_some_and(|f| self.draft.get(f.key).is_empty());
         let hint = wa_free.then(|| format!("wa:{value}"));
         let message = format!("A second phone ({value}); only one fits, not used");
-        self.flag(range, message, hint.clone());
-        self.fix_last(hint);
+        self.flag_fix(range, message, hint, str::to_owned);
     }
 
     /// The first value of a single field wins; a different later one is flagged.
@@ -596,6 +595,19 @@ impl<'a> Parser<'a> {
         if let Some(note) = self.notes.last_mut() {
             note.fix = fix;
         }
+    }
+
+    /// [`Parser::flag`], with the fix Tab applies made from the hint by `fix`.
+    fn flag_fix(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        hint: Hint,
+        fix: impl FnOnce(&str) -> String,
+    ) {
+        let fixed = hint.as_deref().map(fix);
+        self.flag(range, message, hint);
+        self.fix_last(fixed);
     }
 
     fn flag(&mut self, range: Range<usize>, message: impl Into<String>, hint: Hint) {

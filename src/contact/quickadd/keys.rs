@@ -40,11 +40,9 @@ impl<'a> Parser<'a> {
         let target = match self.target(key) {
             Ok(target) => target,
             Err((message, hint)) => {
-                let fix = hint
-                    .as_deref()
-                    .map(|h| format!("{h}:{}", quote_spaced(value)));
-                self.flag(i..i + 1, message, hint);
-                self.fix_last(fix);
+                self.flag_fix(i..i + 1, message, hint, |h| {
+                    format!("{h}:{}", quote_spaced(value))
+                });
                 return 1;
             }
         };
@@ -167,11 +165,9 @@ impl<'a> Parser<'a> {
 
     /// Flags a `key:value` whose value fits nothing; Tab's fix keeps the key.
     fn flag_value(&mut self, range: Range<usize>, key: &str, message: String, hint: Hint) {
-        let fix = hint
-            .as_deref()
-            .map(|h| format!("{key}:{}", quote_spaced(h)));
-        self.flag(range, message, hint);
-        self.fix_last(fix);
+        self.flag_fix(range, message, hint, |h| {
+            format!("{key}:{}", quote_spaced(h))
+        });
     }
 
     /// `tags:"VIP, Cliente nuevo"`: each name on its own; the token is used if any fit,
