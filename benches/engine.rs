@@ -216,12 +216,40 @@ fn build_body(c: &mut Criterion) {
     group.finish();
 }
 
+// ---------------------------------------------------------------------------------------
+// quickadd/...: a quick-add line is parsed again on every keystroke, against the whole
+// catalog (a tag typed by its start, plain words after the phone looked up in every
+// picked field's list).
+// ---------------------------------------------------------------------------------------
+
+fn quickadd(c: &mut Criterion) {
+    let mut group = c.benchmark_group("quickadd");
+    for n in [40, 100_000] {
+        let mut catalog = wipsy_catalog();
+        let names: Vec<String> = (0..n).map(|i| format!("Tag {i} Cliente")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        catalog.tags = named(0x7a, &names).into();
+        let line = "Ana María | Pérez +57 318 877 9043 ana@acme.co #tag 9 prop vip budget:1500";
+        group.bench_function(format!("wipsy_line_{n}_tags"), |b| {
+            b.iter(|| {
+                rolo::contact::quickadd::parse(
+                    black_box(line),
+                    Flavour::Wipsy,
+                    &catalog,
+                    Some("CO"),
+                )
+            });
+        });
+    }
+    group.finish();
+}
+
 /// The macro's `pub fn` has no doc comment; inside a private module it is not public,
 /// so `missing_docs` does not ask for one.
 mod groups {
-    use super::{build_body, criterion_group, validate};
+    use super::{build_body, criterion_group, quickadd, validate};
 
-    criterion_group!(benches, validate, build_body);
+    criterion_group!(benches, validate, build_body, quickadd);
 }
 
 criterion_main!(groups::benches);

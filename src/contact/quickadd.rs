@@ -45,7 +45,7 @@ use std::ops::Range;
 
 use email_address::{EmailAddress, Options};
 
-use self::matching::{Fit, closest, loose_fit, same};
+use self::matching::{Fit, closest_in, loose_fit, loose_in, same_in};
 use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
 use super::{Catalog, CatalogKind, Draft, FieldKind, Flavour, Role, input, phone};
@@ -261,7 +261,7 @@ impl<'a> Parser<'a> {
             match spec.kind {
                 FieldKind::SinglePick(kind) | FieldKind::MultiPick(kind) if open => {
                     let items = self.catalog.items(kind);
-                    let fits = loose_fit(word, items.iter().map(|it| it.name.as_str()));
+                    let fits = loose_in(word, items);
                     let id = |at: usize| items.get(at).map(|it| it.id.clone()).unwrap_or_default();
                     add(spec.key, fits, &id);
                 }
@@ -330,7 +330,7 @@ impl<'a> Parser<'a> {
                 break;
             };
             candidate = format!("{candidate} {}", next.text());
-            if items.iter().any(|it| same(&candidate, &it.name)) {
+            if same_in(&candidate, items) {
                 name.clone_from(&candidate);
                 taken = extra;
             }
@@ -346,8 +346,7 @@ impl<'a> Parser<'a> {
         if let Some(item) = self.catalog.resolve(kind, text) {
             return Ok(item.id.clone());
         }
-        let names = || items.iter().map(|it| it.name.as_str());
-        let (fit, hits) = loose_fit(text, names());
+        let (fit, hits) = loose_in(text, items);
         let name_at = |at: &usize| items.get(*at).map(|it| it.name.as_str());
         match hits[..] {
             [first, ..] if fit == Some(Fit::Same) => {
@@ -368,10 +367,8 @@ impl<'a> Parser<'a> {
         }
         // An empty catalog or a bare WhatsMark id: the same rules as `rolo add`.
         input::resolve(self.catalog, kind, self.flavour, text).map_err(|_| {
-            (
-                missing(kind, text),
-                closest(text, names()).map(str::to_owned),
-            )
+            let near = closest_in(text, items).and_then(|at| name_at(&at));
+            (missing(kind, text), near.map(str::to_owned))
         })
     }
 

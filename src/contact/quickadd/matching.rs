@@ -3,6 +3,7 @@
 
 use nucleo_matcher::chars::normalize;
 
+use crate::contact::catalog::{Items, fold_name};
 use crate::contact::{Flavour, Role};
 
 /// Longest piece of a token compared for suggestions, so a pasted essay stays cheap.
@@ -105,17 +106,56 @@ pub(super) fn loose_fit<'n>(
     query: &str,
     names: impl IntoIterator<Item = &'n str>,
 ) -> (Option<Fit>, Vec<usize>) {
+    loose_by(query, names, false)
+}
+
+/// [`loose_fit`] over a catalog list, whose names it keeps folded for typed ASCII.
+pub(super) fn loose_in(query: &str, items: &Items) -> (Option<Fit>, Vec<usize>) {
+    if query.is_ascii() {
+        loose_by(query, items.folded_names(), true)
+    } else {
+        loose_by(query, items.iter().map(|it| it.name.as_str()), false)
+    }
+}
+
+/// Whether `query` is the same name as one of `items` (by the rule of [`same`]).
+pub(super) fn same_in(query: &str, items: &Items) -> bool {
+    if query.is_ascii() {
+        let mut q = String::new();
+        fold_name(query, &mut q);
+        items.folded_names().any(|n| *n == *q)
+    } else {
+        items.iter().any(|it| same(query, &it.name))
+    }
+}
+
+/// The closest name of `items` to `query` ([`closest`]), by its position.
+pub(super) fn closest_in(query: &str, items: &Items) -> Option<usize> {
+    closest_by(query, items.folded_names(), true)
+}
+
+/// [`loose_fit`]; `folded`: the names come folded already (for an ASCII query).
+fn loose_by<S: AsRef<str>>(
+    query: &str,
+    names: impl IntoIterator<Item = S>,
+    folded: bool,
+) -> (Option<Fit>, Vec<usize>) {
     // Names are compared through one buffer: this runs over whole catalogs (up to
     // 100,000 tags) as a quick-add line is typed.
     let ascii = query.is_ascii();
-    let (mut q, mut n) = (String::new(), String::new());
+    let (mut q, mut buf) = (String::new(), String::new());
     norm_into(query, ascii, &mut q);
     let loosely = q.chars().any(char::is_alphabetic);
     let letters: Vec<char> = q.chars().filter(|c| !c.is_whitespace()).collect();
     let (mut best, mut hits) = (None::<Fit>, Vec::new());
     for (at, name) in names.into_iter().enumerate() {
-        norm_into(name, ascii, &mut n);
-        let Some(fit) = fit(&q, &letters, &n) else {
+        let n = if folded {
+            name.as_ref()
+        } else {
+            norm_into(name.as_ref(), ascii, &mut buf);
+            buf.as_str()
+        };
+        let Some(fit) = fit(&q, &letters, n) else {
             continue;
         };
         if fit != Fit::Same && !loosely {
@@ -132,16 +172,17 @@ pub(super) fn loose_fit<'n>(
     (best, hits)
 }
 
-/// [`fold`] (`ascii`) or [`lower`] into `out`, a character at a time.
+/// [`fold_name`] (`ascii`) or [`lower`] into `out`, a character at a time.
 fn norm_into(s: &str, ascii: bool, out: &mut String) {
+    if ascii {
+        return fold_name(s, out);
+    }
     out.clear();
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.chars().flat_map(char::to_lowercase) {
-            out.push(if ascii { normalize(c) } else { c });
-        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
     }
 }
 
@@ -189,6 +230,16 @@ pub(super) fn closest<'n>(
     query: &str,
     names: impl IntoIterator<Item = &'n str>,
 ) -> Option<&'n str> {
+    let names: Vec<&str> = names.into_iter().collect();
+    closest_by(query, names.iter(), false).and_then(|at| names.get(at).copied())
+}
+
+/// [`closest`] by position; `folded`: the names come folded already ([`fold_name`]).
+fn closest_by<S: AsRef<str>>(
+    query: &str,
+    names: impl IntoIterator<Item = S>,
+    folded: bool,
+) -> Option<usize> {
     let mut q = Vec::with_capacity(MAX_COMPARED);
     fold_into(query, &mut q);
     if q.is_empty() {
@@ -198,9 +249,14 @@ pub(super) fn closest<'n>(
     // One buffer for every name and two rows for every distance: this runs on each
     // keystroke of a quick-add line against catalogs of up to 100,000 names.
     let (mut n, mut rows) = (Vec::with_capacity(MAX_COMPARED), Rows::default());
-    let mut best: Option<(usize, &str)> = None;
-    for name in names {
-        fold_into(name, &mut n);
+    let mut best: Option<(usize, usize)> = None;
+    for (at, name) in names.into_iter().enumerate() {
+        if folded {
+            n.clear();
+            n.extend(name.as_ref().chars().take(MAX_COMPARED));
+        } else {
+            fold_into(name.as_ref(), &mut n);
+        }
         let d = if q.len() >= 2 && n.windows(q.len()).any(|w| w == q.as_slice()) {
             0
         } else {
@@ -221,13 +277,13 @@ pub(super) fn closest<'n>(
             by_head.min(by_whole)
         };
         if d <= limit && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, name));
+            best = Some((d, at));
             if d == 0 {
                 break;
             }
         }
     }
-    best.map(|(_, name)| name)
+    best.map(|(_, at)| at)
 }
 
 /// [`fold`] into `out`, as characters, at most [`MAX_COMPARED`] of them (letter by
