@@ -322,6 +322,11 @@ impl<'a> Parser<'a> {
     /// Extends `name` with the plain words after token `i` while they spell a longer
     /// catalog name (`#cliente nuevo`); returns how many words it took.
     fn complete(&self, i: usize, kind: CatalogKind, name: &mut String) -> usize {
+        // Most names are one word, or not followed by a plain word: then nothing to do,
+        // and no pass over the whole list.
+        if !self.tokens.get(i + 1).is_some_and(Token::plain_word) {
+            return 0;
+        }
         let items = self.catalog.items(kind);
         let longest = items.iter().map(|it| it.name.split_whitespace().count());
         let (mut candidate, mut taken) = (name.clone(), 0);
@@ -343,14 +348,20 @@ impl<'a> Parser<'a> {
     /// hint.
     fn lookup(&self, kind: CatalogKind, text: &str) -> Result<String, (String, Hint)> {
         let items = self.catalog.items(kind);
-        if let Some(item) = self.catalog.resolve(kind, text) {
+        if let Some(item) = items.find(text.trim()) {
             return Ok(item.id.clone());
         }
         let (fit, hits) = loose_in(text, items);
         let name_at = |at: &usize| items.get(*at).map(|it| it.name.as_str());
         match hits[..] {
             [first, ..] if fit == Some(Fit::Same) => {
-                if let Some(item) = items.get(first) {
+                // Of names alike but for accents, the one spelt as typed (any case).
+                let lower = text.trim().to_lowercase();
+                let spelt = hits
+                    .iter()
+                    .filter_map(|at| items.get(*at))
+                    .find(|it| it.name.to_lowercase() == lower);
+                if let Some(item) = spelt.or_else(|| items.get(first)) {
                     return Ok(item.id.clone());
                 }
             }

@@ -188,6 +188,13 @@ fn norm_into(s: &str, ascii: bool, out: &mut String) {
 
 /// How `q` fits `n` (both normalised alike); `letters` is `q` without spaces.
 fn fit(q: &str, letters: &[char], n: &str) -> Option<Fit> {
+    // Every fit starts a word of the name with the query's first letter: most names of a
+    // big list fail that first, cheap test.
+    let first = *letters.first()?;
+    let mut starts = std::iter::once(n).chain(n.match_indices(' ').map(|(at, _)| &n[at + 1..]));
+    if !starts.any(|word| word.starts_with(first)) {
+        return None;
+    }
     if q == n {
         return Some(Fit::Same);
     }
@@ -202,7 +209,6 @@ fn fit(q: &str, letters: &[char], n: &str) -> Option<Fit> {
     if n.match_indices(q).any(|(at, _)| at_word(at)) {
         return Some(Fit::StartsWord);
     }
-    let first = *letters.first()?;
     if letters.len() < 3 {
         return None;
     }
