@@ -2,11 +2,13 @@
 //! Wipsy custom field by name) and how the value goes in.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
-use super::matching::{Fit, alias, aliases, closest, key_norm, loose_fit, same, starts_a_word};
+use super::matching::{Fit, Folded, alias, aliases, closest, closest_folded, key_norm, loose_fit};
 use super::tokens::Token;
 use super::{Hint, Note, Parser, quote_spaced};
-use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType};
+use crate::contact::Flavour;
+use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType, fold_name};
 use crate::contact::fields::{CatalogKind, FieldKind, FieldSpec};
 use crate::contact::validate::custom_key;
 
@@ -26,6 +28,49 @@ impl Target<'_> {
         match self {
             Self::Spec(spec) => matches!(spec.kind, FieldKind::Phone) || spec.key == "whatsapp_id",
             Self::Custom(def) => def.kind == CustomType::Phone,
+        }
+    }
+}
+
+/// A flavour's keys as [`Parser::target`] and [`Parser::closest_key`] compare them,
+/// folded once: the parser runs on every keystroke of a quick-add line, and each
+/// `key:value` token used to fold every field's label and every suggestion afresh.
+struct Keys {
+    /// Each field's label through [`key_norm`], in the order of [`Flavour::fields`].
+    labels: Vec<String>,
+    /// What [`Parser::closest_key`] offers before custom fields: the contract keys
+    /// (`custom_fields` aside), then the aliases that lead somewhere.
+    names: Vec<&'static str>,
+    /// `names` through [`fold_name`].
+    folded: Vec<String>,
+}
+
+impl Keys {
+    fn of(flavour: Flavour) -> &'static Self {
+        static KEYS: OnceLock<Vec<Keys>> = OnceLock::new();
+        let all = KEYS.get_or_init(|| Flavour::ALL.into_iter().map(Self::new).collect());
+        let at = Flavour::ALL.iter().position(|f| *f == flavour);
+        // `ALL` holds every flavour, so `at` is always found.
+        &all[at.unwrap_or_default()]
+    }
+
+    fn new(flavour: Flavour) -> Self {
+        let labels = flavour.fields().iter().map(|f| key_norm(f.label)).collect();
+        let keys = flavour.fields().iter().map(|f| f.key);
+        let keys = keys.filter(|k| *k != "custom_fields");
+        let names: Vec<&'static str> = keys.chain(aliases(flavour)).collect();
+        let folded = names
+            .iter()
+            .map(|n| {
+                let mut out = String::new();
+                fold_name(n, &mut out);
+                out
+            })
+            .collect();
+        Self {
+            labels,
+            names,
+            folded,
         }
     }
 }
@@ -71,9 +116,11 @@ impl<'a> Parser<'a> {
     fn target(&self, key: &str) -> Result<Target<'a>, (String, Hint)> {
         let norm = key_norm(key);
         let alias = alias(self.flavour, &norm);
-        let spec = self.flavour.fields().iter().find(|f| {
+        let labels = &Keys::of(self.flavour).labels;
+        let mut fields = self.flavour.fields().iter().zip(labels);
+        let spec = fields.find_map(|(f, label)| {
             let short = f.key.strip_suffix("_id");
-            f.key == norm || key_norm(f.label) == norm || short == Some(norm.as_str())
+            (f.key == norm || *label == norm || short == Some(norm.as_str())).then_some(f)
         });
         if let Some(spec) = spec.or_else(|| alias.and_then(|k| self.flavour.field(k))) {
             if matches!(spec.kind, FieldKind::CustomFields) {
@@ -107,8 +154,9 @@ impl<'a> Parser<'a> {
         let key = key.strip_prefix("custom.").unwrap_or(key).trim();
         // `fecha_de_cumple:` spells a name with spaces without quotes.
         let spaced = key.replace(['_', '-'], " ");
+        let (typed, spaced) = (Folded::new(key), Folded::new(&spaced));
         let defs = &catalog.custom_fields;
-        let named = |d: &&CustomFieldDef| same(key, &d.name) || same(&spaced, &d.name);
+        let named = |d: &&CustomFieldDef| typed.same(&d.name) || spaced.same(&d.name);
         if let Some(def) = catalog
             .custom_field(key)
             .or_else(|| defs.iter().find(named))
@@ -116,7 +164,7 @@ impl<'a> Parser<'a> {
             return Ok(Some(def));
         }
         // Two letters ("de", "la") would fit half the names, so they are not a key.
-        let fits = |d: &&CustomFieldDef| starts_a_word(&spaced, &d.name);
+        let fits = |d: &&CustomFieldDef| spaced.starts_a_word(&d.name);
         let hits: Vec<&'a CustomFieldDef> = defs.iter().filter(fits).collect();
         match hits[..] {
             _ if key.chars().count() < 3 => Ok(None),
@@ -127,15 +175,23 @@ impl<'a> Parser<'a> {
     }
 
     fn closest_key(&self, key: &str) -> Hint {
-        let keys = self.flavour.fields().iter().map(|f| f.key);
-        let keys = keys.filter(|k| *k != "custom_fields");
+        let keys = Keys::of(self.flavour);
         let custom = self.flavour.has_custom_fields();
         let customs = self.catalog.custom_fields.iter().filter(|_| custom);
-        let customs = customs.map(|d| d.name.as_str());
-        // A `Vec` so the aliases' `'static` shortens to the catalog's lifetime.
-        let aliases: Vec<&str> = aliases(self.flavour).collect();
-        let names = keys.chain(aliases).chain(customs);
-        closest(key, names).map(quote_spaced)
+        let customs: Vec<&str> = customs.map(|d| d.name.as_str()).collect();
+        let folded_customs: Vec<String> = customs
+            .iter()
+            .map(|name| {
+                let mut out = String::new();
+                fold_name(name, &mut out);
+                out
+            })
+            .collect();
+        let folded = keys.folded.iter().chain(&folded_customs);
+        let at = closest_folded(key, folded)?;
+        let name = keys.names.get(at).copied();
+        let name = name.or_else(|| customs.get(at - keys.names.len()).copied());
+        name.map(quote_spaced)
     }
 
     /// Puts `value` in the field `key` (as typed) names.

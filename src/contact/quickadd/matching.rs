@@ -58,27 +58,41 @@ fn lower(s: &str) -> String {
     words.join(" ").to_lowercase()
 }
 
-/// Both sides folded when the query is plain ASCII (so `nandu` finds "Ñandú"), else only
-/// lower-cased: whoever types an accent means that accent.
-fn compared(query: &str, name: &str) -> (String, String) {
-    if query.is_ascii() {
-        (fold(query), fold(name))
-    } else {
-        (lower(query), lower(name))
+/// A typed name folded once for comparing with many names: both sides folded when the
+/// query is plain ASCII (so `nandu` finds "Ñandú"), else only lower-cased: whoever types
+/// an accent means that accent.
+pub(super) struct Folded {
+    ascii: bool,
+    query: String,
+}
+
+impl Folded {
+    pub(super) fn new(query: &str) -> Self {
+        let ascii = query.is_ascii();
+        let query = if ascii { fold(query) } else { lower(query) };
+        Self { ascii, query }
+    }
+
+    fn name(&self, name: &str) -> String {
+        if self.ascii { fold(name) } else { lower(name) }
+    }
+
+    /// The same name as `name`.
+    pub(super) fn same(&self, name: &str) -> bool {
+        self.query == self.name(name)
+    }
+
+    /// `cumple` for "Fecha de cumpleaños": the query starts some word of `name`.
+    pub(super) fn starts_a_word(&self, name: &str) -> bool {
+        let (q, n) = (&self.query, self.name(name));
+        let at_word = |(at, _): (usize, &str)| at == 0 || n[..at].ends_with(' ');
+        !q.is_empty() && n.match_indices(q.as_str()).any(at_word)
     }
 }
 
-/// The same name, by the rule of [`compared`].
+/// The same name, by the rule of [`Folded`].
 pub(super) fn same(query: &str, name: &str) -> bool {
-    let (q, n) = compared(query, name);
-    q == n
-}
-
-/// `cumple` for "Fecha de cumpleaños": the query starts some word of the name.
-pub(super) fn starts_a_word(query: &str, name: &str) -> bool {
-    let (q, n) = compared(query, name);
-    let at_word = |(at, _): (usize, &str)| at == 0 || n[..at].ends_with(' ');
-    !q.is_empty() && n.match_indices(&q).any(at_word)
+    Folded::new(query).same(name)
 }
 
 /// How a typed name fits a catalog name, tightest first.
@@ -127,6 +141,14 @@ pub(super) fn same_in(query: &str, items: &Items) -> bool {
     } else {
         items.iter().any(|it| same(query, &it.name))
     }
+}
+
+/// [`closest`] over names given folded ([`fold_name`]), by position.
+pub(super) fn closest_folded<S: AsRef<str>>(
+    query: &str,
+    folded: impl IntoIterator<Item = S>,
+) -> Option<usize> {
+    closest_by(query, folded, true)
 }
 
 /// The closest name of `items` to `query` ([`closest`]), by its position.
@@ -368,6 +390,7 @@ mod tests {
         assert_eq!(fold("  Ñandú   Club "), "nandu club");
         assert!(same("nandu club", "Ñandú Club") && same("ÑANDÚ CLUB", "Ñandú Club"));
         assert!(!same("ñandu club", "Ñandú Club"), "accents typed are meant");
+        let starts_a_word = |query: &str, name: &str| Folded::new(query).starts_a_word(name);
         assert!(starts_a_word("cumple", "Fecha de cumpleaños"));
         assert!(starts_a_word("cumpleaños", "Fecha de cumpleaños"));
         assert!(!starts_a_word("umple", "Fecha de cumpleaños") && !starts_a_word("", "x"));
