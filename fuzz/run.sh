@@ -13,6 +13,11 @@
 #   FUZZ_BUILD       release (default: fast executions, a long first build) or dev
 #                    (unoptimised: builds in about a third of the time; what CI uses to
 #                    keep the targets building and running)
+#   FUZZ_TRACE_COMPARES
+#                    0: build without comparison tracing (cargo fuzz --no-trace-compares;
+#                    about twice the exec/s for quickadd, whose edit distances are
+#                    mostly compares; worth it once the corpus has grown, as for the long
+#                    runs in README.md). Default 1.
 #   FUZZ_FRESH       1: start from the committed seeds alone, in a temporary corpus (CI;
 #                    a long-grown fuzz/corpus takes minutes just to load in a dev build)
 #
@@ -68,6 +73,14 @@ case "${FUZZ_BUILD:-release}" in
   dev) flags=(-s "$sanitizer" --dev) ;;
   *)
     echo "FUZZ_BUILD must be release or dev" >&2
+    exit 2
+    ;;
+esac
+case "${FUZZ_TRACE_COMPARES:-1}" in
+  1) ;;
+  0) flags+=(--no-trace-compares) ;;
+  *)
+    echo "FUZZ_TRACE_COMPARES must be 0 or 1" >&2
     exit 2
     ;;
 esac

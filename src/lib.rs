@@ -40,7 +40,7 @@ pub fn main() -> std::process::ExitCode {
         };
     }
     match tui::runtime::run(&launch) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => cli::report(&e),
     }
 }

@@ -236,3 +236,26 @@ fn visual_wins_over_editor() {
     assert_temp_files_private_and_gone(&w, 1);
     assert!(Path::new(&w.path("editor.log")).exists());
 }
+
+#[test]
+fn ctrl_c_in_the_editor_is_the_editor_s_and_a_later_sigterm_still_stops_rolo() {
+    let w = world();
+    // In the editor's cooked terminal Ctrl-C sends SIGINT to the whole foreground group,
+    // rolo included; this editor does that itself (ignoring it, as editors do).
+    let editor = script(
+        &w,
+        "interrupted.sh",
+        "trap '' INT\nkill -INT 0\nprintf 'after ctrl-c\\n' >> \"$1\"",
+    );
+    let mut p = start(&w, "", &editor);
+    to_notes(&mut p);
+    p.send(CTRL_E).unwrap();
+    let screen = wait_frame(&p, "took the text from your editor");
+    assert!(screen.contains("after ctrl-c"), "{screen}");
+    // rolo is still running and takes keys.
+    keys_then(&mut p, " and on", "after ctrl-c and on");
+    assert_temp_files_private_and_gone(&w, 1);
+    // A SIGTERM after the editor is not forgotten with the interrupt.
+    p.signal("TERM").unwrap();
+    assert_eq!(p.wait_exit_code(WAIT), Some(143));
+}

@@ -368,6 +368,7 @@ impl App {
             Message::Input(_) => Vec::new(),
             Message::Tick => self.on_tick(),
             Message::Step => self.rank_step(),
+            Message::Stop => self.quit_now(),
             Message::Edited {
                 profile,
                 key,
@@ -379,6 +380,12 @@ impl App {
             }
             other => self.on_result(other),
         }
+    }
+
+    /// Ends the form: every profile's draft is written first.
+    pub(crate) fn quit_now(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        (0..self.profiles.len()).map(Effect::SaveDraft).collect()
     }
 
     fn on_tick(&mut self) -> Vec<Effect> {

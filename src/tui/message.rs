@@ -85,6 +85,9 @@ pub enum Message {
     Tick,
     /// Go on with work cut in steps (ranking a big picker list) after what is queued.
     Step,
+    /// A signal asked rolo to stop (see [`super::stops`]): quit as Ctrl-C does, drafts
+    /// saved, whatever is open.
+    Stop,
 }
 
 /// A profile as its config's long lists complete it.

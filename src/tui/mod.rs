@@ -19,6 +19,7 @@ pub mod popup;
 pub mod quick;
 pub mod ranking;
 pub mod runtime;
+pub mod stops;
 pub mod switcher;
 pub mod theme;
 pub mod view;

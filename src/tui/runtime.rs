@@ -27,6 +27,7 @@ use super::controller::Controller;
 use super::editor::{self, Failure};
 use super::keyboard::Keyboard;
 use super::message::{Effect, Message};
+use super::stops::{Stop, Stops};
 use super::theme::Theme;
 use super::view;
 use crate::config::{Config, Pending, Profile};
@@ -163,8 +164,10 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
     }
 }
 
-/// Runs the form on the real terminal until the user quits.
-pub fn run(choice: &Choice) -> anyhow::Result<()> {
+/// Runs the form on the real terminal until the user quits (exit status 0) or a signal
+/// stops it ([`super::stops`]: 128 plus its number, after the terminal is restored and
+/// the drafts are saved).
+pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -181,17 +184,30 @@ pub fn run(choice: &Choice) -> anyhow::Result<()> {
             let mut tui = Tui::new(setup, data_dir, backend)?;
             tui.lends_terminal = true;
             let mut input = Keyboard::start().context("cannot read the terminal")?;
-            let looped = tui.run(&mut input).await;
+            let mut stops = Stops::listen().context("cannot listen for SIGTERM and SIGHUP")?;
+            let looped = tui.run(&mut input, &mut stops).await;
             Ok::<_, anyhow::Error>((looped, tui.close()))
         }
         .await;
         restore_terminal();
         let (looped, unsaved) = result?;
         // The terminal is back: say it where the user can read it.
-        for e in unsaved {
-            eprintln!("rolo: {}", crate::text::inert_lines(&e));
+        for e in &unsaved {
+            eprintln!("rolo: {}", crate::text::inert_lines(e));
         }
-        looped
+        Ok(match looped? {
+            None => std::process::ExitCode::SUCCESS,
+            Some(stop) => {
+                let kept = if unsaved.is_empty() {
+                    "the drafts are saved"
+                } else {
+                    "see above for what could not be saved"
+                };
+                eprintln!("rolo: stopped by {}; {kept}", stop.name);
+                tracing::info!("stopped by {}", stop.name);
+                std::process::ExitCode::from(stop.exit_status())
+            }
+        })
     })
 }
 
@@ -281,25 +297,36 @@ where
         Ok(tui)
     }
 
-    /// The loop: input, task results and ticks, one at a time, until the user quits or
-    /// the input ends. While an editor runs (Ctrl-E) the input is paused, so that the
-    /// editor gets every key; input read before that waits its turn.
-    pub async fn run(&mut self, input: &mut Keyboard) -> anyhow::Result<()> {
+    /// The loop: input, task results, ticks and stopping signals, one at a time, until
+    /// the user quits, the input ends (`None`) or a signal stops the form (that signal).
+    /// While an editor runs (Ctrl-E) the input is paused, so that the editor gets every
+    /// key; input read before that waits its turn.
+    pub async fn run(
+        &mut self,
+        input: &mut Keyboard,
+        stops: &mut Stops,
+    ) -> anyhow::Result<Option<Stop>> {
         let mut tick = tokio::time::interval(Duration::from_millis(100));
+        let mut stopped = None;
         loop {
             let msg = tokio::select! {
                 ev = input.next() => match ev {
                     Some(Ok(e)) => Message::Input(e),
                     Some(Err(e)) => return Err(e.into()),
-                    None => return Ok(()),
+                    None => return Ok(None),
                 },
                 Some(m) = self.ctl.next() => m,
+                stop = stops.next() => {
+                    stopped = Some(stop);
+                    Message::Stop
+                },
                 _ = tick.tick() => Message::Tick,
             };
             self.handle(msg)?;
             if let Some(job) = self.editing.take() {
                 input.pause();
                 let edited = self.lend_terminal(job);
+                stops.forget_interrupt();
                 input.resume();
                 // The ticks missed while the editor ran are not worth a burst.
                 tick.reset();
@@ -309,7 +336,7 @@ where
                 return Err(anyhow::anyhow!(fatal));
             }
             if self.app.quit {
-                return Ok(());
+                return Ok(stopped);
             }
         }
     }

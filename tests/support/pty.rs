@@ -347,6 +347,31 @@ impl Pty {
         Ok(())
     }
 
+    /// Sends the signal `name` (`TERM`, `HUP`, `INT`) to the child, by its pid.
+    pub fn signal(&self, name: &str) -> anyhow::Result<()> {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.pid.to_string()])
+            .status()
+            .context("cannot run kill")?;
+        if !status.success() {
+            bail!("kill -{name} {} failed: {status}", self.pid);
+        }
+        Ok(())
+    }
+
+    /// Waits for the child to exit by itself, up to `timeout`; its exit code when it
+    /// did.
+    pub fn wait_exit_code(&mut self, timeout: Duration) -> Option<u32> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status.exit_code());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// Waits for the child to exit by itself, up to `timeout`; `true` when it did.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;

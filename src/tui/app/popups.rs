@@ -101,8 +101,7 @@ impl App {
             return self.more_to_rank();
         }
         if action == Action::Quit {
-            self.quit = true;
-            return (0..self.profiles.len()).map(Effect::SaveDraft).collect();
+            return self.quit_now();
         }
         if action == Action::Cancel
             && self.awaiting_check.is_some()

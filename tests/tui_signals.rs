@@ -1,0 +1,54 @@
+//! Signals end the form as Ctrl-C does: `SIGTERM`, `SIGHUP` and a `SIGINT` sent from
+//! outside restore the terminal (alternate screen left, mouse and paste reporting off,
+//! cursor shown), keep the draft, say why on stderr and exit with 128 plus the signal's
+//! number. Before, their default action killed rolo with the terminal still taken.
+//! The real binary in a pty.
+#![cfg(unix)]
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+mod support;
+
+use rolo::engine::drafts;
+use support::World;
+use support::pty::WAIT;
+
+fn position(haystack: &[u8], needle: &str) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn a_signal_restores_the_terminal_keeps_the_draft_and_says_why() {
+    let w = World::cli();
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let _ = std::fs::remove_dir_all(w.data_dir().join("drafts"));
+        let mut p = w.spawn().start().unwrap();
+        p.wait_for("Ctrl-S send", WAIT).unwrap();
+        p.send("Zoë").unwrap();
+        p.wait_for("First name *  Zoë ", WAIT).unwrap();
+        let from = usize::try_from(p.bytes_read()).unwrap();
+        p.signal(signal).unwrap();
+        assert_eq!(p.wait_exit_code(WAIT), Some(status), "SIG{signal}");
+        // What rolo wrote after the signal: the terminal given back, then the reason.
+        let why = format!("rolo: stopped by SIG{signal}; the drafts are saved");
+        p.wait_for(&why, WAIT).unwrap();
+        let raw = p.raw_since(from);
+        let at =
+            |s: &str| position(&raw, s).unwrap_or_else(|| panic!("SIG{signal}: {s:?} never sent"));
+        assert!(
+            at("\x1b[?1000l") < at("\x1b[?1049l"),
+            "SIG{signal}: mouse off first"
+        );
+        assert!(
+            at("\x1b[?2004l") < at("\x1b[?1049l"),
+            "SIG{signal}: paste off first"
+        );
+        assert!(
+            at("\x1b[?1049l") < at(&why),
+            "SIG{signal}: said after the screen is back"
+        );
+        let saved = drafts::load(&w.data_dir(), "wm").unwrap();
+        assert_eq!(saved.draft.get("firstname"), "Zoë", "SIG{signal}");
+    }
+}
