@@ -11,7 +11,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::pty::{CTRL_S, ENTER, Pty, SHIFT_TAB, TAB, WAIT};
+use support::pty::{CTRL_S, ENTER, Pty, SHIFT_TAB, TAB, WAIT, position};
 use support::{ConfigFile, Profile, SeedExt, World};
 
 /// Ctrl-E.
@@ -136,12 +136,6 @@ fn row_of(screen: &str, label: &str) -> String {
         .find(|l| l.contains(label))
         .unwrap_or_default()
         .to_owned()
-}
-
-fn position(haystack: &[u8], needle: &str) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())
 }
 
 #[test]

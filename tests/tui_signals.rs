@@ -10,13 +10,7 @@ mod support;
 
 use rolo::engine::drafts;
 use support::World;
-use support::pty::WAIT;
-
-fn position(haystack: &[u8], needle: &str) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())
-}
+use support::pty::{WAIT, position};
 
 #[test]
 fn a_signal_restores_the_terminal_keeps_the_draft_and_says_why() {

@@ -19,6 +19,15 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 /// Tab.
 pub const TAB: &str = "\t";
+
+/// Where `needle` first occurs in raw terminal output (to check the order of escape
+/// sequences).
+#[must_use]
+pub fn position(haystack: &[u8], needle: &str) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())
+}
 /// Shift-Tab.
 pub const SHIFT_TAB: &str = "\x1b[Z";
 /// Enter.

@@ -59,20 +59,20 @@ impl Keys {
         let keys = flavour.fields().iter().map(|f| f.key);
         let keys = keys.filter(|k| *k != "custom_fields");
         let names: Vec<&'static str> = keys.chain(aliases(flavour)).collect();
-        let folded = names
-            .iter()
-            .map(|n| {
-                let mut out = String::new();
-                fold_name(n, &mut out);
-                out
-            })
-            .collect();
+        let folded = names.iter().map(|n| folded(n)).collect();
         Self {
             labels,
             names,
             folded,
         }
     }
+}
+
+/// `name` through [`fold_name`], as a new string.
+fn folded(name: &str) -> String {
+    let mut out = String::new();
+    fold_name(name, &mut out);
+    out
 }
 
 impl<'a> Parser<'a> {
@@ -179,14 +179,7 @@ impl<'a> Parser<'a> {
         let custom = self.flavour.has_custom_fields();
         let customs = self.catalog.custom_fields.iter().filter(|_| custom);
         let customs: Vec<&str> = customs.map(|d| d.name.as_str()).collect();
-        let folded_customs: Vec<String> = customs
-            .iter()
-            .map(|name| {
-                let mut out = String::new();
-                fold_name(name, &mut out);
-                out
-            })
-            .collect();
+        let folded_customs: Vec<String> = customs.iter().map(|n| folded(n)).collect();
         let folded = keys.folded.iter().chain(&folded_customs);
         let at = closest_folded(key, folded)?;
         let name = keys.names.get(at).copied();
