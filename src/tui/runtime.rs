@@ -6,6 +6,7 @@
 //! terminal), and tests drive the very same `Tui` on a `TestBackend` with a key script.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -191,9 +192,13 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
         .await;
         restore_terminal();
         let (looped, unsaved) = result?;
-        // The terminal is back: say it where the user can read it.
+        // The terminal is back: say it where the user can read it. After SIGHUP it may be
+        // gone, and a failed write is not worth a panic (`eprintln!` would panic); the
+        // log has the same words.
+        let mut stderr = std::io::stderr();
         for e in &unsaved {
-            eprintln!("rolo: {}", crate::text::inert_lines(e));
+            tracing::warn!("{e}");
+            let _ = writeln!(stderr, "rolo: {}", crate::text::inert_lines(e));
         }
         Ok(match looped? {
             None => std::process::ExitCode::SUCCESS,
@@ -203,8 +208,8 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
                 } else {
                     "see above for what could not be saved"
                 };
-                eprintln!("rolo: stopped by {}; {kept}", stop.name);
                 tracing::info!("stopped by {}", stop.name);
+                let _ = writeln!(stderr, "rolo: stopped by {}; {kept}", stop.name);
                 std::process::ExitCode::from(stop.exit_status())
             }
         })
