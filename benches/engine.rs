@@ -244,12 +244,72 @@ fn quickadd(c: &mut Criterion) {
     group.finish();
 }
 
+/// Normalising phones of 40 countries in turn, as an import of a multi-country sheet does,
+/// with the patterns kept as the app keeps them (`keep_compiled_patterns`).
+fn phone(c: &mut Criterion) {
+    const NUMBERS: [&str; 40] = [
+        "+57 3188779043",
+        "+91 9847012345",
+        "+55 11 91234 5678",
+        "+34 612345678",
+        "+1 2015550123",
+        "+52 1 222 123 4567",
+        "+54 9 11 2345 6789",
+        "+56 9 6123 4567",
+        "+51 912 345 678",
+        "+971 50 123 4567",
+        "+966 50 123 4567",
+        "+44 7400 123456",
+        "+49 1512 3456789",
+        "+33 6 12 34 56 78",
+        "+39 312 345 6789",
+        "+234 802 123 4567",
+        "+254 712 123456",
+        "+27 71 123 4567",
+        "+20 100 123 4567",
+        "+92 301 2345678",
+        "+880 1812-345678",
+        "+62 812-345-678",
+        "+63 905 123 4567",
+        "+84 91 234 56 78",
+        "+66 81 234 5678",
+        "+60 12-345 6789",
+        "+65 8123 4567",
+        "+90 501 234 56 78",
+        "+7 912 345-67-89",
+        "+81 90-1234-5678",
+        "+86 131 2345 6789",
+        "+82 10-2000-0000",
+        "+61 412 345 678",
+        "+1 506 234 5678",
+        "+593 99 123 4567",
+        "+58 412-1234567",
+        "+502 5123 4567",
+        "+1 809 234 5678",
+        "+351 912 345 678",
+        "+31 6 12345678",
+    ];
+    rolo::contact::phone::keep_compiled_patterns();
+    let mut group = c.benchmark_group("phone");
+    for countries in [5, 40] {
+        let numbers = &NUMBERS[..countries];
+        group.bench_function(format!("to_e164_{countries}_countries"), |b| {
+            let mut at = 0;
+            b.iter(|| {
+                at = (at + 1) % numbers.len();
+                rolo::contact::phone::to_e164(numbers[at], Some("CO"))
+            });
+        });
+    }
+    group.finish();
+}
+
 /// The macro's `pub fn` has no doc comment; inside a private module it is not public,
 /// so `missing_docs` does not ask for one.
 mod groups {
-    use super::{build_body, criterion_group, quickadd, validate};
+    use super::{build_body, criterion_group, phone, quickadd, validate};
 
-    criterion_group!(benches, validate, build_body, quickadd);
+    criterion_group!(benches, validate, build_body, quickadd, phone);
 }
 
 criterion_main!(groups::benches);

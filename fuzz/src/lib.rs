@@ -12,16 +12,12 @@ use serde_json::Value;
 
 /// Run once before the first input (`fuzz_target!(init: …)`).
 ///
-/// `phonenumber` compiles its metadata's regexes on demand into an LRU cache of 100. The
-/// app meets one or two countries in a session, which that holds; a fuzzer reaches every
-/// country in turn, so the cache thrashes and each parse recompiles regexes (about 1.6 ms
-/// a number instead of 50 µs, measured with every calling code). 1,000 holds the whole
-/// database (491 regexes, about 100 MB), so the fuzzer spends its time in rolo's code.
-/// Only speed changes: a cached regex is the same regex.
+/// What the app does first: `phonenumber` keeps every pattern it compiles (its LRU of 100
+/// thrashed as a fuzzer reaches every country in turn, 1.6 ms a parse instead of 50 µs;
+/// see `rolo::contact::phone::keep_compiled_patterns`). Only speed changes: a cached
+/// regex is the same regex.
 pub fn init() {
-    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-        cache.set_capacity(1_000);
-    }
+    rolo::contact::phone::keep_compiled_patterns();
 }
 
 /// Phone regions a profile may give, including ones that are not regions at all.
