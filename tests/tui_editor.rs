@@ -249,7 +249,7 @@ fn ctrl_c_in_the_editor_is_the_editor_s_and_a_later_sigterm_still_stops_rolo() {
     // rolo is still running and takes keys.
     keys_then(&mut p, " and on", "after ctrl-c and on");
     assert_temp_files_private_and_gone(&w, 1);
-    // A SIGTERM after the editor is not forgotten with the interrupt.
+    // A SIGTERM still stops it.
     p.signal("TERM").unwrap();
     assert_eq!(p.wait_exit_code(WAIT), Some(143));
 }

@@ -15,8 +15,8 @@ const PATTERNS_KEPT: usize = 1_000;
 
 /// Lets `phonenumber` keep every pattern it compiles. It compiles a country's patterns on
 /// first use into an LRU cache of 100, which holds about a dozen countries: an import
-/// whose phones span 20 countries recompiled them for almost every row, 4.1 ms a number
-/// instead of 25 µs (`cargo bench --bench engine -- phone`). Decision: speed over memory;
+/// whose phones span 40 countries recompiled them for almost every row (`cargo bench
+/// --bench engine -- phone` times both caches). Decision: speed over memory;
 /// nothing is compiled until used, so a session that meets few countries costs what it
 /// did, and 40 countries cost about 23 MiB more. Call once, before parsing.
 pub fn keep_compiled_patterns() {

@@ -368,7 +368,7 @@ impl App {
             Message::Input(_) => Vec::new(),
             Message::Tick => self.on_tick(),
             Message::Step => self.rank_step(),
-            Message::Stop => self.quit_now(),
+            Message::Stop(_) => self.quit_now(),
             Message::Edited {
                 profile,
                 key,

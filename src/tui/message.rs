@@ -87,7 +87,7 @@ pub enum Message {
     Step,
     /// A signal asked rolo to stop (see [`super::stops`]): quit as Ctrl-C does, drafts
     /// saved, whatever is open.
-    Stop,
+    Stop(super::stops::Stop),
 }
 
 /// A profile as its config's long lists complete it.

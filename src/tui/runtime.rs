@@ -165,6 +165,9 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
     }
 }
 
+/// How long a failed terminal read waits for the SIGHUP that explains it.
+const HANG_UP_GRACE: Duration = Duration::from_millis(500);
+
 /// Runs the form on the real terminal until the user quits (exit status 0) or a signal
 /// stops it ([`super::stops`]: 128 plus its number, after the terminal is restored and
 /// the drafts are saved).
@@ -315,23 +318,31 @@ where
         let mut stopped = None;
         loop {
             let msg = tokio::select! {
+                stop = stops.next() => Ok(Message::Stop(stop)),
                 ev = input.next() => match ev {
-                    Some(Ok(e)) => Message::Input(e),
-                    Some(Err(e)) => return Err(e.into()),
+                    Some(Ok(e)) => Ok(Message::Input(e)),
+                    Some(Err(e)) => Err(e),
                     None => return Ok(None),
                 },
-                Some(m) = self.ctl.next() => m,
-                stop = stops.next() => {
-                    stopped = Some(stop);
-                    Message::Stop
-                },
-                _ = tick.tick() => Message::Tick,
+                Some(m) = self.ctl.next() => Ok(m),
+                _ = tick.tick() => Ok(Message::Tick),
             };
+            let msg = match msg {
+                Ok(msg) => msg,
+                // When the terminal goes away the read fails, and the SIGHUP that says why
+                // comes a moment later: that is the reason to report.
+                Err(e) => match tokio::time::timeout(HANG_UP_GRACE, stops.next()).await {
+                    Ok(stop) => Message::Stop(stop),
+                    Err(_) => return Err(e.into()),
+                },
+            };
+            if let Message::Stop(stop) = msg {
+                stopped = Some(stop);
+            }
             self.handle(msg)?;
             if let Some(job) = self.editing.take() {
                 input.pause();
                 let edited = self.lend_terminal(job);
-                stops.forget_interrupt();
                 input.resume();
                 // The ticks missed while the editor ran are not worth a burst.
                 tick.reset();

@@ -1,12 +1,14 @@
 //! Signals that end the form the way Ctrl-C does: `SIGTERM` (`kill`, `timeout`, a
-//! service manager), `SIGHUP` (the window closed, `tmux kill-session`) and `SIGINT` from
-//! outside (in raw mode Ctrl-C is a key, not a signal). Without this their default
-//! action killed rolo on the spot: the drafts were kept by the journal, but the terminal
-//! stayed on the alternate screen with mouse and paste reporting on.
+//! service manager) and `SIGHUP` (the window closed, `tmux kill-session`). Without this
+//! their default action killed rolo on the spot: the drafts were kept by the journal, but
+//! the terminal stayed on the alternate screen with mouse and paste reporting on.
 //!
-//! While `$EDITOR` has the terminal it is in cooked mode, and Ctrl-C there sends
-//! `SIGINT` to rolo too; that one is the editor's (git ignores it the same way), so
-//! [`Stops::forget_interrupt`] drops it when the editor returns.
+//! `SIGINT` is taken and ignored while the form is open, as vim and less do: in raw mode
+//! Ctrl-C is a key (quit, drafts kept), and while `$EDITOR` has the terminal in cooked
+//! mode, Ctrl-C there sends `SIGINT` to rolo too, and that one is the editor's (git
+//! ignores it the same way). Its default action used to end rolo with the editor.
+//! Dropping only the interrupts that came during the editor would race tokio's signal
+//! driver, which may pass one on after the editor has returned.
 
 /// A signal that stopped the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,8 @@ impl Stop {
 pub struct Stops {
     term: tokio::signal::unix::Signal,
     hangup: tokio::signal::unix::Signal,
-    interrupt: tokio::signal::unix::Signal,
+    /// Held so that `SIGINT` no longer has its default action; never read.
+    _interrupt: tokio::signal::unix::Signal,
 }
 
 #[cfg(unix)]
@@ -46,7 +49,7 @@ impl Stops {
         Ok(Self {
             term: signal(SignalKind::terminate())?,
             hangup: signal(SignalKind::hangup())?,
-            interrupt: signal(SignalKind::interrupt())?,
+            _interrupt: signal(SignalKind::interrupt())?,
         })
     }
 
@@ -55,15 +58,7 @@ impl Stops {
         tokio::select! {
             _ = self.term.recv() => Stop { name: "SIGTERM", number: 15 },
             _ = self.hangup.recv() => Stop { name: "SIGHUP", number: 1 },
-            _ = self.interrupt.recv() => Stop { name: "SIGINT", number: 2 },
         }
-    }
-
-    /// Drops an interrupt that came while an editor had the terminal: Ctrl-C there was
-    /// meant for the editor. `SIGTERM` and `SIGHUP` still stop the form afterwards.
-    pub fn forget_interrupt(&mut self) {
-        use futures::FutureExt as _;
-        while self.interrupt.recv().now_or_never().is_some() {}
     }
 }
 
@@ -85,7 +80,4 @@ impl Stops {
     pub async fn next(&mut self) -> Stop {
         std::future::pending().await
     }
-
-    /// Nothing to forget.
-    pub fn forget_interrupt(&mut self) {}
 }
