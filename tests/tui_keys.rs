@@ -390,3 +390,19 @@ async fn a_click_focuses_the_field_under_the_mouse() {
     assert_eq!(h.app().current().form.focused().unwrap().key, "company");
     assert!(h.screen(80, 24).contains("Company"));
 }
+
+/// Snapshots hold no wall clock: a contact created today showed "created 2026-12-03", and
+/// the suite failed every later day (issue 23).
+#[test]
+fn snapshots_mask_dates_and_times_but_not_other_numbers() {
+    let screen = "│ created 2026-12-03) saved 09:41 at 23:59:07 · rate 57/60 · +919587422363 │";
+    assert_eq!(
+        support::tui::stable(screen),
+        "│ created YYYY-MM-DD) saved HH:MM at HH:MM:SS · rate ##/60 · +919587422363 │"
+    );
+    // Longer runs of digits are not dates or times.
+    assert_eq!(
+        support::tui::stable("12026-12-031 123:45"),
+        "12026-12-031 123:45"
+    );
+}

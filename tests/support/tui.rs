@@ -277,9 +277,19 @@ impl Harness {
     }
 }
 
-/// The screen with figures that depend on task timing (rate-limit headroom: the catalog
-/// and usage refreshes race) replaced, so snapshots are stable.
+/// The screen with what varies between runs masked, so snapshots are stable: the rate
+/// count (its refreshes race), and every date and time of day, which come from the wall
+/// clock (the sandbox stamps contacts with today's date; the app shows saved-at times).
+/// Masks keep widths, so the layout around them is still checked.
 pub fn stable(screen: &str) -> String {
+    let screen = mask_rate(screen);
+    let screen = mask_shape(&screen, "0000-00-00", "YYYY-MM-DD");
+    let screen = mask_shape(&screen, "00:00:00", "HH:MM:SS");
+    mask_shape(&screen, "00:00", "HH:MM")
+}
+
+/// The rate count after "rate " as `#`s.
+fn mask_rate(screen: &str) -> String {
     let mut out = String::with_capacity(screen.len());
     let mut rest = screen;
     while let Some(at) = rest.find("rate ") {
@@ -292,5 +302,38 @@ pub fn stable(screen: &str) -> String {
         }
     }
     out.push_str(rest);
+    out
+}
+
+/// Every run of characters fitting `shape` (`0` is any ASCII digit, anything else itself)
+/// and not part of a longer number becomes `mask`.
+fn mask_shape(screen: &str, shape: &str, mask: &str) -> String {
+    let chars: Vec<char> = screen.chars().collect();
+    let shape: Vec<char> = shape.chars().collect();
+    let fits = |at: usize| {
+        at + shape.len() <= chars.len()
+            && shape.iter().zip(&chars[at..]).all(|(s, c)| {
+                if *s == '0' {
+                    c.is_ascii_digit()
+                } else {
+                    s == c
+                }
+            })
+            && (at == 0 || !chars[at - 1].is_ascii_digit())
+            && chars
+                .get(at + shape.len())
+                .is_none_or(|c| !c.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(screen.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if fits(i) {
+            out.push_str(mask);
+            i += shape.len();
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
     out
 }
