@@ -22,8 +22,13 @@
 #       express: ids that must exist in the tenant (wipsy tags/stage/custom fields, whatsmark
 #       source_id/status_id), unique phone/email, wipsy phone normalisation, Laravel trimming of a
 #       whitespace-only required string, integers beyond 64 bits, and wipsy's 400 for an unknown
-#       contactId (the contract declares no 404). `before_call` gives a fresh value to a phone or
-#       email that was already sent, so duplicates do not mask the case under test.
+#       contactId (the contract declares no 404). It also drops the two 500s the WhatsMark README
+#       documents: INTERNAL_ERROR naming a column whose width or range the value sent really
+#       exceeds ("The table is narrower than the validator"; the contract's maxLength and
+#       bounds are those widths), and Laravel's generic {"message": "Server Error"} for a
+#       /contacts/{id} whose id is not a 64-bit integer (the contactId parameter's note).
+#       `before_call` gives a fresh value to a phone or email that was already sent (creates and
+#       PATCHes), so duplicates do not mask the case under test.
 #   Fuzz dictionaries (generated below from assets/sandbox-seed.json) make most generated tag,
 #   stage, source and status ids real ones, so valid creates are actually exercised.
 set -euo pipefail

@@ -206,6 +206,10 @@ fn router(app: App) -> Router {
             &format!("{wm}/contacts"),
             post(whatsmark::create).get(whatsmark::list_contacts),
         )
+        .route(
+            &format!("{wm}/contacts/{{id}}"),
+            get(whatsmark::get_contact).patch(whatsmark::update_contact),
+        )
         .route(&format!("{wm}/sources"), get(whatsmark::catalog))
         .route(&format!("{wm}/statuses"), get(whatsmark::catalog))
         .route(&format!("{wm}/groups"), get(whatsmark::catalog))

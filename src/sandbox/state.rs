@@ -186,6 +186,8 @@ pub struct WmContact {
     pub groups: Vec<i64>,
     /// RFC 3339 creation time.
     pub created_at: String,
+    /// RFC 3339 time of the last write (creation or update).
+    pub updated_at: String,
 }
 
 /// One WhatsMark tenant.
@@ -213,6 +215,10 @@ pub struct WmTenant {
     /// Answer single-resource GETs wrapped twice (`data.data`), as some installs do.
     #[serde(default)]
     pub double_wrap: bool,
+    /// The tenant's `type` column is `ENUM('lead','customer')`, as in builds that create new
+    /// tenants without `guest` (README): the validator takes guest, the INSERT refuses it.
+    #[serde(default)]
+    pub type_enum_without_guest: bool,
     /// API tokens.
     pub tokens: Vec<Token>,
     /// Contact sources.
@@ -481,6 +487,27 @@ impl Store<WipsyContact> for WipsyTenant {
 
     fn taken(&self, field: &str, value: &str) -> bool {
         self.taken.contains(&(field.to_owned(), value.to_owned()))
+    }
+}
+
+impl WmTenant {
+    /// Puts an updated contact in place of the stored one with its id, keeping the
+    /// uniqueness index true (its old phone and email are free again).
+    pub fn replace(&mut self, c: WmContact) {
+        let Some(at) = self.contacts.iter().position(|o| o.id == c.id) else {
+            return;
+        };
+        let old = std::mem::replace(&mut self.contacts[at], c);
+        for f in ["phone", "email"] {
+            if let Some(v) = old.text.get(f) {
+                self.taken.remove(&(f.to_owned(), v.clone()));
+            }
+        }
+        index(
+            &mut self.taken,
+            &self.contacts[at].text,
+            &["phone", "email"],
+        );
     }
 }
 

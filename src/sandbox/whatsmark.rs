@@ -18,8 +18,12 @@ use super::errors::{Flavour, error_response, json_response, meta, read_json_obje
 use super::state::{RateAnswer, Store, WmContact, WmTenant, count_request, unix_now};
 use super::{App, Peer};
 
+mod by_id;
 mod pages;
+mod table;
 mod validate;
+
+pub use by_id::{get_contact, update_contact};
 
 pub use validate::seed_contact;
 
@@ -191,6 +195,18 @@ fn ok(status: StatusCode, data: Value, message: Option<&str>) -> Response {
     json_response(status, &body)
 }
 
+/// 500 `INTERNAL_ERROR` as Laravel answers a failed query: the exception text in
+/// `details.error`.
+fn failed(message: &str, error: &str) -> Response {
+    let details = json!({ "error": error });
+    wm_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        message,
+        Some(details),
+    )
+}
+
 /// `POST /contacts`.
 pub async fn create(State(app): State<App>, req: Request) -> Response {
     serve(app, req, "contacts:write", |app, caller, req| async move {
@@ -222,6 +238,9 @@ pub async fn create(State(app): State<App>, req: Request) -> Response {
                 "Feature limit exceeded for contacts. Please upgrade your plan.",
                 Some(details),
             );
+        }
+        if let Err(sql) = table::check(tenant, &contact, &table::Statement::Insert) {
+            return failed("Failed to create contact", &sql);
         }
         let data = contact_json(tenant, &contact, true);
         tenant.store(contact);
@@ -281,8 +300,11 @@ fn sort_contacts(items: &mut [&WmContact], sort: &str) {
         "firstname" | "lastname" => {
             items.sort_by(|a, b| a.text.get(key).cmp(&b.text.get(key)).then(a.id.cmp(&b.id)));
         }
-        "created_at" | "updated_at" => {
+        "created_at" => {
             items.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        }
+        "updated_at" => {
+            items.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then(a.id.cmp(&b.id)));
         }
         _ => items.sort_by_key(|c| c.id),
     }
@@ -441,6 +463,6 @@ pub fn contact_json(tenant: &WmTenant, c: &WmContact, with_groups: bool) -> Valu
         obj.insert("groups".into(), Value::Array(groups));
     }
     obj.insert("created_at".into(), json!(c.created_at));
-    obj.insert("updated_at".into(), json!(c.created_at));
+    obj.insert("updated_at".into(), json!(c.updated_at));
     Value::Object(obj)
 }
