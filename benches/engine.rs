@@ -246,7 +246,7 @@ fn quickadd(c: &mut Criterion) {
 
 /// Normalising phones of 40 countries in turn, as an import of a multi-country sheet does:
 /// with `phonenumber`'s own cache of 100 patterns, and kept as the app keeps them
-/// (`keep_compiled_patterns`).
+/// (`rolo::contact::phone::load` sets it).
 fn phone(c: &mut Criterion) {
     const NUMBERS: [&str; 40] = [
         "+57 3188779043",
@@ -292,9 +292,13 @@ fn phone(c: &mut Criterion) {
     ];
     let mut group = c.benchmark_group("phone");
     // First with the library's own cache of 100 patterns (what rolo had), then kept.
-    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-        cache.set_capacity(100);
-    }
+    rolo::contact::phone::load();
+    let capacity = |patterns| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            cache.set_capacity(patterns);
+        }
+    };
+    capacity(100);
     group.bench_function("to_e164_40_countries_cache_100", |b| {
         let mut at = 0;
         b.iter(|| {
@@ -302,7 +306,7 @@ fn phone(c: &mut Criterion) {
             rolo::contact::phone::to_e164(NUMBERS[at], Some("CO"))
         });
     });
-    rolo::contact::phone::keep_compiled_patterns();
+    capacity(rolo::contact::phone::PATTERNS_KEPT);
     for countries in [5, 40] {
         let numbers = &NUMBERS[..countries];
         group.bench_function(format!("to_e164_{countries}_countries"), |b| {

@@ -28,7 +28,6 @@ pub fn main() -> std::process::ExitCode {
     if let Some(dir) = &data_dir {
         narrow_data_dir(dir);
     }
-    contact::phone::keep_compiled_patterns();
     let launch = cli.global.choice();
     let linear = cli.global.linear;
     if let Some(code) = cli::main(cli) {

@@ -313,3 +313,23 @@ fn no_color_shows_the_embedded_demo_form_without_colour() {
     });
     coloured.unwrap();
 }
+
+/// Start does only what the first frame needs (issue 23): the phone database loads on a
+/// worker right after it. A saved draft's phone shows "→ …" on the first frame (never a
+/// guess, never a freeze), then its E.164 form once the database is in.
+#[test]
+fn the_first_frame_shows_a_saved_phone_as_pending_then_normalised() {
+    let w = world();
+    let mut draft = rolo::contact::Draft::default();
+    draft.set("firstname", "Ravi");
+    draft.set("phone", "98470 94025");
+    rolo::engine::drafts::save(&w.data_dir(), "wm", &draft).unwrap();
+    let mut p = w.start();
+    p.wait_for("→ +919847094025", WAIT).unwrap();
+    let raw = p.raw_since(0);
+    let pending = support::pty::position(&raw, "→ …").expect("the first frame shows → …");
+    let known = support::pty::position(&raw, "+919847094025").unwrap();
+    assert!(pending < known, "… comes first, then the number");
+    p.send(CTRL_C).unwrap();
+    assert!(p.wait_exit(WAIT));
+}

@@ -406,3 +406,24 @@ fn snapshots_mask_dates_and_times_but_not_other_numbers() {
         "12026-12-031 123:45"
     );
 }
+
+/// The phone database loads on a worker after the first frame (issue 23). A Ctrl-S in the
+/// moment before it is loaded is not lost and not sent on a guess: it waits, says so, and
+/// goes on when the database is in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_before_the_phone_database_is_loaded_waits_for_it() {
+    let mut h = Harness::new().await;
+    h.before_phones_load();
+    fill_whatsmark(&mut h, "98470 94023");
+    h.ctrl('s');
+    assert!(h.app().submitting.is_none() && h.app().awaiting_check.is_none());
+    let s = h.screen(120, 40);
+    assert!(s.contains("Checking the phone number…"), "{s}");
+    h.send(Message::PhonesLoaded);
+    h.until(|a| a.awaiting_check.is_none() && a.submitting.is_none())
+        .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Meera Iyer"), "{s}");
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+919847094023", "normalised with the profile's region");
+}

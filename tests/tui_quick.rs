@@ -301,3 +301,23 @@ async fn quick_add_takes_fewer_keys_than_the_form() {
         "quick add {by_quick} keys, the form {by_form}"
     );
 }
+
+/// Which words of a quick-add line are the phone depends on the numbering plans: Enter
+/// before the phone database is loaded keeps the line open, then creates once it is in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_before_the_phone_database_is_loaded_creates_once_it_is() {
+    let mut h = Harness::new().await;
+    h.before_phones_load();
+    h.ctrl('o');
+    h.typed("Lata Rao 98470 94024 @interesado source:Website");
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app().mode, rolo::tui::app::Mode::Quick(_)));
+    assert!(h.screen(120, 40).contains("Checking the phone number…"));
+    h.send(rolo::tui::message::Message::PhonesLoaded);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Lata Rao"), "{s}");
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["phone"], "+919847094024");
+}

@@ -4,25 +4,75 @@
 //! customer said: spaces, dots, brackets, a leading `00`, or a national number. This module
 //! turns any of those into `+<digits>` or explains, in words an agent understands, why not.
 
+use std::cell::Cell;
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use phonenumber::{Mode, ParseError, PhoneNumber, country};
 use thiserror::Error;
 
 /// An example shown whenever the agent has to type a country code.
 const EXAMPLE: &str = "+57 318 877 9043";
 
-/// Compiled patterns `phonenumber` may keep: more than its whole database holds (491).
-const PATTERNS_KEPT: usize = 1_000;
+/// Compiled patterns `phonenumber` may keep once [`load`] ran: more than its whole
+/// database holds (491).
+pub const PATTERNS_KEPT: usize = 1_000;
 
-/// Lets `phonenumber` keep every pattern it compiles. It compiles a country's patterns on
-/// first use into an LRU cache of 100, which holds about a dozen countries: an import
-/// whose phones span 40 countries recompiled them for almost every row (`cargo bench
-/// --bench engine -- phone` times both caches). Decision: speed over memory;
-/// nothing is compiled until used, so a session that meets few countries costs what it
-/// did, and 40 countries cost about 23 MiB more. Call once, before parsing.
-pub fn keep_compiled_patterns() {
-    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
-        cache.set_capacity(PATTERNS_KEPT);
+/// The phone database is loaded (see [`load`]).
+static LOADED: AtomicBool = AtomicBool::new(false);
+static LOAD: Once = Once::new();
+
+thread_local! {
+    /// This thread must never wait for the database (the form's loop: see [`never_wait_here`]).
+    static NEVER_WAIT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Loads the phone database, once per process; later calls return at once.
+///
+/// `phonenumber` reads its whole metadata database on first use, about 100 ms of CPU and
+/// 7 MiB. Nothing loads it at start: a command that meets no phone never pays for it
+/// (`rolo profiles`, `rolo add` of a contact without one), the first number parsed loads
+/// it, and the form loads it on a worker thread right after its first frame.
+///
+/// It also lets `phonenumber` keep every pattern it compiles. It compiles a country's
+/// patterns on first use into an LRU cache of 100, which holds about a dozen countries:
+/// an import whose phones span 40 countries recompiled them for almost every row
+/// (`cargo bench --bench engine -- phone` times both caches). Decision: speed over
+/// memory; nothing is compiled until used, so a session that meets few countries costs
+/// what it did, and 40 countries cost about 23 MiB more.
+pub fn load() {
+    LOAD.call_once(|| {
+        if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+            cache.set_capacity(PATTERNS_KEPT);
+        }
+        LOADED.store(true, Ordering::Release);
+    });
+}
+
+/// Whether the phone database is loaded, so parsing a number cannot wait for it.
+#[must_use]
+pub fn is_loaded() -> bool {
+    LOADED.load(Ordering::Acquire)
+}
+
+/// Marks the calling thread as one that must never wait for the database: until it is
+/// loaded (elsewhere), a number parsed on this thread is [`PhoneError::NotLoaded`]
+/// instead of a 100 ms freeze. The form's loop calls it: the screen keeps answering
+/// and shows "…" until the worker's load lands.
+pub fn never_wait_here() {
+    NEVER_WAIT.with(|w| w.set(true));
+}
+
+/// Loads the database unless this thread may not wait for it and it is not loaded.
+fn ready() -> Result<(), PhoneError> {
+    if is_loaded() {
+        return Ok(());
     }
+    if NEVER_WAIT.with(Cell::get) {
+        return Err(PhoneError::NotLoaded);
+    }
+    load();
+    Ok(())
 }
 
 /// Why a phone number could not be normalised.
@@ -58,6 +108,11 @@ pub enum PhoneError {
     /// Parsed, but not a number that exists in that country's numbering plan.
     #[error("This isn't a valid number for {0}")]
     Invalid(String),
+    /// The phone database is still loading and this thread may not wait for it
+    /// ([`never_wait_here`]): not a verdict on the number, which is checked again
+    /// once it is loaded.
+    #[error("Checking the number…")]
+    NotLoaded,
 }
 
 /// Normalises a typed phone number to E.164 (`+573188779043`).
@@ -67,13 +122,19 @@ pub enum PhoneError {
 /// because the same digits are valid in several countries.
 pub fn to_e164(input: &str, default_region: Option<&str>) -> Result<String, PhoneError> {
     let (international, digits) = clean(input)?;
-    let number = if international {
-        // The crate applies the default region's national prefix rules even to a `+`
-        // number, which can eat digits; a `+` number needs no region anyway.
-        phonenumber::parse(None, format!("+{digits}"))
+    // The crate applies the default region's national prefix rules even to a `+`
+    // number, which can eat digits; a `+` number needs no region anyway.
+    let region = if international {
+        None
     } else {
         let region = default_region.ok_or(PhoneError::NeedsCountryCode)?;
-        phonenumber::parse(Some(region_id(region)?), &digits)
+        Some(region_id(region)?)
+    };
+    // Everything above needs no database, so those answers never wait for it.
+    ready()?;
+    let number = match region {
+        None => phonenumber::parse(None, format!("+{digits}")),
+        Some(region) => phonenumber::parse(Some(region), &digits),
     }
     .map_err(|e| from_parse(&e))?;
     if !number.is_valid() {
@@ -86,6 +147,9 @@ pub fn to_e164(input: &str, default_region: Option<&str>) -> Result<String, Phon
 /// (`+57 318 8779043`); anything that does not parse is shown as it is.
 #[must_use]
 pub fn display(e164: &str) -> String {
+    if ready().is_err() {
+        return e164.to_owned();
+    }
     phonenumber::parse(None, e164).map_or_else(
         |_| e164.to_owned(),
         |n| n.format().mode(Mode::International).to_string(),

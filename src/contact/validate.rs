@@ -175,9 +175,11 @@ pub fn validate_custom(
     let problem = match def.kind {
         CustomType::Text => None,
         CustomType::Email => check_email(value),
-        CustomType::Phone => phone::to_e164(value, default_region)
-            .err()
-            .map(|e| e.to_string()),
+        CustomType::Phone => match phone::to_e164(value, default_region) {
+            // Not a verdict: checked again once the phone database is loaded.
+            Ok(_) | Err(phone::PhoneError::NotLoaded) => None,
+            Err(e) => Some(e.to_string()),
+        },
         CustomType::Number => check_number(value),
         CustomType::Date => check_date(value),
         CustomType::Select => check_select(&def.options, value),
@@ -335,6 +337,8 @@ fn check_email(value: &str) -> Option<String> {
 
 fn check_phone(value: &str, region: Option<&str>, max: Option<usize>) -> Option<String> {
     match phone::to_e164(value, region) {
+        // Not a verdict: checked again once the phone database is loaded.
+        Err(phone::PhoneError::NotLoaded) => None,
         Err(error) => Some(error.to_string()),
         Ok(e164) => max.and_then(|max| too_long(&e164, max)),
     }

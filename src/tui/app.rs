@@ -262,6 +262,21 @@ pub struct App {
     pub recent: Vec<crate::engine::record::Entry>,
     /// The search strings of the lists pickers opened, kept for the next picker.
     pub searches: Searches,
+    /// The phone database is loaded (on a worker thread, after the first frame; see
+    /// [`crate::contact::phone::load`]). Until then phones read "…" and a send waits.
+    pub phones_loaded: bool,
+    /// What the user asked for before the phones were loaded, done when they are.
+    pub after_phones: Option<AfterPhones>,
+}
+
+/// A request that needs the phone database, held until it is loaded (a fraction of a
+/// second after the first frame): numbers are never guessed and the screen never freezes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterPhones {
+    /// Ctrl-S on the form.
+    Submit,
+    /// Enter (create) or Down (review in the form) in quick add.
+    Quick(crate::tui::popup::Answer),
 }
 
 /// The search strings of the last few lists a picker opened on: converting 100,000 names
@@ -323,6 +338,8 @@ impl App {
             outbox_tried: None,
             recent: Vec::new(),
             searches: Searches::default(),
+            phones_loaded: crate::contact::phone::is_loaded(),
+            after_phones: None,
         }
     }
 
@@ -497,6 +514,11 @@ impl App {
     /// Ctrl-S: check everything; with problems, focus the first; else confirm or send.
     fn submit(&mut self) -> Vec<Effect> {
         if self.submitting.is_some() {
+            return Vec::new();
+        }
+        if !self.phones_loaded {
+            self.after_phones = Some(AfterPhones::Submit);
+            self.say(Level::Info, "Checking the phone number…");
             return Vec::new();
         }
         let p = self.current_mut();

@@ -81,6 +81,9 @@ pub enum Message {
         /// The edited text, or why there is none.
         edited: Result<String, super::editor::Failure>,
     },
+    /// The phone database is loaded ([`crate::contact::phone::load`], on a worker
+    /// thread after the first frame): phones are checked for real from now on.
+    PhonesLoaded,
     /// Time passed: spinner frames, autosave.
     Tick,
     /// Go on with work cut in steps (ranking a big picker list) after what is queued.

@@ -127,7 +127,12 @@ impl Quick {
     }
 
     fn reparse(&mut self, cx: &Context<'_>) {
-        let p = cx.profile;
+        self.reparse_for(cx.profile);
+    }
+
+    /// Reads the line again for this profile (after an edit, or once the phone
+    /// database is loaded).
+    pub fn reparse_for(&mut self, p: &crate::tui::app::ProfileState) {
         self.parsed = quickadd::parse(
             &self.text,
             p.profile.api,

@@ -273,6 +273,10 @@ where
     }
 
     fn new(mut setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
+        // This thread runs the loop: a phone parsed here (a saved draft's, a typed one)
+        // never waits for the phone database, which loads on a worker right after the
+        // first frame.
+        crate::contact::phone::never_wait_here();
         let (mut app, late_caches, slots) = build_app(&setup, &data_dir);
         let pending = setup.pending.take();
         app.lists_pending = pending.is_some() || !late_caches.is_empty();
@@ -297,6 +301,9 @@ where
             _setup: setup,
         };
         tui.draw()?;
+        if !tui.app.phones_loaded {
+            tui.ctl.load_phones();
+        }
         if tui.app.lists_pending {
             tui.ctl.read_lists(pending, late_caches, &tui.app);
         }
@@ -451,6 +458,13 @@ where
     #[must_use]
     pub fn app(&self) -> &App {
         &self.app
+    }
+
+    /// The app, to change: only for test scripts that set up a state no key reaches
+    /// (the moment before the phone database is loaded, say).
+    #[doc(hidden)]
+    pub fn app_mut(&mut self) -> &mut App {
+        &mut self.app
     }
 
     /// The backend the frames were drawn on.

@@ -399,11 +399,16 @@ fn draw_text(
         && field.key == "phone"
         && !text.trim().is_empty()
         && p.form.problems.get("phone").is_empty()
-        && let Some(e164) = phone::to_e164(text, p.profile.default_region.as_deref())
-            .ok()
-            .filter(|e| e != text.trim())
     {
-        spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
+        // Until the phone database is loaded (a moment after the first frame) the
+        // number's form is not known yet: "…", never a guess.
+        let e164 = match phone::to_e164(text, p.profile.default_region.as_deref()) {
+            Err(phone::PhoneError::NotLoaded) => Some("…".to_owned()),
+            other => other.ok().filter(|e| e != text.trim()),
+        };
+        if let Some(e164) = e164 {
+            spans.push(Span::styled(format!("  → {e164}"), theme.hint()));
+        }
     }
     if line == 0 && focused && field.editor == Editor::Date {
         let key = |a| keymap::key_for(a, Scope::Text);

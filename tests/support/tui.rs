@@ -109,9 +109,16 @@ impl Harness {
             dir,
             keys: 0,
         };
-        h.until(|a| a.current().catalog_status == CatalogStatus::Fresh)
+        h.until(|a| a.current().catalog_status == CatalogStatus::Fresh && a.phones_loaded)
             .await;
         h
+    }
+
+    /// Makes the form act as in the moment after its first frame, before the phone
+    /// database is loaded (in a test process it is loaded once, by whichever test comes
+    /// first); [`Message::PhonesLoaded`] ends that moment.
+    pub fn before_phones_load(&mut self) {
+        self.tui.app_mut().phones_loaded = false;
     }
 
     /// The app as it stands (read only: a script changes it with keys).

@@ -96,6 +96,7 @@ impl App {
             }
             Message::Key { profile, session } => self.on_session(profile, session),
             Message::Lists(listed) => self.on_lists(listed),
+            Message::PhonesLoaded => self.on_phones_loaded(),
             Message::OutboxChanged { items, said } => {
                 self.outbox = items;
                 if let Some(last) = said.last() {

@@ -22,7 +22,10 @@ impl App {
         let left = self.current().form.focused().map(|f| f.key.clone());
         self.current_mut().form.move_focus(delta);
         let p = self.current();
-        let worth = left.as_deref().is_some_and(|k| {
+        // Before the phone database is loaded the phone is not normalised yet: the check
+        // before sending looks instead.
+        let worth = self.phones_loaded
+            && left.as_deref().is_some_and(|k| {
             (k == "phone" || k == "email")
                 && !p.form.value(k).trim().is_empty()
                 && p.form.problems.get(k).is_empty()
@@ -235,6 +238,14 @@ impl App {
         q: crate::tui::quick::Quick,
         answer: &Answer,
     ) -> Vec<Effect> {
+        if matches!(answer, Answer::Expand | Answer::Create) && !self.phones_loaded {
+            // Which words are the phone depends on the numbering plans: the line is read
+            // again, and answered, once they are loaded.
+            self.mode = Mode::Quick(q);
+            self.after_phones = Some(super::AfterPhones::Quick(answer.clone()));
+            self.say(Level::Info, "Checking the phone number…");
+            return Vec::new();
+        }
         if matches!(answer, Answer::Expand | Answer::Create) && self.current().holds_work() {
             // The quick contact would replace it: nothing is lost without a word.
             let p = self.current();
@@ -283,6 +294,32 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The phone database came: every form is checked again (a phone read "…" until
+    /// now), the quick-add line is read again, and what waited for it goes on.
+    pub(super) fn on_phones_loaded(&mut self) -> Vec<Effect> {
+        self.phones_loaded = true;
+        for p in &mut self.profiles {
+            p.revalidate();
+        }
+        if let Mode::Quick(q) = &mut self.mode {
+            let p = &self.profiles[self.active];
+            q.reparse_for(p);
+        }
+        match self.after_phones.take() {
+            Some(super::AfterPhones::Submit) => self.submit(),
+            Some(super::AfterPhones::Quick(answer)) => {
+                match std::mem::replace(&mut self.mode, Mode::Form) {
+                    Mode::Quick(q) => self.quick_answer(q, &answer),
+                    other => {
+                        self.mode = other;
+                        Vec::new()
+                    }
+                }
+            }
+            None => Vec::new(),
+        }
     }
 
     /// Puts the quick-add draft on the form; the line is spent.
