@@ -425,5 +425,8 @@ async fn a_send_before_the_phone_database_is_loaded_waits_for_it() {
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Meera Iyer"), "{s}");
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
-    assert_eq!(rec["phone"], "+919847094023", "normalised with the profile's region");
+    assert_eq!(
+        rec["phone"], "+919847094023",
+        "normalised with the profile's region"
+    );
 }

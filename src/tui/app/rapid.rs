@@ -26,10 +26,10 @@ impl App {
         // before sending looks instead.
         let worth = self.phones_loaded
             && left.as_deref().is_some_and(|k| {
-            (k == "phone" || k == "email")
-                && !p.form.value(k).trim().is_empty()
-                && p.form.problems.get(k).is_empty()
-        });
+                (k == "phone" || k == "email")
+                    && !p.form.value(k).trim().is_empty()
+                    && p.form.problems.get(k).is_empty()
+            });
         let checked = self.contact_points();
         if !worth
             || p.checked_for.as_ref() == Some(&checked)
