@@ -430,3 +430,19 @@ async fn a_send_before_the_phone_database_is_loaded_waits_for_it() {
         "normalised with the profile's region"
     );
 }
+
+/// Leaving the phone before the phone database is loaded starts no check on a number
+/// not normalised yet; the check runs as soon as it is loaded (issue 23).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_duplicate_check_skipped_before_the_phone_database_runs_once_it_is_loaded() {
+    let mut h = Harness::new().await;
+    h.before_phones_load();
+    h.type_fields(&["Priya", "Again", "95874 22363"]);
+    h.press(KeyCode::Tab);
+    assert!(h.app().current().checking.is_none(), "no check yet");
+    h.send(Message::PhonesLoaded);
+    assert!(h.app().current().checking.is_some(), "the check runs now");
+    h.until(|a| a.current().checking.is_none()).await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("Possible duplicate: Priya Raghunathan"), "{s}");
+}

@@ -21,15 +21,21 @@ impl App {
     pub(super) fn move_focus(&mut self, delta: isize) -> Vec<Effect> {
         let left = self.current().form.focused().map(|f| f.key.clone());
         self.current_mut().form.move_focus(delta);
+        match left.as_deref() {
+            Some(k @ ("phone" | "email")) => self.check_left(k),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The duplicate check for a phone or email field the agent left, when it is filled
+    /// in, valid, and not checked (or being checked) already.
+    fn check_left(&mut self, key: &str) -> Vec<Effect> {
         let p = self.current();
         // Before the phone database is loaded the phone is not normalised yet: the check
-        // before sending looks instead.
+        // waits for it (see `check_after_phones`).
         let worth = self.phones_loaded
-            && left.as_deref().is_some_and(|k| {
-                (k == "phone" || k == "email")
-                    && !p.form.value(k).trim().is_empty()
-                    && p.form.problems.get(k).is_empty()
-            });
+            && !p.form.value(key).trim().is_empty()
+            && p.form.problems.get(key).is_empty();
         let checked = self.contact_points();
         if !worth
             || p.checked_for.as_ref() == Some(&checked)
@@ -44,6 +50,19 @@ impl App {
             checked,
             then_submit: false,
         }]
+    }
+
+    /// Once the phone database is loaded: the check that leaving the phone (or email)
+    /// would have started before it was, if the focus is past them now.
+    fn check_after_phones(&mut self) -> Vec<Effect> {
+        let focused = self.current().form.focused().map(|f| f.key.clone());
+        let mut fx = Vec::new();
+        for key in ["phone", "email"] {
+            if focused.as_deref() != Some(key) && fx.is_empty() {
+                fx = self.check_left(key);
+            }
+        }
+        fx
     }
 
     /// Ctrl-S after validation: check for duplicates first (once per phone and email).
@@ -318,7 +337,7 @@ impl App {
                     }
                 }
             }
-            None => Vec::new(),
+            None => self.check_after_phones(),
         }
     }
 
