@@ -258,3 +258,46 @@ async fn a_filter_ranks_names_that_start_with_it_first() {
         "India (IN, +91) · भारत"
     );
 }
+
+/// Big lists are made ready on a worker as soon as they arrive (issue 23): the Tags
+/// picker of a tenant with 3,000 tags opens on search strings made off the UI thread,
+/// not converted when Enter is pressed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_list_is_ready_before_its_picker_opens() {
+    use rolo::contact::fields::CatalogKind;
+    let mut h = Harness::with_seed(|seed| {
+        let t = seed
+            .wipsy
+            .iter_mut()
+            .find(|t| t.name == "loadtest")
+            .unwrap();
+        for n in 0..3_000 {
+            t.tags.push(rolo::sandbox::state::Tag {
+                id: format!("00000000-0000-4000-8000-{n:012}"),
+                name: format!("Etiqueta {n:05}"),
+                color: "#22AA66".to_owned(),
+            });
+        }
+    })
+    .await;
+    h.switch_to("wipsy").await;
+    let tags = |a: &rolo::tui::app::App| a.current().catalog.items(CatalogKind::Tags).clone();
+    h.until(|a| !a.lists_pending && a.searches.find(&tags(a)).is_some())
+        .await;
+    assert!(tags(h.app()).len() > 3_000);
+    let ready = h.app().searches.find(&tags(h.app())).unwrap();
+    h.focus("Tags");
+    h.press(KeyCode::Enter);
+    let Mode::Picker(p) = &h.app().mode else {
+        panic!("no picker is open")
+    };
+    assert!(
+        std::sync::Arc::ptr_eq(&p.search(), &ready),
+        "the worker's search strings"
+    );
+    h.typed("02999");
+    assert_eq!(
+        shown(&h).first().map(String::as_str),
+        Some("Etiqueta 02999")
+    );
+}

@@ -27,6 +27,17 @@ pub enum CatalogKind {
 }
 
 impl CatalogKind {
+    /// Every catalog list, in declaration order.
+    pub const ALL: [Self; 7] = [
+        Self::Stages,
+        Self::Tags,
+        Self::Sources,
+        Self::Statuses,
+        Self::Groups,
+        Self::Countries,
+        Self::Assignees,
+    ];
+
     /// One entry of this catalog, in words ("source", "staff member").
     #[must_use]
     pub fn noun(self) -> &'static str {

@@ -279,19 +279,60 @@ pub enum AfterPhones {
     Quick(crate::tui::popup::Answer),
 }
 
-/// The search strings of the last few lists a picker opened on: converting 100,000 names
-/// is done once per list, not once per picker.
+/// The search strings of big lists (made on a worker as soon as a catalog arrives) and
+/// of the last few lists a picker opened on: converting 100,000 names is done once per
+/// list, off the UI thread, not once per picker.
 #[derive(Debug, Clone, Default)]
-pub struct Searches(Vec<(crate::contact::catalog::Items, super::ranking::Search)>);
+pub struct Searches {
+    kept: Vec<(crate::contact::catalog::Items, super::ranking::Search)>,
+    /// Lists whose search strings a worker is making now.
+    making: Vec<crate::contact::catalog::Items>,
+}
 
 impl Searches {
-    /// How many lists are remembered.
-    const KEPT: usize = 4;
+    /// How many lists are remembered: a few profiles' big lists and the small ones
+    /// opened last.
+    const KEPT: usize = 12;
+    /// From how many names a list's search strings are made ahead, on a worker: below
+    /// this, converting them when a picker opens costs well under a millisecond.
+    pub const AHEAD_FROM: usize = 1_000;
+
+    /// The big lists of `catalogs` that have no search strings yet and are not being
+    /// made: the worker's next job (noted as being made).
+    pub fn to_make<'c>(
+        &mut self,
+        catalogs: impl Iterator<Item = &'c crate::contact::Catalog>,
+    ) -> Vec<crate::contact::catalog::Items> {
+        let mut out: Vec<crate::contact::catalog::Items> = Vec::new();
+        for catalog in catalogs {
+            for kind in crate::contact::fields::CatalogKind::ALL {
+                let items = catalog.items(kind);
+                let known = |i: &crate::contact::catalog::Items| i.same(items);
+                if items.len() >= Self::AHEAD_FROM
+                    && self.find(items).is_none()
+                    && !self.making.iter().any(known)
+                    && !out.iter().any(known)
+                {
+                    out.push(items.clone());
+                }
+            }
+        }
+        self.making.extend(out.iter().cloned());
+        out
+    }
+
+    /// Search strings a worker made: kept, and no longer being made.
+    pub fn made(&mut self, lists: Vec<(crate::contact::catalog::Items, super::ranking::Search)>) {
+        for (items, search) in lists {
+            self.making.retain(|i| !i.same(&items));
+            self.keep(items, search);
+        }
+    }
 
     /// The search strings of this very list, if a picker opened on it before.
     #[must_use]
     pub fn find(&self, items: &crate::contact::catalog::Items) -> Option<super::ranking::Search> {
-        self.0
+        self.kept
             .iter()
             .find(|(i, _)| i.same(items))
             .map(|(_, s)| s.clone())
@@ -299,10 +340,10 @@ impl Searches {
 
     /// Remembers a list's search strings (the oldest list is forgotten first).
     pub fn keep(&mut self, items: crate::contact::catalog::Items, search: super::ranking::Search) {
-        self.0.retain(|(i, _)| !i.same(&items));
-        self.0.push((items, search));
-        if self.0.len() > Self::KEPT {
-            self.0.remove(0);
+        self.kept.retain(|(i, _)| !i.same(&items));
+        self.kept.push((items, search));
+        if self.kept.len() > Self::KEPT {
+            self.kept.remove(0);
         }
     }
 }

@@ -199,6 +199,7 @@ impl Controller {
             } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
             Effect::Step => send(&self.tx, Message::Step),
+            Effect::PrepareLists(lists) => self.prepare_lists(lists),
             // The runtime takes this one before it gets here: the editor needs the
             // terminal, which only the runtime holds (see `Tui::handle`).
             Effect::EditText { .. } => {}
@@ -361,6 +362,21 @@ impl Controller {
                     .collect()
             });
             send(&tx, Message::Lists(listed));
+        });
+    }
+
+    /// Makes big lists ready on a worker (see [`Effect::PrepareLists`]).
+    fn prepare_lists(&self, lists: Vec<crate::contact::catalog::Items>) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let made = lists
+                .into_iter()
+                .map(|items| {
+                    let search = super::ranking::search(items.iter().map(|i| i.name.as_str()));
+                    (items, search)
+                })
+                .collect();
+            send(&tx, Message::ListsPrepared(made));
         });
     }
 

@@ -84,6 +84,8 @@ pub enum Message {
     /// The phone database is loaded ([`crate::contact::phone::load`], on a worker
     /// thread after the first frame): phones are checked for real from now on.
     PhonesLoaded,
+    /// A worker made the search strings of big lists (see [`Effect::PrepareLists`]).
+    ListsPrepared(Vec<(crate::contact::catalog::Items, super::ranking::Search)>),
     /// Time passed: spinner frames, autosave.
     Tick,
     /// Go on with work cut in steps (ranking a big picker list) after what is queued.
@@ -148,6 +150,10 @@ pub enum Effect {
     SaveSticky(usize),
     /// Come back with [`Message::Step`] once the input queued so far is handled.
     Step,
+    /// Make these big lists ready on a worker before anyone opens them: their pickers'
+    /// search strings (answered by [`Message::ListsPrepared`]) and quick add's folded
+    /// names, so neither is built on the UI thread.
+    PrepareLists(Vec<crate::contact::catalog::Items>),
     /// Open the user's editor on a field's text, answered by [`Message::Edited`]. The
     /// runtime performs it, not the controller: it hands the terminal over meanwhile.
     EditText {

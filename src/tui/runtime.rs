@@ -307,7 +307,8 @@ where
         if tui.app.lists_pending {
             tui.ctl.read_lists(pending, late_caches, &tui.app);
         }
-        let start = tui.app.start();
+        let mut start = tui.app.start();
+        start.extend(tui.app.prepare_lists());
         tui.ctl.perform(start, &mut tui.app);
         Ok(tui)
     }

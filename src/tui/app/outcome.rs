@@ -82,7 +82,9 @@ impl App {
                 if profile == self.active {
                     self.reload_picker();
                 }
-                self.more_to_rank()
+                let mut fx = self.prepare_lists();
+                fx.extend(self.more_to_rank());
+                fx
             }
             Message::Usage {
                 profile,
@@ -97,6 +99,10 @@ impl App {
             Message::Key { profile, session } => self.on_session(profile, session),
             Message::Lists(listed) => self.on_lists(listed),
             Message::PhonesLoaded => self.on_phones_loaded(),
+            Message::ListsPrepared(made) => {
+                self.searches.made(made);
+                Vec::new()
+            }
             Message::OutboxChanged { items, said } => {
                 self.outbox = items;
                 if let Some(last) = said.last() {
@@ -157,8 +163,22 @@ impl App {
             .filter(|&i| std::mem::take(&mut self.profiles[i].refresh_waiting))
             .collect();
         let mut fx: Vec<Effect> = waiting.into_iter().flat_map(|i| self.refresh(i)).collect();
+        fx.extend(self.prepare_lists());
         fx.extend(self.more_to_rank());
         fx
+    }
+
+    /// The big lists of every profile's catalog that are not ready yet, for a worker
+    /// (see [`Effect::PrepareLists`]).
+    pub fn prepare_lists(&mut self) -> Vec<Effect> {
+        let lists = self
+            .searches
+            .to_make(self.profiles.iter().map(|p| &p.catalog));
+        if lists.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::PrepareLists(lists)]
+        }
     }
 
     fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {
