@@ -346,17 +346,17 @@ pub(super) fn rest_of(text: &str, at_least: usize) -> Option<(Rest, Found<'_>)> 
     let (mut taken, mut kept, mut tables) = (0, 0, 0);
     // A long list repeats the same header line: it is read once, then only compared
     // (100,000 headers were most of the time to the first frame).
-    let mut last: Option<(&str, Option<(Cow<'_, str>, &'static str)>)> = None;
+    let mut memo: Option<(&str, Header<'_>)> = None;
     loop {
         let start = lines.offset();
         let Some((_, line)) = lines.next() else {
             break;
         };
-        let parsed = match &last {
+        let parsed = match &memo {
             Some((seen, parsed)) if *seen == line => parsed.clone(),
             _ => {
                 let parsed = header(line);
-                last = Some((line, parsed.clone()));
+                memo = Some((line, parsed.clone()));
                 parsed
             }
         };
@@ -649,8 +649,11 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
+/// What [`header`] reads off a line: the profile and the list, if it is a list header.
+type Header<'a> = Option<(Cow<'a, str>, &'static str)>;
+
 /// `[[profiles.NAME.LIST]]` (a comment may follow): the profile and the list.
-fn header(line: &str) -> Option<(Cow<'_, str>, &'static str)> {
+fn header(line: &str) -> Header<'_> {
     let inner = trim_ws(line).strip_prefix("[[")?;
     let close = memchr::memchr(b']', inner.as_bytes())?;
     let (inner, after) = (&inner[..close], inner[close..].strip_prefix("]]")?);
