@@ -13,6 +13,9 @@ use std::path::Path;
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_subscriber::EnvFilter;
 
+/// Log lines queued for the writer thread at most.
+const QUEUED_LINES: usize = 4_096;
+
 /// The log directory under the data dir.
 #[must_use]
 pub fn dir(data_dir: &Path) -> std::path::PathBuf {
@@ -34,7 +37,12 @@ pub fn start(data_dir: &Path) -> Option<WorkerGuard> {
         .ok()?;
     // The appender creates today's file with the umask's bits: owner-only, like the rest.
     let _ = crate::files::narrow(&dir);
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default queue holds 128,000 lines, allocated up front at every start (most
+    // of what `rolo profiles` did); rolo writes a few lines a second at most, so 4,096
+    // queued lines are ample, and past them a line is dropped rather than the UI waiting.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(QUEUED_LINES)
+        .finish(appender);
     let level = std::env::var("ROLO_LOG").unwrap_or_else(|_| "info".to_owned());
     let level = level.trim().to_ascii_lowercase();
     let level = if ["error", "warn", "info", "debug", "trace", "off"].contains(&level.as_str()) {

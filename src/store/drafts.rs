@@ -171,17 +171,36 @@ impl Slot {
     /// or was killed while another held the first slot), as slot numbers.
     #[must_use]
     pub fn orphans(&self) -> Vec<u32> {
-        (1..=MAX_SLOTS)
-            .filter(|&n| n != self.number)
-            .filter(|&n| {
-                let (draft, journal) = (
-                    slot_file(&self.data_dir, &self.profile, n, "json"),
-                    slot_file(&self.data_dir, &self.profile, n, "journal"),
-                );
-                draft.exists() || journal.metadata().is_ok_and(|m| m.len() > 0)
+        // One listing of the drafts folder, not two lookups for each of 64 slots: this
+        // runs for every profile before the first frame.
+        let name = super::safe_name(&self.profile);
+        let Ok(entries) = std::fs::read_dir(self.data_dir.join("drafts")) else {
+            return Vec::new();
+        };
+        let mut found: Vec<u32> = entries
+            .flatten()
+            .filter_map(|e| {
+                let file = e.file_name();
+                let (stem, ext) = file.to_str()?.rsplit_once('.')?;
+                let number = match stem.strip_prefix(name.as_str())? {
+                    "" => 1,
+                    // Only the names `slot_file` gives: `NAME~2`, never `NAME~02` or `NAME~1`.
+                    rest => Some(rest.strip_prefix('~')?.parse::<u32>().ok()?)
+                        .filter(|n| *n >= 2 && rest[1..] == n.to_string())?,
+                };
+                let held = match ext {
+                    "json" => true,
+                    "journal" => e.metadata().is_ok_and(|m| m.len() > 0),
+                    _ => false,
+                };
+                (held && (1..=MAX_SLOTS).contains(&number) && number != self.number)
+                    .then_some(number)
             })
-            .filter(|&n| try_lock(&self.data_dir, &self.profile, n).is_ok_and(|l| l.is_some()))
-            .collect()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|&n| try_lock(&self.data_dir, &self.profile, n).is_ok_and(|l| l.is_some()));
+        found
     }
 
     /// Takes over the draft of slot `number` (see [`Slot::orphans`]): read under its lock,
@@ -378,6 +397,30 @@ pub fn load(data_dir: &Path, profile: &str) -> Option<Saved> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orphans_are_the_other_slots_files_of_this_profile_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Slot::take(dir.path(), "wm").unwrap();
+        let second = Slot::take(dir.path(), "wm").unwrap();
+        assert_eq!(second.number(), 2);
+        let drafts = dir.path().join("drafts");
+        for (file, text) in [
+            ("wm.json", "{}"),        // slot 1, held by `first` (locked): not taken over
+            ("wm~3.journal", "{}\n"), // a killed window's journal
+            ("wm~4.journal", ""),     // empty: nothing to take
+            ("wm~5.json", "{}"),      // a closed window's draft
+            ("wm~05.json", "{}"),     // not a name rolo writes
+            ("wm~1.json", "{}"),
+            ("wmx~6.json", "{}"), // another profile
+            ("wm~7.lock", ""),
+        ] {
+            std::fs::write(drafts.join(file), text).unwrap();
+        }
+        assert_eq!(second.orphans(), [3, 5]);
+        drop(first);
+        assert_eq!(second.orphans(), [1, 3, 5]);
+    }
 
     #[test]
     fn drafts_round_trip_and_empty_ones_disappear() {
