@@ -6,9 +6,9 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rolo::api::body::create_body;
-use rolo::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item};
+use rolo::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item, Items};
 use rolo::contact::validate::{Rules, validate_draft};
 use rolo::contact::{Draft, Flavour};
 
@@ -222,6 +222,20 @@ fn build_body(c: &mut Criterion) {
 // picked field's list).
 // ---------------------------------------------------------------------------------------
 
+/// The line before the word being typed in the `quickadd/wipsy_*` cases below.
+const HEAD: &str = "Ana María | Pérez +57 318 877 9043 ana@acme.co";
+
+/// Keystrokes whose last word costs most against a big list, each as (case, line): a
+/// tag by one letter and by three (every name fits: all are counted, the first named),
+/// a plain word of three letters (a tag the line may mean), and a tag that fits no name
+/// (the closest is suggested, by edit distance).
+const LAST_WORDS: [(&str, &str); 4] = [
+    ("tag_1_letter", "#c"),
+    ("tag_3_letters", "#cli"),
+    ("word_3_letters", "cli"),
+    ("unknown_tag", "#mumbay"),
+];
+
 fn quickadd(c: &mut Criterion) {
     let mut group = c.benchmark_group("quickadd");
     for n in [40, 100_000] {
@@ -229,16 +243,29 @@ fn quickadd(c: &mut Criterion) {
         let names: Vec<String> = (0..n).map(|i| format!("Tag {i} Cliente")).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         catalog.tags = named(0x7a, &names).into();
+        // What the app does on a worker thread once the lists are read: a keystroke is
+        // what is timed, not the making of a list's name index (`quickadd/prepare_*`).
+        catalog.prepare_for_matching();
         let line = "Ana María | Pérez +57 318 877 9043 ana@acme.co #tag 9 prop vip budget:1500";
-        group.bench_function(format!("wipsy_line_{n}_tags"), |b| {
-            b.iter(|| {
-                rolo::contact::quickadd::parse(
-                    black_box(line),
-                    Flavour::Wipsy,
-                    &catalog,
-                    Some("CO"),
-                )
+        let parse = |line: &str| {
+            rolo::contact::quickadd::parse(black_box(line), Flavour::Wipsy, &catalog, Some("CO"))
+        };
+        group.bench_function(format!("wipsy_line_{n}_tags"), |b| b.iter(|| parse(line)));
+        for (case, last) in LAST_WORDS {
+            let line = format!("{HEAD} {last}");
+            group.bench_function(format!("wipsy_{case}_{n}_tags"), |b| {
+                b.iter(|| parse(&line));
             });
+        }
+        group.bench_function(format!("prepare_{n}_tags"), |b| {
+            b.iter_batched(
+                || Items::from(catalog.tags.to_vec()),
+                |tags| {
+                    tags.prepare_for_matching();
+                    tags
+                },
+                BatchSize::LargeInput,
+            );
         });
     }
     group.finish();

@@ -261,7 +261,7 @@ async fn a_filter_ranks_names_that_start_with_it_first() {
 
 /// Big lists are made ready on a worker as soon as they arrive (issue 23): the Tags
 /// picker of a tenant with 3,000 tags opens on search strings made off the UI thread,
-/// not converted when Enter is pressed.
+/// not converted when Enter is pressed, and quick add's name index is made there too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_list_is_ready_before_its_picker_opens() {
     use rolo::contact::fields::CatalogKind;
@@ -285,6 +285,10 @@ async fn a_big_list_is_ready_before_its_picker_opens() {
     h.until(|a| !a.lists_pending && a.searches.find(&tags(a)).is_some())
         .await;
     assert!(tags(h.app()).len() > 3_000);
+    assert!(
+        tags(h.app()).is_prepared_for_matching(),
+        "quick add's name index is made on the worker too"
+    );
     let ready = h.app().searches.find(&tags(h.app())).unwrap();
     h.focus("Tags");
     h.press(KeyCode::Enter);

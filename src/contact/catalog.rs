@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::fields::CatalogKind;
+use super::quickadd::index::NameIndex;
 
 /// One choosable entry: a stage, tag, source, status, group, country or staff member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,14 +33,16 @@ pub struct Item {
 /// profile does not declare). Learning a few entries adds to the second part and never
 /// copies a big first one; changing an entry of the first copies it only while another
 /// holder still reads the old one. Ids of the first part are indexed once, when first
-/// looked up, and the index is shared with every clone.
+/// looked up, and the index is shared with every clone; so are its names as quick add
+/// compares them ([`Items::prepare_for_matching`] makes both ahead of time).
 #[derive(Clone, Default)]
 pub struct Items {
     base: Arc<Vec<Item>>,
     more: Arc<Vec<Item>>,
     index: Arc<OnceLock<IdIndex>>,
-    /// The first part's names by [`fold_name`], made when first asked for and shared.
-    folded: Arc<OnceLock<Box<[Box<str>]>>>,
+    /// The first part's names by [`fold_name`] and where their words start, made when
+    /// first asked for and shared (`None` inside: names beyond 32-bit offsets).
+    names: Arc<OnceLock<Option<NameIndex>>>,
 }
 
 /// A name as typed names are compared with it when they are plain ASCII: lower case,
@@ -143,19 +146,65 @@ impl Items {
             fold_name(name, &mut out);
             out
         };
-        let cached = (self.base.len() >= INDEX_FROM).then(|| {
-            self.folded.get_or_init(|| {
-                self.base
-                    .iter()
-                    .map(|it| fold(&it.name).into_boxed_str())
-                    .collect()
-            })
-        });
-        let base: Box<dyn Iterator<Item = Cow<'_, str>> + '_> = match cached {
-            Some(names) => Box::new(names.iter().map(|n| Cow::Borrowed(&**n))),
+        let base: Box<dyn Iterator<Item = Cow<'_, str>> + '_> = match self.name_index() {
+            Some(names) => Box::new(names.names().map(Cow::Borrowed)),
             None => Box::new(self.base.iter().map(move |it| Cow::Owned(fold(&it.name)))),
         };
         base.chain(self.more.iter().map(move |it| Cow::Owned(fold(&it.name))))
+    }
+
+    /// Makes now what a long list otherwise makes when first needed: the index of its
+    /// ids, its names folded and the index of their words (see
+    /// `contact::quickadd::index`): 35–75 ms and 7–9 MB at 100,000 entries, by the
+    /// names' length. Call it on a worker thread right after the lists are read, so
+    /// that neither the first quick-add keystroke nor the first lookup pays it. Shared
+    /// with every clone; a second call, or one on a short list (which is searched,
+    /// not indexed), costs nothing.
+    pub fn prepare_for_matching(&self) {
+        if self.base.len() >= INDEX_FROM {
+            self.index.get_or_init(|| IdIndex::of(&self.base));
+            self.names.get_or_init(|| NameIndex::of(&self.base));
+        }
+    }
+
+    /// Whether [`Items::prepare_for_matching`] has nothing left to make: what the app
+    /// checks in tests that a worker, not a keystroke, made a long list's indexes.
+    #[must_use]
+    pub fn is_prepared_for_matching(&self) -> bool {
+        self.base.len() < INDEX_FROM || (self.index.get().is_some() && self.names.get().is_some())
+    }
+
+    /// The index of the first part's names, for a long list (made when first asked
+    /// for); the entries learned after them are [`Items::learned`].
+    pub(crate) fn name_index(&self) -> Option<&NameIndex> {
+        if self.base.len() < INDEX_FROM {
+            return None;
+        }
+        self.names
+            .get_or_init(|| NameIndex::of(&self.base))
+            .as_ref()
+    }
+
+    /// The entries after the first part, at positions from its length on: few, so
+    /// compared one by one.
+    pub(crate) fn learned(&self) -> &[Item] {
+        &self.more
+    }
+
+    /// The most words one name has (`None` for an empty list): how far a name typed
+    /// in quick add may run on.
+    pub(crate) fn most_words(&self) -> Option<usize> {
+        let words = |items: &[Item]| {
+            items
+                .iter()
+                .map(|i| i.name.split_whitespace().count())
+                .max()
+        };
+        let base = match self.name_index() {
+            Some(names) => names.most_words(),
+            None => words(&self.base),
+        };
+        base.max(words(&self.more))
     }
 
     /// The entry with this id.
@@ -215,7 +264,7 @@ impl Items {
                 Some(i) if i < self.base.len() => {
                     Arc::make_mut(&mut self.base)[i] = item;
                     // Its name may have changed.
-                    self.folded = Arc::default();
+                    self.names = Arc::default();
                 }
                 Some(i) => Arc::make_mut(&mut self.more)[i - self.base.len()] = item,
                 None => Arc::make_mut(&mut self.more).push(item),
@@ -264,7 +313,7 @@ impl From<Vec<Item>> for Items {
             base: Arc::new(items),
             more: Arc::default(),
             index: Arc::default(),
-            folded: Arc::default(),
+            names: Arc::default(),
         }
     }
 }
@@ -399,6 +448,22 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// [`Items::prepare_for_matching`] for every list of this catalog: what a worker
+    /// thread calls once the lists are read, before the user can type.
+    pub fn prepare_for_matching(&self) {
+        for items in [
+            &self.stages,
+            &self.tags,
+            &self.sources,
+            &self.statuses,
+            &self.groups,
+            &self.countries,
+            &self.assignees,
+        ] {
+            items.prepare_for_matching();
+        }
+    }
+
     /// The entries of one catalog.
     #[must_use]
     pub fn items(&self, kind: CatalogKind) -> &Items {
@@ -435,7 +500,20 @@ impl Catalog {
             // Compared a character at a time: no copy of each of 100,000 names.
             let lower = wanted.to_lowercase();
             let same = |name: &str| name.chars().flat_map(char::to_lowercase).eq(lower.chars());
-            items.iter().find(|i| same(&i.name))
+            // Quick add asks this of every name that fits nothing: when the list's
+            // name index is made, only the names starting with the same letter (as
+            // the index keeps it, folded) are compared. A one-off lookup (`rolo add`)
+            // does not make it: a scan costs less than making it.
+            let first = lower.chars().next().map(nucleo_matcher::chars::normalize);
+            match (items.names.get().and_then(Option::as_ref), first) {
+                (Some(index), Some(first)) => {
+                    let mut key = [0; 4];
+                    let names = index.starting(first.encode_utf8(&mut key));
+                    let names = names.iter().filter_map(|&at| items.get(at));
+                    names.chain(items.learned()).find(|i| same(&i.name))
+                }
+                _ => items.iter().find(|i| same(&i.name)),
+            }
         })
     }
 
@@ -526,6 +604,89 @@ mod tests {
             Some("t2")
         );
         assert!(c.resolve(CatalogKind::Tags, "VIP").is_none());
+    }
+
+    /// A long list's name lookup reads its name index once made (as quick add and
+    /// `prepare_for_matching` make it) and answers as the scan of a list without one.
+    #[test]
+    fn resolve_by_name_answers_alike_with_the_name_index() {
+        let words = [
+            "Ñandú",
+            "nandu",
+            "VIP",
+            "vip",
+            "ΟΔΟΣ",
+            "οδος",
+            "Σ",
+            "İstanbul",
+            "ß",
+            "a",
+        ];
+        let mut names: Vec<String> = Vec::new();
+        for first in words {
+            for second in ["", " Club", "  club", "\tClub ", " 2026"] {
+                names.push(format!("{first}{second}"));
+            }
+            names.push(format!(" {first}"));
+        }
+        names.extend((0..40).map(|n| format!("Tag {n} Cliente")));
+        let list: Vec<Item> = names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| item(&format!("t{n}"), name, None))
+            .collect();
+        let learned = [item("l1", "Último", None), item("l2", "vip learned", None)];
+        let catalog = |prepared: bool| {
+            let mut c = Catalog::default();
+            c.merge_list(CatalogKind::Tags, &Items::from(list.clone()));
+            c.merge_items(CatalogKind::Tags, learned.clone());
+            if prepared {
+                c.prepare_for_matching();
+                assert!(c.tags.names.get().is_some_and(Option::is_some));
+            }
+            c
+        };
+        let (scan, indexed) = (catalog(false), catalog(true));
+        assert!(
+            scan.tags.names.get().is_none(),
+            "a lookup alone makes no index"
+        );
+        let mut queries: Vec<String> = vec![String::new(), " ".into(), "ΟΔΟς".into(), "t3".into()];
+        for name in names
+            .iter()
+            .chain(["Último".to_owned(), "VIP LEARNED".into()].iter())
+        {
+            queries.extend([
+                name.clone(),
+                name.to_uppercase(),
+                name.to_lowercase(),
+                format!(" {name} "),
+            ]);
+        }
+        for query in &queries {
+            let id = |c: &Catalog| c.resolve(CatalogKind::Tags, query).map(|i| i.id.clone());
+            assert_eq!(id(&indexed), id(&scan), "{query:?}");
+        }
+        assert!(scan.tags.names.get().is_none());
+    }
+
+    /// Preparing makes each index once, shared with clones; a short list gets none.
+    #[test]
+    fn prepare_for_matching_makes_each_index_once() {
+        let long: Items = (0..100)
+            .map(|n| item(&format!("t{n}"), &format!("Tag {n}"), None))
+            .collect();
+        let clone = long.clone();
+        long.prepare_for_matching();
+        let made = long.name_index().map(std::ptr::from_ref);
+        long.prepare_for_matching();
+        assert!(made.is_some() && clone.name_index().map(std::ptr::from_ref) == made);
+        assert!(long.index.get().is_some() && clone.index.get().is_some());
+        let short: Items = (0..3)
+            .map(|n| item(&format!("s{n}"), "Short", None))
+            .collect();
+        short.prepare_for_matching();
+        assert!(short.names.get().is_none() && short.name_index().is_none());
     }
 
     #[test]

@@ -37,7 +37,9 @@
 //! entry cannot, so it is flagged with the closest name. Nothing is dropped: every token
 //! is in [`Parsed::words`], used or flagged with a [`Note`].
 
+pub(crate) mod index;
 mod keys;
+mod lists;
 mod matching;
 mod tokens;
 
@@ -45,7 +47,8 @@ use std::ops::Range;
 
 use email_address::{EmailAddress, Options};
 
-use self::matching::{Fit, closest_in, loose_fit, loose_in, same_in};
+use self::lists::{closest_in, loose_in, same_in};
+use self::matching::{Fit, loose_fit};
 use self::tokens::{Token, is_image_url, is_url, looks_like_date, tokenize, wa_me};
 use super::catalog::{CustomFieldDef, CustomType};
 use super::{Catalog, CatalogKind, Draft, FieldKind, Flavour, Role, input, phone};
@@ -247,11 +250,9 @@ impl<'a> Parser<'a> {
                 let Some(fit) = fit else {
                     return;
                 };
-                let hits = if fit == Fit::Same {
-                    &hits[..1]
-                } else {
-                    &hits[..]
-                };
+                // One name is a pick and two a question, whatever follows: a word
+                // that fits 100,000 tags must not copy their ids.
+                let hits = &hits[..hits.len().min(if fit == Fit::Same { 1 } else { 2 })];
                 for &at in hits {
                     found.push((key, value(at), fit));
                 }
@@ -328,9 +329,8 @@ impl<'a> Parser<'a> {
             return 0;
         }
         let items = self.catalog.items(kind);
-        let longest = items.iter().map(|it| it.name.split_whitespace().count());
         let (mut candidate, mut taken) = (name.clone(), 0);
-        for extra in 1..longest.max().unwrap_or(1) {
+        for extra in 1..items.most_words().unwrap_or(1) {
             let Some(next) = self.tokens.get(i + extra).filter(|t| t.plain_word()) else {
                 break;
             };
@@ -371,8 +371,10 @@ impl<'a> Parser<'a> {
                 }
             }
             [_, _, ..] => {
-                let names: Vec<&str> = hits.iter().filter_map(name_at).collect();
-                return Err((several(text, &names), None));
+                // A word may fit 100,000 names: only the first few are named.
+                let shown = hits.iter().take(SHOWN).filter_map(name_at);
+                let shown: Vec<&str> = shown.collect();
+                return Err((several(text, &shown, hits.len()), None));
             }
             [] => {}
         }
@@ -658,17 +660,15 @@ fn missing(kind: CatalogKind, name: &str) -> String {
     format!("No {} named \"{name}\"", kind.noun())
 }
 
-/// A typed name that starts, or spells, several names: the first few, for more letters.
-fn several(name: &str, names: &[&str]) -> String {
-    const SHOWN: usize = 3;
-    let mut list = names
-        .iter()
-        .take(SHOWN)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if names.len() > SHOWN {
-        list = format!("{list} and {} more", names.len() - SHOWN);
+/// How many of the names a typed name fits [`several`] shows.
+const SHOWN: usize = 3;
+
+/// A typed name that starts, or spells, `count` names: the first few (`shown`), for
+/// more letters.
+fn several(name: &str, shown: &[&str], count: usize) -> String {
+    let mut list = shown.join(", ");
+    if count > SHOWN {
+        list = format!("{list} and {} more", count - SHOWN);
     }
     format!("\"{name}\" fits several: {list}; type more of it")
 }

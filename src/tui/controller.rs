@@ -372,6 +372,9 @@ impl Controller {
             let made = lists
                 .into_iter()
                 .map(|items| {
+                    // Shared with the app's copy of the list (the indexes live behind
+                    // the same `Arc`), so quick add's first keystroke finds them made.
+                    items.prepare_for_matching();
                     let search = super::ranking::search(items.iter().map(|i| i.name.as_str()));
                     (items, search)
                 })

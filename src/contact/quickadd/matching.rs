@@ -3,11 +3,11 @@
 
 use nucleo_matcher::chars::normalize;
 
-use crate::contact::catalog::{Items, fold_name};
+use crate::contact::catalog::fold_name;
 use crate::contact::{Flavour, Role};
 
 /// Longest piece of a token compared for suggestions, so a pasted essay stays cheap.
-const MAX_COMPARED: usize = 64;
+pub(super) const MAX_COMPARED: usize = 64;
 
 /// Other keys people type for a field, folded, with the role they mean. Contract keys,
 /// labels and `source` for `source_id` need no entry.
@@ -77,6 +77,11 @@ impl Folded {
         if self.ascii { fold(name) } else { lower(name) }
     }
 
+    /// The first character of the name as compared (`None` when blank).
+    pub(super) fn first(&self) -> Option<char> {
+        self.query.chars().next()
+    }
+
     /// The same name as `name`.
     pub(super) fn same(&self, name: &str) -> bool {
         self.query == self.name(name)
@@ -123,26 +128,6 @@ pub(super) fn loose_fit<'n>(
     loose_by(query, names, false)
 }
 
-/// [`loose_fit`] over a catalog list, whose names it keeps folded for typed ASCII.
-pub(super) fn loose_in(query: &str, items: &Items) -> (Option<Fit>, Vec<usize>) {
-    if query.is_ascii() {
-        loose_by(query, items.folded_names(), true)
-    } else {
-        loose_by(query, items.iter().map(|it| it.name.as_str()), false)
-    }
-}
-
-/// Whether `query` is the same name as one of `items` (by the rule of [`same`]).
-pub(super) fn same_in(query: &str, items: &Items) -> bool {
-    if query.is_ascii() {
-        let mut q = String::new();
-        fold_name(query, &mut q);
-        items.folded_names().any(|n| *n == *q)
-    } else {
-        items.iter().any(|it| same(query, &it.name))
-    }
-}
-
 /// [`closest`] over names given folded ([`fold_name`]), by position.
 pub(super) fn closest_folded<S: AsRef<str>>(
     query: &str,
@@ -151,51 +136,107 @@ pub(super) fn closest_folded<S: AsRef<str>>(
     closest_by(query, folded, true)
 }
 
-/// The closest name of `items` to `query` ([`closest`]), by its position.
-pub(super) fn closest_in(query: &str, items: &Items) -> Option<usize> {
-    closest_by(query, items.folded_names(), true)
+/// A typed name as [`loose_by`] compares it: normalised as the names are (folded when
+/// plain ASCII, else lower-cased), and without spaces.
+pub(super) struct Typed {
+    pub(super) ascii: bool,
+    pub(super) q: String,
+    pub(super) letters: Vec<char>,
+    /// Whether fits looser than the same name count: not for a name without letters,
+    /// so that a bare id stays an id.
+    pub(super) loosely: bool,
+}
+
+impl Typed {
+    pub(super) fn new(query: &str) -> Self {
+        let ascii = query.is_ascii();
+        let mut q = String::new();
+        norm_into(query, ascii, &mut q);
+        let loosely = q.chars().any(char::is_alphabetic);
+        let letters = q.chars().filter(|c| !c.is_whitespace()).collect();
+        Self {
+            ascii,
+            q,
+            letters,
+            loosely,
+        }
+    }
+}
+
+/// The names that fit a [`Typed`] name by the tightest fit met so far, by position.
+#[derive(Default)]
+pub(super) struct Found {
+    pub(super) fit: Option<Fit>,
+    pub(super) hits: Vec<usize>,
+}
+
+impl Found {
+    /// `hits`, all fitting by `fit` (nothing when there are none).
+    pub(super) fn of(fit: Fit, hits: Vec<usize>) -> Self {
+        let fit = (!hits.is_empty()).then_some(fit);
+        Self { fit, hits }
+    }
+
+    /// Name `n` (normalised as `typed.q`) at `at`, which comes after every name offered.
+    pub(super) fn offer(&mut self, typed: &Typed, at: usize, n: &str) {
+        let Some(fit) = fit(&typed.q, &typed.letters, n) else {
+            return;
+        };
+        if fit != Fit::Same && !typed.loosely {
+            return;
+        }
+        self.add(at, fit);
+    }
+
+    /// The name at `at` (after every name offered), which fits by `fit`.
+    pub(super) fn add(&mut self, at: usize, fit: Fit) {
+        if self.fit.is_none_or(|b| fit < b) {
+            self.fit = Some(fit);
+            self.hits.clear();
+        }
+        if self.fit == Some(fit) {
+            self.hits.push(at);
+        }
+    }
+
+    /// These, then those of `later`, found among names after all of these.
+    pub(super) fn then(mut self, later: Found) -> Found {
+        match (self.fit, later.fit) {
+            (_, None) => self,
+            (None, _) => later,
+            (Some(a), Some(b)) if a < b => self,
+            (Some(a), Some(b)) if b < a => later,
+            _ => {
+                self.hits.extend(later.hits);
+                self
+            }
+        }
+    }
 }
 
 /// [`loose_fit`]; `folded`: the names come folded already (for an ASCII query).
-fn loose_by<S: AsRef<str>>(
+pub(super) fn loose_by<S: AsRef<str>>(
     query: &str,
     names: impl IntoIterator<Item = S>,
     folded: bool,
 ) -> (Option<Fit>, Vec<usize>) {
-    // Names are compared through one buffer: this runs over whole catalogs (up to
-    // 100,000 tags) as a quick-add line is typed.
-    let ascii = query.is_ascii();
-    let (mut q, mut buf) = (String::new(), String::new());
-    norm_into(query, ascii, &mut q);
-    let loosely = q.chars().any(char::is_alphabetic);
-    let letters: Vec<char> = q.chars().filter(|c| !c.is_whitespace()).collect();
-    let (mut best, mut hits) = (None::<Fit>, Vec::new());
+    // Names are compared through one buffer: this runs over whole lists.
+    let typed = Typed::new(query);
+    let (mut found, mut buf) = (Found::default(), String::new());
     for (at, name) in names.into_iter().enumerate() {
         let n = if folded {
             name.as_ref()
         } else {
-            norm_into(name.as_ref(), ascii, &mut buf);
+            norm_into(name.as_ref(), typed.ascii, &mut buf);
             buf.as_str()
         };
-        let Some(fit) = fit(&q, &letters, n) else {
-            continue;
-        };
-        if fit != Fit::Same && !loosely {
-            continue;
-        }
-        if best.is_none_or(|b| fit < b) {
-            best = Some(fit);
-            hits.clear();
-        }
-        if best == Some(fit) {
-            hits.push(at);
-        }
+        found.offer(&typed, at, n);
     }
-    (best, hits)
+    (found.fit, found.hits)
 }
 
 /// [`fold_name`] (`ascii`) or [`lower`] into `out`, a character at a time.
-fn norm_into(s: &str, ascii: bool, out: &mut String) {
+pub(super) fn norm_into(s: &str, ascii: bool, out: &mut String) {
     if ascii {
         return fold_name(s, out);
     }
@@ -234,16 +275,36 @@ fn fit(q: &str, letters: &[char], n: &str) -> Option<Fit> {
     if letters.len() < 3 {
         return None;
     }
-    // From each word start that holds the first letter, the rest in order.
-    let mut starts = n
-        .char_indices()
-        .filter(|&(at, c)| c == first && at_word(at));
-    starts
-        .any(|(at, _)| {
-            let mut rest = n[at..].chars().filter(|c| !c.is_whitespace());
-            letters.iter().all(|l| rest.any(|c| c == *l))
-        })
-        .then_some(Fit::Letters)
+    in_order(letters, n).then_some(Fit::Letters)
+}
+
+/// Whether `letters` are in `n` in order from a word start that holds the first of
+/// them: [`Fit::Letters`], whatever their number.
+pub(super) fn in_order(letters: &[char], n: &str) -> bool {
+    let Some(&first) = letters.first() else {
+        return false;
+    };
+    let at_word = |at: usize| at == 0 || n[..at].ends_with(' ');
+    // Letters found after a later word start are after the first one too: only the
+    // first word start holding the first letter need be tried. Letters are never
+    // spaces, so the spaces between words need no skipping.
+    let Some((start, _)) = n.char_indices().find(|&(at, c)| c == first && at_word(at)) else {
+        return false;
+    };
+    let rest = &n[start + first.len_utf8()..];
+    if letters.iter().all(char::is_ascii) {
+        // ASCII letters are found byte by byte (no other character holds their byte).
+        let mut rest = rest.as_bytes();
+        return letters[1..].iter().all(|&l| {
+            let found = u8::try_from(l).ok().and_then(|l| memchr::memchr(l, rest));
+            found.is_some_and(|k| {
+                rest = &rest[k + 1..];
+                true
+            })
+        });
+    }
+    let mut rest = rest.chars();
+    letters[1..].iter().all(|l| rest.any(|c| c == *l))
 }
 
 /// A field key as typed, comparable to contract keys: folded, `_` for spaces and dashes.
@@ -263,60 +324,95 @@ pub(super) fn closest<'n>(
 }
 
 /// [`closest`] by position; `folded`: the names come folded already ([`fold_name`]).
-fn closest_by<S: AsRef<str>>(
+pub(super) fn closest_by<S: AsRef<str>>(
     query: &str,
     names: impl IntoIterator<Item = S>,
     folded: bool,
 ) -> Option<usize> {
-    let mut q = Vec::with_capacity(MAX_COMPARED);
-    fold_into(query, &mut q);
-    if q.is_empty() {
-        return None;
-    }
-    let limit = 1 + q.len() / 3;
-    // One buffer for every name and two rows for every distance: this runs on each
-    // keystroke of a quick-add line against catalogs of up to 100,000 names.
-    let (mut n, mut rows) = (Vec::with_capacity(MAX_COMPARED), Rows::default());
-    let mut best: Option<(usize, usize)> = None;
+    let mut near = Nearest::new(query)?;
     for (at, name) in names.into_iter().enumerate() {
         if folded {
-            n.clear();
-            n.extend(name.as_ref().chars().take(MAX_COMPARED));
+            near.n.clear();
+            near.n.extend(name.as_ref().chars().take(MAX_COMPARED));
         } else {
-            fold_into(name.as_ref(), &mut n);
+            fold_into(name.as_ref(), &mut near.n);
         }
+        if near.offer(at) {
+            break;
+        }
+    }
+    near.best.map(|(_, at)| at)
+}
+
+/// The search for [`closest`]: what was typed, folded, and the nearest name so far.
+/// One buffer for every name and two rows for every distance: this runs on each
+/// keystroke of a quick-add line against catalogs of up to 100,000 names.
+pub(super) struct Nearest {
+    pub(super) q: Vec<char>,
+    /// The most edits a hint may be away.
+    pub(super) limit: usize,
+    /// The edits and position of the nearest name so far.
+    pub(super) best: Option<(usize, usize)>,
+    /// The name being measured.
+    pub(super) n: Vec<char>,
+    rows: Rows,
+}
+
+impl Nearest {
+    /// `None` for nothing typed.
+    pub(super) fn new(query: &str) -> Option<Self> {
+        let mut q = Vec::with_capacity(MAX_COMPARED);
+        fold_into(query, &mut q);
+        let limit = 1 + q.len() / 3;
+        (!q.is_empty()).then(|| Self {
+            q,
+            limit,
+            best: None,
+            n: Vec::with_capacity(MAX_COMPARED),
+            rows: Rows::default(),
+        })
+    }
+
+    /// The most edits a name may be away to be nearer than the nearest so far.
+    fn bound(&self) -> usize {
+        self.best
+            .map_or(self.limit, |(d, _)| d.saturating_sub(1).min(self.limit))
+    }
+
+    /// Measures the name in `n`, at `at` (after every name offered before); `true`
+    /// when it holds what was typed, which no later name can beat.
+    pub(super) fn offer(&mut self, at: usize) -> bool {
+        let bound = self.bound();
+        let Self { q, n, rows, .. } = self;
         let d = if q.len() >= 2 && n.windows(q.len()).any(|w| w == q.as_slice()) {
             0
         } else {
             // Each distance is at least its length difference: skip the ones that cannot
             // come within the limit (or beat the best so far).
-            let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1).min(limit));
             let head = &n[..q.len().min(n.len())];
             let by_head = if q.len() - head.len() < bound {
-                rows.distance(&q, head, bound) + 1
+                rows.distance(q, head, bound) + 1
             } else {
                 usize::MAX
             };
             let by_whole = if q.len().abs_diff(n.len()) <= bound {
-                rows.distance(&q, &n, bound)
+                rows.distance(q, n, bound)
             } else {
                 usize::MAX
             };
             by_head.min(by_whole)
         };
-        if d <= limit && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, at));
-            if d == 0 {
-                break;
-            }
+        if d <= self.limit && self.best.is_none_or(|(b, _)| d < b) {
+            self.best = Some((d, at));
+            return d == 0;
         }
+        false
     }
-    best.map(|(_, at)| at)
 }
 
 /// [`fold`] into `out`, as characters, at most [`MAX_COMPARED`] of them (letter by
 /// letter, so a Greek final sigma stays `σ`; both sides of a comparison use this).
-fn fold_into(name: &str, out: &mut Vec<char>) {
+pub(super) fn fold_into(name: &str, out: &mut Vec<char>) {
     out.clear();
     for word in name.split_whitespace() {
         if !out.is_empty() {
