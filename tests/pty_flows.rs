@@ -5,10 +5,8 @@
 mod support;
 
 use serde_json::json;
-use support::pty::{CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, TAB, WAIT};
+use support::pty::{CTRL_O, CTRL_S, CTRL_T, CTRL_W, ENTER, Pty, TAB, WAIT};
 use support::{ConfigFile, Profile, SeedExt, World};
-
-const CTRL_O: &str = "\x0f";
 
 /// `wm` (the default: WhatsMark demo, lead defaults), `staff` (WhatsMark loadtest with
 /// a staff list), `wdemo` and `wload` (Wipsy demo and loadtest with their catalogs).

@@ -40,6 +40,10 @@ pub const CTRL_T: &str = "\x14";
 pub const CTRL_C: &str = "\x03";
 /// Ctrl-W (delete the word before the cursor).
 pub const CTRL_W: &str = "\x17";
+/// Ctrl-O (quick add).
+pub const CTRL_O: &str = "\x0f";
+/// Esc, alone.
+pub const ESC: &str = "\x1b";
 
 /// A generous default for waits: shared machines are slow, and no test asserts on speed.
 pub const WAIT: Duration = Duration::from_secs(20);
