@@ -434,3 +434,25 @@ async fn malformed_requests_get_the_envelope() {
     let answer: Value = resp.json().await.unwrap();
     assert_eq!(answer["success"], false);
 }
+
+/// A tenant switched to `allow_duplicates` stores a taken phone and email again, as a CRM
+/// without a uniqueness rule does: what the exactly-once tests run on.
+#[tokio::test]
+async fn a_tenant_that_allows_duplicates_stores_a_taken_phone_again() {
+    let sb = support::sandbox::start().await;
+    let token = sb.wm_token("demo", "full");
+    let mut body = minimal("+919587422363");
+    body["email"] = json!("priya.r@example.in");
+    assert_eq!(sb.wm_create(&token, &body).await.0, 422);
+    let on = json!({ "allow_duplicates": true });
+    assert_eq!(sb.patch_tenant("whatsmark", "demo", &on).await, 200);
+    let before = sb.stored("whatsmark", "demo").len();
+    for _ in 0..2 {
+        let (status, answer) = sb.wm_create(&token, &body).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    assert_eq!(sb.stored("whatsmark", "demo").len(), before + 2);
+    let off = json!({ "allow_duplicates": false });
+    assert_eq!(sb.patch_tenant("whatsmark", "demo", &off).await, 200);
+    assert_eq!(sb.wm_create(&token, &body).await.0, 422);
+}

@@ -200,6 +200,27 @@ async fn each_validation_rule_answers_400_with_its_message() {
     assert_eq!(sb.stored("wipsy", "demo").len(), 3, "nothing was stored");
 }
 
+/// A tenant switched to `allow_duplicates` stores the same phone twice, as a CRM without
+/// a uniqueness rule does: what the exactly-once tests run on, so a double send shows.
+#[tokio::test]
+async fn a_tenant_that_allows_duplicates_stores_a_taken_phone_again() {
+    let sb = support::sandbox::start().await;
+    let body = json!({ "name": "Otro", "phone": "+57 318-877-9043", "custom_fields": required_custom(&sb) });
+    assert_eq!(sb.wipsy_create("demo", &body).await.0, 409);
+    let on = json!({ "allow_duplicates": true });
+    assert_eq!(sb.patch_tenant("wipsy", "demo", &on).await, 200);
+    let before = sb.stored("wipsy", "demo").len();
+    for _ in 0..2 {
+        let (status, answer) = sb.wipsy_create("demo", &body).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let stored = sb.stored("wipsy", "demo");
+    assert_eq!(stored.len(), before + 2);
+    let off = json!({ "allow_duplicates": false });
+    assert_eq!(sb.patch_tenant("wipsy", "demo", &off).await, 200);
+    assert_eq!(sb.wipsy_create("demo", &body).await.0, 409);
+}
+
 #[tokio::test]
 async fn a_duplicate_phone_or_whatsapp_id_is_a_409() {
     let sb = support::sandbox::start().await;

@@ -130,6 +130,9 @@ struct TenantPatch {
     rate_window_secs: Option<u32>,
     #[serde(default)]
     monthly_quota: Option<u32>,
+    /// Both flavours: store contacts whose phone (or email, WhatsApp id) is taken.
+    #[serde(default)]
+    allow_duplicates: Option<bool>,
 }
 
 /// Tells "absent" from "null" for a field where null means unlimited.
@@ -164,7 +167,11 @@ async fn patch_tenant(
             if let Some(q) = p.monthly_quota {
                 t.monthly_quota = q;
             }
-            json!({ "name": t.name, "monthly_quota": t.monthly_quota })
+            if let Some(d) = p.allow_duplicates {
+                t.allow_duplicates = d;
+            }
+            json!({ "name": t.name, "monthly_quota": t.monthly_quota,
+                    "allow_duplicates": t.allow_duplicates })
         }
         "whatsmark" => {
             let Some(t) = world.whatsmark.iter_mut().find(|t| t.name == tenant) else {
@@ -179,8 +186,12 @@ async fn patch_tenant(
             if let Some(w) = p.rate_window_secs {
                 t.rate_window_secs = w.max(1);
             }
+            if let Some(d) = p.allow_duplicates {
+                t.allow_duplicates = d;
+            }
             json!({ "name": t.name, "contact_limit": t.contact_limit,
-                    "rate_limit_per_minute": t.rate_limit_per_minute })
+                    "rate_limit_per_minute": t.rate_limit_per_minute,
+                    "allow_duplicates": t.allow_duplicates })
         }
         _ => return bad("flavour must be wipsy or whatsmark"),
     };

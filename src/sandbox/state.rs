@@ -120,6 +120,11 @@ pub struct WipsyTenant {
     pub tags: Vec<Tag>,
     /// Custom-field definitions.
     pub custom_fields: Vec<FieldDef>,
+    /// Store a second contact with a phone or WhatsApp id already taken, as a CRM without
+    /// a uniqueness rule does (a test switch: a double send then shows as two contacts
+    /// instead of hiding behind a 409).
+    #[serde(default)]
+    pub allow_duplicates: bool,
     /// Contacts that exist when the sandbox starts, as create bodies.
     #[serde(default)]
     pub seed_contacts: Vec<Value>,
@@ -219,6 +224,11 @@ pub struct WmTenant {
     /// tenants without `guest` (README): the validator takes guest, the INSERT refuses it.
     #[serde(default)]
     pub type_enum_without_guest: bool,
+    /// Store a second contact with a phone or email already taken, as a CRM without a
+    /// uniqueness rule does (a test switch: a double send then shows as two contacts
+    /// instead of hiding behind a 422).
+    #[serde(default)]
+    pub allow_duplicates: bool,
     /// API tokens.
     pub tokens: Vec<Token>,
     /// Contact sources.

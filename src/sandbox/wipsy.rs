@@ -258,6 +258,9 @@ fn custom_values(
 
 /// A 409 message when the contact's phone or `whatsapp_id` is taken.
 fn conflict(tenant: &WipsyTenant, c: &WipsyContact) -> Option<&'static str> {
+    if tenant.allow_duplicates {
+        return None;
+    }
     let same = |key: &str| c.text.get(key).is_some_and(|v| tenant.taken(key, v));
     if same("phone") {
         Some("A contact with this phone number already exists")

@@ -107,6 +107,13 @@ impl Sb {
             .header("x-api-key", self.wipsy_key(tenant))
     }
 
+    /// `PATCH /_sandbox/{flavour}/{tenant}` (a tenant's limits and switches); its status.
+    pub async fn patch_tenant(&self, flavour: &str, tenant: &str, body: &Value) -> u16 {
+        let url = format!("{}/_sandbox/{flavour}/{tenant}", self.handle.origin());
+        let resp = self.http.patch(url).json(body).send().await.unwrap();
+        resp.status().as_u16()
+    }
+
     pub async fn wipsy_create(&self, tenant: &str, body: &Value) -> (u16, Value) {
         let resp = self.wipsy_post(tenant).json(body).send().await.unwrap();
         let status = resp.status().as_u16();

@@ -271,7 +271,7 @@ fn groups(body: &Map<String, Value>, errors: &mut Errors, mode: Mode) -> Option<
 /// Whether another contact of the tenant holds `value` in `field` (`Rule::unique`, with
 /// `->ignore($id)` on an update).
 fn taken_by_other(tenant: &WmTenant, field: &str, value: &str, mode: Mode) -> bool {
-    if !tenant.taken(field, value) {
+    if tenant.allow_duplicates || !tenant.taken(field, value) {
         return false;
     }
     match mode {
