@@ -188,3 +188,56 @@ fn two_forms_that_retry_on_start_send_an_item_once() {
         assert_eq!(outbox_files(&w), 0, "round {round}");
     }
 }
+
+/// Issue 24: the terminal goes away (kill -9) while a send is out and the server has
+/// stored the contact. The next start does not bring it back as a plain draft that a
+/// Ctrl-S would send again: it waits in the outbox marked "may exist", and the retry on
+/// start finds it on the server. One contact, on a tenant that would take a second.
+#[test]
+fn a_form_killed_mid_send_leaves_an_outbox_item_that_is_found_not_resent() {
+    let w = World::cli();
+    w.unlimited();
+    let on = serde_json::json!({ "allow_duplicates": true });
+    assert!(w.patch("whatsmark", "demo", &on).is_success());
+    let phone = "9733300077";
+    // Stored at once, answered 30 s later: the kill comes in between.
+    w.add_fault(FaultRule {
+        path: CONTACTS.into(),
+        method: Some("POST".into()),
+        kind: FaultKind::Delay { ms: 30_000 },
+        after: true,
+        times: Some(1),
+    });
+    let mut p = w.start();
+    for (text, next) in [("Carrera", "\t"), ("Doble", "\t"), (phone, "")] {
+        p.send(text).unwrap();
+        p.send(next).unwrap();
+    }
+    p.send(support::pty::CTRL_S).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while at_server(&w, phone) == 0 {
+        assert!(Instant::now() < deadline, "never stored:\n{}", p.screen());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(outbox_files(&w), 1, "in flight, it waits in the outbox");
+    p.kill9().unwrap();
+    drop(p);
+    clear_faults(&w);
+    let p = w.spawn().start().unwrap();
+    p.wait_for("was being sent when rolo closed", WAIT).unwrap();
+    p.wait_for("already on the server", WAIT).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while outbox_files(&w) > 0 {
+        assert!(Instant::now() < deadline, "the item stays:\n{}", p.screen());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        !p.screen().contains("First name *  Carrera"),
+        "not a draft:\n{}",
+        p.screen()
+    );
+    assert_eq!(at_server(&w, phone), 1);
+    let history = rolo::engine::record::read(&w.data_dir());
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].phone, format!("+91{phone}"));
+}

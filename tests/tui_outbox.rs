@@ -55,3 +55,134 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
     assert_eq!(copies, 1, "created exactly once");
     assert!(h.screen(120, 40).contains("already on the server"));
 }
+
+/// Both sandbox tenants the form sends to here take a taken phone again (as a CRM
+/// without a uniqueness rule does), so a second send shows as a second contact.
+fn without_uniqueness(seed: &mut rolo::sandbox::state::Seed) {
+    for t in &mut seed.whatsmark {
+        t.allow_duplicates = true;
+    }
+    for t in &mut seed.wipsy {
+        t.allow_duplicates = true;
+    }
+}
+
+/// Fills the form of the current profile with one contact: WhatsMark (`wm`, demo) or
+/// Wipsy (`wipsy`, loadtest); the sandbox's flavour and tenant, and the phone as E.164.
+fn fill(h: &mut Harness, profile: &str, phone: &str) -> (&'static str, &'static str, String) {
+    if profile == "wipsy" {
+        h.typed("Iñaki");
+        h.focus("Phone");
+        h.typed(phone);
+        h.focus("Notes code");
+        h.typed("A-7");
+        (
+            "wipsy",
+            "loadtest",
+            format!("+57{}", phone.replace(' ', "")),
+        )
+    } else {
+        h.type_fields(&["Kavya", "Menon", phone]);
+        h.picks("Source", &["web", "nuevo"]);
+        ("whatsmark", "demo", phone.to_owned())
+    }
+}
+
+fn copies(h: &Harness, flavour: &str, tenant: &str, phone: &str) -> usize {
+    h.stored(flavour, tenant)
+        .iter()
+        .filter(|c| c["phone"] == phone)
+        .count()
+}
+
+/// Issue 24: the server stores the contact and the connection drops; the agent says no
+/// to the outbox (Esc) and presses Ctrl-S again, as the message advises. The form looks
+/// first and finds it: one contact on a CRM that would take a second, one history entry
+/// with the phone in E.164.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_that_may_have_arrived_is_looked_for_before_the_form_sends_it_again() {
+    for (profile, path, phone) in [
+        ("wm", "/whatsmark/api/v2/contacts", "+919833300021"),
+        ("wipsy", "/wipsy/api-create-contact", "301 555 0421"),
+    ] {
+        let mut h = Harness::with_seed(without_uniqueness).await;
+        if profile != "wm" {
+            h.switch_to(profile).await;
+        }
+        h.sb.add_fault(FaultRule {
+            path: path.into(),
+            method: Some("POST".into()),
+            kind: FaultKind::Drop,
+            after: true,
+            times: Some(1),
+        });
+        let (flavour, tenant, e164) = fill(&mut h, profile, phone);
+        h.submit().await;
+        assert!(
+            h.screen(120, 40)
+                .contains("may or may not have been created")
+        );
+        h.press(KeyCode::Esc);
+        assert!(matches!(h.app().mode, Mode::Form));
+        assert_eq!(
+            copies(&h, flavour, tenant, &e164),
+            1,
+            "{profile}: stored once"
+        );
+        h.submit().await;
+        let s = h.screen(120, 40);
+        assert!(s.contains("already on the server"), "{profile}:\n{s}");
+        assert_eq!(
+            copies(&h, flavour, tenant, &e164),
+            1,
+            "{profile}: not sent twice"
+        );
+        let history = rolo::engine::record::read(h.data_dir());
+        assert_eq!(history.len(), 1, "{profile}: {history:?}");
+        assert_eq!(history[0].phone, e164, "{profile}: the phone in E.164");
+        assert!(h.app().outbox.is_empty());
+    }
+}
+
+/// Esc while a send is out (the server stores it, then answers late): the next Ctrl-S
+/// looks first, so the contact is not created twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_send_is_looked_for_before_it_is_sent_again() {
+    let mut h = Harness::with_seed(without_uniqueness).await;
+    h.sb.add_fault(FaultRule {
+        path: "/whatsmark/api/v2/contacts".into(),
+        method: Some("POST".into()),
+        kind: FaultKind::Delay { ms: 3_000 },
+        after: true,
+        times: Some(1),
+    });
+    let phone = "+919833300022";
+    let (flavour, tenant, e164) = fill(&mut h, "wm", phone);
+    h.ctrl_s().await;
+    h.until(|a| a.submitting.is_some()).await;
+    // The request is out once the server holds the contact (it answers 3 s later).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while copies(&h, flavour, tenant, &e164) == 0 {
+        assert!(std::time::Instant::now() < deadline, "never stored");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        rolo::engine::outbox::list(h.data_dir()).len(),
+        1,
+        "in flight, the contact waits in the outbox"
+    );
+    h.press(KeyCode::Esc);
+    assert!(h.app().submitting.is_none());
+    assert!(
+        h.screen(120, 40)
+            .contains("looks for it before sending again")
+    );
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("already on the server"), "{s}");
+    assert_eq!(copies(&h, flavour, tenant, &e164), 1);
+    assert!(
+        rolo::engine::outbox::list(h.data_dir()).is_empty(),
+        "the send in flight left no item"
+    );
+}

@@ -220,8 +220,8 @@ fn apply_all(
 }
 
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
-fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome) {
-    match outbox::keep(session.data_dir(), session.profile(), draft, outcome) {
+fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome, may_exist: bool) {
+    match outbox::keep(session.data_dir(), session.profile(), draft, outcome, may_exist) {
         Ok(item) => tell!("rolo: {}.", words::kept_in_outbox(outbox::short(&item.id))),
         Err(e) => {
             tell!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");
@@ -281,12 +281,14 @@ async fn create_one(
     {
         return Ok(code);
     }
-    let sent = session.submit(draft, catalog).await;
+    let sent = session
+        .submit(draft, catalog, crate::engine::submit::Attempt::First)
+        .await;
     if let Some(w) = &sent.warning {
         tell!("rolo: warning: {w}");
     }
     if sent.outcome.may_pass() {
-        keep_in_outbox(session, draft, &sent.outcome);
+        keep_in_outbox(session, draft, &sent.outcome, sent.may_exist);
     }
     Ok(report(session, catalog, &sent.outcome, args.output))
 }
@@ -408,17 +410,7 @@ async fn duplicate_stop(
     draft: &Draft,
     output: OutputFormat,
 ) -> Option<u8> {
-    let region = session.profile().default_region.as_deref();
-    let raw = draft.get("phone").trim();
-    let phone = (!raw.is_empty())
-        .then(|| crate::contact::phone::to_e164(raw, region).unwrap_or_else(|_| raw.to_owned()));
-    let email = Some(draft.get("email").trim()).filter(|e| !e.is_empty());
-    if phone.is_none() && email.is_none() {
-        return None;
-    }
-    let (found, _) = session
-        .duplicates(phone.as_deref(), email, &catalog.recent)
-        .await;
+    let (found, _) = session.duplicates_of(draft, &catalog.recent).await;
     let known = match found {
         Ok(known) if !known.is_empty() => known,
         Ok(_) => return None,

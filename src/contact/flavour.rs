@@ -280,6 +280,13 @@ impl Flavour {
             .is_some_and(|f| matches!(f.kind, FieldKind::MultiPick(_)))
     }
 
+    /// The value a draft holds for `role`, trimmed ("" when the flavour has no such field
+    /// or it is empty): how every step reads the phone or email, whatever the field's key.
+    #[must_use]
+    pub fn value(self, draft: &Draft, role: Role) -> &str {
+        self.key(role).map_or("", |key| draft.get(key).trim())
+    }
+
     /// "First Last" of a draft, trimmed ("" when both are empty).
     #[must_use]
     pub fn full_name(self, draft: &Draft) -> String {

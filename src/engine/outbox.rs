@@ -11,18 +11,77 @@ pub use crate::store::outbox::Item;
 
 use super::resend::{may_have_arrived, retry_at};
 
-/// A new outbox item for a draft whose submit failed with `outcome`.
+/// A new outbox item for a draft whose submit failed with `outcome`. `may_exist`: an
+/// earlier attempt may have created it (the submit said so), whatever this outcome was;
+/// the resend then looks first.
 #[must_use]
-pub fn item(profile: &Profile, draft: Draft, outcome: &Outcome) -> Item {
+pub fn item(profile: &Profile, draft: Draft, outcome: &Outcome, may_exist: bool) -> Item {
     let name = profile.api.full_name(&draft);
     Item::new(
         &profile.name,
         draft,
         &name,
         &outcome.summary(),
-        may_have_arrived(outcome),
+        may_exist || may_have_arrived(outcome),
         retry_at(outcome),
     )
+}
+
+/// A send in flight from the form, kept in the outbox while the request is out: if rolo
+/// is closed or killed before the answer, the contact waits there marked "may exist"
+/// (the resend looks for it first) instead of coming back as a plain draft that a
+/// Ctrl-S would send blind. Its send lock is held meanwhile, so no retry sends it too.
+/// [`InFlight::land`] removes it once the face has the answer (and keeps the contact
+/// itself: on the form, or in an outbox item of its own).
+#[derive(Debug)]
+pub struct InFlight {
+    data_dir: std::path::PathBuf,
+    id: String,
+    _lock: outbox::SendLock,
+}
+
+impl InFlight {
+    /// Writes the item before the request leaves. `None` when it cannot be written (a
+    /// full disk, a read-only data dir): the send goes on as before, the form holds the
+    /// contact, and the failure is logged.
+    #[must_use]
+    pub fn start(data_dir: &Path, profile: &Profile, draft: &Draft) -> Option<Self> {
+        let name = profile.api.full_name(draft);
+        let why = "was being sent when rolo stopped; it may have been created";
+        let item = Item::new(&profile.name, draft.clone(), &name, why, true, None);
+        let lock = match outbox::lock(data_dir, &item.id) {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::warn!(target: "rolo::outbox", "cannot lock a send in flight: {e}");
+                return None;
+            }
+        };
+        if let Err(e) = outbox::put(data_dir, &item) {
+            tracing::warn!(target: "rolo::outbox", "cannot keep a send in flight: {e}");
+            let _ = outbox::remove(data_dir, &item.id);
+            return None;
+        }
+        Some(Self {
+            data_dir: data_dir.to_owned(),
+            id: item.id,
+            _lock: lock,
+        })
+    }
+
+    /// The answer came (or the send was called off and the form keeps the contact): the
+    /// item goes.
+    pub fn land(self) {
+        if let Err(e) = outbox::remove(&self.data_dir, &self.id) {
+            tracing::warn!(target: "rolo::outbox", "cannot remove a landed send: {e}");
+        }
+    }
+
+    /// The item's id.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
 }
 
 /// Writes an item (new or updated) atomically.
@@ -36,8 +95,9 @@ pub fn keep(
     profile: &Profile,
     draft: &Draft,
     outcome: &Outcome,
+    may_exist: bool,
 ) -> std::io::Result<Item> {
-    let item = item(profile, draft.clone(), outcome);
+    let item = item(profile, draft.clone(), outcome, may_exist);
     outbox::put(data_dir, &item)?;
     tracing::info!(
         target: "rolo::outbox",

@@ -3,10 +3,12 @@
 
 use std::path::Path;
 
+use crate::contact::{Draft, Flavour, Role, phone};
 use crate::store::history;
 pub use crate::store::history::Entry;
 
-/// The history entry of a contact created now.
+/// The history entry of a contact created now. `phone` is kept as given: callers pass
+/// [`phone_of`], so every face records the same number the same way.
 #[must_use]
 pub fn entry(profile: &str, id: &str, name: &str, phone: &str) -> Entry {
     Entry {
@@ -18,15 +20,13 @@ pub fn entry(profile: &str, id: &str, name: &str, phone: &str) -> Entry {
     }
 }
 
-/// Appends a created contact to the history. `phone` is the phone as the user typed it.
-pub fn created(
-    data_dir: &Path,
-    profile: &str,
-    id: &str,
-    name: &str,
-    phone: &str,
-) -> std::io::Result<()> {
-    append(data_dir, &entry(profile, id, name, phone))
+/// The phone of a draft as the history keeps it: E.164 (`+573188779043`) when it reads
+/// as a number, else as typed (trimmed), so one contact sent from the form, quick add,
+/// `rolo add` or `rolo import` is one phone in `rolo history`.
+#[must_use]
+pub fn phone_of(flavour: Flavour, draft: &Draft, region: Option<&str>) -> String {
+    let typed = flavour.value(draft, Role::Phone);
+    phone::to_e164(typed, region).unwrap_or_else(|_| typed.to_owned())
 }
 
 /// Appends an entry built by [`entry`] (the TUI keeps it for its recent list too).

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::api::{Answer, Client, Outcome, body};
-use crate::contact::Catalog;
+use crate::contact::{Catalog, Role};
 use crate::contact::duplicates::{self, Known};
 use crate::store::outbox::{self, Item};
 
@@ -63,17 +63,16 @@ pub fn retry_at(o: &Outcome) -> Option<i64> {
     }
 }
 
-/// Looks for the item's contact on the server by phone, then email.
-async fn existing(
+/// Looks for a draft's contact on the server by phone, then email: what every face does
+/// before sending a contact that an earlier attempt may have created.
+pub(super) async fn existing(
     client: &Client,
-    item: &Item,
+    draft: &crate::contact::Draft,
     region: Option<&str>,
 ) -> Result<Option<Found>, Outcome> {
-    let raw = item.draft.get("phone").trim();
-    let phone = crate::contact::phone::to_e164(raw, region)
-        .ok()
-        .or_else(|| (!raw.is_empty()).then(|| raw.to_owned()));
-    let email = Some(item.draft.get("email").trim()).filter(|e| !e.is_empty());
+    let flavour = client.flavour();
+    let phone = Some(super::record::phone_of(flavour, draft, region)).filter(|p| !p.is_empty());
+    let email = Some(flavour.value(draft, Role::Email)).filter(|e| !e.is_empty());
     if phone.is_none() && email.is_none() {
         return Ok(None);
     }
@@ -83,7 +82,7 @@ async fn existing(
         .find_duplicates(phone.as_deref(), email, &recent)
         .await;
     let found = found?;
-    let name = client.flavour().full_name(&item.draft);
+    let name = flavour.full_name(draft);
     if let Some(k) = found
         .iter()
         .find(|k| duplicates::is_exactly(k, &name, phone.as_deref(), email))
@@ -97,7 +96,7 @@ async fn existing(
 }
 
 /// What the look for an earlier attempt found.
-enum Found {
+pub(super) enum Found {
     /// This very contact (phone and name, and email when given).
     Same(Known),
     /// Someone with the same phone or email but not this contact.
@@ -120,7 +119,7 @@ async fn send_again(
         }
     };
     if item.may_have_arrived {
-        match existing(client, &item, region).await {
+        match existing(client, &item.draft, region).await {
             Ok(Some(Found::Same(k))) => return (Resent::AlreadyThere(k), None, problems),
             Ok(Some(Found::Other(k))) => {
                 item.reason = format!(
@@ -229,12 +228,12 @@ impl Session {
         let Some(item) = outbox::get(self.data_dir(), &item.id) else {
             return not_sent(Resent::Gone);
         };
+        let region = self.profile().default_region.clone();
         let (id, name, phone) = (
             item.id.clone(),
             item.name.clone(),
-            item.draft.get("phone").to_owned(),
+            super::record::phone_of(self.profile().api, &item.draft, region.as_deref()),
         );
-        let region = self.profile().default_region.clone();
         let (result, answer, mut warnings) = send_again(
             &self.client,
             self.data_dir(),

@@ -178,4 +178,22 @@ impl Session {
         let (found, rate) = self.client.find_duplicates(phone, email, recent).await;
         (found.map_err(|o| o.summary()), rate)
     }
+
+    /// The duplicate check every face runs before a first send: contacts the CRM already
+    /// has with the draft's phone (in E.164) or email, read by role whatever the fields'
+    /// keys. Nothing to look for (no phone, no email) finds nothing.
+    pub async fn duplicates_of(
+        &self,
+        draft: &crate::contact::Draft,
+        recent: &[Known],
+    ) -> (Result<Vec<Known>, String>, Option<RateLimit>) {
+        let flavour = self.profile().api;
+        let region = self.profile().default_region.as_deref();
+        let phone = Some(super::record::phone_of(flavour, draft, region)).filter(|p| !p.is_empty());
+        let email = Some(flavour.value(draft, crate::contact::Role::Email)).filter(|e| !e.is_empty());
+        if phone.is_none() && email.is_none() {
+            return (Ok(Vec::new()), None);
+        }
+        self.duplicates(phone.as_deref(), email, recent).await
+    }
 }

@@ -12,7 +12,9 @@ use crate::contact::{Catalog, Draft};
 use crate::store::history::Entry;
 
 use super::record;
+use super::resend::{self, Found};
 use super::session::Session;
+use crate::contact::duplicates::{self, Known};
 
 /// Why a draft was not sent.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +79,8 @@ pub fn request(profile: &Profile, draft: &Draft) -> Value {
 /// What a send came to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submitted {
-    /// What the server said.
+    /// What the server said. When an earlier attempt had created the contact, this is
+    /// `Created` with that contact's id (and [`Submitted::earlier`] says so).
     pub outcome: Outcome,
     /// The rate-limit figures of the answer, when it carried any.
     pub rate: Option<RateLimit>,
@@ -86,26 +89,78 @@ pub struct Submitted {
     /// Something went wrong after the contact was created (the history could not be
     /// written): the contact exists, say so anyway.
     pub warning: Option<String>,
+    /// The contact an earlier attempt had created, found by looking first: not sent again.
+    pub earlier: Option<Known>,
+    /// Not sent: an earlier attempt may have created this contact, and the server holds
+    /// someone with the same phone (or email) but another name or email. The face shows
+    /// it and lets the agent decide (send anyway, or leave it).
+    pub conflict: Option<Known>,
+    /// The contact may exist on the server though this attempt did not see it created
+    /// (a timeout, a dropped connection, a 5xx or an unreadable answer, now or before):
+    /// the next attempt, from any face, must look first.
+    pub may_exist: bool,
+}
+
+/// Whether the next attempt to send a draft must first look for it on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Attempt {
+    /// Nothing was sent before (or the agent chose to send anyway after a conflict).
+    #[default]
+    First,
+    /// An earlier attempt may have created it: look with the exact match first.
+    MayExist,
 }
 
 impl Session {
-    /// Sends a draft and records the outcome: a created contact goes to the history.
-    /// The draft should have passed [`prepare`]; the server checks it again anyway.
-    pub async fn submit(&self, draft: &Draft, catalog: &Catalog) -> Submitted {
-        let body = request(self.profile(), draft);
-        let answer = self.client.create(&body, catalog).await;
-        let mut done = Submitted {
-            outcome: answer.outcome,
-            rate: answer.rate,
-            recorded: None,
-            warning: None,
+    /// Sends a draft exactly once and records the outcome: a created contact goes to the
+    /// history with its phone in E.164. When an earlier attempt may have created it
+    /// ([`Attempt::MayExist`]), the server is asked first for this contact (phone and
+    /// name, and email when given): found, it is recorded and not sent again; someone
+    /// else with that phone is a [`Submitted::conflict`], not sent. The draft should have
+    /// passed [`prepare`]; the server checks it again anyway.
+    pub async fn submit(&self, draft: &Draft, catalog: &Catalog, attempt: Attempt) -> Submitted {
+        let region = self.profile().default_region.clone();
+        let looked = if attempt == Attempt::MayExist {
+            resend::existing(&self.client, draft, region.as_deref()).await
+        } else {
+            Ok(None)
+        };
+        let mut done = match looked {
+            Ok(Some(Found::Same(known))) => Submitted::not_sent(
+                Outcome::Created {
+                    id: known.id.clone(),
+                    echo: Value::Null,
+                },
+                attempt,
+            )
+            .found(known),
+            Ok(Some(Found::Other(known))) => {
+                let refused = Outcome::FieldErrors {
+                    fields: std::collections::BTreeMap::new(),
+                    form: vec![conflict_words(&known)],
+                };
+                let mut done = Submitted::not_sent(refused, attempt);
+                done.conflict = Some(known);
+                return done;
+            }
+            Err(outcome) => return Submitted::not_sent(outcome, attempt),
+            Ok(None) => {
+                let body = request(self.profile(), draft);
+                let answer = self.client.create(&body, catalog).await;
+                let mut done = Submitted::not_sent(answer.outcome, attempt);
+                done.may_exist |= resend::may_have_arrived(&done.outcome);
+                done.rate = answer.rate;
+                done
+            }
         };
         if let Outcome::Created { id, .. } = &done.outcome {
+            done.may_exist = false;
+            let flavour = self.profile().api;
             let entry = record::entry(
                 self.name(),
                 id,
-                &self.profile().api.full_name(draft),
-                draft.get("phone"),
+                &flavour.full_name(draft),
+                &record::phone_of(flavour, draft, region.as_deref()),
             );
             if let Err(e) = record::append(self.data_dir(), &entry) {
                 done.warning = Some(record::history_warning(&e));
@@ -114,4 +169,35 @@ impl Session {
         }
         done
     }
+}
+
+impl Submitted {
+    /// An outcome before anything is recorded; still "may exist" after a may-exist attempt.
+    fn not_sent(outcome: Outcome, attempt: Attempt) -> Self {
+        Self {
+            outcome,
+            rate: None,
+            recorded: None,
+            warning: None,
+            earlier: None,
+            conflict: None,
+            may_exist: attempt == Attempt::MayExist,
+        }
+    }
+
+    fn found(mut self, known: Known) -> Self {
+        self.earlier = Some(known);
+        self
+    }
+}
+
+/// Why a contact that may exist was not sent: the words every face shows.
+#[must_use]
+pub fn conflict_words(known: &Known) -> String {
+    format!(
+        "Not sent: an earlier attempt may have created this contact, and the server has {} \
+         with the same phone; it may be this contact or someone else. Look, then send \
+         anyway or leave it",
+        duplicates::describe(known)
+    )
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::contact::Draft;
 use crate::engine::form_fields::shown;
-use crate::engine::submit::{self, NotSent};
+use crate::engine::submit::{self, Attempt, NotSent, Submitted};
 use crate::engine::{Outcome, drafts, exit, outbox, record, usage_words, words};
 
 use super::Linear;
@@ -111,6 +111,7 @@ impl Linear<'_> {
             return Ok(false);
         }
         self.draft = Draft::default();
+        self.attempt = Attempt::First;
         self.autosave();
         self.term.say("Discarded; nothing was sent.")?;
         Ok(true)
@@ -121,10 +122,35 @@ impl Linear<'_> {
         if let Some(refused) = self.unready()? {
             return Ok(refused);
         }
+        if self.attempt == Attempt::First && !self.no_duplicate()? {
+            self.autosave();
+            self.term.say("Not sent; the draft is kept.")?;
+            return Ok(Sent::Done(Ended::not_created(exit::CONFLICT)));
+        }
         loop {
-            let outcome = self.submit_once()?;
+            let sent = self.submit_once()?;
+            if let Some(known) = &sent.earlier {
+                self.term.say(&format!(
+                    "{} was already on the server from an earlier attempt ({}); not sent again.",
+                    self.session.profile().api.full_name(&self.draft),
+                    crate::contact::duplicates::describe(known)
+                ))?;
+            }
+            let outcome = sent.outcome;
             if let Outcome::Created { id, echo } = &outcome {
                 return self.created(id, echo).map(Sent::Done);
+            }
+            if sent.conflict.is_some() {
+                for m in outcome_form(&outcome) {
+                    self.term.error(m)?;
+                }
+                if self.term.confirm("Create it anyway?", false)? {
+                    self.attempt = Attempt::First;
+                    continue;
+                }
+                self.autosave();
+                self.term.say("Not sent; the draft is kept.")?;
+                return Ok(Sent::Done(Ended::not_created(exit::CONFLICT)));
             }
             let fix = self.refused(&outcome)?;
             self.standing()?;
@@ -161,19 +187,53 @@ impl Linear<'_> {
         }
     }
 
-    /// One send through the engine (which writes the history of a created contact).
-    fn submit_once(&mut self) -> Result<Outcome, Stop> {
+    /// The duplicate check the form runs before a first send: with a contact the CRM
+    /// already has by this phone or email, whether to create this one anyway. A check
+    /// that cannot run never stops a send; it is said.
+    fn no_duplicate(&mut self) -> Result<bool, Stop> {
+        let (found, rate) = self
+            .rt
+            .block_on(self.session.duplicates_of(&self.draft, &self.catalog.recent));
+        self.rate = rate.or(self.rate);
+        match found {
+            Ok(known) if known.is_empty() => Ok(true),
+            Ok(known) => {
+                for k in &known {
+                    self.term.say(&format!(
+                        "Possible duplicate: {}.",
+                        crate::contact::duplicates::describe(k)
+                    ))?;
+                }
+                self.term.confirm("Create it anyway?", false)
+            }
+            Err(e) => {
+                self.term.say(&format!(
+                    "Warning: could not check for duplicates ({e}); sending anyway."
+                ))?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// One send through the engine (which writes the history of a created contact and,
+    /// after an attempt that may have arrived, looks for it first).
+    fn submit_once(&mut self) -> Result<Submitted, Stop> {
         let name = self.session.profile().display_name();
         self.term.say(&format!("Sending to {name}…"))?;
-        let sent = self
-            .rt
-            .block_on(self.session.submit(&self.draft, &self.catalog));
+        let sent =
+            self.rt
+                .block_on(self.session.submit(&self.draft, &self.catalog, self.attempt));
+        self.attempt = if sent.may_exist {
+            Attempt::MayExist
+        } else {
+            Attempt::First
+        };
         self.rate = sent.rate.or(self.rate);
         if let Some(w) = &sent.warning {
             self.term
                 .say(&format!("Warning: {}", words::capitalised(w)))?;
         }
-        Ok(sent.outcome)
+        Ok(sent)
     }
 
     /// Whether to send again at once after a failure that may pass. When input ends
@@ -214,6 +274,7 @@ impl Linear<'_> {
             tracing::warn!("cannot save the last contact of {}: {e}", profile.name);
         }
         let created = std::mem::take(&mut self.draft);
+        self.attempt = Attempt::First;
         self.autosave();
         if self.session.flavour().caps().reports_usage {
             let (usage, rate) = self.rt.block_on(self.session.usage());
@@ -276,11 +337,13 @@ impl Linear<'_> {
     /// The contact waits in the outbox, as `rolo add` keeps it.
     fn keep_in_outbox(&mut self, outcome: &Outcome) -> Result<Sent, Stop> {
         let (data_dir, profile) = (self.session.data_dir(), self.session.profile());
-        match outbox::keep(data_dir, profile, &self.draft, outcome) {
+        let may_exist = self.attempt == Attempt::MayExist;
+        match outbox::keep(data_dir, profile, &self.draft, outcome, may_exist) {
             Ok(item) => {
                 let kept = words::kept_in_outbox(outbox::short(&item.id));
                 self.term.say(&format!("{}.", words::capitalised(&kept)))?;
                 self.draft = Draft::default();
+                self.attempt = Attempt::First;
                 self.autosave();
             }
             Err(e) => {
@@ -342,5 +405,13 @@ impl Ended {
             code,
             created: None,
         }
+    }
+}
+
+/// The messages for the whole form of a refusal.
+fn outcome_form(outcome: &Outcome) -> &[String] {
+    match outcome {
+        Outcome::FieldErrors { form, .. } => form,
+        _ => &[],
     }
 }

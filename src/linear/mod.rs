@@ -35,6 +35,7 @@ use crate::engine::RateLimit;
 use crate::engine::embedded::{self, SandboxHandle};
 use crate::engine::form_fields::{FormField, form_fields};
 use crate::engine::session::{self, Choice, Session};
+use crate::engine::submit::Attempt;
 use crate::engine::{drafts, words};
 
 use term::{Stop, Term};
@@ -133,6 +134,9 @@ struct Linear<'t> {
     notes: Vec<String>,
     /// Whether a failed draft save was told already (once is enough).
     save_warned: bool,
+    /// Whether an earlier attempt may have created the contact being typed: the next
+    /// send looks for it first (reset with each new contact).
+    attempt: Attempt,
     /// This conversation's slot of the profile's drafts (a form open on the same profile
     /// keeps its own); `None` when it cannot be held: the first slot is used.
     slot: Option<drafts::Slot>,
@@ -155,6 +159,7 @@ impl<'t> Linear<'t> {
             term,
             rt,
             draft: fresh.clone(),
+            attempt: Attempt::First,
             fresh,
             rate: opened.rate,
             notes,
@@ -246,6 +251,7 @@ impl<'t> Linear<'t> {
         }
         self.fields = form_fields(self.session.flavour(), &self.catalog);
         self.draft = next;
+        self.attempt = Attempt::First;
     }
 
     /// Saves the draft (or removes the saved one when there is nothing worth keeping);

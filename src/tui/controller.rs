@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -24,6 +25,9 @@ pub struct Controller {
     config_path: PathBuf,
     data_dir: PathBuf,
     submit: Option<CancellationToken>,
+    /// The outbox id of this window's send in flight ([`crate::engine::outbox::InFlight`]):
+    /// its own retries leave it alone and its lists do not show it.
+    flying: Arc<Mutex<Option<String>>>,
     /// Each profile's draft slot (by profile index; `None` when it could not be held:
     /// that draft is then saved in the profile's first slot, without a journal).
     slots: Vec<Option<drafts::Slot>>,
@@ -41,6 +45,7 @@ impl Controller {
             config_path,
             data_dir,
             submit: None,
+            flying: Arc::default(),
             slots: Vec::new(),
         }
     }
@@ -152,6 +157,7 @@ impl Controller {
                 profile,
                 seq,
                 draft,
+                attempt,
             } => {
                 let Some(session) = app.profiles[profile].session.clone() else {
                     return;
@@ -159,13 +165,32 @@ impl Controller {
                 let catalog = app.profiles[profile].catalog.clone();
                 let token = CancellationToken::new();
                 self.submit = Some(token.clone());
-                let tx = self.tx.clone();
+                let (tx, flying) = (self.tx.clone(), Arc::clone(&self.flying));
                 tokio::spawn(async move {
+                    // Written before the request leaves: a closed terminal or a kill
+                    // leaves an outbox item marked "may exist", not a plain draft.
+                    let flight = crate::engine::outbox::InFlight::start(
+                        session.data_dir(),
+                        session.profile(),
+                        &draft,
+                    );
+                    *lock(&flying) = flight.as_ref().map(|f| f.id().to_owned());
                     tokio::select! {
-                        submitted = session.submit(&draft, &catalog) => {
+                        submitted = session.submit(&draft, &catalog, attempt) => {
+                            // Landed before the answer is handled, so the outbox the
+                            // form lists next never holds it.
+                            if let Some(flight) = flight {
+                                flight.land();
+                            }
+                            *lock(&flying) = None;
                             send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
                         }
-                        () = token.cancelled() => {}
+                        () = token.cancelled() => {
+                            if let Some(flight) = flight {
+                                flight.land();
+                            }
+                            *lock(&flying) = None;
+                        }
                     }
                 });
             }
@@ -293,6 +318,7 @@ impl Controller {
             })
             .collect();
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
+        let flying = Arc::clone(&self.flying);
         tokio::spawn(async move {
             let mut said = Vec::new();
             for (item, session, catalog) in jobs {
@@ -300,6 +326,9 @@ impl Controller {
                     .retry_at
                     .is_some_and(|at| at > jiff::Timestamp::now().as_second())
                 {
+                    continue;
+                }
+                if lock(&flying).as_deref() == Some(item.id.as_str()) {
                     continue;
                 }
                 let name = item.name.clone();
@@ -318,7 +347,12 @@ impl Controller {
             send(
                 &tx,
                 Message::OutboxChanged {
-                    items: outbox::list(&dir),
+                    items: {
+                        let mut items = outbox::list(&dir);
+                        let flying = lock(&flying).clone();
+                        items.retain(|item| Some(&item.id) != flying.as_ref());
+                        items
+                    },
                     said,
                 },
             );
@@ -436,4 +470,9 @@ fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
     if tx.send(msg).is_err() {
         tracing::debug!("a task finished after the form closed");
     }
+}
+
+/// The in-flight id, whatever a panicking holder left (it is only ever a plain write).
+fn lock(flying: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
+    flying.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

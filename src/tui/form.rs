@@ -2,6 +2,7 @@
 //! catalog), a text buffer per text field, the focus, and the messages under each field.
 //! The [`Draft`] stays the single truth: every edit is written through to it.
 
+use crate::engine::submit::Attempt;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ratatui_textarea::{CursorMove, TextArea};
@@ -79,6 +80,10 @@ pub struct Form {
     pub show_all: bool,
     /// A character a number field refused, for the status line.
     pub rejected: Option<char>,
+    /// Whether an earlier send of this contact may have created it (a timeout, a drop,
+    /// a 5xx, a cancelled send): the next Ctrl-S looks for it first. A cleared form
+    /// starts a new contact and forgets it.
+    pub attempt: Attempt,
 }
 
 fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
@@ -161,6 +166,7 @@ impl Form {
             touched: BTreeSet::new(),
             show_all: false,
             rejected: None,
+            attempt: Attempt::First,
         };
         form.rebuild(catalog);
         form
@@ -520,6 +526,7 @@ impl Form {
         self.touched.clear();
         self.show_all = false;
         self.focus = 0;
+        self.attempt = Attempt::First;
     }
 
     /// Places the server's field errors; messages for unknown fields go under the form.

@@ -124,6 +124,8 @@ pub enum Effect {
         seq: u64,
         /// The contact.
         draft: Box<Draft>,
+        /// Whether an earlier send may have created it (the engine looks first).
+        attempt: crate::engine::submit::Attempt,
     },
     /// Drop the submit in flight.
     CancelSubmit,

@@ -505,6 +505,8 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
     let mut slots = Vec::new();
     let mut shared = None;
     let mut waiting = 0;
+    let kept = outbox::list(data_dir);
+    let mut in_flight = Vec::new();
     let states = setup
         .profiles
         .iter()
@@ -518,7 +520,22 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
             };
             notices.extend(local.notice);
             let catalog = local.catalog;
-            let (slot, saved) = hold_draft(data_dir, &profile.name, &mut notices);
+            let (mut slot, mut saved) = hold_draft(data_dir, &profile.name, &mut notices);
+            // A send the last run did not see land (closed, killed) left the contact in
+            // the outbox, marked "may exist": it is not a plain draft to send again.
+            if let Some(s) = &saved
+                && kept.iter().any(|item| {
+                    item.profile == profile.name && item.may_have_arrived && item.draft == s.draft
+                })
+            {
+                if let Some(slot) = slot.as_mut()
+                    && let Err(e) = slot.save(&crate::contact::Draft::default())
+                {
+                    notices.push(format!("cannot save the draft of {}: {e}", profile.name));
+                }
+                in_flight.push(profile.name.clone());
+                saved = None;
+            }
             if let Some(slot) = &slot {
                 waiting += slot.orphans().len();
                 if slot.number() > 1 && i == setup.active {
@@ -544,7 +561,7 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
         })
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
-    app.outbox = outbox::list(data_dir);
+    app.outbox = kept;
     let all = record::read(data_dir);
     app.recent = all[all.len().saturating_sub(RECENT)..].to_vec();
     app.banner.clone_from(&setup.banner);
@@ -554,6 +571,13 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
         said.push(format!(
             "Restored your unsent draft: {}. Ctrl-T switches profile.",
             restored.join(", ")
+        ));
+    }
+    if !in_flight.is_empty() {
+        said.push(format!(
+            "The contact of {} was being sent when rolo closed: it waits in the outbox (F3), \
+             which looks for it on the server before sending it again.",
+            in_flight.join(", ")
         ));
     }
     if let Some(n) = shared {

@@ -19,14 +19,17 @@ pub struct Offer {
     pub profile: usize,
     /// How the submit failed.
     pub outcome: Outcome,
+    /// Whether the contact may exist on the server (this or an earlier attempt).
+    pub may_exist: bool,
 }
 
 impl Offer {
     /// The offer for a failed submit.
     #[must_use]
-    pub fn of(profile: usize, o: &Outcome) -> Self {
+    pub fn of(profile: usize, o: &Outcome, may_exist: bool) -> Self {
         Self {
             profile,
+            may_exist,
             outcome: o.clone(),
         }
     }
@@ -37,7 +40,7 @@ impl App {
     pub(super) fn offer_outbox(&mut self, offer: Offer) {
         // Honest about what rolo knows: after a timeout, a dropped connection, a 5xx or an
         // unreadable answer the server may have stored the contact.
-        let what = if crate::engine::resend::may_have_arrived(&offer.outcome) {
+        let what = if offer.may_exist {
             "It may or may not have been created. Keep it in the outbox (rolo looks for it \
              before sending it again) and start the next contact?"
         } else {
@@ -58,7 +61,7 @@ impl App {
         let keep = self.next_draft(i, &sent);
         let p = &mut self.profiles[i];
         let name = display_name(&p.form);
-        let item = kept::item(&p.profile, sent, &offer.outcome);
+        let item = kept::item(&p.profile, sent, &offer.outcome, offer.may_exist);
         p.form.clear(&keep);
         p.revalidate();
         self.outbox.push(item.clone());

@@ -8,7 +8,7 @@ use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use super::{App, CatalogStatus, Level, Mode, RECENT, Submitting, display_name};
 use crate::engine::Outcome;
 use crate::engine::session::Session;
-use crate::engine::submit::Submitted;
+use crate::engine::submit::{Attempt, Submitted};
 use crate::engine::words;
 use crate::tui::form::Editor;
 use crate::tui::message::{Effect, Message};
@@ -31,6 +31,7 @@ impl App {
             };
         }
         let draft = Box::new(p.form.draft.clone());
+        let attempt = p.form.attempt;
         self.seq += 1;
         self.submitting = Some(Submitting {
             profile: i,
@@ -42,6 +43,7 @@ impl App {
             profile: i,
             seq: self.seq,
             draft,
+            attempt,
         }]
     }
 
@@ -201,11 +203,30 @@ impl App {
     }
 
     fn on_answer(&mut self, i: usize, submitted: Submitted) -> Vec<Effect> {
-        let keep_offer = submitted
-            .outcome
-            .may_pass()
-            .then(|| crate::tui::app::outbox::Offer::of(i, &submitted.outcome));
+        let keep_offer = submitted.outcome.may_pass().then(|| {
+            crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
+        });
         self.profiles[i].rate = submitted.rate.or(self.profiles[i].rate);
+        // The next Ctrl-S of this contact looks first when this one may have arrived; a
+        // conflict (someone else has the phone) goes back to the ordinary duplicate
+        // question, which names them and lets the agent create it anyway.
+        self.profiles[i].form.attempt = if submitted.may_exist && submitted.conflict.is_none() {
+            Attempt::MayExist
+        } else {
+            Attempt::First
+        };
+        if let (Some(known), Outcome::Created { id, echo }) = (&submitted.earlier, &submitted.outcome) {
+            let name = display_name(&self.profiles[i].form);
+            let effects = self.created(i, id, echo, submitted.recorded.clone(), submitted.warning.clone());
+            self.say(
+                Level::Ok,
+                format!(
+                    "✓ {name} was already on the server from an earlier attempt ({}); not sent again. The form is ready for the next contact.",
+                    crate::contact::duplicates::describe(known)
+                ),
+            );
+            return effects;
+        }
         let keep_going = "The form is kept.";
         let said = words::failure(&submitted.outcome, &self.profiles[i].profile);
         match submitted.outcome {

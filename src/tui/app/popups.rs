@@ -120,8 +120,17 @@ impl App {
         }
         if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
         {
-            self.submitting = None;
-            self.say(Level::Warn, "Submit cancelled. The server may still have created the contact: check before sending again.");
+            if let Some(s) = self.submitting.take() {
+                // The request may have left: the next Ctrl-S looks for it first.
+                self.profiles[s.profile].form.attempt = crate::engine::submit::Attempt::MayExist;
+            }
+            self.say(
+                Level::Warn,
+                format!(
+                    "Submit cancelled. The server may still have created the contact: {} looks for it before sending again.",
+                    keymap::key_for(Action::Submit, Scope::Text)
+                ),
+            );
             return vec![Effect::CancelSubmit];
         }
         let mut mode = std::mem::replace(&mut self.mode, Mode::Form);
