@@ -329,3 +329,63 @@ fn prompts_are_answered_as_they_appear_in_a_real_terminal() {
     assert_eq!(rec["country_id"], 101);
     assert_eq!(rec["description"], "Llamó\npor WhatsApp");
 }
+
+/// Six Enters: email, company, type, source, status and groups take their defaults.
+const DEFAULTS: [&str; 6] = [""; 6];
+
+/// Issue 24: linear mode runs the form's duplicate check before a first send. Priya
+/// (+91 95874 22363) is on the demo tenant: asked, "no" keeps the draft, exit 8.
+#[test]
+fn a_duplicate_phone_is_asked_about_before_sending() {
+    let w = World::cli();
+    let before = w.stored("whatsmark", "demo").len();
+    let mut script = vec!["Dup", "Pérez", "95874 22363"];
+    script.extend(DEFAULTS);
+    script.extend(enter(7));
+    // Send; not anyway; no other contact.
+    script.extend(["y", "", "n"]);
+    let out = piped(&w, "wm", &script);
+    let said = stdout(&out);
+    assert_eq!(code(&out), 8, "{}", show(&out));
+    assert!(said.contains("Possible duplicate: "), "{said}");
+    assert!(said.contains("Create it anyway? [y/N]"), "{said}");
+    assert!(said.contains("Not sent; the draft is kept."), "{said}");
+    assert_eq!(w.stored("whatsmark", "demo").len(), before, "nothing sent");
+}
+
+/// Issue 24: the server stores the contact and the connection drops; "Send again now?"
+/// yes looks first and finds it: one contact on a tenant that would take a second, one
+/// history entry with the phone in E.164.
+#[test]
+fn send_again_after_a_drop_looks_first() {
+    let w = World::cli();
+    let on = json!({ "allow_duplicates": true });
+    assert!(w.patch("whatsmark", "demo", &on).is_success());
+    w.add_fault(support::sandbox::once_on_post(
+        "/whatsmark/api/v2/contacts",
+        FaultKind::Drop,
+        true,
+    ));
+    let mut script = vec!["Eco", "Pérez", "98765 43299"];
+    script.extend(DEFAULTS);
+    script.extend(enter(7));
+    // Send; again now; no other contact.
+    script.extend(["y", "y", "n"]);
+    let out = piped(&w, "wm", &script);
+    let said = stdout(&out);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(said.contains("Send again now? [y/N]"), "{said}");
+    assert!(
+        said.contains("was already on the server from an earlier attempt"),
+        "{said}"
+    );
+    let copies = w
+        .stored("whatsmark", "demo")
+        .iter()
+        .filter(|c| c["phone"] == "+919876543299")
+        .count();
+    assert_eq!(copies, 1);
+    let history = rolo::engine::record::read(&w.data_dir());
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].phone, "+919876543299");
+}
