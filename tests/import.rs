@@ -418,3 +418,166 @@ fn map_overrides_a_column_and_unknown_targets_are_refused() {
     let history = std::fs::read_to_string(w.path("data/history.jsonl")).unwrap();
     assert!(history.contains("Laura Vega") && history.contains(&e164(501)));
 }
+
+const CONTACTS: &str = "/whatsmark/api/v2/contacts";
+
+/// Issue 24: the server stores a row and the connection drops. The retry looks first
+/// and finds it: the row is created (not "rejected" as a duplicate of itself), in the
+/// history once, and a tenant that takes duplicates holds it once.
+#[test]
+fn a_row_stored_before_the_connection_dropped_is_found_not_sent_again() {
+    let w = world();
+    patch(
+        &w,
+        "whatsmark",
+        "loadtest",
+        &json!({ "allow_duplicates": true }),
+    );
+    w.add_fault(support::sandbox::once_on_post(
+        CONTACTS,
+        rolo::sandbox::FaultKind::Drop,
+        true,
+    ));
+    w.write("one.csv", rows_csv(500, 3));
+    let out = w.rolo(&["import", "one.csv"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(
+        stdout(&out).contains("3 created, 0 skipped (already imported), 0 rejected, 0 not sent"),
+        "{}",
+        show(&out)
+    );
+    for i in 500..503 {
+        let copies = stored_phones(&w).iter().filter(|p| **p == e164(i)).count();
+        assert_eq!(copies, 1, "row {i}");
+    }
+    let history = rolo::engine::record::read(&w.data_dir());
+    assert_eq!(history.len(), 3, "{history:?}");
+    assert!(history.iter().all(|e| e.phone.starts_with("+57300")));
+}
+
+/// Issue 24: one row that gets no answer three times goes to unsent.csv and the import
+/// goes on with the rest (it used to stop: 6,887 rows not sent for one bad row).
+#[test]
+fn a_row_that_keeps_failing_waits_and_the_import_goes_on() {
+    let w = world();
+    w.add_fault(rolo::sandbox::FaultRule {
+        path: CONTACTS.into(),
+        method: Some("POST".into()),
+        kind: rolo::sandbox::FaultKind::Drop,
+        after: false,
+        times: Some(3),
+    });
+    w.write("rows.csv", rows_csv(600, 4));
+    // One worker: the three drops all meet the first row.
+    let out = w.rolo(&["import", "rows.csv", "--jobs", "1"]);
+    assert!(
+        stdout(&out).contains("3 created, 0 skipped (already imported), 0 rejected, 1 not sent"),
+        "{}",
+        show(&out)
+    );
+    assert!(!show(&out).contains("the import stopped"), "{}", show(&out));
+    let unsent = reasons(&w.path("rows.csv.unsent.csv"));
+    assert_eq!(unsent.keys().copied().collect::<Vec<_>>(), vec![2]);
+    assert_eq!(
+        stored_phones(&w).len(),
+        3 + w.seed.wm_tenant("loadtest").seed_contacts.len()
+    );
+}
+
+/// Issue 24: a 429 asking for 2^64-1 seconds panicked ("overflow when adding duration to
+/// instant"); now the wait is an hour at most, Ctrl-C ends it at once with the report
+/// and unsent.csv written, and the report names the server's figure.
+#[test]
+fn an_absurd_retry_after_is_bounded_and_ctrl_c_ends_the_wait() {
+    let w = world();
+    w.add_fault(support::sandbox::once_on_post(
+        CONTACTS,
+        rolo::sandbox::FaultKind::Answer {
+            status: 429,
+            body: json!({
+                "success": false, "message": "Too many requests",
+                "meta": { "retry_after": 18_446_744_073_709_551_615_u64 }
+            }),
+        },
+        false,
+    ));
+    w.write("slow.csv", rows_csv(700, 2));
+    let child = w
+        .command()
+        .args(["import", "slow.csv", "--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Waiting once the 429 is answered: the fault is spent.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !w.handle().state().lock().faults.is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the 429 never came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(!show(&out).contains("panicked"), "{}", show(&out));
+    assert!(show(&out).contains("interrupted"), "{}", show(&out));
+    assert!(
+        show(&out).contains("the server asked to wait 18446744073709551615 seconds"),
+        "{}",
+        show(&out)
+    );
+    assert!(stdout(&out).contains("0 created"), "{}", show(&out));
+    assert_eq!(reasons(&w.path("slow.csv.unsent.csv")).len(), 2);
+}
+
+/// Issue 24: two imports of one file at once sent 1,600 creates for 1,000 rows. The
+/// second is refused, naming the first, and sends nothing; the first sends each row once.
+#[test]
+fn a_second_import_of_the_same_file_is_refused_while_the_first_runs() {
+    let w = world();
+    w.add_fault(rolo::sandbox::FaultRule {
+        path: CONTACTS.into(),
+        method: Some("POST".into()),
+        kind: rolo::sandbox::FaultKind::Delay { ms: 400 },
+        after: false,
+        times: None,
+    });
+    w.write("same.csv", rows_csv(800, 6));
+    let first = w
+        .command()
+        .args(["import", "same.csv", "--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first holds the lock once its first create is out.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while stored_phones(&w).iter().all(|p| *p != e164(800)) {
+        assert!(std::time::Instant::now() < deadline, "the first never sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = w.rolo(&["import", "same.csv"]);
+    assert_eq!(code(&second), 1, "{}", show(&second));
+    let pid = first.id();
+    assert!(
+        stderr(&second).contains(&format!(
+            "same.csv is being imported by another rolo (process {pid}, started "
+        )),
+        "{}",
+        show(&second)
+    );
+    assert!(!stdout(&second).contains("created"), "{}", show(&second));
+    w.handle().clear_faults();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(code(&first), 0, "{}", show(&first));
+    for i in 800..806 {
+        let copies = stored_phones(&w).iter().filter(|p| **p == e164(i)).count();
+        assert_eq!(copies, 1, "row {i}");
+    }
+}

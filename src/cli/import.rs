@@ -37,10 +37,14 @@ names or ids; lists are comma-separated; empty cells keep the profile's defaults
 Files written beside FILE (UTF-8, comma-separated, FILE's columns after rolo_line and
 rolo_reason; removed when a run has nothing to put in them):
   FILE.rejected.csv  rows refused by rolo's checks or the server, or failing after retries
-  FILE.unsent.csv    rows not sent because the import stopped (quota, key, Ctrl-C)
+  FILE.unsent.csv    rows not sent: the import stopped (quota, key, Ctrl-C, SIGTERM), or
+                     a row got no answer after three tries (the import goes on without it)
 
 A journal in the data dir remembers each created row by its content, per file and profile:
 running the same import again sends only what was not created. An edited row counts as new.
+After a try the server may have stored (no answer, a 5xx), rolo looks for the contact
+before trying again. One import of a file runs at a time: a second is refused. A server's
+wait longer than an hour (Retry-After) is cut to an hour, and said.
 
 Exit codes: 0 done; 2 some rows rejected; 3 the quota stopped it; 4 the key was refused;
 6 network or 7 server failures stopped it; 1 anything else (bad file, Ctrl-C).";
@@ -87,6 +91,12 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     }
     let file = std::fs::canonicalize(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
+    // Held until the import ends; a dry run sends nothing and needs none.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        Some(lock(session.data_dir(), &file, &args.file)?)
+    };
     let journal = journal::Journal::load(session.data_dir(), session.name(), &file);
     let env = Env {
         flavour: profile.api,
@@ -128,12 +138,7 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
             .count(),
     );
     let interrupt = CancellationToken::new();
-    let on_ctrl_c = interrupt.clone();
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
-    });
+    let ctrl_c = tokio::spawn(stop_on_signal(interrupt.clone()));
     let sent = sending
         .run(pacer, workers, interrupt, |created, failed| {
             bar.inc(1);
@@ -145,6 +150,41 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let finished = import::finish(&args.file, &prepared, &sent?);
     print(&args.file, &finished, started.elapsed());
     Ok(ExitCode::from(finished.code))
+}
+
+/// Takes the input file's import lock (see [`journal::lock_file`]), or says who holds it.
+fn lock(data_dir: &Path, file: &Path, shown: &Path) -> anyhow::Result<journal::FileLock> {
+    let locked = journal::lock_file(data_dir, file)
+        .with_context(|| format!("cannot lock the import of {}", shown.display()))?;
+    locked.map_err(|holder| {
+        anyhow!(
+            "{} is being imported by another rolo ({holder}); nothing was sent. Wait for it \
+             to finish, then run this import again: it sends only what that one did not",
+            shown.display()
+        )
+    })
+}
+
+/// Ctrl-C, SIGTERM (a service manager, `kill`) or SIGHUP (the terminal closed): the
+/// import stops at once, reports and writes unsent.csv.
+async fn stop_on_signal(stop: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (term, hup) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    );
+    let (Ok(mut term), Ok(mut hup)) = (term, hup) else {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            stop.cancel();
+        }
+        return;
+    };
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => if r.is_err() { return },
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+    stop.cancel();
 }
 
 /// `--dry-run`: every problem by line, a summary, exit 2 when any row has a problem.

@@ -130,9 +130,10 @@ struct Tally {
 /// The rows to send, in file order.
 fn jobs(prepared: &Prepared) -> Vec<Job> {
     let ready = |(row, r): (usize, &Row)| match &r.state {
-        State::Ready { body, .. } => Some(Job {
+        State::Ready { body, draft, .. } => Some(Job {
             row,
             body: body.clone(),
+            draft: draft.clone(),
         }),
         _ => None,
     };
@@ -184,6 +185,7 @@ impl<'a> Sending<'a> {
             self.catalog.clone(),
             pacer,
             jobs(self.prepared),
+            self.session.profile().default_region.clone(),
         ));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let handles = send::spawn(&shared, workers, &tx);
@@ -191,7 +193,7 @@ impl<'a> Sending<'a> {
         let watch = Arc::clone(&shared);
         let stopper = tokio::spawn(async move {
             interrupt.cancelled().await;
-            watch.halt(exit::OTHER, "interrupted (Ctrl-C)".to_owned());
+            watch.halt(exit::OTHER, "interrupted (Ctrl-C or a signal to stop)".to_owned());
         });
         let mut tally = Tally {
             fates: vec![None; self.prepared.rows.len()],
@@ -208,7 +210,7 @@ impl<'a> Sending<'a> {
         for h in handles {
             h.await.context("an import worker failed")?;
         }
-        let mut warnings = Vec::new();
+        let mut warnings: Vec<String> = shared.pacer_note().into_iter().collect();
         let profile = self.session.profile();
         if !profile.api.caps().lists_catalogs {
             let mut learned = self.catalog.clone();

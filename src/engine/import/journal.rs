@@ -68,6 +68,43 @@ pub fn fingerprint<'a>(cells: impl IntoIterator<Item = &'a str>) -> String {
     format!("{:016x}", fnv1a(joined.as_bytes()))
 }
 
+/// The right to import one input file, held by one rolo at a time (an OS lock on
+/// `DATA_DIR/imports/HASH.lock`, HASH of the file's absolute path, whatever the profile;
+/// a process killed even by `kill -9` gives it up). Taken before the journal is read, so
+/// the second of two imports started together neither sends what the first sends nor
+/// reads a journal the first is still writing.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+/// Takes the lock of `file` (absolute). `Ok(Err(holder))` when another rolo holds it:
+/// what that one wrote in the lock file (its process id and when it started).
+pub fn lock_file(data_dir: &Path, file: &Path) -> std::io::Result<Result<FileLock, String>> {
+    let dir = data_dir.join("imports");
+    crate::files::private_dir(&dir)?;
+    let key = fnv1a(file.to_string_lossy().as_bytes());
+    let path = dir.join(format!("{key:016x}.lock"));
+    let mut handle = crate::files::open_private(&path)?;
+    match handle.try_lock() {
+        Ok(()) => {
+            let holder = format!(
+                "process {}, started {}",
+                std::process::id(),
+                jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC")
+            );
+            handle.set_len(0)?;
+            handle.write_all(holder.as_bytes())?;
+            Ok(Ok(FileLock { _file: handle }))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            Ok(Err(crate::text::inert(holder.trim()).into_owned()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
 /// The rows an earlier run of this import created.
 #[derive(Debug, Default)]
 pub struct Journal {

@@ -23,6 +23,11 @@ use crate::api::{Outcome, RateLimit};
 /// whole-second clock and the way there.
 const MARGIN: Duration = Duration::from_millis(100);
 
+/// The longest the import waits on the server's word (`Retry-After`, `meta.retry_after`,
+/// `X-RateLimit-Reset`): a figure beyond it is a broken server, not a plan (2^64-1
+/// seconds overflowed the clock and panicked; 10^12 slept for ever). Ctrl-C ends any wait.
+pub const LONGEST_WAIT: Duration = Duration::from_secs(3600);
+
 /// What is known of the server's limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -48,6 +53,8 @@ struct State {
     in_flight: i64,
     /// No send before this (a 429's `Retry-After`).
     blocked_until: Option<Instant>,
+    /// The largest wait the server asked for beyond [`LONGEST_WAIT`], in seconds.
+    asked_too_long: Option<u64>,
 }
 
 /// What a worker should do now.
@@ -76,6 +83,7 @@ impl Pacer {
                 passed: 0,
                 in_flight: 0,
                 blocked_until: None,
+                asked_too_long: None,
             }),
             answered: Notify::new(),
         };
@@ -124,6 +132,13 @@ impl Pacer {
         self.answered.notify_waiters();
     }
 
+    /// A request sent after [`Pacer::acquire`] that was not a create (a look for an
+    /// earlier try): it counted against the window, and its answer teaches nothing.
+    pub fn spent(&self) {
+        self.lock().in_flight -= 1;
+        self.answered.notify_waiters();
+    }
+
     /// Records an answer to a request sent after [`Pacer::acquire`].
     pub fn answered(&self, outcome: &Outcome, rate: Option<&RateLimit>) {
         let mut s = self.lock();
@@ -137,16 +152,40 @@ impl Pacer {
             None => {}
         }
         if let Outcome::RateLimited { retry_after, .. } = outcome {
-            let wait = Duration::from_secs(retry_after.unwrap_or(1).max(1));
+            let asked = retry_after.unwrap_or(1).max(1);
+            let wait = s.bounded(asked);
             s.blocked_until = Some(Instant::now() + wait);
             s.budget = s.budget.min(0);
         }
         drop(s);
         self.answered.notify_waiters();
     }
+
+    /// What the report says when the server asked for a wait longer than
+    /// [`LONGEST_WAIT`]: its figure, and that rolo did not take it.
+    #[must_use]
+    pub fn note(&self) -> Option<String> {
+        self.lock().asked_too_long.map(|asked| {
+            format!(
+                "the server asked to wait {asked} seconds before the next request; rolo waited \
+                 at most {} minutes each time",
+                LONGEST_WAIT.as_secs() / 60
+            )
+        })
+    }
 }
 
 impl State {
+    /// A wait the server asked for, in seconds, as rolo takes it: at most
+    /// [`LONGEST_WAIT`] (a longer one is remembered for the report).
+    fn bounded(&mut self, asked: u64) -> Duration {
+        if asked > LONGEST_WAIT.as_secs() {
+            self.asked_too_long = self.asked_too_long.max(Some(asked));
+            return LONGEST_WAIT;
+        }
+        Duration::from_secs(asked)
+    }
+
     fn step(&mut self, now: Instant, unix: f64) -> Step {
         if let Some(t) = self.blocked_until {
             if now < t {
@@ -171,7 +210,18 @@ impl State {
                     #[allow(clippy::cast_precision_loss)] // unix seconds fit an f64 exactly
                     let left = reset as f64 - unix;
                     if left > 0.0 {
-                        return Step::Until(now + Duration::from_secs_f64(left) + MARGIN);
+                        #[allow(
+                            clippy::cast_possible_truncation,
+                            clippy::cast_sign_loss,
+                            clippy::cast_precision_loss
+                        )]
+                        let asked = left.ceil().min(u64::MAX as f64) as u64;
+                        let wait = if asked > LONGEST_WAIT.as_secs() {
+                            self.bounded(asked)
+                        } else {
+                            Duration::from_secs_f64(left)
+                        };
+                        return Step::Until(now + wait + MARGIN);
                     }
                     // A new window: what is still in flight may be counted in it.
                     self.passed = reset;
@@ -241,6 +291,39 @@ mod tests {
 
     fn goes(s: &mut State, now: Instant, unix: f64) -> bool {
         matches!(s.step(now, unix), Step::Go)
+    }
+
+    /// Issue 24: a `Retry-After` of 2^64-1 (or 10^12) overflowed the clock and panicked,
+    /// or slept for ever; a reset as far away did the same. Both wait an hour at most,
+    /// and the report names the server's figure.
+    #[test]
+    fn absurd_waits_are_bounded_and_named() {
+        let p = Pacer::new(Some(rate(3, 1, 1000)));
+        let limited = |secs| Outcome::RateLimited {
+            retry_after: Some(secs),
+            message: String::new(),
+        };
+        assert!(p.note().is_none());
+        p.lock().in_flight += 1;
+        p.answered(&limited(u64::MAX), None);
+        let until = p.lock().blocked_until.unwrap();
+        assert!(until <= Instant::now() + LONGEST_WAIT);
+        let note = p.note().unwrap();
+        assert!(note.contains("18446744073709551615 seconds"), "{note}");
+        assert!(note.contains("at most 60 minutes"), "{note}");
+        // A reset 10^12 seconds away.
+        let p = Pacer::new(Some(rate(3, 0, 1_000_000_000_000)));
+        let now = Instant::now();
+        let Step::Until(t) = p.lock().step(now, 1000.0) else {
+            panic!("waits for the window");
+        };
+        assert!(t <= now + LONGEST_WAIT + MARGIN);
+        assert!(p.note().unwrap().contains("999999999000 seconds"));
+        // An ordinary wait is taken as asked.
+        let p = Pacer::new(None);
+        p.lock().in_flight += 1;
+        p.answered(&limited(30), None);
+        assert!(p.note().is_none());
     }
 
     #[test]

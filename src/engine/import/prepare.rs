@@ -55,6 +55,8 @@ pub enum State {
         name: String,
         /// The phone as sent.
         phone: String,
+        /// The draft the body was built from: what a look for an earlier try reads.
+        draft: Box<Draft>,
     },
     /// Not valid; never sent.
     Invalid(Vec<Problem>),
@@ -198,7 +200,12 @@ fn checked(env: &Env, draft: &Draft, mut problems: Vec<Problem>) -> State {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    State::Ready { body, name, phone }
+    State::Ready {
+        body,
+        name,
+        phone,
+        draft: Box::new(draft.clone()),
+    }
 }
 
 /// Messages in form order, as the form would show them; custom fields and others after.
@@ -311,7 +318,10 @@ mod tests {
         };
         let mapping = plan(&table.headers, env.flavour, &cat, &[], &|_| Vec::new()).unwrap();
         let p = from_table(&table, &mapping, &env, &Journal::default());
-        let State::Ready { body, name, phone } = &p.rows[0].state else {
+        let State::Ready {
+            body, name, phone, ..
+        } = &p.rows[0].state
+        else {
             panic!("{:?}", p.rows[0].state);
         };
         assert_eq!(body["groups"], serde_json::json!([12]));

@@ -2,9 +2,12 @@
 //!
 //! - Field errors: the row is rejected with the server's messages.
 //! - 429: wait (the pacer honours `Retry-After`) and send the same row again.
-//! - No answer, 5xx, unreadable answer: two more tries with a growing pause, then the row
-//!   is rejected with the reason; after several such rows in a row the server is taken to
-//!   be down and the import stops.
+//! - No answer, 5xx, unreadable answer: two more tries with a growing pause. The server
+//!   may have stored the row anyway, so each try after such an answer first looks for
+//!   the contact (phone and name, as the outbox does): found, the row is created (once).
+//!   Then a row without an answer is not sent (`unsent.csv`, to import again) and one the
+//!   server kept failing is rejected; the import goes on, and stops only after several
+//!   such rows in a row (the server is down).
 //! - Quota spent, key refused, redirect elsewhere: the import stops. Requests in flight
 //!   finish; rows not created because of the stop are "not sent" (they can be sent later).
 
@@ -15,10 +18,13 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
+use tokio_util::sync::CancellationToken;
+
 use super::pacer::Pacer;
 use crate::api::{Client, Outcome};
-use crate::contact::{Catalog, Flavour};
+use crate::contact::{Catalog, Draft, Flavour, duplicates};
 use crate::engine::exit;
+use crate::engine::resend::{self, Found};
 
 /// Tries after the first for a row that got no usable answer.
 const RETRIES: u32 = 2;
@@ -34,6 +40,8 @@ pub struct Job {
     pub row: usize,
     /// The create body.
     pub body: Value,
+    /// The draft it was built from (a look for an earlier try reads it).
+    pub draft: Box<Draft>,
 }
 
 /// What became of a job.
@@ -70,13 +78,23 @@ pub struct Shared {
     jobs: Vec<Job>,
     next: AtomicUsize,
     stop: Mutex<Option<Stop>>,
+    /// Cancelled with the first stop: a worker waiting on the pacer (for as long as an
+    /// hour) leaves at once.
+    halted: CancellationToken,
     failing: AtomicUsize,
+    region: Option<String>,
 }
 
 impl Shared {
     /// Everything the workers need; `pacer` from the catalog fetch's rate figures.
     #[must_use]
-    pub fn new(client: Client, catalog: Catalog, pacer: Pacer, jobs: Vec<Job>) -> Self {
+    pub fn new(
+        client: Client,
+        catalog: Catalog,
+        pacer: Pacer,
+        jobs: Vec<Job>,
+        region: Option<String>,
+    ) -> Self {
         Self {
             client,
             catalog,
@@ -84,8 +102,16 @@ impl Shared {
             jobs,
             next: AtomicUsize::new(0),
             stop: Mutex::new(None),
+            halted: CancellationToken::new(),
             failing: AtomicUsize::new(0),
+            region,
         }
+    }
+
+    /// What the pacer has to report (a wait it did not take in full).
+    #[must_use]
+    pub fn pacer_note(&self) -> Option<String> {
+        self.pacer.note()
     }
 
     /// Stops the import (the first reason wins); in-flight requests still finish.
@@ -94,6 +120,8 @@ impl Shared {
         if stop.is_none() {
             *stop = Some(Stop { code, reason });
         }
+        drop(stop);
+        self.halted.cancel();
     }
 
     /// Why the import stopped, if it did.
@@ -140,15 +168,48 @@ pub fn spawn(
 
 async fn send_one(sh: &Shared, job: &Job) -> Fate {
     let (mut failures, mut limited) = (0, 0);
+    // Whether a try of this row may have been stored though no answer said so.
+    let mut may_exist = false;
     loop {
-        sh.pacer.acquire().await;
+        tokio::select! {
+            () = sh.pacer.acquire() => {}
+            () = sh.halted.cancelled() => return Fate::NotSent,
+        }
         if sh.stopped().is_some() {
             sh.pacer.release();
             return Fate::NotSent;
         }
-        let answer = sh.client.create(&job.body, &sh.catalog).await;
-        sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
-        let outcome = answer.outcome;
+        let outcome = if may_exist {
+            // Looking is a request too: it takes the permit the create would have.
+            let looked = resend::existing(&sh.client, &job.draft, sh.region.as_deref()).await;
+            sh.pacer.spent();
+            match looked {
+                Ok(Some(Found::Same(known))) => {
+                    sh.failing.store(0, Ordering::SeqCst);
+                    return Fate::Created {
+                        id: known.id,
+                        echo: Value::Null,
+                    };
+                }
+                Ok(Some(Found::Other(known))) => {
+                    return Fate::Rejected(format!(
+                        "an earlier try may have created it, and the server has {} with this \
+                         phone (this contact, or someone else): look before importing it again",
+                        duplicates::describe(&known)
+                    ));
+                }
+                Ok(None) => {
+                    may_exist = false;
+                    continue;
+                }
+                Err(o) => o,
+            }
+        } else {
+            let answer = sh.client.create(&job.body, &sh.catalog).await;
+            sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
+            may_exist = resend::may_have_arrived(&answer.outcome);
+            answer.outcome
+        };
         if !matches!(
             outcome,
             Outcome::Network { .. } | Outcome::ServerError { .. } | Outcome::Undecodable { .. }
@@ -168,38 +229,53 @@ async fn send_one(sh: &Shared, job: &Job) -> Fate {
                 if failures < RETRIES =>
             {
                 failures += 1;
-                tokio::time::sleep(Duration::from_millis(500 << failures)).await;
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_millis(500 << failures)) => {}
+                    () = sh.halted.cancelled() => return Fate::NotSent,
+                }
             }
-            other => return give_up(sh, &other),
+            other => return give_up(sh, &other, may_exist),
         }
     }
 }
 
-/// A row that cannot pass: stops the import where every later row would fail too.
-fn give_up(sh: &Shared, outcome: &Outcome) -> Fate {
+/// A row that cannot pass now. Quota, key or redirect: no later row can pass either, so
+/// the import stops. No answer or a failing server: this row waits (not sent, or
+/// rejected with the reason) and the import goes on, until several rows in a row fail
+/// the same way: then the server is down and the import stops.
+fn give_up(sh: &Shared, outcome: &Outcome, may_exist: bool) -> Fate {
     if let Some((code, reason)) = fatal(outcome) {
         sh.halt(code, reason);
         return Fate::NotSent;
     }
+    let down = sh.failing.fetch_add(1, Ordering::SeqCst) + 1 >= DOWN_AFTER;
     if matches!(outcome, Outcome::Network { .. }) {
-        // No answer is nothing the row did: it and every later row wait for the server,
-        // in unsent.csv, rather than being called rejected.
-        sh.halt(
-            exit::NETWORK,
-            format!(
-                "the server cannot be reached (no answer after {} tries): {}",
-                RETRIES + 1,
-                outcome.summary()
-            ),
-        );
+        // No answer is nothing the row did: it waits for the server, in unsent.csv,
+        // rather than being called rejected.
+        if down {
+            sh.halt(
+                exit::NETWORK,
+                format!(
+                    "the server cannot be reached: {DOWN_AFTER} rows in a row got no answer \
+                     after {} tries; last: {}",
+                    RETRIES + 1,
+                    outcome.summary()
+                ),
+            );
+        }
         return Fate::NotSent;
     }
+    let maybe = if may_exist {
+        " (it may have been created: look before importing it again)"
+    } else {
+        ""
+    };
     let reason = format!(
-        "the server failed {} times: {}",
+        "the server failed {} times: {}{maybe}",
         RETRIES + 1,
         outcome.summary()
     );
-    if sh.failing.fetch_add(1, Ordering::SeqCst) + 1 < DOWN_AFTER {
+    if !down {
         return Fate::Rejected(reason);
     }
     sh.halt(
