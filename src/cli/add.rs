@@ -221,7 +221,13 @@ fn apply_all(
 
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
 fn keep_in_outbox(session: &Session, draft: &Draft, outcome: &Outcome, may_exist: bool) {
-    match outbox::keep(session.data_dir(), session.profile(), draft, outcome, may_exist) {
+    match outbox::keep(
+        session.data_dir(),
+        session.profile(),
+        draft,
+        outcome,
+        may_exist,
+    ) {
         Ok(item) => tell!("rolo: {}.", words::kept_in_outbox(outbox::short(&item.id))),
         Err(e) => {
             tell!("rolo: could not keep it in the outbox ({e}); the contact was NOT saved.");

@@ -193,7 +193,10 @@ impl<'a> Sending<'a> {
         let watch = Arc::clone(&shared);
         let stopper = tokio::spawn(async move {
             interrupt.cancelled().await;
-            watch.halt(exit::OTHER, "interrupted (Ctrl-C or a signal to stop)".to_owned());
+            watch.halt(
+                exit::OTHER,
+                "interrupted (Ctrl-C or a signal to stop)".to_owned(),
+            );
         });
         let mut tally = Tally {
             fates: vec![None; self.prepared.rows.len()],

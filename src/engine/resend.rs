@@ -6,8 +6,8 @@
 use std::path::Path;
 
 use crate::api::{Answer, Client, Outcome, body};
-use crate::contact::{Catalog, Role};
 use crate::contact::duplicates::{self, Known};
+use crate::contact::{Catalog, Role};
 use crate::store::outbox::{self, Item};
 
 use super::session::Session;

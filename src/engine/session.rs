@@ -190,7 +190,8 @@ impl Session {
         let flavour = self.profile().api;
         let region = self.profile().default_region.as_deref();
         let phone = Some(super::record::phone_of(flavour, draft, region)).filter(|p| !p.is_empty());
-        let email = Some(flavour.value(draft, crate::contact::Role::Email)).filter(|e| !e.is_empty());
+        let email =
+            Some(flavour.value(draft, crate::contact::Role::Email)).filter(|e| !e.is_empty());
         if phone.is_none() && email.is_none() {
             return (Ok(Vec::new()), None);
         }

@@ -191,9 +191,10 @@ impl Linear<'_> {
     /// already has by this phone or email, whether to create this one anyway. A check
     /// that cannot run never stops a send; it is said.
     fn no_duplicate(&mut self) -> Result<bool, Stop> {
-        let (found, rate) = self
-            .rt
-            .block_on(self.session.duplicates_of(&self.draft, &self.catalog.recent));
+        let (found, rate) = self.rt.block_on(
+            self.session
+                .duplicates_of(&self.draft, &self.catalog.recent),
+        );
         self.rate = rate.or(self.rate);
         match found {
             Ok(known) if known.is_empty() => Ok(true),
@@ -220,9 +221,10 @@ impl Linear<'_> {
     fn submit_once(&mut self) -> Result<Submitted, Stop> {
         let name = self.session.profile().display_name();
         self.term.say(&format!("Sending to {name}…"))?;
-        let sent =
-            self.rt
-                .block_on(self.session.submit(&self.draft, &self.catalog, self.attempt));
+        let sent = self.rt.block_on(
+            self.session
+                .submit(&self.draft, &self.catalog, self.attempt),
+        );
         self.attempt = if sent.may_exist {
             Attempt::MayExist
         } else {

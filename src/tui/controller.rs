@@ -474,5 +474,7 @@ fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
 
 /// The in-flight id, whatever a panicking holder left (it is only ever a plain write).
 fn lock(flying: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
-    flying.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    flying
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

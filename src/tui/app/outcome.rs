@@ -215,9 +215,17 @@ impl App {
         } else {
             Attempt::First
         };
-        if let (Some(known), Outcome::Created { id, echo }) = (&submitted.earlier, &submitted.outcome) {
+        if let (Some(known), Outcome::Created { id, echo }) =
+            (&submitted.earlier, &submitted.outcome)
+        {
             let name = display_name(&self.profiles[i].form);
-            let effects = self.created(i, id, echo, submitted.recorded.clone(), submitted.warning.clone());
+            let effects = self.created(
+                i,
+                id,
+                echo,
+                submitted.recorded.clone(),
+                submitted.warning.clone(),
+            );
             self.say(
                 Level::Ok,
                 format!(
