@@ -8,7 +8,8 @@
 #   ROLO_CONFORMANCE_VENV       venv for Schemathesis (default target/conformance-venv; made if missing)
 #   ROLO_CONFORMANCE_OUT        sandbox log and JUnit/NDJSON reports (default target/conformance)
 #   ROLO_CONFORMANCE_SEED       Hypothesis seed (default 1; fixed so runs are reproducible)
-#   ROLO_CONFORMANCE_EXAMPLES   --max-examples per operation (default 1000; ~1 min per contract on 2 cores)
+#   ROLO_CONFORMANCE_EXAMPLES   --max-examples per operation (default 1000: about 2 min for Wipsy and 6 for
+#                               WhatsMark on 2 cores; .ci/run uses 300)
 #
 # Exit status: non-zero when either contract run reports a failure (or cannot run).
 #
