@@ -259,3 +259,45 @@ fn linear_mode_creates_once_under_every_fault() {
         by_linear(&w, 300 + n, fault);
     }
 }
+
+/// The table's "refused" row for the CLI faces: nothing listens while the contact is
+/// sent, then the server comes back (afresh, on the same port) and the agent retries as
+/// the message advises. The row is never on the server before the retry, so this checks
+/// that nothing is lost and nothing is sent twice by the retry itself.
+#[test]
+fn a_refused_connection_then_a_retry_creates_once() {
+    let mut w = world();
+    let port = w.handle().addr().port();
+    for (flavour, profile) in [("whatsmark", "wm"), ("wipsy", "wipsy")] {
+        // The catalog cached, as after any earlier run: the sources a row names are known.
+        let warm = w.rolo(&["--profile", profile, "catalog", "refresh"]);
+        assert_eq!(code(&warm), 0, "{}", show(&warm));
+        // rolo add, then rolo outbox retry.
+        let (sets, phone) = contact(flavour, 400);
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        w.stop();
+        let first = w.rolo_sets(&["--profile", profile, "add"], &sets);
+        assert_eq!(code(&first), 6, "{}", show(&first));
+        assert_eq!(outbox_len(&w), 1);
+        w.restart_on(port);
+        let on = json!({ "allow_duplicates": true });
+        assert!(w.patch(flavour, "demo", &on).is_success());
+        let again = w.rolo(&["--profile", profile, "outbox", "retry", "--all"]);
+        assert_eq!(code(&again), 0, "{}", show(&again));
+        once(&w, flavour, &phone, &format!("add {flavour} refused"));
+        // rolo import, run again once the server is back.
+        let (sets, phone) = contact(flavour, 401);
+        let (header, row): (Vec<&str>, Vec<&str>) =
+            sets.iter().map(|s| s.split_once('=').unwrap()).unzip();
+        let file = format!("refused-{flavour}.csv");
+        w.write(&file, format!("{}\n{}\n", header.join(","), row.join(",")));
+        w.stop();
+        let first = w.rolo(&["--profile", profile, "import", &file]);
+        assert_eq!(code(&first), 6, "{}", show(&first));
+        w.restart_on(port);
+        assert!(w.patch(flavour, "demo", &on).is_success());
+        let again = w.rolo(&["--profile", profile, "import", &file]);
+        assert_eq!(code(&again), 0, "{}", show(&again));
+        assert_eq!(copies(&w, flavour, &phone), 1, "import {flavour} refused");
+    }
+}

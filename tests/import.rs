@@ -476,8 +476,10 @@ fn a_row_that_keeps_failing_waits_and_the_import_goes_on() {
         show(&out)
     );
     assert!(!show(&out).contains("the import stopped"), "{}", show(&out));
+    assert_eq!(code(&out), 6, "a row waits for the network: {}", show(&out));
     let unsent = reasons(&w.path("rows.csv.unsent.csv"));
     assert_eq!(unsent.keys().copied().collect::<Vec<_>>(), vec![2]);
+    assert!(unsent[&2].contains("no answer after 3 tries"), "{unsent:?}");
     assert_eq!(
         stored_phones(&w).len(),
         3 + w.seed.wm_tenant("loadtest").seed_contacts.len()

@@ -47,7 +47,8 @@ before trying again. One import of a file runs at a time: a second is refused. A
 wait longer than an hour (Retry-After) is cut to an hour, and said.
 
 Exit codes: 0 done; 2 some rows rejected; 3 the quota stopped it; 4 the key was refused;
-6 network or 7 server failures stopped it; 1 anything else (bad file, Ctrl-C).";
+6 rows got no answer (in FILE.unsent.csv) or network failures stopped it; 7 server failures
+stopped it; 1 anything else (bad file, a second import of the file, Ctrl-C).";
 
 /// Arguments of `rolo import`.
 #[derive(Debug, clap::Args)]

@@ -245,7 +245,7 @@ impl<'a> Sending<'a> {
                 tally.echoes.push(echo.clone());
             }
             Fate::Rejected(_) => tally.failed += 1,
-            Fate::NotSent => {}
+            Fate::NotSent | Fate::Unanswered(_) => {}
         }
         tally.fates[row] = Some(fate);
     }
@@ -342,6 +342,8 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     let mut rejected: Vec<(&Row, String)> = Vec::new();
     let mut unsent: Vec<(&Row, String)> = Vec::new();
     let stop_reason = sent.stop.as_ref().map_or("", |s| s.reason.as_str());
+    // A row that got no answer waits in unsent.csv; the exit code says so (network).
+    let mut unanswered = false;
     for (row, fate) in prepared.rows.iter().zip(&sent.fates) {
         match (&row.state, fate) {
             (State::Done, _) => counts.skipped += 1,
@@ -356,6 +358,10 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
             (State::Ready { .. }, Some(Fate::NotSent) | None) => {
                 unsent.push((row, format!("not sent: {stop_reason}")));
             }
+            (State::Ready { .. }, Some(Fate::Unanswered(why))) => {
+                unanswered = true;
+                unsent.push((row, format!("not sent: {why}")));
+            }
         }
     }
     counts.rejected = rejected.len();
@@ -364,6 +370,7 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     warnings.extend(write_reports(file, prepared, &rejected, &unsent));
     let code = match (&sent.stop, rejected.is_empty()) {
         (Some(stop), _) => stop.code,
+        (None, _) if unanswered => exit::NETWORK,
         (None, false) => exit::VALIDATION,
         (None, true) => 0,
     };

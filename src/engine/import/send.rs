@@ -58,6 +58,8 @@ pub enum Fate {
     Rejected(String),
     /// Not created because the import stopped.
     NotSent,
+    /// No answer after every try: not sent (to import again), the import went on.
+    Unanswered(String),
 }
 
 /// Why the import stopped early.
@@ -262,8 +264,13 @@ fn give_up(sh: &Shared, outcome: &Outcome, may_exist: bool) -> Fate {
                     outcome.summary()
                 ),
             );
+            return Fate::NotSent;
         }
-        return Fate::NotSent;
+        return Fate::Unanswered(format!(
+            "no answer after {} tries: {}",
+            RETRIES + 1,
+            outcome.summary()
+        ));
     }
     let maybe = if may_exist {
         " (it may have been created: look before importing it again)"
