@@ -237,9 +237,9 @@ impl<'a> Parser<'a> {
     /// (see the module's rules), among the fields not set yet.
     fn crm_word(&self, i: usize, word: &str) -> Option<(&'static str, String)> {
         let token = &self.tokens[i];
-        let identified = ["phone", "email"]
-            .iter()
-            .any(|k| !self.draft.get(k).is_empty());
+        let identified = [Role::Phone, Role::Email]
+            .into_iter()
+            .any(|role| !self.flavour.value(&self.draft, role).is_empty());
         if !identified || !token.plain_word() {
             return None;
         }
@@ -415,13 +415,16 @@ impl<'a> Parser<'a> {
             .with_required_tld()
             .without_display_text()
             .without_domain_literal();
-        let current = self.draft.get("email");
+        let Some(key) = self.flavour.key(Role::Email) else {
+            return self.flag(i..i + 1, "This CRM has no email field; not used", None);
+        };
+        let current = self.draft.get(key);
         if EmailAddress::parse_with_options(address, options).is_err() {
             self.flag(i..i + 1, BAD_EMAIL, None);
         } else if current.eq_ignore_ascii_case(address) {
-            self.field(i..i + 1, "email");
+            self.field(i..i + 1, key);
         } else if current.is_empty() {
-            self.set_single(i..i + 1, "email", address);
+            self.set_single(i..i + 1, key, address);
         } else {
             self.flag(i..i + 1, "Extra email, not used", None);
         }
@@ -481,9 +484,16 @@ impl<'a> Parser<'a> {
     }
 
     fn put_phone(&mut self, range: Range<usize>, value: &str) {
-        let current = self.draft.get("phone");
+        let Some(key) = self.flavour.key(Role::Phone) else {
+            return self.flag(
+                range,
+                "This CRM has no phone field; not used".to_owned(),
+                None,
+            );
+        };
+        let current = self.draft.get(key);
         if current.is_empty() || current == value {
-            return self.set_single(range, "phone", value);
+            return self.set_single(range, key, value);
         }
         let wa = self.flavour.field_for(Role::WhatsApp);
         let wa_free = wa.is_some_and(|f| self.draft.get(f.key).is_empty());

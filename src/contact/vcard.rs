@@ -306,6 +306,11 @@ fn join_nonempty(parts: &[&str], sep: &str) -> String {
 struct Keys {
     first: &'static str,
     last: &'static str,
+    phone: &'static str,
+    email: &'static str,
+    company: &'static str,
+    address: &'static str,
+    city: &'static str,
     region: &'static str,
     notes: &'static str,
     /// A field of its own for the `WhatsApp` number, if the flavour keeps one.
@@ -320,6 +325,11 @@ impl Keys {
         Self {
             first: key(Role::FirstName),
             last: key(Role::LastName),
+            phone: key(Role::Phone),
+            email: key(Role::Email),
+            company: key(Role::Company),
+            address: key(Role::Address),
+            city: key(Role::City),
             region: key(Role::Region),
             notes: key(Role::Notes),
             whatsapp: flavour.field_for(Role::WhatsApp).map(|f| f.key),
@@ -346,9 +356,9 @@ pub fn to_draft(
     name_into(card, &keys, &mut draft, &mut extra);
     phone_into(card, &keys, default_region, &mut draft, &mut extra);
     let mut emails = card.emails.iter();
-    draft.set("email", emails.next().cloned().unwrap_or_default());
+    draft.set(keys.email, emails.next().cloned().unwrap_or_default());
     extra.extend(emails.map(|e| format!("Email: {e}")));
-    draft.set("company", card.org.clone().unwrap_or_default());
+    draft.set(keys.company, card.org.clone().unwrap_or_default());
     let (title, url) = (card.title.as_deref(), card.url.as_deref());
     push_labelled(&mut extra, "Title", title.unwrap_or_default());
     push_labelled(&mut extra, "Web", url.unwrap_or_default());
@@ -410,7 +420,7 @@ fn phone_into(
             }
             _ => {}
         }
-        draft.set("phone", phone);
+        draft.set(keys.phone, phone);
     }
 }
 
@@ -459,12 +469,12 @@ fn address_into(
     let street = a.street.replace('\n', ", ");
     match keys.zip {
         Some(zip) => {
-            draft.set("address", street);
+            draft.set(keys.address, street);
             draft.set(zip, a.postal.as_str());
         }
-        None => draft.set("address", join_nonempty(&[&street, &a.postal], ", ")),
+        None => draft.set(keys.address, join_nonempty(&[&street, &a.postal], ", ")),
     }
-    draft.set("city", a.city.as_str());
+    draft.set(keys.city, a.city.as_str());
     draft.set(keys.region, a.region.as_str());
     push_labelled(extra, "Country", &a.country);
 }

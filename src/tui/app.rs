@@ -180,12 +180,26 @@ impl ProfileState {
     /// duplicate check looks for.
     #[must_use]
     pub fn contact_points(&self) -> (String, String) {
-        let d = &self.form.draft;
-        let raw = d.get("phone").trim();
-        let phone = crate::contact::phone::to_e164(raw, self.profile.default_region.as_deref())
-            .unwrap_or_else(|_| raw.to_owned());
-        let phone = if raw.is_empty() { String::new() } else { phone };
-        (phone, d.get("email").trim().to_owned())
+        let (d, flavour) = (&self.form.draft, self.profile.api);
+        let region = self.profile.default_region.as_deref();
+        let phone = crate::engine::record::phone_of(flavour, d, region);
+        let email = flavour.value(d, crate::contact::Role::Email);
+        (phone, email.to_owned())
+    }
+
+    /// The keys of this profile's phone and email fields (by role, whatever the API
+    /// calls them): the fields a duplicate check looks at.
+    #[must_use]
+    pub fn contact_keys(&self) -> [Option<&'static str>; 2] {
+        use crate::contact::Role;
+        let flavour = self.profile.api;
+        [flavour.key(Role::Phone), flavour.key(Role::Email)]
+    }
+
+    /// Whether `key` is this profile's phone or email field.
+    #[must_use]
+    pub fn is_contact_key(&self, key: &str) -> bool {
+        self.contact_keys().contains(&Some(key))
     }
 
     /// A fresh draft: the profile's defaults.

@@ -59,10 +59,11 @@ fn label_lines(p: &ProfileState, field: &Field) -> Vec<String> {
 /// Possible duplicates under the field they match, once checked for the current values.
 fn duplicate_rows(p: &ProfileState, i: usize, key: &str, width: u16) -> Vec<Row> {
     let current = p.contact_points();
-    if (key != "phone" && key != "email") || p.checked_for.as_ref() != Some(&current) {
+    let [phone_key, _] = p.contact_keys();
+    if !p.is_contact_key(key) || p.checked_for.as_ref() != Some(&current) {
         return Vec::new();
     }
-    let (phone, email) = if key == "phone" {
+    let (phone, email) = if Some(key) == phone_key {
         (Some(current.0.as_str()), None)
     } else {
         (None, Some(current.1.as_str()))
@@ -396,9 +397,9 @@ fn draw_text(
         },
     )];
     if line == 0
-        && field.key == "phone"
+        && p.contact_keys()[0] == Some(field.key.as_str())
         && !text.trim().is_empty()
-        && p.form.problems.get("phone").is_empty()
+        && p.form.problems.get(&field.key).is_empty()
     {
         // Until the phone database is loaded (a moment after the first frame) the
         // number's form is not known yet: "…", never a guess.

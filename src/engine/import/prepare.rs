@@ -195,11 +195,8 @@ fn checked(env: &Env, draft: &Draft, mut problems: Vec<Problem>) -> State {
     }
     let body = create_body(env.flavour, draft, env.region);
     let name = env.flavour.full_name(draft);
-    let phone = body
-        .get("phone")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
+    // As every face records it (E.164), read by role from the draft, not the wire key.
+    let phone = crate::engine::record::phone_of(env.flavour, draft, env.region);
     State::Ready {
         body,
         name,

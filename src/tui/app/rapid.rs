@@ -22,7 +22,7 @@ impl App {
         let left = self.current().form.focused().map(|f| f.key.clone());
         self.current_mut().form.move_focus(delta);
         match left.as_deref() {
-            Some(k @ ("phone" | "email")) => self.check_left(k),
+            Some(k) if self.current().is_contact_key(k) => self.check_left(k),
             _ => Vec::new(),
         }
     }
@@ -57,7 +57,7 @@ impl App {
     fn check_after_phones(&mut self) -> Vec<Effect> {
         let focused = self.current().form.focused().map(|f| f.key.clone());
         let mut fx = Vec::new();
-        for key in ["phone", "email"] {
+        for key in self.current().contact_keys().into_iter().flatten() {
             if focused.as_deref() != Some(key) && fx.is_empty() {
                 fx = self.check_left(key);
             }
