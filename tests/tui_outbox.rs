@@ -54,6 +54,14 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
         .count();
     assert_eq!(copies, 1, "created exactly once");
     assert!(h.screen(120, 40).contains("already on the server"));
+    // Issue 24: what the retry recorded reaches F4's list and the month's count, as a
+    // send from the form does.
+    let recent = h.app().recent.last().unwrap();
+    assert_eq!(
+        (recent.name.as_str(), recent.phone.as_str()),
+        ("Kavya Menon", "+919833300011")
+    );
+    assert_eq!(h.app().current().created_this_month, 1);
 }
 
 /// Both sandbox tenants the form sends to here take a taken phone again (as a CRM

@@ -162,7 +162,7 @@ impl Controller {
                 let Some(session) = app.profiles[profile].session.clone() else {
                     return;
                 };
-                let catalog = app.profiles[profile].catalog.clone();
+                let mut catalog = app.profiles[profile].catalog.clone();
                 let token = CancellationToken::new();
                 self.submit = Some(token.clone());
                 let (tx, flying) = (self.tx.clone(), Arc::clone(&self.flying));
@@ -183,6 +183,16 @@ impl Controller {
                                 flight.land();
                             }
                             *lock(&flying) = None;
+                            // What the echo teaches (new Wipsy tags, say) is cached as the
+                            // other faces cache it, off the UI thread; the form learns it
+                            // in memory from the same echo.
+                            if let crate::engine::Outcome::Created { echo, .. } = &submitted.outcome {
+                                let echoes = std::slice::from_ref(echo);
+                                let (dir, p) = (session.data_dir(), session.profile());
+                                if let Some(e) = crate::engine::catalog::learn(&mut catalog, echoes, dir, p) {
+                                    tracing::warn!("cannot cache the catalog of {}: {e}", p.name);
+                                }
+                            }
                             send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
                         }
                         () = token.cancelled() => {
@@ -320,7 +330,7 @@ impl Controller {
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         let flying = Arc::clone(&self.flying);
         tokio::spawn(async move {
-            let mut said = Vec::new();
+            let (mut said, mut recorded) = (Vec::new(), Vec::new());
             for (item, session, catalog) in jobs {
                 if item
                     .retry_at
@@ -333,6 +343,7 @@ impl Controller {
                 }
                 let name = item.name.clone();
                 let retried = session.resend(item, &catalog).await;
+                recorded.extend(retried.recorded.clone());
                 said.push(format!(
                     "From the outbox: {}.",
                     crate::engine::words::capitalised(&retried.words(&name))
@@ -354,6 +365,7 @@ impl Controller {
                         items
                     },
                     said,
+                    recorded,
                 },
             );
         });

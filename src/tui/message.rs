@@ -66,6 +66,10 @@ pub enum Message {
         items: Vec<Item>,
         /// One line per item tried.
         said: Vec<String>,
+        /// The history entries of contacts now known to exist (created, or found from an
+        /// earlier attempt): F4's recent list and the month's count take them as a send
+        /// from the form does.
+        recorded: Vec<crate::engine::record::Entry>,
     },
     /// The config's long lists were read (after the first frame): each profile, in
     /// order, with them; or why the file is refused.

@@ -105,8 +105,24 @@ impl App {
                 self.searches.made(made);
                 Vec::new()
             }
-            Message::OutboxChanged { items, said } => {
+            Message::OutboxChanged {
+                items,
+                said,
+                recorded,
+            } => {
                 self.outbox = items;
+                for entry in recorded {
+                    if let Some(p) = self
+                        .profiles
+                        .iter_mut()
+                        .find(|p| p.profile.name == entry.profile)
+                    {
+                        p.created_this_month += 1;
+                    }
+                    self.recent.push(entry);
+                }
+                let over = self.recent.len().saturating_sub(RECENT);
+                self.recent.drain(..over);
                 if let Some(last) = said.last() {
                     self.say(Level::Info, last.clone());
                 }
