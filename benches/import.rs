@@ -2,7 +2,7 @@
 //! `xargs -P 8` sending the same request bodies: contacts per second for both.
 //!
 //! Run with `cargo bench --bench import` (the release binary; `ROLO_BENCH_ROWS` changes
-//! the 10,000 rows). The `WhatsMark` `loadtest` tenant has no rate limit and no contact
+//! the 10,000 rows, `ROLO_BENCH_BIN` runs another rolo binary, say an older commit's). The `WhatsMark` `loadtest` tenant has no rate limit and no contact
 //! limit; each side gets a fresh sandbox so every phone is new. Only 127.0.0.1 is used.
 //!
 //! The two sides do not do the same work, and the figures should be read knowing it:
@@ -104,7 +104,10 @@ fn time_rolo(sb: &SandboxHandle, seed: &Seed, dir: &Path, rows: usize) -> anyhow
     );
     std::fs::write(dir.join("config.toml"), config)?;
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+    // `ROLO_BENCH_BIN` measures another build (an older commit's, to compare).
+    let bin =
+        std::env::var("ROLO_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rolo").to_owned());
+    let out = Command::new(bin)
         .args(["import", "bench.csv"])
         .current_dir(dir)
         .env("ROLO_CONFIG", dir.join("config.toml"))

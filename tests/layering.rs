@@ -112,3 +112,26 @@ fn the_check_catches_a_forbidden_import() {
     found = crossings(&src);
     assert!(!found.contains(&("contact".to_owned(), "tui".to_owned())));
 }
+
+/// Every top-level module of `src/` has its place in [`ALLOWED`] (issue 24): a new one
+/// cannot stay outside the check.
+#[test]
+fn every_module_of_src_has_a_place_in_the_layers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let modules: BTreeSet<String> = std::fs::read_dir(&src)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            let stem = p.file_stem()?.to_str()?.to_owned();
+            let rust = p.is_dir() || p.extension().is_some_and(|x| x == "rs");
+            (rust && stem != "lib" && stem != "main").then_some(stem)
+        })
+        .collect();
+    let listed: BTreeSet<String> = ALLOWED.iter().map(|(m, _)| (*m).to_owned()).collect();
+    let unlisted: Vec<&String> = modules.difference(&listed).collect();
+    assert!(
+        unlisted.is_empty(),
+        "modules the layering test does not know (give each its place in ALLOWED): {unlisted:?}"
+    );
+}
