@@ -522,7 +522,6 @@ impl App {
         p.revalidate();
         p.unsaved_since.get_or_insert_with(Instant::now);
         p.journal_due = true;
-        crate::tui::runtime::remember_draft(&p.profile.name, &p.form.draft);
     }
 
     fn refresh(&mut self, profile: usize) -> Vec<Effect> {

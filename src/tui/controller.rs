@@ -55,13 +55,17 @@ impl Controller {
         self.slots = slots;
     }
 
-    /// Appends every changed draft to its journal: called after each update, before the
-    /// frame that shows the change, so no edit on screen is lost to a crash.
+    /// Appends every changed draft to its journal (and notes it for the panic hook):
+    /// called after each update, before the frame that shows the change, so no edit on
+    /// screen is lost to a crash.
     pub fn journal(&mut self, app: &mut App) {
         for (i, p) in app.profiles.iter_mut().enumerate() {
             if !std::mem::take(&mut p.journal_due) {
                 continue;
             }
+            // What a panic hook saves: noted here, with the journal, so that update
+            // itself touches no global.
+            crate::tui::runtime::remember_draft(&p.profile.name, &p.form.draft);
             if let Some(Some(slot)) = self.slots.get_mut(i)
                 && let Err(e) = slot.journal(&p.unsent())
             {
