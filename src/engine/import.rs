@@ -127,11 +127,15 @@ struct Tally {
     echoes: Vec<serde_json::Value>,
 }
 
-/// The rows to send, in file order.
-fn jobs(prepared: &Prepared) -> Vec<Job> {
+/// The rows to send, in file order; a row an earlier run may have created (its
+/// "sending" line has no "created" line after it) is looked for first.
+fn jobs(prepared: &Prepared, journal: &journal::Journal) -> Vec<Job> {
     let ready = |(row, r): (usize, &Row)| match &r.state {
         State::Ready { body, draft, .. } => Some(Job {
             row,
+            line: r.line,
+            hash: r.hash.clone(),
+            may_exist: journal.may_exist(&r.hash),
             body: body.clone(),
             draft: draft.clone(),
         }),
@@ -145,6 +149,7 @@ pub struct Sending<'a> {
     session: &'a Session,
     catalog: &'a Catalog,
     prepared: &'a Prepared,
+    journal: &'a journal::Journal,
     writer: journal::Writer,
 }
 
@@ -156,7 +161,7 @@ impl<'a> Sending<'a> {
         catalog: &'a Catalog,
         prepared: &'a Prepared,
         file: &Path,
-        journal: &journal::Journal,
+        journal: &'a journal::Journal,
     ) -> anyhow::Result<Self> {
         let writer = journal::Writer::start(journal, session.data_dir(), session.name(), file)
             .with_context(|| {
@@ -166,6 +171,7 @@ impl<'a> Sending<'a> {
             session,
             catalog,
             prepared,
+            journal,
             writer,
         })
     }
@@ -184,8 +190,9 @@ impl<'a> Sending<'a> {
             self.session.client.clone(),
             self.catalog.clone(),
             pacer,
-            jobs(self.prepared),
+            jobs(self.prepared, self.journal),
             self.session.profile().default_region.clone(),
+            self.writer.intents(),
         ));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let handles = send::spawn(&shared, workers, &tx);

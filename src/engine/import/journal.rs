@@ -41,6 +41,10 @@ struct Entry {
     id: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     time: String,
+    /// Written before a row's create leaves: a row with this line and no `id` line may
+    /// have been created (the answer, or the journal's line for it, was lost).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    sending: bool,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
@@ -111,6 +115,8 @@ pub struct Journal {
     /// Where it is kept.
     pub path: PathBuf,
     done: HashSet<String>,
+    /// Rows an earlier run started sending without a line saying they were created.
+    sent: HashSet<String>,
 }
 
 impl Journal {
@@ -122,14 +128,28 @@ impl Journal {
         let path = data_dir
             .join("imports")
             .join(format!("{}-{key:016x}.jsonl", safe_name(profile)));
-        let done = std::fs::read_to_string(&path)
-            .unwrap_or_default()
+        let (mut done, mut sent) = (HashSet::new(), HashSet::new());
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for entry in text
             .lines()
             .filter_map(|l| serde_json::from_str::<Entry>(l).ok())
             .filter(|l| !l.hash.is_empty())
-            .map(|l| l.hash)
-            .collect();
-        Self { path, done }
+        {
+            if entry.sending {
+                sent.insert(entry.hash);
+            } else {
+                done.insert(entry.hash);
+            }
+        }
+        sent.retain(|hash| !done.contains(hash));
+        Self { path, done, sent }
+    }
+
+    /// Whether an earlier run started sending this row and no line says it was created:
+    /// it may exist, so this run looks for it before sending it.
+    #[must_use]
+    pub fn may_exist(&self, hash: &str) -> bool {
+        self.sent.contains(hash)
     }
 
     /// Whether a row with this fingerprint was created by an earlier run.
@@ -159,6 +179,31 @@ pub struct Created {
 pub struct Writer {
     tx: mpsc::Sender<Created>,
     thread: JoinHandle<std::io::Result<()>>,
+    intents: Intents,
+}
+
+/// Writes a row's "sending" line before its create leaves (a write, no sync: a full disk
+/// refuses it there, before anything is sent). Shared by the workers.
+#[derive(Debug, Clone)]
+pub struct Intents(std::sync::Arc<std::sync::Mutex<File>>);
+
+impl Intents {
+    /// The line saying row `line` (`hash`) is being sent now.
+    pub fn sending(&self, line: u64, hash: &str) -> std::io::Result<()> {
+        let entry = Entry {
+            line,
+            hash: hash.to_owned(),
+            sending: true,
+            ..Entry::default()
+        };
+        let mut text = serde_json::to_string(&entry)?;
+        text.push('\n');
+        let mut file = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        file.write_all(text.as_bytes())
+    }
 }
 
 impl Writer {
@@ -186,12 +231,26 @@ impl Writer {
             writeln!(out, "{}", serde_json::to_string(&head)?)?;
         }
         let hist = append(&history::path(data_dir))?;
+        let intents = Intents(std::sync::Arc::new(std::sync::Mutex::new(append(
+            &journal.path,
+        )?)));
         let (tx, rx) = mpsc::channel();
         let profile = profile.to_owned();
+        let held = intents.clone();
         let thread = std::thread::Builder::new()
             .name("rolo-import-journal".into())
-            .spawn(move || write_batches(&rx, &mut out, &hist, &profile))?;
-        Ok(Self { tx, thread })
+            .spawn(move || write_batches(&rx, &mut out, &hist, &profile, &held))?;
+        Ok(Self {
+            tx,
+            thread,
+            intents,
+        })
+    }
+
+    /// Where the workers write a row's "sending" line.
+    #[must_use]
+    pub fn intents(&self) -> Intents {
+        self.intents.clone()
     }
 
     /// Queues a created row; `false` when the writer has stopped on an error.
@@ -214,6 +273,7 @@ fn write_batches(
     journal: &mut File,
     mut hist: &File,
     profile: &str,
+    intents: &Intents,
 ) -> std::io::Result<()> {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -240,13 +300,31 @@ fn write_batches(
             entries.push_str(&serde_json::to_string(&entry)?);
             entries.push('\n');
         }
-        journal.write_all(lines.as_bytes())?;
-        journal.sync_data()?;
-        // The history keeps `history::append`'s format (one JSON line per contact), but a
-        // batch goes in one write and one sync: a sync per row would cap an import at a
-        // few hundred contacts a second on an ordinary disk.
-        hist.write_all(entries.as_bytes())?;
-        hist.sync_data()?;
+        // Both files or neither: a batch in the journal and not in the history would be
+        // skipped by the next run and never recorded. On a failure (a full disk) each is
+        // cut back to where the batch began; its rows keep their "sending" lines, so the
+        // next run looks for them and records them once.
+        // No "sending" line may land while a batch can still be cut back (it would be cut
+        // with it): the workers' next sends wait for this batch's write.
+        let _quiet = intents
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (journal_len, hist_len) = (journal.metadata()?.len(), hist.metadata()?.len());
+        let written = (|| -> std::io::Result<()> {
+            journal.write_all(lines.as_bytes())?;
+            journal.sync_data()?;
+            // The history keeps `history::append`'s format (one JSON line per contact), but
+            // a batch goes in one write and one sync: a sync per row would cap an import at
+            // a few hundred contacts a second on an ordinary disk.
+            hist.write_all(entries.as_bytes())?;
+            hist.sync_data()
+        })();
+        if let Err(e) = written {
+            let _ = journal.set_len(journal_len);
+            let _ = hist.set_len(hist_len);
+            return Err(e);
+        }
     }
     Ok(())
 }
@@ -280,6 +358,31 @@ mod tests {
         assert_eq!(history[1].id, "id3");
         let text = std::fs::read_to_string(&again.path).unwrap();
         assert!(text.starts_with("{\"file\":\"/data/contacts.csv\""));
+    }
+
+    /// A row whose "sending" line has no "created" line after it may exist (the next run
+    /// looks for it); one with both is done.
+    #[test]
+    fn a_row_sent_without_a_record_may_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Path::new("/data/contacts.csv");
+        let j = Journal::load(dir.path(), "wm", file);
+        let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
+        let intents = w.intents();
+        intents.sending(2, "abc").unwrap();
+        intents.sending(3, "def").unwrap();
+        assert!(w.record(Created {
+            line: 2,
+            hash: "abc".into(),
+            id: "id2".into(),
+            name: "Ana Pérez".into(),
+            phone: "+573001112233".into(),
+        }));
+        w.finish().unwrap();
+        let again = Journal::load(dir.path(), "wm", file);
+        assert!(again.contains("abc") && !again.may_exist("abc"));
+        assert!(!again.contains("def") && again.may_exist("def"));
+        assert!(!again.may_exist("ghi"));
     }
 
     #[test]

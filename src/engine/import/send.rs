@@ -20,6 +20,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use tokio_util::sync::CancellationToken;
 
+use super::journal::Intents;
 use super::pacer::Pacer;
 use crate::api::{Client, Outcome};
 use crate::contact::{Catalog, Draft, Flavour, duplicates};
@@ -38,6 +39,12 @@ const DOWN_AFTER: usize = 5;
 pub struct Job {
     /// Index of the row in the prepared rows.
     pub row: usize,
+    /// The row's line in the file, and its fingerprint (for the journal).
+    pub line: u64,
+    /// See [`Job::line`].
+    pub hash: String,
+    /// An earlier run started sending it and did not record it created: look first.
+    pub may_exist: bool,
     /// The create body.
     pub body: Value,
     /// The draft it was built from (a look for an earlier try reads it).
@@ -85,6 +92,7 @@ pub struct Shared {
     halted: CancellationToken,
     failing: AtomicUsize,
     region: Option<String>,
+    intents: Intents,
 }
 
 impl Shared {
@@ -96,6 +104,7 @@ impl Shared {
         pacer: Pacer,
         jobs: Vec<Job>,
         region: Option<String>,
+        intents: Intents,
     ) -> Self {
         Self {
             client,
@@ -107,6 +116,7 @@ impl Shared {
             halted: CancellationToken::new(),
             failing: AtomicUsize::new(0),
             region,
+            intents,
         }
     }
 
@@ -170,8 +180,9 @@ pub fn spawn(
 
 async fn send_one(sh: &Shared, job: &Job) -> Fate {
     let (mut failures, mut limited) = (0, 0);
-    // Whether a try of this row may have been stored though no answer said so.
-    let mut may_exist = false;
+    // Whether a try of this row (this run's, or an earlier run's) may have been stored
+    // though no answer said so.
+    let mut may_exist = job.may_exist;
     loop {
         tokio::select! {
             () = sh.pacer.acquire() => {}
@@ -207,6 +218,19 @@ async fn send_one(sh: &Shared, job: &Job) -> Fate {
                 Err(o) => o,
             }
         } else {
+            // Written before the create leaves: a full disk refuses it here, so nothing is
+            // sent that the journal could not tell of (and a later run looks first).
+            if let Err(e) = sh.intents.sending(job.line, &job.hash) {
+                sh.pacer.release();
+                sh.halt(
+                    exit::OTHER,
+                    format!(
+                        "cannot write the import journal ({e}); nothing more was sent, and \
+                         what was sent is looked for before the next run sends it again"
+                    ),
+                );
+                return Fate::NotSent;
+            }
             let answer = sh.client.create(&job.body, &sh.catalog).await;
             sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
             may_exist = resend::may_have_arrived(&answer.outcome);
