@@ -227,6 +227,14 @@ async fn an_id_chosen_earlier_that_vanished_from_the_catalog_is_flagged_not_drop
     let s = h.screen(120, 40);
     assert!(s.contains("⚠ 9999 (not in the catalog)"), "{s}");
     assert_eq!(h.app().current().form.draft.get("status_id"), "9999");
+    // The check's words name no key; the form adds the one that refreshes (issue 24).
+    h.focus("Status");
+    h.press(KeyCode::Tab);
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Unknown status 9999 — refresh the catalog (Ctrl-R) or pick"),
+        "{s}"
+    );
 }
 
 /// Issue 15: typing on a picked field opens its picker filtered by everything typed,

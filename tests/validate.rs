@@ -183,7 +183,7 @@ fn single_field_problems() {
         (WS, "type", " guest ", ""),
         (WS, "source_id", "Website", id_number),
         (WS, "source_id", "-5", id_number),
-        (WS, "source_id", "999", "Unknown source 999 — refresh the catalog (Ctrl-R)"),
+        (WS, "source_id", "999", "Unknown source 999 — refresh the catalog"),
         (WS, "status_id", "2.5", id_number),
         (WS, "assigned_id", "16", "Unknown staff member 16"),
         // No countries in the catalog: any integer passes, a name does not.
@@ -219,13 +219,13 @@ fn list_ids_are_checked_one_by_one() {
     d.lists.insert("groups".into(), groups.to_vec());
     let want = [
         "Groups must be chosen from the list (an id number)",
-        "Unknown group 999 — refresh the catalog (Ctrl-R) or pick another",
+        "Unknown group 999 — refresh the catalog or pick another",
     ];
     assert_eq!(check(WS, &c, &d).get("groups"), want);
     let mut d = draft(WP);
     let tags = vec!["tg-vip".into(), "tg-old".into()];
     d.lists.insert("tags".into(), tags);
-    let want = "Unknown tag tg-old — refresh the catalog (Ctrl-R) or pick another";
+    let want = "Unknown tag tg-old — refresh the catalog or pick another";
     assert_eq!(check(WP, &c, &d).get("tags"), [want]);
     // With no tags known yet, any id goes: an empty catalog proves nothing.
     let empty = Catalog {

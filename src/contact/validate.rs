@@ -6,6 +6,10 @@
 
 use std::collections::BTreeMap;
 
+/// The words of a problem that a catalog refresh may solve: a face adds its own way to
+/// refresh (the form its key, the CLI `rolo catalog refresh`) after them.
+pub const REFRESH_HINT: &str = "refresh the catalog";
+
 use email_address::{EmailAddress, Options};
 
 use super::catalog::{Catalog, CustomFieldDef, CustomType};
@@ -366,7 +370,7 @@ fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Opt
     let known = items.is_empty() || items.iter().any(|item| item.id == id);
     (!known).then(|| {
         format!(
-            "Unknown {} {id} — refresh the catalog (Ctrl-R) or pick another",
+            "Unknown {} {id} — {REFRESH_HINT} or pick another",
             kind.noun()
         )
     })

@@ -190,8 +190,8 @@ impl Retried {
             Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
             Resent::Conflict(k) => format!(
                 "{name} was not sent: the server has {} with the same phone; it may be this \
-                 contact from an earlier attempt, or someone else. Look, then send it from the \
-                 form (F3) or drop it",
+                 contact from an earlier attempt, or someone else. Look, then send it anyway \
+                 or drop it from the outbox",
                 crate::contact::duplicates::describe(k)
             ),
             Resent::Busy => format!("{name} is being sent by another rolo right now; left to it"),

@@ -156,10 +156,9 @@ pub fn auth(problem: &AuthProblem, profile: &Profile) -> String {
     }
 }
 
-/// What a contact that went to the outbox waits for, for the CLI and the form alike.
+/// What a contact that went to the outbox waits for, for the CLI and linear mode alike
+/// (the form words its own key for the outbox).
 #[must_use]
 pub fn kept_in_outbox(short_id: &str) -> String {
-    format!(
-        "kept in the outbox as {short_id}; `rolo outbox retry` (or F3 in the form) sends it again"
-    )
+    format!("kept in the outbox as {short_id}; `rolo outbox retry` sends it again")
 }

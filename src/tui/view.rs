@@ -15,6 +15,7 @@ use super::popup::Context;
 use super::theme::Theme;
 use crate::contact::fields::Section;
 use crate::contact::phone;
+use crate::contact::validate::REFRESH_HINT;
 
 mod status;
 
@@ -96,8 +97,14 @@ fn section_title(s: Section) -> &'static str {
 /// The form's lines for a form area `width` columns wide.
 fn rows(p: &ProfileState, width: u16) -> Vec<Row> {
     let value = width.saturating_sub(LABEL);
+    let refresh = format!(
+        "{REFRESH_HINT} ({})",
+        keymap::key_for(Action::RefreshCatalog, Scope::Text)
+    );
     let message = |i: usize, m: &str| {
-        marked_lines("✗ ", m, value)
+        // The domain's words name no key; the form says which of its keys refreshes.
+        let m = m.replacen(REFRESH_HINT, &refresh, 1);
+        marked_lines("✗ ", &m, value)
             .into_iter()
             .map(move |line| Row::Message(i, line))
     };
