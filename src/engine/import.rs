@@ -246,9 +246,9 @@ impl<'a> Sending<'a> {
     /// Counts one row's fate; a created row goes to the journal.
     fn record(&self, shared: &Shared, tally: &mut Tally, row: usize, fate: Fate) {
         match &fate {
-            Fate::Created { id, echo } => {
+            Fate::Created { id, echo, found } => {
                 tally.created += 1;
-                self.journal(shared, &self.prepared.rows[row], id);
+                self.journal(shared, &self.prepared.rows[row], id, *found);
                 tally.echoes.push(echo.clone());
             }
             Fate::Rejected(_) => tally.failed += 1,
@@ -259,7 +259,7 @@ impl<'a> Sending<'a> {
 
     /// Queues a created row for the journal and the history; stops the import if the
     /// journal cannot be written (a re-run could not tell what was created).
-    fn journal(&self, shared: &Shared, row: &Row, id: &str) {
+    fn journal(&self, shared: &Shared, row: &Row, id: &str, found: bool) {
         let State::Ready { name, phone, .. } = &row.state else {
             return;
         };
@@ -269,6 +269,7 @@ impl<'a> Sending<'a> {
             id: id.to_owned(),
             name: name.clone(),
             phone: phone.clone(),
+            found,
         });
         if !ok {
             shared.halt(exit::OTHER, "cannot write the import journal".to_owned());

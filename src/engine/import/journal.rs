@@ -172,6 +172,9 @@ pub struct Created {
     pub name: String,
     /// Phone as sent.
     pub phone: String,
+    /// Found on the server by a look, not created now: an earlier run may have written
+    /// its history entry already (see `write_batches`).
+    pub found: bool,
 }
 
 /// The thread that appends created rows to the journal and the history.
@@ -188,16 +191,22 @@ pub struct Writer {
 pub struct Intents(std::sync::Arc<std::sync::Mutex<File>>);
 
 impl Intents {
-    /// The line saying row `line` (`hash`) is being sent now.
-    pub fn sending(&self, line: u64, hash: &str) -> std::io::Result<()> {
-        let entry = Entry {
-            line,
-            hash: hash.to_owned(),
-            sending: true,
-            ..Entry::default()
-        };
-        let mut text = serde_json::to_string(&entry)?;
-        text.push('\n');
+    /// The lines saying rows (`line`, `hash`) are being sent now, in one write.
+    pub fn sending<'a>(
+        &self,
+        rows: impl IntoIterator<Item = (u64, &'a str)>,
+    ) -> std::io::Result<()> {
+        let mut text = String::new();
+        for (line, hash) in rows {
+            let entry = Entry {
+                line,
+                hash: hash.to_owned(),
+                sending: true,
+                ..Entry::default()
+            };
+            text.push_str(&serde_json::to_string(&entry)?);
+            text.push('\n');
+        }
         let mut file = self
             .0
             .lock()
@@ -219,7 +228,9 @@ impl Writer {
             if let Some(dir) = path.parent() {
                 crate::files::private_dir(dir)?;
             }
-            crate::files::open_append_private(path)
+            let mut file = crate::files::open_append_private(path)?;
+            end_torn_line(path, &mut file)?;
+            Ok(file)
         };
         let mut out = append(&journal.path)?;
         if out.metadata()?.len() == 0 {
@@ -236,10 +247,10 @@ impl Writer {
         )?)));
         let (tx, rx) = mpsc::channel();
         let profile = profile.to_owned();
-        let held = intents.clone();
+        let data_dir = data_dir.to_owned();
         let thread = std::thread::Builder::new()
             .name("rolo-import-journal".into())
-            .spawn(move || write_batches(&rx, &mut out, &hist, &profile, &held))?;
+            .spawn(move || write_batches(&rx, &mut out, &hist, &profile, &data_dir))?;
         Ok(Self {
             tx,
             thread,
@@ -268,13 +279,38 @@ impl Writer {
     }
 }
 
+/// Ends a torn last line (a crash or a full disk mid-write) before appending: a line
+/// appended to it would join it and be lost with it.
+fn end_torn_line(path: &Path, file: &mut File) -> std::io::Result<()> {
+    use std::io::{Read as _, Seek as _, SeekFrom};
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut reader = File::open(path)?;
+    reader.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    reader.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        file.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Appends batches of created rows: first to the history, then to the journal, each
+/// with one write and one sync. A full disk can stop it between the two: a row then has
+/// its history entry and no journal line, and the next run, finding it on the server,
+/// writes the journal line and not a second entry (the ids already in the history are
+/// read once, when the first found row comes). Rows whose batch reached neither keep
+/// their "sending" lines, so the next run looks for them and records them once.
 fn write_batches(
     rx: &mpsc::Receiver<Created>,
     journal: &mut File,
     mut hist: &File,
     profile: &str,
-    intents: &Intents,
+    data_dir: &Path,
 ) -> std::io::Result<()> {
+    let mut recorded: Option<HashSet<String>> = None;
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         batch.extend(rx.try_iter().take(BATCH - 1));
@@ -290,6 +326,18 @@ fn write_batches(
             };
             lines.push_str(&serde_json::to_string(&line)?);
             lines.push('\n');
+            if c.found {
+                let known = recorded.get_or_insert_with(|| {
+                    history::read(data_dir)
+                        .into_iter()
+                        .filter(|e| e.profile == profile)
+                        .map(|e| e.id)
+                        .collect()
+                });
+                if known.contains(&c.id) {
+                    continue;
+                }
+            }
             let entry = history::Entry {
                 time: time.clone(),
                 profile: profile.to_owned(),
@@ -300,31 +348,15 @@ fn write_batches(
             entries.push_str(&serde_json::to_string(&entry)?);
             entries.push('\n');
         }
-        // Both files or neither: a batch in the journal and not in the history would be
-        // skipped by the next run and never recorded. On a failure (a full disk) each is
-        // cut back to where the batch began; its rows keep their "sending" lines, so the
-        // next run looks for them and records them once.
-        // No "sending" line may land while a batch can still be cut back (it would be cut
-        // with it): the workers' next sends wait for this batch's write.
-        let _quiet = intents
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let (journal_len, hist_len) = (journal.metadata()?.len(), hist.metadata()?.len());
-        let written = (|| -> std::io::Result<()> {
-            journal.write_all(lines.as_bytes())?;
-            journal.sync_data()?;
-            // The history keeps `history::append`'s format (one JSON line per contact), but
-            // a batch goes in one write and one sync: a sync per row would cap an import at
-            // a few hundred contacts a second on an ordinary disk.
+        // The history keeps `history::append`'s format (one JSON line per contact), but a
+        // batch goes in one write and one sync: a sync per row would cap an import at a
+        // few hundred contacts a second on an ordinary disk.
+        if !entries.is_empty() {
             hist.write_all(entries.as_bytes())?;
-            hist.sync_data()
-        })();
-        if let Err(e) = written {
-            let _ = journal.set_len(journal_len);
-            let _ = hist.set_len(hist_len);
-            return Err(e);
+            hist.sync_data()?;
         }
+        journal.write_all(lines.as_bytes())?;
+        journal.sync_data()?;
     }
     Ok(())
 }
@@ -347,6 +379,7 @@ mod tests {
                 id: format!("id{line}"),
                 name: "Ana Pérez".into(),
                 phone: "+573001112233".into(),
+                found: false,
             }));
         }
         w.finish().unwrap();
@@ -369,20 +402,44 @@ mod tests {
         let j = Journal::load(dir.path(), "wm", file);
         let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
         let intents = w.intents();
-        intents.sending(2, "abc").unwrap();
-        intents.sending(3, "def").unwrap();
+        intents.sending([(2, "abc")]).unwrap();
+        intents.sending([(3, "def")]).unwrap();
         assert!(w.record(Created {
             line: 2,
             hash: "abc".into(),
             id: "id2".into(),
             name: "Ana Pérez".into(),
             phone: "+573001112233".into(),
+            found: false,
         }));
         w.finish().unwrap();
         let again = Journal::load(dir.path(), "wm", file);
         assert!(again.contains("abc") && !again.may_exist("abc"));
         assert!(!again.contains("def") && again.may_exist("def"));
         assert!(!again.may_exist("ghi"));
+    }
+
+    /// A torn last line (a full disk mid-write) is ended before the next batch, which
+    /// would otherwise join it and be lost with it.
+    #[test]
+    fn a_torn_last_line_is_ended_before_appending() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Path::new("/data/contacts.csv");
+        std::fs::write(history::path(dir.path()), "{\"time\":\"2026-12-0").unwrap();
+        let j = Journal::load(dir.path(), "wm", file);
+        let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
+        assert!(w.record(Created {
+            line: 2,
+            hash: "abc".into(),
+            id: "id2".into(),
+            name: "Ana Pérez".into(),
+            phone: "+573001112233".into(),
+            found: false,
+        }));
+        w.finish().unwrap();
+        let history = history::read(dir.path());
+        assert_eq!(history.len(), 1, "{history:?}");
+        assert_eq!(history[0].id, "id2");
     }
 
     #[test]
