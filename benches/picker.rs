@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rolo::contact::catalog::{Item, Items};
 use rolo::tui::keymap::{Action, Edit};
-use rolo::tui::picker::Picker;
+use rolo::tui::popup::picker::Picker;
 use rolo::tui::ranking;
 use rolo::tui::theme::Theme;
 

@@ -16,6 +16,9 @@ use crate::engine::record::Entry;
 mod confirm;
 pub mod help;
 pub mod lists;
+pub mod picker;
+pub mod quick;
+pub mod switcher;
 
 pub use help::Help;
 pub use lists::{OutboxList, RecentList};

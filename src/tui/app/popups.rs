@@ -9,9 +9,9 @@ use super::{App, Level};
 use crate::tui::form::Editor;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::Effect;
-use crate::tui::picker::Picker;
+use crate::tui::popup::picker::Picker;
+use crate::tui::popup::switcher::Switcher;
 use crate::tui::popup::{Answer, Context, Help, OutboxList, Popup, RecentList, Reply};
-use crate::tui::switcher::Switcher;
 
 /// What is on top of the form.
 #[derive(Debug)]
@@ -31,7 +31,7 @@ pub enum Mode {
     /// A yes/no question.
     Confirm(Question),
     /// The quick-add line.
-    Quick(crate::tui::quick::Quick),
+    Quick(crate::tui::popup::quick::Quick),
 }
 
 /// The questions rolo asks.

@@ -241,7 +241,7 @@ impl App {
     pub(super) fn open_quick(&mut self) {
         let p = self.current();
         let text = p.quick_text.clone();
-        let q = crate::tui::quick::Quick::new(
+        let q = crate::tui::popup::quick::Quick::new(
             text,
             p.profile.api,
             &p.catalog,
@@ -254,7 +254,7 @@ impl App {
     /// flagged, which keeps the line open).
     pub(super) fn quick_answer(
         &mut self,
-        q: crate::tui::quick::Quick,
+        q: crate::tui::popup::quick::Quick,
         answer: &Answer,
     ) -> Vec<Effect> {
         if matches!(answer, Answer::Expand | Answer::Create) && !self.phones_loaded {
@@ -342,7 +342,7 @@ impl App {
     }
 
     /// Puts the quick-add draft on the form; the line is spent.
-    fn fill_form(&mut self, q: &crate::tui::quick::Quick) {
+    fn fill_form(&mut self, q: &crate::tui::popup::quick::Quick) {
         let defaults = self.current().defaults();
         let draft = q.draft(&defaults);
         let p = self.current_mut();

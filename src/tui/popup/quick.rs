@@ -10,12 +10,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::keymap::{self, Action, Edit, Scope};
-use super::popup::{Answer, Context, Popup, Reply};
-use super::theme::Theme;
+use super::{Answer, Context, Popup, Reply};
 use crate::contact::fields::FieldKind;
 use crate::contact::quickadd::{self, Parsed};
 use crate::contact::{Catalog, Draft, Flavour};
+use crate::tui::keymap::{self, Action, Edit, Scope};
+use crate::tui::theme::Theme;
 
 /// The open quick-add line.
 #[derive(Debug, Clone)]
@@ -211,7 +211,7 @@ impl Popup for Quick {
         }
         hints.push((Action::Cancel, "keeps it for later"));
         let bottom = keymap::hint(Scope::Quick, &hints);
-        let inner = super::popup::boxed(frame, r, "Quick add", &bottom);
+        let inner = super::boxed(frame, r, "Quick add", &bottom);
         let input = Line::from(vec![
             Span::styled("› ", theme.label_focused()),
             Span::raw(self.text.as_str()),

@@ -8,12 +8,12 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use super::fuzzy::Fuzzy;
-use super::keymap::{self, Action, Scope};
-use super::popup::{Answer, Context, Popup, Reply};
-use super::ranking::{Matchers, Ranking, Search};
-use super::theme::Theme;
+use super::{Answer, Context, Popup, Reply};
 use crate::contact::catalog::{Item, Items};
+use crate::tui::fuzzy::Fuzzy;
+use crate::tui::keymap::{self, Action, Scope};
+use crate::tui::ranking::{Matchers, Ranking, Search};
+use crate::tui::theme::Theme;
 
 /// An open picker. Its list is the catalog's own (shared, not copied) and its search
 /// strings are the ones every picker on that list shares (see `ranking`).
@@ -49,7 +49,7 @@ const MARK_WINDOW: usize = 60;
 
 impl Picker {
     /// Opens a picker over `items`, matching with `search` (the items' names, converted
-    /// by [`super::ranking::search`]; `None` converts them now). A single picker of an
+    /// by [`crate::tui::ranking::search`]; `None` converts them now). A single picker of an
     /// optional field offers "(none)" first.
     #[must_use]
     pub fn new(
@@ -61,8 +61,8 @@ impl Picker {
         flags: (bool, bool),
     ) -> Self {
         let (multi, allow_none) = flags;
-        let search =
-            search.unwrap_or_else(|| super::ranking::search(items.iter().map(|i| i.name.as_str())));
+        let search = search
+            .unwrap_or_else(|| crate::tui::ranking::search(items.iter().map(|i| i.name.as_str())));
         let none = (allow_none && !multi).then(|| Item {
             id: String::new(),
             name: "(none)".to_owned(),
@@ -123,8 +123,8 @@ impl Picker {
     /// config's long lists arrived, or a refresh), keeping the filter and what was
     /// chosen.
     pub fn set_items(&mut self, items: Items, search: Option<Search>) {
-        self.search =
-            search.unwrap_or_else(|| super::ranking::search(items.iter().map(|i| i.name.as_str())));
+        self.search = search
+            .unwrap_or_else(|| crate::tui::ranking::search(items.iter().map(|i| i.name.as_str())));
         self.items = items;
         self.ranking = Ranking::all(self.items.len());
         self.refilter();
@@ -249,7 +249,7 @@ impl Picker {
                     None => Reply::Stay,
                 };
             }
-            Action::Edit(e) if super::fuzzy::edit_filter(&mut self.filter, e) => {
+            Action::Edit(e) if crate::tui::fuzzy::edit_filter(&mut self.filter, e) => {
                 self.cursor = 0;
                 self.refilter();
             }
@@ -284,7 +284,7 @@ impl Picker {
             ]
         };
         let bottom = keymap::hint(Scope::Picker, keys);
-        let inner = super::popup::boxed(frame, popup, &self.title, &bottom);
+        let inner = super::boxed(frame, popup, &self.title, &bottom);
         let filter = Paragraph::new(Line::from(vec![
             Span::styled("filter: ", theme.hint()),
             Span::raw(self.filter.as_str()),

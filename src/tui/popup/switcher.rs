@@ -5,9 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
-use super::keymap::{self, Action, Scope};
-use super::popup::{Answer, Context, Popup, Reply};
+use super::{Answer, Context, Popup, Reply};
 use crate::config::Profile;
+use crate::tui::keymap::{self, Action, Scope};
 
 /// One row: the profile's index, name, label, flavour and colour.
 #[derive(Debug, Clone)]
@@ -76,7 +76,7 @@ impl Popup for Switcher {
             }
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
-            Action::Edit(e) if super::fuzzy::edit_filter(&mut self.filter, e) => {
+            Action::Edit(e) if crate::tui::fuzzy::edit_filter(&mut self.filter, e) => {
                 self.cursor = 0;
                 self.refilter();
             }
@@ -101,7 +101,7 @@ impl Popup for Switcher {
             Scope::Switcher,
             &[(Action::Accept, "switches"), (Action::Cancel, "")],
         );
-        let inner = super::popup::boxed(frame, popup, "Switch profile", &bottom);
+        let inner = super::boxed(frame, popup, "Switch profile", &bottom);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("filter: ", theme.hint()),
