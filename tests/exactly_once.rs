@@ -142,6 +142,18 @@ fn outbox_len(w: &World) -> usize {
     })
 }
 
+/// The second try of a case succeeds.
+fn retried(case: &str, first: &std::process::Output, again: &std::process::Output) {
+    assert_eq!(code(again), 0, "{case}: {}\n{}", show(first), show(again));
+}
+
+/// A one-row CSV of the contact's `--set` pairs, written as `file`.
+fn one_row_csv(w: &World, sets: &[String], file: &str) {
+    let (header, row): (Vec<&str>, Vec<&str>) =
+        sets.iter().map(|s| s.split_once('=').unwrap()).unzip();
+    w.write(file, format!("{}\n{}\n", header.join(","), row.join(",")));
+}
+
 /// What every case ends with: one contact, one history entry in E.164, no outbox item.
 fn once(w: &World, flavour: &str, phone: &str, case: &str) {
     w.handle().clear_faults();
@@ -169,13 +181,7 @@ fn by_add(w: &World, flavour: &str, profile: &str, n: usize, fault: &Fault) {
         } else {
             w.rolo_sets(&["--profile", profile, "add"], &sets)
         };
-        assert_eq!(
-            code(&again),
-            0,
-            "{case}: {}\n{}",
-            show(&first),
-            show(&again)
-        );
+        retried(&case, &first, &again);
     }
     once(w, flavour, &phone, &case);
 }
@@ -184,22 +190,14 @@ fn by_add(w: &World, flavour: &str, profile: &str, n: usize, fault: &Fault) {
 fn by_import(w: &World, flavour: &str, profile: &str, n: usize, fault: &Fault) {
     let (sets, phone) = contact(flavour, n);
     let case = format!("import {flavour} {}", fault.name);
-    let (header, row): (Vec<&str>, Vec<&str>) =
-        sets.iter().map(|s| s.split_once('=').unwrap()).unzip();
     let file = format!("import-{n}.csv");
-    w.write(&file, format!("{}\n{}\n", header.join(","), row.join(",")));
+    one_row_csv(w, &sets, &file);
     arm(w, flavour, fault);
     let first = w.rolo(&["--profile", profile, "import", &file]);
     w.handle().clear_faults();
     if code(&first) != 0 {
         let again = w.rolo(&["--profile", profile, "import", &file]);
-        assert_eq!(
-            code(&again),
-            0,
-            "{case}: {}\n{}",
-            show(&first),
-            show(&again)
-        );
+        retried(&case, &first, &again);
     }
     once(w, flavour, &phone, &case);
 }
@@ -287,10 +285,8 @@ fn a_refused_connection_then_a_retry_creates_once() {
         once(&w, flavour, &phone, &format!("add {flavour} refused"));
         // rolo import, run again once the server is back.
         let (sets, phone) = contact(flavour, 401);
-        let (header, row): (Vec<&str>, Vec<&str>) =
-            sets.iter().map(|s| s.split_once('=').unwrap()).unzip();
         let file = format!("refused-{flavour}.csv");
-        w.write(&file, format!("{}\n{}\n", header.join(","), row.join(",")));
+        one_row_csv(&w, &sets, &file);
         w.stop();
         let first = w.rolo(&["--profile", profile, "import", &file]);
         assert_eq!(code(&first), 6, "{}", show(&first));

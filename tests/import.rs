@@ -421,6 +421,25 @@ fn map_overrides_a_column_and_unknown_targets_are_refused() {
 
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
 
+/// `rolo import FILE --jobs 1` started, its output captured, not waited for.
+fn spawn_import(w: &World, file: &str) -> std::process::Child {
+    w.command()
+        .args(["import", file, "--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (20 s at most) until `done` holds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Issue 24: the server stores a row and the connection drops. The retry looks first
 /// and finds it: the row is created (not "rejected" as a duplicate of itself), in the
 /// history once, and a tenant that takes duplicates holds it once.
@@ -504,20 +523,12 @@ fn an_absurd_retry_after_is_bounded_and_ctrl_c_ends_the_wait() {
         false,
     ));
     w.write("slow.csv", rows_csv(700, 2));
-    let child = w
-        .command()
-        .args(["import", "slow.csv", "--jobs", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Waiting once the 429 is answered: the fault is spent.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !w.handle().state().lock().faults.is_empty() {
-        assert!(std::time::Instant::now() < deadline, "the 429 never came");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    std::thread::sleep(Duration::from_millis(300));
+    let child = spawn_import(&w, "slow.csv");
+    // Waiting once the 429 is answered: the fault is spent. (A Ctrl-C before the wait
+    // begins ends the import the same way: the row is not sent.)
+    wait_until("the 429 never came", || {
+        w.handle().state().lock().faults.is_empty()
+    });
     let pid = child.id().to_string();
     assert!(
         std::process::Command::new("kill")
@@ -551,19 +562,11 @@ fn a_second_import_of_the_same_file_is_refused_while_the_first_runs() {
         times: None,
     });
     w.write("same.csv", rows_csv(800, 6));
-    let first = w
-        .command()
-        .args(["import", "same.csv", "--jobs", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let first = spawn_import(&w, "same.csv");
     // The first holds the lock once its first create is out.
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while stored_phones(&w).iter().all(|p| *p != e164(800)) {
-        assert!(std::time::Instant::now() < deadline, "the first never sent");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the first never sent", || {
+        stored_phones(&w).iter().any(|p| *p == e164(800))
+    });
     let second = w.rolo(&["import", "same.csv"]);
     assert_eq!(code(&second), 1, "{}", show(&second));
     let pid = first.id();

@@ -365,6 +365,18 @@ fn write_batches(
 mod tests {
     use super::*;
 
+    /// Row `line` (`hash`) created as `id{line}`, for Ana Pérez.
+    fn created(line: u64, hash: &str) -> Created {
+        Created {
+            line,
+            hash: hash.into(),
+            id: format!("id{line}"),
+            name: "Ana Pérez".into(),
+            phone: "+573001112233".into(),
+            found: false,
+        }
+    }
+
     #[test]
     fn created_rows_survive_and_are_found_again() {
         let dir = tempfile::tempdir().unwrap();
@@ -373,14 +385,7 @@ mod tests {
         assert!(!j.contains("abc"));
         let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
         for (line, hash) in [(2, "abc"), (3, "def")] {
-            assert!(w.record(Created {
-                line,
-                hash: hash.into(),
-                id: format!("id{line}"),
-                name: "Ana Pérez".into(),
-                phone: "+573001112233".into(),
-                found: false,
-            }));
+            assert!(w.record(created(line, hash)));
         }
         w.finish().unwrap();
         let again = Journal::load(dir.path(), "wm", file);
@@ -404,14 +409,7 @@ mod tests {
         let intents = w.intents();
         intents.sending([(2, "abc")]).unwrap();
         intents.sending([(3, "def")]).unwrap();
-        assert!(w.record(Created {
-            line: 2,
-            hash: "abc".into(),
-            id: "id2".into(),
-            name: "Ana Pérez".into(),
-            phone: "+573001112233".into(),
-            found: false,
-        }));
+        assert!(w.record(created(2, "abc")));
         w.finish().unwrap();
         let again = Journal::load(dir.path(), "wm", file);
         assert!(again.contains("abc") && !again.may_exist("abc"));
@@ -428,14 +426,7 @@ mod tests {
         std::fs::write(history::path(dir.path()), "{\"time\":\"2026-12-0").unwrap();
         let j = Journal::load(dir.path(), "wm", file);
         let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
-        assert!(w.record(Created {
-            line: 2,
-            hash: "abc".into(),
-            id: "id2".into(),
-            name: "Ana Pérez".into(),
-            phone: "+573001112233".into(),
-            found: false,
-        }));
+        assert!(w.record(created(2, "abc")));
         w.finish().unwrap();
         let history = history::read(dir.path());
         assert_eq!(history.len(), 1, "{history:?}");
