@@ -25,6 +25,9 @@ pub struct Controller {
     config_path: PathBuf,
     data_dir: PathBuf,
     submit: Option<CancellationToken>,
+    /// Cancelled when the controller goes (the form quits): every task it spawned stops
+    /// at its next await instead of running on behind a closed window.
+    shutdown: CancellationToken,
     /// The outbox id of this window's send in flight ([`crate::engine::outbox::InFlight`]):
     /// its own retries leave it alone and its lists do not show it.
     flying: Arc<Mutex<Option<String>>>,
@@ -45,9 +48,22 @@ impl Controller {
             config_path,
             data_dir,
             submit: None,
+            shutdown: CancellationToken::new(),
             flying: Arc::default(),
             slots: Vec::new(),
         }
+    }
+
+    /// Spawns a task that ends when it is done or when the controller goes, whichever
+    /// comes first.
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let stop = self.shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = task => {}
+                () = stop.cancelled() => {}
+            }
+        });
     }
 
     /// Hands over the draft slots the app was built with (see `runtime::build_app`).
@@ -170,7 +186,7 @@ impl Controller {
                 let token = CancellationToken::new();
                 self.submit = Some(token.clone());
                 let (tx, flying) = (self.tx.clone(), Arc::clone(&self.flying));
-                tokio::spawn(async move {
+                self.spawn(async move {
                     // Written before the request leaves: a closed terminal or a kill
                     // leaves an outbox item marked "may exist", not a plain draft.
                     let flight = crate::engine::outbox::InFlight::start(
@@ -219,7 +235,7 @@ impl Controller {
                     return;
                 };
                 let tx = self.tx.clone();
-                tokio::spawn(async move {
+                self.spawn(async move {
                     let (usage, rate) = session.usage().await;
                     send(
                         &tx,
@@ -258,7 +274,7 @@ impl Controller {
         };
         let recent = app.profiles[profile].catalog.recent.clone();
         let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.spawn(async move {
             let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.is_empty());
             let (phone, email) = (opt(&checked.0), opt(&checked.1));
             let (found, rate) = session
@@ -333,7 +349,7 @@ impl Controller {
             .collect();
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         let flying = Arc::clone(&self.flying);
-        tokio::spawn(async move {
+        self.spawn(async move {
             let (mut said, mut recorded) = (Vec::new(), Vec::new());
             for (item, session, catalog) in jobs {
                 if item
@@ -467,7 +483,7 @@ impl Controller {
         };
         let base = app.profiles[i].catalog.clone();
         let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.spawn(async move {
             let fetched = session.refresh(base).await;
             send(
                 &tx,
@@ -493,4 +509,47 @@ fn lock(flying: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<Stri
     flying
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Drop for Controller {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sets its flag when dropped: a task's future was ended.
+    struct Ended(Arc<std::sync::atomic::AtomicBool>);
+
+    impl Drop for Ended {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    /// Issue 24: every task the controller spawns ends when the controller goes.
+    #[tokio::test]
+    async fn tasks_end_when_the_controller_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Controller::new(HashMap::new(), dir.path().join("c.toml"), dir.path().into());
+        let ended = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let guard = Ended(Arc::clone(&ended));
+        c.spawn(async move {
+            let _guard = guard;
+            std::future::pending::<()>().await;
+        });
+        tokio::task::yield_now().await;
+        assert!(!ended.load(std::sync::atomic::Ordering::SeqCst));
+        drop(c);
+        for _ in 0..100 {
+            if ended.load(std::sync::atomic::Ordering::SeqCst) {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+        panic!("the task outlived the controller");
+    }
 }
