@@ -79,7 +79,7 @@ fn wipsy_contact_with_every_documented_field() {
         ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Created contact"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created José Ñúñez (id "));
     let rec = w.stored("wipsy", "demo").last().unwrap().clone();
     assert_eq!(rec["name"], "José");
     assert_eq!(

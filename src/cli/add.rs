@@ -482,11 +482,8 @@ fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, out
                     echoed.set(f.key, v);
                 }
             }
-            say!(
-                "Created contact {id} in {}: {}",
-                profile.display_name(),
-                profile.api.full_name(&echoed)
-            );
+            let name = profile.api.full_name(&echoed);
+            say!("{}", words::created(&name, id, &profile.display_name()));
         }
     }
 }

@@ -156,6 +156,13 @@ pub fn auth(problem: &AuthProblem, profile: &Profile) -> String {
     }
 }
 
+/// A created contact, in the same words from every face (each adds its own ending):
+/// `Created Ana Pérez (id 1042) in Acme (WhatsMark)`.
+#[must_use]
+pub fn created(name: &str, id: &str, profile: &str) -> String {
+    format!("Created {name} (id {id}) in {profile}")
+}
+
 /// What a contact that went to the outbox waits for, for the CLI and linear mode alike
 /// (the form words its own key for the outbox).
 #[must_use]

@@ -262,10 +262,8 @@ impl Linear<'_> {
             profile,
         );
         let name = profile.api.full_name(&self.draft);
-        self.term.say(&format!(
-            "Created {name} (id {id}) in {}.",
-            profile.display_name()
-        ))?;
+        let said = words::created(&name, id, &profile.display_name());
+        self.term.say(&format!("{said}."))?;
         if let Some(e) = learned {
             self.term
                 .say(&format!("Warning: cannot cache the catalog: {e}"))?;

@@ -334,11 +334,17 @@ impl App {
         match warning {
             Some(w) => self.say(
                 Level::Warn,
-                format!("{} — {name} (id {id}) in {profile_name}.", words::capitalised(&w)),
+                format!(
+                    "{} — {name} (id {id}) in {profile_name}.",
+                    words::capitalised(&w)
+                ),
             ),
             None => self.say(
                 Level::Ok,
-                format!("✓ Created {name} (id {id}) in {profile_name}. The form is ready for the next contact."),
+                format!(
+                    "✓ {}. The form is ready for the next contact.",
+                    words::created(&name, id, &profile_name)
+                ),
             ),
         }
         let mut fx = vec![
