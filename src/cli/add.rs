@@ -483,7 +483,7 @@ fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, out
                 }
             }
             let name = profile.api.full_name(&echoed);
-            say!("{}", words::created(&name, id, &profile.display_name()));
+            say!("{}", words::created(&name, id, profile.display_name()));
         }
     }
 }

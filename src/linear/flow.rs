@@ -262,7 +262,7 @@ impl Linear<'_> {
             profile,
         );
         let name = profile.api.full_name(&self.draft);
-        let said = words::created(&name, id, &profile.display_name());
+        let said = words::created(&name, id, profile.display_name());
         self.term.say(&format!("{said}."))?;
         if let Some(e) = learned {
             self.term
