@@ -421,6 +421,19 @@ fn map_overrides_a_column_and_unknown_targets_are_refused() {
 
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
 
+/// [`world`] on a tenant that stores a taken phone again (as a CRM without a uniqueness
+/// rule), so a row sent twice shows as two contacts.
+fn allowing_duplicates() -> World {
+    let w = world();
+    patch(
+        &w,
+        "whatsmark",
+        "loadtest",
+        &json!({ "allow_duplicates": true }),
+    );
+    w
+}
+
 /// `rolo import FILE --jobs 1` started, its output captured, not waited for.
 fn spawn_import(w: &World, file: &str) -> std::process::Child {
     w.command()
@@ -445,13 +458,7 @@ fn wait_until(what: &str, done: impl Fn() -> bool) {
 /// history once, and a tenant that takes duplicates holds it once.
 #[test]
 fn a_row_stored_before_the_connection_dropped_is_found_not_sent_again() {
-    let w = world();
-    patch(
-        &w,
-        "whatsmark",
-        "loadtest",
-        &json!({ "allow_duplicates": true }),
-    );
+    let w = allowing_duplicates();
     w.add_fault(support::sandbox::once_on_post(
         CONTACTS,
         rolo::sandbox::FaultKind::Drop,
@@ -619,13 +626,7 @@ fn tmpfs(dir: &Path, size: &str, remount: bool) {
 /// every row in the history once.
 #[test]
 fn a_full_disk_stops_the_import_and_the_next_run_sends_each_row_once() {
-    let w = world();
-    patch(
-        &w,
-        "whatsmark",
-        "loadtest",
-        &json!({ "allow_duplicates": true }),
-    );
+    let w = allowing_duplicates();
     let data = w.data_dir();
     std::fs::create_dir_all(&data).unwrap();
     tmpfs(&data, "24k", false);
