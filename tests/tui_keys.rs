@@ -344,6 +344,27 @@ async fn confirm_submit_asks_and_read_only_refuses() {
     assert!(h.app().submitting.is_none());
 }
 
+/// Ctrl-S on a form with problems runs the engine's checks, as every face does (issue
+/// 24): nothing is sent, the words say how many, and the cursor goes to the first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_s_with_problems_says_how_many_and_goes_to_the_first() {
+    let mut h = Harness::new().await;
+    h.focus("Email");
+    h.typed("ana@");
+    h.focus("First name");
+    let before = h.stored("whatsmark", "demo").len();
+    h.ctrl_s().await;
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("problems to fix before sending: the first one has the cursor"),
+        "{s}"
+    );
+    assert!(h.app().submitting.is_none());
+    let p = h.app().current();
+    assert_eq!(p.form.focus, p.form.first_problem().unwrap());
+    assert_eq!(h.stored("whatsmark", "demo").len(), before, "nothing sent");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn esc_cancels_a_slow_submit_and_keeps_the_form() {
     let mut h = Harness::new().await;

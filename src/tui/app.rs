@@ -576,29 +576,25 @@ impl App {
             return Vec::new();
         }
         let p = self.current_mut();
-        if p.profile.read_only {
-            let name = p.profile.display_name().to_owned();
-            self.say(
-                Level::Error,
-                format!("{name} is read-only: submitting is switched off for this profile."),
-            );
-            return Vec::new();
-        }
         p.form.show_all = true;
         p.revalidate();
-        let count = p.form.problems.count();
-        if count > 0 {
+        // The engine's checks, as every face runs them; the form has already placed each
+        // problem under its field (the same check), and only says where to start.
+        let Err(refused) = crate::engine::submit::prepare(&p.profile, &p.catalog, &p.form.draft)
+        else {
+            return self.check_then_send();
+        };
+        let mut said = crate::engine::words::capitalised(&refused.words(&p.profile));
+        if let crate::engine::submit::NotSent::Invalid(_) = refused {
             if let Some(i) = p.form.first_problem() {
                 p.form.focus = i;
             }
-            let s = if count == 1 { "" } else { "s" };
-            self.say(
-                Level::Error,
-                format!("{count} problem{s} to fix before sending: the first one has the cursor."),
-            );
-            return Vec::new();
+            said.push_str(": the first one has the cursor.");
+        } else {
+            said.push('.');
         }
-        self.check_then_send()
+        self.say(Level::Error, said);
+        Vec::new()
     }
 
     /// After every check passed: ask when the profile wants it, else send.
