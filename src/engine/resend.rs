@@ -182,10 +182,7 @@ impl Retried {
     pub fn words(&self, name: &str) -> String {
         match &self.result {
             Resent::Created { id } => format!("created {name} (id {id})"),
-            Resent::AlreadyThere(k) => format!(
-                "{name} was already on the server ({}); not sent again",
-                crate::contact::duplicates::describe(k)
-            ),
+            Resent::AlreadyThere(k) => super::words::already_there(name, &k.id),
             Resent::StillWaiting(o) => format!("{name} still waits: {}", o.summary()),
             Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
             Resent::Conflict(k) => format!(

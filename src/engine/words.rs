@@ -163,6 +163,13 @@ pub fn created(name: &str, id: &str, profile: &str) -> String {
     format!("Created {name} (id {id}) in {profile}")
 }
 
+/// A contact an earlier attempt had created, found by looking before sending again, in
+/// the same words from every face.
+#[must_use]
+pub fn already_there(name: &str, id: &str) -> String {
+    format!("{name} was already on the server from an earlier attempt (id {id}); not sent again")
+}
+
 /// What a contact that went to the outbox waits for, for the CLI and linear mode alike
 /// (the form words its own key for the outbox).
 #[must_use]

@@ -129,16 +129,10 @@ impl Linear<'_> {
         }
         loop {
             let sent = self.submit_once()?;
-            if let Some(known) = &sent.earlier {
-                self.term.say(&format!(
-                    "{} was already on the server from an earlier attempt ({}); not sent again.",
-                    self.session.profile().api.full_name(&self.draft),
-                    crate::contact::duplicates::describe(known)
-                ))?;
-            }
+            let found = sent.earlier.is_some();
             let outcome = sent.outcome;
             if let Outcome::Created { id, echo } = &outcome {
-                return self.created(id, echo).map(Sent::Done);
+                return self.created(id, echo, found).map(Sent::Done);
             }
             if sent.conflict.is_some() {
                 for m in outcome_form(&outcome) {
@@ -252,7 +246,7 @@ impl Linear<'_> {
 
     /// A created contact: said, learned from, forgotten as a draft, remembered as the
     /// last one sent; then the plan's standing.
-    fn created(&mut self, id: &str, echo: &Value) -> Result<Ended, Stop> {
+    fn created(&mut self, id: &str, echo: &Value, found: bool) -> Result<Ended, Stop> {
         let data_dir = self.session.data_dir();
         let profile = self.session.profile();
         let learned = crate::engine::catalog::learn(
@@ -262,7 +256,11 @@ impl Linear<'_> {
             profile,
         );
         let name = profile.api.full_name(&self.draft);
-        let said = words::created(&name, id, profile.display_name());
+        let said = if found {
+            words::already_there(&name, id)
+        } else {
+            words::created(&name, id, profile.display_name())
+        };
         self.term.say(&format!("{said}."))?;
         if let Some(e) = learned {
             self.term

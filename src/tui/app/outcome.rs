@@ -245,8 +245,8 @@ impl App {
             self.say(
                 Level::Ok,
                 format!(
-                    "✓ {name} was already on the server from an earlier attempt ({}); not sent again. The form is ready for the next contact.",
-                    crate::contact::duplicates::describe(known)
+                    "✓ {}. The form is ready for the next contact.",
+                    words::already_there(&name, &known.id)
                 ),
             );
             return effects;
