@@ -215,3 +215,43 @@ fn outbox_drop_removes_an_item() {
     assert_eq!(outbox_len(&w), 0);
     assert_eq!(copies(&w, "+919800000010"), 0);
 }
+
+/// Issue 24: `rolo outbox retry` records a created contact as every face does. On Wipsy,
+/// whose API cannot list its catalog, the echo teaches it: the contact joins the recent
+/// ones the duplicate check reads, and the cache keeps it for the next rolo.
+#[test]
+fn a_retried_wipsy_contact_is_learned_into_the_catalog_cache() {
+    let w = warmed("wipsy");
+    w.add_fault(support::sandbox::once_on_post(
+        "/wipsy/api-create-contact",
+        FaultKind::Status500,
+        false,
+    ));
+    let out = w.rolo_sets(
+        &["--profile", "wipsy", "add"],
+        &[
+            "name=Meera",
+            "last_name=Iyer",
+            "phone=+573015550499",
+            "custom.Número de documento=71.234.567",
+            "custom.Canal preferido=Llamada",
+        ],
+    );
+    assert_ne!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(outbox_len(&w), 1, "{}", stderr(&out));
+    let out = w.rolo(&["outbox", "retry", "--all"]);
+    assert_eq!(code(&out), 0, "{}", support::show(&out));
+    let rolo::store::catalog_cache::Cached::Found(cached) =
+        rolo::store::catalog_cache::load(&w.data_dir(), "wipsy")
+    else {
+        panic!("no catalog cache after the retry");
+    };
+    assert!(
+        cached
+            .recent
+            .iter()
+            .any(|k| k.name == "Meera Iyer" && k.phone.ends_with("3015550499")),
+        "{:?}",
+        cached.recent
+    );
+}

@@ -140,6 +140,9 @@ async fn a_send_that_may_have_arrived_is_looked_for_before_the_form_sends_it_aga
         h.submit().await;
         let s = h.screen(120, 40);
         assert!(s.contains("already on the server"), "{profile}:\n{s}");
+        // The line above the form says it was found, not created by this Ctrl-S.
+        assert!(s.contains("✓ Already on the server: "), "{profile}:\n{s}");
+        assert!(!s.contains("✓ Created"), "{profile}:\n{s}");
         assert_eq!(
             copies(&h, flavour, tenant, &e164),
             1,

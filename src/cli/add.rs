@@ -287,9 +287,13 @@ async fn create_one(
     {
         return Ok(code);
     }
-    let sent = session
+    let mut sent = session
         .submit(draft, catalog, crate::engine::submit::Attempt::First)
         .await;
+    // The next card of a vCard file is checked against what this echo taught.
+    if let Some(learned) = sent.learned.take() {
+        *catalog = *learned;
+    }
     if let Some(w) = &sent.warning {
         tell!("rolo: warning: {w}");
     }
@@ -365,11 +369,11 @@ fn json_pairs(path: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// Prints the outcome and picks the exit code.
-fn report(session: &Session, catalog: &mut Catalog, outcome: &Outcome, output: OutputFormat) -> u8 {
+fn report(session: &Session, catalog: &Catalog, outcome: &Outcome, output: OutputFormat) -> u8 {
     let profile = session.profile();
     match outcome {
         Outcome::Created { id, echo } => {
-            created(session, catalog, id, echo, output);
+            created(session, id, echo, output);
             return 0;
         }
         Outcome::FieldErrors { fields, form } => {
@@ -461,16 +465,8 @@ fn failed_json(
     super::say_json(&serde_json::to_string_pretty(&body).unwrap_or_default());
 }
 
-fn created(session: &Session, catalog: &mut Catalog, id: &str, echo: &Value, output: OutputFormat) {
+fn created(session: &Session, id: &str, echo: &Value, output: OutputFormat) {
     let profile = session.profile();
-    if let Some(e) = crate::engine::catalog::learn(
-        catalog,
-        std::slice::from_ref(echo),
-        session.data_dir(),
-        profile,
-    ) {
-        tell!("rolo: warning: cannot cache the catalog: {e}");
-    }
     match output {
         OutputFormat::Json => {
             super::say_json(&serde_json::to_string_pretty(echo).unwrap_or_default());

@@ -11,6 +11,7 @@ use crate::contact::{Catalog, Role};
 use crate::store::outbox::{self, Item};
 
 use super::session::Session;
+use super::submit::{self, Looked};
 
 /// How a resend ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +105,8 @@ pub(super) enum Found {
 }
 
 /// Sends an outbox item again, updating its file before and after so that a crash at
-/// any point leaves it either waiting (and marked as possibly arrived) or gone.
+/// any point leaves it either waiting (and marked as possibly arrived) or gone. The
+/// look and the create are the pipeline's own ([`submit::look`], [`submit::send`]).
 async fn send_again(
     client: &Client,
     data_dir: &Path,
@@ -118,10 +120,11 @@ async fn send_again(
             problems.push(format!("cannot update the outbox item: {e}"));
         }
     };
+    let body = body::create_body(client.flavour(), &item.draft, region);
     if item.may_have_arrived {
-        match existing(client, &item.draft, region).await {
-            Ok(Some(Found::Same(k))) => return (Resent::AlreadyThere(k), None, problems),
-            Ok(Some(Found::Other(k))) => {
+        match submit::look(client, &item.draft, region).await {
+            Looked::Found(k) => return (Resent::AlreadyThere(k), None, problems),
+            Looked::Conflict(k) => {
                 item.reason = format!(
                     "look first: the server has {} with this phone; it may be this contact, \
                      sent by an earlier attempt, or someone else",
@@ -130,24 +133,23 @@ async fn send_again(
                 put(&item);
                 return (Resent::Conflict(k), None, problems);
             }
-            Ok(None) => {}
-            Err(o) => {
+            Looked::Failed(o) => {
                 item.reason = format!("could not check for an earlier attempt: {}", o.summary());
                 put(&item);
                 return (Resent::StillWaiting(o), None, problems);
             }
+            Looked::Absent => {}
         }
     }
     item.attempts += 1;
     item.may_have_arrived = true;
     // Written before the request: if rolo dies while sending, the next try looks first.
     put(&item);
-    let request = body::create_body(client.flavour(), &item.draft, region);
-    let answer = client.create(&request, catalog).await;
+    let (answer, may_exist) = submit::send(client, &body, catalog).await;
     let result = match &answer.outcome {
         Outcome::Created { id, .. } => Resent::Created { id: id.clone() },
         o if o.may_pass() => {
-            item.may_have_arrived = may_have_arrived(o);
+            item.may_have_arrived = may_exist;
             item.retry_at = retry_at(o);
             item.reason = o.summary();
             put(&item);
@@ -172,8 +174,12 @@ pub struct Retried {
     pub rate: Option<crate::api::RateLimit>,
     /// The history entry, when the contact is now known to exist.
     pub recorded: Option<crate::store::history::Entry>,
-    /// Files that could not be written (the outbox item, the history).
+    /// Files that could not be written (the outbox item, the history, the catalog).
     pub warnings: Vec<String>,
+    /// The created contact as the server echoed it (`Null` otherwise). What it teaches a
+    /// catalog the API cannot list is cached already; a face holding that catalog in
+    /// memory harvests it too.
+    pub echo: serde_json::Value,
 }
 
 impl Retried {
@@ -214,6 +220,7 @@ impl Session {
             rate: None,
             recorded: None,
             warnings: Vec::new(),
+            echo: serde_json::Value::Null,
         };
         let _lock = match outbox::lock(self.data_dir(), &item.id) {
             Ok(Some(lock)) => lock,
@@ -226,11 +233,7 @@ impl Session {
             return not_sent(Resent::Gone);
         };
         let region = self.profile().default_region.clone();
-        let (id, name, phone) = (
-            item.id.clone(),
-            item.name.clone(),
-            super::record::phone_of(self.profile().api, &item.draft, region.as_deref()),
-        );
+        let (id, draft) = (item.id.clone(), item.draft.clone());
         let (result, answer, mut warnings) = send_again(
             &self.client,
             self.data_dir(),
@@ -239,22 +242,25 @@ impl Session {
             catalog,
         )
         .await;
+        let echo = match answer.as_ref().map(|a| &a.outcome) {
+            Some(Outcome::Created { echo, .. }) => echo.clone(),
+            _ => serde_json::Value::Null,
+        };
         let server_id = match &result {
             Resent::Created { id } => Some(id.clone()),
             Resent::AlreadyThere(k) => Some(k.id.clone()),
             _ => None,
         };
         let recorded = server_id.map(|server_id| {
-            let entry = super::record::entry(self.name(), &server_id, &name, &phone);
-            if let Err(e) = super::record::append(self.data_dir(), &entry) {
-                warnings.push(super::record::history_warning(&e));
-            }
+            let done = self.record_created(&server_id, &draft, &echo, catalog);
+            warnings.extend(done.history.clone());
+            warnings.extend(done.cache.clone());
             if let Err(e) = outbox::remove(self.data_dir(), &id) {
                 warnings.push(format!(
                     "sent, but the outbox item could not be removed: {e}"
                 ));
             }
-            entry
+            done.entry
         });
         let fate = match &result {
             Resent::Created { id } => format!("created (id {id})"),
@@ -276,6 +282,7 @@ impl Session {
             rate: answer.and_then(|a| a.rate),
             recorded,
             warnings,
+            echo,
         }
     }
 }

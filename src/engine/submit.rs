@@ -5,10 +5,10 @@
 
 use serde_json::Value;
 
-use crate::api::{Outcome, RateLimit, body};
+use crate::api::{Answer, Client, Outcome, RateLimit, body};
 use crate::config::Profile;
 use crate::contact::validate::{Problems, Rules, validate_draft};
-use crate::contact::{Catalog, Draft};
+use crate::contact::{Catalog, Draft, Flavour};
 use crate::store::history::Entry;
 
 use super::record;
@@ -57,14 +57,30 @@ pub fn prepare(profile: &Profile, catalog: &Catalog, draft: &Draft) -> Result<Va
 /// Checks every field of a draft; the request body, or the problems per field. A dry
 /// run stops here (it sends nothing, so a read-only profile may run it).
 pub fn check(profile: &Profile, catalog: &Catalog, draft: &Draft) -> Result<Value, Problems> {
+    check_for(
+        profile.api,
+        profile.default_region.as_deref(),
+        catalog,
+        draft,
+    )
+}
+
+/// [`check`] by a flavour and a default phone region rather than a whole profile: what
+/// `rolo import` runs on each row before the first is sent.
+pub fn check_for(
+    flavour: Flavour,
+    region: Option<&str>,
+    catalog: &Catalog,
+    draft: &Draft,
+) -> Result<Value, Problems> {
     let rules = Rules {
-        flavour: profile.api,
-        default_region: profile.default_region.as_deref(),
+        flavour,
+        default_region: region,
         catalog,
     };
     let problems = validate_draft(&rules, draft);
     if problems.is_empty() {
-        Ok(request(profile, draft))
+        Ok(body::create_body(flavour, draft, region))
     } else {
         Err(problems)
     }
@@ -99,6 +115,9 @@ pub struct Submitted {
     /// (a timeout, a dropped connection, a 5xx or an unreadable answer, now or before):
     /// the next attempt, from any face, must look first.
     pub may_exist: bool,
+    /// The catalog grown by what the created contact's echo taught (new Wipsy tags,
+    /// stages, custom fields), already cached: the face takes it in place of its own.
+    pub learned: Option<Box<Catalog>>,
 }
 
 /// Whether the next attempt to send a draft must first look for it on the server.
@@ -111,30 +130,65 @@ pub enum Attempt {
     MayExist,
 }
 
+/// What the look for an earlier attempt's contact found: the first request of the send
+/// step after an uncertain outcome, the same for every face.
+#[derive(Debug)]
+pub(crate) enum Looked {
+    /// This very contact (phone and name, and email when given): not sent again.
+    Found(Known),
+    /// Someone else with the same phone or email: not sent, the agent decides.
+    Conflict(Known),
+    /// Nothing: the draft may be sent.
+    Absent,
+    /// The look could not be done (no answer, a refusal): not sent, still "may exist".
+    Failed(Outcome),
+}
+
+/// Looks for the contact an earlier attempt at `draft` may have created (read by role,
+/// whatever its fields' keys). Every face runs it before sending a "may exist" draft; a
+/// face that paces its requests (import) spends a permit on it.
+pub(crate) async fn look(client: &Client, draft: &Draft, region: Option<&str>) -> Looked {
+    match resend::existing(client, draft, region).await {
+        Ok(Some(Found::Same(known))) => Looked::Found(known),
+        Ok(Some(Found::Other(known))) => Looked::Conflict(known),
+        Ok(None) => Looked::Absent,
+        Err(outcome) => Looked::Failed(outcome),
+    }
+}
+
+/// The create request of the send step, the same for every face: the server's answer,
+/// and whether the contact may be on the server though the answer did not say it was
+/// created (a timeout, a drop, a 5xx, an unreadable answer).
+pub(crate) async fn send(client: &Client, body: &Value, catalog: &Catalog) -> (Answer, bool) {
+    let answer = client.create(body, catalog).await;
+    let may_exist = resend::may_have_arrived(&answer.outcome);
+    (answer, may_exist)
+}
+
 impl Session {
     /// Sends a draft exactly once and records the outcome: a created contact goes to the
-    /// history with its phone in E.164. When an earlier attempt may have created it
-    /// ([`Attempt::MayExist`]), the server is asked first for this contact (phone and
-    /// name, and email when given): found, it is recorded and not sent again; someone
-    /// else with that phone is a [`Submitted::conflict`], not sent. The draft should have
-    /// passed [`prepare`]; the server checks it again anyway.
+    /// history with its phone in E.164, and what its echo teaches a catalog the API
+    /// cannot list is cached ([`Submitted::learned`]). When an earlier attempt may have
+    /// created it ([`Attempt::MayExist`]), the server is asked first for this contact
+    /// (phone and name, and email when given): found, it is recorded and not sent again;
+    /// someone else with that phone is a [`Submitted::conflict`], not sent. The draft
+    /// should have passed [`prepare`]; the server checks it again anyway.
     pub async fn submit(&self, draft: &Draft, catalog: &Catalog, attempt: Attempt) -> Submitted {
         let region = self.profile().default_region.clone();
-        let looked = if attempt == Attempt::MayExist {
-            resend::existing(&self.client, draft, region.as_deref()).await
-        } else {
-            Ok(None)
+        let body = request(self.profile(), draft);
+        let looked = match attempt {
+            Attempt::MayExist => look(&self.client, draft, region.as_deref()).await,
+            Attempt::First => Looked::Absent,
         };
         let mut done = match looked {
-            Ok(Some(Found::Same(known))) => Submitted::not_sent(
-                Outcome::Created {
+            Looked::Found(known) => {
+                let outcome = Outcome::Created {
                     id: known.id.clone(),
                     echo: Value::Null,
-                },
-                attempt,
-            )
-            .found(known),
-            Ok(Some(Found::Other(known))) => {
+                };
+                Submitted::not_sent(outcome, attempt).found(known)
+            }
+            Looked::Conflict(known) => {
                 let refused = Outcome::FieldErrors {
                     fields: std::collections::BTreeMap::new(),
                     form: vec![conflict_words(&known)],
@@ -143,31 +197,96 @@ impl Session {
                 done.conflict = Some(known);
                 return done;
             }
-            Err(outcome) => return Submitted::not_sent(outcome, attempt),
-            Ok(None) => {
-                let body = request(self.profile(), draft);
-                let answer = self.client.create(&body, catalog).await;
+            Looked::Failed(outcome) => return Submitted::not_sent(outcome, attempt),
+            Looked::Absent => {
+                let (answer, may_exist) = send(&self.client, &body, catalog).await;
                 let mut done = Submitted::not_sent(answer.outcome, attempt);
-                done.may_exist |= resend::may_have_arrived(&done.outcome);
+                done.may_exist |= may_exist;
                 done.rate = answer.rate;
                 done
             }
         };
-        if let Outcome::Created { id, .. } = &done.outcome {
+        if let Outcome::Created { id, echo } = &done.outcome {
             done.may_exist = false;
-            let flavour = self.profile().api;
-            let entry = record::entry(
-                self.name(),
-                id,
-                &flavour.full_name(draft),
-                &record::phone_of(flavour, draft, region.as_deref()),
-            );
-            if let Err(e) = record::append(self.data_dir(), &entry) {
-                done.warning = Some(record::history_warning(&e));
-            }
-            done.recorded = Some(entry);
+            let recorded = self.record_created(id, draft, echo, catalog);
+            done.warning = recorded.warnings();
+            done.recorded = Some(recorded.entry);
+            done.learned = recorded.learned;
         }
         done
+    }
+
+    /// The record step of a contact now known to exist (created now, or found from an
+    /// earlier attempt), the same from every face: its history entry with the phone in
+    /// E.164, and what its echo (`Null` when found) teaches a catalog the API cannot list,
+    /// cached. Import writes its history through its journal's writer in batches, with
+    /// the same [`record::entry`] and [`record::phone_of`], and learns once at its end.
+    pub(crate) fn record_created(
+        &self,
+        id: &str,
+        draft: &Draft,
+        echo: &Value,
+        catalog: &Catalog,
+    ) -> Recorded {
+        let profile = self.profile();
+        let flavour = profile.api;
+        let region = profile.default_region.as_deref();
+        let entry = record::entry(
+            self.name(),
+            id,
+            &flavour.full_name(draft),
+            &record::phone_of(flavour, draft, region),
+        );
+        let history = record::append(self.data_dir(), &entry)
+            .err()
+            .map(|e| record::history_warning(&e));
+        let mut learned = None;
+        let mut cache = None;
+        if !echo.is_null() && !flavour.caps().lists_catalogs {
+            let mut grown = catalog.clone();
+            let before = grown.clone();
+            cache = super::catalog::learn(
+                &mut grown,
+                std::slice::from_ref(echo),
+                self.data_dir(),
+                profile,
+            )
+            .map(|e| format!("cannot cache the catalog: {e}"));
+            if grown != before {
+                learned = Some(Box::new(grown));
+            }
+        }
+        Recorded {
+            entry,
+            learned,
+            history,
+            cache,
+        }
+    }
+}
+
+/// What the record step wrote, and what it could not.
+#[derive(Debug)]
+pub(crate) struct Recorded {
+    /// The history entry.
+    pub entry: Entry,
+    /// The catalog with what the echo taught, when it taught anything (already cached).
+    pub learned: Option<Box<Catalog>>,
+    /// Why the history could not be written.
+    pub history: Option<String>,
+    /// Why the catalog cache could not be written.
+    pub cache: Option<String>,
+}
+
+impl Recorded {
+    /// Both warnings in one line, when there is any.
+    pub fn warnings(&self) -> Option<String> {
+        let all: Vec<&str> = [&self.history, &self.cache]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        (!all.is_empty()).then(|| all.join("; "))
     }
 }
 
@@ -182,6 +301,7 @@ impl Submitted {
             earlier: None,
             conflict: None,
             may_exist: attempt == Attempt::MayExist,
+            learned: None,
         }
     }
 

@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::contact::Draft;
 use crate::engine::form_fields::shown;
 use crate::engine::submit::{self, Attempt, NotSent, Submitted};
@@ -131,8 +129,8 @@ impl Linear<'_> {
             let sent = self.submit_once()?;
             let found = sent.earlier.is_some();
             let outcome = sent.outcome;
-            if let Outcome::Created { id, echo } = &outcome {
-                return self.created(id, echo, found).map(Sent::Done);
+            if let Outcome::Created { id, .. } = &outcome {
+                return self.created(id, found).map(Sent::Done);
             }
             if sent.conflict.is_some() {
                 for m in outcome_form(&outcome) {
@@ -215,16 +213,20 @@ impl Linear<'_> {
     fn submit_once(&mut self) -> Result<Submitted, Stop> {
         let name = self.session.profile().display_name();
         self.term.say(&format!("Sending to {name}…"))?;
-        let sent = self.rt.block_on(
-            self.session
-                .submit(&self.draft, &self.catalog, self.attempt),
-        );
+        let mut sent = self.rt.block_on(self.session.submit(
+            &self.draft,
+            &self.catalog,
+            self.attempt,
+        ));
         self.attempt = if sent.may_exist {
             Attempt::MayExist
         } else {
             Attempt::First
         };
         self.rate = sent.rate.or(self.rate);
+        if let Some(learned) = sent.learned.take() {
+            self.catalog = *learned;
+        }
         if let Some(w) = &sent.warning {
             self.term
                 .say(&format!("Warning: {}", words::capitalised(w)))?;
@@ -244,17 +246,11 @@ impl Linear<'_> {
         }
     }
 
-    /// A created contact: said, learned from, forgotten as a draft, remembered as the
-    /// last one sent; then the plan's standing.
-    fn created(&mut self, id: &str, echo: &Value, found: bool) -> Result<Ended, Stop> {
+    /// A created contact (the engine recorded it and learned from its echo): said,
+    /// forgotten as a draft, remembered as the last one sent; then the plan's standing.
+    fn created(&mut self, id: &str, found: bool) -> Result<Ended, Stop> {
         let data_dir = self.session.data_dir();
         let profile = self.session.profile();
-        let learned = crate::engine::catalog::learn(
-            &mut self.catalog,
-            std::slice::from_ref(echo),
-            data_dir,
-            profile,
-        );
         let name = profile.api.full_name(&self.draft);
         let said = if found {
             words::already_there(&name, id)
@@ -262,10 +258,6 @@ impl Linear<'_> {
             words::created(&name, id, profile.display_name())
         };
         self.term.say(&format!("{said}."))?;
-        if let Some(e) = learned {
-            self.term
-                .say(&format!("Warning: cannot cache the catalog: {e}"))?;
-        }
         let mut memory = drafts::load_memory(data_dir, profile.name.as_str());
         memory.last_sent = Some(self.draft.clone());
         if let Err(e) = drafts::save_memory(data_dir, &profile.name, &memory) {

@@ -233,6 +233,17 @@ pub struct Submitting {
     pub started: Instant,
 }
 
+/// The last contact sent, for the line above the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The server's id.
+    pub id: String,
+    /// First and last name.
+    pub name: String,
+    /// Found on the server (an earlier attempt had created it), not created by this send.
+    pub found: bool,
+}
+
 /// The whole app.
 #[derive(Debug)]
 pub struct App {
@@ -252,8 +263,8 @@ pub struct App {
     pub status: Option<(Level, String)>,
     /// A one-line banner (the embedded sandbox says so here).
     pub banner: Option<String>,
-    /// The last contact created: id and name.
-    pub created: Option<(String, String)>,
+    /// The last contact sent: created now, or found on the server from an earlier attempt.
+    pub created: Option<Created>,
     /// Set when rolo should exit.
     pub quit: bool,
     /// Set when rolo must stop with an error (the config's long lists were refused).

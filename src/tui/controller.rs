@@ -182,7 +182,7 @@ impl Controller {
                 let Some(session) = app.profiles[profile].session.clone() else {
                     return;
                 };
-                let mut catalog = app.profiles[profile].catalog.clone();
+                let catalog = app.profiles[profile].catalog.clone();
                 let token = CancellationToken::new();
                 self.submit = Some(token.clone());
                 let (tx, flying) = (self.tx.clone(), Arc::clone(&self.flying));
@@ -203,16 +203,6 @@ impl Controller {
                                 flight.land();
                             }
                             *lock(&flying) = None;
-                            // What the echo teaches (new Wipsy tags, say) is cached as the
-                            // other faces cache it, off the UI thread; the form learns it
-                            // in memory from the same echo.
-                            if let crate::engine::Outcome::Created { echo, .. } = &submitted.outcome {
-                                let echoes = std::slice::from_ref(echo);
-                                let (dir, p) = (session.data_dir(), session.profile());
-                                if let Some(e) = crate::engine::catalog::learn(&mut catalog, echoes, dir, p) {
-                                    tracing::warn!("cannot cache the catalog of {}: {e}", p.name);
-                                }
-                            }
                             send(&tx, Message::Submitted { profile, seq, submitted: Box::new(submitted) });
                         }
                         () = token.cancelled() => {
@@ -350,7 +340,7 @@ impl Controller {
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         let flying = Arc::clone(&self.flying);
         self.spawn(async move {
-            let (mut said, mut recorded) = (Vec::new(), Vec::new());
+            let (mut said, mut recorded, mut answers) = (Vec::new(), Vec::new(), Vec::new());
             for (item, session, catalog) in jobs {
                 if item
                     .retry_at
@@ -364,6 +354,8 @@ impl Controller {
                 let name = item.name.clone();
                 let retried = session.resend(item, &catalog).await;
                 recorded.extend(retried.recorded.clone());
+                let echo = Some(retried.echo.clone()).filter(|e| !e.is_null());
+                answers.push((session.name().to_owned(), echo, retried.rate));
                 said.push(format!(
                     "From the outbox: {}.",
                     crate::engine::words::capitalised(&retried.words(&name))
@@ -386,6 +378,7 @@ impl Controller {
                     },
                     said,
                     recorded,
+                    answers,
                 },
             );
         });

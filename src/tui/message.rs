@@ -70,6 +70,14 @@ pub enum Message {
         /// earlier attempt): F4's recent list and the month's count take them as a send
         /// from the form does.
         recorded: Vec<crate::engine::record::Entry>,
+        /// Per profile name: the echoes of contacts created now (a catalog the API cannot
+        /// list learns from them, as after a send from the form) and the last rate
+        /// figures its server gave, for the status bar.
+        answers: Vec<(
+            String,
+            Option<serde_json::Value>,
+            Option<crate::engine::RateLimit>,
+        )>,
     },
     /// The config's long lists were read (after the first frame): each profile, in
     /// order, with them; or why the file is refused.

@@ -267,11 +267,14 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     if let Some(b) = &app.banner {
         lines.push(Line::from(Span::styled(format!("ⓘ {b}"), app.theme.warn())));
     }
-    if let Some((id, name)) = &app.created {
-        lines.push(Line::from(Span::styled(
-            format!("✓ Created {name} — id {id}"),
-            app.theme.ok(),
-        )));
+    if let Some(c) = &app.created {
+        let (name, id) = (&c.name, &c.id);
+        let said = if c.found {
+            format!("✓ Already on the server: {name} — id {id} (not sent again)")
+        } else {
+            format!("✓ Created {name} — id {id}")
+        };
+        lines.push(Line::from(Span::styled(said, app.theme.ok())));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

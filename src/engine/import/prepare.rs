@@ -9,12 +9,11 @@ use serde_json::Value;
 use super::journal::{Journal, fingerprint};
 use super::mapping::Mapping;
 use super::table::{RawRow, Table};
-use crate::api::body::create_body;
 use crate::contact::fields::FieldKind;
 use crate::contact::input::apply;
-use crate::contact::validate::{Rules, validate_draft};
 use crate::contact::vcard::{self, Card};
 use crate::contact::{Catalog, Draft, Flavour};
+use crate::engine::submit;
 
 /// What rows are checked against.
 #[derive(Debug, Clone, Copy)]
@@ -176,24 +175,25 @@ pub fn from_cards(cards: &[(u64, Card)], env: &Env, journal: &Journal) -> Prepar
     finish(headers, rows, env.flavour)
 }
 
-/// Validates a filled draft and builds its body.
+/// Checks a filled draft with the pipeline's own checks ([`submit::check_for`]) and
+/// builds its body; `problems` are those found while filling it.
 fn checked(env: &Env, draft: &Draft, mut problems: Vec<Problem>) -> State {
-    let rules = Rules {
-        flavour: env.flavour,
-        default_region: env.region,
-        catalog: env.catalog,
+    let body = match submit::check_for(env.flavour, env.region, env.catalog, draft) {
+        Ok(body) => Some(body),
+        Err(found) => {
+            for (key, messages) in in_form_order(env.flavour, found.fields) {
+                let field = label(env, &key);
+                problems.extend(messages.into_iter().map(|message| Problem {
+                    field: field.clone(),
+                    message,
+                }));
+            }
+            None
+        }
     };
-    for (key, messages) in in_form_order(env.flavour, validate_draft(&rules, draft).fields) {
-        let field = label(env, &key);
-        problems.extend(messages.into_iter().map(|message| Problem {
-            field: field.clone(),
-            message,
-        }));
-    }
-    if !problems.is_empty() {
+    let Some(body) = body.filter(|_| problems.is_empty()) else {
         return State::Invalid(problems);
-    }
-    let body = create_body(env.flavour, draft, env.region);
+    };
     let name = env.flavour.full_name(draft);
     // As every face records it (E.164), read by role from the draft, not the wire key.
     let phone = crate::engine::record::phone_of(env.flavour, draft, env.region);

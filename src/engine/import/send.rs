@@ -1,4 +1,6 @@
 //! Sending the valid rows with a few workers, paced by [`Pacer`], and what became of each.
+//! Each request is the pipeline's own ([`submit::look`] after an uncertain outcome, else
+//! [`submit::send`]); the import adds the pacing, the tries and the journal around them.
 //!
 //! - Field errors: the row is rejected with the server's messages.
 //! - 429: wait (the pacer honours `Retry-After`) and send the same row again.
@@ -25,7 +27,7 @@ use super::pacer::Pacer;
 use crate::api::{Client, Outcome};
 use crate::contact::{Catalog, Draft, Flavour, duplicates};
 use crate::engine::exit;
-use crate::engine::resend::{self, Found};
+use crate::engine::submit::{self, Looked};
 
 /// Tries after the first for a row that got no usable answer.
 const RETRIES: u32 = 2;
@@ -220,10 +222,10 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
         }
         let outcome = if may_exist {
             // Looking is a request too: it takes the permit the create would have.
-            let looked = resend::existing(&sh.client, &job.draft, sh.region.as_deref()).await;
+            let looked = submit::look(&sh.client, &job.draft, sh.region.as_deref()).await;
             sh.pacer.spent();
             match looked {
-                Ok(Some(Found::Same(known))) => {
+                Looked::Found(known) => {
                     sh.failing.store(0, Ordering::SeqCst);
                     return Fate::Created {
                         id: known.id,
@@ -231,18 +233,18 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
                         found: true,
                     };
                 }
-                Ok(Some(Found::Other(known))) => {
+                Looked::Conflict(known) => {
                     return Fate::Rejected(format!(
                         "an earlier try may have created it, and the server has {} with this \
                          phone (this contact, or someone else): look before importing it again",
                         duplicates::describe(&known)
                     ));
                 }
-                Ok(None) => {
+                Looked::Absent => {
                     may_exist = false;
                     continue;
                 }
-                Err(o) => o,
+                Looked::Failed(o) => o,
             }
         } else {
             // Written before the create leaves: a full disk refuses it here, so nothing is
@@ -258,9 +260,9 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
                 );
                 return Fate::NotSent;
             }
-            let answer = sh.client.create(&job.body, &sh.catalog).await;
+            let (answer, arrived) = submit::send(&sh.client, &job.body, &sh.catalog).await;
             sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
-            may_exist = resend::may_have_arrived(&answer.outcome);
+            may_exist = arrived;
             answer.outcome
         };
         if !matches!(

@@ -109,25 +109,8 @@ impl App {
                 items,
                 said,
                 recorded,
-            } => {
-                self.outbox = items;
-                for entry in recorded {
-                    if let Some(p) = self
-                        .profiles
-                        .iter_mut()
-                        .find(|p| p.profile.name == entry.profile)
-                    {
-                        p.created_this_month += 1;
-                    }
-                    self.recent.push(entry);
-                }
-                let over = self.recent.len().saturating_sub(RECENT);
-                self.recent.drain(..over);
-                if let Some(last) = said.last() {
-                    self.say(Level::Info, last.clone());
-                }
-                Vec::new()
-            }
+                answers,
+            } => self.on_outbox(items, &said, recorded, answers),
             Message::Duplicates {
                 profile,
                 checked,
@@ -218,6 +201,55 @@ impl App {
         Vec::new()
     }
 
+    /// The automatic outbox tried what waited: the items left, the contacts now known to
+    /// exist (F4's list, the month's count), what their echoes teach the catalogs in
+    /// memory (the engine cached them already), and the servers' rate figures.
+    fn on_outbox(
+        &mut self,
+        items: Vec<crate::engine::outbox::Item>,
+        said: &[String],
+        recorded: Vec<crate::engine::record::Entry>,
+        answers: Vec<(
+            String,
+            Option<serde_json::Value>,
+            Option<crate::engine::RateLimit>,
+        )>,
+    ) -> Vec<Effect> {
+        self.outbox = items;
+        for (name, echo, rate) in answers {
+            let Some(p) = self.profiles.iter_mut().find(|p| p.profile.name == name) else {
+                continue;
+            };
+            p.rate = rate.or(p.rate);
+            if let Some(echo) = echo {
+                // New custom fields come with new rows; what was typed stays.
+                let flavour = p.profile.api;
+                crate::engine::catalog::harvest(
+                    &mut p.catalog,
+                    flavour,
+                    std::slice::from_ref(&echo),
+                );
+                p.form.rebuild(&p.catalog);
+            }
+        }
+        for entry in recorded {
+            if let Some(p) = self
+                .profiles
+                .iter_mut()
+                .find(|p| p.profile.name == entry.profile)
+            {
+                p.created_this_month += 1;
+            }
+            self.recent.push(entry);
+        }
+        let over = self.recent.len().saturating_sub(RECENT);
+        self.recent.drain(..over);
+        if let Some(last) = said.last() {
+            self.say(Level::Info, last.clone());
+        }
+        Vec::new()
+    }
+
     fn on_answer(&mut self, i: usize, submitted: Submitted) -> Vec<Effect> {
         let keep_offer = submitted.outcome.may_pass().then(|| {
             crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
@@ -231,31 +263,18 @@ impl App {
         } else {
             Attempt::First
         };
-        if let (Some(known), Outcome::Created { id, echo }) =
+        if let (Some(known), Outcome::Created { echo, .. }) =
             (&submitted.earlier, &submitted.outcome)
         {
-            let name = display_name(&self.profiles[i].form);
-            let effects = self.created(
-                i,
-                id,
-                echo,
-                submitted.recorded.clone(),
-                submitted.warning.clone(),
-            );
-            self.say(
-                Level::Ok,
-                format!(
-                    "✓ {}. The form is ready for the next contact.",
-                    words::already_there(&name, &known.id)
-                ),
-            );
-            return effects;
+            // Found from an earlier attempt: its id is the one the server holds.
+            let (recorded, warning) = (submitted.recorded.clone(), submitted.warning.clone());
+            return self.created(i, &known.id, echo, recorded, warning, true);
         }
         let keep_going = "The form is kept.";
         let said = words::failure(&submitted.outcome, &self.profiles[i].profile);
         match submitted.outcome {
             Outcome::Created { id, echo } => {
-                return self.created(i, &id, &echo, submitted.recorded, submitted.warning);
+                return self.created(i, &id, &echo, submitted.recorded, submitted.warning, false);
             }
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
@@ -309,6 +328,7 @@ impl App {
         echo: &serde_json::Value,
         recorded: Option<crate::engine::record::Entry>,
         warning: Option<String>,
+        found: bool,
     ) -> Vec<Effect> {
         let sent = self.profiles[i].form.draft.clone();
         let keep = self.next_draft(i, &sent);
@@ -325,27 +345,35 @@ impl App {
         p.form.rebuild(&p.catalog);
         p.revalidate();
         let profile_name = p.profile.display_name().to_owned();
-        self.created = Some((id.to_owned(), name.clone()));
+        self.created = Some(crate::tui::app::Created {
+            id: id.to_owned(),
+            name: name.clone(),
+            found,
+        });
         if let Some(entry) = recorded {
             self.recent.push(entry);
             let over = self.recent.len().saturating_sub(RECENT);
             self.recent.drain(..over);
         }
-        match warning {
-            Some(w) => self.say(
+        if let Some(w) = warning {
+            let what = if found { "found" } else { "created" };
+            self.say(
                 Level::Warn,
                 format!(
-                    "{} — {name} (id {id}) in {profile_name}.",
+                    "{} — {name} (id {id}, {what}) in {profile_name}.",
                     words::capitalised(&w)
                 ),
-            ),
-            None => self.say(
+            );
+        } else {
+            let said = if found {
+                words::already_there(&name, id)
+            } else {
+                words::created(&name, id, &profile_name)
+            };
+            self.say(
                 Level::Ok,
-                format!(
-                    "✓ {}. The form is ready for the next contact.",
-                    words::created(&name, id, &profile_name)
-                ),
-            ),
+                format!("✓ {said}. The form is ready for the next contact."),
+            );
         }
         let mut fx = vec![
             Effect::SaveDraft(i),
