@@ -255,3 +255,36 @@ fn a_retried_wipsy_contact_is_learned_into_the_catalog_cache() {
         cached.recent
     );
 }
+
+/// Issue 24: the prepare step runs on a resend too. A contact kept for a profile that has
+/// since been made read-only stays in the outbox, with the words every face uses.
+#[test]
+fn a_retry_on_a_read_only_profile_sends_nothing_and_keeps_the_item() {
+    // A profile of the demo tenant made read-only in the config after the item was kept.
+    let w = World::new(1, |origin, seed| {
+        support::cli::cli_config(origin, seed).profile(
+            support::config::Profile::whatsmark("wm-locked", origin, "ROLO_T_WM")
+                .raw("read_only", true),
+        )
+    });
+    let mut draft = rolo::contact::Draft::default();
+    for (k, v) in [
+        ("firstname", "Meera"),
+        ("lastname", "Iyer"),
+        ("phone", "+919800000077"),
+    ] {
+        draft.set(k, v);
+    }
+    let item =
+        rolo::store::outbox::Item::new("wm-locked", draft, "Meera Iyer", "timeout", false, None);
+    rolo::store::outbox::put(&w.data_dir(), &item).unwrap();
+    let out = w.rolo(&["outbox", "retry", "--all"]);
+    assert_ne!(code(&out), 0, "{}", support::show(&out));
+    assert!(
+        support::show(&out).contains("read-only: submitting is switched off"),
+        "{}",
+        support::show(&out)
+    );
+    assert_eq!(outbox_len(&w), 1, "the item waits");
+    assert_eq!(copies(&w, "+919800000077"), 0, "nothing was sent");
+}

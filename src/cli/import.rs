@@ -124,10 +124,8 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
         return Ok(ExitCode::from(finished.code));
     }
     if profile.read_only {
-        return Err(anyhow!(
-            "profile {} is read-only; nothing was sent",
-            profile.name
-        ));
+        let words = crate::engine::submit::NotSent::ReadOnly.words(&profile);
+        return Err(anyhow!(words));
     }
     let sending = import::Sending::start(&session, &catalog, &prepared, &file, &journal)?;
     let (pacer, workers) = import::pace(profile.api, rate, args.jobs);

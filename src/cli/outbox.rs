@@ -158,7 +158,7 @@ async fn retry(
                 worst = worst.max(exit::NETWORK);
                 say!("{short} {words}");
             }
-            Resent::Refused(_) => {
+            Resent::Refused(_) | Resent::ReadOnly(_) => {
                 worst = worst.max(exit::VALIDATION);
                 say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
             }

@@ -31,6 +31,9 @@ pub enum Resent {
     /// phone (or email) but another name or email: not sent, not recorded; the agent
     /// looks and decides (send anyway from the form, or drop it).
     Conflict(Known),
+    /// The profile is read-only now: not sent, the item stays (the pipeline's prepare
+    /// step, as for a first send).
+    ReadOnly(String),
     /// Another rolo process is sending this item right now; it was left to that one.
     Busy,
     /// Another rolo process finished this item (created it or found it) meanwhile.
@@ -197,6 +200,7 @@ impl Retried {
                  or drop it from the outbox",
                 crate::contact::duplicates::describe(k)
             ),
+            Resent::ReadOnly(why) => format!("{name} was not sent: {why}"),
             Resent::Busy => format!("{name} is being sent by another rolo right now; left to it"),
             Resent::Gone => format!("{name} was sent by another rolo meanwhile; nothing to do"),
             Resent::Unlocked(e) => {
@@ -222,6 +226,10 @@ impl Session {
             warnings: Vec::new(),
             echo: serde_json::Value::Null,
         };
+        if self.profile().read_only {
+            let words = super::submit::NotSent::ReadOnly.words(self.profile());
+            return not_sent(Resent::ReadOnly(words));
+        }
         let _lock = match outbox::lock(self.data_dir(), &item.id) {
             Ok(Some(lock)) => lock,
             Ok(None) => return not_sent(Resent::Busy),
@@ -268,7 +276,9 @@ impl Session {
             Resent::StillWaiting(o) => format!("still waits: {}", o.summary()),
             Resent::Refused(o) => format!("refused: {}", o.summary()),
             Resent::Conflict(k) => format!("conflict with id {}", k.id),
-            Resent::Busy | Resent::Gone | Resent::Unlocked(_) => "left to another rolo".to_owned(),
+            Resent::Busy | Resent::Gone => "left to another rolo".to_owned(),
+            Resent::Unlocked(e) => format!("not locked: {e}"),
+            Resent::ReadOnly(_) => "read-only profile".to_owned(),
         };
         tracing::info!(
             target: "rolo::outbox",
