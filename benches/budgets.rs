@@ -33,6 +33,7 @@
 #[path = "common/large_config.rs"]
 mod large_config;
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -143,6 +144,12 @@ const SESSIONS: &[Session] = &[
         kind: Kind::Cachegrind,
         scenarios: &["process_add_dry_run_phone"],
         run: |_| process_add_dry_run_phone(),
+    },
+    Session {
+        name: "process_import_1k",
+        kind: Kind::Cachegrind,
+        scenarios: &["process_import_1k"],
+        run: |_| process_import_1k(),
     },
 ];
 
@@ -447,6 +454,10 @@ impl World {
              [profiles.wm]\napi = \"whatsmark\"\nbase_url = \"{origin}/whatsmark/api/v2\"\n\
              api_key_env = \"ROLO_BUDGET_WM_KEY\"\ndefault_region = \"IN\"\n\n\
              [profiles.wm.defaults]\ntype = \"lead\"\nsource_id = \"Website\"\n\
+             status_id = \"Nuevo\"\n\n\
+             [profiles.load]\napi = \"whatsmark\"\nbase_url = \"{origin}/whatsmark/api/v2\"\n\
+             api_key_env = \"ROLO_BUDGET_LOAD_KEY\"\ndefault_region = \"CO\"\n\n\
+             [profiles.load.defaults]\ntype = \"lead\"\nsource_id = \"Website\"\n\
              status_id = \"Nuevo\"\n"
         );
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
@@ -478,6 +489,7 @@ impl World {
             .env("ROLO_DATA_DIR", home.join("data"))
             .env("ROLO_BUDGET_WIPSY_KEY", self.sandbox.wipsy_key("demo"))
             .env("ROLO_BUDGET_WM_KEY", self.sandbox.wm_token("demo"))
+            .env("ROLO_BUDGET_LOAD_KEY", self.sandbox.wm_token("loadtest"))
             .output()
             .unwrap()
     }
@@ -559,6 +571,24 @@ fn process_add_dry_run_phone() {
         "phone=+91 98470 55555",
     ];
     w.counted(&add, "+919847055555");
+}
+
+/// `rolo import` of 1,000 WhatsMark rows with phones into the sandbox's `loadtest`
+/// tenant (no rate limit; catalog cached): the whole send path of the pipeline a row
+/// at a time (checks, the write-ahead journal, the create, the record), as
+/// `cargo bench --bench import` times it. The sandbox answers from this process, so
+/// only rolo's own work is counted.
+fn process_import_1k() {
+    let w = World::new();
+    w.prepare(&["--profile", "load", "catalog", "refresh"]);
+    let mut csv = String::from("nombre,apellido,celular,correo\n");
+    for i in 0..1_000 {
+        let _ = writeln!(csv, "Ana{i},Pérez,+57 300 {i:07},ana{i}@example.com");
+    }
+    let file = w.dir.path().join("rows.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_string_lossy().into_owned();
+    w.counted(&["--profile", "load", "import", &file], "1000 created");
 }
 
 // ---- the command line ---------------------------------------------------------------

@@ -1,9 +1,13 @@
 //! `rolo import` throughput against the sandbox, side by side with `curl` through
 //! `xargs -P 8` sending the same request bodies: contacts per second for both.
 //!
-//! Run with `cargo bench --bench import` (the release binary; `ROLO_BENCH_ROWS` changes
-//! the 10,000 rows, `ROLO_BENCH_BIN` runs another rolo binary, say an older commit's). The `WhatsMark` `loadtest` tenant has no rate limit and no contact
-//! limit; each side gets a fresh sandbox so every phone is new. Only 127.0.0.1 is used.
+//! Run with `cargo bench --bench import` (the release binary). `ROLO_BENCH_ROWS` changes
+//! the 10,000 rows; `ROLO_BENCH_BIN` runs another rolo binary, say an older commit's;
+//! `ROLO_BENCH_RUNS=N` times rolo N times (each on a fresh sandbox and data dir) and
+//! prints every run and the median, for a before/after on a noisy machine;
+//! `ROLO_BENCH_CURL=0` leaves out the curl side. The `WhatsMark` `loadtest` tenant has no
+//! rate limit and no contact limit; each side gets a fresh sandbox so every phone is new.
+//! Only 127.0.0.1 is used.
 //!
 //! The two sides do not do the same work, and the figures should be read knowing it:
 //! rolo's time is the whole command (config, catalog fetch, CSV parsing, validating
@@ -40,10 +44,30 @@ fn main() -> anyhow::Result<()> {
     println!(
         "import bench: {rows} rows into the whatsmark `{TENANT}` sandbox tenant (no rate limit), 127.0.0.1"
     );
-    let sb = rt.block_on(sandbox::start(SandboxConfig::demo()?))?;
-    let rolo = time_rolo(&sb, &seed, dir.path(), rows)?;
-    report("rolo import (8 workers)", rows, rolo);
-    rt.block_on(sb.shutdown());
+    let runs: usize = std::env::var("ROLO_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let sb = rt.block_on(sandbox::start(SandboxConfig::demo()?))?;
+        let run = tempfile::tempdir()?;
+        times.push(time_rolo(&sb, &seed, run.path(), rows)?);
+        rt.block_on(sb.shutdown());
+    }
+    if runs > 1 {
+        let all: Vec<String> = times
+            .iter()
+            .map(|t| format!("{:.2}", t.as_secs_f64()))
+            .collect();
+        println!("  rolo runs (s): {}", all.join(" "));
+    }
+    times.sort();
+    report("rolo import (8 workers), median", rows, times[runs / 2]);
+    if std::env::var("ROLO_BENCH_CURL").is_ok_and(|v| v == "0") {
+        return Ok(());
+    }
 
     let sb = rt.block_on(sandbox::start(SandboxConfig::demo()?))?;
     if Command::new("curl").arg("--version").output().is_err() {
