@@ -496,3 +496,42 @@ fn every_problem_of_a_contact_is_listed() {
     assert!(err.contains("nothing was sent"), "{err}");
     assert_eq!(w.stored("whatsmark", "demo").len(), before);
 }
+
+/// Issue 25 (5): a wrong key is the key's fault, said as such (exit 4, not 2), and the
+/// failed catalog fetch writes no cache: an empty one would later refuse every name
+/// ("no entry named Website (known: )") even with the right key.
+#[test]
+fn a_wrong_key_exits_4_and_leaves_no_catalog_cache() {
+    let w = World::cli();
+    for profile in ["wm-revoked", "wipsy-wrong"] {
+        let out = w.rolo(&[
+            "--profile",
+            profile,
+            "add",
+            "--quick",
+            "Ana Pérez +91 98470 77779 source:Website",
+        ]);
+        assert_eq!(code(&out), 4, "{profile}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("no entry named"),
+            "{profile}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            rolo::store::catalog_cache::load(&w.data_dir(), profile),
+            rolo::store::catalog_cache::Cached::Missing,
+            "{profile}: no cache written"
+        );
+    }
+    let file = w.write(
+        "rows.csv",
+        "nombre,apellido,celular\nAna,Pérez,+919847077780\n",
+    );
+    let out = w.rolo(&["--profile", "wm-revoked", "import", &file.to_string_lossy()]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was imported"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -23,6 +23,11 @@ pub struct Refreshed {
     /// Why nothing answered, when no request got an answer (refused, timed out, DNS…):
     /// the server cannot be reached, as opposed to parts of it failing.
     pub unreachable: Option<String>,
+    /// The server refused the key (401/403) for some part: nothing fetched with it can
+    /// be trusted to be the tenant's, and the face reports it as the key's fault.
+    pub refused: Option<Outcome>,
+    /// Whether any part was fetched.
+    pub fetched: bool,
     /// Whether any request got an answer (even a refusal).
     answered: bool,
 }
@@ -31,6 +36,9 @@ impl Refreshed {
     /// Notes a failed part: its warning, and whether the server answered at all.
     fn failed(&mut self, part: &str, o: &Outcome) {
         self.warnings.push(format!("{part}: {}", o.summary()));
+        if matches!(o, Outcome::Auth { .. }) && self.refused.is_none() {
+            self.refused = Some(o.clone());
+        }
         if matches!(o, Outcome::Network { .. }) {
             self.unreachable.get_or_insert_with(|| o.summary());
         } else {
@@ -46,6 +54,8 @@ pub async fn refresh(client: &Client, base: Catalog) -> Refreshed {
         warnings: Vec::new(),
         rate: None,
         unreachable: None,
+        refused: None,
+        fetched: false,
         answered: false,
     };
     match client.flavour() {
@@ -69,6 +79,7 @@ async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
         Ok(json) => {
             let contacts = unwrap_data(&json).as_array().cloned().unwrap_or_default();
             super::wipsy::harvest(&mut out.catalog, &contacts);
+            out.fetched = true;
         }
         Err(o) => out.failed("recent contacts", &o),
     }
@@ -82,7 +93,10 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
     ] {
         match all_pages(client, resource, &mut out.rate).await {
             // The server's list replaces the old one: entries deleted there go away here.
-            Ok(items) => *out.catalog.list_mut(kind) = items.into(),
+            Ok(items) => {
+                *out.catalog.list_mut(kind) = items.into();
+                out.fetched = true;
+            }
             Err(o) => out.failed(resource, &o),
         }
     }
@@ -90,6 +104,7 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
     out.rate = rate.or(out.rate);
     match account {
         Ok(json) => {
+            out.fetched = true;
             let data = unwrap_data(&json);
             out.catalog.tenant = Some(Tenant {
                 name: data
@@ -106,7 +121,10 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
         Err(o) => out.failed("account", &o),
     }
     match usage(client, &mut out.rate).await {
-        Ok(u) => out.catalog.usage = Some(u),
+        Ok(u) => {
+            out.catalog.usage = Some(u);
+            out.fetched = true;
+        }
         Err(o) => out.failed("usage", &o),
     }
 }

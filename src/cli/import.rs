@@ -85,6 +85,17 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     }
     let fetched = context::warn(session.catalog().await);
     let unreachable = fetched.unreachable;
+    // A refused key: nothing can be sent, and every row would look wrong against the
+    // catalog it could not fetch. Stop before checking them, as the key's fault (exit 4).
+    if let Some(refused) = &fetched.refused {
+        let said = crate::engine::words::failure(refused, &profile);
+        tell!("rolo: {}", said.what);
+        if let Some(advice) = &said.advice {
+            tell!("rolo: {advice}");
+        }
+        tell!("rolo: nothing was imported.");
+        return Ok(ExitCode::from(crate::engine::exit::of(refused)));
+    }
     let (catalog, rate) = (fetched.catalog, fetched.rate);
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {

@@ -162,6 +162,9 @@ pub struct Fetched {
     pub notice: Option<String>,
     /// Why the server could not be reached at all, when no request got an answer.
     pub unreachable: Option<String>,
+    /// The server refused the key while fetching: the catalog is not the tenant's, and
+    /// nothing can be sent with this key either (a face reports it, exit 4).
+    pub refused: Option<crate::api::Outcome>,
 }
 
 impl Fetched {
@@ -175,6 +178,7 @@ impl Fetched {
             cache_error: None,
             notice: None,
             unreachable: None,
+            refused: None,
         }
     }
 
@@ -205,9 +209,11 @@ pub async fn refresh(
 ) -> Fetched {
     let started = std::time::Instant::now();
     let refreshed = fetch::refresh(client, base).await;
-    // Nothing answered: nothing new to keep, and an empty cache would later pass for a
-    // catalog (and hide that the server was never reached).
-    let cache_error = if refreshed.unreachable.is_some() {
+    // A failed fetch never replaces a cache: nothing answered, nothing was fetched, or
+    // the key was refused (what came back is not the tenant's). An empty cache would
+    // later pass for a catalog and refuse every name ("known: ") with the right key.
+    let failed = refreshed.unreachable.is_some() || refreshed.refused.is_some();
+    let cache_error = if failed || !(refreshed.fetched || refreshed.warnings.is_empty()) {
         None
     } else {
         save(data_dir, profile, &refreshed.catalog).await
@@ -232,6 +238,7 @@ pub async fn refresh(
         cache_error,
         notice: None,
         unreachable: refreshed.unreachable,
+        refused: refreshed.refused,
     }
 }
 
