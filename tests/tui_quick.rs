@@ -321,3 +321,64 @@ async fn enter_before_the_phone_database_is_loaded_creates_once_it_is() {
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
     assert_eq!(rec["phone"], "+919847094024");
 }
+
+/// Issue 25 (1): quick add builds on the kept fields (Ctrl-K), not on the profile's
+/// defaults alone, and a word that changes a kept field says so in the preview.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_add_keeps_the_kept_fields_and_says_when_a_word_changes_one() {
+    let mut h = Harness::new().await;
+    h.picks("Source", &["face"]);
+    h.focus("Source");
+    h.ctrl('k');
+    assert_eq!(h.app().current().form.draft.get("source_id"), "112");
+    h.ctrl('o');
+    h.typed("Sticky Dos 98470 94021 @interesado");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Facebook Ads (kept)"),
+        "the preview shows it:\n{s}"
+    );
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Sticky Dos"), "{s}");
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["source_id"], 112, "the kept source, not the default");
+    assert_eq!(
+        h.app().current().form.draft.get("source_id"),
+        "112",
+        "still kept"
+    );
+    // A word naming the kept field wins for this contact, says so, and stays kept.
+    h.ctrl('o');
+    h.typed("Sticky Tres 98470 94022 @interesado source:Website");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Source is kept as Facebook Ads: this line makes it Website"),
+        "{s}"
+    );
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["firstname"], "Sticky");
+    assert_eq!(rec["source_id"], 110);
+    assert_eq!(h.app().current().form.draft.get("source_id"), "110");
+}
+
+/// Issue 25 (10): the empty quick-add line names this flavour's marks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quick_add_placeholder_names_the_flavours_marks() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    let s = h.screen(120, 40);
+    assert!(s.contains("#groups, @status"), "{s}");
+    h.press(KeyCode::Esc);
+    h.switch_to("wipsy").await;
+    h.ctrl('o');
+    let s = h.screen(120, 40);
+    assert!(s.contains("#tags, @stage"), "{s}");
+}

@@ -84,3 +84,24 @@ async fn repeat_last_repeats_wipsy_custom_fields() {
     assert_eq!(d.custom.get(&id).map(String::as_str), Some("A-7"));
     assert!(h.screen(120, 40).contains("CRM and custom fields repeated"));
 }
+
+/// Issue 25 (10), decided: Ctrl-X clears the contact but not the kept fields (they are
+/// kept for every next contact until Ctrl-K on them again), and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clearing_the_form_keeps_the_kept_fields_and_says_so() {
+    let mut h = Harness::new().await;
+    fill(&mut h, "Meera", "+919822200012");
+    h.focus("Source");
+    h.ctrl('k');
+    h.ctrl('x');
+    h.press(KeyCode::Enter);
+    let d = &h.app().current().form.draft;
+    assert_eq!(d.get("firstname"), "", "the contact is cleared");
+    assert_eq!(d.get("status_id"), "");
+    assert_eq!(d.get("source_id"), "112", "the kept source stays");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Form cleared; 1 kept field stays (Ctrl-K on a field stops keeping it)"),
+        "{s}"
+    );
+}

@@ -281,12 +281,28 @@ impl App {
             Question::Duplicate(_) => self.confirm_or_send(),
             Question::Outbox(_) => self.keep_in_outbox(),
             Question::Clear => {
-                let keep = self.current().defaults();
+                // Kept fields (Ctrl-K) stay: they are kept for every next contact until
+                // Ctrl-K on them again, and a cleared form is the next contact.
+                let keep = self.next_draft(self.active, &self.current().form.draft);
                 let p = self.current_mut();
+                let kept = p.sticky.len();
                 p.form.clear(&keep);
                 p.revalidate();
                 self.created = None;
-                self.say(Level::Info, "Form cleared.");
+                let said = if kept == 0 {
+                    "Form cleared.".to_owned()
+                } else {
+                    let (s, stay) = if kept == 1 {
+                        ("", "stays")
+                    } else {
+                        ("s", "stay")
+                    };
+                    format!(
+                        "Form cleared; {kept} kept field{s} {stay} ({} on a field stops keeping it).",
+                        keymap::key_for(Action::ToggleKeep, Scope::Text)
+                    )
+                };
+                self.say(Level::Info, said);
                 vec![
                     Effect::SaveDraft(self.active),
                     Effect::NextDraft(self.active),

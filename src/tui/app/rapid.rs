@@ -341,10 +341,11 @@ impl App {
         }
     }
 
-    /// Puts the quick-add draft on the form; the line is spent.
+    /// Puts the quick-add draft on the form, over the defaults and then the kept fields
+    /// (Ctrl-K), as after a submit; the line is spent.
     fn fill_form(&mut self, q: &crate::tui::popup::quick::Quick) {
-        let defaults = self.current().defaults();
-        let draft = q.draft(&defaults);
+        let base = self.next_draft(self.active, &self.current().form.draft);
+        let draft = q.draft(&base);
         let p = self.current_mut();
         p.quick_text.clear();
         p.form.clear(&draft);
@@ -377,9 +378,9 @@ impl App {
         self.show_vcard(first, 1, total);
     }
 
-    /// One card on the form, over the defaults.
+    /// One card on the form, over the defaults and the kept fields.
     fn show_vcard(&mut self, card: Draft, n: usize, total: usize) {
-        let mut draft = self.current().defaults();
+        let mut draft = self.next_draft(self.active, &self.current().form.draft);
         draft.values.extend(card.values);
         draft.lists.extend(card.lists);
         let p = self.current_mut();

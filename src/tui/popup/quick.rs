@@ -141,10 +141,11 @@ impl Quick {
         );
     }
 
-    /// The draft to put on the form: the profile's defaults under what the line says.
+    /// The draft to put on the form: `base` (the profile's defaults, then the kept fields)
+    /// under what the line says.
     #[must_use]
-    pub fn draft(&self, defaults: &Draft) -> Draft {
-        let mut d = defaults.clone();
+    pub fn draft(&self, base: &Draft) -> Draft {
+        let mut d = base.clone();
         let p = &self.parsed.draft;
         d.values.extend(p.values.clone());
         d.lists.extend(p.lists.clone());
@@ -180,7 +181,8 @@ impl Popup for Quick {
     /// Draws the line and its preview as a popup over the top of `area`.
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
         let (theme, flavour, catalog) = (cx.theme, cx.profile.profile.api, &cx.profile.catalog);
-        let lines = preview(&self.parsed, flavour, catalog, theme);
+        let mut lines = preview(&self.parsed, flavour, catalog, theme);
+        lines.extend(kept_lines(&self.parsed, cx.profile, theme));
         let height = u16::try_from(lines.len() + 4)
             .unwrap_or(u16::MAX)
             .min(area.height.saturating_sub(2))
@@ -229,50 +231,70 @@ impl Popup for Quick {
     }
 }
 
+/// A field's value in a draft as the agent reads it (catalog names, not ids).
+fn shown(spec: &crate::contact::fields::FieldSpec, draft: &Draft, catalog: &Catalog) -> String {
+    match spec.kind {
+        FieldKind::MultiPick(kind) => {
+            let names: Vec<String> = draft
+                .list(spec.key)
+                .iter()
+                .map(|id| {
+                    catalog
+                        .resolve(kind, id)
+                        .map_or_else(|| id.clone(), |i| i.name.clone())
+                })
+                .collect();
+            names.join(", ")
+        }
+        FieldKind::SinglePick(kind) => {
+            let id = draft.get(spec.key);
+            catalog
+                .resolve(kind, id)
+                .map_or_else(|| id.to_owned(), |i| i.name.clone())
+        }
+        _ => draft.get(spec.key).to_owned(),
+    }
+}
+
+/// The placeholder of an empty line: what can be typed, in this flavour's words
+/// (`#groups, @status` on WhatsMark, `#tags, @stage` on Wipsy).
+fn placeholder(flavour: Flavour) -> String {
+    let marks: Vec<String> = flavour
+        .spec()
+        .marks
+        .iter()
+        .filter_map(|(c, role)| {
+            let label = flavour.field_for(*role)?.label;
+            let word = label.rsplit(' ').next().unwrap_or(label).to_lowercase();
+            Some(format!("{c}{word}"))
+        })
+        .collect();
+    format!(
+        "Type a name, a phone, an email, {}, key:value…",
+        marks.join(", ")
+    )
+}
+
 /// One line per filled field (names resolved), then one per flagged word.
 fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for spec in flavour.fields() {
-        let value = match spec.kind {
-            FieldKind::MultiPick(kind) => {
-                let names: Vec<String> = p
-                    .draft
-                    .list(spec.key)
-                    .iter()
-                    .map(|id| {
-                        catalog
-                            .resolve(kind, id)
-                            .map_or_else(|| id.clone(), |i| i.name.clone())
-                    })
-                    .collect();
-                names.join(", ")
+        if matches!(spec.kind, FieldKind::CustomFields) {
+            for (id, v) in &p.draft.custom {
+                let name = catalog
+                    .custom_field(id)
+                    .map_or_else(|| id.clone(), |d| d.name.clone());
+                out.push(field_line(&name, v, theme));
             }
-            FieldKind::SinglePick(kind) => {
-                let id = p.draft.get(spec.key);
-                catalog
-                    .resolve(kind, id)
-                    .map_or_else(|| id.to_owned(), |i| i.name.clone())
-            }
-            FieldKind::CustomFields => {
-                for (id, v) in &p.draft.custom {
-                    let name = catalog
-                        .custom_field(id)
-                        .map_or_else(|| id.clone(), |d| d.name.clone());
-                    out.push(field_line(&name, v, theme));
-                }
-                continue;
-            }
-            _ => p.draft.get(spec.key).to_owned(),
-        };
+            continue;
+        }
+        let value = shown(spec, &p.draft, catalog);
         if !value.is_empty() {
             out.push(field_line(spec.label, &value, theme));
         }
     }
     if out.is_empty() {
-        out.push(Line::from(Span::styled(
-            "Type a name, a phone, an email, #tags, @stage, key:value…",
-            theme.hint(),
-        )));
+        out.push(Line::from(Span::styled(placeholder(flavour), theme.hint())));
     }
     let tab = keymap::key_for(Action::TakeSuggestion, Scope::Quick);
     let mut first_fix = true;
@@ -287,6 +309,48 @@ fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec
             format!("⚠ {}: {}{hint}", n.token, n.message),
             theme.warn(),
         )));
+    }
+    out
+}
+
+/// The kept fields (Ctrl-K) the contact gets besides what the line says, and a word that
+/// changes one: it wins for this contact and stays kept for the next, as typing in a
+/// kept field of the form does; either way the preview says so.
+fn kept_lines(
+    p: &Parsed,
+    profile: &crate::tui::app::ProfileState,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let (flavour, catalog, form) = (profile.profile.api, &profile.catalog, &profile.form.draft);
+    let mut out = Vec::new();
+    for key in &profile.sticky {
+        let (label, now, typed) = if let Some(id) = key.strip_prefix("custom.") {
+            let name = catalog
+                .custom_field(id)
+                .map_or_else(|| id.to_owned(), |d| d.name.clone());
+            let now = form.custom.get(id).cloned().unwrap_or_default();
+            (name, now, p.draft.custom.get(id).cloned())
+        } else {
+            let Some(spec) = flavour.field(key) else {
+                continue;
+            };
+            let typed = (p.draft.values.contains_key(key.as_str())
+                || p.draft.lists.contains_key(key.as_str()))
+            .then(|| shown(spec, &p.draft, catalog));
+            (spec.label.to_owned(), shown(spec, form, catalog), typed)
+        };
+        if now.is_empty() {
+            continue;
+        }
+        let line = match typed {
+            None => field_line(&label, &format!("{now} (kept)"), theme),
+            Some(typed) if typed != now => Line::from(Span::styled(
+                format!("⚑ {label} is kept as {now}: this line makes it {typed}, kept from now on"),
+                theme.warn(),
+            )),
+            Some(_) => continue,
+        };
+        out.push(line);
     }
     out
 }
