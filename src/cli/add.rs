@@ -72,7 +72,12 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
     // A refused key refuses the create too: say so (exit 4) rather than report every
     // name the empty catalog cannot resolve as a mistake of the contact (exit 2).
     if let Some(refused) = &fetched.refused {
-        return Ok(ExitCode::from(report(&session, &catalog, refused, args.output)));
+        return Ok(ExitCode::from(report(
+            &session,
+            &catalog,
+            refused,
+            args.output,
+        )));
     }
     let (defaults, skipped) = input::defaults(profile.api, &catalog, &profile.defaults);
     for s in skipped {
