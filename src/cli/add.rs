@@ -70,8 +70,12 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
     let fetched = context::warn(session.catalog().await);
     let mut catalog = fetched.catalog;
     // A refused key refuses the create too: say so (exit 4) rather than report every
-    // name the empty catalog cannot resolve as a mistake of the contact (exit 2).
-    if let Some(refused) = &fetched.refused {
+    // name the empty catalog cannot resolve as a mistake of the contact (exit 2). A dry
+    // run sends nothing, so it goes on with what the config declares (the warning says
+    // what could not be fetched).
+    if !args.dry_run
+        && let Some(refused) = &fetched.refused
+    {
         return Ok(ExitCode::from(report(
             &session,
             &catalog,

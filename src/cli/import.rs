@@ -86,8 +86,11 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let fetched = context::warn(session.catalog().await);
     let unreachable = fetched.unreachable;
     // A refused key: nothing can be sent, and every row would look wrong against the
-    // catalog it could not fetch. Stop before checking them, as the key's fault (exit 4).
-    if let Some(refused) = &fetched.refused {
+    // catalog it could not fetch. Stop before checking them, as the key's fault (exit 4);
+    // a dry run sends nothing and goes on.
+    if !args.dry_run
+        && let Some(refused) = &fetched.refused
+    {
         let said = crate::engine::words::failure(refused, &profile);
         tell!("rolo: {}", said.what);
         if let Some(advice) = &said.advice {
