@@ -163,7 +163,11 @@ fn phones_typed_every_way() {
     check(&[
         (WP, CO, "Ana (318) 877-9043", &[("name", "Ana"), ("phone", "+573188779043")], &[]),
         (WP, CO, "Ana 318.877.9043", &[("name", "Ana"), ("phone", "+573188779043")], &[]),
+        // Issue 25 (2): a word after the phone is never silently part of the name; with a
+        // one-word name before it, Tab puts it in by key.
         (WM, ES, "Lucía 0034 612 34 56 78 Fernández",
+         &[("firstname", "Lucía"), ("phone", "+34612345678")], &[("Fernández", Some("lastname:Fernández"))]),
+        (WM, ES, "Lucía Fernández 0034 612 34 56 78",
          &[("firstname", "Lucía"), ("lastname", "Fernández"), ("phone", "+34612345678")], &[]),
         (WM, IN, "Arjun Reddy +91-98765-43210", &[("firstname", "Arjun"), ("lastname", "Reddy"),
           ("phone", "+919876543210")], &[]),
@@ -239,9 +243,13 @@ fn tags_stages_groups_and_statuses() {
          ("phone", "+919847012346"), ("type", "customer"), ("source_id", "2"), ("status_id", "11"), ("groups", "20")], &[]),
         (WM, CO, "Mumbai Pérez 318 877 9043 Nuevo", &[("firstname", "Mumbai"), ("lastname", "Pérez"),
          ("phone", "+573188779043"), ("status_id", "10")], &[]),
-        (WM, CO, "Ana 318 877 9043 Pérez in", &[("firstname", "Ana"), ("lastname", "Pérez in"), ("phone", "+573188779043")], &[]),
-        (WM, CO, "Ana ana@b.co @nuevo interesado", &[("firstname", "Ana"), ("lastname", "interesado"), ("email", "ana@b.co"),
-         ("status_id", "10")], &[]),
+        // Issue 25 (2): "Pérez in" went into the last name without a word.
+        (WM, CO, "Ana 318 877 9043 Pérez in", &[("firstname", "Ana"), ("phone", "+573188779043")],
+         &[("Pérez", Some("lastname:Pérez")), ("in", None)]),
+        (WM, CO, "Ana ana@b.co @nuevo interesado", &[("firstname", "Ana"), ("email", "ana@b.co"),
+         ("status_id", "10")], &[("interesado", Some("lastname:interesado"))]),
+        // No name before the phone: the words after it are the name, as before.
+        (WM, CO, "318 877 9043 Ana Pérez", &[("firstname", "Ana"), ("lastname", "Pérez"), ("phone", "+573188779043")], &[]),
         (WP, CO, "Ana 318 877 9043 vip prosp club", &[("name", "Ana"), ("phone", "+573188779043"), ("tags", "t-vip,t-nandu"),
          ("pipeline_stage_id", "st-pro")], &[]),
         (WM, CO, "Ana type:client", &[("firstname", "Ana")], &[("type:client", None)]),

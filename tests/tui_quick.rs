@@ -382,3 +382,60 @@ async fn the_quick_add_placeholder_names_the_flavours_marks() {
     let s = h.screen(120, 40);
     assert!(s.contains("#tags, @stage"), "{s}");
 }
+
+/// Issue 25 (2): after the name and the phone, a word that fits several lists is flagged
+/// with its candidates (Tab puts one, Tab again the next) and never joins the last name;
+/// a short word that fits nothing for sure is flagged too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ambiguous_word_is_flagged_with_its_candidates_and_tab_cycles_them() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Cnt Four 98470 66604 lead @nuevo ma web");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("web: Fits several: Website (Source), Webinar octubre (Groups)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("ma: \"ma\" is too short to pick from the lists"),
+        "{s}"
+    );
+    assert!(!s.contains("Four ma"), "{s}");
+    h.press(KeyCode::Enter);
+    assert!(
+        matches!(h.app().mode, Mode::Quick(_)),
+        "flagged words stop Enter"
+    );
+    let text = |h: &Harness| match &h.app().mode {
+        Mode::Quick(q) => q.text.clone(),
+        _ => String::new(),
+    };
+    // Drop "ma"; then Tab walks through what "web" may mean.
+    for _ in 0..3 {
+        h.press(KeyCode::Left);
+    }
+    h.ctrl('w');
+    h.press(KeyCode::End);
+    h.press(KeyCode::Tab);
+    assert!(text(&h).ends_with("@nuevo source:Website"), "{}", text(&h));
+    assert!(
+        h.screen(120, 40)
+            .contains("Tab puts groups:\"Webinar octubre\"")
+    );
+    h.press(KeyCode::Tab);
+    assert!(
+        text(&h).ends_with("@nuevo groups:\"Webinar octubre\""),
+        "{}",
+        text(&h)
+    );
+    h.press(KeyCode::Tab);
+    assert!(text(&h).ends_with("@nuevo source:Website"), "{}", text(&h));
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+    let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["firstname"], "Cnt");
+    assert_eq!(rec["lastname"], "Four");
+    assert_eq!(rec["source_id"], 110);
+}

@@ -18,8 +18,12 @@
 //! - after the phone or the email, a plain word that names one entry of the picked fields
 //!   (`customer`, `facebook`, `inte`, `mumb`: a type, source, status, group; on Wipsy a
 //!   stage or tag), exactly or by the looser rules below with three letters at least, is
-//!   that entry: the name comes first, what the CRM files it under after. A word that
-//!   fits none, or several, stays a name word.
+//!   that entry: the name comes first, what the CRM files it under after. When name
+//!   words came before the phone (or email), a word after it is never part of the name:
+//!   one that fits several entries is flagged with them all (Tab puts the first, Tab
+//!   again the next), one under three letters or fitting none is flagged (with a lone
+//!   first name before the phone, Tab puts it in as the last name by key). With no name
+//!   before the phone, the words after it are the name, as typed.
 //! - a lone `|` splits first from last name; anything else is a name word, and without `|`
 //!   the first word is the first name and the rest the last name.
 //!
@@ -90,6 +94,9 @@ pub struct Note {
     /// The text that takes the suggestion when it replaces `span` (`#Mumbai` for
     /// `#mumbay`, `city:Cali` for `cuidad:Cali`): what Tab puts in the line.
     pub fix: Option<String>,
+    /// Further fixes after [`Note::fix`] when a word fits several entries (`nue`:
+    /// `status:Nuevo`, then `source:Newsletter`): a second Tab puts the next one.
+    pub others: Vec<String>,
 }
 
 /// One whitespace-separated token of the line (quotes keep spaces inside one token).
@@ -148,6 +155,26 @@ pub fn parse(
 
 /// A hint: the closest name, as a suggestion.
 type Hint = Option<String>;
+
+/// What a plain word after the phone fits among the lists.
+enum Fits {
+    /// One entry: the field and the value it takes.
+    One(&'static str, String),
+    /// Several entries, each named with its field.
+    Several(Vec<Candidate>),
+    /// Some entries, but the word is under three letters: too short to pick from them.
+    Short,
+    /// None.
+    None,
+}
+
+/// One entry a word may mean.
+struct Candidate {
+    /// The entry's name.
+    name: String,
+    /// Its field's label.
+    label: String,
+}
 
 /// The line being read: its tokens, where each went, and the draft so far.
 struct Parser<'a> {
@@ -221,68 +248,144 @@ impl<'a> Parser<'a> {
             );
         } else if text.chars().all(|c| c.is_ascii_punctuation()) {
             self.flag(i..i + 1, "Stray punctuation, not used", None);
-        } else if let Some((key, value)) = self.crm_word(i, &lower) {
-            if self.flavour.is_list(key) {
-                self.put_pick(i..i + 1, key, value);
-            } else {
-                self.set_single(i..i + 1, key, &value);
-            }
         } else {
-            let name = text.trim_end_matches([',', ';']).to_owned();
-            self.names.push((i, name));
+            match self.crm_word(i, &lower) {
+                Fits::One(key, value) if self.flavour.is_list(key) => {
+                    self.put_pick(i..i + 1, key, value);
+                }
+                Fits::One(key, value) => self.set_single(i..i + 1, key, &value),
+                // After a name and a phone (or email), a word is never part of the name:
+                // one that fits several entries, or none, is flagged, not guessed.
+                fits if self.named_before_contact(i) => self.not_a_name(i, text, fits),
+                _ => {
+                    let name = text.trim_end_matches([',', ';']).to_owned();
+                    self.names.push((i, name));
+                }
+            }
         }
     }
 
-    /// The one picked field and value a plain word after the phone or email names
-    /// (see the module's rules), among the fields not set yet.
-    fn crm_word(&self, i: usize, word: &str) -> Option<(&'static str, String)> {
+    /// Whether name words came before the line's first phone or email, and `i` is after
+    /// it: then the name is given, and a plain word at `i` is meant for a CRM field.
+    fn named_before_contact(&self, i: usize) -> bool {
+        let contact = [Role::Phone, Role::Email]
+            .into_iter()
+            .filter_map(|role| self.flavour.key(role))
+            .collect::<Vec<_>>();
+        let first = (0..i).find(
+            |&j| matches!(&self.uses[j], Some(Use::Field(k)) if contact.contains(&k.as_str())),
+        );
+        first.is_some_and(|f| self.names.iter().any(|(j, _)| *j < f))
+    }
+
+    /// A word after the phone that picks no one entry: flagged with what it fits (Tab
+    /// puts the first, and again the next), never added to the name.
+    fn not_a_name(&mut self, i: usize, text: &str, fits: Fits) {
+        let word = text.trim_end_matches([',', ';']);
+        match fits {
+            Fits::Several(candidates) => {
+                let shown: Vec<String> = candidates
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, c.label))
+                    .collect();
+                let fixes: Vec<String> = candidates
+                    .iter()
+                    .map(|c| format!("{}:{}", quote_spaced(&c.label.to_lowercase()), quote_spaced(&c.name)))
+                    .collect();
+                let message = format!("Fits several: {}", shown.join(", "));
+                self.flag(i..i + 1, message, candidates.first().map(|c| c.name.clone()));
+                let mut fixes = fixes.into_iter();
+                self.fix_last(fixes.next());
+                if let Some(note) = self.notes.last_mut() {
+                    note.others = fixes.collect();
+                }
+            }
+            Fits::Short => self.flag(
+                i..i + 1,
+                format!("\"{word}\" is too short to pick from the lists (three letters at least), and the name goes before the phone"),
+                None,
+            ),
+            Fits::One(..) | Fits::None => {
+                // A one-word name before the phone may be missing its last name: Tab
+                // puts this word there by key, where it is meant.
+                let key = self.flavour.key(Role::LastName).unwrap_or_default();
+                let lone = self.names.len() == 1 && !key.is_empty();
+                let hint = lone.then(|| format!("{key}:{}", quote_spaced(word)));
+                self.flag(
+                    i..i + 1,
+                    "Not part of the name (it goes before the phone) and no open field takes it",
+                    hint.clone(),
+                );
+                self.fix_last(hint);
+            }
+        }
+    }
+
+    /// What a plain word after the phone or email names among the picked fields not set
+    /// yet (see the module's rules): one entry, several, or none.
+    fn crm_word(&self, i: usize, word: &str) -> Fits {
         let token = &self.tokens[i];
         let identified = [Role::Phone, Role::Email]
             .into_iter()
             .any(|role| !self.flavour.value(&self.draft, role).is_empty());
         if !identified || !token.plain_word() {
-            return None;
+            return Fits::None;
         }
-        // (field, value, how it fits); the same name once per field.
-        let mut found: Vec<(&'static str, String, Fit)> = Vec::new();
-        let mut add =
-            |key, (fit, hits): (Option<Fit>, Vec<usize>), value: &dyn Fn(usize) -> String| {
-                let Some(fit) = fit else {
-                    return;
-                };
-                // One name is a pick and two a question, whatever follows: a word
-                // that fits 100,000 tags must not copy their ids.
-                let hits = &hits[..hits.len().min(if fit == Fit::Same { 1 } else { 2 })];
-                for &at in hits {
-                    found.push((key, value(at), fit));
-                }
+        // (field, value, how it fits, its name and its field's label); the same name
+        // once per field.
+        let mut found: Vec<(&'static str, String, Fit, Candidate)> = Vec::new();
+        let mut add = |spec: &crate::contact::fields::FieldSpec,
+                       (fit, hits): (Option<Fit>, Vec<usize>),
+                       value: &dyn Fn(usize) -> (String, String)| {
+            let Some(fit) = fit else {
+                return;
             };
+            // One name is a pick and two a question, whatever follows: a word that
+            // fits 100,000 tags must not copy their ids.
+            let hits = &hits[..hits.len().min(if fit == Fit::Same { 1 } else { 2 })];
+            for &at in hits {
+                let (value, name) = value(at);
+                let label = spec.label.to_owned();
+                found.push((spec.key, value, fit, Candidate { name, label }));
+            }
+        };
         for spec in self.flavour.fields() {
             let open = self.flavour.is_list(spec.key) || self.draft.get(spec.key).is_empty();
             match spec.kind {
                 FieldKind::SinglePick(kind) | FieldKind::MultiPick(kind) if open => {
                     let items = self.catalog.items(kind);
                     let fits = loose_in(word, items);
-                    let id = |at: usize| items.get(at).map(|it| it.id.clone()).unwrap_or_default();
-                    add(spec.key, fits, &id);
+                    let entry = |at: usize| {
+                        items
+                            .get(at)
+                            .map(|it| (it.id.clone(), it.name.clone()))
+                            .unwrap_or_default()
+                    };
+                    add(spec, fits, &entry);
                 }
                 FieldKind::Enum(values) if open && spec.role == Role::Type => {
                     let fits = loose_fit(word, values.iter().copied());
-                    let value = |at: usize| values.get(at).copied().unwrap_or_default().to_owned();
-                    add(spec.key, fits, &value);
+                    let value = |at: usize| {
+                        let v = values.get(at).copied().unwrap_or_default().to_owned();
+                        (v.clone(), v)
+                    };
+                    add(spec, fits, &value);
                 }
                 _ => {}
             }
         }
-        let tightest = found.iter().map(|f| f.2).min()?;
+        let Some(tightest) = found.iter().map(|f| f.2).min() else {
+            return Fits::None;
+        };
         if tightest != Fit::Same && word.chars().count() < 3 {
-            return None;
+            return Fits::Short;
         }
-        let mut best = found.into_iter().filter(|f| f.2 == tightest);
-        match (best.next(), best.next()) {
-            (Some((key, value, _)), None) => Some((key, value)),
-            _ => None,
+        let mut best: Vec<_> = found.into_iter().filter(|f| f.2 == tightest).collect();
+        if best.len() == 1 {
+            let (key, value, _, _) = best.remove(0);
+            return Fits::One(key, value);
         }
+        Fits::Several(best.into_iter().map(|f| f.3).collect())
     }
 
     /// `#name` and `@name`.
@@ -598,6 +701,7 @@ impl<'a> Parser<'a> {
             suggestion,
             span,
             fix: None,
+            others: Vec::new(),
         });
     }
 

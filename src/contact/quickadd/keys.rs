@@ -271,6 +271,7 @@ impl<'a> Parser<'a> {
                 suggestion,
                 span: span.clone(),
                 fix,
+                others: Vec::new(),
             });
         }
     }

@@ -26,6 +26,9 @@ pub struct Quick {
     cursor: usize,
     /// The live parse of `text`.
     pub parsed: Parsed,
+    /// The fixes a word that fits several entries may take, after Tab put the first:
+    /// where it stands in `text` (bytes), the fixes, and which one is there.
+    cycle: Option<(std::ops::Range<usize>, Vec<String>, usize)>,
 }
 
 impl Quick {
@@ -38,6 +41,7 @@ impl Quick {
             text,
             cursor,
             parsed,
+            cycle: None,
         }
     }
 
@@ -103,27 +107,58 @@ impl Quick {
     }
 
     /// Puts the first fix in the line in place of its word; `false` when there is none.
+    /// Right after a fix for a word that fits several entries, Tab puts the next one
+    /// in its place instead (and after the last, the first again).
     fn take_suggestion(&mut self) -> bool {
+        if let Some((span, fixes, at)) = self.cycle.take()
+            && self.text.get(span.clone()) == fixes.get(at).map(String::as_str)
+        {
+            let next = (at + 1) % fixes.len();
+            self.replace(span.clone(), &fixes[next]);
+            let end = span.start + fixes[next].len();
+            self.cycle = Some((span.start..end, fixes, next));
+            return true;
+        }
         let Some(note) = self.suggestion() else {
             return false;
         };
         let (span, fix) = (note.span.clone(), note.fix.clone().unwrap_or_default());
+        if !note.others.is_empty() {
+            let mut fixes = vec![fix.clone()];
+            fixes.extend(note.others.iter().cloned());
+            self.cycle = Some((span.start..span.start + fix.len(), fixes, 0));
+        }
+        self.replace(span, &fix);
+        true
+    }
+
+    /// The fix a Tab puts next for a word that fits several entries, while the last one
+    /// put is still in the line as it was put.
+    fn next_in_cycle(&self) -> Option<&str> {
+        let (span, fixes, at) = self.cycle.as_ref()?;
+        let there = self.text.get(span.clone()) == fixes.get(*at).map(String::as_str);
+        there
+            .then(|| fixes.get((at + 1) % fixes.len()).map(String::as_str))
+            .flatten()
+    }
+
+    /// Replaces `span` (bytes) of the line with `fix`, keeping the cursor's place.
+    fn replace(&mut self, span: std::ops::Range<usize>, fix: &str) {
         let Some(typed) = self.text.get(span.clone()) else {
-            return false;
+            return;
         };
         let (before, typed_chars) = (
             self.text[..span.start].chars().count(),
             typed.chars().count(),
         );
         let fix_chars = fix.chars().count();
-        self.text.replace_range(span, &fix);
+        self.text.replace_range(span, fix);
         // The cursor keeps its place in the text around the word; inside it, it ends it.
         if self.cursor >= before + typed_chars {
             self.cursor = self.cursor + fix_chars - typed_chars;
         } else if self.cursor > before {
             self.cursor = before + fix_chars;
         }
-        true
     }
 
     fn reparse(&mut self, cx: &Context<'_>) {
@@ -170,6 +205,7 @@ impl Popup for Quick {
             }
             Action::Cancel => return Reply::Close,
             Action::Edit(e) => {
+                self.cycle = None;
                 self.edit(e);
                 self.reparse(cx);
             }
@@ -194,8 +230,8 @@ impl Popup for Quick {
             height,
         };
         let take = self
-            .suggestion()
-            .and_then(|n| n.fix.as_deref())
+            .next_in_cycle()
+            .or_else(|| self.suggestion().and_then(|n| n.fix.as_deref()))
             .map(|fix| format!("puts {fix}"));
         let (tab, form) = match &take {
             Some(take) => (
