@@ -50,3 +50,27 @@ fn a_signal_restores_the_terminal_keeps_the_draft_and_says_why() {
         assert_eq!(saved.draft.get("firstname"), "Zoë", "SIG{signal}");
     }
 }
+
+/// Issue 25 (6): leaving the form while contacts wait in the outbox says how many and how
+/// they will go (exit 0: a quit is not an error).
+#[test]
+fn quitting_with_contacts_in_the_outbox_says_so() {
+    let w = World::cli();
+    let mut draft = rolo::contact::Draft::default();
+    for (k, v) in [("firstname", "Meera"), ("lastname", "Iyer")] {
+        draft.set(k, v);
+    }
+    // Kept for the profile whose server is down: it stays there whatever the form does.
+    let item = rolo::store::outbox::Item::new("down", draft, "Meera Iyer", "refused", false, None);
+    rolo::store::outbox::put(&w.data_dir(), &item).unwrap();
+    let mut p = w.spawn().start().unwrap();
+    p.wait_for("Ctrl-S send", WAIT).unwrap();
+    p.send(support::pty::CTRL_Q).unwrap();
+    assert_eq!(p.wait_exit_code(WAIT), Some(0));
+    p.wait_for(
+        "rolo: 1 contact waits in the outbox (Meera Iyer): the form sends it when it starts \
+         again, or `rolo outbox retry` sends it now",
+        WAIT,
+    )
+    .unwrap();
+}

@@ -185,7 +185,7 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
         let result = async {
             take_terminal().context("cannot set up the terminal (raw mode, alternate screen)")?;
             let backend = super::inert::Inert::new(CrosstermBackend::new(std::io::stdout()));
-            let mut tui = Tui::new(setup, data_dir, backend)?;
+            let mut tui = Tui::new(setup, data_dir.clone(), backend)?;
             tui.lends_terminal = true;
             let mut input = Keyboard::start().context("cannot read the terminal")?;
             let mut stops = Stops::listen().context("cannot listen for SIGTERM and SIGHUP")?;
@@ -203,6 +203,9 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
             tracing::warn!("{e}");
             let _ = writeln!(stderr, "rolo: {}", crate::text::inert_lines(e));
         }
+        if let Some(waiting) = outbox_words(&crate::engine::outbox::list(&data_dir)) {
+            let _ = writeln!(stderr, "rolo: {}", crate::text::inert_lines(&waiting));
+        }
         Ok(match looped? {
             None => std::process::ExitCode::SUCCESS,
             Some(stop) => {
@@ -217,6 +220,25 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
             }
         })
     })
+}
+
+/// What the agent is told on leaving while contacts wait in the outbox: how many, and
+/// how they will go (a quit is not an error, so the exit code stays 0).
+fn outbox_words(items: &[crate::engine::outbox::Item]) -> Option<String> {
+    let retry = "`rolo outbox retry`";
+    match items {
+        [] => None,
+        [one] => Some(format!(
+            "1 contact waits in the outbox ({}): the form sends it when it starts again, or \
+             {retry} sends it now",
+            one.name
+        )),
+        many => Some(format!(
+            "{} contacts wait in the outbox: the form sends them when it starts again, or \
+             {retry} sends them now (`rolo outbox list` shows them)",
+            many.len()
+        )),
+    }
 }
 
 /// The form over a backend: the app, the controller that performs its effects, and the

@@ -38,6 +38,8 @@ pub const CTRL_S: &str = "\x13";
 pub const CTRL_T: &str = "\x14";
 /// Ctrl-C (quit, draft kept).
 pub const CTRL_C: &str = "\x03";
+/// Ctrl-Q (quit).
+pub const CTRL_Q: &str = "\x11";
 /// Ctrl-W (delete the word before the cursor).
 pub const CTRL_W: &str = "\x17";
 /// Ctrl-O (quick add).
