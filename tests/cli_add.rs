@@ -535,3 +535,22 @@ fn a_wrong_key_exits_4_and_leaves_no_catalog_cache() {
         stderr(&out)
     );
 }
+
+/// Issue 25 (7): a spent quota is said once: the server's words already advise the
+/// upgrade, so rolo's own advice is not added after them.
+#[test]
+fn a_spent_quota_gives_its_advice_once() {
+    let w = World::cli();
+    let out = w.rolo(&[
+        "--profile",
+        "wipsy-full",
+        "add",
+        "--set",
+        "name=Quinto",
+        "--set",
+        "phone=+573001112298",
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let said = stderr(&out).to_lowercase();
+    assert_eq!(said.matches("upgrade").count(), 1, "{}", stderr(&out));
+}

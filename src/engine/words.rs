@@ -84,7 +84,10 @@ pub fn failure(o: &Outcome, profile: &Profile) -> Failure {
                 },
                 details.trim()
             ),
-            Some("upgrade the plan or wait for the quota to renew".to_owned()),
+            // The servers' own words usually say it already ("Please upgrade your
+            // plan."): the advice is not said twice.
+            Some("upgrade the plan or wait for the quota to renew".to_owned())
+                .filter(|_| !details.to_lowercase().contains("upgrade")),
         ),
         Outcome::RateLimited {
             retry_after,

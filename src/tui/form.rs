@@ -504,6 +504,17 @@ impl Form {
             + self.server.get("").map_or(0, Vec::len)
     }
 
+    /// Required rows not filled yet whose message is not showing (untouched): what the
+    /// status line counts as "to fill" rather than calling the form free of problems.
+    #[must_use]
+    pub fn required_to_fill(&self) -> usize {
+        self.fields
+            .iter()
+            .filter(|f| f.required && !self.problems.get(&f.key).is_empty())
+            .filter(|f| !(self.show_all || self.touched.contains(&f.key)))
+            .count()
+    }
+
     /// The first row with a message, in form order.
     #[must_use]
     pub fn first_problem(&self) -> Option<usize> {

@@ -56,7 +56,20 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
             theme.error(),
         ));
     } else {
-        second.push(Span::styled("✓ no problems  ", theme.ok()));
+        match app.current().form.required_to_fill() {
+            0 => second.push(Span::styled("✓ no problems  ", theme.ok())),
+            // Short on a narrow terminal, so the footer keeps its keys.
+            n if area.width < 100 => {
+                second.push(Span::styled(format!("○ {n} to fill  "), theme.hint()));
+            }
+            n => {
+                let s = if n == 1 { "" } else { "s" };
+                second.push(Span::styled(
+                    format!("○ {n} required field{s} to fill  "),
+                    theme.hint(),
+                ));
+            }
+        }
     }
     // Ctrl-E is offered only where it opens the editor.
     let absent: &[Action] = if app.current().form.takes_editor() {
