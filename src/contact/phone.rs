@@ -108,6 +108,13 @@ pub enum PhoneError {
     /// Parsed, but not a number that exists in that country's numbering plan.
     #[error("This isn't a valid number for {0}")]
     Invalid(String),
+    /// An extension (`x123`, `ext. 123`): neither CRM has a field for it, and a number
+    /// with it glued on would not dial.
+    #[error(
+        "Extensions can't go in the phone field (the CRM has none): type the number alone \
+         and put \"ext. {0}\" in the notes"
+    )]
+    Extension(String),
     /// The phone database is still loading and this thread may not wait for it
     /// ([`never_wait_here`]): not a verdict on the number, which is checked again
     /// once it is loaded.
@@ -121,7 +128,13 @@ pub enum PhoneError {
 /// without `+` or `00`; with no region such a number is refused rather than guessed,
 /// because the same digits are valid in several countries.
 pub fn to_e164(input: &str, default_region: Option<&str>) -> Result<String, PhoneError> {
-    let (international, digits) = clean(input)?;
+    if let Some(ext) = extension(input) {
+        return Err(PhoneError::Extension(ext));
+    }
+    let (international, mut digits) = clean(input)?;
+    if international && let Some(mobile) = old_mexican_mobile(&digits) {
+        digits = mobile;
+    }
     // The crate applies the default region's national prefix rules even to a `+`
     // number, which can eat digits; a `+` number needs no region anyway.
     let region = if international {
@@ -141,6 +154,37 @@ pub fn to_e164(input: &str, default_region: Option<&str>) -> Result<String, Phon
         return Err(PhoneError::Invalid(place_of(&number)));
     }
     Ok(number.format().mode(Mode::E164).to_string())
+}
+
+/// `+52 1 55 1234 5678`: the old Mexican mobile prefix (the `1` after +52), which many
+/// phones and WhatsApp's iOS vCards (`waid=5215512345678`) still show. Mexico dropped it
+/// in 2019 and the numbering plan refuses it; the number is the same without it.
+fn old_mexican_mobile(digits: &str) -> Option<String> {
+    let rest = digits.strip_prefix("521")?;
+    (rest.len() == 10).then(|| format!("52{rest}"))
+}
+
+/// Whether [`to_e164`] drops the old Mexican mobile prefix from this input: the preview
+/// says so, so the agent sees why the number changed.
+#[must_use]
+pub fn drops_old_mexican_prefix(input: &str) -> bool {
+    clean(input)
+        .is_ok_and(|(international, digits)| international && old_mexican_mobile(&digits).is_some())
+}
+
+/// The extension a typed number carries (`x123`, `ext. 123`, `ext 123`, `extension 123`),
+/// if any.
+fn extension(input: &str) -> Option<String> {
+    let lower = input.to_lowercase();
+    let at = ["extension", "ext.", "ext", "x"]
+        .iter()
+        .filter_map(|m| lower.find(m).map(|i| (i, m.len())))
+        .min_by_key(|(i, _)| *i)?;
+    let (head, tail) = (&lower[..at.0], &lower[at.0 + at.1..]);
+    let ext: String = tail.trim_start_matches([' ', '.', ':']).to_owned();
+    let number_before = head.chars().filter(char::is_ascii_digit).count() >= 5;
+    let digits_after = !ext.is_empty() && ext.trim().chars().all(|c| c.is_ascii_digit());
+    (number_before && digits_after).then(|| ext.trim().to_owned())
 }
 
 /// The international form of an E.164 number for showing beside the field

@@ -219,10 +219,44 @@ impl<'a> Parser<'a> {
             self.email(i, &text);
         } else if token.phonish() {
             return self.phone_run(i);
+        } else if let Some(taken) = self.extension(i) {
+            return taken;
         } else {
             self.word(i, &text);
         }
         1
+    }
+
+    /// An extension right after the phone (`x123`, `ext.123`, `ext. 123`): neither CRM
+    /// has a field for it, so it is flagged with a fix that puts it in the notes. How
+    /// many tokens it took, when it is one.
+    fn extension(&mut self, i: usize) -> Option<usize> {
+        let phone = self.flavour.key(Role::Phone)?;
+        let after_phone = i > 0 && matches!(&self.uses[i - 1], Some(Use::Field(k)) if k == phone);
+        if !after_phone {
+            return None;
+        }
+        let lower = self.tokens[i].text().to_lowercase();
+        let rest = ["extension", "ext.", "ext", "x"]
+            .iter()
+            .find_map(|m| lower.strip_prefix(m))?;
+        let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+        let (number, taken) = if digits(rest) {
+            (rest.to_owned(), 1)
+        } else if rest.is_empty() && self.tokens.get(i + 1).is_some_and(|t| digits(&t.text())) {
+            (self.tokens[i + 1].text(), 2)
+        } else {
+            return None;
+        };
+        let notes = self.flavour.key(Role::Notes).unwrap_or("notes");
+        let fix = format!("{notes}:\"ext. {number}\"");
+        self.flag(
+            i..i + taken,
+            "An extension: the CRM has no field for it, so it goes in the notes",
+            Some(fix.clone()),
+        );
+        self.fix_last(Some(fix));
+        Some(taken)
     }
 
     /// A token with no marker: a type, a stray date or punctuation, or a name word.
@@ -562,7 +596,12 @@ impl<'a> Parser<'a> {
     /// the tokens before it (`2024` in `2024 318 877 9043`) are flagged.
     fn phone_run(&mut self, i: usize) -> usize {
         let run = self.phone_tokens(i);
-        for start in i..i + run {
+        // A run that starts with its country code (`+52`, `0052`) is read whole: a number
+        // found further in would be placed in the profile's region, in another country.
+        let raw = self.tokens[i].raw.trim_start_matches(['(', '[']);
+        let international = raw.starts_with('+') || raw.starts_with("00");
+        let starts = if international { i..i + 1 } else { i..i + run };
+        for start in starts {
             if let Some((e164, taken)) = self.longest_phone("", start).filter(|f| f.1 > 0) {
                 if start > i {
                     self.not_a_phone(i..start);

@@ -404,19 +404,40 @@ fn phone_into(
     draft: &mut Draft,
     extra: &mut Vec<String>,
 ) {
-    let normal =
-        |t: &Tel| to_e164(&t.number, region).unwrap_or_else(|_| t.number.trim().to_owned());
+    // WhatsApp's own id for the number (`waid=5215512345678`) is read when the number as
+    // shown does not parse: it is the number WhatsApp reaches, in full.
+    let wa = |waid: &str| to_e164(&format!("+{waid}"), None);
+    let normal = |t: &Tel| {
+        to_e164(&t.number, region)
+            .or_else(|e| t.waid.as_deref().map_or(Err(e), wa))
+            .unwrap_or_else(|_| t.number.trim().to_owned())
+    };
     let best = best_phone(&card.phones);
     for (i, t) in card.phones.iter().enumerate() {
+        // The number as the card shows it, when it could not be read and WhatsApp's id
+        // stood in: kept beside it, so nothing on the card is lost.
+        let shown = t.number.trim();
+        let lost = if to_e164(&t.number, region).is_err() && normal(t) != shown {
+            format!(" (shown as {shown})")
+        } else {
+            String::new()
+        };
         if Some(i) != best {
-            extra.push(format!("Other phone: {}{}", normal(t), kinds(t)));
+            extra.push(format!("Other phone: {}{}{lost}", normal(t), kinds(t)));
             continue;
         }
         let phone = normal(t);
-        match (&t.waid, keys.whatsapp) {
-            (Some(waid), Some(key)) => draft.set(key, format!("+{waid}")),
-            (Some(waid), None) if phone != format!("+{waid}") => {
-                extra.push(format!("WhatsApp: +{waid}"));
+        if !lost.is_empty() {
+            extra.push(format!("Phone{lost}"));
+        }
+        let whatsapp = t
+            .waid
+            .as_deref()
+            .map(|w| wa(w).unwrap_or_else(|_| format!("+{w}")));
+        match (whatsapp, keys.whatsapp) {
+            (Some(number), Some(key)) => draft.set(key, number),
+            (Some(number), None) if phone != number => {
+                extra.push(format!("WhatsApp: {number}"));
             }
             _ => {}
         }

@@ -324,7 +324,18 @@ fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec
             }
             continue;
         }
-        let value = shown(spec, &p.draft, catalog);
+        let mut value = shown(spec, &p.draft, catalog);
+        if spec.role == crate::contact::Role::Phone && !value.is_empty() {
+            let typed: Vec<&str> = p
+                .words
+                .iter()
+                .filter(|w| matches!(&w.used_as, quickadd::Use::Field(k) if k == spec.key))
+                .map(|w| w.text.as_str())
+                .collect();
+            if crate::contact::phone::drops_old_mexican_prefix(&typed.join(" ")) {
+                value.push_str("  (the old mobile 1 after +52 dropped, as Mexico dials now)");
+            }
+        }
         if !value.is_empty() {
             out.push(field_line(spec.label, &value, theme));
         }
