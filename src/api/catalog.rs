@@ -36,7 +36,12 @@ impl Refreshed {
     /// Notes a failed part: its warning, and whether the server answered at all.
     fn failed(&mut self, part: &str, o: &Outcome) {
         self.warnings.push(format!("{part}: {}", o.summary()));
-        if matches!(o, Outcome::Auth { .. }) && self.refused.is_none() {
+        // The key itself refused (wrong, revoked, expired, from the wrong address): the
+        // create would be refused too. A missing scope for a list is not: a token may
+        // write contacts without reading sources.
+        let key_refused = matches!(o, Outcome::Auth { problem, .. }
+            if !matches!(problem, super::AuthProblem::Scope(_)));
+        if key_refused && self.refused.is_none() {
             self.refused = Some(o.clone());
         }
         if matches!(o, Outcome::Network { .. }) {
