@@ -554,3 +554,79 @@ fn a_spent_quota_gives_its_advice_once() {
     let said = stderr(&out).to_lowercase();
     assert_eq!(said.matches("upgrade").count(), 1, "{}", stderr(&out));
 }
+
+/// Issue 25 (8): WhatsMark's table is narrower than its validator. rolo checks the
+/// column widths before sending, and when the table still refuses (a tenant whose type
+/// enum lacks guest), the 500 naming the column is shown under that field, without the
+/// SQL it carries (every value sent), and nothing is kept as if it might pass.
+#[test]
+fn the_tables_limits_are_checked_first_and_a_refused_column_is_its_fields_error() {
+    let w = World::cli();
+    let long_city = format!("city={}", "C".repeat(101));
+    let out = w.rolo_sets(
+        &["add"],
+        &[
+            "firstname=Ana",
+            "lastname=Ruiz",
+            "phone=+919847012399",
+            &long_city,
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("City: At most 100 characters (this has 101)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        w.stored("whatsmark", "demo")
+            .iter()
+            .all(|c| c["phone"] != "+919847012399")
+    );
+    // No create defaults to guest: lead is the type unless the agent chooses.
+    let out = w.rolo_sets(
+        &["--profile", "wm-full", "add", "--dry-run"],
+        &[
+            "firstname=Ana",
+            "lastname=Ruiz",
+            "phone=+919847012398",
+            "source_id=Website",
+            "status_id=Nuevo",
+        ],
+    );
+    assert!(
+        support::stdout(&out).contains("\"type\": \"lead\""),
+        "{}",
+        support::show(&out)
+    );
+    // A tenant whose table refuses guest.
+    assert!(
+        w.patch(
+            "whatsmark",
+            "demo",
+            &json!({ "type_enum_without_guest": true })
+        )
+        .is_success()
+    );
+    let out = w.rolo_sets(
+        &["add"],
+        &[
+            "firstname=Ana",
+            "lastname=Ruiz",
+            "phone=+919847012397",
+            "type=guest",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Type: This tenant does not take guest contacts"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("SQL"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("kept in the outbox"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -157,8 +157,13 @@ pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
             let detail = error_part(json, "details")
                 .and_then(|d| d.get("error"))
                 .and_then(Value::as_str);
+            if let Some(refused) = detail.and_then(column_refused) {
+                return refused;
+            }
+            // The SQL a database error carries holds every value sent: only its head
+            // ("SQLSTATE[…]: … for column 'x' at row 1") is worth showing.
             let message = match detail {
-                Some(d) => format!("{message} ({d})"),
+                Some(d) => format!("{message} ({})", sql_head(d)),
                 None => message,
             };
             Outcome::ServerError { status: s, message }
@@ -166,10 +171,92 @@ pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
     }
 }
 
+/// A database error before " (Connection: …, SQL: …)".
+fn sql_head(detail: &str) -> &str {
+    detail
+        .find(" (Connection:")
+        .or_else(|| detail.find(" (SQL:"))
+        .map_or(detail, |at| &detail[..at])
+        .trim()
+}
+
+/// The tenant table refused a value the API's validator let through (a 500 whose
+/// `details.error` names a column, see the contract's README): nothing was stored, and
+/// the value is the field's problem, so it is put under that field as a 422 would be.
+fn column_refused(detail: &str) -> Option<Outcome> {
+    let after = detail.split("for column '").nth(1)?;
+    let column = after.split('\'').next()?;
+    let spec = crate::contact::Flavour::Whatsmark.field(column)?;
+    let message = if detail.contains("Data too long") {
+        match spec.max_len {
+            Some(max) => {
+                format!("Too long for the CRM's table: at most {max} characters; nothing was saved")
+            }
+            None => "Too long for the CRM's table; nothing was saved".to_owned(),
+        }
+    } else if detail.contains("Out of range") {
+        "Out of range for the CRM's table; nothing was saved".to_owned()
+    } else if column == "type" {
+        "This tenant does not take guest contacts (its table refused the type): choose lead or \
+         customer"
+            .to_owned()
+    } else {
+        format!(
+            "The CRM's table refused this value ({}); nothing was saved",
+            sql_head(detail)
+        )
+    };
+    let mut fields = std::collections::BTreeMap::new();
+    fields.insert(column.to_owned(), vec![message]);
+    Some(Outcome::FieldErrors {
+        fields,
+        form: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_column_the_table_refuses_is_a_field_error_without_the_sql() {
+        let answer = |error: &str| {
+            json!({ "success": false, "error": { "code": "INTERNAL_ERROR",
+                "message": "Failed to create contact", "details": { "error": error } } })
+        };
+        let long = "SQLSTATE[22001]: String data, right truncated: 1406 Data too long for column \
+                    'city' at row 1 (Connection: mysql, SQL: insert into `acme_contacts` \
+                    (`firstname`, `phone`) values (Ana, +573001112233))";
+        let Outcome::FieldErrors { fields, form } =
+            outcome(StatusCode::INTERNAL_SERVER_ERROR, &answer(long))
+        else {
+            panic!("a field error")
+        };
+        assert!(form.is_empty());
+        assert_eq!(
+            fields["city"],
+            ["Too long for the CRM's table: at most 100 characters; nothing was saved"]
+        );
+        let guest = "SQLSTATE[01000]: Warning: 1265 Data truncated for column 'type' at row 1 \
+                     (Connection: mysql, SQL: insert into x values (+573001112233))";
+        let Outcome::FieldErrors { fields, .. } =
+            outcome(StatusCode::INTERNAL_SERVER_ERROR, &answer(guest))
+        else {
+            panic!("a field error")
+        };
+        assert!(fields["type"][0].contains("does not take guest"));
+        // A column that is no field: a server error, its SQL (every value sent) cut off.
+        let other = "SQLSTATE[22001]: 1406 Data too long for column 'website' at row 1 \
+                     (Connection: mysql, SQL: insert into x values (+573001112233))";
+        let Outcome::ServerError { message, .. } =
+            outcome(StatusCode::INTERNAL_SERVER_ERROR, &answer(other))
+        else {
+            panic!("a server error")
+        };
+        assert!(message.contains("column 'website'"), "{message}");
+        assert!(!message.contains("+573001112233"), "{message}");
+    }
 
     #[test]
     fn validation_details_map_to_fields() {

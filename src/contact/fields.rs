@@ -105,8 +105,11 @@ pub struct FieldSpec {
     pub kind: FieldKind,
     /// Whether a create needs it.
     pub required: bool,
-    /// Maximum length in characters, where documented.
+    /// Maximum length in characters, where documented (the table's column width where it
+    /// is narrower than the API's validator).
     pub max_len: Option<usize>,
+    /// The largest id an integer id field takes (its column's range), where documented.
+    pub max_id: Option<u64>,
     /// Form section (from the role).
     pub section: Section,
 }
@@ -122,6 +125,7 @@ impl FieldSpec {
             kind,
             required: false,
             max_len: None,
+            max_id: None,
             section: role.section(),
         }
     }
@@ -137,6 +141,13 @@ impl FieldSpec {
     #[must_use]
     pub const fn max(mut self, n: usize) -> Self {
         self.max_len = Some(n);
+        self
+    }
+
+    /// The same field, its ids at most `n` (an INT column: 2,147,483,647).
+    #[must_use]
+    pub const fn max_id(mut self, n: u64) -> Self {
+        self.max_id = Some(n);
         self
     }
 

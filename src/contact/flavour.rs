@@ -170,6 +170,8 @@ pub struct Spec {
     pub marks: &'static [(char, Role)],
     /// Roles whose values the server keeps unique across contacts.
     pub unique: &'static [Role],
+    /// Values a new contact starts with unless the profile's defaults say otherwise.
+    pub defaults: &'static [(&'static str, &'static str)],
     /// Profile keys only this flavour takes (catalogs its API cannot list, its quota).
     pub profile_keys: &'static [&'static str],
     /// The base URL when a profile names none (`None`: every tenant has its own host).

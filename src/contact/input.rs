@@ -87,6 +87,11 @@ pub fn defaults<'a>(
     pairs: impl IntoIterator<Item = (&'a String, &'a String)>,
 ) -> (Draft, Vec<String>) {
     let mut draft = Draft::default();
+    // The flavour's own defaults first (WhatsMark: type lead, as its contract advises;
+    // guest only when chosen), under the profile's.
+    for &(k, v) in flavour.spec().defaults {
+        draft.set(k, v);
+    }
     let mut skipped = Vec::new();
     for (k, v) in pairs {
         if let Err(e) = apply(&mut draft, flavour, catalog, k, v) {

@@ -366,6 +366,16 @@ fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Opt
             spec.label
         ));
     }
+    // The column's range: a bigger id passes the server's validator and fails at INSERT.
+    if let Some(max) = spec.max_id
+        && integer
+        && id.parse::<u64>().map_or(true, |n| n > max)
+    {
+        return Some(format!(
+            "{} ids go up to {max}; {id} is too big",
+            spec.label
+        ));
+    }
     let items = rules.catalog.items(kind);
     let known = items.is_empty() || items.iter().any(|item| item.id == id);
     (!known).then(|| {

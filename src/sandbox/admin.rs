@@ -133,6 +133,10 @@ struct TenantPatch {
     /// Both flavours: store contacts whose phone (or email, WhatsApp id) is taken.
     #[serde(default)]
     allow_duplicates: Option<bool>,
+    /// WhatsMark: the tenant table's `type` enum lacks `guest` (newer builds), so a guest
+    /// create fails at INSERT with the documented 500.
+    #[serde(default)]
+    type_enum_without_guest: Option<bool>,
 }
 
 /// Tells "absent" from "null" for a field where null means unlimited.
@@ -189,9 +193,13 @@ async fn patch_tenant(
             if let Some(d) = p.allow_duplicates {
                 t.allow_duplicates = d;
             }
+            if let Some(g) = p.type_enum_without_guest {
+                t.type_enum_without_guest = g;
+            }
             json!({ "name": t.name, "contact_limit": t.contact_limit,
                     "rate_limit_per_minute": t.rate_limit_per_minute,
-                    "allow_duplicates": t.allow_duplicates })
+                    "allow_duplicates": t.allow_duplicates,
+                    "type_enum_without_guest": t.type_enum_without_guest })
         }
         _ => return bad("flavour must be wipsy or whatsmark"),
     };

@@ -31,6 +31,7 @@ pub(super) static SPEC: Spec = Spec {
     near: &[(Role::Status, Role::Stage)],
     marks: &[('#', Role::Labels), ('@', Role::Stage)],
     unique: &[Role::Phone],
+    defaults: &[],
     profile_keys: &["monthly_contact_limit", "tags", "stages", "custom_fields"],
     default_base_url: Some("https://api.getwipsy.com/functions/v1"),
     key_header: KeyHeader::Plain("x-api-key"),
