@@ -439,3 +439,40 @@ async fn an_ambiguous_word_is_flagged_with_its_candidates_and_tab_cycles_them() 
     assert_eq!(rec["lastname"], "Four");
     assert_eq!(rec["source_id"], 110);
 }
+
+/// Issue 25 (4): letters typed while a question is open are held, said, and put back
+/// where typing goes once it is answered: after a quick-add send, a new quick-add line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_during_a_question_is_held_and_comes_back() {
+    let mut h = Harness::new().await;
+    h.sb.add_fault(rolo::sandbox::FaultRule {
+        path: "/whatsmark/api/v2/contacts".into(),
+        method: Some("POST".into()),
+        kind: rolo::sandbox::FaultKind::Status500,
+        after: false,
+        times: Some(1),
+    });
+    h.ctrl('o');
+    h.typed("Pop Uno 98470 66611 @nuevo source:Website");
+    h.press(KeyCode::Enter);
+    h.until(|a| matches!(a.mode, Mode::Confirm(_))).await;
+    // The agent keeps typing the next contact; Enter answers the question.
+    h.typed("Pop Dos");
+    assert!(matches!(h.app().mode, Mode::Confirm(_)));
+    assert!(
+        h.screen(120, 40)
+            .contains("Held while the question is open: \"Pop Dos\""),
+        "{}",
+        h.screen(120, 40)
+    );
+    h.press(KeyCode::Enter);
+    let Mode::Quick(q) = &h.app().mode else {
+        panic!("a new quick-add line: {:?}", h.app().mode)
+    };
+    assert_eq!(q.text, "Pop Dos");
+    assert_eq!(h.app().outbox.len(), 1, "Pop Uno waits in the outbox");
+    assert!(
+        h.screen(120, 40)
+            .contains("What you typed during the question is in the quick-add line")
+    );
+}

@@ -292,6 +292,21 @@ pub struct App {
     pub phones_loaded: bool,
     /// What the user asked for before the phones were loaded, done when they are.
     pub after_phones: Option<AfterPhones>,
+    /// Letters typed while a question was open (only Enter and Esc answer one): held,
+    /// and put where typing goes once it is answered, never dropped.
+    pub held: String,
+    /// Where the last send came from: held typing goes back to a new quick-add line after
+    /// one from quick add.
+    pub sent_from: SentFrom,
+}
+
+/// Where a send was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentFrom {
+    /// Ctrl-S on the form.
+    Form,
+    /// Enter on the quick-add line.
+    Quick,
 }
 
 /// A request that needs the phone database, held until it is loaded (a fraction of a
@@ -406,6 +421,8 @@ impl App {
             searches: Searches::default(),
             phones_loaded: crate::contact::phone::is_loaded(),
             after_phones: None,
+            held: String::new(),
+            sent_from: SentFrom::Form,
         }
     }
 
@@ -489,7 +506,10 @@ impl App {
 
     fn form_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::Submit => return self.submit(),
+            Action::Submit => {
+                self.sent_from = SentFrom::Form;
+                return self.submit();
+            }
             Action::Help => self.mode = Mode::Help(Help::default()),
             Action::SwitchProfile => {
                 self.mode = Mode::Switcher(Switcher::new(

@@ -84,6 +84,14 @@ impl App {
     }
 
     pub(super) fn key(&mut self, key: &KeyEvent) -> Vec<Effect> {
+        if let (Mode::Confirm(_), crossterm::event::KeyCode::Char(c)) = (&self.mode, key.code)
+            && !key.modifiers.intersects(
+                crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT,
+            )
+        {
+            self.hold(c);
+            return Vec::new();
+        }
         let Some(action) = keymap::resolve(key, self.scope()) else {
             return Vec::new();
         };
@@ -143,10 +151,65 @@ impl App {
                 self.more_to_rank()
             }
             Reply::Close => {
+                let question = matches!(mode, Mode::Confirm(_));
                 self.closed(mode);
+                if question {
+                    self.release_held();
+                }
                 Vec::new()
             }
-            Reply::Done(answer) => self.answered(mode, answer),
+            Reply::Done(answer) => {
+                let question = matches!(mode, Mode::Confirm(_));
+                let fx = self.answered(mode, answer);
+                if question {
+                    self.release_held();
+                }
+                fx
+            }
+        }
+    }
+
+    /// A letter typed while a question is open: held (the question takes only Enter and
+    /// Esc) and said, so the agent sees it was not lost.
+    fn hold(&mut self, c: char) {
+        self.held.push(c);
+        let goes = if self.sent_from == super::SentFrom::Quick {
+            "a new quick-add line"
+        } else {
+            "the form"
+        };
+        self.say(
+            Level::Warn,
+            format!(
+                "Held while the question is open: \"{}\". Answer it (Enter or Esc); the typing then goes to {goes}.",
+                self.held
+            ),
+        );
+    }
+
+    /// The question is answered: the typing held meanwhile goes where typing goes now (a
+    /// new quick-add line after a quick-add send, else the focused field), and is said.
+    fn release_held(&mut self) {
+        if self.held.is_empty() || !matches!(self.mode, Mode::Form) {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        if self.sent_from == super::SentFrom::Quick {
+            let p = self.current_mut();
+            p.quick_text.push_str(&held);
+            self.open_quick();
+            self.say(
+                Level::Info,
+                format!("What you typed during the question is in the quick-add line: \"{held}\"."),
+            );
+        } else {
+            for c in held.chars() {
+                let _ = self.form_action(Action::Edit(crate::tui::keymap::Edit::Insert(c)));
+            }
+            self.say(
+                Level::Info,
+                format!("What you typed during the question went into the form: \"{held}\"."),
+            );
         }
     }
 

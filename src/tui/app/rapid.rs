@@ -308,6 +308,7 @@ impl App {
             }
             Answer::Create => {
                 self.fill_form(&q);
+                self.sent_from = super::SentFrom::Quick;
                 return self.submit();
             }
             _ => {}
