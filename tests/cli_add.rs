@@ -630,3 +630,33 @@ fn the_tables_limits_are_checked_first_and_a_refused_column_is_its_fields_error(
         stderr(&out)
     );
 }
+
+/// Issue 25 (9): under `--output json` every outcome prints JSON on stdout, a quick-add
+/// line with flagged words and a value that cannot go in the contact too.
+#[test]
+fn output_json_covers_flagged_quick_words_and_refused_values() {
+    let w = World::cli();
+    let out = w.rolo(&[
+        "add",
+        "--output",
+        "json",
+        "--quick",
+        "Ana Pérez +91 98470 77781 #nosuchgroupatall",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&support::stdout(&out)).unwrap();
+    assert_eq!(v["created"], false);
+    assert_eq!(v["exit_code"], 2);
+    assert!(
+        v["form"][0].as_str().unwrap().contains("#nosuchgroupatall"),
+        "{v}"
+    );
+    let out = w.rolo_sets(
+        &["add", "--output", "json"],
+        &["firstname=Ana", "source_id=Nowhere"],
+    );
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&support::stdout(&out)).unwrap();
+    assert_eq!(v["created"], false);
+    assert!(v["fields"]["source_id"][0].is_string(), "{v}");
+}

@@ -143,6 +143,7 @@ fn drafts(
             profile.default_region.as_deref(),
         );
         if !parsed.notes.is_empty() {
+            let mut form = Vec::new();
             for n in &parsed.notes {
                 let hint = n
                     .suggestion
@@ -150,8 +151,13 @@ fn drafts(
                     .map(|s| format!(" (did you mean {s}?)"))
                     .unwrap_or_default();
                 tell!("rolo: {}: {}{hint}", n.token, n.message);
+                form.push(format!("{}: {}{hint}", n.token, n.message));
             }
             tell!("rolo: nothing was sent; fix the flagged words and try again.");
+            if matches!(args.output, OutputFormat::Json) {
+                let what = "the quick-add line has flagged words";
+                failed_json(exit::VALIDATION, what, None, &BTreeMap::new(), &form);
+            }
             return Ok(Err(exit::VALIDATION));
         }
         return Ok(Ok(vec![(line.clone(), over(&parsed.draft))]));
@@ -175,8 +181,8 @@ fn drafts(
         for c in &cards {
             let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
             let mut draft = over(&d);
-            if !apply_all(&mut draft, profile, catalog, &sets) {
-                return Ok(Err(exit::VALIDATION));
+            if let Err(fields) = apply_all(&mut draft, profile, catalog, &sets) {
+                return Ok(Err(refused_json(args, &fields)));
             }
             out.push((c.full_name.clone(), draft));
         }
@@ -191,30 +197,42 @@ fn drafts(
             .collect::<anyhow::Result<_>>()?,
     };
     let mut draft = defaults.clone();
-    if !apply_all(&mut draft, profile, catalog, &pairs) {
-        return Ok(Err(exit::VALIDATION));
+    if let Err(fields) = apply_all(&mut draft, profile, catalog, &pairs) {
+        return Ok(Err(refused_json(args, &fields)));
     }
     Ok(Ok(vec![(String::new(), draft)]))
 }
 
+/// `--output json` for values that could not go in the draft (already told on stderr):
+/// the failure object, so a script reads every outcome the same way. The exit code.
+fn refused_json(args: &AddArgs, fields: &BTreeMap<String, Vec<String>>) -> u8 {
+    if matches!(args.output, OutputFormat::Json) {
+        let what = "some values cannot go in the contact";
+        failed_json(exit::VALIDATION, what, None, fields, &[]);
+    }
+    exit::VALIDATION
+}
+
 /// Puts every pair in the draft. When some cannot go in, says so for each of them and
 /// for every other problem the contact has (a missing required field, say), so one run
-/// lists all there is to fix; `false` then.
+/// lists all there is to fix; those problems by field key then.
 fn apply_all(
     draft: &mut Draft,
     profile: &crate::config::Profile,
     catalog: &Catalog,
     pairs: &[(String, String)],
-) -> bool {
+) -> Result<(), BTreeMap<String, Vec<String>>> {
     let mut refused = Vec::new();
+    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in pairs {
         if let Err(e) = apply(draft, profile.api, catalog, k, v) {
             tell!("rolo: {k}: {e}");
+            fields.entry(k.clone()).or_default().push(e.clone());
             refused.push(k.as_str());
         }
     }
     if refused.is_empty() {
-        return true;
+        return Ok(());
     }
     // The rest of the checks, on what did go in; a field already named above is not
     // reported again as missing.
@@ -228,10 +246,14 @@ fn apply_all(
             for m in messages {
                 tell!("rolo: {}: {m}", label(profile.api, catalog, field));
             }
+            fields
+                .entry(field.clone())
+                .or_default()
+                .extend(messages.iter().cloned());
         }
     }
     tell!("rolo: nothing was sent; fix these and try again.");
-    false
+    Err(fields)
 }
 
 /// A failure that may pass: the contact waits in the outbox instead of being lost.
