@@ -104,3 +104,31 @@ fn man_dir_writes_a_page_per_command() {
     );
     assert!(!pages.join("rolo-help.1").exists());
 }
+
+/// Issue 25 (9): every exit code rolo has is in the man page and in `rolo add --help`
+/// (8, the conflict, was missing from both).
+#[test]
+fn every_exit_code_is_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = String::from_utf8(rolo(dir.path(), &["man"]).stdout).unwrap();
+    let help = String::from_utf8(rolo(dir.path(), &["add", "--help"]).stdout).unwrap();
+    for (code, what) in rolo::engine::exit::MEANINGS {
+        assert!(
+            page.contains(&format!("\\fB{code}\\fR")),
+            "man page lacks {code}"
+        );
+        let first_words: String = what
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(page.contains(&first_words), "man page lacks {code}: {what}");
+        if *code > 0 {
+            assert!(
+                help.contains(&format!(" {code} ")),
+                "rolo add --help lacks {code}"
+            );
+        }
+    }
+    assert!(help.contains("8 conflict"), "{help}");
+}

@@ -83,8 +83,8 @@ fn extra_sections() -> Roff {
         item(&mut roff, name, what);
     }
     roff.control("SH", ["EXIT STATUS"]);
-    for (code, what) in EXIT_STATUS {
-        item(&mut roff, code, what);
+    for (code, what) in crate::engine::exit::MEANINGS {
+        item(&mut roff, &code.to_string(), what);
     }
     roff
 }
@@ -118,22 +118,6 @@ const FILES: &[(&str, &str)] = &[(
          config.example.toml documents every key; rolo config check reports every \
          problem of a file, and rolo config schema prints its JSON Schema for editors.",
 )];
-
-/// The same codes as `rolo add --help` (see `crate::engine::exit`). No apostrophes in
-/// these texts: they go out raw, after clap's page, without its apostrophe handling.
-const EXIT_STATUS: &[(&str, &str)] = &[
-    ("0", "Done."),
-    ("1", "Config, usage or file problem."),
-    (
-        "2",
-        "Invalid contact (checks by rolo, or field errors from the server).",
-    ),
-    ("3", "Quota or plan limit spent."),
-    ("4", "API key refused."),
-    ("5", "Rate limited."),
-    ("6", "Network failure."),
-    ("7", "Server error, unreadable answer or redirect."),
-];
 
 /// Writes `bytes` to stdout as they are; a closed pipe is not an error.
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {

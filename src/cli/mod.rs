@@ -57,7 +57,7 @@ pub struct Global {
 pub enum Command {
     /// Create a contact from --set KEY=VALUE pairs, a JSON file, a quick-add line or a vCard.
     #[command(
-        after_help = "Exit codes: 0 created · 1 config/usage · 2 invalid (rolo's checks or the server's field errors) · 3 quota or plan limit · 4 key refused · 5 rate limited · 6 network · 7 server error, unreadable answer or redirect.\nA failure that may pass (network, timeout, 5xx, rate limit) keeps the contact in the outbox: `rolo outbox retry`."
+        after_help = "Exit codes: 0 created · 1 config/usage · 2 invalid (rolo's checks or the server's field errors) · 3 quota or plan limit · 4 key refused · 5 rate limited · 6 network · 7 server error, unreadable answer or redirect · 8 conflict (a duplicate in the CRM, or an earlier attempt that may have arrived).\nA failure that may pass (network, timeout, 5xx, rate limit) keeps the contact in the outbox: `rolo outbox retry`."
     )]
     Add(add::AddArgs),
     /// Create many contacts from a CSV or vCard file, with a journal, a dry run and a report.

@@ -22,6 +22,29 @@ pub const SERVER: u8 = 7;
 /// so it neither sends nor records it; the agent decides.
 pub const CONFLICT: u8 = 8;
 
+/// Every exit code and what it means: the man page's EXIT STATUS is made from it, and a
+/// test checks that `rolo add --help` names each code. No apostrophes: the man page
+/// writes these raw.
+pub const MEANINGS: &[(u8, &str)] = &[
+    (0, "Done."),
+    (OTHER, "Config, usage or file problem."),
+    (
+        VALIDATION,
+        "Invalid contact (checks by rolo, or field errors from the server).",
+    ),
+    (QUOTA, "Quota or plan limit spent."),
+    (AUTH, "API key refused."),
+    (RATE_LIMIT, "Rate limited."),
+    (NETWORK, "Network failure."),
+    (SERVER, "Server error, unreadable answer or redirect."),
+    (
+        CONFLICT,
+        "Conflict: the CRM already has a contact with this phone or email (rolo add, linear \
+         mode; --allow-duplicate creates it anyway), or an earlier attempt may have created \
+         it and the server holds someone else with its phone (rolo outbox retry).",
+    ),
+];
+
 /// The exit code of an outcome (0 for a created contact).
 #[must_use]
 pub fn of(o: &Outcome) -> u8 {
