@@ -132,3 +132,30 @@ fn every_exit_code_is_documented() {
     }
     assert!(help.contains("8 conflict"), "{help}");
 }
+
+/// Issue 25 (9): `--profile <TAB>` completes the config's profile names, not file names.
+#[test]
+fn profile_completes_the_configs_profile_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.acme-wm]\napi = \"whatsmark\"\nbase_url = \"http://127.0.0.1:9/whatsmark/api/v2\"\n\
+         api_key_env = \"ROLO_T_NONE\"\n\n[profiles.tienda]\napi = \"wipsy\"\n\
+         base_url = \"http://127.0.0.1:9/wipsy\"\napi_key_env = \"ROLO_T_NONE\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["completions", "bash"])
+        .env("ROLO_CONFIG", &config)
+        .env("ROLO_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(script.contains("compgen -W \"acme-wm tienda\""), "{script}");
+    // No config: nothing to offer, and no file names either.
+    let script = String::from_utf8(rolo(dir.path(), &["completions", "bash"]).stdout).unwrap();
+    let at = script.find("--profile)").unwrap();
+    let branch = &script[at..at + 120];
+    assert!(!branch.contains("compgen -f"), "{branch}");
+}

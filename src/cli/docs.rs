@@ -35,8 +35,18 @@ pub struct ManArgs {
 }
 
 /// `rolo completions SHELL`: the completion script on stdout.
-pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
+///
+/// `--profile` completes the names of the config's profiles as they are when the script
+/// is made (run it again after adding one); with no config it completes nothing rather
+/// than file names.
+pub fn completions(global: &super::Global, args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     let mut cmd = super::Cli::command();
+    if let Ok(config) = super::context::load_config(global) {
+        let names: Vec<String> = config.profiles.iter().map(|p| p.name.clone()).collect();
+        cmd = cmd.mut_arg("profile", |a| {
+            a.value_parser(clap::builder::PossibleValuesParser::new(names))
+        });
+    }
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "rolo", &mut script);
     write_stdout(&script)

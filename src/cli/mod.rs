@@ -44,7 +44,13 @@ pub struct Global {
     #[arg(long, global = true, env = "ROLO_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Profile to use (default: `default_profile`, else the first).
-    #[arg(long, global = true, env = "ROLO_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "ROLO_PROFILE",
+        value_name = "NAME",
+        value_hint = clap::ValueHint::Other
+    )]
     pub profile: Option<String>,
     /// The form as plain prompts, one field at a time (for screen readers and slow
     /// links); also `ROLO_LINEAR=1`, and offered on a dumb terminal or without a tty.
@@ -175,7 +181,7 @@ fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {
         Command::History(args) => outbox::history(global, &args),
         Command::Catalog { action } => runtime()?.block_on(context::catalog(global, action)),
         Command::Config { action } => config_cmd::run(global, action),
-        Command::Completions(args) => docs::completions(&args),
+        Command::Completions(args) => docs::completions(global, &args),
         Command::Man(args) => docs::man(&args),
     }
 }
