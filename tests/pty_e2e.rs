@@ -333,3 +333,34 @@ fn the_first_frame_shows_a_saved_phone_as_pending_then_normalised() {
     p.send(CTRL_C).unwrap();
     assert!(p.wait_exit(WAIT));
 }
+
+/// Issue 25 (9): `rolo add` with no config, at a terminal, runs on the built-in sandbox as
+/// the form does, and says so; without a terminal (a script) it is refused as before.
+#[test]
+fn rolo_add_with_no_config_agrees_with_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.toml");
+    let mut p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+        .rolo_dirs(&missing, &dir.path().join("data"))
+        .arg("add")
+        .arg("--quick")
+        .arg("Ana Pérez 98470 11122 @nuevo source:Website")
+        .start()
+        .unwrap();
+    p.wait_for(
+        "this runs on the built-in sandbox (Demo WhatsMark (sandbox))",
+        WAIT,
+    )
+    .unwrap();
+    p.wait_for("Created Ana Pérez (id ", WAIT).unwrap();
+    assert_eq!(p.wait_exit_code(WAIT), Some(0));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rolo"))
+        .args(["add", "--quick", "Ana Pérez 98470 11122"])
+        .env("ROLO_CONFIG", &missing)
+        .env("ROLO_DATA_DIR", dir.path().join("data"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no config file at"));
+}

@@ -65,7 +65,8 @@ pub enum OutputFormat {
 
 /// Runs `rolo add`.
 pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
-    let session = context::open(global)?;
+    let opened = context::open_or_demo(global).await?;
+    let session = &opened.session;
     let profile = session.profile().clone();
     let fetched = context::warn(session.catalog().await);
     let mut catalog = fetched.catalog;

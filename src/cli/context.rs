@@ -29,6 +29,63 @@ pub fn load_config(global: &Global) -> anyhow::Result<Config> {
     Ok(config)
 }
 
+/// A session, and the built-in demo sandbox it runs on when there is no config.
+pub struct Opened {
+    /// The profile opened.
+    pub session: Session,
+    /// The sandbox a no-config run talks to, served from this process while it lives.
+    _demo: Option<crate::engine::embedded::SandboxHandle>,
+}
+
+/// Opens the chosen profile as [`open`] does; with no config file, at a terminal, the
+/// built-in demo sandbox instead, as the form does (a newcomer trying `rolo add` sees it
+/// work). A script (no terminal) is refused as before: a wrong config path must never
+/// "create" a contact that exists only in a demo.
+pub async fn open_or_demo(global: &Global) -> anyhow::Result<Opened> {
+    use std::io::IsTerminal;
+    let path = global.choice().config_path().ok();
+    let missing = path.as_ref().is_none_or(|p| !p.exists());
+    let at_terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !(missing && at_terminal) {
+        return Ok(Opened {
+            session: open(global)?,
+            _demo: None,
+        });
+    }
+    let (handle, profiles, keys) = crate::engine::embedded::start().await?;
+    let profile = match global.profile.as_deref() {
+        None => profiles.first().cloned(),
+        Some(name) => profiles.iter().find(|p| p.name == name).cloned(),
+    }
+    .ok_or_else(|| {
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        anyhow::anyhow!(
+            "no config file, and the built-in sandbox has no profile {:?} (it has {})",
+            global.profile.as_deref().unwrap_or_default(),
+            names.join(", ")
+        )
+    })?;
+    let shown = path.map_or_else(|| "the config dir".to_owned(), |p| p.display().to_string());
+    tell!(
+        "rolo: no config at {shown}: this runs on the built-in sandbox ({}), as the form does; \
+         nothing leaves this machine and the contact is gone when rolo exits. Add your CRM: \
+         copy config.example.toml there.",
+        profile.display_name()
+    );
+    let key = keys.get(&profile.name);
+    let session = Session::connect(
+        profile,
+        key,
+        std::path::Path::new("<built-in sandbox>"),
+        crate::engine::session::data_dir()?,
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
+    Ok(Opened {
+        session,
+        _demo: Some(handle),
+    })
+}
+
 /// Opens the chosen profile: config (warnings to stderr), key and client.
 pub fn open(global: &Global) -> anyhow::Result<Session> {
     let config = load_config(global)?;
