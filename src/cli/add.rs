@@ -78,7 +78,7 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
         && let Some(refused) = &fetched.refused
     {
         return Ok(ExitCode::from(report(
-            &session,
+            session,
             &catalog,
             refused,
             args.output,
@@ -116,7 +116,7 @@ pub async fn run(global: &Global, args: AddArgs) -> anyhow::Result<ExitCode> {
                 _ => continue,
             }
         }
-        worst = worst.max(create_one(&session, &mut catalog, draft, &args).await?);
+        worst = worst.max(create_one(session, &mut catalog, draft, &args).await?);
     }
     Ok(ExitCode::from(worst))
 }
