@@ -389,3 +389,14 @@ fn send_again_after_a_drop_looks_first() {
     assert_eq!(history.len(), 1, "{history:?}");
     assert_eq!(history[0].phone, "+919876543299");
 }
+
+/// Issue 25 (11): `ACCESSIBLE=1`, the convention of charm's huh and the Slack CLI,
+/// starts the linear form as `--linear` does.
+#[test]
+fn accessible_starts_the_linear_form() {
+    let w = World::cli();
+    let mut p = w.spawn().env("ACCESSIBLE", "1").start().unwrap();
+    // The linear form's own prompt (the full-screen form shows "First name *").
+    p.wait_for("First name (required): ", WAIT).unwrap();
+    let _ = p.kill9();
+}

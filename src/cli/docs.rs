@@ -116,6 +116,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("ROLO_LINEAR", "Set to 1 for the linear form, as --linear."),
     (
+        "ACCESSIBLE",
+        "Set (to anything but 0) for the linear form, as --linear: the convention screen reader users set once for every tool.",
+    ),
+    (
         "ROLO_LOG",
         "The level of the log file: error, warn, info, debug or trace.",
     ),

@@ -40,11 +40,14 @@ use crate::engine::{drafts, words};
 
 use term::{Stop, Term};
 
-/// Whether rolo runs the linear face: asked for (`--linear`, `ROLO_LINEAR=1`), or the
-/// only one that can work (no terminal on stdin/stdout, or `TERM=dumb`).
+/// Whether rolo runs the linear face: asked for (`--linear`, `ROLO_LINEAR=1`, or
+/// `ACCESSIBLE` set to anything but empty or `0`, the convention of charm's huh and the
+/// Slack CLI for screen-reader users), or the only one that can work (no terminal on
+/// stdin/stdout, or `TERM=dumb`).
 #[must_use]
 pub fn chosen(flag: bool) -> bool {
-    let asked = flag || std::env::var("ROLO_LINEAR").is_ok_and(|v| v == "1");
+    let accessible = std::env::var("ACCESSIBLE").is_ok_and(|v| !v.is_empty() && v != "0");
+    let asked = flag || accessible || std::env::var("ROLO_LINEAR").is_ok_and(|v| v == "1");
     let no_tty = !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     asked || no_tty || dumb
