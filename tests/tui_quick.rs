@@ -59,9 +59,15 @@ async fn flagged_words_stop_enter_and_nothing_typed_is_lost() {
         "the unknown group is flagged:\n{s}"
     );
     assert!(s.contains("flagged word"), "{s}");
-    // Esc keeps the line; opening again brings it back.
+    // Esc keeps the line; a fresh Ctrl-O starts empty (issue 25) and Up brings it back.
     h.press(KeyCode::Esc);
     h.ctrl('o');
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("↑ brings back the line you left: Ravi Kumar +91 98470 66666 #atlantis"),
+        "{s}"
+    );
+    h.press(KeyCode::Up);
     assert!(
         h.screen(120, 40)
             .contains("› Ravi Kumar +91 98470 66666 #atlantis")
@@ -176,6 +182,7 @@ async fn quick_add_never_replaces_an_unsent_form() {
         h.screen(120, 40).contains("Nadia Noor"),
         "the line was kept"
     );
+    h.press(KeyCode::Up);
     h.press(KeyCode::Tab);
     assert_eq!(h.app().current().form.draft.get("firstname"), "Nadia");
     assert_eq!(h.app().current().form.draft.get("lastname"), "Noor");
@@ -475,4 +482,25 @@ async fn typing_during_a_question_is_held_and_comes_back() {
         h.screen(120, 40)
             .contains("What you typed during the question is in the quick-add line")
     );
+}
+
+/// Issue 25 (12): the line that says a contact was created keeps its row when the agent
+/// types the next one (it dims to "Last sent"), so the form does not jump up under the
+/// typing hand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_stays_still_after_a_create() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Still Uno 98470 66612 @nuevo source:Website");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+    let row = |s: &str| s.lines().position(|l| l.contains("First name *"));
+    let before = h.screen(120, 40);
+    assert!(before.contains("✓ Created Still Uno"), "{before}");
+    h.typed("N");
+    let after = h.screen(120, 40);
+    assert_eq!(row(&before), row(&after), "{before}\n{after}");
+    assert!(after.contains("Last sent: Still Uno — id "), "{after}");
 }

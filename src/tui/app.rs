@@ -242,6 +242,9 @@ pub struct Created {
     pub name: String,
     /// Found on the server (an earlier attempt had created it), not created by this send.
     pub found: bool,
+    /// The agent has gone on to the next contact: the line stays (so the form does not
+    /// jump up a row under the typing hand) but reads as the last one sent, dimmed.
+    pub stale: bool,
 }
 
 /// The whole app.
@@ -546,9 +549,12 @@ impl App {
         Vec::new()
     }
 
-    /// After any change to the draft: re-check, drop the success panel, schedule a save.
+    /// After any change to the draft: re-check, dim the success line (it keeps its row,
+    /// so the form stays still), schedule a save.
     fn edited(&mut self) {
-        self.created = None;
+        if let Some(c) = &mut self.created {
+            c.stale = true;
+        }
         let p = self.current_mut();
         p.revalidate();
         p.unsaved_since.get_or_insert_with(Instant::now);

@@ -269,12 +269,15 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
     }
     if let Some(c) = &app.created {
         let (name, id) = (&c.name, &c.id);
-        let said = if c.found {
-            format!("✓ Already on the server: {name} — id {id} (not sent again)")
-        } else {
-            format!("✓ Created {name} — id {id}")
+        let (said, style) = match (c.stale, c.found) {
+            (true, _) => (format!("Last sent: {name} — id {id}"), app.theme.hint()),
+            (false, true) => (
+                format!("✓ Already on the server: {name} — id {id} (not sent again)"),
+                app.theme.ok(),
+            ),
+            (false, false) => (format!("✓ Created {name} — id {id}"), app.theme.ok()),
         };
-        lines.push(Line::from(Span::styled(said, app.theme.ok())));
+        lines.push(Line::from(Span::styled(said, style)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -349,6 +349,7 @@ impl App {
             id: id.to_owned(),
             name: name.clone(),
             found,
+            stale: false,
         });
         if let Some(entry) = recorded {
             self.recent.push(entry);

@@ -195,9 +195,7 @@ impl App {
         }
         let held = std::mem::take(&mut self.held);
         if self.sent_from == super::SentFrom::Quick {
-            let p = self.current_mut();
-            p.quick_text.push_str(&held);
-            self.open_quick();
+            self.open_quick_with(held.clone());
             self.say(
                 Level::Info,
                 format!("What you typed during the question is in the quick-add line: \"{held}\"."),
@@ -216,8 +214,16 @@ impl App {
     /// A popup closed without an answer: what it leaves behind.
     fn closed(&mut self, popup: Mode) {
         match popup {
-            // Esc on the quick-add line keeps the text for next time.
-            Mode::Quick(q) => self.current_mut().quick_text = q.text,
+            // Esc on the quick-add line keeps the text for next time (one Up away then);
+            // an empty line leaves the one kept before.
+            Mode::Quick(q) => {
+                let kept = if q.text.trim().is_empty() {
+                    q.kept.unwrap_or_default()
+                } else {
+                    q.text
+                };
+                self.current_mut().quick_text = kept;
+            }
             Mode::Confirm(Question::Outbox(_)) => self.pending_outbox = None,
             _ => {}
         }
@@ -351,7 +357,9 @@ impl App {
                 let kept = p.sticky.len();
                 p.form.clear(&keep);
                 p.revalidate();
-                self.created = None;
+                if let Some(c) = &mut self.created {
+                    c.stale = true;
+                }
                 let said = if kept == 0 {
                     "Form cleared.".to_owned()
                 } else {

@@ -237,10 +237,19 @@ impl App {
 }
 
 impl App {
-    /// Ctrl-O / F2: the quick-add line, with whatever was left in it last time.
+    /// Ctrl-O / F2: a fresh quick-add line; the one Esc kept last time is one Up away
+    /// (new typing never lands after an old line).
     pub(super) fn open_quick(&mut self) {
+        let kept = std::mem::take(&mut self.current_mut().quick_text);
+        self.open_quick_with(String::new());
+        if let Mode::Quick(q) = &mut self.mode {
+            q.kept = Some(kept).filter(|k| !k.trim().is_empty());
+        }
+    }
+
+    /// The quick-add line opened with `text` in it.
+    pub(super) fn open_quick_with(&mut self, text: String) {
         let p = self.current();
-        let text = p.quick_text.clone();
         let q = crate::tui::popup::quick::Quick::new(
             text,
             p.profile.api,

@@ -40,6 +40,8 @@ pub static BINDINGS: &[Binding] = &[
         scopes: &[Scope::Quick], help: "create the contact / review it in the form first", section: "quick add", footer: None },
     Binding { keys: &[(key(KeyCode::Tab), act(Action::TakeSuggestion))],
         scopes: &[Scope::Quick], help: "take the suggestion for a flagged word (none left: the form)", section: "quick add", footer: None },
+    Binding { keys: &[(key(KeyCode::Up), act(Action::Up))],
+        scopes: &[Scope::Quick], help: "bring back the line kept by Esc", section: "quick add", footer: None },
     Binding { keys: &[(PASTE, Does::Type)], scopes: &[Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Quick],
         help: "a vCard fills the form, several queue; a list fills a picked field", section: "form", footer: None },
     Binding { keys: &[(key(KeyCode::Tab), act(Action::NextField)), (key(KeyCode::BackTab), act(Action::PrevField))], scopes: FORM,

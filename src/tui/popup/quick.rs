@@ -26,6 +26,9 @@ pub struct Quick {
     cursor: usize,
     /// The live parse of `text`.
     pub parsed: Parsed,
+    /// The line Esc kept last time, one Up away: a fresh Ctrl-O starts empty, so new
+    /// typing never lands after an old line.
+    pub kept: Option<String>,
     /// The fixes a word that fits several entries may take, after Tab put the first:
     /// where it stands in `text` (bytes), the fixes, and which one is there.
     cycle: Option<(std::ops::Range<usize>, Vec<String>, usize)>,
@@ -41,6 +44,7 @@ impl Quick {
             text,
             cursor,
             parsed,
+            kept: None,
             cycle: None,
         }
     }
@@ -204,6 +208,12 @@ impl Popup for Quick {
                 return Reply::Done(Answer::Expand);
             }
             Action::Cancel => return Reply::Close,
+            Action::Up if self.text.is_empty() => {
+                if let Some(kept) = self.kept.take() {
+                    self.insert(&kept);
+                    self.reparse(cx);
+                }
+            }
             Action::Edit(e) => {
                 self.cycle = None;
                 self.edit(e);
@@ -219,6 +229,12 @@ impl Popup for Quick {
         let (theme, flavour, catalog) = (cx.theme, cx.profile.profile.api, &cx.profile.catalog);
         let mut lines = preview(&self.parsed, flavour, catalog, theme);
         lines.extend(kept_lines(&self.parsed, cx.profile, theme));
+        if let Some(kept) = self.kept.as_deref().filter(|_| self.text.is_empty()) {
+            lines.push(Line::from(Span::styled(
+                format!("↑ brings back the line you left: {kept}"),
+                theme.hint(),
+            )));
+        }
         let height = u16::try_from(lines.len() + 4)
             .unwrap_or(u16::MAX)
             .min(area.height.saturating_sub(2))
