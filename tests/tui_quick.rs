@@ -504,3 +504,43 @@ async fn the_form_stays_still_after_a_create() {
     assert_eq!(row(&before), row(&after), "{before}\n{after}");
     assert!(after.contains("Last sent: Still Uno — id "), "{after}");
 }
+
+/// Issue 25 (12): a contact costs two requests, its duplicate check and its create; the
+/// plan's count on the status bar goes up from the create itself (no third request for
+/// the usage), so 20 contacts fit in a 60-a-minute window with room to spare.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contact_costs_two_requests() {
+    let mut h = Harness::new().await;
+    h.until(|a| a.current().usage.is_some()).await;
+    let used = h.app().current().usage.unwrap().current;
+    let log = format!("{}/_sandbox/requests", h.sb.origin());
+    let http = reqwest::Client::new();
+    http.delete(&log).send().await.unwrap();
+    h.ctrl('o');
+    h.typed("Dos Pedidos 98470 66613 @nuevo source:Website");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+    assert!(h.screen(120, 40).contains("✓ Created Dos Pedidos"));
+    assert_eq!(h.app().current().usage.unwrap().current, used + 1);
+    // One more round trip (the next contact's duplicate check), by which time a request
+    // sent after the create would be in the log too.
+    h.focus("Phone");
+    h.typed("98470 66614");
+    h.press(KeyCode::Tab);
+    h.until(|a| a.current().checked_for.is_some()).await;
+    let sent: Vec<serde_json::Value> = http.get(&log).send().await.unwrap().json().await.unwrap();
+    let lines: Vec<String> = sent
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["method"].as_str().unwrap(),
+                r["uri"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines.iter().all(|l| !l.contains("usage")), "{lines:#?}");
+}

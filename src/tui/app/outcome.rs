@@ -376,13 +376,18 @@ impl App {
                 format!("✓ {said}. The form is ready for the next contact."),
             );
         }
-        let mut fx = vec![
+        let fx = vec![
             Effect::SaveDraft(i),
             Effect::SaveSticky(i),
             Effect::NextDraft(i),
         ];
-        if flavour.caps().reports_usage {
-            fx.push(Effect::RefreshUsage(i));
+        // The plan's count goes up by this contact here, not by asking the server again:
+        // a contact costs its duplicate check and its create (2 requests), not a third
+        // for the usage; Ctrl-R and the next start read the server's own figure.
+        if flavour.caps().reports_usage
+            && let Some(usage) = &mut self.profiles[i].usage
+        {
+            usage.current += 1;
         }
         if i == self.active {
             self.next_vcard();
