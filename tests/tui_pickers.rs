@@ -313,3 +313,35 @@ async fn a_big_list_is_ready_before_its_picker_opens() {
         Some("Etiqueta 02999")
     );
 }
+
+/// Issue 25 (10): a picker says where the cursor is ("3 of 17"), PgDn and End move in
+/// pages and to the last entry, and Space in a multi picker clears the filter that
+/// found the entry, so the next name is typed at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pickers_count_page_and_clear_the_filter_after_space() {
+    let mut h = Harness::new().await;
+    h.focus("Source");
+    h.press(KeyCode::Enter);
+    let s = h.screen(120, 40);
+    assert!(s.contains("1 of 17"), "{s}");
+    h.press(KeyCode::PageDown);
+    assert!(h.screen(120, 40).contains("11 of 17"));
+    h.press(KeyCode::End);
+    assert!(h.screen(120, 40).contains("17 of 17"));
+    h.press(KeyCode::Home);
+    assert!(h.screen(120, 40).contains("1 of 17"));
+    h.press(KeyCode::Esc);
+    h.focus("Groups");
+    h.press(KeyCode::Enter);
+    h.typed("mumb");
+    h.press(KeyCode::Char(' '));
+    let Mode::Picker(p) = &h.app().mode else {
+        panic!("the picker stays open")
+    };
+    assert_eq!(p.filter, "", "Space cleared the filter");
+    h.typed("delh");
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Enter);
+    let groups = h.app().current().form.draft.list("groups").to_vec();
+    assert_eq!(groups.len(), 2, "Mumbai and Delhi: {groups:?}");
+}

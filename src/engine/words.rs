@@ -48,11 +48,22 @@ impl Failure {
     /// Both parts as sentences on one line, capitalised, for the form's status line.
     #[must_use]
     pub fn line(&self) -> String {
-        let what = capitalised(self.what.trim_end_matches('.'));
+        let what = sentence(&capitalised(&self.what));
         match &self.advice {
-            Some(a) => format!("{what}. {}.", capitalised(a.trim_end_matches('.'))),
-            None => format!("{what}."),
+            Some(a) => format!("{what} {}", sentence(&capitalised(a))),
+            None => what,
         }
+    }
+}
+
+/// `text` ending as a sentence does: a full stop added unless it ends with one, a
+/// question or an exclamation mark ("…base URL right?" stays, never "right?.").
+fn sentence(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '?', '!', '…']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
     }
 }
 
@@ -178,4 +189,23 @@ pub fn already_there(name: &str, id: &str) -> String {
 #[must_use]
 pub fn kept_in_outbox(short_id: &str) -> String {
     format!("kept in the outbox as {short_id}; `rolo outbox retry` sends it again")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_ends_once() {
+        let f = Failure::new(
+            "could not connect: is the server running and the base URL right?".to_owned(),
+            Some("try again.".to_owned()),
+        );
+        assert_eq!(
+            f.line(),
+            "Could not connect: is the server running and the base URL right? Try again."
+        );
+        let f = Failure::new("quota spent".to_owned(), None);
+        assert_eq!(f.line(), "Quota spent.");
+    }
 }

@@ -50,6 +50,14 @@ pub enum Action {
     Up,
     /// Move the highlight down.
     Down,
+    /// A page up in a list.
+    PageUp,
+    /// A page down in a list.
+    PageDown,
+    /// The first entry of a list.
+    First,
+    /// The last entry of a list.
+    Last,
     /// Answer yes in a dialog (Enter; no is Esc). Letters do not answer: a question
     /// that pops up while the agent types must not take a typed `y` or `N`.
     Yes,

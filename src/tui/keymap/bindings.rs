@@ -90,6 +90,8 @@ pub static BINDINGS: &[Binding] = &[
         help: "close a popup or cancel a request; never clears the form", section: "anywhere", footer: None },
     Binding { keys: &[(key(KeyCode::Up), act(Action::Up)), (key(KeyCode::BackTab), act(Action::Up)), (ctrl('p'), act(Action::Up)), (key(KeyCode::Down), act(Action::Down)), (key(KeyCode::Tab), act(Action::Down)), (ctrl('n'), act(Action::Down)), (key(KeyCode::Enter), act(Action::Accept))],
         scopes: LISTS, help: "move up / down / choose", section: "pickers, switcher", footer: None },
+    Binding { keys: &[(key(KeyCode::PageUp), act(Action::PageUp)), (key(KeyCode::PageDown), act(Action::PageDown)), (key(KeyCode::Home), act(Action::First)), (key(KeyCode::End), act(Action::Last))],
+        scopes: LISTS, help: "a page up / down, the first / last entry", section: "pickers, switcher", footer: None },
     Binding { keys: &[(ch(' '), act(Action::Toggle)), (ctrl('a'), act(Action::ToggleAll))], scopes: &[Scope::Picker],
         help: "toggle an entry / every shown entry", section: "multi pickers", footer: None },
     Binding { keys: &[(key(KeyCode::Enter), act(Action::Yes))],

@@ -15,6 +15,9 @@ use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::ranking::{Matchers, Ranking, Search};
 use crate::tui::theme::Theme;
 
+/// Rows a page key moves (about a popup's height).
+const PAGE: usize = 10;
+
 /// An open picker. Its list is the catalog's own (shared, not copied) and its search
 /// strings are the ones every picker on that list shares (see `ranking`).
 #[derive(Debug, Clone)]
@@ -233,7 +236,41 @@ impl Picker {
                 self.order_around_cursor();
                 self.mark();
             }
-            Action::Toggle if self.multi => self.toggle(),
+            Action::PageUp | Action::First => {
+                let step = if action == Action::First {
+                    usize::MAX
+                } else {
+                    PAGE
+                };
+                self.cursor = self.cursor.saturating_sub(step);
+                self.mark();
+            }
+            Action::PageDown | Action::Last => {
+                let last = self.rows().saturating_sub(1);
+                self.cursor = if action == Action::Last {
+                    last
+                } else {
+                    (self.cursor + PAGE).min(last)
+                };
+                self.order_around_cursor();
+                self.mark();
+            }
+            Action::Toggle if self.multi => {
+                self.toggle();
+                // The filter found what was wanted: cleared, so the next name is typed
+                // at once (it stayed, and the next letters joined the old filter).
+                if !self.filter.is_empty() {
+                    let toggled = self.at(self.cursor).map(|i| i.id.clone());
+                    self.filter.clear();
+                    self.refilter();
+                    if let Some(id) = toggled {
+                        let row =
+                            (0..self.rows()).find(|&r| self.at(r).is_some_and(|i| i.id == id));
+                        self.cursor = row.unwrap_or(0);
+                        self.order_around_cursor();
+                    }
+                }
+            }
             Action::ToggleAll if self.multi => self.toggle_all(),
             Action::Accept => {
                 if self.multi {
@@ -290,6 +327,16 @@ impl Picker {
             Span::raw(self.filter.as_str()),
         ]));
         frame.render_widget(filter, Rect { height: 1, ..inner });
+        // Where the cursor is among the entries shown ("17 of 40").
+        let total = self.rows();
+        if total > 0 {
+            let at = format!("{} of {total}", self.cursor + 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(at, theme.hint()))
+                    .alignment(ratatui::layout::Alignment::Right),
+                Rect { height: 1, ..inner },
+            );
+        }
         let list_area = Rect {
             y: inner.y + 1,
             height: inner.height.saturating_sub(1),

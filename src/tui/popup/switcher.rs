@@ -76,6 +76,8 @@ impl Popup for Switcher {
             }
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(self.shown.len().saturating_sub(1)),
+            Action::First | Action::PageUp => self.cursor = 0,
+            Action::Last | Action::PageDown => self.cursor = self.shown.len().saturating_sub(1),
             Action::Edit(e) if crate::tui::fuzzy::edit_filter(&mut self.filter, e) => {
                 self.cursor = 0;
                 self.refilter();
