@@ -314,7 +314,7 @@ async fn a_big_list_is_ready_before_its_picker_opens() {
     );
 }
 
-/// Issue 25 (10): a picker says where the cursor is ("3 of 17"), PgDn and End move in
+/// Issue 25 (10): a picker says where the cursor is ("3 of 17"), Page Down and End move in
 /// pages and to the last entry, and Space in a multi picker clears the filter that
 /// found the entry, so the next name is typed at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
