@@ -105,3 +105,16 @@ async fn clearing_the_form_keeps_the_kept_fields_and_says_so() {
         "{s}"
     );
 }
+
+/// Issue 25 (10): after Ctrl-T the form lands on the first required field still empty,
+/// not wherever that draft's focus was left, so typing goes where it is needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_profiles_lands_on_the_first_empty_required_field() {
+    let mut h = Harness::new().await;
+    h.typed("Ana");
+    h.focus("Email");
+    h.switch_to("wipsy").await;
+    h.switch_to("wm").await;
+    let focused = h.app().current().form.focused().unwrap().label.clone();
+    assert_eq!(focused, "Last name");
+}

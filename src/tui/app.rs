@@ -586,6 +586,14 @@ impl App {
         }
         self.active = i;
         self.created = None;
+        // Typing goes where it is needed: the first required field still empty (each
+        // draft kept its own focus, so keys landed in a field the agent did not expect).
+        let form = &mut self.profiles[i].form;
+        if let Some(row) = form.fields.iter().position(|f| {
+            f.required && form.value(&f.key).trim().is_empty() && form.draft.list(&f.key).is_empty()
+        }) {
+            form.focus = row;
+        }
         let name = self.current().profile.display_name().to_owned();
         self.say(Level::Info, format!("Switched to {name}."));
         let p = &self.profiles[i];
