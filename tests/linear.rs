@@ -293,10 +293,11 @@ fn prompts_are_answered_as_they_appear_in_a_real_terminal() {
     t.answer("Status (required) [Nuevo], number", "3");
     t.answer("Groups, numbers separated by commas", "1, 2");
     t.answer("Assigned to: ", "");
-    // By text: two countries match, the second is India.
+    // By text: two countries match; the one whose name starts with it comes first
+    // (issue 25: British Indian Ocean Territory was listed above India).
     t.answer("Country, number", "india");
-    t.expect("   2. India (IN, +91)");
-    t.answer("Country, number", "2");
+    t.expect("   1. India (IN, +91)");
+    t.answer("Country, number", "1");
     for label in ["Address: ", "City: ", "State: ", "ZIP / postal code: "] {
         t.answer(label, "");
     }

@@ -174,24 +174,62 @@ fn exact(options: &[Opt], name: &str) -> Option<usize> {
     options.iter().position(|o| o.name.to_lowercase() == wanted)
 }
 
-/// The entries whose names hold every word of `query`, ignoring case.
+/// The entries whose names hold every word of `query`, ignoring case and, for a query
+/// typed in plain ASCII, accents (`bogota` finds Bogotá). The name that starts with the
+/// query comes first, then names with a word that does, then the rest, each in list
+/// order: `india` lists India before British Indian Ocean Territory.
 fn filter(options: &[Opt], query: &str) -> Vec<usize> {
-    let query = query.to_lowercase();
+    let ascii = query.is_ascii();
+    let fold = |text: &str| {
+        if ascii {
+            let mut out = String::new();
+            crate::contact::catalog::fold_name(text, &mut out);
+            out
+        } else {
+            text.to_lowercase()
+        }
+    };
+    let query = fold(query);
     let words: Vec<&str> = query.split_whitespace().collect();
-    options
+    let mut found: Vec<(u8, usize)> = options
         .iter()
         .enumerate()
-        .filter(|(_, o)| {
-            let name = o.name.to_lowercase();
-            words.iter().all(|w| name.contains(w))
+        .filter_map(|(i, o)| {
+            let name = fold(o.name);
+            if !words.iter().all(|w| name.contains(w)) {
+                return None;
+            }
+            let first = words.first().copied().unwrap_or_default();
+            let rank = if name.starts_with(first) {
+                0
+            } else if name.split_whitespace().any(|n| n.starts_with(first)) {
+                1
+            } else {
+                2
+            };
+            Some((rank, i))
         })
-        .map(|(i, _)| i)
-        .collect()
+        .collect();
+    found.sort_by_key(|&(rank, i)| (rank, i));
+    found.into_iter().map(|(_, i)| i).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_that_starts_with_the_query_comes_first_and_accents_fold() {
+        let names = [
+            "British Indian Ocean Territory (IO, +246)",
+            "India (IN, +91)",
+            "Bogotá",
+        ];
+        let options: Vec<Opt> = names.iter().map(|n| Opt { id: n, name: n }).collect();
+        assert_eq!(filter(&options, "india"), [1, 0]);
+        assert_eq!(filter(&options, "bogota"), [2]);
+        assert_eq!(filter(&options, "Bogotá"), [2]);
+    }
 
     const NAMES: [&str; 4] = ["Clientes VIP", "Mayoristas", "Bogotá", "VIP"];
 
