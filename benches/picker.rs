@@ -123,7 +123,10 @@ fn render(c: &mut Criterion) {
     let mut p = Picker::new("tags", "Tags", items, None, Vec::new(), (true, false));
     p.update(Action::Edit(Edit::Insert('s')));
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap_or_else(|e| panic!("{e}"));
-    let theme = Theme { color: true };
+    let theme = Theme {
+        color: true,
+        animate: true,
+    };
     c.bench_function("picker_render_10k_120x40", |b| {
         b.iter(|| {
             term.draw(|f| p.draw(f, f.area(), theme))

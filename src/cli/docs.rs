@@ -116,6 +116,10 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     ("ROLO_LINEAR", "Set to 1 for the linear form, as --linear."),
     (
+        "ROLO_NO_ANIMATION",
+        "Set (to anything) to stop the spinners; the elapsed time stays as plain text.",
+    ),
+    (
         "ACCESSIBLE",
         "Set (to anything but 0) for the linear form, as --linear: the convention screen reader users set once for every tool.",
     ),

@@ -8,14 +8,33 @@ use ratatui::style::{Color, Modifier, Style};
 pub struct Theme {
     /// Whether colours are allowed.
     pub color: bool,
+    /// Whether spinners turn (`ROLO_NO_ANIMATION` stops them: a screen reader re-reads a
+    /// changing character, and some people find motion distracting); the elapsed time
+    /// is shown as plain text either way.
+    pub animate: bool,
 }
 
 impl Theme {
-    /// Reads `NO_COLOR` (any non-empty value disables colour, per no-color.org).
+    /// Reads `NO_COLOR` (any non-empty value disables colour, per no-color.org) and
+    /// `ROLO_NO_ANIMATION` (any non-empty value stops the spinners).
     #[must_use]
     pub fn from_env() -> Self {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Self { color: !no_color }
+        let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        Self {
+            color: !set("NO_COLOR"),
+            animate: !set("ROLO_NO_ANIMATION"),
+        }
+    }
+
+    /// The spinner's frame for `tick`, or nothing when animation is off.
+    #[must_use]
+    pub fn spinner(self, tick: usize) -> &'static str {
+        const FRAMES: [&str; 10] = ["⠋ ", "⠙ ", "⠹ ", "⠸ ", "⠼ ", "⠴ ", "⠦ ", "⠧ ", "⠇ ", "⠏ "];
+        if self.animate {
+            FRAMES[tick % FRAMES.len()]
+        } else {
+            ""
+        }
     }
 
     fn paint(self, style: Style, fg: Color) -> Style {
@@ -108,4 +127,24 @@ impl Theme {
 #[must_use]
 pub fn parse_color(s: &str) -> Option<Color> {
     s.parse::<Color>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spinners_stop_without_animation() {
+        let on = Theme {
+            color: true,
+            animate: true,
+        };
+        let off = Theme {
+            color: true,
+            animate: false,
+        };
+        assert_ne!(on.spinner(0), on.spinner(1));
+        assert_eq!(off.spinner(0), "");
+        assert_eq!(off.spinner(7), "");
+    }
 }

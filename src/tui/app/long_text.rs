@@ -102,7 +102,14 @@ mod tests {
         let profile = config.profiles[0].clone();
         assert_eq!(profile.api, Flavour::Whatsmark);
         let state = ProfileState::new(profile, Catalog::default(), None, 0);
-        App::new(vec![state], 0, Theme { color: false })
+        App::new(
+            vec![state],
+            0,
+            Theme {
+                color: false,
+                animate: false,
+            },
+        )
     }
 
     fn status(app: &App) -> String {

@@ -13,8 +13,6 @@ use crate::tui::app::{App, CatalogStatus, Level, ProfileState};
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::theme::Theme;
 
-const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-
 pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
     let theme = app.theme;
     let problems = app.current().form.visible_problem_count();
@@ -23,8 +21,8 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let secs = Instant::now().duration_since(s.started).as_secs_f32();
         first.push(Span::styled(
             format!(
-                "{} Sending… {secs:.1}s ({} cancels)  ",
-                SPINNER[app.tick % SPINNER.len()],
+                "{}Sending… {secs:.1}s ({} cancels)  ",
+                theme.spinner(app.tick),
                 keymap::key_for(Action::Cancel, Scope::Text)
             ),
             theme.warn(),
@@ -33,8 +31,8 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let secs = Instant::now().duration_since(waiting.since).as_secs_f32();
         first.push(Span::styled(
             format!(
-                "{} Checking for duplicates… {secs:.1}s ({} cancels)  ",
-                SPINNER[app.tick % SPINNER.len()],
+                "{}Checking for duplicates… {secs:.1}s ({} cancels)  ",
+                theme.spinner(app.tick),
                 keymap::key_for(Action::Cancel, Scope::Text)
             ),
             theme.warn(),
