@@ -108,18 +108,12 @@ mod tests {
     /// The help screen's text, borders dropped and wrapped lines joined.
     fn help_text(width: u16, height: u16) -> String {
         let mut term = Terminal::new(TestBackend::new(width, height)).expect("test backend");
-        term.draw(|f| {
-            draw_help(
-                f,
-                f.area(),
-                Theme {
-                    color: false,
-                    animate: false,
-                },
-                0,
-            )
-        })
-        .expect("draws");
+        let theme = Theme {
+            color: false,
+            animate: false,
+        };
+        term.draw(|f| draw_help(f, f.area(), theme, 0))
+            .expect("draws");
         let buf = term.backend().buffer();
         let mut out = String::new();
         for y in 0..height {
