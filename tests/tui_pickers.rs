@@ -345,3 +345,31 @@ async fn pickers_count_page_and_clear_the_filter_after_space() {
     let groups = h.app().current().form.draft.list("groups").to_vec();
     assert_eq!(groups.len(), 2, "Mumbai and Delhi: {groups:?}");
 }
+
+/// Issue 25 (11): the terminal cursor sits on the selected row of a picker, where a
+/// screen reader reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_terminal_cursor_sits_on_the_selected_row() {
+    let mut h = Harness::new().await;
+    h.focus("Source");
+    h.press(KeyCode::Enter);
+    for (downs, name) in [(0, "Website"), (1, "WhatsApp"), (2, "Facebook Ads")] {
+        for _ in 0..downs {
+            h.press(KeyCode::Down);
+        }
+        let s = h.screen(120, 40);
+        let row = s
+            .lines()
+            .position(|l| l.contains(&format!("│{name}")))
+            .unwrap_or_else(|| {
+                s.lines()
+                    .position(|l| l.contains(name) && l.contains('│'))
+                    .unwrap()
+            });
+        let (_, y) = h.cursor(120, 40);
+        assert_eq!(usize::from(y), row, "{name}:\n{s}");
+        for _ in 0..downs {
+            h.press(KeyCode::Up);
+        }
+    }
+}

@@ -248,6 +248,13 @@ impl Harness {
         out
     }
 
+    /// Where the terminal cursor is after a `w`x`h` frame: (column, row).
+    pub fn cursor(&mut self, w: u16, h: u16) -> (u16, u16) {
+        let _ = self.screen(w, h);
+        let at = ratatui::backend::Backend::get_cursor_position(self.tui.backend_mut()).unwrap();
+        (at.x, at.y)
+    }
+
     /// Ctrl-T to the profile whose name matches `name`, and wait for its catalog.
     pub async fn switch_to(&mut self, name: &str) {
         self.ctrl('t');

@@ -364,8 +364,15 @@ impl Picker {
                 list_area,
             );
         }
-        let col = u16::try_from(Span::raw(self.filter.as_str()).width()).unwrap_or(0);
-        frame.set_cursor_position((inner.x + 8 + col, inner.y));
+        // The terminal cursor sits on the selected row, where a screen reader reads; the
+        // filter shows what is typed. With no match, it stays at the end of the filter.
+        if empty {
+            let col = u16::try_from(Span::raw(self.filter.as_str()).width()).unwrap_or(0);
+            frame.set_cursor_position((inner.x + 8 + col, inner.y));
+        } else {
+            let row = u16::try_from(self.cursor - offset).unwrap_or(0);
+            frame.set_cursor_position((list_area.x, list_area.y + row));
+        }
     }
 
     fn row(&self, item: &Item, theme: Theme) -> Line<'static> {

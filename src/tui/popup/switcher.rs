@@ -133,7 +133,13 @@ impl Popup for Switcher {
             list_area,
             &mut state,
         );
-        let col = u16::try_from(Span::raw(self.filter.as_str()).width()).unwrap_or(0);
-        frame.set_cursor_position((inner.x + 8 + col, inner.y));
+        // The terminal cursor sits on the selected row, where a screen reader reads.
+        if self.shown.is_empty() {
+            let col = u16::try_from(Span::raw(self.filter.as_str()).width()).unwrap_or(0);
+            frame.set_cursor_position((inner.x + 8 + col, inner.y));
+        } else {
+            let row = u16::try_from(self.cursor.saturating_sub(state.offset())).unwrap_or(0);
+            frame.set_cursor_position((list_area.x, list_area.y + row));
+        }
     }
 }
