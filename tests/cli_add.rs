@@ -660,3 +660,34 @@ fn output_json_covers_flagged_quick_words_and_refused_values() {
     assert_eq!(v["created"], false);
     assert!(v["fields"]["source_id"][0].is_string(), "{v}");
 }
+
+/// Issue 25 (9): the shipped example config works as it is against the sandbox: its
+/// first profile takes its key from `rolo sandbox --print-key` and its defaults by name.
+#[test]
+fn the_example_configs_first_profile_works_against_the_sandbox() {
+    let w = World::cli();
+    let example = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"),
+    )
+    .unwrap()
+    .replace("http://127.0.0.1:7878", &w.origin());
+    let config = w.write("example.toml", example);
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_rolo"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(bin)
+        .args(["add", "--quick", "Ana Pérez +91 98470 22234"])
+        .env_remove("ROLO_PROFILE")
+        .env("ROLO_CONFIG", &config)
+        .env("ROLO_DATA_DIR", w.data_dir())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", support::show(&out));
+    let rec = w.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(rec["firstname"], "Ana");
+    assert_eq!(rec["type"], "lead");
+}

@@ -20,6 +20,42 @@ fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml")
 }
 
+/// The example with its templates for a real CRM taken into use, as its comment says:
+/// the first "# " of each template line removed.
+fn example_with_templates() -> String {
+    let text = std::fs::read_to_string(example_path()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // From the rule under "# TEMPLATES" to the rule above "# Two keys kept out".
+    let head = lines
+        .iter()
+        .position(|l| l.starts_with("# TEMPLATES"))
+        .unwrap();
+    let start = head
+        + lines[head..]
+            .iter()
+            .position(|l| l.starts_with("# ===="))
+            .unwrap()
+        + 1;
+    let end = lines
+        .iter()
+        .position(|l| l.starts_with("# Two keys kept out"))
+        .unwrap()
+        - 1;
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let taken = if (start..end).contains(&i) {
+            line.strip_prefix("# ")
+                .or_else(|| line.strip_prefix('#').filter(|l| l.starts_with('#')))
+                .unwrap_or(line)
+        } else {
+            line
+        };
+        out.push_str(taken);
+        out.push('\n');
+    }
+    out
+}
+
 fn parse(text: &str) -> Result<Config, ConfigError> {
     Config::parse(text, Path::new(FAKE_PATH))
 }
@@ -48,19 +84,25 @@ api_key_env = "ACME_TOKEN"
 
 // ----- the shipped example -----
 
+/// Issue 25 (9): as shipped, the example's profiles are the sandbox's, which work
+/// against `rolo sandbox` with no setup; the real-CRM profiles are templates, commented.
 #[test]
 fn the_example_config_parses_with_all_its_profiles() {
     let config = Config::load(&example_path()).unwrap();
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["acme", "sonrisa", "sandbox", "sandbox-whatsmark"]);
-    assert_eq!(config.default_profile.as_deref(), Some("acme"));
-    assert_eq!(config.select(None).unwrap().name, "acme");
+    assert_eq!(names, ["sandbox-whatsmark", "sandbox"]);
+    assert_eq!(config.default_profile.as_deref(), Some("sandbox-whatsmark"));
+    assert_eq!(config.select(None).unwrap().name, "sandbox-whatsmark");
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    // The templates, taken into use as the file says, parse with every key they show.
+    let config = parse(&example_with_templates()).unwrap();
+    let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["sandbox-whatsmark", "sandbox", "acme", "sonrisa"]);
 }
 
 #[test]
 fn the_example_whatsmark_profile_has_its_catalog_and_defaults() {
-    let config = Config::load(&example_path()).unwrap();
+    let config = parse(&example_with_templates()).unwrap();
     let acme = config.profile("acme").unwrap();
     assert_eq!(acme.api, Flavour::Whatsmark);
     assert_eq!(
@@ -83,7 +125,7 @@ fn the_example_whatsmark_profile_has_its_catalog_and_defaults() {
 
 #[test]
 fn the_example_wipsy_profile_has_tags_stages_and_custom_fields() {
-    let config = Config::load(&example_path()).unwrap();
+    let config = parse(&example_with_templates()).unwrap();
     let p = config.profile("sonrisa").unwrap();
     assert_eq!(p.api, Flavour::Wipsy);
     assert_eq!(p.monthly_contact_limit, Some(5000));
@@ -114,7 +156,13 @@ fn the_example_sandbox_profiles_point_at_the_local_sandbox() {
         wm.base_url.as_str(),
         "http://127.0.0.1:7878/whatsmark/api/v2"
     );
-    assert!(wm.read_only);
+    // It works as shipped: writable, its key from rolo itself, names for its defaults.
+    assert!(!wm.read_only);
+    assert_eq!(
+        wm.secret.describe(),
+        "command `rolo sandbox --print-key whatsmark`"
+    );
+    assert_eq!(wm.defaults["source_id"], "WhatsApp");
 }
 
 #[test]

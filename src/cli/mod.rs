@@ -126,6 +126,11 @@ pub struct SandboxArgs {
     /// Print the tenants as one JSON array instead of one line each.
     #[arg(long)]
     pub json: bool,
+    /// Print one tenant's demo key and exit, serving nothing: `whatsmark` or `wipsy`
+    /// (the `demo` tenant), or `FLAVOUR:TENANT`. What the example config's sandbox
+    /// profiles run as their `api_key_cmd`.
+    #[arg(long, value_name = "FLAVOUR[:TENANT]")]
+    pub print_key: Option<String>,
 }
 
 pub use crate::engine::exit;

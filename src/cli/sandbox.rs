@@ -8,6 +8,9 @@ use crate::engine::embedded;
 
 /// Starts the sandbox, prints the tenant lines, serves until Ctrl-C or SIGTERM.
 pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    if let Some(which) = &args.print_key {
+        return print_key(which, args.seed.as_deref());
+    }
     let handle = embedded::serve(args.port, args.seed.as_deref(), args.state.clone()).await?;
     let tenants = handle.tenants();
     let mut out = std::io::stdout().lock();
@@ -26,6 +29,38 @@ pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     );
     wait_for_signal().await;
     handle.shutdown().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--print-key FLAVOUR[:TENANT]`: the seed's key for that tenant (its first token on
+/// WhatsMark, the full one), on stdout.
+fn print_key(which: &str, seed: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let (flavour, tenant) = which.split_once(':').unwrap_or((which, "demo"));
+    let seed = match seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            crate::sandbox::Seed::parse(&text)?
+        }
+        None => crate::sandbox::Seed::parse(crate::sandbox::DEFAULT_SEED)?,
+    };
+    let key = match flavour {
+        "whatsmark" => seed
+            .whatsmark
+            .iter()
+            .find(|t| t.name == tenant)
+            .and_then(|t| t.tokens.first())
+            .map(|k| k.token.clone()),
+        "wipsy" => seed
+            .wipsy
+            .iter()
+            .find(|t| t.name == tenant)
+            .map(|t| t.api_key.clone()),
+        other => anyhow::bail!("--print-key takes whatsmark or wipsy, not {other:?}"),
+    };
+    let key =
+        key.ok_or_else(|| anyhow::anyhow!("the sandbox has no {flavour} tenant {tenant:?}"))?;
+    println!("{key}");
     Ok(ExitCode::SUCCESS)
 }
 
