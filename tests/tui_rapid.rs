@@ -118,3 +118,16 @@ async fn switching_profiles_lands_on_the_first_empty_required_field() {
     let focused = h.app().current().form.focused().unwrap().label.clone();
     assert_eq!(focused, "Last name");
 }
+
+/// Issue 25 (10): at 50x15 the line that says what lies below is whole, the required
+/// count included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_more_below_line_fits_a_narrow_terminal() {
+    let mut h = Harness::new().await;
+    let s = h.screen(50, 15);
+    let line = s
+        .lines()
+        .find(|l| l.contains("more fields below"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(line.contains("required"), "{s}");
+}

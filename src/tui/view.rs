@@ -293,8 +293,13 @@ fn draw_form(frame: &mut Frame, app: &App, area: Rect) {
             height: 1,
             ..area
         };
+        // Under the values where it fits; on a narrow terminal it starts further left so
+        // the required count is never cut off.
+        let room = usize::from(area.width);
+        let wanted = Span::raw(more.as_str()).width();
+        let indent = usize::from(LABEL).min(room.saturating_sub(wanted));
         let line = Line::from(vec![
-            Span::raw(" ".repeat(usize::from(LABEL))),
+            Span::raw(" ".repeat(indent)),
             Span::styled(more, theme.hint()),
         ]);
         frame.render_widget(Paragraph::new(line), last);
