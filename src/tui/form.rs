@@ -66,6 +66,10 @@ pub struct Form {
     /// The rows, in form order.
     pub fields: Vec<Field>,
     editors: BTreeMap<String, TextArea<'static>>,
+    /// Texts put in whole from the user's editor, as (before, after) per field: the text
+    /// area keeps that as two steps (the old text removed, the new put in), which one
+    /// Ctrl-Z (and one Ctrl-Y) takes together.
+    replaced: BTreeMap<String, (String, String)>,
     /// What has been entered.
     pub draft: Draft,
     /// Index of the focused row.
@@ -159,6 +163,7 @@ impl Form {
             flavour,
             fields: Vec::new(),
             editors: BTreeMap::new(),
+            replaced: BTreeMap::new(),
             draft,
             focus: 0,
             problems: Problems::default(),
@@ -223,6 +228,10 @@ impl Form {
         // text back.
         ta.select_all();
         ta.insert_str(&text);
+        if !before.is_empty() {
+            self.replaced
+                .insert(key.to_owned(), (before.clone(), text.clone()));
+        }
         self.sync(key, &before)
     }
 
@@ -393,11 +402,18 @@ impl Form {
             return false;
         };
         let before = ta.lines().join("\n");
-        if redo {
-            ta.redo()
-        } else {
-            ta.undo()
+        // A text from the editor is one change for the agent, two for the text area.
+        let steps = match self.replaced.get(&key) {
+            Some((old, new)) if (!redo && before == *new) || (redo && before == *old) => 2,
+            _ => 1,
         };
+        for _ in 0..steps {
+            if redo {
+                ta.redo();
+            } else {
+                ta.undo();
+            }
+        }
         self.sync(&key, &before)
     }
 

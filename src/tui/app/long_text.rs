@@ -166,5 +166,11 @@ mod tests {
             app.current().unsaved_since.is_some(),
             "the draft is saved soon"
         );
+        // Issue 25 (10): one undo takes the editor's text back, one redo puts it again.
+        let form = &mut app.profiles[0].form;
+        assert!(form.history(false));
+        assert_eq!(form.draft.get("description"), "old");
+        assert!(form.history(true));
+        assert_eq!(form.draft.get("description"), "old\nnew");
     }
 }
