@@ -302,10 +302,28 @@ async fn quick_add_takes_fewer_keys_than_the_form() {
         assert_eq!(form[key], quick[key], "{key}");
     }
     assert_eq!(quick["type"], "customer");
-    eprintln!("keystrokes: form {by_form}, quick add {by_quick}");
+
+    // By the form with Ctrl-L: the CRM fields repeated from the last contact.
+    let start = h.keys;
+    h.type_fields(&["Rahul", "Verma", "+91 98470 12347"]);
+    h.ctrl('l');
+    h.ctrl('s');
+    let by_repeat = h.keys - start;
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    let repeated = h.stored("whatsmark", "demo").last().unwrap().clone();
+    assert_eq!(repeated["phone"], "+919847012347");
+    for key in ["type", "source_id", "status_id", "group_id"] {
+        assert_eq!(form[key], repeated[key], "{key}");
+    }
+    eprintln!("keystrokes: form {by_form}, form + Ctrl-L {by_repeat}, quick add {by_quick}");
     assert!(
         by_quick < by_form,
         "quick add {by_quick} keys, the form {by_form}"
+    );
+    assert!(
+        by_repeat < by_form,
+        "Ctrl-L {by_repeat} keys, the form {by_form}"
     );
 }
 
