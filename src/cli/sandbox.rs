@@ -32,34 +32,10 @@ pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--print-key FLAVOUR[:TENANT]`: the seed's key for that tenant (its first token on
-/// WhatsMark, the full one), on stdout.
+/// `--print-key FLAVOUR[:TENANT]`: the seed's key for that tenant, on stdout.
 fn print_key(which: &str, seed: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let (flavour, tenant) = which.split_once(':').unwrap_or((which, "demo"));
-    let seed = match seed {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-            crate::sandbox::Seed::parse(&text)?
-        }
-        None => crate::sandbox::Seed::parse(crate::sandbox::DEFAULT_SEED)?,
-    };
-    let key = match flavour {
-        "whatsmark" => seed
-            .whatsmark
-            .iter()
-            .find(|t| t.name == tenant)
-            .and_then(|t| t.tokens.first())
-            .map(|k| k.token.clone()),
-        "wipsy" => seed
-            .wipsy
-            .iter()
-            .find(|t| t.name == tenant)
-            .map(|t| t.api_key.clone()),
-        other => anyhow::bail!("--print-key takes whatsmark or wipsy, not {other:?}"),
-    };
-    let key =
-        key.ok_or_else(|| anyhow::anyhow!("the sandbox has no {flavour} tenant {tenant:?}"))?;
+    let key = embedded::demo_key(flavour, tenant, seed)?;
     println!("{key}");
     Ok(ExitCode::SUCCESS)
 }

@@ -169,3 +169,36 @@ pub fn serving(handle: &SandboxHandle) -> String {
         handle.base_url(sandbox::Flavour::Whatsmark),
     )
 }
+
+/// The key of one sandbox tenant as its seed gives it (the built-in seed, or the file
+/// `rolo sandbox --seed` would read): a WhatsMark tenant's first token (full access),
+/// a Wipsy tenant's API key. What `rolo sandbox --print-key` prints.
+pub fn demo_key(
+    flavour: &str,
+    tenant: &str,
+    seed: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
+    let seed = match seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            sandbox::Seed::parse(&text)?
+        }
+        None => sandbox::Seed::parse(sandbox::DEFAULT_SEED)?,
+    };
+    let key = match flavour {
+        "whatsmark" => seed
+            .whatsmark
+            .iter()
+            .find(|t| t.name == tenant)
+            .and_then(|t| t.tokens.first())
+            .map(|k| k.token.clone()),
+        "wipsy" => seed
+            .wipsy
+            .iter()
+            .find(|t| t.name == tenant)
+            .map(|t| t.api_key.clone()),
+        other => anyhow::bail!("--print-key takes whatsmark or wipsy, not {other:?}"),
+    };
+    key.ok_or_else(|| anyhow::anyhow!("the sandbox has no {flavour} tenant {tenant:?}"))
+}
