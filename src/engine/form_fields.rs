@@ -2,8 +2,8 @@
 //! the custom fields its catalog defines expanded in their place, each with how it is
 //! answered (typed, chosen from fixed values, or picked from a catalog), in form order.
 //!
-//! The same list the full-screen form shows, for faces that are not the TUI (the linear
-//! prompts); a face needing a different list would drift from the form, so it asks here.
+//! The one list every face shows: the full-screen form's rows and the linear prompts are
+//! made from it; a face building its own would drift from the others, so it asks here.
 
 use crate::contact::catalog::CustomType;
 use crate::contact::fields::{FieldKind, Section};
@@ -42,6 +42,9 @@ pub struct FormField {
     pub input: Input,
     /// The group it sits in.
     pub section: Section,
+    /// Free text that may run long (notes, description, a text custom field): a face
+    /// may offer the user's own editor for it.
+    pub free_text: bool,
 }
 
 /// The fields of `flavour`'s form over `catalog`, in form order. A staff picker with no
@@ -70,6 +73,7 @@ pub fn form_fields(flavour: Flavour, catalog: &Catalog) -> Vec<FormField> {
             key: spec.key.to_owned(),
             label: spec.label.to_owned(),
             required: spec.required,
+            free_text: input == Input::Lines,
             input,
             section: spec.section,
         });
@@ -91,6 +95,7 @@ fn custom_fields(catalog: &Catalog) -> impl Iterator<Item = FormField> + '_ {
             CustomType::Text | CustomType::Email | CustomType::Phone => Input::Line,
         },
         section: Section::Notes,
+        free_text: d.kind == CustomType::Text,
     })
 }
 

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::keymap::{Edit, Scope};
-use crate::contact::catalog::CustomType;
-use crate::contact::fields::{FieldKind, Section};
+use crate::contact::fields::Section;
 use crate::contact::validate::{Problems, Rules, validate_draft};
 use crate::contact::{Catalog, CatalogKind, Draft, Flavour};
+use crate::engine::form_fields::{Input, form_fields};
 
 /// How a row is edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,51 +90,27 @@ pub struct Form {
     pub attempt: Attempt,
 }
 
+/// The rows of the form: the engine's field list ([`form_fields`]), each with its editor.
 fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
-    let mut out = Vec::new();
-    for spec in flavour.fields() {
-        let editor = match spec.kind {
-            FieldKind::MultiLine => Editor::Lines,
-            // No staff list configured: the assignee is typed as a plain id.
-            FieldKind::SinglePick(k)
-                if k == CatalogKind::Assignees && catalog.assignees.is_empty() =>
-            {
-                Editor::Line
-            }
-            FieldKind::SinglePick(k) => Editor::Single(k),
-            FieldKind::MultiPick(k) => Editor::Multi(k),
-            FieldKind::Enum(values) => {
-                Editor::Choice(values.iter().map(|v| (*v).to_owned()).collect())
-            }
-            FieldKind::CustomFields => {
-                out.extend(catalog.custom_fields.iter().map(|d| Field {
-                    key: format!("custom.{}", d.id),
-                    label: d.name.clone(),
-                    required: d.required,
-                    editor: match d.kind {
-                        CustomType::Select => Editor::Choice(d.options.clone()),
-                        CustomType::Date => Editor::Date,
-                        CustomType::Number => Editor::Number,
-                        _ => Editor::Line,
-                    },
-                    section: Section::Notes,
-                    long_text: d.kind == CustomType::Text,
-                }));
-                continue;
-            }
-            _ => Editor::Line,
-        };
-        out.push(Field {
-            key: spec.key.to_owned(),
-            label: spec.label.to_owned(),
-            required: spec.required,
-            long_text: editor == Editor::Lines,
-            editor,
-            section: spec.section,
-        });
-    }
-    out.sort_by_key(|f| f.section);
-    out
+    form_fields(flavour, catalog)
+        .into_iter()
+        .map(|f| Field {
+            editor: match f.input {
+                Input::Line => Editor::Line,
+                Input::Lines => Editor::Lines,
+                Input::Date => Editor::Date,
+                Input::Number => Editor::Number,
+                Input::Choice(values) => Editor::Choice(values),
+                Input::Single(kind) => Editor::Single(kind),
+                Input::Multi(kind) => Editor::Multi(kind),
+            },
+            key: f.key,
+            label: f.label,
+            required: f.required,
+            section: f.section,
+            long_text: f.free_text,
+        })
+        .collect()
 }
 
 /// Text for a one-line row: its non-blank lines, trimmed and joined with spaces.
