@@ -15,6 +15,14 @@ fn fixture(name: &str) -> String {
     .unwrap()
 }
 
+/// Enter on the quick-add line, then the duplicate check and the send run to their end.
+async fn enter_and_send(h: &mut Harness) {
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
+        .await;
+    h.until(|a| a.submitting.is_none()).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_quick_line_and_enter_creates_the_contact() {
     let mut h = Harness::new().await;
@@ -26,10 +34,7 @@ async fn one_quick_line_and_enter_creates_the_contact() {
         s.contains("Ana María") && s.contains("Pérez Gómez") && s.contains("+919847055555"),
         "the live preview:\n{s}"
     );
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Ana María Pérez Gómez"), "{s}");
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
@@ -363,10 +368,7 @@ async fn quick_add_keeps_the_kept_fields_and_says_when_a_word_changes_one() {
         s.contains("Facebook Ads (kept)"),
         "the preview shows it:\n{s}"
     );
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     let s = h.screen(120, 40);
     assert!(s.contains("✓ Created Sticky Dos"), "{s}");
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
@@ -384,10 +386,7 @@ async fn quick_add_keeps_the_kept_fields_and_says_when_a_word_changes_one() {
         s.contains("Source is kept as Facebook Ads: this line makes it Website"),
         "{s}"
     );
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
     assert_eq!(rec["firstname"], "Sticky");
     assert_eq!(rec["source_id"], 110);
@@ -455,10 +454,7 @@ async fn an_ambiguous_word_is_flagged_with_its_candidates_and_tab_cycles_them() 
     );
     h.press(KeyCode::Tab);
     assert!(text(&h).ends_with("@nuevo source:Website"), "{}", text(&h));
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     let rec = h.stored("whatsmark", "demo").last().unwrap().clone();
     assert_eq!(rec["firstname"], "Cnt");
     assert_eq!(rec["lastname"], "Four");
@@ -510,10 +506,7 @@ async fn the_form_stays_still_after_a_create() {
     let mut h = Harness::new().await;
     h.ctrl('o');
     h.typed("Still Uno 98470 66612 @nuevo source:Website");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     let row = |s: &str| s.lines().position(|l| l.contains("First name *"));
     let before = h.screen(120, 40);
     assert!(before.contains("✓ Created Still Uno"), "{before}");
@@ -536,10 +529,7 @@ async fn a_contact_costs_two_requests() {
     http.delete(&log).send().await.unwrap();
     h.ctrl('o');
     h.typed("Dos Pedidos 98470 66613 @nuevo source:Website");
-    h.press(KeyCode::Enter);
-    h.until(|a| a.submitting.is_none() && a.awaiting_check.is_none())
-        .await;
-    h.until(|a| a.submitting.is_none()).await;
+    enter_and_send(&mut h).await;
     assert!(h.screen(120, 40).contains("✓ Created Dos Pedidos"));
     assert_eq!(h.app().current().usage.unwrap().current, used + 1);
     // One more round trip (the next contact's duplicate check), by which time a request

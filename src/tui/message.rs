@@ -10,6 +10,14 @@ use crate::engine::outbox::Item;
 use crate::engine::session::Session;
 use crate::engine::submit::Submitted;
 
+/// What one outbox resend told about its profile: the profile's name, the created
+/// contact's echo (if one was created) and the answer's rate figures.
+pub type OutboxAnswer = (
+    String,
+    Option<serde_json::Value>,
+    Option<crate::engine::RateLimit>,
+);
+
 /// Everything that can change the app's state.
 #[derive(Debug)]
 pub enum Message {
@@ -73,11 +81,7 @@ pub enum Message {
         /// Per profile name: the echoes of contacts created now (a catalog the API cannot
         /// list learns from them, as after a send from the form) and the last rate
         /// figures its server gave, for the status bar.
-        answers: Vec<(
-            String,
-            Option<serde_json::Value>,
-            Option<crate::engine::RateLimit>,
-        )>,
+        answers: Vec<OutboxAnswer>,
     },
     /// The config's long lists were read (after the first frame): each profile, in
     /// order, with them; or why the file is refused.

@@ -209,11 +209,7 @@ impl App {
         items: Vec<crate::engine::outbox::Item>,
         said: &[String],
         recorded: Vec<crate::engine::record::Entry>,
-        answers: Vec<(
-            String,
-            Option<serde_json::Value>,
-            Option<crate::engine::RateLimit>,
-        )>,
+        answers: Vec<crate::tui::message::OutboxAnswer>,
     ) -> Vec<Effect> {
         self.outbox = items;
         for (name, echo, rate) in answers {
