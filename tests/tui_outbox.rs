@@ -62,6 +62,9 @@ async fn a_failed_submit_waits_in_the_outbox_and_goes_once() {
         ("Kavya Menon", "+919833300011")
     );
     assert_eq!(h.app().current().created_this_month, 1);
+    // Issue 25 (7): and the plan's count on the status bar (it stayed at 3).
+    let s = h.screen(120, 40);
+    assert!(s.contains("contacts 4/1000"), "{s}");
 }
 
 /// Both sandbox tenants the form sends to here take a taken phone again (as a CRM

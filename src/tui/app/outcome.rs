@@ -235,6 +235,10 @@ impl App {
                 .find(|p| p.profile.name == entry.profile)
             {
                 p.created_this_month += 1;
+                // The plan's count on the status bar, as after a send from the form.
+                if let Some(usage) = &mut p.usage {
+                    usage.current += 1;
+                }
             }
             self.recent.push(entry);
         }
