@@ -373,3 +373,17 @@ async fn the_terminal_cursor_sits_on_the_selected_row() {
         }
     }
 }
+
+/// Issue 25 (11): the read-only lists (F4, F3) put the terminal cursor on their first row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lists_put_the_cursor_on_their_first_row() {
+    let mut h = Harness::new().await;
+    h.key(KeyCode::F(4), crossterm::event::KeyModifiers::NONE);
+    let s = h.screen(120, 40);
+    let row = s
+        .lines()
+        .position(|l| l.contains("No contact created yet") || l.contains("Priya"))
+        .unwrap_or_else(|| panic!("{s}"));
+    let (_, y) = h.cursor(120, 40);
+    assert_eq!(usize::from(y), row, "{s}");
+}

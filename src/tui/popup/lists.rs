@@ -114,4 +114,6 @@ fn draw_list<'a>(
     let r = centered(area, 110, h.max(4));
     let inner = super::boxed(frame, r, title, bottom);
     frame.render_widget(Paragraph::new(lines), inner);
+    // The terminal cursor on the first row, where a screen reader starts reading.
+    frame.set_cursor_position((inner.x, inner.y));
 }
