@@ -387,3 +387,18 @@ async fn the_lists_put_the_cursor_on_their_first_row() {
     let (_, y) = h.cursor(120, 40);
     assert_eq!(usize::from(y), row, "{s}");
 }
+
+/// Issue 25 (10): a filter typed with `ñ` means it: Ñandú Club comes before Navidad
+/// (which only matches `ñ` folded to `n`); a plain `n` still finds both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_enye_ranks_the_names_that_have_it_first() {
+    let mut h = Harness::new().await;
+    h.focus("Groups");
+    h.press(KeyCode::Enter);
+    h.typed("ñ");
+    let s = h.screen(120, 40);
+    let at = |name: &str| s.lines().position(|l| l.contains(name));
+    let (nandu, navidad) = (at("Ñandú Club"), at("Navidad"));
+    assert!(nandu.is_some(), "{s}");
+    assert!(navidad.is_none_or(|n| nandu < Some(n)), "{s}");
+}

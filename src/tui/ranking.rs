@@ -42,6 +42,10 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
+/// Added to the score of a match [`Ranking::prefer`] picks: above any fuzzy score, so
+/// the picked ones come first and keep their fuzzy order among themselves.
+const PREFERRED: u32 = 1 << 24;
+
 /// How many matches are put in order at once.
 const ORDERED: usize = 256;
 /// From how many candidates scoring is split over two threads.
@@ -160,6 +164,22 @@ impl Ranking {
         self.pending = candidates;
         query.clone_into(&mut self.query);
         self.step_of(FIRST_STEP, search, matchers);
+    }
+
+    /// Ranks first, among the matches so far, those `better` picks (each once; call it
+    /// again after a step for the new ones). The fuzzy order stays within both groups.
+    pub fn prefer(&mut self, better: impl Fn(u32) -> bool) {
+        let mut changed = false;
+        for hit in &mut self.hits {
+            if hit.0 < PREFERRED && better(hit.1) {
+                hit.0 += PREFERRED;
+                changed = true;
+            }
+        }
+        if changed {
+            self.ordered = 0;
+            self.order_up_to(ORDERED);
+        }
     }
 
     /// Scores the next [`STEP`] candidates and ranks what matched so far.

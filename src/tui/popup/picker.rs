@@ -111,6 +111,7 @@ impl Picker {
     /// Ranks the next part of a big list.
     pub fn step(&mut self) {
         self.ranking.step(&self.search, &mut self.matchers);
+        self.prefer_accents();
         self.cursor = self.cursor.min(self.rows().saturating_sub(1));
         self.order_around_cursor();
         self.mark();
@@ -151,6 +152,22 @@ impl Picker {
         }
     }
 
+    /// A filter typed with accents or `ñ` means them: names that hold it as typed come
+    /// before names that only match it folded (`ñ` ranks Ñandú Club above Navidad). A
+    /// plain ASCII filter folds as before (`nandu` finds Ñandú Club).
+    fn prefer_accents(&mut self) {
+        let typed = self.filter.trim().to_lowercase();
+        if typed.is_ascii() {
+            return;
+        }
+        let items = &self.items;
+        self.ranking.prefer(|i| {
+            items
+                .get(i as usize)
+                .is_some_and(|it| it.name.to_lowercase().contains(&typed))
+        });
+    }
+
     /// Puts the rows up to a screen past the cursor in order.
     fn order_around_cursor(&mut self) {
         self.ranking.order_up_to(self.cursor + MARK_WINDOW);
@@ -160,6 +177,7 @@ impl Picker {
         let query = self.filter.clone();
         self.ranking
             .refine(&query, &self.search, &mut self.matchers);
+        self.prefer_accents();
         self.cursor = self.cursor.min(self.rows().saturating_sub(1));
         self.order_around_cursor();
         self.mark();
