@@ -467,3 +467,36 @@ async fn the_duplicate_check_skipped_before_the_phone_database_runs_once_it_is_l
     let s = h.screen(120, 40);
     assert!(s.contains("Possible duplicate: Priya Raghunathan"), "{s}");
 }
+
+/// Issue 25 (8): on a tenant whose table refuses `guest` (newer WhatsMark builds), the
+/// 500 that names the column is shown under Type, the SQL it carries is not, and the
+/// form is kept; a value past the table's width is refused before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tables_refusals_show_under_their_fields() {
+    let mut h = Harness::new().await;
+    for t in &mut h.sb.state().lock().whatsmark {
+        t.type_enum_without_guest = true;
+    }
+    h.type_fields(&["Gita", "Rao", "+91 98470 55599"]);
+    h.picks("Type", &["guest", "web", "nuevo"]);
+    h.submit().await;
+    let s = h.screen(120, 40);
+    let ty = s.lines().position(|l| l.contains("Type *")).unwrap();
+    assert!(
+        s.lines()
+            .nth(ty + 1)
+            .unwrap()
+            .contains("This tenant does not take guest contacts"),
+        "{s}"
+    );
+    assert!(!s.contains("SQLSTATE") && !s.contains("insert into"), "{s}");
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Gita");
+    // Past the table's width: said under the field as it is typed.
+    h.focus("City");
+    h.typed(&"c".repeat(101));
+    h.press(KeyCode::Tab);
+    assert!(
+        h.screen(120, 40)
+            .contains("At most 100 characters (this has 101)")
+    );
+}
