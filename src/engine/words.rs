@@ -133,12 +133,25 @@ pub fn failure(o: &Outcome, profile: &Profile) -> Failure {
 /// A 429: the server's words, and the wait unless they already say it.
 fn rate_limited(retry_after: Option<u64>, message: &str) -> Failure {
     let message = message.trim().trim_end_matches('.');
-    let wait = retry_after.map_or_else(|| "a minute".to_owned(), |s| format!("{s} seconds"));
+    let wait = retry_after.map_or_else(|| "a minute".to_owned(), wait_words);
     let says_when = message.to_lowercase().contains("try again");
     Failure::new(
         format!("rate limited: {message}"),
         (!says_when).then(|| format!("try again in {wait}")),
     )
+}
+
+/// A wait the server asked for, as a person reads it: seconds, minutes, hours; a wait
+/// past a day is no wait anyone will sit out, and is said to be the server's odd figure.
+#[must_use]
+pub fn wait_words(secs: u64) -> String {
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match secs {
+        0..=90 => plural(secs, "second"),
+        91..=5_399 => plural(secs.div_ceil(60), "minute"),
+        5_400..=86_400 => plural(secs.div_ceil(3_600), "hour"),
+        _ => format!("a while (the server asked for an impossible wait of {secs} seconds)"),
+    }
 }
 
 /// What a refused key means and what to do, naming the profile and where its key
@@ -194,6 +207,18 @@ pub fn kept_in_outbox(short_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_read_as_people_say_them() {
+        assert_eq!(wait_words(1), "1 second");
+        assert_eq!(wait_words(45), "45 seconds");
+        assert_eq!(wait_words(600), "10 minutes");
+        assert_eq!(wait_words(7_200), "2 hours");
+        assert_eq!(
+            wait_words(1_000_000_000_000),
+            "a while (the server asked for an impossible wait of 1000000000000 seconds)"
+        );
+    }
 
     #[test]
     fn a_line_ends_once() {
