@@ -55,13 +55,20 @@ pub fn may_have_arrived(o: &Outcome) -> bool {
     }
 }
 
+/// The longest wait an outbox item is given for a rate limit (a day): longer figures
+/// are the server's mistake, not a plan.
+const MAX_RETRY_WAIT: u64 = 86_400;
+
 /// When a rate-limited item may be sent again (unix seconds).
 #[must_use]
 pub fn retry_at(o: &Outcome) -> Option<i64> {
     match o {
         Outcome::RateLimited { retry_after, .. } => {
-            let wait = i64::try_from(retry_after.unwrap_or(60)).unwrap_or(60);
-            Some(jiff::Timestamp::now().as_second() + wait)
+            // An absurd figure (up to 2^64-1) must not wrap the time into the past,
+            // which made the item due at once: a day at most, as import caps its waits.
+            let wait = retry_after.unwrap_or(60).min(MAX_RETRY_WAIT);
+            let wait = i64::try_from(wait).unwrap_or(60);
+            Some(jiff::Timestamp::now().as_second().saturating_add(wait))
         }
         _ => None,
     }
@@ -293,6 +300,27 @@ impl Session {
             recorded,
             warnings,
             echo,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 26: a `Retry-After` of 2^64-1 or `i64::MAX` wrapped the item's time into the
+    /// past (due at once); it is a day ahead at most, never behind.
+    #[test]
+    fn an_absurd_retry_after_keeps_the_item_waiting_a_day_at_most() {
+        for figure in [u64::MAX, i64::MAX.unsigned_abs(), 1_000_000_000_000] {
+            let before = jiff::Timestamp::now().as_second();
+            let o = Outcome::RateLimited {
+                retry_after: Some(figure),
+                message: String::new(),
+            };
+            let at = retry_at(&o).unwrap();
+            assert!(at >= before + 86_000, "{figure}: {at} vs {before}");
+            assert!(at <= before + 86_400 + 60, "{figure}: {at} vs {before}");
         }
     }
 }
