@@ -288,3 +288,18 @@ fn a_retry_on_a_read_only_profile_sends_nothing_and_keeps_the_item() {
     assert_eq!(outbox_len(&w), 1, "the item waits");
     assert_eq!(copies(&w, "+919800000077"), 0, "nothing was sent");
 }
+
+/// Issue 26 (4): `rolo outbox retry` exits with the code `rolo add` gives the same
+/// outcome: a 5xx is 7 (it exited 6, network, for every failure that may pass).
+#[test]
+fn a_retry_that_meets_a_500_exits_7_as_rolo_add_does() {
+    let w = warmed("wm");
+    fault(&w, FaultKind::Status500, false);
+    let out = add(&w, "wm", "+919800000088");
+    assert_eq!(code(&out), 7, "{}", stderr(&out));
+    // The retry looks first (a 5xx may have stored it), then meets a 500 on the create.
+    fault(&w, FaultKind::Status500, false);
+    let out = w.rolo(&["outbox", "retry", "--all"]);
+    assert_eq!(code(&out), 7, "{}", support::show(&out));
+    assert_eq!(outbox_len(&w), 1, "still waiting");
+}

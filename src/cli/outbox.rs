@@ -154,8 +154,9 @@ async fn retry(
             Resent::Created { .. } | Resent::AlreadyThere(_) | Resent::Busy | Resent::Gone => {
                 say!("{short} {words}.");
             }
-            Resent::StillWaiting(_) => {
-                worst = worst.max(exit::NETWORK);
+            // The same codes as `rolo add` for the same outcome (a 5xx is 7, not 6).
+            Resent::StillWaiting(o) => {
+                worst = worst.max(exit::of(o));
                 say!("{short} {words}");
             }
             Resent::Refused(_) | Resent::ReadOnly(_) => {
