@@ -513,6 +513,18 @@ fn with_retry_after(outcome: Outcome, header: Option<u64>) -> Outcome {
     }
 }
 
+/// Whether a created contact's id reads as one: a few dozen letters, digits and `-_.:`
+/// (a number on WhatsMark, a UUID on Wipsy). A 10 KB or control-laden "id" is no id to
+/// keep in the history or show: the answer is unreadable (and the contact may exist).
+#[must_use]
+pub fn is_an_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
 /// The first 200 characters of a body, on one line.
 #[must_use]
 pub fn excerpt(bytes: &[u8]) -> String {

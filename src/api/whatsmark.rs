@@ -130,7 +130,7 @@ pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
                 Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             };
-            match id {
+            match id.filter(|id| super::is_an_id(id)) {
                 Some(id) => Outcome::Created { id, echo: data },
                 None => Outcome::Undecodable {
                     status: status.as_u16(),
@@ -218,6 +218,22 @@ fn column_refused(detail: &str) -> Option<Outcome> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue 26: a 201 whose id is 10 KB long is not a created contact with that id.
+    #[test]
+    fn an_id_that_is_no_id_is_an_unreadable_answer() {
+        let long = "9".repeat(10_000);
+        let answer = json!({ "success": true, "data": { "id": long } });
+        assert!(matches!(
+            outcome(StatusCode::CREATED, &answer),
+            Outcome::Undecodable { status: 201, .. }
+        ));
+        let answer = json!({ "success": true, "data": { "id": 1042 } });
+        assert!(matches!(
+            outcome(StatusCode::CREATED, &answer),
+            Outcome::Created { id, .. } if id == "1042"
+        ));
+    }
 
     #[test]
     fn a_column_the_table_refuses_is_a_field_error_without_the_sql() {

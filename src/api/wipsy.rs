@@ -77,7 +77,11 @@ pub fn create_outcome(status: StatusCode, json: &Value, catalog: &Catalog) -> Ou
     match status.as_u16() {
         200 | 201 => {
             let data = super::unwrap_data(json).clone();
-            match data.get("id").and_then(Value::as_str) {
+            match data
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| super::is_an_id(id))
+            {
                 Some(id) => Outcome::Created {
                     id: id.to_owned(),
                     echo: data,
