@@ -691,3 +691,58 @@ fn the_example_configs_first_profile_works_against_the_sandbox() {
     assert_eq!(rec["firstname"], "Ana");
     assert_eq!(rec["type"], "lead");
 }
+
+/// Issue 26 (2): an answer past 16 MiB is not read: a server answering 50 MB gets "the
+/// server's answer was too large", not a gigabyte of memory. A bare local server that
+/// answers every request with 50 MB of JSON-looking bytes and no length (read until it
+/// closes, so the cap is met while reading, not from a header).
+#[test]
+fn an_answer_too_large_is_refused_unread() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let _ = s.read(&mut buf);
+            let head = "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n\
+                        Connection: close\r\n\r\n{\"data\":{\"id\":\"";
+            if s.write_all(head.as_bytes()).is_err() {
+                continue;
+            }
+            let chunk = vec![b'9'; 1 << 20];
+            for _ in 0..50 {
+                if s.write_all(&chunk).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let w = World::new(1, move |origin, seed| {
+        support::cli::cli_config(origin, seed).profile(
+            support::config::Profile::whatsmark(
+                "huge",
+                &format!("http://127.0.0.1:{port}/whatsmark/api/v2"),
+                "ROLO_T_WM",
+            )
+            .lead_defaults(),
+        )
+    });
+    let out = w.rolo_sets(
+        &["--profile", "huge", "add"],
+        &[
+            "firstname=Ana",
+            "lastname=Ruiz",
+            "phone=+919847012390",
+            "source_id=1",
+            "status_id=1",
+        ],
+    );
+    assert_eq!(code(&out), 7, "{}", support::show(&out));
+    assert!(
+        stderr(&out).contains("the server's answer was too large"),
+        "{}",
+        stderr(&out)
+    );
+}

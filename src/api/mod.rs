@@ -411,11 +411,25 @@ impl Client {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let bytes = match resp.bytes().await {
+        let bytes = match read_capped(resp).await {
             Ok(b) => b,
-            Err(e) => {
+            Err(Capped::Network(e)) => {
                 return Answer {
                     outcome: network::outcome(&e),
+                    rate,
+                };
+            }
+            Err(Capped::TooLarge(size)) => {
+                // Unreadable, not refused: after a create the contact may exist.
+                return Answer {
+                    outcome: Outcome::Undecodable {
+                        status: status.as_u16(),
+                        excerpt: format!(
+                            "the server's answer was too large ({} MiB; rolo reads {} MiB at most)",
+                            size.div_ceil(1 << 20),
+                            MAX_ANSWER >> 20
+                        ),
+                    },
                     rate,
                 };
             }
@@ -437,6 +451,36 @@ impl Client {
         };
         Answer { outcome, rate }
     }
+}
+
+/// The largest answer body rolo reads: a contact, a page of a catalog or 500 Wipsy
+/// contacts are far smaller; a body past it is refused unread (a 200 MB answer took 1 GB
+/// of memory).
+pub const MAX_ANSWER: usize = 16 << 20;
+
+/// Why an answer body was not read.
+enum Capped {
+    /// The connection failed while reading.
+    Network(reqwest::Error),
+    /// The body is larger than [`MAX_ANSWER`]: its size as announced, or as far as read.
+    TooLarge(u64),
+}
+
+/// Reads an answer's body up to [`MAX_ANSWER`] bytes.
+async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, Capped> {
+    let max = u64::try_from(MAX_ANSWER).unwrap_or(u64::MAX);
+    if let Some(announced) = resp.content_length().filter(|&n| n > max) {
+        return Err(Capped::TooLarge(announced));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Network)? {
+        if body.len() + chunk.len() > MAX_ANSWER {
+            let read = u64::try_from(body.len() + chunk.len()).unwrap_or(u64::MAX);
+            return Err(Capped::TooLarge(read));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Sends a request and writes one log line about it (see `engine::log`): method, path
