@@ -206,6 +206,9 @@ pub fn resolve(
 
 fn from_env(var: &str) -> Result<ApiKey, String> {
     match std::env::var(var) {
+        Ok(value) if value.trim().contains(['\n', '\r']) => {
+            Err("holds a line break; a key is one line".to_owned())
+        }
         Ok(value) if !value.trim().is_empty() => Ok(ApiKey::new(value.trim())),
         Ok(_) => Err("is empty".to_owned()),
         Err(std::env::VarError::NotPresent) => Err("is not set".to_owned()),
@@ -269,6 +272,14 @@ fn run_command(cmd: &str, limit: Duration) -> Result<ApiKey, String> {
     let key = output.trim();
     if key.is_empty() {
         return Err("printed nothing".to_owned());
+    }
+    // A key is one line: a second line would become part of the header (and failed
+    // later without naming the profile). Printed text is not shown: it may be the key.
+    if key.contains(['\n', '\r']) {
+        return Err(format!(
+            "printed {} lines; a key is one line (does it print something besides the key?)",
+            key.lines().count()
+        ));
     }
     Ok(ApiKey::new(key))
 }

@@ -746,3 +746,31 @@ fn an_answer_too_large_is_refused_unread() {
         stderr(&out)
     );
 }
+
+/// Issue 26 (4): an `api_key_cmd` that prints more than one line is refused by name (the
+/// profile, the command, why), exit 4 like any key problem; it failed later, exit 1,
+/// without naming the profile. What it printed is not shown: it may be the key.
+#[test]
+fn a_key_command_printing_two_lines_is_named() {
+    let w = World::new(1, |origin, seed| {
+        support::cli::cli_config(origin, seed).profile(
+            support::config::Profile::whatsmark("twolines", origin, "ROLO_T_WM")
+                .key_cmd("placeholder")
+                .text("api_key_cmd", "printf 'wm_%s\\nsecond line' first_line"),
+        )
+    });
+    let config = std::fs::read_to_string(w.config_path()).unwrap();
+    let config = config.replace("api_key_cmd = \"printf %s placeholder\"\n", "");
+    std::fs::write(w.config_path(), config).unwrap();
+    let out = w.rolo_sets(
+        &["--profile", "twolines", "add"],
+        &["firstname=Ana", "lastname=Ruiz", "phone=+919847012391"],
+    );
+    assert_eq!(code(&out), 4, "{}", support::show(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("twolines") && said.contains("a key is one line"),
+        "{said}"
+    );
+    assert!(!said.contains("wm_first_line"), "{said}");
+}
