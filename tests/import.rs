@@ -517,6 +517,18 @@ fn a_row_that_keeps_failing_waits_and_the_import_goes_on() {
 /// and unsent.csv written, and the report names the server's figure.
 #[test]
 fn an_absurd_retry_after_is_bounded_and_ctrl_c_ends_the_wait() {
+    an_absurd_wait_ends_on("INT");
+}
+
+/// Issue 26 (4): SIGTERM (a closed session, a service manager) ends an import as Ctrl-C
+/// does: the report printed and `unsent.csv` written.
+#[test]
+fn sigterm_ends_an_import_with_its_report() {
+    an_absurd_wait_ends_on("TERM");
+}
+
+/// An import waiting out an absurd `Retry-After`, stopped by `signal`.
+fn an_absurd_wait_ends_on(signal: &str) {
     let w = world();
     w.add_fault(support::sandbox::once_on_post(
         CONTACTS,
@@ -539,7 +551,7 @@ fn an_absurd_retry_after_is_bounded_and_ctrl_c_ends_the_wait() {
     let pid = child.id().to_string();
     assert!(
         std::process::Command::new("kill")
-            .args(["-INT", &pid])
+            .args([&format!("-{signal}"), &pid])
             .status()
             .unwrap()
             .success()
