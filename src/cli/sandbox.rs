@@ -36,7 +36,7 @@ pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
 fn print_key(which: &str, seed: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
     let (flavour, tenant) = which.split_once(':').unwrap_or((which, "demo"));
     let key = embedded::demo_key(flavour, tenant, seed)?;
-    println!("{key}");
+    say!("{key}");
     Ok(ExitCode::SUCCESS)
 }
 
