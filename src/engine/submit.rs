@@ -244,7 +244,6 @@ impl Session {
         let mut cache = None;
         if !echo.is_null() && !flavour.caps().lists_catalogs {
             let mut grown = catalog.clone();
-            let before = grown.clone();
             cache = super::catalog::learn(
                 &mut grown,
                 std::slice::from_ref(echo),
@@ -252,7 +251,7 @@ impl Session {
                 profile,
             )
             .map(|e| format!("cannot cache the catalog: {e}"));
-            if grown != before {
+            if grown != *catalog {
                 learned = Some(Box::new(grown));
             }
         }
