@@ -113,6 +113,11 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
         Some(lock(session.data_dir(), &file, &args.file)?)
     };
     let journal = journal::Journal::load(session.data_dir(), session.name(), &file);
+    for d in &journal.damaged {
+        tell!(
+            "rolo: warning: {d}; a row it may name is looked for on the server before it is sent"
+        );
+    }
     let env = Env {
         flavour: profile.api,
         region: profile.default_region.as_deref(),

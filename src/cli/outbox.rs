@@ -53,11 +53,16 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
     match action {
         OutboxAction::List { all } => {
             let profile = chosen(global, all)?;
-            let items: Vec<_> = outbox::list(&dir)
+            let (items, damaged) = outbox::list_checked(&dir);
+            let items: Vec<_> = items
                 .into_iter()
                 .filter(|i| profile.as_deref().is_none_or(|p| i.profile == p))
                 .collect();
-            if items.is_empty() {
+            let damaged = in_scope(damaged, profile.as_deref());
+            for d in &damaged {
+                say!("{}", damaged_line(d));
+            }
+            if items.is_empty() && damaged.is_empty() {
                 let scope = profile
                     .map(|p| format!(" for profile {p}"))
                     .unwrap_or_default();
@@ -80,10 +85,20 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         OutboxAction::Drop { id } => {
-            let item = outbox::find(&dir, &id)
+            if let Some(item) = outbox::find(&dir, &id) {
+                outbox::drop(&dir, &item.id)?;
+                say!("Dropped {} ({}).", short(&item.id), item.name);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let damaged = outbox::find_damaged(&dir, &id)
                 .ok_or_else(|| anyhow!("no outbox item {id} (see `rolo outbox list`)"))?;
-            outbox::drop(&dir, &item.id)?;
-            say!("Dropped {} ({}).", short(&item.id), item.name);
+            let kept = outbox::set_aside(&dir, &damaged)?;
+            say!(
+                "Dropped the damaged item {} ({}); its bytes are kept in {}.",
+                short(&damaged.id),
+                damaged.readable(),
+                kept.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         OutboxAction::Retry { ids, all } => {
@@ -114,12 +129,20 @@ async fn retry(
     ids: &[String],
     profile: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let mut items = outbox::list(dir);
+    let (mut items, damaged) = outbox::list_checked(dir);
     items.retain(|i| profile.is_none_or(|p| i.profile == p));
+    let mut damaged = in_scope(damaged, profile);
     if !ids.is_empty() {
         items.retain(|i| ids.iter().any(|id| i.id.starts_with(id.as_str())));
+        damaged.retain(|d| ids.iter().any(|id| d.id.starts_with(id.as_str())));
     }
     let mut worst = 0;
+    // Not sendable (what the contact was cannot be read whole), never passed over in
+    // silence: the agent was told it would be sent.
+    for d in &damaged {
+        worst = worst.max(exit::OTHER);
+        say!("{} (not sent)", damaged_line(d));
+    }
     for item in items {
         wait_for_retry_at(&item).await;
         let scoped = Global {
@@ -176,6 +199,26 @@ async fn retry(
     Ok(ExitCode::from(worst))
 }
 
+/// Damaged outbox files a command limited to `profile` shows: those of that profile, and
+/// those whose profile cannot be read (they might be its own).
+fn in_scope(damaged: Vec<outbox::Damaged>, profile: Option<&str>) -> Vec<outbox::Damaged> {
+    damaged
+        .into_iter()
+        .filter(|d| profile.is_none_or(|p| d.profile.as_deref().is_none_or(|dp| dp == p)))
+        .collect()
+}
+
+/// One damaged outbox file, as the outbox's lists show it.
+fn damaged_line(d: &outbox::Damaged) -> String {
+    format!(
+        "{}  DAMAGED: {} · {} · mend the file, or `rolo outbox drop {}` sets it aside",
+        short(&d.id),
+        d.readable(),
+        d.damage,
+        short(&d.id)
+    )
+}
+
 /// A rate-limited item waits out its Retry-After (up to two minutes) before it goes.
 async fn wait_for_retry_at(item: &outbox::Item) {
     let Some(at) = item.retry_at else { return };
@@ -199,7 +242,11 @@ pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> 
         Some(config.select(global.profile.as_deref())?.name.clone())
     };
     let since = args.since.clone().unwrap_or_default();
-    let entries: Vec<_> = record::read(&dir)
+    let (entries, damaged) = record::read_checked(&dir);
+    for d in &damaged {
+        tell!("rolo: warning: {d}");
+    }
+    let entries: Vec<_> = entries
         .into_iter()
         .filter(|e| {
             profile.as_deref().is_none_or(|p| e.profile == p) && e.time.as_str() >= since.as_str()

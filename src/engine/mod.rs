@@ -32,3 +32,5 @@ pub mod words;
 
 /// What the server's answers come to, as the faces see them.
 pub use crate::api::{AuthProblem, NetworkKind, Outcome, RateLimit};
+/// A damaged record in one of rolo's own files: where, and what is wrong.
+pub use crate::store::damage::Damage;

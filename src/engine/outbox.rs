@@ -7,7 +7,7 @@ use crate::api::Outcome;
 use crate::config::Profile;
 use crate::contact::Draft;
 use crate::store::outbox;
-pub use crate::store::outbox::Item;
+pub use crate::store::outbox::{Damaged, Item};
 
 use super::resend::{may_have_arrived, retry_at};
 
@@ -113,6 +113,27 @@ pub fn keep(
 #[must_use]
 pub fn list(data_dir: &Path) -> Vec<Item> {
     outbox::list(data_dir)
+}
+
+/// Every waiting item, oldest first, and every outbox file that does not read as one
+/// (listed with what can be read of it, never dropped in silence).
+#[must_use]
+pub fn list_checked(data_dir: &Path) -> (Vec<Item>, Vec<Damaged>) {
+    outbox::list_checked(data_dir)
+}
+
+/// The damaged outbox file with this id or unique id prefix.
+#[must_use]
+pub fn find_damaged(data_dir: &Path, id: &str) -> Option<Damaged> {
+    outbox::find_damaged(data_dir, id)
+}
+
+/// Drops a damaged outbox file: moved aside out of the outbox (never deleted). Returns
+/// where it went.
+pub fn set_aside(data_dir: &Path, damaged: &Damaged) -> std::io::Result<std::path::PathBuf> {
+    let kept = outbox::set_aside(data_dir, damaged)?;
+    tracing::info!(target: "rolo::outbox", "set aside damaged {}", kept.display());
+    Ok(kept)
 }
 
 /// The item with this id or unique id prefix.

@@ -53,3 +53,10 @@ pub fn history_warning(e: &std::io::Error) -> String {
 pub fn read(data_dir: &Path) -> Vec<Entry> {
     history::read(data_dir)
 }
+
+/// [`read`], with the history's damaged lines (each skipped, named, left in the file) for
+/// the face to show.
+#[must_use]
+pub fn read_checked(data_dir: &Path) -> (Vec<Entry>, Vec<crate::store::damage::Damage>) {
+    history::read_checked(data_dir)
+}

@@ -225,10 +225,16 @@ impl<'t> Linear<'t> {
             self.term
                 .say(&format!("Warning: {}", words::capitalised(&note)))?;
         }
-        let saved = match &self.slot {
-            Some(slot) => slot.load().filter(|s| !s.draft.is_empty()),
-            None => drafts::load(self.session.data_dir(), self.session.name()),
+        let loaded = match &mut self.slot {
+            Some(slot) => drafts::worth_restoring(slot.load()),
+            None => drafts::load_checked(self.session.data_dir(), self.session.name()),
         };
+        for d in &loaded.damaged {
+            tracing::warn!("{d}");
+            self.term
+                .say(&format!("Warning: {}", words::capitalised(&d.to_string())))?;
+        }
+        let saved = loaded.saved;
         if let Some(saved) = saved {
             let when = saved.saved_at.get(..16).unwrap_or(&saved.saved_at);
             self.term.say(&format!(

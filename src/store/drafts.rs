@@ -14,7 +14,7 @@
 //! middle of a write) ends the replay: the edits before it stand.
 
 use std::fs::File;
-use std::io::{BufRead as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
@@ -22,6 +22,7 @@ use std::sync::mpsc::{Sender, channel};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::damage::{self, Damage};
 use crate::contact::Draft;
 
 /// The most windows on one profile at once (a window past it cannot open the profile).
@@ -108,10 +109,18 @@ impl Slot {
         slot_file(&self.data_dir, &self.profile, self.number, "journal")
     }
 
-    /// The slot's draft: the draft file with the journal's edits replayed on it.
+    /// The slot's draft: the draft file with the journal's edits replayed on it, and
+    /// what was damaged in them. A damaged journal is moved aside, so this slot's next
+    /// edit starts a new one.
     #[must_use]
-    pub fn load(&self) -> Option<Saved> {
-        read_slot(&self.data_dir, &self.profile, self.number)
+    pub fn load(&mut self) -> Loaded {
+        let loaded = read_slot(&self.data_dir, &self.profile, self.number);
+        if loaded.damaged.iter().any(|d| d.kept_as.is_some()) {
+            // An open handle would write to (or empty) the file set aside.
+            self.journal = None;
+            self.journaled = None;
+        }
+        loaded
     }
 
     /// Appends the change from the last journaled draft to `draft` (nothing when there
@@ -208,9 +217,9 @@ impl Slot {
     ///
     /// # Errors
     /// When its files cannot be removed (the draft then stays where it was).
-    pub fn adopt(&self, number: u32) -> std::io::Result<Option<Saved>> {
+    pub fn adopt(&self, number: u32) -> std::io::Result<Loaded> {
         let Some(_lock) = try_lock(&self.data_dir, &self.profile, number)? else {
-            return Ok(None);
+            return Ok(Loaded::default());
         };
         let saved = read_slot(&self.data_dir, &self.profile, number);
         for ext in ["json", "journal"] {
@@ -277,15 +286,58 @@ fn syncer() -> Sender<Arc<File>> {
         .clone()
 }
 
-/// Slot `number`'s draft file with its journal replayed on it.
-fn read_slot(data_dir: &Path, profile: &str, number: u32) -> Option<Saved> {
+/// A slot's draft as read, and what in its files was damaged (see [`super::damage`]).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The draft: the draft file with every readable journal line replayed on it.
+    pub saved: Option<Saved>,
+    /// Damaged records in the draft file or the journal: skipped, named, and their files
+    /// moved aside (`NAME.damaged-<time>`) so the next save cannot delete them.
+    pub damaged: Vec<Damage>,
+}
+
+/// Slot `number`'s draft file with its journal replayed on it. A damaged draft file is
+/// moved aside; a journal with a damaged line has its readable lines replayed (the draft
+/// they make is written to the draft file first), then is moved aside whole.
+fn read_slot(data_dir: &Path, profile: &str, number: u32) -> Loaded {
     let file = slot_file(data_dir, profile, number, "json");
-    let base = std::fs::read_to_string(&file)
-        .ok()
-        .and_then(|t| serde_json::from_str::<Saved>(&t).ok());
+    let mut damaged = Vec::new();
+    let base = match std::fs::read(&file) {
+        Ok(bytes) => match damage::what_is_wrong::<Saved>(&bytes) {
+            Ok(saved) => Some(saved),
+            Err(what) => {
+                damaged.push(set_aside(&file, None, what));
+                None
+            }
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            damaged.push(Damage {
+                file: file.clone(),
+                line: None,
+                what: format!("cannot be read: {e}"),
+                kept_as: None,
+            });
+            None
+        }
+    };
     let journal = slot_file(data_dir, profile, number, "journal");
-    let replayed = File::open(&journal).ok().and_then(replay);
-    match replayed {
+    let (replayed, torn) = std::fs::read(&journal).map_or((None, Vec::new()), |bytes| {
+        replay(&journal, &bytes, base.as_ref().map(|s| &s.draft))
+    });
+    if !torn.is_empty() {
+        // What the readable lines made goes to the draft file before the journal moves
+        // aside: a crash in between loses neither.
+        let kept = replayed
+            .as_ref()
+            .is_none_or(|d| write_draft(&file, d).is_ok());
+        let moved = kept.then(|| damage::move_aside(&journal).ok()).flatten();
+        damaged.extend(torn.into_iter().map(|d| Damage {
+            kept_as: moved.clone(),
+            ..d
+        }));
+    }
+    let saved = match replayed {
         Some(draft) => {
             let when = journal.metadata().and_then(|m| m.modified()).ok();
             let saved_at = when
@@ -297,24 +349,41 @@ fn read_slot(data_dir: &Path, profile: &str, number: u32) -> Option<Saved> {
             })
         }
         None => base,
+    };
+    Loaded { saved, damaged }
+}
+
+/// Moves a damaged whole file aside, and names it.
+fn set_aside(file: &Path, line: Option<usize>, what: String) -> Damage {
+    let kept_as = damage::move_aside(file)
+        .map_err(|e| tracing::warn!("cannot move {} aside: {e}", file.display()))
+        .ok();
+    Damage {
+        file: file.to_owned(),
+        line,
+        what,
+        kept_as,
     }
 }
 
-/// The draft a journal ends on: its first whole draft with every whole patch after it.
-fn replay(file: File) -> Option<Draft> {
-    let mut lines = std::io::BufReader::new(file).lines();
-    let first = lines.next()?.ok()?;
-    let Ok(Record::Draft(mut draft)) = serde_json::from_str(&first) else {
-        return None;
-    };
-    for line in lines {
-        match line.ok().and_then(|l| serde_json::from_str(&l).ok()) {
-            Some(Record::Patch(patch)) => merge(&mut draft, &patch),
-            // A torn or foreign line: what came before it stands.
-            _ => break,
+/// The draft a journal ends on: its first whole draft (or, when that line is damaged,
+/// the draft file's) with every readable patch after it, and the damaged lines.
+fn replay(path: &Path, bytes: &[u8], base: Option<&Draft>) -> (Option<Draft>, Vec<Damage>) {
+    let (records, damaged) = damage::parse_lines::<Record>(path, bytes);
+    let mut draft: Option<Value> = None;
+    for (_, record) in records {
+        match record {
+            Record::Draft(whole) => draft = Some(whole),
+            Record::Patch(change) => {
+                let target = draft.get_or_insert_with(|| {
+                    base.and_then(|b| serde_json::to_value(b).ok())
+                        .unwrap_or_else(|| Value::Object(Map::new()))
+                });
+                merge(target, &change);
+            }
         }
     }
-    serde_json::from_value(draft).ok()
+    (draft.and_then(|d| serde_json::from_value(d).ok()), damaged)
 }
 
 /// The JSON merge patch (RFC 7386) that turns `before` into `after`.
@@ -388,9 +457,10 @@ pub fn save(data_dir: &Path, profile: &str, draft: &Draft) -> std::io::Result<()
     write_draft(&path(data_dir, profile), draft)
 }
 
-/// The saved draft of a profile's first slot (its journal replayed), if any.
+/// The saved draft of a profile's first slot (its journal replayed), if any, and what
+/// was damaged in its files.
 #[must_use]
-pub fn load(data_dir: &Path, profile: &str) -> Option<Saved> {
+pub fn load(data_dir: &Path, profile: &str) -> Loaded {
     read_slot(data_dir, profile, 1)
 }
 
@@ -428,9 +498,9 @@ mod tests {
         let mut d = Draft::default();
         d.set("firstname", "Zoë 🙂");
         save(dir.path(), "demo", &d).unwrap();
-        assert_eq!(load(dir.path(), "demo").unwrap().draft, d);
+        assert_eq!(load(dir.path(), "demo").saved.unwrap().draft, d);
         save(dir.path(), "demo", &Draft::default()).unwrap();
-        assert!(load(dir.path(), "demo").is_none());
+        assert!(load(dir.path(), "demo").saved.is_none());
     }
 
     #[test]
@@ -449,7 +519,7 @@ mod tests {
         d.custom.insert("c1".into(), "x".into());
         slot.journal(&d).unwrap();
         assert_eq!(
-            slot.load().unwrap().draft,
+            slot.load().saved.unwrap().draft,
             d,
             "no draft file yet: the journal alone"
         );
@@ -457,18 +527,31 @@ mod tests {
         assert_eq!(lines.lines().count(), 5);
         assert!(lines.starts_with(r#"{"draft":"#), "{lines}");
 
-        // A torn last line: the edits before it stand.
+        // A torn last line: the edits before it stand; the line is named and the
+        // journal moved aside whole (the draft it made is in the draft file first).
         let mut f = crate::files::open_append_private(&slot.journal_path()).unwrap();
         f.write_all(br#"{"patch":{"values":{"firstname":"Zo"#)
             .unwrap();
-        assert_eq!(slot.load().unwrap().draft, d);
+        let loaded = slot.load();
+        assert_eq!(loaded.saved.unwrap().draft, d);
+        assert_eq!(loaded.damaged.len(), 1);
+        assert_eq!(loaded.damaged[0].line, Some(6));
+        let kept = loaded.damaged[0].kept_as.clone().unwrap();
+        assert!(
+            std::fs::read_to_string(kept)
+                .unwrap()
+                .ends_with(r#""firstname":"Zo"#)
+        );
+        assert!(!slot.journal_path().exists());
+        assert_eq!(load(dir.path(), "demo").saved.unwrap().draft, d);
 
         // Compaction: the draft file, an empty journal; later edits patch on it.
+        slot.journal(&d).unwrap();
         slot.save(&d).unwrap();
         assert_eq!(std::fs::metadata(slot.journal_path()).unwrap().len(), 0);
         d.set("lastname", "Díaz");
         slot.journal(&d).unwrap();
-        assert_eq!(load(dir.path(), "demo").unwrap().draft, d);
+        assert_eq!(load(dir.path(), "demo").saved.unwrap().draft, d);
     }
 
     #[test]
@@ -486,12 +569,12 @@ mod tests {
         assert_eq!(first.orphans(), Vec::<u32>::new(), "the second still runs");
         drop(second);
         assert_eq!(first.orphans(), [2]);
-        assert_eq!(first.adopt(2).unwrap().unwrap().draft, b);
+        assert_eq!(first.adopt(2).unwrap().saved.unwrap().draft, b);
         assert_eq!(first.orphans(), Vec::<u32>::new());
-        assert_eq!(first.load().unwrap().draft, a);
+        assert_eq!(first.load().saved.unwrap().draft, a);
         drop(first);
-        let again = Slot::take(dir.path(), "demo").unwrap();
-        assert_eq!((again.number(), again.load().unwrap().draft), (1, a));
+        let mut again = Slot::take(dir.path(), "demo").unwrap();
+        assert_eq!((again.number(), again.load().saved.unwrap().draft), (1, a));
     }
 
     #[test]

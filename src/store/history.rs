@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::damage::Damage;
+
 /// One created contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -27,24 +29,33 @@ pub fn path(data_dir: &Path) -> PathBuf {
     data_dir.join("history.jsonl")
 }
 
-/// Appends one entry (a single `write` of one line, so a crash cannot interleave lines).
+/// Appends one entry (a single `write` of one line, so a crash cannot interleave lines),
+/// after ending a torn last line so the entry is not lost with it.
 pub fn append(data_dir: &Path, entry: &Entry) -> std::io::Result<()> {
     crate::files::private_dir(data_dir)?;
     let mut line = serde_json::to_string(entry).map_err(std::io::Error::other)?;
     line.push('\n');
-    let mut f = crate::files::open_append_private(&path(data_dir))?;
+    let mut f = super::damage::open_lines(&path(data_dir))?;
     f.write_all(line.as_bytes())?;
     f.sync_data()
 }
 
-/// Every readable entry, oldest first; a torn last line is skipped.
+/// Every readable entry, oldest first, and every damaged line (skipped, named, left in
+/// the file: see [`super::damage`]).
+#[must_use]
+pub fn read_checked(data_dir: &Path) -> (Vec<Entry>, Vec<Damage>) {
+    let (entries, damaged) = super::damage::read_lines(&path(data_dir));
+    (entries.into_iter().map(|(_, e)| e).collect(), damaged)
+}
+
+/// Every readable entry, oldest first; damaged lines are skipped (and logged).
 #[must_use]
 pub fn read(data_dir: &Path) -> Vec<Entry> {
-    std::fs::read_to_string(path(data_dir))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
+    let (entries, damaged) = read_checked(data_dir);
+    for d in &damaged {
+        tracing::warn!("{d}");
+    }
+    entries
 }
 
 /// Contacts a profile created in the current UTC calendar month.

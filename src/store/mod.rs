@@ -2,6 +2,7 @@
 //! a crash or `kill -9` leaves either the old file or the new one, never half of one.
 
 pub mod catalog_cache;
+pub mod damage;
 pub mod drafts;
 pub mod history;
 pub mod outbox;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::damage::{self, Damage};
 use crate::contact::Draft;
 
 /// One waiting contact.
@@ -70,26 +71,108 @@ pub fn put(data_dir: &Path, item: &Item) -> std::io::Result<()> {
     super::atomic_write(&path(data_dir, &item.id), &bytes)
 }
 
-/// Every waiting item, oldest first. Unreadable files are skipped, not deleted.
+/// An outbox file that does not read as an item: a contact the agent was promised would
+/// be sent, so it is listed (never dropped in silence) with what can still be read of it.
+/// It stays where it is until the agent mends the file or drops it (which moves it aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damaged {
+    /// The file's name without `.json`: the id the item had.
+    pub id: String,
+    /// What is wrong, and where.
+    pub damage: Damage,
+    /// What can be read of it: its profile, name and phone.
+    pub profile: Option<String>,
+    /// The name, when it can be read.
+    pub name: Option<String>,
+    /// The phone, when it can be read.
+    pub phone: Option<String>,
+}
+
+impl Damaged {
+    fn of(file: PathBuf, bytes: &[u8], what: String) -> Self {
+        let id = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let inert = |s: String| crate::text::inert(&s).into_owned();
+        Self {
+            id,
+            profile: damage::salvage(bytes, |k| k == "profile").map(inert),
+            name: damage::salvage(bytes, |k| k == "name").map(inert),
+            phone: damage::salvage(bytes, |k| k.contains("phone")).map(inert),
+            damage: Damage {
+                file,
+                line: None,
+                what,
+                kept_as: None,
+            },
+        }
+    }
+
+    /// What can be read of it, in words: "Ana María (+57 318 …)", or "nothing readable".
+    #[must_use]
+    pub fn readable(&self) -> String {
+        match (&self.name, &self.phone) {
+            (Some(n), Some(p)) => format!("{n} ({p})"),
+            (Some(n), None) => n.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => "nothing readable".into(),
+        }
+    }
+}
+
+/// Every waiting item, oldest first, and every outbox file that does not read as one.
+#[must_use]
+pub fn list_checked(data_dir: &Path) -> (Vec<Item>, Vec<Damaged>) {
+    let Ok(entries) = std::fs::read_dir(dir(data_dir)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut items = Vec::new();
+    let mut damaged = Vec::new();
+    for file in entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+    {
+        match read(&file) {
+            Ok(item) => items.push(item),
+            Err(d) => damaged.push(*d),
+        }
+    }
+    items.sort_by(|a: &Item, b: &Item| a.created_at.cmp(&b.created_at));
+    damaged.sort_by(|a, b| a.id.cmp(&b.id));
+    (items, damaged)
+}
+
+/// One item file, or what is wrong with it. (A file that vanished under a listing, sent
+/// by another rolo, reads as damaged here; callers treat `NotFound` by `get`.)
+fn read(file: &Path) -> Result<Item, Box<Damaged>> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        Box::new(Damaged::of(
+            file.to_owned(),
+            &[],
+            format!("cannot be read: {e}"),
+        ))
+    })?;
+    damage::what_is_wrong::<Item>(&bytes)
+        .map_err(|what| Box::new(Damaged::of(file.to_owned(), &bytes, what)))
+}
+
+/// Every waiting item, oldest first. Damaged files are left out here (and logged): faces
+/// that list the outbox use [`list_checked`] and show them.
 #[must_use]
 pub fn list(data_dir: &Path) -> Vec<Item> {
-    let Ok(entries) = std::fs::read_dir(dir(data_dir)) else {
-        return Vec::new();
-    };
-    let mut items: Vec<Item> = entries
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
-        .filter_map(|e| serde_json::from_str(&std::fs::read_to_string(e.path()).ok()?).ok())
-        .collect();
-    items.sort_by(|a: &Item, b: &Item| a.created_at.cmp(&b.created_at));
+    let (items, damaged) = list_checked(data_dir);
+    for d in &damaged {
+        tracing::warn!("{}", d.damage);
+    }
     items
 }
 
 /// The item with exactly this id, as it is on disk now.
 #[must_use]
 pub fn get(data_dir: &Path, id: &str) -> Option<Item> {
-    let text = std::fs::read_to_string(path(data_dir, id)).ok()?;
-    serde_json::from_str(&text).ok()
+    read(&path(data_dir, id)).ok()
 }
 
 fn lock_path(data_dir: &Path, id: &str) -> PathBuf {
@@ -126,6 +209,25 @@ pub fn find(data_dir: &Path, id: &str) -> Option<Item> {
     let mut hits = list(data_dir).into_iter().filter(|i| i.id.starts_with(id));
     let first = hits.next()?;
     hits.next().is_none().then_some(first)
+}
+
+/// The damaged file with this id or a unique prefix of it.
+#[must_use]
+pub fn find_damaged(data_dir: &Path, id: &str) -> Option<Damaged> {
+    let mut hits = list_checked(data_dir)
+        .1
+        .into_iter()
+        .filter(|d| d.id.starts_with(id));
+    let first = hits.next()?;
+    hits.next().is_none().then_some(first)
+}
+
+/// Drops a damaged file: moved aside to `ID.json.damaged-<time>` (out of the outbox,
+/// never deleted). Returns where it went.
+pub fn set_aside(data_dir: &Path, damaged: &Damaged) -> std::io::Result<PathBuf> {
+    let kept = damage::move_aside(&damaged.damage.file)?;
+    let _ = std::fs::remove_file(lock_path(data_dir, &damaged.id));
+    Ok(kept)
 }
 
 /// Removes an item (sent, found on the server, or dropped by the agent).

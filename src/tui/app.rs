@@ -282,6 +282,9 @@ pub struct App {
     pub size: (u16, u16),
     /// Contacts waiting in the outbox (every profile).
     pub outbox: Vec<crate::engine::outbox::Item>,
+    /// Outbox files that do not read as items: shown in F3 with what can be read of
+    /// them, never sent and never passed over in silence.
+    pub outbox_damaged: Vec<crate::engine::outbox::Damaged>,
     /// The failed submit the outbox question is about.
     pub pending_outbox: Option<outbox::Offer>,
     /// When the outbox was last tried automatically.
@@ -418,6 +421,7 @@ impl App {
             tick: 0,
             size: (80, 24),
             outbox: Vec::new(),
+            outbox_damaged: Vec::new(),
             pending_outbox: None,
             outbox_tried: None,
             recent: Vec::new(),

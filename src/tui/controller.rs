@@ -127,8 +127,22 @@ impl Controller {
         let Some(&other) = slot.orphans().first() else {
             return;
         };
-        match slot.adopt(other) {
-            Ok(Some(saved)) => {
+        match slot.adopt(other).map(drafts::worth_restoring) {
+            Ok(loaded) if !loaded.damaged.is_empty() && loaded.saved.is_none() => {
+                let d = &loaded.damaged[0];
+                tracing::warn!("{d}");
+                app.say(
+                    Level::Warn,
+                    crate::engine::words::capitalised(&d.to_string()),
+                );
+            }
+            Ok(drafts::Loaded {
+                saved: Some(saved),
+                damaged,
+            }) => {
+                for d in &damaged {
+                    tracing::warn!("{d}");
+                }
                 let p = &mut app.profiles[i];
                 p.form.clear(&saved.draft);
                 p.revalidate();
@@ -150,7 +164,7 @@ impl Controller {
                     ),
                 );
             }
-            Ok(None) => {}
+            Ok(_) => {}
             Err(e) => app.say(
                 Level::Warn,
                 format!("Cannot open the draft another window left: {e}"),
@@ -367,15 +381,14 @@ impl Controller {
                         .map(|w| crate::engine::words::capitalised(w)),
                 );
             }
+            let (mut items, damaged) = outbox::list_checked(&dir);
+            let flying = lock(&flying).clone();
+            items.retain(|item| Some(&item.id) != flying.as_ref());
             send(
                 &tx,
                 Message::OutboxChanged {
-                    items: {
-                        let mut items = outbox::list(&dir);
-                        let flying = lock(&flying).clone();
-                        items.retain(|item| Some(&item.id) != flying.as_ref());
-                        items
-                    },
+                    items,
+                    damaged,
                     said,
                     recorded,
                     answers,

@@ -72,6 +72,8 @@ pub enum Message {
     OutboxChanged {
         /// Items still waiting.
         items: Vec<Item>,
+        /// Outbox files that do not read as items (see `App::outbox_damaged`).
+        damaged: Vec<crate::engine::outbox::Damaged>,
         /// One line per item tried.
         said: Vec<String>,
         /// The history entries of contacts now known to exist (created, or found from an

@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub profile: &'a ProfileState,
     /// Contacts waiting in the outbox.
     pub outbox: &'a [Item],
+    /// Outbox files that do not read as items.
+    pub outbox_damaged: &'a [crate::engine::outbox::Damaged],
     /// Contacts created recently, newest last.
     pub recent: &'a [Entry],
 }
@@ -44,6 +46,7 @@ impl<'a> Context<'a> {
             theme: app.theme,
             profile: app.current(),
             outbox: &app.outbox,
+            outbox_damaged: &app.outbox_damaged,
             recent: &app.recent,
         }
     }

@@ -203,7 +203,8 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
             tracing::warn!("{e}");
             let _ = writeln!(stderr, "rolo: {}", crate::text::inert_lines(e));
         }
-        if let Some(waiting) = outbox_words(&crate::engine::outbox::list(&data_dir)) {
+        let (items, damaged) = crate::engine::outbox::list_checked(&data_dir);
+        if let Some(waiting) = outbox_words(&items, &damaged) {
             let _ = writeln!(stderr, "rolo: {}", crate::text::inert_lines(&waiting));
         }
         Ok(match looped? {
@@ -224,9 +225,23 @@ pub fn run(choice: &Choice) -> anyhow::Result<std::process::ExitCode> {
 
 /// What the agent is told on leaving while contacts wait in the outbox: how many, and
 /// how they will go (a quit is not an error, so the exit code stays 0).
-fn outbox_words(items: &[crate::engine::outbox::Item]) -> Option<String> {
+fn outbox_words(
+    items: &[crate::engine::outbox::Item],
+    damaged: &[crate::engine::outbox::Damaged],
+) -> Option<String> {
     let retry = "`rolo outbox retry`";
-    match items {
+    let damaged = match damaged {
+        [] => None,
+        [one] => Some(format!(
+            "1 outbox file is damaged and cannot be sent ({}): `rolo outbox list` names it",
+            one.readable()
+        )),
+        many => Some(format!(
+            "{} outbox files are damaged and cannot be sent: `rolo outbox list` names them",
+            many.len()
+        )),
+    };
+    let waiting = match items {
         [] => None,
         [one] => Some(format!(
             "1 contact waits in the outbox ({}): the form sends it when it starts again, or \
@@ -238,6 +253,10 @@ fn outbox_words(items: &[crate::engine::outbox::Item]) -> Option<String> {
              {retry} sends them now (`rolo outbox list` shows them)",
             many.len()
         )),
+    };
+    match (waiting, damaged) {
+        (Some(w), Some(d)) => Some(format!("{w}; {d}")),
+        (w, d) => w.or(d),
     }
 }
 
@@ -527,7 +546,7 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
     let mut slots = Vec::new();
     let mut shared = None;
     let mut waiting = 0;
-    let kept = outbox::list(data_dir);
+    let (kept, damaged_outbox) = waiting_in_outbox(data_dir, &mut notices);
     let mut in_flight = Vec::new();
     let states = setup
         .profiles
@@ -584,8 +603,8 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
         .collect();
     let mut app = App::new(states, setup.active, Theme::from_env());
     app.outbox = kept;
-    let all = record::read(data_dir);
-    app.recent = all[all.len().saturating_sub(RECENT)..].to_vec();
+    app.outbox_damaged = damaged_outbox;
+    app.recent = recent(data_dir, &mut notices);
     app.banner.clone_from(&setup.banner);
     // One status line says all of it: a later message would hide an earlier one.
     let mut said = Vec::new();
@@ -619,10 +638,50 @@ fn build_app(setup: &Setup, data_dir: &Path) -> (App, Vec<usize>, Vec<Option<dra
     if !said.is_empty() {
         app.say(Level::Info, said.join(" "));
     }
-    if let Some(n) = notices.first() {
-        app.say(Level::Warn, crate::engine::words::capitalised(n));
-    }
+    warn_once(&mut app, &notices);
     (app, late_caches, slots)
+}
+
+/// The outbox: its items, and its damaged files (named in `notices`).
+fn waiting_in_outbox(
+    data_dir: &Path,
+    notices: &mut Vec<String>,
+) -> (Vec<outbox::Item>, Vec<outbox::Damaged>) {
+    let (kept, damaged) = outbox::list_checked(data_dir);
+    notices.extend(damaged.iter().map(|d| {
+        format!(
+            "an outbox file is damaged and cannot be sent ({}): {}. F3 lists it",
+            d.readable(),
+            d.damage
+        )
+    }));
+    (kept, damaged)
+}
+
+/// The last contacts created, for F4; the history's damaged lines join `notices`.
+fn recent(data_dir: &Path, notices: &mut Vec<String>) -> Vec<record::Entry> {
+    let (all, damaged) = record::read_checked(data_dir);
+    notices.extend(damaged.iter().map(ToString::to_string));
+    all[all.len().saturating_sub(RECENT)..].to_vec()
+}
+
+/// Every start-up warning goes to the log; the status line says the first, and how
+/// many more the log holds (a later message would hide an earlier one).
+fn warn_once(app: &mut App, notices: &[String]) {
+    for n in notices {
+        tracing::warn!("{n}");
+    }
+    if let Some(n) = notices.first() {
+        let more = match notices.len() - 1 {
+            0 => String::new(),
+            1 => " (1 more warning in the log)".to_owned(),
+            n => format!(" ({n} more warnings in the log)"),
+        };
+        app.say(
+            Level::Warn,
+            format!("{}{more}", crate::engine::words::capitalised(n)),
+        );
+    }
 }
 
 /// This window's slot of a profile's drafts and the draft in it; an empty slot takes
@@ -637,16 +696,21 @@ fn hold_draft(
         Ok(slot) => slot,
         Err(e) => {
             notices.push(format!("cannot hold the draft of {profile}: {e}"));
-            return (None, drafts::load(data_dir, profile));
+            let loaded = drafts::load_checked(data_dir, profile);
+            notices.extend(loaded.damaged.iter().map(ToString::to_string));
+            return (None, loaded.saved);
         }
     };
-    let mut saved = slot.load().filter(|s| !s.draft.is_empty());
+    let loaded = drafts::worth_restoring(slot.load());
+    notices.extend(loaded.damaged.iter().map(ToString::to_string));
+    let mut saved = loaded.saved;
     if saved.is_none()
         && let Some(&other) = slot.orphans().first()
     {
-        match slot.adopt(other) {
+        match slot.adopt(other).map(drafts::worth_restoring) {
             Ok(found) => {
-                saved = found.filter(|s| !s.draft.is_empty());
+                notices.extend(found.damaged.iter().map(ToString::to_string));
+                saved = found.saved;
                 if let Some(s) = &saved
                     && let Err(e) = slot.save(&s.draft)
                 {

@@ -117,6 +117,10 @@ pub struct Journal {
     done: HashSet<String>,
     /// Rows an earlier run started sending without a line saying they were created.
     sent: HashSet<String>,
+    /// Damaged lines: skipped and named (they stay in the file). A row whose hash can
+    /// still be read from one is treated as one that may exist: looked for before it is
+    /// sent again, never sent blind and never skipped.
+    pub damaged: Vec<crate::store::damage::Damage>,
 }
 
 impl Journal {
@@ -129,12 +133,19 @@ impl Journal {
             .join("imports")
             .join(format!("{}-{key:016x}.jsonl", safe_name(profile)));
         let (mut done, mut sent) = (HashSet::new(), HashSet::new());
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        for entry in text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<Entry>(l).ok())
-            .filter(|l| !l.hash.is_empty())
-        {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        let (entries, damaged) = crate::store::damage::parse_lines::<Entry>(&path, &bytes);
+        for d in &damaged {
+            let Some(line) = d.line else { continue };
+            let raw = bytes
+                .split(|&b| b == b'\n')
+                .nth(line - 1)
+                .unwrap_or_default();
+            if let Some(hash) = crate::store::damage::salvage(raw, |k| k == "hash") {
+                sent.insert(hash);
+            }
+        }
+        for (_, entry) in entries.into_iter().filter(|(_, l)| !l.hash.is_empty()) {
             if entry.sending {
                 sent.insert(entry.hash);
             } else {
@@ -142,7 +153,12 @@ impl Journal {
             }
         }
         sent.retain(|hash| !done.contains(hash));
-        Self { path, done, sent }
+        Self {
+            path,
+            done,
+            sent,
+            damaged,
+        }
     }
 
     /// Whether an earlier run started sending this row and no line says it was created:
@@ -228,9 +244,7 @@ impl Writer {
             if let Some(dir) = path.parent() {
                 crate::files::private_dir(dir)?;
             }
-            let mut file = crate::files::open_append_private(path)?;
-            end_torn_line(path, &mut file)?;
-            Ok(file)
+            crate::store::damage::open_lines(path)
         };
         let mut out = append(&journal.path)?;
         if out.metadata()?.len() == 0 {
@@ -277,24 +291,6 @@ impl Writer {
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the journal writer panicked")))
     }
-}
-
-/// Ends a torn last line (a crash or a full disk mid-write) before appending: a line
-/// appended to it would join it and be lost with it.
-fn end_torn_line(path: &Path, file: &mut File) -> std::io::Result<()> {
-    use std::io::{Read as _, Seek as _, SeekFrom};
-    let len = file.metadata()?.len();
-    if len == 0 {
-        return Ok(());
-    }
-    let mut reader = File::open(path)?;
-    reader.seek(SeekFrom::Start(len - 1))?;
-    let mut last = [0u8; 1];
-    reader.read_exact(&mut last)?;
-    if last[0] != b'\n' {
-        file.write_all(b"\n")?;
-    }
-    Ok(())
 }
 
 /// Appends batches of created rows: first to the history, then to the journal, each

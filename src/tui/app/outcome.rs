@@ -107,10 +107,14 @@ impl App {
             }
             Message::OutboxChanged {
                 items,
+                damaged,
                 said,
                 recorded,
                 answers,
-            } => self.on_outbox(items, &said, recorded, answers),
+            } => {
+                self.outbox_damaged = damaged;
+                self.on_outbox(items, &said, recorded, answers)
+            }
             Message::Duplicates {
                 profile,
                 checked,

@@ -52,7 +52,7 @@ impl Popup for RecentList {
 
 fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
     let theme = cx.theme;
-    let lines: Vec<Line> = cx
+    let mut lines: Vec<Line> = cx
         .outbox
         .iter()
         .map(|i| {
@@ -64,6 +64,25 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             ])
         })
         .collect();
+    // Never sent, never hidden: what can be read of each, and where its file is.
+    lines.extend(cx.outbox_damaged.iter().map(|d| {
+        Line::from(vec![
+            Span::styled("DAMAGED ", theme.error()),
+            Span::styled(
+                format!("{:<14} ", d.profile.as_deref().unwrap_or("?")),
+                theme.hint(),
+            ),
+            Span::raw(format!("{:<24} ", d.readable())),
+            Span::styled(
+                format!(
+                    "{} · `rolo outbox drop {}` sets it aside",
+                    d.damage,
+                    crate::engine::outbox::short(&d.id)
+                ),
+                theme.warn(),
+            ),
+        ])
+    }));
     let keys = keymap::hint(
         Scope::Outbox,
         &[(Action::Accept, "resends now"), (Action::Cancel, "closes")],
