@@ -79,15 +79,25 @@ impl Harness {
 
     /// The same, with a draft of the first profile (`wm`) saved by an earlier run.
     pub async fn with_saved_draft(draft: Option<Draft>) -> Self {
-        Self::build(draft, |_| {}).await
+        Self::build(draft, |_| {}, |_| {}).await
+    }
+
+    /// The form opened on a data dir that `prepare` filled first (files an earlier run,
+    /// a crash or a bad disk left).
+    pub async fn with_data(prepare: impl FnOnce(&std::path::Path)) -> Self {
+        Self::build(None, |_| {}, prepare).await
     }
 
     /// The form over the demo seed as `adjust` changes it (a tenant's catalog, say).
     pub async fn with_seed(adjust: impl FnOnce(&mut Seed)) -> Self {
-        Self::build(None, adjust).await
+        Self::build(None, adjust, |_| {}).await
     }
 
-    async fn build(draft: Option<Draft>, adjust: impl FnOnce(&mut Seed)) -> Self {
+    async fn build(
+        draft: Option<Draft>,
+        adjust: impl FnOnce(&mut Seed),
+        prepare: impl FnOnce(&std::path::Path),
+    ) -> Self {
         let (sb, seed) = super::sandbox::start_with(|c| adjust(&mut c.seed)).await;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
@@ -96,6 +106,8 @@ impl Harness {
         if let Some(d) = draft {
             rolo::engine::drafts::save(&data_dir, "wm", &d).unwrap();
         }
+        std::fs::create_dir_all(&data_dir).unwrap();
+        prepare(&data_dir);
         let choice = Choice {
             config: Some(path),
             profile: None,
