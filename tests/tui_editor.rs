@@ -253,3 +253,30 @@ fn ctrl_c_in_the_editor_is_the_editor_s_and_a_later_sigterm_still_stops_rolo() {
     p.signal("TERM").unwrap();
     assert_eq!(p.wait_exit_code(WAIT), Some(143));
 }
+
+#[test]
+fn a_suspend_in_the_editor_stops_rolo_with_it_and_fg_brings_both_back() {
+    let w = world();
+    // An editor's Ctrl-Z sends SIGTSTP to its whole process group, rolo included; this
+    // editor does that itself, then saves once it is continued.
+    let editor = script(
+        &w,
+        "suspended.sh",
+        "kill -TSTP 0\nprintf 'after fg\\n' >> \"$1\"",
+    );
+    let mut p = start(&w, "", &editor);
+    to_notes(&mut p);
+    p.send(CTRL_E).unwrap();
+    // rolo stops with its editor, as a job without a handler would: the shell sees the
+    // whole job stopped.
+    assert!(
+        p.wait_until_true(WAIT, |p| p.proc_state() == Some('T')),
+        "rolo stopped with the editor"
+    );
+    p.signal("CONT").unwrap();
+    let screen = wait_frame(&p, "took the text from your editor");
+    assert!(screen.contains("after fg"), "{screen}");
+    // Once: the form goes on taking keys, not stopping again.
+    keys_then(&mut p, " and on", "after fg and on");
+    assert_ne!(p.proc_state(), Some('T'), "not stopped again");
+}

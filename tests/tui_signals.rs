@@ -74,3 +74,74 @@ fn quitting_with_contacts_in_the_outbox_says_so() {
     )
     .unwrap();
 }
+
+/// Whether `stty -a` says raw: no canonical input, no echo.
+fn raw(modes: &str) -> bool {
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    words.contains(&"-icanon") && words.contains(&"-echo")
+}
+
+#[test]
+fn a_suspend_gives_the_terminal_back_and_a_continue_takes_it_again() {
+    let w = World::cli();
+    let mut p = w.spawn().start().unwrap();
+    p.wait_for("Ctrl-S send", WAIT).unwrap();
+    p.send("Zo").unwrap();
+    p.wait_for("First name *  Zo ", WAIT).unwrap();
+    assert!(raw(&p.tty_modes().unwrap()), "the form runs in raw mode");
+
+    // SIGTSTP from outside (a shell's `suspend`, `kill -TSTP`): the terminal given back
+    // as on quit, then stopped.
+    let from = usize::try_from(p.bytes_read()).unwrap();
+    p.signal("TSTP").unwrap();
+    assert!(
+        p.wait_until_true(WAIT, |p| p.proc_state() == Some('T')),
+        "stopped"
+    );
+    let given_back = p.raw_since(from);
+    for (what, seq) in [
+        ("mouse off", "\x1b[?1000l"),
+        ("paste off", "\x1b[?2004l"),
+        ("main screen", "\x1b[?1049l"),
+    ] {
+        assert!(
+            position(&given_back, seq).is_some(),
+            "{what} before the stop"
+        );
+    }
+    let modes = p.tty_modes().unwrap();
+    assert!(!raw(&modes), "cooked while stopped: {modes}");
+
+    // `fg`: raw again, the alternate screen taken, the form repainted; a key lands in
+    // the field.
+    let from = usize::try_from(p.bytes_read()).unwrap();
+    p.signal("CONT").unwrap();
+    assert!(
+        p.wait_until_true(WAIT, |p| raw(&p.tty_modes().unwrap_or_default())),
+        "raw again after SIGCONT"
+    );
+    p.wait_until_true(WAIT, |p| {
+        position(&p.raw_since(from), "\x1b[?1049h").is_some()
+    });
+    p.send("ë").unwrap();
+    p.wait_for("First name *  Zoë ", WAIT).unwrap();
+
+    // A SIGSTOP rolo cannot see, and a shell that puts the tty back in cooked mode
+    // meanwhile: SIGCONT still brings raw mode back.
+    p.signal("STOP").unwrap();
+    assert!(p.wait_until_true(WAIT, |p| p.proc_state() == Some('T')));
+    p.stty(&["sane"]).unwrap();
+    assert!(!raw(&p.tty_modes().unwrap()));
+    p.signal("CONT").unwrap();
+    assert!(
+        p.wait_until_true(WAIT, |p| raw(&p.tty_modes().unwrap_or_default())),
+        "raw again after SIGSTOP, cooked mode and SIGCONT"
+    );
+    p.send("!").unwrap();
+    p.wait_for("First name *  Zoë! ", WAIT).unwrap();
+    // Ctrl-C is a key again (it quits, the draft kept), not a signal the tty sends.
+    p.send(support::pty::CTRL_C).unwrap();
+    assert_eq!(p.wait_exit_code(WAIT), Some(0));
+    let saved = drafts::load(&w.data_dir(), "wm").unwrap();
+    assert_eq!(saved.draft.get("firstname"), "Zoë!");
+}

@@ -211,14 +211,18 @@ pub fn edit(cmd: &Command, text: &str) -> Result<String, Failure> {
     let file = TempFile::with(&format!("{text}\n"))
         .map_err(|e| Failure::Prepare(format!("cannot write a temp file: {e}")))?;
     let name = cmd.name().to_owned();
-    let status = std::process::Command::new(&cmd.program)
+    let mut child = std::process::Command::new(&cmd.program)
         .args(&cmd.args)
         .arg(&file.0)
-        .status()
+        .spawn()
         .map_err(|e| Failure::Start {
             name: name.clone(),
             why: start_error(&e),
         })?;
+    let status = wait_as_a_job(&mut child).map_err(|e| Failure::Failed {
+        name: name.clone(),
+        how: format!("could not be waited for: {e}"),
+    })?;
     if !status.success() {
         return Err(Failure::Failed {
             name,
@@ -230,6 +234,21 @@ pub fn edit(cmd: &Command, text: &str) -> Result<String, Failure> {
     let read =
         String::from_utf8(read).map_err(|_| Failure::ReadBack("it is not UTF-8 text".into()))?;
     Ok(trimmed(&read))
+}
+
+/// Waits for the editor; a `SIGTSTP` meanwhile (its Ctrl-Z stops its process group)
+/// stops rolo too, as it would a job without a handler, so the shell sees the whole job
+/// stopped and `fg` brings back both.
+fn wait_as_a_job(child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if super::stops::take_suspend() {
+            super::stops::stop_self()?;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// The file's text as the field takes it: `\r\n` as `\n`, one trailing newline dropped.

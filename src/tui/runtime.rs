@@ -28,7 +28,7 @@ use super::controller::Controller;
 use super::editor::{self, Failure};
 use super::keyboard::Keyboard;
 use super::message::{Effect, Message};
-use super::stops::{Stop, Stops};
+use super::stops::{Signalled, Stop, Stops};
 use super::theme::Theme;
 use super::view;
 use crate::config::{Config, Pending, Profile};
@@ -367,7 +367,21 @@ where
         let mut stopped = None;
         loop {
             let msg = tokio::select! {
-                stop = stops.next() => Ok(Message::Stop(stop)),
+                signalled = stops.next() => match signalled {
+                    Signalled::Stop(stop) => Ok(Message::Stop(stop)),
+                    // Unless the wait for `$EDITOR` has already stopped for it.
+                    Signalled::Suspend => {
+                        if super::stops::take_suspend() {
+                            self.suspend(input)?;
+                            tick.reset();
+                        }
+                        continue;
+                    }
+                    Signalled::Continued => {
+                        self.retake_terminal()?;
+                        continue;
+                    }
+                },
                 ev = input.next() => match ev {
                     Some(Ok(e)) => Ok(Message::Input(e)),
                     Some(Err(e)) => Err(e),
@@ -380,7 +394,7 @@ where
                 Ok(msg) => msg,
                 // When the terminal goes away the read fails, and the SIGHUP that says why
                 // comes a moment later: that is the reason to report.
-                Err(e) => match tokio::time::timeout(HANG_UP_GRACE, stops.next()).await {
+                Err(e) => match tokio::time::timeout(HANG_UP_GRACE, stops.next_stop()).await {
                     Ok(stop) => Message::Stop(stop),
                     Err(_) => return Err(e.into()),
                 },
@@ -481,6 +495,36 @@ where
             .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
         self.app.size = (size.width, size.height);
         Ok(job.answer(edited))
+    }
+
+    /// `SIGTSTP`: the terminal given back as on quit (its modes, the main screen, mouse
+    /// and paste reporting off), the process stopped; on `SIGCONT` the terminal is taken
+    /// again and every cell repainted. The drafts need nothing: every edit is journaled.
+    fn suspend(&mut self, input: &mut Keyboard) -> anyhow::Result<()> {
+        input.pause();
+        restore_terminal();
+        tracing::info!("suspended by SIGTSTP");
+        if let Err(e) = super::stops::stop_self() {
+            tracing::warn!("cannot stop on SIGTSTP: {e}");
+        }
+        let taken = self.retake_terminal();
+        input.resume();
+        taken
+    }
+
+    /// Takes the terminal again after a stop (ours, or a `SIGSTOP` we could not see)
+    /// and repaints every cell. Raw mode is set again even if rolo believes it is on: the
+    /// shell may have put the tty back in cooked mode while rolo was stopped.
+    fn retake_terminal(&mut self) -> anyhow::Result<()> {
+        if self.lends_terminal {
+            let _ = disable_raw_mode();
+            take_terminal().context("cannot take the terminal back after a stop")?;
+        }
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+        self.app.size = (size.width, size.height);
+        self.draw()
     }
 
     /// The next result of a task the controller started (for a key script that waits

@@ -349,6 +349,64 @@ impl Pty {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// The terminal's modes as `stty -a` reads them back from the pty (`-icanon -echo`
+    /// in raw mode, `icanon echo` cooked).
+    pub fn tty_modes(&self) -> anyhow::Result<String> {
+        let master = self.master.as_ref().context("the pty is closed")?;
+        let path = master.tty_name().context("the pty has no name")?;
+        let out = std::process::Command::new("stty")
+            .arg("-F")
+            .arg(&path)
+            .arg("-a")
+            .output()
+            .context("cannot run stty")?;
+        if !out.status.success() {
+            bail!(
+                "stty -F {} -a failed: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Sets the terminal's modes with `stty ARGS` (as a shell does while a job is stopped).
+    pub fn stty(&self, args: &[&str]) -> anyhow::Result<()> {
+        let master = self.master.as_ref().context("the pty is closed")?;
+        let path = master.tty_name().context("the pty has no name")?;
+        let status = std::process::Command::new("stty")
+            .arg("-F")
+            .arg(&path)
+            .args(args)
+            .status()
+            .context("cannot run stty")?;
+        if !status.success() {
+            bail!("stty {args:?} failed: {status}");
+        }
+        Ok(())
+    }
+
+    /// The child's state letter in `/proc/<pid>/stat` (`S` sleeping, `T` stopped), on
+    /// Linux.
+    #[must_use]
+    pub fn proc_state(&self) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).ok()?;
+        // The name in parentheses may hold spaces: the state follows its last `)`.
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
+    }
+
+    /// Waits until `check` holds (polled), up to `timeout`; `true` when it did.
+    pub fn wait_until_true(&self, timeout: Duration, check: impl Fn(&Self) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if check(self) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
     /// Sends SIGKILL to the child (by its pid) and reaps it: no clean-up code runs.
     pub fn kill9(&mut self) -> anyhow::Result<()> {
         let status = std::process::Command::new("kill")
