@@ -211,3 +211,58 @@ fn cli_outputs_print_hostile_text_inert() {
     );
     assert_plain(&rejected, "people.csv.rejected.csv");
 }
+
+/// One rule for strangers' text on every screen (issue 26 point 5): catalog names and
+/// custom field names in the form's fields, labels, pickers and the quick-add preview
+/// show ESC and BEL as `␛` and `␇`, as the lists, the CLI and linear mode do; before,
+/// ratatui dropped them there without a trace.
+#[tokio::test]
+async fn catalog_names_show_their_controls_in_fields_pickers_and_quick_add() {
+    use crossterm::event::KeyCode;
+    use support::tui::Harness;
+    const GROUP: &str = "VIP\u{1b}]0;x\u{7} club";
+    const GROUP_SHOWN: &str = "VIP␛]0;x␇ club";
+    const FIELD: &str = "Doc\u{7}umento";
+    const FIELD_SHOWN: &str = "Doc␇umento";
+    let mut h = Harness::with_seed(|seed| {
+        let wm = seed
+            .whatsmark
+            .iter_mut()
+            .find(|t| t.name == "demo")
+            .unwrap();
+        wm.groups[0].name = GROUP.to_owned();
+        let wipsy = seed.wipsy.iter_mut().find(|t| t.name == "demo").unwrap();
+        wipsy.custom_fields[0].field_name = FIELD.to_owned();
+    })
+    .await;
+
+    h.focus("Groups");
+    h.press(KeyCode::Enter);
+    h.typed("VIP");
+    let screen = h.screen(120, 40);
+    assert!(screen.contains(GROUP_SHOWN), "the picker row:\n{screen}");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Esc);
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains(&format!("[{GROUP_SHOWN}]")),
+        "the field:\n{screen}"
+    );
+
+    h.ctrl('x');
+    h.ctrl('o');
+    h.typed("Ana 98470 55501 #vip");
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains(GROUP_SHOWN),
+        "the quick-add preview:\n{screen}"
+    );
+    h.press(KeyCode::Esc);
+
+    h.switch_to("wdemo").await;
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains(FIELD_SHOWN),
+        "a custom field's label:\n{screen}"
+    );
+}

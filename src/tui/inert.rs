@@ -1,11 +1,15 @@
 //! The last gate before the terminal: a backend that never lets a drawn cell carry a
 //! character the terminal would obey instead of show.
 //!
-//! ratatui already drops control characters when text is laid out, but not the bidi
-//! overrides and isolates (format characters of width zero, which it may append to the
-//! previous cell), and a widget may set a cell's symbol directly. Every string from a
-//! server, a file or a paste is made inert where it is turned into words
-//! ([`crate::text`]); this wrapper guarantees it for whatever reaches the screen anyway.
+//! ratatui drops control characters when text is laid out, silently: a catalog name
+//! carrying ESC or BEL would lose them without a trace, while every other screen shows
+//! them as `␛` and `␇`. So every string from a server, a file or a paste is made inert
+//! where it is turned into words ([`crate::text`]): field values and labels, picker
+//! rows and titles, the quick-add preview and the status bar included, one rule
+//! everywhere. ratatui does not drop the bidi overrides and isolates (format characters
+//! of width zero, which it may append to the previous cell), and a widget may set a
+//! cell's symbol directly: this wrapper guarantees the rule for whatever reaches the
+//! screen anyway.
 //!
 //! It also keeps the terminal showing what ratatui believes it shows where a cell's symbol
 //! is a cluster of several characters (Devanagari `भा`, a letter and its combining marks,

@@ -174,7 +174,7 @@ pub fn boxed(frame: &mut Frame, r: Rect, title: &str, bottom: &str) -> Rect {
     let bottom = fit_hint(bottom, usize::from(r.width.saturating_sub(2)));
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::ALL)
-        .title(format!(" {title} "))
+        .title(format!(" {} ", crate::text::inert(title)))
         .title_bottom(bottom);
     let inner = block.inner(r);
     frame.render_widget(ratatui::widgets::Clear, r);

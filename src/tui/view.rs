@@ -53,7 +53,7 @@ fn label_lines(p: &ProfileState, field: &Field) -> Vec<String> {
     } else {
         ""
     };
-    let text = format!("{kept}{}{mark}", field.label);
+    let text = format!("{kept}{}{mark}", crate::text::inert(&field.label));
     crate::tui::popup::wrap(&text, usize::from(LABEL) - 3)
 }
 
@@ -268,7 +268,7 @@ fn draw_top(frame: &mut Frame, app: &App, area: Rect) {
         lines.push(Line::from(Span::styled(format!("ⓘ {b}"), app.theme.warn())));
     }
     if let Some(c) = &app.created {
-        let (name, id) = (&c.name, &c.id);
+        let (name, id) = (crate::text::inert(&c.name), crate::text::inert(&c.id));
         let (said, style) = match (c.stale, c.found) {
             (true, _) => (format!("Last sent: {name} — id {id}"), app.theme.hint()),
             (false, true) => (
@@ -396,6 +396,10 @@ fn draw_text(
     let Some(text) = lines.get(top + line) else {
         return;
     };
+    // Shown as every screen shows strangers' text (one character for one, so the
+    // cursor's column is the same).
+    let text = crate::text::inert(text);
+    let text = text.as_ref();
     let before: String = text.chars().take(ccol).collect();
     let cursor_x = Span::raw(before.as_str()).width();
     let avail = usize::from(area.width.saturating_sub(1));
@@ -496,10 +500,11 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
                 if item.color.is_some() {
                     spans.push(Span::styled("■ ", theme.swatch(item.color.as_deref())));
                 }
+                let name = crate::text::inert(&item.name);
                 let text = if matches!(field.editor, Editor::Multi(_)) {
-                    format!("[{}] ", item.name)
+                    format!("[{name}] ")
                 } else {
-                    format!("{} ", item.name)
+                    format!("{name} ")
                 };
                 spans.push(Span::raw(text));
             }
@@ -510,11 +515,11 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
                     .is_empty() =>
             {
                 spans.push(Span::styled(
-                    format!("⚠ {id} (not in the catalog) "),
+                    format!("⚠ {} (not in the catalog) ", crate::text::inert(&id)),
                     theme.warn(),
                 ));
             }
-            _ => spans.push(Span::raw(format!("{id} "))),
+            _ => spans.push(Span::raw(format!("{} ", crate::text::inert(&id)))),
         }
     }
     if focused && matches!(field.editor, Editor::Multi(_)) {

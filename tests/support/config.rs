@@ -236,8 +236,8 @@ impl Profile {
                 .unwrap_or_default();
             writeln!(
                 out,
-                "[[profiles.{p}.custom_fields]]\nid = \"{}\"\nname = \"{}\"\ntype = \"{}\"\n{options}required = {}\norder = {}\n",
-                f.id, f.field_name, f.field_type, f.is_required, f.field_order
+                "[[profiles.{p}.custom_fields]]\nid = \"{}\"\nname = {}\ntype = \"{}\"\n{options}required = {}\norder = {}\n",
+                f.id, toml_string(&f.field_name), f.field_type, f.is_required, f.field_order
             )
             .unwrap();
         }
@@ -260,4 +260,9 @@ impl Profile {
         }
         out.push_str(&self.tables);
     }
+}
+
+/// `text` as a TOML string, escaped as TOML wants (control characters included).
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }

@@ -412,7 +412,8 @@ impl Picker {
             .find(|(i, _)| self.items.get(*i).is_some_and(|it| it.id == item.id))
             .map(|(_, m)| m.as_slice())
             .unwrap_or_default();
-        spans.extend(highlighted(&item.name, marks, theme));
+        // Inert replaces a character by one character: the marks stay on their letters.
+        spans.extend(highlighted(&crate::text::inert(&item.name), marks, theme));
         if item.system {
             spans.push(Span::styled(" (system)", theme.hint()));
         }

@@ -408,7 +408,10 @@ fn kept_lines(
         let line = match typed {
             None => field_line(&label, &format!("{now} (kept)"), theme),
             Some(typed) if typed != now => Line::from(Span::styled(
-                format!("⚑ {label} is kept as {now}: this line makes it {typed}, kept from now on"),
+                crate::text::inert(&format!(
+                    "⚑ {label} is kept as {now}: this line makes it {typed}, kept from now on"
+                ))
+                .into_owned(),
                 theme.warn(),
             )),
             Some(_) => continue,
@@ -419,8 +422,10 @@ fn kept_lines(
 }
 
 fn field_line(label: &str, value: &str, theme: Theme) -> Line<'static> {
+    // Catalog names and custom field names are strangers' text: shown, never dropped.
+    let label = crate::text::inert(label);
     Line::from(vec![
         Span::styled(format!("{label:>20}  "), theme.label()),
-        Span::raw(value.to_owned()),
+        Span::raw(crate::text::inert(value).into_owned()),
     ])
 }

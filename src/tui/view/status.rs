@@ -110,8 +110,11 @@ pub(super) fn draw_status(
         (Span::raw(format!(" {}", p.profile.api)), 1),
     ];
     if let Some(t) = &p.catalog.tenant {
-        spans.push((Span::raw(format!(" · {}", t.name)), 3));
-        let plan = format!(" ({})", t.plan.as_deref().unwrap_or("?"));
+        spans.push((Span::raw(format!(" · {}", crate::text::inert(&t.name))), 3));
+        let plan = format!(
+            " ({})",
+            crate::text::inert(t.plan.as_deref().unwrap_or("?"))
+        );
         spans.push((Span::raw(plan), 2));
     }
     let mut spans = Spans(spans);
