@@ -182,8 +182,14 @@ async fn retry(
                 worst = worst.max(exit::of(o));
                 say!("{short} {words}");
             }
-            Resent::Refused(_) | Resent::ReadOnly(_) => {
-                worst = worst.max(exit::VALIDATION);
+            // The code `rolo add` gives the same refusal: a quota is 3, a key 4, field
+            // errors 2; a read-only profile is a config matter (1), as for add and import.
+            Resent::Refused(o) => {
+                worst = worst.max(exit::of(o));
+                say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
+            }
+            Resent::ReadOnly(_) => {
+                worst = worst.max(exit::OTHER);
                 say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
             }
             Resent::Conflict(_) => {

@@ -251,7 +251,7 @@ impl<'a> Sending<'a> {
                 self.journal(shared, &self.prepared.rows[row], id, *found);
                 tally.echoes.push(echo.clone());
             }
-            Fate::Rejected(_) => tally.failed += 1,
+            Fate::Rejected(..) => tally.failed += 1,
             Fate::NotSent | Fate::Unanswered(_) => {}
         }
         tally.fates[row] = Some(fate);
@@ -350,24 +350,28 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     let mut rejected: Vec<(&Row, String)> = Vec::new();
     let mut unsent: Vec<(&Row, String)> = Vec::new();
     let stop_reason = sent.stop.as_ref().map_or("", |s| s.reason.as_str());
-    // A row that got no answer waits in unsent.csv; the exit code says so (network).
-    let mut unanswered = false;
+    // The worst reason a row did not pass, as `rolo add` codes it: a row that got no
+    // answer waits in unsent.csv (network), a refused one is in rejected.csv (its own
+    // code: field errors 2, rate limited 5, a failing server 7, a conflict 8).
+    let mut worst = 0;
     for (row, fate) in prepared.rows.iter().zip(&sent.fates) {
         match (&row.state, fate) {
             (State::Done, _) => counts.skipped += 1,
             (State::Invalid(problems), _) => {
+                worst = worst.max(exit::VALIDATION);
                 let reasons: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 rejected.push((row, reasons.join("; ")));
             }
             (State::Ready { .. }, Some(Fate::Created { .. })) => counts.created += 1,
-            (State::Ready { .. }, Some(Fate::Rejected(reason))) => {
+            (State::Ready { .. }, Some(Fate::Rejected(code, reason))) => {
+                worst = worst.max(*code);
                 rejected.push((row, reason.clone()));
             }
             (State::Ready { .. }, Some(Fate::NotSent) | None) => {
                 unsent.push((row, format!("not sent: {stop_reason}")));
             }
             (State::Ready { .. }, Some(Fate::Unanswered(why))) => {
-                unanswered = true;
+                worst = worst.max(exit::NETWORK);
                 unsent.push((row, format!("not sent: {why}")));
             }
         }
@@ -376,12 +380,7 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     counts.unsent = unsent.len();
     let mut warnings = sent.warnings.clone();
     warnings.extend(write_reports(file, prepared, &rejected, &unsent));
-    let code = match (&sent.stop, rejected.is_empty()) {
-        (Some(stop), _) => stop.code,
-        (None, _) if unanswered => exit::NETWORK,
-        (None, false) => exit::VALIDATION,
-        (None, true) => 0,
-    };
+    let code = sent.stop.as_ref().map_or(worst, |stop| stop.code);
     Finished {
         counts,
         rejected: rejected.into_iter().map(|(r, why)| (r.line, why)).collect(),

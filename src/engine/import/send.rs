@@ -70,8 +70,9 @@ pub enum Fate {
         /// created by this answer: its history entry may be written already.
         found: bool,
     },
-    /// Refused for good, with the reason.
-    Rejected(String),
+    /// Refused, with the exit code of why (the code `rolo add` gives the same outcome:
+    /// field errors 2, rate limited 5, a failing server 7, a conflict 8) and the reason.
+    Rejected(u8, String),
     /// Not created because the import stopped.
     NotSent,
     /// No answer after every try: not sent (to import again), the import went on.
@@ -234,11 +235,14 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
                     };
                 }
                 Looked::Conflict(known) => {
-                    return Fate::Rejected(format!(
-                        "an earlier try may have created it, and the server has {} with this \
+                    return Fate::Rejected(
+                        exit::CONFLICT,
+                        format!(
+                            "an earlier try may have created it, and the server has {} with this \
                          phone (this contact, or someone else): look before importing it again",
-                        duplicates::describe(&known)
-                    ));
+                            duplicates::describe(&known)
+                        ),
+                    );
                 }
                 Looked::Absent => {
                     may_exist = false;
@@ -280,11 +284,14 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
                 };
             }
             Outcome::FieldErrors { fields, form } => {
-                return Fate::Rejected(field_errors(sh, &fields, &form));
+                return Fate::Rejected(exit::VALIDATION, field_errors(sh, &fields, &form));
             }
             Outcome::RateLimited { .. } if limited + 1 < MAX_RATE_LIMITED => limited += 1,
             Outcome::RateLimited { message, .. } => {
-                return Fate::Rejected(format!("rate limited {MAX_RATE_LIMITED} times: {message}"));
+                return Fate::Rejected(
+                    exit::RATE_LIMIT,
+                    format!("rate limited {MAX_RATE_LIMITED} times: {message}"),
+                );
             }
             Outcome::Network { .. } | Outcome::ServerError { .. } | Outcome::Undecodable { .. }
                 if failures < RETRIES =>
@@ -342,7 +349,7 @@ fn give_up(sh: &Shared, outcome: &Outcome, may_exist: bool) -> Fate {
         outcome.summary()
     );
     if !down {
-        return Fate::Rejected(reason);
+        return Fate::Rejected(exit::of(outcome), reason);
     }
     sh.halt(
         exit::SERVER,
