@@ -135,8 +135,10 @@ pub fn list_checked(data_dir: &Path) -> (Vec<Item>, Vec<Damaged>) {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
     {
         match read(&file) {
-            Ok(item) => items.push(item),
-            Err(d) => damaged.push(*d),
+            Some(Ok(item)) => items.push(item),
+            Some(Err(d)) => damaged.push(*d),
+            // Sent (and removed) by another rolo since the folder was listed.
+            None => {}
         }
     }
     items.sort_by(|a: &Item, b: &Item| a.created_at.cmp(&b.created_at));
@@ -144,18 +146,21 @@ pub fn list_checked(data_dir: &Path) -> (Vec<Item>, Vec<Damaged>) {
     (items, damaged)
 }
 
-/// One item file, or what is wrong with it. (A file that vanished under a listing, sent
-/// by another rolo, reads as damaged here; callers treat `NotFound` by `get`.)
-fn read(file: &Path) -> Result<Item, Box<Damaged>> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        Box::new(Damaged::of(
-            file.to_owned(),
-            &[],
-            format!("cannot be read: {e}"),
-        ))
-    })?;
-    damage::what_is_wrong::<Item>(&bytes)
-        .map_err(|what| Box::new(Damaged::of(file.to_owned(), &bytes, what)))
+/// One item file, or what is wrong with it; `None` when there is no such file (any
+/// more: another rolo may have sent it since the folder was listed).
+fn read(file: &Path) -> Option<Result<Item, Box<Damaged>>> {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            let what = format!("cannot be read: {e}");
+            return Some(Err(Box::new(Damaged::of(file.to_owned(), &[], what))));
+        }
+    };
+    Some(
+        damage::what_is_wrong::<Item>(&bytes)
+            .map_err(|what| Box::new(Damaged::of(file.to_owned(), &bytes, what))),
+    )
 }
 
 /// Every waiting item, oldest first. Damaged files are left out here (and logged): faces
@@ -172,7 +177,7 @@ pub fn list(data_dir: &Path) -> Vec<Item> {
 /// The item with exactly this id, as it is on disk now.
 #[must_use]
 pub fn get(data_dir: &Path, id: &str) -> Option<Item> {
-    read(&path(data_dir, id)).ok()
+    read(&path(data_dir, id))?.ok()
 }
 
 fn lock_path(data_dir: &Path, id: &str) -> PathBuf {
@@ -260,5 +265,22 @@ mod tests {
         );
         remove(dir.path(), &item.id).unwrap();
         assert!(list(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_gone_since_the_listing_is_not_called_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = dir.path().join("outbox");
+        std::fs::create_dir_all(&outbox).unwrap();
+        // Listed, then unreadable as NotFound: what another rolo's send leaves.
+        std::os::unix::fs::symlink(outbox.join("gone.json"), outbox.join("sent.json")).unwrap();
+        std::fs::write(outbox.join("broken.json"), b"{").unwrap();
+        let (items, damaged) = list_checked(dir.path());
+        assert!(items.is_empty());
+        assert_eq!(
+            damaged.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            ["broken"]
+        );
     }
 }
