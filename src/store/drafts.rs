@@ -10,8 +10,10 @@
 //!
 //! The journal (`NAME.journal`, JSON lines) starts with the whole draft and goes on with
 //! JSON merge patches (RFC 7386) of each change; it is read back after the draft file and
-//! emptied when the draft file is written. A torn last line (the process died in the
-//! middle of a write) ends the replay: the edits before it stand.
+//! emptied when the draft file is written. A damaged line (torn by a crash mid-write,
+//! or bytes rolo did not write) costs only its own edit: it is skipped and named, and
+//! the journal is moved aside once what it made is in the draft file (see
+//! [`super::damage`]).
 
 use std::fs::File;
 use std::io::Write as _;
@@ -146,7 +148,9 @@ impl Slot {
         let file = if let Some(f) = &self.journal {
             Arc::clone(f)
         } else {
-            let f = Arc::new(crate::files::open_append_private(&self.journal_path())?);
+            // A torn last line left in place (it could not be moved aside) is ended
+            // first, or this line would join it and be lost with it.
+            let f = Arc::new(damage::open_lines(&self.journal_path())?);
             self.journal = Some(Arc::clone(&f));
             f
         };
@@ -552,6 +556,24 @@ mod tests {
         d.set("lastname", "Díaz");
         slot.journal(&d).unwrap();
         assert_eq!(load(dir.path(), "demo").saved.unwrap().draft, d);
+    }
+
+    #[test]
+    fn an_edit_journaled_after_a_torn_line_is_not_lost_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut slot = Slot::take(dir.path(), "demo").unwrap();
+        // A torn line left by an earlier process, not yet read (and so not moved aside).
+        std::fs::write(
+            slot.journal_path(),
+            br#"{"draft":{"values":{"firstname":"Zo"#,
+        )
+        .unwrap();
+        let mut d = Draft::default();
+        d.set("firstname", "Zoë");
+        slot.journal(&d).unwrap();
+        let loaded = load(dir.path(), "demo");
+        assert_eq!(loaded.saved.unwrap().draft, d);
+        assert_eq!(loaded.damaged.len(), 1, "the torn line is named");
     }
 
     #[test]
