@@ -135,14 +135,13 @@ impl Journal {
         let (mut done, mut sent) = (HashSet::new(), HashSet::new());
         let bytes = std::fs::read(&path).unwrap_or_default();
         let (entries, damaged) = crate::store::damage::parse_lines::<Entry>(&path, &bytes);
-        for d in &damaged {
-            let Some(line) = d.line else { continue };
-            let raw = bytes
-                .split(|&b| b == b'\n')
-                .nth(line - 1)
-                .unwrap_or_default();
-            if let Some(hash) = crate::store::damage::salvage(raw, |k| k == "hash") {
-                sent.insert(hash);
+        if !damaged.is_empty() {
+            // Split once: a journal of garbage may have as many damaged lines as lines.
+            let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+            for raw in damaged.iter().filter_map(|d| lines.get(d.line? - 1)) {
+                if let Some(hash) = crate::store::damage::salvage(raw, |k| k == "hash") {
+                    sent.insert(hash);
+                }
             }
         }
         for (_, entry) in entries.into_iter().filter(|(_, l)| !l.hash.is_empty()) {
