@@ -46,7 +46,20 @@ pub enum Signalled {
     Continued,
 }
 
-/// The stopping signals, listened to for the life of the form.
+/// `SIGTERM`, as a [`Stop`].
+#[cfg(unix)]
+const TERM: Stop = Stop {
+    name: "SIGTERM",
+    number: 15,
+};
+/// `SIGHUP`, as a [`Stop`].
+#[cfg(unix)]
+const HANGUP: Stop = Stop {
+    name: "SIGHUP",
+    number: 1,
+};
+
+/// The signals the form acts on (stops and job control), listened to for its life.
 #[cfg(unix)]
 pub struct Stops {
     term: tokio::signal::unix::Signal,
@@ -82,8 +95,8 @@ impl Stops {
     /// The next signal the form acts on.
     pub async fn next(&mut self) -> Signalled {
         tokio::select! {
-            _ = self.term.recv() => Signalled::Stop(Stop { name: "SIGTERM", number: 15 }),
-            _ = self.hangup.recv() => Signalled::Stop(Stop { name: "SIGHUP", number: 1 }),
+            _ = self.term.recv() => Signalled::Stop(TERM),
+            _ = self.hangup.recv() => Signalled::Stop(HANGUP),
             _ = self.suspend.recv() => Signalled::Suspend,
             _ = self.continued.recv() => Signalled::Continued,
         }
@@ -92,8 +105,8 @@ impl Stops {
     /// The next stopping signal (job control is left waiting).
     pub async fn next_stop(&mut self) -> Stop {
         tokio::select! {
-            _ = self.term.recv() => Stop { name: "SIGTERM", number: 15 },
-            _ = self.hangup.recv() => Stop { name: "SIGHUP", number: 1 },
+            _ = self.term.recv() => TERM,
+            _ = self.hangup.recv() => HANGUP,
         }
     }
 }
