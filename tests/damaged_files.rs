@@ -271,15 +271,23 @@ async fn the_form_names_a_damaged_outbox_item_and_f3_lists_it() {
     .await;
     let (_, said) = h.app().status.clone().unwrap();
     assert!(
-        said.contains("outbox file is damaged") && said.contains("0badf00d-item.json"),
-        "{said}"
+        said.contains("outbox file is damaged") && said.contains("(+919847055509)"),
+        "what can be read of it, short enough for an 80-column status line: {said}"
     );
+    assert!(said.contains("F3 shows it"), "{said}");
+    // F3 at 80 columns: what can be read, then how to drop it before what is wrong.
     h.press(KeyCode::F(3));
-    let screen = h.screen(160, 40);
+    let screen = h.screen(80, 24);
     assert!(
         screen.contains("DAMAGED") && screen.contains("+919847055509"),
         "{screen}"
     );
+    assert!(
+        screen.contains("`rolo outbox drop 0badf00d` sets it aside"),
+        "{screen}"
+    );
+    let screen = h.screen(200, 40);
+    assert!(screen.contains("0badf00d-item.json is damaged"), "{screen}");
 }
 
 // ---- drafts/NAME.json and drafts/NAME.journal ---------------------------------------

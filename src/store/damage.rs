@@ -39,9 +39,10 @@ impl fmt::Display for Damage {
             write!(f, " line {line}")?;
         }
         write!(f, " is damaged ({})", self.what)?;
-        match &self.kept_as {
-            Some(kept) => write!(f, "; kept as {}", kept.display()),
-            None => write!(f, "; skipped, the bytes stay in the file"),
+        match (&self.kept_as, self.line) {
+            (Some(kept), _) => write!(f, "; kept as {}", kept.display()),
+            (None, Some(_)) => write!(f, "; skipped, the line stays in the file"),
+            (None, None) => write!(f, "; left where it is"),
         }
     }
 }
@@ -237,7 +238,7 @@ mod tests {
         );
         assert_eq!(
             damaged[0].to_string(),
-            "h.jsonl line 2 is damaged (not UTF-8 at byte 1); skipped, the bytes stay in the file"
+            "h.jsonl line 2 is damaged (not UTF-8 at byte 1); skipped, the line stays in the file"
         );
     }
 

@@ -692,11 +692,12 @@ fn waiting_in_outbox(
     notices: &mut Vec<String>,
 ) -> (Vec<outbox::Item>, Vec<outbox::Damaged>) {
     let (kept, damaged) = outbox::list_checked(data_dir);
+    // The status line is short; the file and what is wrong are in F3 and the log.
     notices.extend(damaged.iter().map(|d| {
+        tracing::warn!("{}", d.damage);
         format!(
-            "an outbox file is damaged and cannot be sent ({}): {}. F3 lists it",
-            d.readable(),
-            d.damage
+            "an outbox file is damaged and cannot be sent ({}): F3 shows it",
+            d.readable()
         )
     }));
     (kept, damaged)

@@ -64,25 +64,26 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             ])
         })
         .collect();
-    // Never sent, never hidden: what can be read of each, and where its file is.
-    lines.extend(cx.outbox_damaged.iter().map(|d| {
-        Line::from(vec![
+    // Never sent, never hidden: what can be read of each, then what to do and what is
+    // wrong, on a line of its own (a narrow window cuts the end of a line, not the hint).
+    for d in cx.outbox_damaged {
+        lines.push(Line::from(vec![
             Span::styled("DAMAGED ", theme.error()),
             Span::styled(
                 format!("{:<14} ", d.profile.as_deref().unwrap_or("?")),
                 theme.hint(),
             ),
-            Span::raw(format!("{:<24} ", d.readable())),
-            Span::styled(
-                format!(
-                    "{} · `rolo outbox drop {}` sets it aside",
-                    d.damage,
-                    crate::engine::outbox::short(&d.id)
-                ),
-                theme.warn(),
+            Span::raw(d.readable()),
+        ]));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  `rolo outbox drop {}` sets it aside · {}",
+                crate::engine::outbox::short(&d.id),
+                d.damage
             ),
-        ])
-    }));
+            theme.warn(),
+        )));
+    }
     let keys = keymap::hint(
         Scope::Outbox,
         &[(Action::Accept, "resends now"), (Action::Cancel, "closes")],
