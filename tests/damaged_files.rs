@@ -56,15 +56,8 @@ fn set_aside(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 }
 
 fn add(w: &World, first: &str, phone: &str) {
-    let out = w.rolo(&[
-        "add",
-        "--set",
-        &format!("firstname={first}"),
-        "--set",
-        "lastname=Díaz",
-        "--set",
-        &format!("phone={phone}"),
-    ]);
+    let (first, phone) = (format!("firstname={first}"), format!("phone={phone}"));
+    let out = w.rolo_sets(&["add"], &[&first, "lastname=Díaz", &phone]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
@@ -191,15 +184,10 @@ fn a_damaged_outbox_item_is_listed_never_sent_and_set_aside_only_when_dropped() 
             rolo::sandbox::FaultKind::Status500,
             false,
         ));
-        let out = w.rolo(&[
-            "add",
-            "--set",
-            "firstname=Meera",
-            "--set",
-            "lastname=Díaz",
-            "--set",
-            "phone=98470 55501",
-        ]);
+        let out = w.rolo_sets(
+            &["add"],
+            &["firstname=Meera", "lastname=Díaz", "phone=98470 55501"],
+        );
         assert_eq!(code(&out), 7, "{what}: {}", stderr(&out));
         let outbox = w.data_dir().join("outbox");
         let broken = outbox.join("0badf00d-item.json");

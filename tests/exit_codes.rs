@@ -79,15 +79,8 @@ fn outcomes() -> Vec<(&'static str, Option<FaultKind>, u8)> {
 }
 
 fn add(w: &World, phone: &str) -> std::process::Output {
-    w.rolo(&[
-        "add",
-        "--set",
-        "firstname=Meera",
-        "--set",
-        "lastname=Iyer",
-        "--set",
-        &format!("phone={phone}"),
-    ])
+    let phone = format!("phone={phone}");
+    w.rolo_sets(&["add"], &["firstname=Meera", "lastname=Iyer", &phone])
 }
 
 #[test]
@@ -153,15 +146,10 @@ fn a_conflict_and_a_problem_of_rolo_s_own_have_their_codes_in_every_command() {
     // arrived finds someone else with its phone. (An import leaves such a row to the
     // server's uniqueness rule: a field error, 2.)
     let w = World::cli();
-    let out = w.rolo(&[
-        "add",
-        "--set",
-        "firstname=Otro",
-        "--set",
-        "lastname=Nombre",
-        "--set",
-        "phone=+919587422363",
-    ]);
+    let out = w.rolo_sets(
+        &["add"],
+        &["firstname=Otro", "lastname=Nombre", "phone=+919587422363"],
+    );
     assert_eq!(code(&out), i32::from(exit::CONFLICT), "{}", show(&out));
 
     let w = World::cli();
@@ -172,16 +160,10 @@ fn a_conflict_and_a_problem_of_rolo_s_own_have_their_codes_in_every_command() {
     ));
     assert_eq!(code(&add(&w, "98470 55504")), i32::from(exit::NETWORK));
     // Meanwhile someone else was saved with that phone.
-    let out = w.rolo(&[
-        "add",
-        "--allow-duplicate",
-        "--set",
-        "firstname=Ravi",
-        "--set",
-        "lastname=Kumar",
-        "--set",
-        "phone=98470 55504",
-    ]);
+    let out = w.rolo_sets(
+        &["add", "--allow-duplicate"],
+        &["firstname=Ravi", "lastname=Kumar", "phone=98470 55504"],
+    );
     assert_eq!(code(&out), 0, "{}", show(&out));
     let out = w.rolo(&["outbox", "retry"]);
     assert_eq!(code(&out), i32::from(exit::CONFLICT), "{}", show(&out));
