@@ -25,6 +25,16 @@ fn every_create(w: &World, kind: FaultKind) {
     });
 }
 
+/// The CLI world with the demo tenant's rate window cut from 60 s to 1 s: after a 429
+/// the import's pacer waits for the window the headers announce, and a test has no
+/// minute to spend on it (`rate_window_secs`, as `tests/import.rs` does).
+fn world() -> World {
+    let w = World::cli();
+    let status = w.patch("whatsmark", "demo", &json!({"rate_window_secs": 1}));
+    assert!(status.is_success(), "PATCH answered {status}");
+    w
+}
+
 fn answer(status: u16, body: serde_json::Value) -> FaultKind {
     FaultKind::Answer { status, body }
 }
@@ -90,7 +100,7 @@ fn every_command_ends_each_outcome_with_the_code_of_the_table() {
         assert!(documented.contains(&want), "{what}: {want} is in the table");
 
         // rolo add
-        let w = World::cli();
+        let w = world();
         if let Some(kind) = fault.clone() {
             every_create(&w, kind);
         }
@@ -103,7 +113,7 @@ fn every_command_ends_each_outcome_with_the_code_of_the_table() {
         );
 
         // rolo import
-        let w = World::cli();
+        let w = world();
         w.write(
             "one.csv",
             "first name,last name,phone\nMeera,Iyer,98470 55502\n",
@@ -120,7 +130,7 @@ fn every_command_ends_each_outcome_with_the_code_of_the_table() {
         );
 
         // rolo outbox retry: a contact a 500 put in the outbox, then this outcome.
-        let w = World::cli();
+        let w = world();
         w.add_fault(support::sandbox::once_on_post(
             CONTACTS,
             FaultKind::Status500,
@@ -145,14 +155,14 @@ fn a_conflict_and_a_problem_of_rolo_s_own_have_their_codes_in_every_command() {
     // A conflict: rolo add finds the phone on the server; an outbox item that may have
     // arrived finds someone else with its phone. (An import leaves such a row to the
     // server's uniqueness rule: a field error, 2.)
-    let w = World::cli();
+    let w = world();
     let out = w.rolo_sets(
         &["add"],
         &["firstname=Otro", "lastname=Nombre", "phone=+919587422363"],
     );
     assert_eq!(code(&out), i32::from(exit::CONFLICT), "{}", show(&out));
 
-    let w = World::cli();
+    let w = world();
     w.add_fault(support::sandbox::once_on_post(
         CONTACTS,
         FaultKind::Drop,
@@ -169,7 +179,7 @@ fn a_conflict_and_a_problem_of_rolo_s_own_have_their_codes_in_every_command() {
     assert_eq!(code(&out), i32::from(exit::CONFLICT), "{}", show(&out));
 
     // rolo's own problems (a config, a file, usage): 1, for every command.
-    let w = World::cli();
+    let w = world();
     for args in [
         &["--profile", "nope", "add", "--set", "firstname=A"][..],
         &["import", "missing.csv"][..],
