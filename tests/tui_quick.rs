@@ -552,3 +552,36 @@ async fn a_contact_costs_two_requests() {
     assert_eq!(lines.len(), 3, "{lines:#?}");
     assert!(lines.iter().all(|l| !l.contains("usage")), "{lines:#?}");
 }
+
+/// Typing while a send is out is the start of the next contact: the contact sent is the
+/// one that left (on the server, in "Last sent", in Ctrl-L's copy), and the typing stays
+/// on the next form. Before, the answer took the edited form as the contact sent and
+/// then cleared it: the typing was lost and Ctrl-L repeated it into the next contact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_while_a_send_is_out_is_kept_for_the_next_contact() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Envío Uno 98470 66614 @nuevo source:Website");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_some()).await;
+    h.focus("Email");
+    h.typed("next@acme.co");
+    h.until(|a| a.submitting.is_none()).await;
+    let stored = h.stored("whatsmark", "demo");
+    let rec = stored.last().unwrap();
+    assert_eq!(rec["firstname"], "Envío");
+    assert!(rec["email"].is_null() || rec["email"] == "", "{rec}");
+    let p = h.app().current();
+    assert_eq!(p.last_sent.as_ref().unwrap().get("email"), "");
+    assert_eq!(p.form.draft.get("email"), "next@acme.co");
+    assert_eq!(
+        p.form.draft.get("firstname"),
+        "",
+        "the sent contact is cleared"
+    );
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("What you typed while it was sending is on the form"),
+        "{s}"
+    );
+}

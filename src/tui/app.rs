@@ -227,6 +227,9 @@ pub enum Level {
 pub struct Submitting {
     /// Which profile.
     pub profile: usize,
+    /// The contact as it was sent: the form may be typed in while the answer is out,
+    /// and that typing is not part of this contact.
+    pub draft: crate::contact::Draft,
     /// Submit number.
     pub seq: u64,
     /// When it started (for the elapsed time).
@@ -662,7 +665,13 @@ impl App {
 /// "First Last" of a draft, for messages.
 #[must_use]
 pub fn display_name(form: &Form) -> String {
-    let name = form.flavour.full_name(&form.draft);
+    name_of(form.flavour, &form.draft)
+}
+
+/// The full name of `draft`, or "this contact" when it has none.
+#[must_use]
+pub fn name_of(flavour: crate::contact::Flavour, draft: &crate::contact::Draft) -> String {
+    let name = flavour.full_name(draft);
     if name.is_empty() {
         "this contact".to_owned()
     } else {

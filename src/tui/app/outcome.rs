@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
-use super::{App, CatalogStatus, Level, Mode, RECENT, Submitting, display_name};
+use super::{App, CatalogStatus, Level, Mode, RECENT, Submitting};
+use crate::contact::Draft;
 use crate::engine::Outcome;
 use crate::engine::session::Session;
 use crate::engine::submit::{Attempt, Submitted};
@@ -35,6 +36,7 @@ impl App {
         self.seq += 1;
         self.submitting = Some(Submitting {
             profile: i,
+            draft: (*draft).clone(),
             seq: self.seq,
             started: Instant::now(),
         });
@@ -55,11 +57,10 @@ impl App {
                 seq,
                 submitted,
             } => {
-                if self.submitting.as_ref().is_none_or(|s| s.seq != seq) {
+                let Some(sending) = self.submitting.take_if(|s| s.seq == seq) else {
                     return Vec::new();
-                }
-                self.submitting = None;
-                self.on_answer(profile, *submitted)
+                };
+                self.on_answer(profile, *submitted, sending.draft)
             }
             Message::Catalog { profile, fetched } => {
                 let fetched = *fetched;
@@ -254,7 +255,9 @@ impl App {
         Vec::new()
     }
 
-    fn on_answer(&mut self, i: usize, submitted: Submitted) -> Vec<Effect> {
+    /// The answer to the send of `sent` (the contact as it left; the form may have been
+    /// typed in since).
+    fn on_answer(&mut self, i: usize, submitted: Submitted, sent: Draft) -> Vec<Effect> {
         let keep_offer = submitted.outcome.may_pass().then(|| {
             crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
         });
@@ -272,13 +275,14 @@ impl App {
         {
             // Found from an earlier attempt: its id is the one the server holds.
             let (recorded, warning) = (submitted.recorded.clone(), submitted.warning.clone());
-            return self.created(i, &known.id, echo, recorded, warning, true);
+            return self.created(i, sent, &known.id, echo, recorded, warning, true);
         }
         let keep_going = "The form is kept.";
         let said = words::failure(&submitted.outcome, &self.profiles[i].profile);
         match submitted.outcome {
             Outcome::Created { id, echo } => {
-                return self.created(i, &id, &echo, submitted.recorded, submitted.warning, false);
+                let (recorded, warning) = (submitted.recorded, submitted.warning);
+                return self.created(i, sent, &id, &echo, recorded, warning, false);
             }
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
@@ -325,22 +329,26 @@ impl App {
         Vec::new()
     }
 
+    #[allow(clippy::too_many_arguments)] // one answer's parts, named
     fn created(
         &mut self,
         i: usize,
+        sent: Draft,
         id: &str,
         echo: &serde_json::Value,
         recorded: Option<crate::engine::record::Entry>,
         warning: Option<String>,
         found: bool,
     ) -> Vec<Effect> {
-        let sent = self.profiles[i].form.draft.clone();
-        let keep = self.next_draft(i, &sent);
+        let mut keep = self.next_draft(i, &sent);
+        // Typing while the answer was out is the start of the next contact: it stays on
+        // the form, never in the one sent (nor in Ctrl-L's copy of it).
+        let typed_meanwhile = typed_since(&sent, &self.profiles[i].form.draft, &mut keep);
         let p = &mut self.profiles[i];
+        let name = super::name_of(p.form.flavour, &sent);
         p.last_sent = Some(sent);
         p.duplicates.clear();
         p.checked_for = None;
-        let name = display_name(&p.form);
         let flavour = p.profile.api;
         crate::engine::catalog::harvest(&mut p.catalog, flavour, std::slice::from_ref(echo));
         // The same count `record::created_this_month` reads from the history at start.
@@ -375,10 +383,12 @@ impl App {
             } else {
                 words::created(&name, id, &profile_name)
             };
-            self.say(
-                Level::Ok,
-                format!("✓ {said}. The form is ready for the next contact."),
-            );
+            let next = if typed_meanwhile {
+                "What you typed while it was sending is on the form, for the next contact."
+            } else {
+                "The form is ready for the next contact."
+            };
+            self.say(Level::Ok, format!("✓ {said}. {next}"));
         }
         let fx = vec![
             Effect::SaveDraft(i),
@@ -515,4 +525,31 @@ fn split_names(
         }
     }
     (found, missing)
+}
+
+/// What was typed into the form (`now`) since `sent` left, put on `next` (the next
+/// contact's form): every value, list and custom field that differs from the one sent.
+/// True when there was any. A field emptied meanwhile is not carried: the next form
+/// starts from its defaults and kept fields anyway.
+fn typed_since(sent: &Draft, now: &Draft, next: &mut Draft) -> bool {
+    let mut any = false;
+    for (k, v) in &now.values {
+        if sent.values.get(k) != Some(v) {
+            next.values.insert(k.clone(), v.clone());
+            any = true;
+        }
+    }
+    for (k, v) in &now.lists {
+        if sent.lists.get(k) != Some(v) {
+            next.lists.insert(k.clone(), v.clone());
+            any = true;
+        }
+    }
+    for (k, v) in &now.custom {
+        if sent.custom.get(k) != Some(v) {
+            next.custom.insert(k.clone(), v.clone());
+            any = true;
+        }
+    }
+    any
 }
