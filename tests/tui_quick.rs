@@ -585,3 +585,25 @@ async fn typing_while_a_send_is_out_is_kept_for_the_next_contact() {
         "{s}"
     );
 }
+
+/// Letters held during a question go through the keymap as typed keys do: on a picked
+/// field the first opens its picker and the rest filter it. Before, a picked field
+/// refused them one by one and they were lost, though the status said they went in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_held_during_a_question_filters_a_picker_on_a_picked_field() {
+    let mut h = Harness::new().await;
+    // +91 95874 22363 is on the demo tenant: Ctrl-S asks about the duplicate.
+    h.ctrl('o');
+    h.typed("Dup Uno 95874 22363 @nuevo source:Website");
+    h.press(KeyCode::Tab);
+    h.until(|a| matches!(a.mode, Mode::Form)).await;
+    h.focus("Source");
+    h.ctrl('s');
+    h.until(|a| matches!(a.mode, Mode::Confirm(_))).await;
+    h.typed("web");
+    h.press(KeyCode::Esc);
+    let Mode::Picker(p) = &h.app().mode else {
+        panic!("the Source picker: {:?}", h.app().mode)
+    };
+    assert_eq!(p.filter, "web");
+}

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, KeyModifiers};
 
 use super::{App, Level};
 use crate::tui::form::Editor;
@@ -154,15 +154,15 @@ impl App {
                 let question = matches!(mode, Mode::Confirm(_));
                 self.closed(mode);
                 if question {
-                    self.release_held();
+                    return self.release_held();
                 }
                 Vec::new()
             }
             Reply::Done(answer) => {
                 let question = matches!(mode, Mode::Confirm(_));
-                let fx = self.answered(mode, answer);
+                let mut fx = self.answered(mode, answer);
                 if question {
-                    self.release_held();
+                    fx.extend(self.release_held());
                 }
                 fx
             }
@@ -189,9 +189,14 @@ impl App {
 
     /// The question is answered: the typing held meanwhile goes where typing goes now (a
     /// new quick-add line after a quick-add send, else the focused field), and is said.
-    fn release_held(&mut self) {
+    ///
+    /// The letters go through the keymap as typed keys do, so on a picked field the first
+    /// one opens its picker and the rest filter it (as typing there does), instead of
+    /// being refused by a field that takes no text. If the contact the question was about
+    /// is being sent, the typing is the next contact's (see `created`).
+    fn release_held(&mut self) -> Vec<Effect> {
         if self.held.is_empty() || !matches!(self.mode, Mode::Form) {
-            return;
+            return Vec::new();
         }
         let held = std::mem::take(&mut self.held);
         if self.sent_from == super::SentFrom::Quick {
@@ -200,15 +205,18 @@ impl App {
                 Level::Info,
                 format!("What you typed during the question is in the quick-add line: \"{held}\"."),
             );
-        } else {
-            for c in held.chars() {
-                let _ = self.form_action(Action::Edit(crate::tui::keymap::Edit::Insert(c)));
-            }
-            self.say(
-                Level::Info,
-                format!("What you typed during the question went into the form: \"{held}\"."),
-            );
+            return Vec::new();
         }
+        let mut fx = Vec::new();
+        for c in held.chars() {
+            let key = KeyEvent::new(crossterm::event::KeyCode::Char(c), KeyModifiers::NONE);
+            fx.extend(self.key(&key));
+        }
+        self.say(
+            Level::Info,
+            format!("What you typed during the question went where typing goes: \"{held}\"."),
+        );
+        fx
     }
 
     /// A popup closed without an answer: what it leaves behind.
