@@ -335,13 +335,23 @@ fn the_first_frame_shows_a_saved_phone_as_pending_then_normalised() {
 }
 
 /// Issue 25 (9): `rolo add` with no config, at a terminal, runs on the built-in sandbox as
-/// the form does, and says so; without a terminal (a script) it is refused as before.
+/// the form does, and says so; without a terminal (a script) it is refused as before, and
+/// so is a config file named with `ROLO_CONFIG` / `--config` that is not there, even at
+/// a terminal (a typo in the path must not "create" a contact in the demo).
 #[test]
 fn rolo_add_with_no_config_agrees_with_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.toml");
+    // No config at the default place: an empty config dir, no ROLO_CONFIG.
     let mut p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-        .rolo_dirs(&missing, &dir.path().join("data"))
+        .env(
+            "XDG_CONFIG_HOME",
+            dir.path().join("xdg").display().to_string(),
+        )
+        .env(
+            "ROLO_DATA_DIR",
+            dir.path().join("data").display().to_string(),
+        )
         .arg("add")
         .arg("--quick")
         .arg("Ana Pérez 98470 11122 @nuevo source:Website")
@@ -363,4 +373,16 @@ fn rolo_add_with_no_config_agrees_with_the_form() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no config file at"));
+
+    let mut p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+        .rolo_dirs(&missing, &dir.path().join("data"))
+        .arg("add")
+        .arg("--quick")
+        .arg("Ana Pérez 98470 11123 @nuevo source:Website")
+        .start()
+        .unwrap();
+    let screen = p.wait_for("no config file at", WAIT).unwrap();
+    assert!(screen.contains("missing.toml"), "{screen}");
+    assert!(!screen.contains("built-in sandbox"), "{screen}");
+    assert_eq!(p.wait_exit_code(WAIT), Some(1));
 }

@@ -39,12 +39,13 @@ pub struct Opened {
 
 /// Opens the chosen profile as [`open`] does; with no config file, at a terminal, the
 /// built-in demo sandbox instead, as the form does (a newcomer trying `rolo add` sees it
-/// work). A script (no terminal) is refused as before: a wrong config path must never
-/// "create" a contact that exists only in a demo.
+/// work). A script (no terminal) is refused as before, and so is a config file named
+/// with `--config` / `ROLO_CONFIG` that is not there (a typo in it): a wrong config path
+/// must never "create" a contact that exists only in a demo.
 pub async fn open_or_demo(global: &Global) -> anyhow::Result<Opened> {
     use std::io::IsTerminal;
     let path = global.choice().config_path().ok();
-    let missing = path.as_ref().is_none_or(|p| !p.exists());
+    let missing = global.config.is_none() && path.as_ref().is_none_or(|p| !p.exists());
     let at_terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !(missing && at_terminal) {
         return Ok(Opened {
