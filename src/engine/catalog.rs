@@ -242,9 +242,14 @@ pub async fn refresh(
     }
 }
 
-/// Learns what a Wipsy echo tells (stages, tags, custom fields) and caches the catalog
-/// when it changed: Wipsy cannot list its catalog, so created contacts teach it.
+/// Learns what a Wipsy echo tells (stages, tags, custom fields) and caches it when it
+/// taught something: Wipsy cannot list its catalog, so created contacts teach it.
 /// Returns why the cache could not be written, if it could not.
+///
+/// The echoes are learned into the cache as it is on disk, not written from `catalog`:
+/// several copies of one profile's catalog learn at once (the form's, the automatic
+/// outbox's, another rolo's), and a copy taken before another one cached what it
+/// learned would write that knowledge away. Without a usable cache, `catalog` is it.
 pub fn learn(
     catalog: &mut Catalog,
     echoes: &[serde_json::Value],
@@ -260,7 +265,14 @@ pub fn learn(
     if *catalog == before {
         return None;
     }
-    catalog_cache::save(data_dir, &profile.name, &server_part(catalog, profile))
+    let cached = match catalog_cache::load(data_dir, &profile.name) {
+        Cached::Found(mut on_disk) => {
+            harvest(&mut on_disk, flavour, echoes);
+            *on_disk
+        }
+        Cached::Missing | Cached::Unusable(_) => server_part(catalog, profile),
+    };
+    catalog_cache::save(data_dir, &profile.name, &cached)
         .err()
         .map(|e| e.to_string())
 }
@@ -275,4 +287,42 @@ pub fn is_cached(data_dir: &Path, profile: &str) -> bool {
 /// list (Wipsy stages, tags, custom fields, recent contacts), without caching it.
 pub fn harvest(catalog: &mut Catalog, flavour: Flavour, echoes: &[serde_json::Value]) {
     crate::api::harvest(flavour, catalog, echoes);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn echo(tag: &str) -> serde_json::Value {
+        json!({"id": format!("c-{tag}"), "name": "Ana", "phone": "+573001112233",
+               "tags": [{"id": tag, "name": tag, "color": "#22AA66"}]})
+    }
+
+    /// Two copies of one catalog learn at once (the form's and the automatic outbox's):
+    /// the cache keeps what both learned. Before, each wrote its own copy over the other's.
+    #[test]
+    fn copies_learning_at_once_keep_what_each_learned() {
+        let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n";
+        let config = crate::config::Config::parse(text, Path::new("c.toml")).unwrap();
+        let profile = &config.profiles[0];
+        let dir = tempfile::tempdir().unwrap();
+        let (mut form, mut outbox) = (Catalog::default(), Catalog::default());
+        assert_eq!(
+            learn(&mut form, &[echo("t-form")], dir.path(), profile),
+            None
+        );
+        assert_eq!(
+            learn(&mut outbox, &[echo("t-outbox")], dir.path(), profile),
+            None
+        );
+        let Cached::Found(cached) = catalog_cache::load(dir.path(), "w") else {
+            panic!("no cache");
+        };
+        let ids: Vec<&str> = cached.tags.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["t-form", "t-outbox"]);
+    }
 }
