@@ -279,7 +279,17 @@ fn a_retry_on_a_read_only_profile_sends_nothing_and_keeps_the_item() {
         rolo::store::outbox::Item::new("wm-locked", draft, "Meera Iyer", "timeout", false, None);
     rolo::store::outbox::put(&w.data_dir(), &item).unwrap();
     let out = w.rolo(&["outbox", "retry", "--all"]);
-    assert_ne!(code(&out), 0, "{}", support::show(&out));
+    assert_eq!(
+        code(&out),
+        1,
+        "a config matter, as for add and import: {}",
+        support::show(&out)
+    );
+    assert!(
+        !support::show(&out).contains("fix it in the form"),
+        "nothing in the contact to fix: {}",
+        support::show(&out)
+    );
     assert!(
         support::show(&out).contains("read-only: submitting is switched off"),
         "{}",

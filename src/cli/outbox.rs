@@ -190,7 +190,7 @@ async fn retry(
             }
             Resent::ReadOnly(_) => {
                 worst = worst.max(exit::OTHER);
-                say!("{short} {words} (fix it in the form, or `rolo outbox drop {short}`)");
+                say!("{short} {words} (it waits; `rolo outbox drop {short}` removes it)");
             }
             Resent::Conflict(_) => {
                 worst = worst.max(exit::CONFLICT);
