@@ -607,3 +607,37 @@ async fn typing_held_during_a_question_filters_a_picker_on_a_picked_field() {
     };
     assert_eq!(p.filter, "web");
 }
+
+/// A line Esc kept stays kept while other lines are sent (before, the next quick add
+/// spent it with its own line), and stays kept when a held-typing line opens over it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_line_outlives_the_lines_sent_after_it() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Guardada Uno 98470 66615");
+    h.press(KeyCode::Esc);
+    h.ctrl('o');
+    h.typed("Otra Dos 98470 66616 @nuevo source:Website");
+    enter_and_send(&mut h).await;
+    assert!(
+        h.app()
+            .current()
+            .last_sent
+            .as_ref()
+            .unwrap()
+            .get("firstname")
+            == "Otra",
+        "the new line was sent"
+    );
+    h.ctrl('o');
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("↑ brings back the line you left: Guardada Uno 98470 66615"),
+        "{s}"
+    );
+    h.press(KeyCode::Up);
+    let Mode::Quick(q) = &h.app().mode else {
+        panic!("the quick-add line")
+    };
+    assert_eq!(q.text, "Guardada Uno 98470 66615");
+}

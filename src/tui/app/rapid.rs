@@ -240,22 +240,21 @@ impl App {
     /// Ctrl-O / F2: a fresh quick-add line; the one Esc kept last time is one Up away
     /// (new typing never lands after an old line).
     pub(super) fn open_quick(&mut self) {
-        let kept = std::mem::take(&mut self.current_mut().quick_text);
         self.open_quick_with(String::new());
-        if let Mode::Quick(q) = &mut self.mode {
-            q.kept = Some(kept).filter(|k| !k.trim().is_empty());
-        }
     }
 
-    /// The quick-add line opened with `text` in it.
+    /// The quick-add line opened with `text` in it; the line Esc kept last time is one
+    /// Up away in it, whatever `text` is.
     pub(super) fn open_quick_with(&mut self, text: String) {
+        let kept = std::mem::take(&mut self.current_mut().quick_text);
         let p = self.current();
-        let q = crate::tui::popup::quick::Quick::new(
+        let mut q = crate::tui::popup::quick::Quick::new(
             text,
             p.profile.api,
             &p.catalog,
             p.profile.default_region.as_deref(),
         );
+        q.kept = Some(kept).filter(|k| !k.trim().is_empty());
         self.mode = Mode::Quick(q);
     }
 
@@ -352,12 +351,13 @@ impl App {
     }
 
     /// Puts the quick-add draft on the form, over the defaults and then the kept fields
-    /// (Ctrl-K), as after a submit; the line is spent.
+    /// (Ctrl-K), as after a submit; the line is spent. A line Esc kept earlier and not
+    /// brought back (Up) stays kept for the next Ctrl-O.
     fn fill_form(&mut self, q: &crate::tui::popup::quick::Quick) {
         let base = self.next_draft(self.active, &self.current().form.draft);
         let draft = q.draft(&base);
         let p = self.current_mut();
-        p.quick_text.clear();
+        p.quick_text = q.kept.clone().unwrap_or_default();
         p.form.clear(&draft);
         p.form.touched.extend(draft.values.keys().cloned());
         self.edited();
