@@ -641,3 +641,30 @@ async fn a_kept_line_outlives_the_lines_sent_after_it() {
     };
     assert_eq!(q.text, "Guardada Uno 98470 66615");
 }
+
+/// Typing held during "Clear the form?" goes to the form, even right after a quick-add
+/// send: a clear is no send's question (before, the last send's face decided, and the
+/// letters opened a quick-add line).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_held_during_the_clear_question_goes_to_the_form() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Borrar Uno 98470 66617 @nuevo source:Website");
+    enter_and_send(&mut h).await;
+    h.focus("First name");
+    h.typed("Ana");
+    h.ctrl('x');
+    assert!(
+        matches!(h.app().mode, Mode::Confirm(_)),
+        "{:?}",
+        h.app().mode
+    );
+    h.typed("Bea");
+    assert!(
+        h.screen(120, 40)
+            .contains("the typing then goes to the form")
+    );
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app().mode, Mode::Form), "{:?}", h.app().mode);
+    assert_eq!(h.app().current().form.draft.get("firstname"), "Bea");
+}

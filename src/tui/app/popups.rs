@@ -152,17 +152,19 @@ impl App {
             }
             Reply::Close => {
                 let question = matches!(mode, Mode::Confirm(_));
+                let to_quick = self.held_goes_to_quick(&mode);
                 self.closed(mode);
                 if question {
-                    return self.release_held();
+                    return self.release_held(to_quick);
                 }
                 Vec::new()
             }
             Reply::Done(answer) => {
                 let question = matches!(mode, Mode::Confirm(_));
+                let to_quick = self.held_goes_to_quick(&mode);
                 let mut fx = self.answered(mode, answer);
                 if question {
-                    fx.extend(self.release_held());
+                    fx.extend(self.release_held(to_quick));
                 }
                 fx
             }
@@ -173,7 +175,7 @@ impl App {
     /// Esc) and said, so the agent sees it was not lost.
     fn hold(&mut self, c: char) {
         self.held.push(c);
-        let goes = if self.sent_from == super::SentFrom::Quick {
+        let goes = if self.held_goes_to_quick(&self.mode) {
             "a new quick-add line"
         } else {
             "the form"
@@ -187,6 +189,14 @@ impl App {
         );
     }
 
+    /// Whether typing held during the question `mode` goes to a new quick-add line: when
+    /// the question is about a contact sent from quick add (create it? a duplicate? keep
+    /// it in the outbox?). Clearing the form is no send's question.
+    fn held_goes_to_quick(&self, mode: &Mode) -> bool {
+        self.sent_from == super::SentFrom::Quick
+            && matches!(mode, Mode::Confirm(q) if *q != Question::Clear)
+    }
+
     /// The question is answered: the typing held meanwhile goes where typing goes now (a
     /// new quick-add line after a quick-add send, else the focused field), and is said.
     ///
@@ -194,12 +204,12 @@ impl App {
     /// one opens its picker and the rest filter it (as typing there does), instead of
     /// being refused by a field that takes no text. If the contact the question was about
     /// is being sent, the typing is the next contact's (see `created`).
-    fn release_held(&mut self) -> Vec<Effect> {
+    fn release_held(&mut self, to_quick: bool) -> Vec<Effect> {
         if self.held.is_empty() || !matches!(self.mode, Mode::Form) {
             return Vec::new();
         }
         let held = std::mem::take(&mut self.held);
-        if self.sent_from == super::SentFrom::Quick {
+        if to_quick {
             self.open_quick_with(held.clone());
             self.say(
                 Level::Info,
