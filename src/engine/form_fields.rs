@@ -130,16 +130,22 @@ pub fn set_list(draft: &mut Draft, key: &str, ids: Vec<String>) {
     }
 }
 
+/// A picked id as people read it: its catalog name, or the id itself when the catalog
+/// does not know it. Looked up by id only (an index), never by scanning names: faces
+/// call it while drawing.
+#[must_use]
+pub fn picked_name(catalog: &Catalog, kind: CatalogKind, id: &str) -> String {
+    catalog
+        .items(kind)
+        .find(id)
+        .map_or_else(|| id.to_owned(), |i| i.name.clone())
+}
+
 /// A field's value as people read it: picked ids as their catalog names (an id the
 /// catalog does not know as itself), lists joined with commas; "" when empty.
 #[must_use]
 pub fn shown(field: &FormField, draft: &Draft, catalog: &Catalog) -> String {
-    let name = |kind: CatalogKind, id: &str| {
-        catalog
-            .items(kind)
-            .find(id)
-            .map_or_else(|| id.to_owned(), |i| i.name.clone())
-    };
+    let name = |kind: CatalogKind, id: &str| picked_name(catalog, kind, id);
     match &field.input {
         Input::Multi(kind) => draft
             .list(&field.key)

@@ -5,6 +5,7 @@
 //! place (`#mumbay` → `#Mumbai`), and with none left opens the full form prefilled, as ↓
 //! does; Esc keeps the line for later. Nothing typed is lost either way.
 
+use crate::engine::form_fields::picked_name;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -283,26 +284,25 @@ impl Popup for Quick {
     }
 }
 
-/// A field's value in a draft as the agent reads it (catalog names, not ids).
+/// A field's value in a draft as the agent reads it (catalog names, not ids), as the
+/// form shows it ([`picked_name`]: by id only, this runs on every frame).
 fn shown(spec: &crate::contact::fields::FieldSpec, draft: &Draft, catalog: &Catalog) -> String {
     match spec.kind {
         FieldKind::MultiPick(kind) => {
             let names: Vec<String> = draft
                 .list(spec.key)
                 .iter()
-                .map(|id| {
-                    catalog
-                        .resolve(kind, id)
-                        .map_or_else(|| id.clone(), |i| i.name.clone())
-                })
+                .map(|id| picked_name(catalog, kind, id))
                 .collect();
             names.join(", ")
         }
         FieldKind::SinglePick(kind) => {
             let id = draft.get(spec.key);
-            catalog
-                .resolve(kind, id)
-                .map_or_else(|| id.to_owned(), |i| i.name.clone())
+            if id.is_empty() {
+                String::new()
+            } else {
+                picked_name(catalog, kind, id)
+            }
         }
         _ => draft.get(spec.key).to_owned(),
     }
