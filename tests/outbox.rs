@@ -313,3 +313,39 @@ fn a_retry_that_meets_a_500_exits_7_as_rolo_add_does() {
     assert_eq!(code(&out), 7, "{}", support::show(&out));
     assert_eq!(outbox_len(&w), 1, "still waiting");
 }
+
+/// A look that finds the contact with an id that reads as no id (10 KB long) is an
+/// unreadable answer, as a create's would be (issue 26's rule): the item keeps waiting,
+/// nothing is recorded with that "id", nothing is sent twice. Before, the look's ids
+/// skipped the check and went to the history and the screen.
+#[test]
+fn a_found_contact_without_a_readable_id_is_not_recorded() {
+    let w = warmed("wm");
+    fault(&w, FaultKind::Drop, true);
+    let out = add(&w, "wm", "+919800000099");
+    assert_ne!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(copies(&w, "+919800000099"), 1, "stored before the drop");
+    let long_id = "7".repeat(10_000);
+    w.add_fault(rolo::sandbox::FaultRule {
+        path: CONTACTS.into(),
+        method: Some("GET".into()),
+        kind: FaultKind::Answer {
+            status: 200,
+            body: json!({"data": [{"id": long_id, "firstname": "Meera", "lastname": "Iyer",
+                "phone": "+919800000099"}]}),
+        },
+        after: false,
+        times: None,
+    });
+    let out = w.rolo(&["outbox", "retry", "--all"]);
+    assert_eq!(
+        code(&out),
+        7,
+        "an unreadable answer: {}",
+        support::show(&out)
+    );
+    assert_eq!(outbox_len(&w), 1, "the item waits");
+    assert_eq!(copies(&w, "+919800000099"), 1, "not sent again");
+    let history = std::fs::read_to_string(w.data_dir().join("history.jsonl")).unwrap_or_default();
+    assert!(!history.contains(&long_id[..100]), "no such id recorded");
+}

@@ -101,10 +101,13 @@ pub fn known(c: &Value) -> crate::contact::duplicates::Known {
             .to_owned()
     };
     crate::contact::duplicates::Known {
-        id: c
-            .get("id")
-            .map(|v| v.as_i64().map_or_else(|| v.to_string(), |n| n.to_string()))
-            .unwrap_or_default(),
+        // A number (the contract), or a string holding one; anything else is no id (and
+        // `api::is_an_id` refuses it), never its JSON text with quotes.
+        id: match c.get("id") {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => String::new(),
+        },
         name: format!("{} {}", text("firstname"), text("lastname"))
             .trim()
             .to_owned(),

@@ -149,6 +149,14 @@ pub(crate) enum Looked {
 /// face that paces its requests (import) spends a permit on it.
 pub(crate) async fn look(client: &Client, draft: &Draft, region: Option<&str>) -> Looked {
     match resend::existing(client, draft, region).await {
+        // Found, but with no id to record or show (a 10 KB or control-laden "id"): an
+        // unreadable answer, as a create's would be; the contact stays waiting.
+        Ok(Some(Found::Same(known))) if !crate::api::is_an_id(&known.id) => {
+            Looked::Failed(Outcome::Undecodable {
+                status: 200,
+                excerpt: "a matching contact without a readable id".to_owned(),
+            })
+        }
         Ok(Some(Found::Same(known))) => Looked::Found(known),
         Ok(Some(Found::Other(known))) => Looked::Conflict(known),
         Ok(None) => Looked::Absent,
