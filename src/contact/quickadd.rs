@@ -356,7 +356,8 @@ impl<'a> Parser<'a> {
     }
 
     /// What a plain word after the phone or email names among the picked fields not set
-    /// yet (see the module's rules): one entry, several, or none.
+    /// yet (see the module's rules): one entry, several, none, or some but the word is
+    /// too short to pick from them.
     fn crm_word(&self, i: usize, word: &str) -> Fits {
         let token = &self.tokens[i];
         let identified = [Role::Phone, Role::Email]

@@ -228,7 +228,8 @@ impl Session {
     /// earlier attempt), the same from every face: its history entry with the phone in
     /// E.164, and what its echo (`Null` when found) teaches a catalog the API cannot list,
     /// cached. Import writes its history through its journal's writer in batches, with
-    /// the same [`record::entry`] and [`record::phone_of`], and learns once at its end.
+    /// the same [`record::entry`] (its phone in E.164 taken from the request body it sent,
+    /// not parsed again), and learns once at its end.
     pub(crate) fn record_created(
         &self,
         id: &str,
