@@ -123,6 +123,7 @@ const SESSIONS: &[Session] = &[
             "picker_open_100k",
             "tag_filter_100k",
             "tag_filter_rest_100k",
+            "tag_filter_accented_100k",
             "quickadd_100k",
         ],
         run: |p| big_tenant(p.tags(100_000)),
@@ -345,8 +346,9 @@ fn settle(start: &Start, tui: &mut Tui<TestBackend>) {
 /// The big tenant (`tags` tags, 200 custom fields), one scenario after the other: the
 /// first frame; once settled, Enter on Tags (the picker opens); one letter in its empty
 /// filter (every tag matches `t`: the keystroke's own step); the ranking steps after
-/// it until the whole list is ranked (each a message on the UI thread); then, with the
-/// picker closed, the last letter of a quick-add line.
+/// it until the whole list is ranked (each a message on the UI thread); the picker opened
+/// again, an accented letter and its whole ranking; then, with the picker closed, the
+/// last letter of a quick-add line.
 fn big_tenant(tags: usize) {
     let start = Start::new(Some(tags));
     let mut tui = measured("first_frame_100k", || start.open());
@@ -369,6 +371,19 @@ fn big_tenant(tags: usize) {
         matches!(tui.app().mode, Mode::Form),
         "Esc left the picker open"
     );
+    // An accented letter means itself (names holding `á` first): every tag matches it
+    // folded, and each match is asked about once as a step finds it.
+    press(&mut tui, KeyCode::Enter);
+    assert!(
+        picker_is_open(&tui),
+        "Enter on Tags opened no picker the second time"
+    );
+    let accented = key(KeyCode::Char('á'), KeyModifiers::NONE);
+    measured("tag_filter_accented_100k", || {
+        tui.handle(accented).unwrap();
+        rank_the_rest(&start.rt, &mut tui);
+    });
+    press(&mut tui, KeyCode::Esc);
     quickadd(&start, &mut tui);
 }
 

@@ -42,8 +42,9 @@ fn fold(text: &str) -> String {
         .collect()
 }
 
-/// Added to the score of a match [`Ranking::prefer`] picks: above any fuzzy score, so
-/// the picked ones come first and keep their fuzzy order among themselves.
+/// Added to the score of a match the `better` of [`Ranking::refine`] / [`Ranking::step`]
+/// picks: above any fuzzy score, so the picked ones come first and keep their fuzzy
+/// order among themselves.
 const PREFERRED: u32 = 1 << 24;
 
 /// How many matches are put in order at once.
@@ -139,8 +140,16 @@ impl Ranking {
     }
 
     /// The ranking for `query` over `search` (every entry for an empty one), narrowing
-    /// the last result when `query` extends the query it was for.
-    pub fn refine(&mut self, query: &str, search: &[Utf32String], matchers: &mut Matchers) {
+    /// the last result when `query` extends the query it was for. Matches `better` picks
+    /// rank first (`ñ` typed: names holding `ñ` before those matching it only folded);
+    /// each match is asked once, as it is found, never again in a later step.
+    pub fn refine(
+        &mut self,
+        query: &str,
+        search: &[Utf32String],
+        matchers: &mut Matchers,
+        better: &dyn Fn(u32) -> bool,
+    ) {
         if query.trim().is_empty() {
             *self = Self::all(search.len());
             return;
@@ -163,31 +172,27 @@ impl Ranking {
         self.ordered = 0;
         self.pending = candidates;
         query.clone_into(&mut self.query);
-        self.step_of(FIRST_STEP, search, matchers);
+        self.step_of(FIRST_STEP, search, matchers, better);
     }
 
-    /// Ranks first, among the matches so far, those `better` picks (each once; call it
-    /// again after a step for the new ones). The fuzzy order stays within both groups.
-    pub fn prefer(&mut self, better: impl Fn(u32) -> bool) {
-        let mut changed = false;
-        for hit in &mut self.hits {
-            if hit.0 < PREFERRED && better(hit.1) {
-                hit.0 += PREFERRED;
-                changed = true;
-            }
-        }
-        if changed {
-            self.ordered = 0;
-            self.order_up_to(ORDERED);
-        }
+    /// Scores the next [`STEP`] candidates and ranks what matched so far (`better` as for
+    /// [`Ranking::refine`]).
+    pub fn step(
+        &mut self,
+        search: &[Utf32String],
+        matchers: &mut Matchers,
+        better: &dyn Fn(u32) -> bool,
+    ) {
+        self.step_of(STEP, search, matchers, better);
     }
 
-    /// Scores the next [`STEP`] candidates and ranks what matched so far.
-    pub fn step(&mut self, search: &[Utf32String], matchers: &mut Matchers) {
-        self.step_of(STEP, search, matchers);
-    }
-
-    fn step_of(&mut self, size: usize, search: &[Utf32String], matchers: &mut Matchers) {
+    fn step_of(
+        &mut self,
+        size: usize,
+        search: &[Utf32String],
+        matchers: &mut Matchers,
+        better: &dyn Fn(u32) -> bool,
+    ) {
         // The names are folded already: fold the query alike and match it as it is.
         let pattern = Pattern::new(
             &fold(&self.query),
@@ -198,7 +203,12 @@ impl Ranking {
         let from = self.pending.len().saturating_sub(size);
         let mut batch = self.pending.split_off(from);
         batch.reverse();
-        let new = matchers.score(&pattern, search, &batch);
+        let mut new = matchers.score(&pattern, search, &batch);
+        for hit in &mut new {
+            if better(hit.1) {
+                hit.0 += PREFERRED;
+            }
+        }
         self.take_in(new);
     }
 
@@ -310,14 +320,14 @@ mod tests {
         let mut m = Matchers::default();
         let mut r = Ranking::all(names.len());
         assert_eq!(r.get(999), Some(999));
-        r.refine("9", &search, &mut m);
+        r.refine("9", &search, &mut m, &|_| false);
         let all_nines = r.len();
         assert!(all_nines > 0 && r.get(0).is_some());
-        r.refine("99", &search, &mut m);
+        r.refine("99", &search, &mut m, &|_| false);
         assert!(r.len() < all_nines);
-        r.refine("0999", &search, &mut m);
+        r.refine("0999", &search, &mut m, &|_| false);
         assert_eq!(r.rows().next().map(|i| names[i].as_str()), Some("Tag 0999"));
-        r.refine("", &search, &mut m);
+        r.refine("", &search, &mut m, &|_| false);
         assert_eq!(r.len(), 1000);
     }
 
@@ -338,10 +348,10 @@ mod tests {
         let mut m = Matchers::default();
         for query in ["a", "al", "alf", "e", "ho", "o l", "lta 1"] {
             let mut r = Ranking::default();
-            r.refine(query, &search, &mut m);
+            r.refine(query, &search, &mut m, &|_| false);
             let mut steps = 0;
             while r.busy() {
-                r.step(&search, &mut m);
+                r.step(&search, &mut m, &|_| false);
                 steps += 1;
                 if steps == 2 {
                     // Scrolled down mid-way: more rows put in order than a screen.
@@ -363,11 +373,11 @@ mod tests {
         let search = search(names.iter().map(String::as_str));
         let mut m = Matchers::default();
         let mut r = Ranking::default();
-        r.refine("t", &search, &mut m);
+        r.refine("t", &search, &mut m, &|_| false);
         assert!(r.busy(), "30,000 names take several steps");
         assert_eq!(r.len(), FIRST_STEP);
         while r.busy() {
-            r.step(&search, &mut m);
+            r.step(&search, &mut m, &|_| false);
         }
         assert_eq!(r.len(), 30_000);
         assert_eq!(r.rows().count(), ORDERED);
@@ -377,5 +387,27 @@ mod tests {
         // Ties keep list order, across the parts ordered at different times.
         let rows: Vec<usize> = r.rows().collect();
         assert!(rows.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// The preference is asked once per match, as a step finds it (it lowercases a name
+    /// each time): at 30,000 names across several steps, 30,000 questions, not one per
+    /// match per step. Preferred matches come first.
+    #[test]
+    fn each_match_is_asked_about_once_and_the_preferred_come_first() {
+        let names: Vec<String> = (0..30_000).map(|i| format!("Tag {i:05}")).collect();
+        let search = search(names.iter().map(String::as_str));
+        let mut m = Matchers::default();
+        let mut r = Ranking::default();
+        let asked = std::cell::Cell::new(0usize);
+        let better = |i: u32| {
+            asked.set(asked.get() + 1);
+            i == 29_999
+        };
+        r.refine("t", &search, &mut m, &better);
+        while r.busy() {
+            r.step(&search, &mut m, &better);
+        }
+        assert_eq!(asked.get(), 30_000);
+        assert_eq!(r.get(0), Some(29_999));
     }
 }

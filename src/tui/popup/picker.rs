@@ -110,8 +110,10 @@ impl Picker {
 
     /// Ranks the next part of a big list.
     pub fn step(&mut self) {
-        self.ranking.step(&self.search, &mut self.matchers);
-        self.prefer_accents();
+        {
+            let better = accented(&self.filter, &self.items);
+            self.ranking.step(&self.search, &mut self.matchers, &better);
+        }
         self.cursor = self.cursor.min(self.rows().saturating_sub(1));
         self.order_around_cursor();
         self.mark();
@@ -152,32 +154,17 @@ impl Picker {
         }
     }
 
-    /// A filter typed with accents or `ñ` means them: names that hold it as typed come
-    /// before names that only match it folded (`ñ` ranks Ñandú Club above Navidad). A
-    /// plain ASCII filter folds as before (`nandu` finds Ñandú Club).
-    fn prefer_accents(&mut self) {
-        let typed = self.filter.trim().to_lowercase();
-        if typed.is_ascii() {
-            return;
-        }
-        let items = &self.items;
-        self.ranking.prefer(|i| {
-            items
-                .get(i as usize)
-                .is_some_and(|it| it.name.to_lowercase().contains(&typed))
-        });
-    }
-
     /// Puts the rows up to a screen past the cursor in order.
     fn order_around_cursor(&mut self) {
         self.ranking.order_up_to(self.cursor + MARK_WINDOW);
     }
 
     fn refilter(&mut self) {
-        let query = self.filter.clone();
-        self.ranking
-            .refine(&query, &self.search, &mut self.matchers);
-        self.prefer_accents();
+        {
+            let better = accented(&self.filter, &self.items);
+            self.ranking
+                .refine(&self.filter, &self.search, &mut self.matchers, &better);
+        }
         self.cursor = self.cursor.min(self.rows().saturating_sub(1));
         self.order_around_cursor();
         self.mark();
@@ -432,6 +419,21 @@ impl Popup for Picker {
 
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
         Picker::draw(self, frame, area, cx.theme);
+    }
+}
+
+/// A filter typed with accents or `ñ` means them: names that hold it as typed rank
+/// before names that only match it folded (`ñ` ranks Ñandú Club above Navidad); a plain
+/// ASCII filter prefers nothing and folds as before (`nandu` finds Ñandú Club). Asked
+/// once per match, as the ranking finds it.
+fn accented<'a>(filter: &str, items: &'a Items) -> impl Fn(u32) -> bool + 'a {
+    let typed = filter.trim().to_lowercase();
+    let wanted = !typed.is_ascii();
+    move |i| {
+        wanted
+            && items
+                .get(i as usize)
+                .is_some_and(|it| it.name.to_lowercase().contains(&typed))
     }
 }
 
