@@ -386,3 +386,34 @@ fn rolo_add_with_no_config_agrees_with_the_form() {
     assert!(!screen.contains("built-in sandbox"), "{screen}");
     assert_eq!(p.wait_exit_code(WAIT), Some(1));
 }
+
+/// With no config, an unknown `--profile` is refused by the form as by `rolo add`, with
+/// the built-in sandbox's profile names (the form used to open the first one silently).
+#[test]
+fn an_unknown_profile_on_the_built_in_sandbox_is_refused_by_every_face() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--profile", "nope"][..],
+        &["--profile", "nope", "add", "--quick", "Ana 98470 11124"],
+    ] {
+        let mut spawn = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+            .env(
+                "XDG_CONFIG_HOME",
+                dir.path().join("xdg").display().to_string(),
+            )
+            .env(
+                "ROLO_DATA_DIR",
+                dir.path().join("data").display().to_string(),
+            );
+        for a in args {
+            spawn = spawn.arg(*a);
+        }
+        let mut p = spawn.start().unwrap();
+        p.wait_for(
+            "the built-in sandbox has no profile \"nope\" (it has demo-whatsmark, demo-wipsy)",
+            WAIT,
+        )
+        .unwrap();
+        assert_eq!(p.wait_exit_code(WAIT), Some(1), "{args:?}");
+    }
+}

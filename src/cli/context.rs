@@ -54,18 +54,11 @@ pub async fn open_or_demo(global: &Global) -> anyhow::Result<Opened> {
         });
     }
     let (handle, profiles, keys) = crate::engine::embedded::start().await?;
-    let profile = match global.profile.as_deref() {
-        None => profiles.first().cloned(),
-        Some(name) => profiles.iter().find(|p| p.name == name).cloned(),
-    }
-    .ok_or_else(|| {
-        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-        anyhow::anyhow!(
-            "no config file, and the built-in sandbox has no profile {:?} (it has {})",
-            global.profile.as_deref().unwrap_or_default(),
-            names.join(", ")
-        )
-    })?;
+    let chosen = crate::engine::embedded::choose(&profiles, global.profile.as_deref())?;
+    let profile = profiles
+        .get(chosen)
+        .cloned()
+        .ok_or_else(|| anyhow::anyhow!("the built-in sandbox has no profiles"))?;
     let shown = path.map_or_else(|| "the config dir".to_owned(), |p| p.display().to_string());
     tell!(
         "rolo: no config at {shown}: this runs on the built-in sandbox ({}), as the form does; \

@@ -46,6 +46,25 @@ fn profile(
     })
 }
 
+/// The built-in sandbox's profile named `wanted` (the first with none), as an index
+/// into `profiles`; an unknown name is refused with the names it has, by every face
+/// alike (the form and `rolo add` once differed: one took the first, one refused).
+///
+/// # Errors
+/// When no profile has that name.
+pub fn choose(profiles: &[Profile], wanted: Option<&str>) -> anyhow::Result<usize> {
+    let Some(name) = wanted else {
+        return Ok(0);
+    };
+    profiles.iter().position(|p| p.name == name).ok_or_else(|| {
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        anyhow::anyhow!(
+            "no config file, and the built-in sandbox has no profile {name:?} (it has {})",
+            names.join(", ")
+        )
+    })
+}
+
 /// Starts the sandbox and returns it with the demo profiles and their keys.
 pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<String, ApiKey>)> {
     let config = SandboxConfig::demo()?;

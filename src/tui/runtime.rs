@@ -147,11 +147,7 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
             let banner = format!(
                 "No config at {shown}: this is the built-in sandbox. Add your CRM: copy config.example.toml there."
             );
-            let active = global
-                .profile
-                .as_deref()
-                .and_then(|w| profiles.iter().position(|p| p.name == w))
-                .unwrap_or(0);
+            let active = embedded::choose(&profiles, global.profile.as_deref())?;
             Ok(Setup {
                 config_path: PathBuf::from("<built-in sandbox>"),
                 profiles,
