@@ -261,6 +261,17 @@ async fn keys_paste_undo_help_and_clear() {
     }
     h.press(KeyCode::Esc);
     assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
+    // The letters were held, not lost: they go where typing goes, and on Groups (a
+    // picked field, focused) typing opens its picker and filters it (c2489ca; they
+    // used to be refused by the field one by one, without a word).
+    let Mode::Picker(p) = &h.app().mode else {
+        panic!(
+            "the held letters opened the Groups picker: {:?}",
+            h.app().mode
+        )
+    };
+    assert_eq!(p.filter, "yYnN");
+    h.press(KeyCode::Esc);
     h.ctrl('x');
     h.press(KeyCode::Enter);
     assert_eq!(h.app().current().form.draft.get("firstname"), "");
