@@ -334,6 +334,14 @@ fn the_first_frame_shows_a_saved_phone_as_pending_then_normalised() {
     assert!(p.wait_exit(WAIT));
 }
 
+/// rolo in a 120x40 pty with no config anywhere: an empty config dir, no `ROLO_CONFIG`
+/// (the pty clears it), its data in `dir`.
+fn with_no_config(dir: &std::path::Path) -> Spawn {
+    Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
+        .env("XDG_CONFIG_HOME", dir.join("xdg").display().to_string())
+        .env("ROLO_DATA_DIR", dir.join("data").display().to_string())
+}
+
 /// Issue 25 (9): `rolo add` with no config, at a terminal, runs on the built-in sandbox as
 /// the form does, and says so; without a terminal (a script) it is refused as before, and
 /// so is a config file named with `ROLO_CONFIG` / `--config` that is not there, even at
@@ -343,15 +351,7 @@ fn rolo_add_with_no_config_agrees_with_the_form() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.toml");
     // No config at the default place: an empty config dir, no ROLO_CONFIG.
-    let mut p = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-        .env(
-            "XDG_CONFIG_HOME",
-            dir.path().join("xdg").display().to_string(),
-        )
-        .env(
-            "ROLO_DATA_DIR",
-            dir.path().join("data").display().to_string(),
-        )
+    let mut p = with_no_config(dir.path())
         .arg("add")
         .arg("--quick")
         .arg("Ana Pérez 98470 11122 @nuevo source:Website")
@@ -396,15 +396,7 @@ fn an_unknown_profile_on_the_built_in_sandbox_is_refused_by_every_face() {
         &["--profile", "nope"][..],
         &["--profile", "nope", "add", "--quick", "Ana 98470 11124"],
     ] {
-        let mut spawn = Spawn::new(env!("CARGO_BIN_EXE_rolo"), 120, 40)
-            .env(
-                "XDG_CONFIG_HOME",
-                dir.path().join("xdg").display().to_string(),
-            )
-            .env(
-                "ROLO_DATA_DIR",
-                dir.path().join("data").display().to_string(),
-            );
+        let mut spawn = with_no_config(dir.path());
         for a in args {
             spawn = spawn.arg(*a);
         }
