@@ -98,14 +98,15 @@ fn a_suspend_gives_the_terminal_back_and_a_continue_takes_it_again() {
         p.wait_until_true(WAIT, |p| p.proc_state() == Some('T')),
         "stopped"
     );
-    let given_back = p.raw_since(from);
+    // rolo writes these before it stops, but the pty's reader thread may not have read
+    // them yet when the state turns to T: wait for them, do not sample once.
     for (what, seq) in [
         ("mouse off", "\x1b[?1000l"),
         ("paste off", "\x1b[?2004l"),
         ("main screen", "\x1b[?1049l"),
     ] {
         assert!(
-            position(&given_back, seq).is_some(),
+            p.wait_until_true(WAIT, |p| position(&p.raw_since(from), seq).is_some()),
             "{what} before the stop"
         );
     }
@@ -120,9 +121,12 @@ fn a_suspend_gives_the_terminal_back_and_a_continue_takes_it_again() {
         p.wait_until_true(WAIT, |p| raw(&p.tty_modes().unwrap_or_default())),
         "raw again after SIGCONT"
     );
-    p.wait_until_true(WAIT, |p| {
-        position(&p.raw_since(from), "\x1b[?1049h").is_some()
-    });
+    assert!(
+        p.wait_until_true(WAIT, |p| {
+            position(&p.raw_since(from), "\x1b[?1049h").is_some()
+        }),
+        "the alternate screen taken again"
+    );
     p.send("ë").unwrap();
     p.wait_for("First name *  Zoë ", WAIT).unwrap();
 
