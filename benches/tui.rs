@@ -26,7 +26,7 @@
 
 #[path = "common/large_config.rs"]
 mod large_config;
-#[path = "../tests/support/pty.rs"]
+#[path = "../tests/it/support/pty.rs"]
 mod pty;
 
 use std::path::Path;
