@@ -10,6 +10,10 @@ mod lists;
 mod profile;
 mod reader;
 mod schema;
+#[cfg(test)]
+mod schema_suite;
+#[cfg(test)]
+mod suite;
 
 pub use schema::schema;
 

@@ -45,6 +45,8 @@ pub(crate) mod index;
 mod keys;
 mod lists;
 mod matching;
+#[cfg(test)]
+mod scenarios;
 mod tokens;
 
 use std::ops::Range;

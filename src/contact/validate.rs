@@ -17,6 +17,9 @@ use super::draft::Draft;
 use super::fields::{CatalogKind, FieldKind, FieldSpec, Flavour};
 use super::phone;
 
+#[cfg(test)]
+mod cases;
+
 /// How a Wipsy custom field's key starts in [`Problems`] and [`validate_field`]:
 /// `custom.<field_id>`.
 pub const CUSTOM_PREFIX: &str = "custom.";

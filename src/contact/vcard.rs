@@ -13,7 +13,11 @@ use thiserror::Error;
 use crate::contact::phone::to_e164;
 use crate::contact::{Draft, Flavour, Role};
 
+#[cfg(test)]
+mod fixtures;
 mod line;
+#[cfg(test)]
+mod rules;
 
 use line::{Prop, unfold};
 

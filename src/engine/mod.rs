@@ -23,6 +23,8 @@ pub mod limits {
         MAX_CONTACT_FILE, MAX_IMPORT, MAX_PASTE, read_at_most, read_file_at_most, size_words,
     };
 }
+#[cfg(test)]
+mod fuzz_regressions;
 pub mod record;
 pub mod resend;
 pub mod session;

@@ -9,10 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rolo::config::{Config, ConfigError, ConfigErrorKind};
-use rolo::contact::catalog::CustomType;
-use rolo::contact::fields::Flavour;
-use rolo::secret::{self, SecretSpec};
+use crate::config::{Config, ConfigError, ConfigErrorKind};
+use crate::contact::catalog::CustomType;
+use crate::contact::fields::Flavour;
+use crate::secret::{self, SecretSpec};
 
 const FAKE_PATH: &str = "/home/ana/.config/rolo/config.toml";
 

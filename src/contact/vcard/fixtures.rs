@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::contact::phone;
+use crate::contact::vcard::{self, Address, Card, Tel, VcardError};
+use crate::contact::{Draft, Flavour};
 use proptest::prelude::*;
-use rolo::contact::phone;
-use rolo::contact::vcard::{self, Address, Card, Tel, VcardError};
-use rolo::contact::{Draft, Flavour};
 
 fn read(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

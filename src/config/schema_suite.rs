@@ -7,8 +7,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rolo::config::{Config, keys, schema};
-use rolo::contact::fields::Flavour;
+use crate::config::{Config, keys, schema};
+use crate::contact::fields::Flavour;
 use serde_json::Value;
 
 fn validator() -> jsonschema::Validator {

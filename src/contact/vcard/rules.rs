@@ -3,8 +3,8 @@
 //! and the draft a card becomes. Real files from phones are in `tests/vcard.rs`.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-use rolo::contact::Flavour;
-use rolo::contact::vcard::{Card, Tel, VcardError, looks_like_vcard, parse, to_draft};
+use crate::contact::Flavour;
+use crate::contact::vcard::{Card, Tel, VcardError, looks_like_vcard, parse, to_draft};
 
 fn card(body: &str) -> Card {
     let mut cards = parse(&format!("BEGIN:VCARD\n{body}\nEND:VCARD\n")).unwrap();

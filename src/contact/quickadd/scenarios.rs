@@ -3,10 +3,10 @@
 //! the same answer every time.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
+use crate::contact::quickadd::{Parsed, Use, parse};
+use crate::contact::{Catalog, Draft, Flavour};
 use proptest::prelude::*;
-use rolo::contact::catalog::{CustomFieldDef, CustomType, Item};
-use rolo::contact::quickadd::{Parsed, Use, parse};
-use rolo::contact::{Catalog, Draft, Flavour};
 
 const WP: Flavour = Flavour::Wipsy;
 const WM: Flavour = Flavour::Whatsmark;
@@ -15,7 +15,7 @@ const IN: Option<&str> = Some("IN");
 const BR: Option<&str> = Some("BR");
 const ES: Option<&str> = Some("ES");
 
-fn items(pairs: &[(&str, &str)]) -> rolo::contact::catalog::Items {
+fn items(pairs: &[(&str, &str)]) -> crate::contact::catalog::Items {
     let item = |&(id, name): &(&str, &str)| Item {
         id: id.into(),
         name: name.into(),

@@ -2,9 +2,9 @@
 //! each message as the agent reads it.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-use rolo::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item};
-use rolo::contact::validate::{Problems, Rules, validate_custom, validate_draft, validate_field};
-use rolo::contact::{Draft, Flavour};
+use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item};
+use crate::contact::validate::{Problems, Rules, validate_custom, validate_draft, validate_field};
+use crate::contact::{Draft, Flavour};
 
 // The module's own messages, as the user reads them.
 const GONE: &str = "This custom field no longer exists in the catalog";
@@ -18,7 +18,7 @@ const DATE_HINT: &str = "Type a date as YYYY-MM-DD, e.g. 2026-11-24";
 const WS: Flavour = Flavour::Whatsmark;
 const WP: Flavour = Flavour::Wipsy;
 
-fn items(ids: &[&str]) -> rolo::contact::catalog::Items {
+fn items(ids: &[&str]) -> crate::contact::catalog::Items {
     let item = |id: &&str| Item {
         id: (*id).into(),
         ..Item::default()

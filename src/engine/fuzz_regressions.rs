@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use rolo::config::{Config, ConfigErrorKind};
-use rolo::contact::vcard;
-use rolo::engine::import::table;
+use crate::config::{Config, ConfigErrorKind};
+use crate::contact::vcard;
+use crate::engine::import::table;
 
 const W: &str = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n\n";
 
@@ -125,8 +125,8 @@ fn csv_separator_of_a_cr_only_file_comes_from_its_header_line() {
 /// fix now, and every fix changes the line.
 #[test]
 fn quickadd_a_name_across_quotes_has_no_fix_that_changes_nothing() {
-    use rolo::contact::catalog::{Catalog, Item};
-    use rolo::contact::quickadd::parse;
+    use crate::contact::catalog::{Catalog, Item};
+    use crate::contact::quickadd::parse;
     let catalog = Catalog {
         tags: [("t1", "VIP"), ("t2", "Nopal")]
             .iter()
@@ -143,7 +143,7 @@ fn quickadd_a_name_across_quotes_has_no_fix_that_changes_nothing() {
         "Ana #中文tags:\"vip, nope\"客户 wang@qq.com",
         "Ana tags:\"vip, nopa\"",
     ] {
-        let p = parse(line, rolo::contact::Flavour::Wipsy, &catalog, None);
+        let p = parse(line, crate::contact::Flavour::Wipsy, &catalog, None);
         for n in &p.notes {
             let typed = &line[n.span.clone()];
             assert_ne!(n.fix.as_deref(), Some(typed), "{line}: {n:?}");
