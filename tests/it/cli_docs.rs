@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support;
 
 const SUBCOMMANDS: &[&str] = &[
     "add",
@@ -20,12 +22,7 @@ const SUBCOMMANDS: &[&str] = &[
 ];
 
 fn rolo(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rolo"))
-        .args(args)
-        .env_remove("ROLO_CONFIG")
-        .env("ROLO_DATA_DIR", dir.join("data"))
-        .output()
-        .unwrap()
+    support::bare(dir).args(args).output().unwrap()
 }
 
 #[test]
@@ -145,10 +142,9 @@ fn profile_completes_the_configs_profile_names() {
          base_url = \"http://127.0.0.1:9/wipsy\"\napi_key_env = \"ROLO_T_NONE\"\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+    let out = support::bare(dir.path())
         .args(["completions", "bash"])
         .env("ROLO_CONFIG", &config)
-        .env("ROLO_DATA_DIR", dir.path().join("data"))
         .output()
         .unwrap();
     let script = String::from_utf8(out.stdout).unwrap();

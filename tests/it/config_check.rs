@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support;
 
 use rolo::config::Config;
 
@@ -50,11 +52,8 @@ api_key_env = "SONRISA_TOKEN"
 /// rolo with a clean environment: no config or profile from the caller's, and its data
 /// (the log) in `dir`.
 fn rolo(dir: &Path, args: &[&str], config_env: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
-    cmd.args(args)
-        .env_remove("ROLO_CONFIG")
-        .env_remove("ROLO_PROFILE")
-        .env("ROLO_DATA_DIR", dir.join("data"));
+    let mut cmd = support::bare(dir);
+    cmd.args(args);
     if let Some(path) = config_env {
         cmd.env("ROLO_CONFIG", path);
     }

@@ -3,16 +3,16 @@
 //! checked like every other (file, line, key on a bad value).
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support;
 
 fn rolo(config: &str) -> (Output, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, config).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rolo"))
+    let out = support::bare(dir.path())
         .env("ROLO_CONFIG", &path)
-        .env("ROLO_DATA_DIR", dir.path().join("data"))
-        .env_remove("ROLO_PROFILE")
         .args(["add", "--set", "firstname=Ana", "--set", "lastname=Díaz"])
         .args(["--set", "phone=+573188779043"])
         .output()

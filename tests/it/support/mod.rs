@@ -28,7 +28,7 @@ pub mod world;
 pub use config::{ConfigFile, Profile};
 pub use sandbox::{Hosted, Sb};
 pub use seed::SeedExt;
-pub use world::{World, code, sets, show, stderr, stdout};
+pub use world::{World, bare, code, sets, show, stderr, stdout};
 
 use serde_json::Value;
 

@@ -141,6 +141,18 @@ impl World {
     }
 }
 
+/// The real binary with nothing of the caller's: no config or profile from the
+/// environment, its data (and log) in `dir/data`. For tests that need no sandbox: the
+/// shell scripts, the man page, a config that does not load.
+pub fn bare(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolo"));
+    cmd.current_dir(dir)
+        .env_remove("ROLO_CONFIG")
+        .env_remove("ROLO_PROFILE")
+        .env("ROLO_DATA_DIR", dir.join("data"));
+    cmd
+}
+
 /// The text of every file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
