@@ -1,7 +1,8 @@
 //! Two rolo processes on one data dir (issue 12): outbox items are sent once whoever
 //! retries them — two `rolo outbox retry` at once, two forms that both retry on start —
-//! and a send lock left by `kill -9` is no lock at all. Each race runs 20 rounds in a
-//! row, bounded in time, and counts contacts at the sandbox.
+//! and a send lock left by `kill -9` is no lock at all. Each race runs several rounds in
+//! a row (5, or `ROLO_STRESS_ROUNDS`: `support::stress_rounds`), bounded in time, and
+//! counts contacts at the sandbox.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
 use crate::support;
@@ -14,9 +15,10 @@ use support::pty::WAIT;
 use support::{World, code, show};
 
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
-/// Rounds of each race, and the time they may take in all.
-const ROUNDS: usize = 20;
-const BOUND: Duration = Duration::from_secs(240);
+/// Rounds of each race on every run (the full count, 20, with `ROLO_STRESS_ROUNDS=20`),
+/// and the time a round may take: the bound grows with the rounds.
+const QUICK_ROUNDS: usize = 5;
+const PER_ROUND: Duration = Duration::from_secs(12);
 
 /// Every create waits `ms` at the sandbox, so two senders overlap.
 fn slow_creates(w: &World, ms: u64) {
@@ -76,9 +78,11 @@ fn outbox_files(w: &World) -> usize {
 fn two_retries_at_once_send_each_item_once() {
     let w = World::cli();
     w.unlimited();
+    let rounds = support::stress_rounds(QUICK_ROUNDS);
+    let bound = PER_ROUND * u32::try_from(rounds).unwrap();
     let started = Instant::now();
-    for round in 0..ROUNDS {
-        assert!(started.elapsed() < BOUND, "round {round} started too late");
+    for round in 0..rounds {
+        assert!(started.elapsed() < bound, "round {round} started too late");
         let phones: Vec<String> = (0..2).map(|n| format!("97{:08}", round * 10 + n)).collect();
         for p in &phones {
             kept_in_outbox(&w, p);
@@ -109,7 +113,7 @@ fn two_retries_at_once_send_each_item_once() {
     let history = std::fs::read_to_string(w.data_dir().join("history.jsonl")).unwrap();
     assert_eq!(
         history.lines().count(),
-        ROUNDS * 2,
+        rounds * 2,
         "one history line per contact"
     );
     for line in history.lines() {
@@ -164,9 +168,11 @@ fn a_send_lock_left_by_kill_9_is_recovered() {
 fn two_forms_that_retry_on_start_send_an_item_once() {
     let w = World::cli();
     w.unlimited();
+    let rounds = support::stress_rounds(QUICK_ROUNDS);
+    let bound = PER_ROUND * u32::try_from(rounds).unwrap();
     let started = Instant::now();
-    for round in 0..ROUNDS {
-        assert!(started.elapsed() < BOUND, "round {round} started too late");
+    for round in 0..rounds {
+        assert!(started.elapsed() < bound, "round {round} started too late");
         let phone = format!("96{round:08}");
         kept_in_outbox(&w, &phone);
         slow_creates(&w, 150);

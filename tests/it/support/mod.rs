@@ -39,3 +39,22 @@ pub fn names(list: &Value) -> Vec<&str> {
     let entries = list.as_array().unwrap().iter();
     entries.map(|e| e["name"].as_str().unwrap()).collect()
 }
+
+/// How many rounds a stress loop (kill -9 rounds, two-process races) runs: `quick` on
+/// every run, so CI keeps them on every submission within its budget, or
+/// `ROLO_STRESS_ROUNDS` when set (`ROLO_STRESS_ROUNDS=40 cargo nextest run concurrency::
+/// durable_drafts::` for the full count before a release, as the README says).
+///
+/// # Panics
+/// When `ROLO_STRESS_ROUNDS` is set but not a positive whole number: a typo must not
+/// quietly run the quick count.
+#[must_use]
+pub fn stress_rounds(quick: usize) -> usize {
+    match std::env::var("ROLO_STRESS_ROUNDS") {
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => n,
+            _ => panic!("ROLO_STRESS_ROUNDS must be a positive whole number, not {v:?}"),
+        },
+        Err(_) => quick,
+    }
+}
