@@ -6,6 +6,8 @@
 //! - `GET|POST|DELETE /_sandbox/faults`: fault rules (see [`super::faults`])
 //! - `PATCH /_sandbox/{flavour}/{tenant}`: change `rate_limit_per_minute` (null = unlimited),
 //!   `contact_limit` (WhatsMark) or `monthly_quota` (Wipsy)
+//! - `GET|POST /_sandbox/clock`: the sandbox's clock; `{"advance_secs": N}` moves it (a
+//!   test ends a rate window or a quota month without waiting for it)
 
 use axum::Router;
 use axum::body::Body;
@@ -29,6 +31,7 @@ pub fn routes() -> Router<App> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/_sandbox/{flavour}/{tenant}", patch(patch_tenant))
+        .route("/_sandbox/clock", get(clock).post(move_clock))
 }
 
 /// Every seeded tenant, as `rolo sandbox` prints them.
@@ -115,6 +118,36 @@ async fn add_fault(State(app): State<App>, body: Body) -> Response {
 async fn clear_faults(State(app): State<App>) -> Response {
     app.state.lock().faults.clear();
     json_response(StatusCode::OK, &json!({ "cleared": true }))
+}
+
+/// The sandbox's clock and how far it runs from the wall clock.
+fn clock_json(world: &super::state::World) -> Value {
+    json!({ "now": world.now_rfc3339(), "ahead_secs": world.clock_ahead })
+}
+
+async fn clock(State(app): State<App>) -> Response {
+    json_response(StatusCode::OK, &clock_json(&app.state.lock()))
+}
+
+/// A move of the sandbox's clock: seconds, forward (or back, when negative).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockMove {
+    advance_secs: i64,
+}
+
+async fn move_clock(State(app): State<App>, body: Body) -> Response {
+    let m = match read::<ClockMove>(body).await {
+        Ok(m) => m,
+        Err(resp) => return resp,
+    };
+    let mut world = app.state.lock();
+    if let Err(e) = world.move_clock(m.advance_secs) {
+        return bad(&e);
+    }
+    let now = clock_json(&world);
+    drop(world);
+    json_response(StatusCode::OK, &now)
 }
 
 /// Limits a test may change on a running sandbox.

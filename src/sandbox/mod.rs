@@ -182,6 +182,14 @@ impl SandboxHandle {
         self.app.state.lock().faults.clear();
     }
 
+    /// Moves the sandbox's clock by `secs` (see `POST /_sandbox/clock`).
+    ///
+    /// # Errors
+    /// When the clock would leave what a timestamp can hold.
+    pub fn move_clock(&self, secs: i64) -> Result<(), String> {
+        self.app.state.lock().move_clock(secs)
+    }
+
     /// The shared state, for tests that inspect or adjust it directly.
     #[must_use]
     pub fn state(&self) -> &SharedState {

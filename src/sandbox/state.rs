@@ -293,6 +293,50 @@ pub struct World {
     pub faults: Vec<FaultRule>,
     /// Next WhatsMark contact id (shared, like an auto-increment column).
     pub next_wm_id: i64,
+    /// Seconds the sandbox's clock runs ahead of the wall clock (negative: behind), moved
+    /// by `POST /_sandbox/clock`: a test ends a rate window or a quota month by moving
+    /// the clock instead of waiting for it.
+    pub clock_ahead: i64,
+}
+
+impl World {
+    /// The time on the sandbox's clock: what rate windows, quota months and contacts'
+    /// `created_at` / `updated_at` are counted by.
+    #[must_use]
+    pub fn now(&self) -> jiff::Timestamp {
+        let wall = jiff::Timestamp::now();
+        wall.checked_add(jiff::SignedDuration::from_secs(self.clock_ahead))
+            .unwrap_or(wall)
+    }
+
+    /// [`World::now`] in seconds since the Unix epoch.
+    #[must_use]
+    pub fn unix_now(&self) -> i64 {
+        self.now().as_second()
+    }
+
+    /// [`World::now`] as both services print it.
+    #[must_use]
+    pub fn now_rfc3339(&self) -> String {
+        rfc3339(self.now())
+    }
+
+    /// Moves the clock by `secs` (either way), within what a timestamp can hold. Moved
+    /// past a rate window's end, or back before its start, the window is over: the next
+    /// request opens a new one.
+    pub fn move_clock(&mut self, secs: i64) -> Result<(), String> {
+        let ahead = self
+            .clock_ahead
+            .checked_add(secs)
+            .filter(|a| {
+                jiff::Timestamp::now()
+                    .checked_add(jiff::SignedDuration::from_secs(*a))
+                    .is_ok()
+            })
+            .ok_or_else(|| format!("the clock cannot move {secs} s from where it is"))?;
+        self.clock_ahead = ahead;
+        Ok(())
+    }
 }
 
 /// How many requests the log keeps.
@@ -317,11 +361,13 @@ impl SharedState {
             rate: HashMap::new(),
             faults: Vec::new(),
             next_wm_id: 1001,
+            clock_ahead: 0,
         };
         for t in 0..world.wipsy.len() {
             let bodies = std::mem::take(&mut world.wipsy[t].seed_contacts);
             for body in &bodies {
-                super::wipsy::seed_contact(&mut world.wipsy[t], body)
+                let now = world.now_rfc3339();
+                super::wipsy::seed_contact(&mut world.wipsy[t], body, now)
                     .map_err(|e| format!("wipsy tenant {}: {e}", world.wipsy[t].name))?;
             }
             world.wipsy[t].seed_contacts = bodies;
@@ -331,7 +377,8 @@ impl SharedState {
             for body in &bodies {
                 let id = world.next_wm_id;
                 world.next_wm_id += 1;
-                super::whatsmark::seed_contact(&mut world.whatsmark[t], id, body)
+                let now = world.now_rfc3339();
+                super::whatsmark::seed_contact(&mut world.whatsmark[t], id, body, now)
                     .map_err(|e| format!("whatsmark tenant {}: {e}", world.whatsmark[t].name))?;
             }
             world.whatsmark[t].seed_contacts = bodies;
@@ -406,18 +453,17 @@ impl SharedState {
     }
 }
 
-/// Seconds since the Unix epoch.
-#[must_use]
-pub fn unix_now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
-/// The current time as RFC 3339 with microseconds, as both services print it.
+/// The wall clock as RFC 3339 with microseconds, as both services print it: for when an
+/// answer was written (`meta.timestamp`). What the sandbox counts by is [`World::now`].
 #[must_use]
 pub fn now_rfc3339() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+    rfc3339(jiff::Timestamp::now())
+}
+
+/// A time as both services print it: RFC 3339 with microseconds.
+#[must_use]
+pub fn rfc3339(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 /// Counts one request against `key`'s window and reports the window's figures.
@@ -425,7 +471,7 @@ pub fn now_rfc3339() -> String {
 /// Returns `(limit, remaining, reset_unix, allowed)`; `limit == None` is unlimited.
 pub fn count_request(world: &mut World, key: &str, limit: Option<u32>, window: u32) -> RateAnswer {
     let window_secs = i64::from(window.max(1));
-    let now = unix_now();
+    let now = world.unix_now();
     let Some(limit) = limit else {
         return RateAnswer {
             limit: None,
@@ -433,13 +479,16 @@ pub fn count_request(world: &mut World, key: &str, limit: Option<u32>, window: u
             reset: now + window_secs,
             allowed: true,
             window,
+            now,
         };
     };
     let win = world.rate.entry(key.to_owned()).or_insert(RateWindow {
         started: now,
         used: 0,
     });
-    if now >= win.started + window_secs {
+    // A window that has ended, or one that starts after now (the clock was moved back
+    // past its start: `POST /_sandbox/clock`), gives way to a new one.
+    if now >= win.started + window_secs || now < win.started {
         *win = RateWindow {
             started: now,
             used: 0,
@@ -455,6 +504,7 @@ pub fn count_request(world: &mut World, key: &str, limit: Option<u32>, window: u
         reset: win.started + window_secs,
         allowed,
         window,
+        now,
     }
 }
 
@@ -471,6 +521,8 @@ pub struct RateAnswer {
     pub allowed: bool,
     /// The window length in seconds.
     pub window: u32,
+    /// The sandbox's clock when it was counted (Unix seconds), for the wait a 429 names.
+    pub now: i64,
 }
 
 /// Stores contacts and keeps the uniqueness index in step.

@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::errors::{Flavour, error_response, json_response, meta, read_json_object};
-use super::state::{RateAnswer, Store, WmContact, WmTenant, count_request, unix_now};
+use super::state::{RateAnswer, Store, WmContact, WmTenant, count_request};
 use super::{App, Peer};
 
 mod by_id;
@@ -152,7 +152,7 @@ fn admit(
 }
 
 fn rate_limited(rate: &RateAnswer) -> Response {
-    let wait = (rate.reset - unix_now()).max(1);
+    let wait = (rate.reset - rate.now).max(1);
     let mut m = meta();
     m["retry_after"] = json!(wait);
     let body = json!({
@@ -216,8 +216,9 @@ pub async fn create(State(app): State<App>, req: Request) -> Response {
         };
         let mut world = app.state.lock();
         let id = world.next_wm_id;
+        let now = world.now_rfc3339();
         let tenant = &mut world.whatsmark[caller.tenant];
-        let contact = match validate::build_contact(tenant, id, &body) {
+        let contact = match validate::build_contact(tenant, id, &body, now) {
             Ok(c) => c,
             Err(details) => {
                 return wm_error(

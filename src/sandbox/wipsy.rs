@@ -22,7 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::App;
 use super::errors::{Flavour, error_response, json_response, read_json_object};
-use super::state::{Store, WipsyContact, WipsyTenant, now_rfc3339};
+use super::state::{Store, WipsyContact, WipsyTenant};
 
 /// Optional text fields of a create body, in contract order.
 const TEXT_FIELDS: [&str; 10] = [
@@ -142,7 +142,11 @@ fn check_custom_value(def: &super::state::FieldDef, value: &str) -> Result<(), S
 
 /// Validates a create body against one tenant and builds the contact to store.
 /// Errors are the 400 message; conflicts and quota are checked by the caller.
-fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<WipsyContact, String> {
+fn build_contact(
+    tenant: &WipsyTenant,
+    body: &Map<String, Value>,
+    now: String,
+) -> Result<WipsyContact, String> {
     if let Some(unknown) = body.keys().find(|k| !ALL_FIELDS.contains(&k.as_str())) {
         return Err(format!("Unknown field: {unknown}"));
     }
@@ -169,7 +173,7 @@ fn build_contact(tenant: &WipsyTenant, body: &Map<String, Value>) -> Result<Wips
     let mut c = WipsyContact {
         id: uuid::Uuid::new_v4().to_string(),
         name,
-        created_at: now_rfc3339(),
+        created_at: now,
         ..WipsyContact::default()
     };
     for key in TEXT_FIELDS {
@@ -271,8 +275,9 @@ fn conflict(tenant: &WipsyTenant, c: &WipsyContact) -> Option<&'static str> {
     }
 }
 
-fn created_this_month(tenant: &WipsyTenant) -> usize {
-    let month = now_rfc3339().chars().take(7).collect::<String>();
+/// Contacts created in the month of `now` (RFC 3339).
+fn created_this_month(tenant: &WipsyTenant, now: &str) -> usize {
+    let month = now.chars().take(7).collect::<String>();
     tenant
         .contacts
         .iter()
@@ -280,12 +285,12 @@ fn created_this_month(tenant: &WipsyTenant) -> usize {
         .count()
 }
 
-/// Stores a seed contact through the same rules as a create (quota aside).
-pub fn seed_contact(tenant: &mut WipsyTenant, body: &Value) -> Result<(), String> {
+/// Stores a seed contact through the same rules as a create (quota aside), created `now`.
+pub fn seed_contact(tenant: &mut WipsyTenant, body: &Value, now: String) -> Result<(), String> {
     let Value::Object(map) = body else {
         return Err("a seed contact must be an object".to_owned());
     };
-    let c = build_contact(tenant, map)?;
+    let c = build_contact(tenant, map, now)?;
     if let Some(msg) = conflict(tenant, &c) {
         return Err(msg.to_owned());
     }
@@ -304,15 +309,16 @@ pub async fn create(State(app): State<App>, headers: HeaderMap, body: Body) -> R
         Err(resp) => return resp,
     };
     let mut world = app.state.lock();
+    let now = world.now_rfc3339();
     let tenant = &mut world.wipsy[t];
-    let contact = match build_contact(tenant, &body) {
+    let contact = match build_contact(tenant, &body, now.clone()) {
         Ok(c) => c,
         Err(msg) => return bad_request(&msg),
     };
     if let Some(msg) = conflict(tenant, &contact) {
         return error_response(Flavour::Wipsy, StatusCode::CONFLICT, "", msg, None);
     }
-    let used = created_this_month(tenant);
+    let used = created_this_month(tenant, &now);
     if used >= tenant.monthly_quota as usize {
         let details = format!(
             "Your {} plan allows {} new contacts per month and {used} have been created this month. \

@@ -288,6 +288,32 @@ async fn rate_limit_headers_count_down_then_429_with_retry_after() {
     assert_eq!(load.headers()["x-ratelimit-limit"], "unlimited");
 }
 
+/// A rate window ends when the sandbox's clock moves past it: a test waits for nothing.
+#[tokio::test]
+async fn a_rate_window_ends_when_the_clock_moves_past_it() {
+    let sb = support::sandbox::start().await;
+    let token = sb.wm_token("demo", "full");
+    for _ in 0..60 {
+        assert_eq!(sb.wm_get(&token, "/statuses").await.status(), 200);
+    }
+    let limited = sb.wm_get(&token, "/statuses").await;
+    assert_eq!(limited.status(), 429);
+    let retry: i64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // A second short of the window's end: still limited, and the wait shrinks with it.
+    sb.move_clock(retry - 1).await;
+    let still = sb.wm_get(&token, "/statuses").await;
+    assert_eq!(still.status(), 429);
+    assert_eq!(still.headers()["retry-after"], "1");
+    sb.move_clock(1).await;
+    let resp = sb.wm_get(&token, "/statuses").await;
+    assert_eq!(resp.status(), 200, "a new window");
+    assert_eq!(resp.headers()["x-ratelimit-remaining"], "59");
+}
+
 #[tokio::test]
 async fn catalog_lists_page_15_at_a_time_whatever_per_page_says() {
     let sb = support::sandbox::start().await;

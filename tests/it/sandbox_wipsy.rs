@@ -296,6 +296,31 @@ async fn the_monthly_quota_answers_429_after_validation() {
     assert_eq!(status, 409, "a conflict is reported before the quota");
 }
 
+/// The month a quota counts ends when the sandbox's clock moves into the next one: no
+/// test waits for the first of the month.
+#[tokio::test]
+async fn the_quota_month_ends_when_the_clock_moves_into_the_next() {
+    let sb = support::sandbox::start().await;
+    let full = json!({ "name": "Cuarto", "phone": "+573001112299" });
+    let (status, _) = sb.wipsy_create("agencia-llena", &full).await;
+    assert_eq!(status, 429, "the seed used this month's quota");
+    let before = sb.move_clock(0).await;
+    assert_eq!(before["ahead_secs"], 0);
+    // 32 days on is always another month, whatever today is.
+    let moved = sb.move_clock(32 * 86_400).await;
+    assert_eq!(moved["ahead_secs"], 32 * 86_400);
+    let month = |v: &Value| v.as_str().unwrap()[..7].to_owned();
+    assert_ne!(month(&moved["now"]), month(&before["now"]));
+    let (status, answer) = sb.wipsy_create("agencia-llena", &full).await;
+    assert_eq!(status, 201, "a new month, a new quota: {answer}");
+    assert_eq!(month(&answer["data"]["created_at"]), month(&moved["now"]));
+    // And back: the month the seed filled, full again.
+    sb.move_clock(-32 * 86_400).await;
+    let other = json!({ "name": "Quinto", "phone": "+573001112288" });
+    let (status, _) = sb.wipsy_create("agencia-llena", &other).await;
+    assert_eq!(status, 429);
+}
+
 #[tokio::test]
 async fn recent_contacts_come_newest_first_within_the_limit() {
     let sb = support::sandbox::start().await;

@@ -19,7 +19,7 @@ use super::validate::{self, Mode};
 use super::{contact_json, failed, named_json, ok, serve, wm_error};
 use crate::sandbox::App;
 use crate::sandbox::errors::{Flavour, json_response, read_json_object};
-use crate::sandbox::state::{WmContact, WmTenant, now_rfc3339};
+use crate::sandbox::state::{WmContact, WmTenant};
 
 /// The `{id}` segment as the controller's `int $id` takes it.
 fn id_of(req: &Request) -> Option<i64> {
@@ -85,6 +85,7 @@ pub async fn update_contact(State(app): State<App>, req: Request) -> Response {
             Err(resp) => return resp,
         };
         let mut world = app.state.lock();
+        let now = world.now_rfc3339();
         let tenant = &mut world.whatsmark[caller.tenant];
         let mode = Mode::Update(id.unwrap_or(i64::MIN));
         let changes = match validate::check(tenant, &body, mode) {
@@ -121,7 +122,7 @@ pub async fn update_contact(State(app): State<App>, req: Request) -> Response {
         let touched = !columns.is_empty() || changes.groups.is_some();
         changes.apply(&mut contact);
         if touched {
-            contact.updated_at = now_rfc3339();
+            contact.updated_at = now;
         }
         if !columns.is_empty()
             && let Err(sql) = table::check(tenant, &contact, &Statement::Update(columns))

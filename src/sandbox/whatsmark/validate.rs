@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::sandbox::state::{Store, WmContact, WmTenant, now_rfc3339};
+use crate::sandbox::state::{Store, WmContact, WmTenant};
 
 /// Every field a create or update body may carry.
 const FIELDS: [&str; 16] = [
@@ -397,9 +397,9 @@ pub fn build_contact(
     tenant: &WmTenant,
     id: i64,
     body: &Map<String, Value>,
+    now: String,
 ) -> Result<WmContact, Errors> {
     let changes = check(tenant, body, Mode::Create)?;
-    let now = now_rfc3339();
     let mut c = WmContact {
         id,
         created_at: now.clone(),
@@ -410,12 +410,18 @@ pub fn build_contact(
     Ok(c)
 }
 
-/// Stores a seed contact through the same rules as a create (plan limit aside).
-pub fn seed_contact(tenant: &mut WmTenant, id: i64, body: &Value) -> Result<(), String> {
+/// Stores a seed contact through the same rules as a create (plan limit aside), created
+/// `now`.
+pub fn seed_contact(
+    tenant: &mut WmTenant,
+    id: i64,
+    body: &Value,
+    now: String,
+) -> Result<(), String> {
     let Value::Object(map) = body else {
         return Err("a seed contact must be an object".to_owned());
     };
-    let c = build_contact(tenant, id, map).map_err(|e| Value::Object(e).to_string())?;
+    let c = build_contact(tenant, id, map, now).map_err(|e| Value::Object(e).to_string())?;
     super::table::check(tenant, &c, &super::table::Statement::Insert)?;
     tenant.store(c);
     Ok(())

@@ -114,6 +114,16 @@ impl Sb {
         resp.status().as_u16()
     }
 
+    /// `POST /_sandbox/clock`: moves the sandbox's clock by `secs`, as a test user would;
+    /// what the clock says after.
+    pub async fn move_clock(&self, secs: i64) -> Value {
+        let url = format!("{}/_sandbox/clock", self.handle.origin());
+        let body = serde_json::json!({ "advance_secs": secs });
+        let resp = self.http.post(url).json(&body).send().await.unwrap();
+        assert_eq!(resp.status(), 200, "the clock moved");
+        resp.json().await.unwrap()
+    }
+
     pub async fn wipsy_create(&self, tenant: &str, body: &Value) -> (u16, Value) {
         let resp = self.wipsy_post(tenant).json(body).send().await.unwrap();
         let status = resp.status().as_u16();
@@ -215,6 +225,11 @@ impl Hosted {
             let resp = reqwest::Client::new().patch(url).json(body).send().await;
             resp.unwrap().status()
         })
+    }
+
+    /// Moves the sandbox's clock by `secs` (`POST /_sandbox/clock`).
+    pub fn move_clock(&self, secs: i64) {
+        self.handle().move_clock(secs).unwrap();
     }
 
     /// Lifts the WhatsMark demo tenant's rate limit, for tests that send (or start forms)
