@@ -203,7 +203,6 @@ fn a_draft_survives_kill_9_with_wide_chars_and_emoji() {
         .unwrap();
     wait_value(&p, "Company", company);
     // Autosave runs about 150 ms after the last change; wait for the file, not the clock.
-    std::thread::sleep(Duration::from_secs(1));
     wait_draft(&w, "wm", "company", company);
     p.kill9().unwrap();
     drop(p);

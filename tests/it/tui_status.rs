@@ -95,24 +95,26 @@ async fn the_status_bar_counts_what_the_server_said_last() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passed_rate_window_is_not_shown_as_current() {
     let mut h = Harness::new().await;
-    patch(
-        &h,
-        &json!({ "rate_window_secs": 1, "rate_limit_per_minute": 5 }),
-    )
-    .await;
+    patch(&h, &json!({ "rate_limit_per_minute": 5 })).await;
+    // The server's clock two minutes behind rolo's: the window it counts this check in
+    // (60 s) has already passed on rolo's clock, with no test waiting for it to pass.
+    h.sb.move_clock(-120).unwrap();
     h.type_fields(&["Meera", "Iyer", "+91 98470 55503"]);
     h.press(crossterm::event::KeyCode::Tab);
     h.until(|a| limit(a) == Some(5)).await;
     let reset = h.app().current().rate.unwrap().reset.unwrap();
-    // Wait out the window (the sandbox's is one second), as the clock says.
-    while std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        <= u64::try_from(reset).unwrap()
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    assert!(
+        reset < now,
+        "the window has passed: reset {reset}, now {now}"
+    );
+    assert_eq!(remaining(h.app()), Some(4), "the server counted the check");
     let s = bar(&mut h);
     assert!(s.contains("rate 5/5 (new window)"), "{s}");
 }
