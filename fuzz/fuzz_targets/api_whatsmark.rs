@@ -1,42 +1,7 @@
-//! WhatsMark answers as they come off the wire: `STATUS\nheader: value\n...\n\nBODY`.
-//! The status and body go through `outcome` (the body as JSON, or as a JSON string when
-//! it is not JSON), the `X-RateLimit-*` and `Retry-After` headers are read, and a search
-//! answer's contacts go through `known` and the duplicate check, which must find each
-//! contact by its own phone or email.
+//! The `api_whatsmark` fuzz target: [`rolo_fuzz::targets::api_whatsmark::run`] on every input (what it
+//! checks is said there; `tests/it/fuzz_replay.rs` runs the committed seeds through it).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use rolo::api::{RateLimit, unwrap_data, whatsmark};
-use rolo::contact::duplicates;
-use rolo_fuzz::{Answer, show};
-use serde_json::Value;
-
-fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
-    let answer = Answer::parse(data);
-    let (outcome, rate) = answer.read(whatsmark::outcome);
-    let _ = show(&outcome);
-    if let Some(rate) = rate {
-        // What the pacer keeps between runs.
-        let _ = serde_json::to_string(&rate).map(|s| serde_json::from_str::<RateLimit>(&s));
-    }
-
-    let (json, _) = answer.json();
-    // `GET /contacts?search=`: contacts under `data`; a single resource, unwrapped.
-    let listed = json
-        .get("data")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let found: Vec<_> = listed.iter().map(whatsmark::known).collect();
-    let _ = whatsmark::known(unwrap_data(&json));
-    for k in &found {
-        let _ = duplicates::describe(k);
-        let hits = duplicates::find(&found, Some(&k.phone), Some(&k.email));
-        if duplicates::digits(&k.phone).len() >= 7 || !k.email.trim().is_empty() {
-            assert!(
-                hits.iter().any(|f| f.id == k.id),
-                "{k:?} not found by its own phone or email"
-            );
-        }
-    }
+libfuzzer_sys::fuzz_target!(init: rolo_fuzz::init(), |data: &[u8]| {
+    rolo_fuzz::targets::api_whatsmark::run(data);
 });

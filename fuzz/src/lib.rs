@@ -2,6 +2,8 @@
 //! (flavour, phone region, catalog), and an HTTP answer read from the input bytes the way
 //! `rolo::api::Client` reads one off the wire.
 
+pub mod targets;
+
 use std::borrow::Cow;
 
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};

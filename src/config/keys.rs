@@ -1,6 +1,6 @@
 //! The keys the reader knows, table by table. The reader refuses any other key with
 //! these lists, and `rolo config schema` describes exactly these: a test
-//! (`tests/config_schema.rs`) holds the schema and these lists together, so a key added
+//! (`schema_suite.rs`) holds the schema and these lists together, so a key added
 //! to the reader without a description in the schema fails the build's tests.
 
 use crate::contact::fields::{FieldKind, Flavour};

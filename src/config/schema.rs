@@ -8,7 +8,7 @@
 //!   where it stands.
 //! - Every key is written here by hand with its description (from the comments of
 //!   `config.example.toml`); which keys exist is the reader's business ([`super::keys`]),
-//!   and `tests/config_schema.rs` holds the two together both ways.
+//!   and `schema_suite.rs` holds the two together both ways.
 //! - The schema is as strict as the reader wherever JSON Schema can say it: types,
 //!   ranges, enums, every spelling of a colour the reader takes, the https rule, the keys
 //!   of the other flavour, a select field's options, unknown keys (`additionalProperties:

@@ -27,7 +27,7 @@ fn every_create(w: &World, kind: FaultKind) {
 
 /// The CLI world with the demo tenant's rate window cut from 60 s to 1 s: after a 429
 /// the import's pacer waits for the window the headers announce, and a test has no
-/// minute to spend on it (`rate_window_secs`, as `tests/import.rs` does).
+/// minute to spend on it (`rate_window_secs`, as `tests/it/import.rs` does).
 fn world() -> World {
     let w = World::cli();
     let status = w.patch("whatsmark", "demo", &json!({"rate_window_secs": 1}));

@@ -14,6 +14,7 @@ mod damaged_files;
 mod durable_drafts;
 mod exactly_once;
 mod exit_codes;
+mod fuzz_replay;
 mod history_faces;
 mod hostile_text;
 mod import;

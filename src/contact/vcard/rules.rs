@@ -1,6 +1,6 @@
 //! The vCard reader's rules on small inline cards, through the public API: structure
 //! errors with their line, cards found inside other text, names and repeated properties,
-//! and the draft a card becomes. Real files from phones are in `tests/vcard.rs`.
+//! and the draft a card becomes. Real files from phones are in `fixtures.rs` beside this file.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
 use crate::contact::Flavour;
