@@ -61,7 +61,7 @@ const QUICK_PHONE: &str = "+573188779043";
 
 /// The one function callgrind counts: `--toggle-collect` starts counting when this
 /// thread enters it and stops when it returns. Never inlined, so that its symbol exists
-/// (the `budget` profile keeps symbols), and the result goes through `black_box` so that
+/// (the counted dev build keeps symbols), and the result goes through `black_box` so that
 /// the step cannot be optimised away.
 #[inline(never)]
 fn budget_measured_step<T>(step: impl FnOnce() -> T) -> T {
