@@ -301,6 +301,10 @@ pub struct App {
     pub phones_loaded: bool,
     /// What the user asked for before the phones were loaded, done when they are.
     pub after_phones: Option<AfterPhones>,
+    /// A send asked for while this profile was still connecting (its key being read,
+    /// its client made): made as soon as it is connected, if the profile is still the
+    /// one on screen. A fast agent's Enter right after a switch is not refused.
+    pub after_session: Option<usize>,
     /// Letters typed while a question was open (only Enter and Esc answer one): held,
     /// and put where typing goes once it is answered, never dropped.
     pub held: String,
@@ -431,6 +435,7 @@ impl App {
             searches: Searches::default(),
             phones_loaded: crate::contact::phone::is_loaded(),
             after_phones: None,
+            after_session: None,
             held: String::new(),
             sent_from: SentFrom::Form,
         }

@@ -131,3 +131,39 @@ async fn the_more_below_line_fits_a_narrow_terminal() {
         .unwrap_or_else(|| panic!("{s}"));
     assert!(line.contains("required"), "{s}");
 }
+
+/// A send asked for while the profile just switched to is still connecting (its key
+/// being read) is made once it is connected, duplicate check first; it was refused with
+/// "still connecting; try again in a moment", and a fast agent's quick add stayed unsent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_while_connecting_goes_once_connected() {
+    let mut h = Harness::new().await;
+    // Switch without waiting: the harness feeds no task result in until asked, so the
+    // new profile is still connecting when Ctrl-S comes.
+    h.ctrl('t');
+    h.typed("wipsy");
+    h.press(KeyCode::Enter);
+    assert!(h.app().current().session.is_none(), "still connecting");
+    let before = h.stored("wipsy", "loadtest").len();
+    h.type_fields(&["Iñaki", "Etxeberria", "+57 300 765 4399"]);
+    h.ctrl('s');
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("the contact goes as soon as it is connected"),
+        "{s}"
+    );
+    assert!(!s.contains("Cannot send"), "{s}");
+    h.until(|a| {
+        a.submitting.is_none()
+            && a.awaiting_check.is_none()
+            && a.current().session.is_some()
+            && a.created.is_some()
+    })
+    .await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Iñaki Etxeberria"), "{s}");
+    let stored = h.stored("wipsy", "loadtest");
+    assert_eq!(stored.len(), before + 1, "created once");
+    assert_eq!(stored.last().unwrap()["phone"], "+573007654399");
+    assert!(h.app().after_session.is_none());
+}

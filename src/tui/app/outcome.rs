@@ -20,16 +20,17 @@ impl App {
         let i = self.active;
         let p = &self.profiles[i];
         if p.session.is_none() {
-            let why = p
-                .session_error
-                .clone()
-                .unwrap_or_else(|| "still connecting; try again in a moment".to_owned());
-            self.say(Level::Error, format!("Cannot send: {why}"));
-            return if self.profiles[i].session_error.is_none() {
-                vec![Effect::Connect(i)]
-            } else {
-                Vec::new()
-            };
+            if let Some(why) = p.session_error.clone() {
+                self.say(Level::Error, format!("Cannot send: {why}"));
+                return Vec::new();
+            }
+            let whom = p.profile.display_name().to_owned();
+            self.after_session = Some(i);
+            self.say(
+                Level::Info,
+                format!("Connecting to {whom}… the contact goes as soon as it is connected."),
+            );
+            return vec![Effect::Connect(i)];
         }
         let draft = Box::new(p.form.draft.clone());
         let attempt = p.form.attempt;
@@ -192,13 +193,32 @@ impl App {
             Ok(s) => {
                 self.profiles[profile].session = Some(*s);
                 self.profiles[profile].session_error = None;
+                let waiting = self.after_session == Some(profile);
+                if waiting {
+                    self.after_session = None;
+                }
                 if profile == self.active {
-                    return self.refresh(profile);
+                    let mut fx = self.refresh(profile);
+                    // The send asked for while connecting, from the start (the checks
+                    // run again: the form may have changed, and the duplicate check
+                    // needed the connection).
+                    if waiting && self.submitting.is_none() && matches!(self.mode, Mode::Form) {
+                        fx.extend(self.submit());
+                    } else if waiting {
+                        self.say(Level::Info, "Connected: Ctrl-S sends the contact.");
+                    }
+                    return fx;
                 }
             }
             Err(e) => {
+                if self.after_session == Some(profile) {
+                    self.after_session = None;
+                }
                 if profile == self.active {
-                    self.say(Level::Error, format!("No key for this profile: {e}"));
+                    self.say(
+                        Level::Error,
+                        format!("No key for this profile: {e}; the contact stays on the form"),
+                    );
                 }
                 self.profiles[profile].session_error = Some(e);
             }
