@@ -1,7 +1,7 @@
 //! Two rolo processes on one data dir (issue 12): outbox items are sent once whoever
 //! retries them — two `rolo outbox retry` at once, two forms that both retry on start —
 //! and a send lock left by `kill -9` is no lock at all. Each race runs several rounds in
-//! a row (5, or `ROLO_STRESS_ROUNDS`: `support::stress_rounds`), bounded in time, and
+//! a row (10, or `ROLO_STRESS_ROUNDS`: `support::stress_rounds`), bounded in time, and
 //! counts contacts at the sandbox.
 #![allow(clippy::unwrap_used)] // tests: panics are the failure report
 
@@ -17,7 +17,7 @@ use support::{World, code, show};
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
 /// Rounds of each race on every run (the full count, 20, with `ROLO_STRESS_ROUNDS=20`),
 /// and the time a round may take: the bound grows with the rounds.
-const QUICK_ROUNDS: usize = 5;
+const QUICK_ROUNDS: usize = 10;
 const PER_ROUND: Duration = Duration::from_secs(12);
 
 /// Every create waits `ms` at the sandbox, so two senders overlap.

@@ -15,7 +15,7 @@ const CTRL_Q: &str = "\x11";
 const CTRL_X: &str = "\x18";
 /// Kill rounds on every run (the full count, 40, with `ROLO_STRESS_ROUNDS=40`), and the
 /// time a round may take: the bound grows with the rounds.
-const QUICK_ROUNDS: usize = 10;
+const QUICK_ROUNDS: usize = 20;
 const PER_ROUND: Duration = Duration::from_secs(6);
 
 /// A small deterministic generator (xorshift), seeded from the clock and printed, so a
