@@ -567,6 +567,14 @@ impl App {
         if let Some(c) = &mut self.created {
             c.stale = true;
         }
+        // A send waiting for the connection was for the contact as it was: a changed
+        // form is sent only when asked again.
+        if self.after_session.take().is_some() {
+            self.say(
+                Level::Info,
+                "Send called off: the form changed while connecting. Ctrl-S sends it.",
+            );
+        }
         let p = self.current_mut();
         p.revalidate();
         p.unsaved_since.get_or_insert_with(Instant::now);
@@ -639,6 +647,11 @@ impl App {
         // problem under its field (the same check), and only says where to start.
         let Err(refused) = crate::engine::submit::prepare(&p.profile, &p.catalog, &p.form.draft)
         else {
+            if p.session.is_none() && p.session_error.is_none() {
+                // Before the duplicate check (it needs the connection) and before any
+                // confirmation (asked once, when the contact can go).
+                return self.wait_for_session();
+            }
             return self.check_then_send();
         };
         let mut said = crate::engine::words::capitalised(&refused.words(&p.profile));

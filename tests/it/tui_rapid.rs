@@ -138,12 +138,8 @@ async fn the_more_below_line_fits_a_narrow_terminal() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_send_while_connecting_goes_once_connected() {
     let mut h = Harness::new().await;
-    // Switch without waiting: the harness feeds no task result in until asked, so the
-    // new profile is still connecting when Ctrl-S comes.
-    h.ctrl('t');
-    h.typed("wipsy");
-    h.press(KeyCode::Enter);
-    assert!(h.app().current().session.is_none(), "still connecting");
+    // Still connecting when Ctrl-S comes.
+    switch_now(&mut h, "wipsy");
     let before = h.stored("wipsy", "loadtest").len();
     h.type_fields(&["Iñaki", "Etxeberria", "+57 300 765 4399"]);
     h.ctrl('s');
@@ -166,4 +162,49 @@ async fn a_send_while_connecting_goes_once_connected() {
     assert_eq!(stored.len(), before + 1, "created once");
     assert_eq!(stored.last().unwrap()["phone"], "+573007654399");
     assert!(h.app().after_session.is_none());
+}
+
+/// Switches to `name` without waiting for it to connect (the harness feeds no task
+/// result in until asked).
+fn switch_now(h: &mut Harness, name: &str) {
+    h.ctrl('t');
+    h.typed(name);
+    h.press(KeyCode::Enter);
+    assert!(h.app().current().session.is_none(), "still connecting");
+}
+
+/// The waiting send is for the contact as it was: Esc, or an edit, calls it off and the
+/// form stays as it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_send_is_called_off_by_esc_or_an_edit() {
+    let mut h = Harness::new().await;
+    switch_now(&mut h, "wipsy");
+    let before = h.stored("wipsy", "loadtest").len();
+    h.type_fields(&["Iñaki", "Etxeberria", "+57 300 765 4388"]);
+    h.ctrl('s');
+    assert!(
+        h.app().after_session.is_some(),
+        "waiting for the connection"
+    );
+    h.press(KeyCode::Esc);
+    let s = h.screen(120, 40);
+    assert!(s.contains("Send called off: nothing was sent"), "{s}");
+    assert!(h.app().after_session.is_none());
+    // Asked again, then the form changes: called off too.
+    h.ctrl('s');
+    assert!(h.app().after_session.is_some(), "waiting again");
+    h.typed("x");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Send called off: the form changed while connecting"),
+        "{s}"
+    );
+    h.until(|a| a.current().session.is_some()).await;
+    assert!(h.app().submitting.is_none() && h.app().awaiting_check.is_none());
+    assert!(h.app().created.is_none(), "nothing created");
+    assert_eq!(h.stored("wipsy", "loadtest").len(), before, "nothing sent");
+    assert_eq!(
+        h.app().current().form.draft.get("phone"),
+        "+57 300 765 4388x"
+    );
 }

@@ -24,13 +24,7 @@ impl App {
                 self.say(Level::Error, format!("Cannot send: {why}"));
                 return Vec::new();
             }
-            let whom = p.profile.display_name().to_owned();
-            self.after_session = Some(i);
-            self.say(
-                Level::Info,
-                format!("Connecting to {whom}… the contact goes as soon as it is connected."),
-            );
-            return vec![Effect::Connect(i)];
+            return self.wait_for_session();
         }
         let draft = Box::new(p.form.draft.clone());
         let attempt = p.form.attempt;
@@ -188,6 +182,21 @@ impl App {
         }
     }
 
+    /// Ctrl-S while the active profile is still connecting: the send waits for the
+    /// connection (see [`App::after_session`]); an edit or Esc calls it off.
+    pub(super) fn wait_for_session(&mut self) -> Vec<Effect> {
+        let i = self.active;
+        let whom = self.profiles[i].profile.display_name().to_owned();
+        self.after_session = Some(i);
+        self.say(
+            Level::Info,
+            format!(
+                "Connecting to {whom}… the contact goes as soon as it is connected (Esc calls it off)."
+            ),
+        );
+        vec![Effect::Connect(i)]
+    }
+
     fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {
         match session {
             Ok(s) => {
@@ -208,6 +217,15 @@ impl App {
                         self.say(Level::Info, "Connected: Ctrl-S sends the contact.");
                     }
                     return fx;
+                }
+                if waiting {
+                    let whom = self.profiles[profile].profile.display_name().to_owned();
+                    self.say(
+                        Level::Info,
+                        format!(
+                            "{whom} is connected; its contact was not sent (you switched away): Ctrl-S on it sends it."
+                        ),
+                    );
                 }
             }
             Err(e) => {

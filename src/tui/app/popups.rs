@@ -112,6 +112,20 @@ impl App {
             return self.quit_now();
         }
         if action == Action::Cancel
+            && self.after_session.is_some()
+            && matches!(self.mode, Mode::Form)
+        {
+            self.after_session = None;
+            self.say(
+                Level::Info,
+                format!(
+                    "Send called off: nothing was sent. {} sends.",
+                    keymap::key_for(Action::Submit, Scope::Text)
+                ),
+            );
+            return Vec::new();
+        }
+        if action == Action::Cancel
             && self.awaiting_check.is_some()
             && matches!(self.mode, Mode::Form)
         {
