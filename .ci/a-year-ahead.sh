@@ -27,6 +27,15 @@ for line in sys.stdin:
         print(d["executable"])
 ')
 ((${#bins[@]})) || { echo "a-year-ahead: no test binaries were built" >&2; exit 2; }
+# A filter that names no test (a module renamed) would run nothing and pass: refuse it.
+for f in "${filters[@]}"; do
+  n=0
+  for bin in "${bins[@]}"; do
+    m=$("$bin" --list "$f" 2>/dev/null | grep -c ': test$' || true)
+    n=$((n + m))
+  done
+  ((n > 0)) || { echo "a-year-ahead: no test matches $f" >&2; exit 2; }
+done
 echo "a-year-ahead: the clock reads $(faketime -f '+365d' date -u '+%Y-%m-%d') for ${#bins[@]} test binaries"
 # Only the wall clock moves: dates are what a test must not hold. libfaketime would also
 # shift the monotonic clock by a year, and a timed wait computed from it then sleeps

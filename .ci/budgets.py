@@ -87,7 +87,12 @@ def build_env() -> dict[str, str]:
     driver = shutil.which("clippy-driver")
     if driver is None:
         raise CannotRun("no clippy-driver on PATH (rustup component add clippy)")
-    return dict(os.environ, CARGO_INCREMENTAL="0", RUSTC_WORKSPACE_WRAPPER=driver,
+    # The caller's flags and profile overrides would change what is counted (Cargo.toml
+    # itself suggests CARGO_PROFILE_DEV_OPT_LEVEL=0 for a debugger): not here.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CARGO_PROFILE_")
+           and k not in ("RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS")}
+    return dict(env, CARGO_INCREMENTAL="0", RUSTC_WORKSPACE_WRAPPER=driver,
                 CLIPPY_ARGS=CLIPPY_ARGS)
 
 

@@ -15,8 +15,9 @@ use support::pty::WAIT;
 use support::{World, code, show};
 
 const CONTACTS: &str = "/whatsmark/api/v2/contacts";
-/// Rounds of each race on every run (the full count, 20, with `ROLO_STRESS_ROUNDS=20`),
-/// and the time a round may take: the bound grows with the rounds.
+/// Rounds of each race on every run (every run made 20 before `ROLO_STRESS_ROUNDS`, which
+/// sets the count of every stress loop), and the time a round may take: the bound grows
+/// with the rounds.
 const QUICK_ROUNDS: usize = 10;
 const PER_ROUND: Duration = Duration::from_secs(12);
 

@@ -13,8 +13,9 @@ use support::pty::{ENTER, WAIT};
 
 const CTRL_Q: &str = "\x11";
 const CTRL_X: &str = "\x18";
-/// Kill rounds on every run (the full count, 40, with `ROLO_STRESS_ROUNDS=40`), and the
-/// time a round may take: the bound grows with the rounds.
+/// Kill rounds on every run (every run made 40 before `ROLO_STRESS_ROUNDS`, which sets
+/// the count of every stress loop), and the time a round may take: the bound grows with
+/// the rounds.
 const QUICK_ROUNDS: usize = 20;
 const PER_ROUND: Duration = Duration::from_secs(6);
 

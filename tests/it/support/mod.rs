@@ -1,4 +1,5 @@
-//! What the integration tests share, in one place (`mod support;` in each test file):
+//! What the integration tests share, in one place (declared once in `tests/it/main.rs`;
+//! each module says `use crate::support;`):
 //!
 //! - [`sandbox`]: the sandbox in-process on 127.0.0.1 over real HTTP — [`Sb`] for async
 //!   tests that talk to it directly, [`Hosted`] on its own runtime for the rest;
