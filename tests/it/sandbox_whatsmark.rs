@@ -243,6 +243,15 @@ async fn the_plan_limit_is_checked_after_validation() {
     assert_eq!(usage["data"]["contacts"]["percentage_used"], 100.0);
 }
 
+/// A 429's `Retry-After`, in seconds.
+fn retry_after(resp: &reqwest::Response) -> i64 {
+    resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn rate_limit_headers_count_down_then_429_with_retry_after() {
     let sb = support::sandbox::start().await;
@@ -266,11 +275,7 @@ async fn rate_limit_headers_count_down_then_429_with_retry_after() {
     }
     let resp = sb.wm_get(&token, "/statuses").await;
     assert_eq!(resp.status(), 429);
-    let retry: i64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&resp);
     assert!((1..=60).contains(&retry));
     assert_eq!(resp.headers()["x-ratelimit-remaining"], "0");
     let body: Value = resp.json().await.unwrap();
@@ -298,21 +303,13 @@ async fn a_rate_window_ends_when_the_clock_moves_past_it() {
     }
     let limited = sb.wm_get(&token, "/statuses").await;
     assert_eq!(limited.status(), 429);
-    let retry: i64 = limited.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry = retry_after(&limited);
     // Five seconds short of the window's end (a wall-clock second may pass meanwhile):
     // still limited, and the wait shrinks with the clock.
     sb.move_clock(retry - 5).await;
     let still = sb.wm_get(&token, "/statuses").await;
     assert_eq!(still.status(), 429);
-    let left: i64 = still.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let left = retry_after(&still);
     assert!((1..=5).contains(&left), "{left} s left");
     sb.move_clock(5).await;
     let resp = sb.wm_get(&token, "/statuses").await;
