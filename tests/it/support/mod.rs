@@ -59,3 +59,16 @@ pub fn stress_rounds(quick: usize) -> usize {
         Err(_) => quick,
     }
 }
+
+/// Rounds `0..rounds` of a stress loop, each asserted to start within `per_round` ×
+/// `rounds` of the first: a loop that slows down fails instead of running on.
+///
+/// # Panics
+/// When a round starts after that bound.
+pub fn bounded(rounds: usize, per_round: std::time::Duration) -> impl Iterator<Item = usize> {
+    let bound = per_round * u32::try_from(rounds).unwrap();
+    let started = std::time::Instant::now();
+    (0..rounds).inspect(move |round| {
+        assert!(started.elapsed() < bound, "round {round} started too late");
+    })
+}
