@@ -4,17 +4,18 @@
 //! with `file:line: key: message` instead of surfacing halfway through a form. Unknown
 //! keys are errors for the same reason.
 
-mod catalog;
-pub mod keys;
-mod lists;
-mod profile;
-mod reader;
+mod entries;
 mod schema;
 #[cfg(test)]
 mod schema_suite;
+pub mod side;
 #[cfg(test)]
 mod suite;
+mod types;
+mod val;
+mod validate;
 
+pub use entries::{CUSTOM_PREFIX, CUSTOM_TYPES, default_keys};
 pub use schema::schema;
 
 use std::collections::BTreeMap;
@@ -26,7 +27,7 @@ use crate::contact::catalog::{CustomFieldDef, Items};
 use crate::contact::fields::Flavour;
 use crate::secret::SecretSpec;
 
-use reader::{Doc, Table};
+use val::Doc;
 
 /// Environment variable that overrides [`data_dir`], so tests and scripts can isolate state.
 pub const DATA_DIR_ENV: &str = "ROLO_DATA_DIR";
@@ -88,6 +89,71 @@ pub struct Profile {
     pub assignees: Items,
     /// WhatsMark countries overriding the bundled list; integer ids as text.
     pub countries: Items,
+    /// Lists kept in CSV files of their own (`tags_file = …`), still to be read: the
+    /// engine reads them (off the UI thread, through its cache) into the lists above.
+    pub side_files: Vec<SideFile>,
+}
+
+/// A list a profile may declare, inline or in a side file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum List {
+    /// Wipsy tags (`tags`, `tags_file`).
+    Tags,
+    /// Wipsy pipeline stages.
+    Stages,
+    /// Wipsy custom-field definitions.
+    CustomFields,
+    /// WhatsMark staff.
+    Assignees,
+    /// WhatsMark countries.
+    Countries,
+}
+
+impl List {
+    /// Every list, in the order a profile's keys are checked.
+    pub const ALL: [List; 5] = [
+        List::Tags,
+        List::Stages,
+        List::CustomFields,
+        List::Assignees,
+        List::Countries,
+    ];
+
+    /// The key of the inline list (`tags`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Tags => "tags",
+            List::Stages => "stages",
+            List::CustomFields => "custom_fields",
+            List::Assignees => "assignees",
+            List::Countries => "countries",
+        }
+    }
+
+    /// The key naming its side file (`tags_file`).
+    #[must_use]
+    pub fn file_key(self) -> &'static str {
+        match self {
+            List::Tags => "tags_file",
+            List::Stages => "stages_file",
+            List::CustomFields => "custom_fields_file",
+            List::Assignees => "assignees_file",
+            List::Countries => "countries_file",
+        }
+    }
+}
+
+/// A list kept in a CSV file of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideFile {
+    /// Which list it holds.
+    pub list: List,
+    /// The file, relative paths already resolved against the config file's folder.
+    pub path: PathBuf,
+    /// Where the config names it (`config.toml:12: profiles.big.tags_file`), for
+    /// errors about the file as a whole.
+    pub named_at: String,
 }
 
 impl Profile {
@@ -223,7 +289,8 @@ impl Problems {
 }
 
 impl Config {
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`. Side files (`tags_file = …`) are named,
+    /// not read: see [`Profile::side_files`].
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = read(path)?;
         let mut config = Self::parse(&text, path)?;
@@ -231,107 +298,66 @@ impl Config {
         Ok(config)
     }
 
-    /// Reads the file at `path` and finds every problem in it, not only the first (see
-    /// [`Checked`]); the warnings [`Config::load`] gives are in `config.warnings`.
+    /// Reads the file at `path` and finds every problem in it and in the side files it
+    /// names, not only the first (see [`Checked`]); the warnings [`Config::load`] gives
+    /// are in `config.warnings`.
     #[must_use]
     pub fn check(path: &Path) -> Checked {
         let text = match read(path) {
             Ok(text) => text,
             Err(e) => return Checked::failed(path, e),
         };
-        let mut checked = Self::read_text(&text, path);
+        let mut checked = Self::check_text(&text, path);
         checked.config.warn_if_shared();
+        // Side files too: every problem of every file, as `rolo config check` promises.
+        for profile in &checked.config.profiles {
+            for file in &profile.side_files {
+                if let Err(errors) = side::read(file) {
+                    checked.errors.extend(errors);
+                }
+            }
+        }
         checked
     }
 
-    /// Reads the file at `path` for the form, which must draw at once: when its long
-    /// lists (tags, stages…, written in the plain shape) are long enough to cost a
-    /// start-up, everything else is read and checked now and the profiles come without
-    /// those lists; [`Pending::finish`] reads the whole file (off the UI thread), lists
-    /// and all, with every check, and a bad entry fails it with `file:line: key`.
-    pub fn load_quick(path: &Path) -> Result<(Config, Option<Pending>), ConfigError> {
-        let text = read(path)?;
-        if let Some((rest, lists)) = lists::rest_of(&text, QUICK_FROM) {
-            let doc = Doc {
-                path,
-                text: &rest.text,
-                fast: None,
-            };
-            if let Ok(tree) = toml::de::DeTable::parse(&rest.text)
-                && fits(&tree, &lists)
-                && let Ok(mut config) = Self::read(doc, &tree).first()
-            {
-                config.warn_if_shared();
-                let pending = Pending {
-                    text,
-                    path: path.to_path_buf(),
-                };
-                return Ok((config, Some(pending)));
-            }
-        }
-        // Small lists, or a file the quick read cannot vouch for: all of it now.
-        let mut config = Self::parse(&text, path)?;
-        config.warn_if_shared();
-        Ok((config, None))
-    }
-
-    /// Validates `text` as if read from `path` (which is only used in messages).
-    ///
-    /// Long lists written in the plain shape are read by the fast path (`lists.rs`); a
-    /// file it cannot vouch for is read by toml alone, with the same checks and messages.
+    /// Validates `text` as if read from `path` (which names the file in messages and is
+    /// where relative side-file paths start).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        Self::read_text(text, path).first()
+        Self::check_text(text, path).first()
     }
 
-    /// Every problem of `text` (see [`Config::parse`] for how it is read).
-    fn read_text(text: &str, path: &Path) -> Checked {
-        if let Some((rest, lists)) = lists::split(text) {
-            let doc = Doc {
-                path,
-                text: &rest.text,
-                fast: Some((&rest, &lists)),
-            };
-            if let Ok(tree) = toml::de::DeTable::parse(&rest.text)
-                && fits(&tree, &lists)
-            {
-                return Self::read(doc, &tree);
-            }
-        }
-        Self::read_whole(text, path)
-    }
-
-    /// [`Config::parse`] with toml reading the whole file (no fast path); the fast
-    /// path's tests compare the two.
-    #[cfg(test)]
-    fn parse_whole(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        Self::read_whole(text, path).first()
-    }
-
-    fn read_whole(text: &str, path: &Path) -> Checked {
-        let doc = Doc {
-            path,
-            text,
-            fast: None,
+    /// Every problem of `text` as if read from `path` ([`Config::check`] without the
+    /// file): serde reads it into typed tables (a value of the wrong type is kept as a
+    /// problem, not a stop), keys no type knows are collected on the way, then one pass
+    /// validates the rest.
+    #[must_use]
+    pub fn check_text(text: &str, path: &Path) -> Checked {
+        let doc = Doc { path, text };
+        let tree = match toml::de::DeTable::parse(text) {
+            Ok(tree) => tree,
+            Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
         };
-        match toml::de::DeTable::parse(text) {
-            Ok(tree) => Self::read(doc, &tree),
-            Err(e) => Checked::failed(path, reader::syntax_error(doc, &e)),
-        }
-    }
-
-    fn read(doc: Doc<'_>, tree: &toml::Spanned<toml::de::DeTable<'_>>) -> Checked {
-        let root = Table::root(doc, tree);
+        let mut unknown = Vec::new();
+        let file: Result<types::File, _> =
+            serde_ignored::deserialize(toml::de::Deserializer::from(tree.clone()), |at| {
+                unknown.push(val::steps(&at));
+            });
+        let file = match file {
+            Ok(file) => file,
+            Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
+        };
+        let unknown = val::Unknown::new(doc, &tree, unknown);
         let mut problems = Problems::default();
-        problems.extend(root.unknown(keys::ROOT));
+        problems.extend(unknown.under(&[]));
         let mut warnings = Vec::new();
-        let (names, profiles) = read_profiles(&root, &mut warnings, &mut problems)
+        let (names, profiles) = read_profiles(doc, &file, &unknown, &mut warnings, &mut problems)
             .map_or((None, Vec::new()), |(names, profiles)| {
                 (Some(names), profiles)
             });
-        let default_profile = read_default_profile(&root, names.as_deref(), &mut problems);
+        let default_profile = read_default_profile(doc, &file, names.as_deref(), &mut problems);
         Checked {
             config: Config {
-                path: doc.path.to_path_buf(),
+                path: path.to_path_buf(),
                 default_profile,
                 profiles,
                 warnings,
@@ -397,25 +423,6 @@ fn known_profiles(names: &[&str]) -> String {
     }
 }
 
-/// How many list tables make the form read them after its first frame.
-const QUICK_FROM: usize = 2_000;
-
-/// A config file whose long lists are still to be read (see [`Config::load_quick`]).
-#[derive(Debug)]
-pub struct Pending {
-    text: String,
-    path: PathBuf,
-}
-
-impl Pending {
-    /// Reads the whole file, lists and all, with every check.
-    pub fn finish(self) -> Result<Config, ConfigError> {
-        let mut config = Config::parse(&self.text, &self.path)?;
-        config.warn_if_shared();
-        Ok(config)
-    }
-}
-
 /// The file's text; a missing or unreadable file is its own kind of error.
 fn read(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|e| {
@@ -428,60 +435,72 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     })
 }
 
-/// Whether the lists the fast path read sit where toml would have put them: each
-/// under a profile table of the rest, none also written there another way. If not, toml
-/// reads the whole file and says what is wrong.
-fn fits<'k>(tree: &toml::Spanned<toml::de::DeTable<'_>>, lists: &'k impl lists::Keys<'k>) -> bool {
-    let profiles = tree.get_ref().get("profiles").map(toml::Spanned::get_ref);
-    let Some(toml::de::DeValue::Table(profiles)) = profiles else {
-        return false;
-    };
-    lists.keys().all(|(name, list)| {
-        matches!(
-            profiles.get(name).map(toml::Spanned::get_ref),
-            Some(toml::de::DeValue::Table(t)) if !t.contains_key(list)
-        )
-    })
+/// The top of the file, for keys of the root table.
+fn root(doc: Doc<'_>) -> validate::Tab<'_> {
+    validate::Tab {
+        doc,
+        path: String::new(),
+        span: 0..0,
+    }
 }
 
 /// The profiles table: the name of every profile written (good or bad), and the
-/// profiles that read without a problem. `None` when there is no profiles table to read.
-fn read_profiles<'a>(
-    root: &Table<'a>,
+/// profiles that read without a problem, in file order. `None` when there is no
+/// profiles table to read.
+fn read_profiles<'f>(
+    doc: Doc<'f>,
+    file: &'f types::File,
+    unknown: &val::Unknown,
     warnings: &mut Vec<String>,
     problems: &mut Problems,
-) -> Option<(Vec<&'a str>, Vec<Profile>)> {
+) -> Option<(Vec<&'f str>, Vec<Profile>)> {
     const HOW: &str = "add at least one [profiles.NAME] table (see config.example.toml)";
-    let entry = problems.take(root.require("profiles", HOW))?;
-    let entries = problems.take(entry.as_table())?.entries();
-    if entries.is_empty() {
-        problems.push(entry.error(format!("no profiles; {HOW}")));
+    let table = problems.take(root(doc).require("profiles", &file.profiles, HOW))?;
+    if table.value.is_empty() {
+        problems.push(table.error(format!("no profiles; {HOW}")));
         return None;
     }
-    let profiles = entries
-        .iter()
-        .filter_map(|e| profile::read(e, warnings, problems))
-        .collect();
-    Some((entries.iter().map(|e| e.key).collect(), profiles))
+    let mut written: Vec<(&String, &val::Val<types::ProfileToml>)> = table.value.iter().collect();
+    written.sort_by_key(|(_, v)| v.span.start);
+    let dir = doc.path.parent().unwrap_or(Path::new(""));
+    let mut profiles = Vec::new();
+    for (name, v) in &written {
+        let t = validate::Tab {
+            doc,
+            path: val::join("profiles", name),
+            span: v.span.clone(),
+        };
+        problems.extend(unknown.under(&["profiles", name.as_str()]));
+        match &v.got {
+            Ok(p) => profiles.extend(validate::profile(name, &t, p, dir, warnings, problems)),
+            Err(why) => problems.push(t.here(&t.path, why.clone())),
+        }
+    }
+    Some((
+        written.iter().map(|(name, _)| name.as_str()).collect(),
+        profiles,
+    ))
 }
 
 /// `default_profile`, checked against the names of the profiles written: a profile
 /// with a problem of its own still exists, and is not reported twice.
 fn read_default_profile(
-    root: &Table<'_>,
+    doc: Doc<'_>,
+    file: &types::File,
     names: Option<&[&str]>,
     problems: &mut Problems,
 ) -> Option<String> {
-    let (name, entry) = problems.take(root.opt_str("default_profile"))??;
+    let f = problems.take(root(doc).get("default_profile", &file.default_profile))??;
     match names {
-        Some(names) if !names.contains(&name) => {
-            problems.push(entry.error(format!(
-                "no profile named {name:?} ({})",
+        Some(names) if !names.contains(&f.value.as_str()) => {
+            problems.push(f.error(format!(
+                "no profile named {:?} ({})",
+                f.value,
                 known_profiles(names)
             )));
             None
         }
-        _ => Some(name.to_owned()),
+        _ => Some(f.value.clone()),
     }
 }
 

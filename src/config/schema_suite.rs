@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::config::{Config, keys, schema};
+use crate::config::types::{CustomFieldToml, File, NumberedToml, ProfileToml, StageToml, TagToml};
+use crate::config::val::fields;
+use crate::config::{Config, default_keys, schema};
 use crate::contact::fields::Flavour;
 use serde_json::Value;
 
@@ -91,15 +93,20 @@ fn the_example_config_validates_against_the_schema() {
 #[test]
 fn the_schema_names_exactly_the_keys_the_reader_knows() {
     let schema = schema();
-    assert_eq!(names(&schema), set(keys::ROOT));
+    assert_eq!(names(&schema), set(fields::<File>()));
     let profile = profile_schema();
-    assert_eq!(names(&profile), set(&keys::profile()));
+    assert_eq!(names(&profile), set(fields::<ProfileToml>()));
+    // Every key a flavour declares as its own is one the reader knows.
+    for api in Flavour::ALL {
+        let own = set(api.spec().profile_keys);
+        assert!(own.is_subset(&names(&profile)), "{api}: {own:?}");
+    }
     let lists = [
-        ("tags", keys::TAG),
-        ("stages", keys::STAGE),
-        ("custom_fields", keys::CUSTOM_FIELD),
-        ("assignees", keys::NUMBERED),
-        ("countries", keys::NUMBERED),
+        ("tags", fields::<TagToml>()),
+        ("stages", fields::<StageToml>()),
+        ("custom_fields", fields::<CustomFieldToml>()),
+        ("assignees", fields::<NumberedToml>()),
+        ("countries", fields::<NumberedToml>()),
     ];
     for (list, keys) in lists {
         assert_eq!(
@@ -111,7 +118,7 @@ fn the_schema_names_exactly_the_keys_the_reader_knows() {
     // Defaults: every flavour's fields at once, plus `custom` for custom-field defaults.
     let mut all: BTreeSet<String> = Flavour::ALL
         .into_iter()
-        .flat_map(|f| set(&keys::defaults(f)))
+        .flat_map(|f| set(&default_keys(f)))
         .collect();
     all.insert("custom".to_owned());
     assert_eq!(names(&profile["properties"]["defaults"]), all);
@@ -121,7 +128,7 @@ fn the_schema_names_exactly_the_keys_the_reader_knows() {
 fn each_flavour_is_held_to_its_own_keys_and_defaults() {
     let all_defaults: BTreeSet<String> = Flavour::ALL
         .into_iter()
-        .flat_map(|f| set(&keys::defaults(f)))
+        .flat_map(|f| set(&default_keys(f)))
         .collect();
     for api in Flavour::ALL {
         let then = flavour_rule(api);
@@ -135,7 +142,7 @@ fn each_flavour_is_held_to_its_own_keys_and_defaults() {
         let (refused, _) = split(&then);
         assert_eq!(refused, foreign, "{api}: profile keys");
         let (refused, allowed) = split(&then["properties"]["defaults"]);
-        let own_defaults = set(&keys::defaults(api));
+        let own_defaults = set(&default_keys(api));
         let mut other: BTreeSet<String> = all_defaults.difference(&own_defaults).cloned().collect();
         if !api.has_custom_fields() {
             other.insert("custom".to_owned());

@@ -611,3 +611,70 @@ fn every_source_is_tried_in_order_and_listed_when_all_fail() {
     let key = secret::resolve(&p.name, &p.secret, &config.path).unwrap();
     assert_eq!(key.expose(), "wpy_inline_secret_0001");
 }
+
+/// Issue 28: the old fast path read `\u+0e9` as `é` (Rust's radix parser takes a `+`);
+/// TOML does not, and neither does rolo now that toml reads every file.
+#[test]
+fn a_unicode_escape_with_a_sign_is_refused_as_toml_refuses_it() {
+    let text = format!("{MINIMAL}label = \"Caf\\u+0e9\"\n");
+    let err = broken(&text, 6, "profiles.acme.label", "TOML syntax error");
+    assert_eq!(err.kind, ConfigErrorKind::Syntax);
+    let ok = format!("{MINIMAL}label = \"Caf\\u00e9\"\n");
+    assert_eq!(parse(&ok).unwrap().profiles[0].display_name(), "Café");
+}
+
+/// Issue 28: a near miss is named, beside the keys that exist.
+#[test]
+fn an_unknown_key_near_a_known_one_says_which_was_meant() {
+    let err = broken(
+        &format!("{MINIMAL}colr = \"red\"\n"),
+        6,
+        "profiles.acme.colr",
+        "unknown key (expected one of: api,",
+    );
+    assert!(err.message.ends_with("; did you mean color?"), "{err}");
+    let far = broken(
+        &format!("{MINIMAL}zz = 1\n"),
+        6,
+        "profiles.acme.zz",
+        "unknown key",
+    );
+    assert!(!far.message.contains("did you mean"), "{far}");
+    let nested = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[[profiles.w.tags]]\n\
+                  id = \"t\"\nname = \"T\"\ncolour = \"#000000\"\n";
+    let err = broken(
+        nested,
+        7,
+        "profiles.w.tags[0].colour",
+        "expected one of: id, name, color",
+    );
+    assert!(err.message.ends_with("did you mean color?"), "{err}");
+}
+
+/// Issue 28: long lists may live in CSV files beside the config; a list is written in
+/// one place, and the file is named relative to the config.
+#[test]
+fn side_files_are_named_relative_to_the_config_and_exclusive_with_inline_lists() {
+    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\ntags_file = \"lists/tags.csv\"\n\
+                custom_fields_file = \"/srv/fields.csv\"\n";
+    let config = parse(text).unwrap();
+    let files = &config.profiles[0].side_files;
+    assert_eq!(
+        files[0].path,
+        Path::new("/home/ana/.config/rolo/lists/tags.csv")
+    );
+    assert_eq!(
+        files[0].named_at,
+        format!("{FAKE_PATH}:4: profiles.w.tags_file")
+    );
+    assert_eq!(files[1].path, Path::new("/srv/fields.csv"));
+    let both = format!("{text}[[profiles.w.tags]]\nid = \"t\"\nname = \"T\"\n");
+    broken(&both, 4, "profiles.w.tags_file", "also written inline");
+    let wm = MINIMAL.replace("ACME_TOKEN\"", "ACME_TOKEN\"\ntags_file = \"t.csv\"");
+    broken(
+        &wm,
+        6,
+        "profiles.acme.tags_file",
+        "only applies to api = \"wipsy\"",
+    );
+}

@@ -43,6 +43,7 @@ fn profile(
         custom_fields: Vec::new(),
         assignees: Items::default(),
         countries: Items::default(),
+        side_files: Vec::new(),
     })
 }
 

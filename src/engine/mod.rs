@@ -28,6 +28,7 @@ mod fuzz_regressions;
 pub mod record;
 pub mod resend;
 pub mod session;
+pub mod side_files;
 pub mod submit;
 pub mod usage_words;
 pub mod words;

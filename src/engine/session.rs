@@ -74,9 +74,10 @@ impl Session {
     /// Opens the chosen profile of `config`: resolves its key (which may run a command
     /// or ask the keyring, so call it off any UI thread) and builds its client.
     pub fn open(config: &Config, profile: Option<&str>) -> anyhow::Result<Self> {
-        let profile = config.select(profile)?.clone();
+        let data_dir = data_dir()?;
+        let profile = super::side_files::fill(&data_dir, config.select(profile)?.clone())?;
         let key = secret::resolve(&profile.name, &profile.secret, &config.path)?;
-        Self::with_key(profile, &key, data_dir()?)
+        Self::with_key(profile, &key, data_dir)
     }
 
     /// Opens `profile` with a key already known (the embedded sandbox's), else the one

@@ -90,6 +90,53 @@ pub fn save(data_dir: &Path, profile: &str, catalog: &Catalog) -> std::io::Resul
     }
 }
 
+/// A profile's list read from a side file (`tags_file = …`), kept so that the CSV is
+/// parsed once per change of the file, not at every start.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SideList {
+    /// What the file was when it was read (its path, length and modification time): a
+    /// cache whose source differs from the file's now is not used.
+    pub source: String,
+    /// Tags, stages, staff or countries.
+    pub items: Vec<crate::contact::catalog::Item>,
+    /// Custom-field definitions.
+    pub custom_fields: Vec<crate::contact::catalog::CustomFieldDef>,
+}
+
+/// Where the side list `list` (its config key, like `tags`) of a profile is kept.
+#[must_use]
+pub fn side_path(data_dir: &Path, profile: &str, list: &str) -> PathBuf {
+    data_dir
+        .join("catalogs")
+        .join(format!("{}.{list}.bin", super::safe_name(profile)))
+}
+
+/// The kept side list, if there is a good one read from `source`.
+#[must_use]
+pub fn load_side(data_dir: &Path, profile: &str, list: &str, source: &str) -> Option<SideList> {
+    let bytes = std::fs::read(side_path(data_dir, profile, list)).ok()?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (&VERSION, body) = rest.split_first()? else {
+        return None;
+    };
+    postcard::from_bytes::<SideList>(body)
+        .ok()
+        .filter(|s| s.source == source)
+}
+
+/// Keeps a side list, atomically.
+pub fn save_side(
+    data_dir: &Path,
+    profile: &str,
+    list: &str,
+    side: &SideList,
+) -> std::io::Result<()> {
+    let mut bytes = MAGIC.to_vec();
+    bytes.push(VERSION);
+    let bytes = postcard::to_extend(side, bytes).map_err(std::io::Error::other)?;
+    super::atomic_write(&side_path(data_dir, profile, list), &bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

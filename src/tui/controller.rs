@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::app::{App, Level};
 use super::message::{Effect, Listed, Message};
-use crate::config::{Pending, Profile};
+use crate::config::Profile;
 use crate::contact::Catalog;
 use crate::engine::embedded::ApiKey;
 use crate::engine::session::Session;
@@ -397,18 +397,19 @@ impl Controller {
         });
     }
 
-    /// Reads what the first frame did not wait for, off the UI thread: the config's long
-    /// lists (`pending`) and the big catalog caches of the profiles in `late_caches`. Each
+    /// Reads what the first frame did not wait for, off the UI thread: the profiles'
+    /// side files (through their cache) and the big catalog caches of the profiles in
+    /// `late_caches`. Each
     /// profile's is merged into the catalog it has now; the form takes them when they come.
-    pub fn read_lists(&self, pending: Option<Pending>, late_caches: Vec<usize>, app: &App) {
+    pub fn read_lists(&self, late_caches: Vec<usize>, app: &App) {
         let base: Vec<Catalog> = app.profiles.iter().map(|p| p.catalog.clone()).collect();
         let declared: Vec<Profile> = app.profiles.iter().map(|p| p.profile.clone()).collect();
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         tokio::task::spawn_blocking(move || {
-            let profiles = match pending {
-                Some(p) => p.finish().map(|c| c.profiles).map_err(|e| e.to_string()),
-                None => Ok(declared),
-            };
+            let profiles: Result<Vec<Profile>, String> = declared
+                .into_iter()
+                .map(|p| crate::engine::side_files::fill(&dir, p).map_err(|e| e.to_string()))
+                .collect();
             let listed = profiles.map(|profiles| {
                 profiles
                     .into_iter()

@@ -31,7 +31,7 @@ use super::message::{Effect, Message};
 use super::stops::{Signalled, Stop, Stops};
 use super::theme::Theme;
 use super::view;
-use crate::config::{Config, Pending, Profile};
+use crate::config::{Config, Profile};
 use crate::contact::Draft;
 use crate::engine::embedded::{self, ApiKey};
 use crate::engine::session::{self, Choice};
@@ -111,8 +111,6 @@ struct Setup {
     active: usize,
     keys: HashMap<String, ApiKey>,
     banner: Option<String>,
-    /// The config's long lists, still to be read (after the first frame).
-    pending: Option<Pending>,
     _sandbox: Option<embedded::SandboxHandle>,
 }
 
@@ -120,7 +118,7 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
     let path = global.config_path().ok();
     if let Some(path) = path.filter(|p| p.exists()) {
         {
-            let (config, pending) = Config::load_quick(&path)?;
+            let config = Config::load(&path)?;
             let active = config.select(global.profile.as_deref())?.name.clone();
             let index = config
                 .profiles
@@ -134,7 +132,6 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
                 active: index,
                 keys: HashMap::new(),
                 banner,
-                pending,
                 _sandbox: None,
             })
         }
@@ -154,7 +151,6 @@ async fn setup(global: &Choice) -> anyhow::Result<Setup> {
                 active,
                 keys,
                 banner: Some(banner),
-                pending: None,
                 _sandbox: Some(handle),
             })
         }
@@ -309,14 +305,18 @@ where
         Self::new(setup, data_dir, backend)
     }
 
-    fn new(mut setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
+    fn new(setup: Setup, data_dir: PathBuf, backend: B) -> anyhow::Result<Self> {
         // This thread runs the loop: a phone parsed here (a saved draft's, a typed one)
         // never waits for the phone database, which loads on a worker right after the
         // first frame.
         crate::contact::phone::never_wait_here();
         let (mut app, late_caches, slots) = build_app(&setup, &data_dir);
-        let pending = setup.pending.take();
-        app.lists_pending = pending.is_some() || !late_caches.is_empty();
+        // Side files (`tags_file = …`) are read after the first frame, with the big caches.
+        let side_files = app
+            .profiles
+            .iter()
+            .any(|p| !p.profile.side_files.is_empty());
+        app.lists_pending = side_files || !late_caches.is_empty();
         let terminal = Terminal::new(backend)?;
         let size = terminal.size()?;
         app.size = (size.width, size.height);
@@ -342,7 +342,7 @@ where
             tui.ctl.load_phones();
         }
         if tui.app.lists_pending {
-            tui.ctl.read_lists(pending, late_caches, &tui.app);
+            tui.ctl.read_lists(late_caches, &tui.app);
         }
         let mut start = tui.app.start();
         start.extend(tui.app.prepare_lists());

@@ -13,69 +13,173 @@ use support::{ConfigFile, Profile, SeedExt, World, code, stderr, stdout};
 /// Tags a big tenant declares, after the profile written by `world`.
 const TAGS: usize = 3_000;
 
-/// One Wipsy profile (`big`, the loadtest tenant) and, appended to its file, `TAGS`
-/// tags; `bad` puts a colour that is not one on that entry.
-fn world(bad: Option<usize>) -> World {
+/// Where the big tenant's tags are written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Shape {
+    /// `[[profiles.big.tags]]` tables in config.toml.
+    Inline,
+    /// `tags_file = "big-tags.csv"`, beside config.toml.
+    SideFile,
+}
+
+const SHAPES: [Shape; 2] = [Shape::Inline, Shape::SideFile];
+
+/// One Wipsy profile (`big`, the loadtest tenant) with `TAGS` tags, written as `shape`
+/// says; `bad` puts a colour that is not one on that entry.
+fn world(bad: Option<usize>, shape: Shape) -> World {
     let w = World::new(1, |origin, seed| {
+        let profile = Profile::wipsy("big", origin, "T_BIG").region("CO");
+        let profile = match shape {
+            Shape::Inline => profile,
+            Shape::SideFile => profile.text("tags_file", "big-tags.csv"),
+        };
         ConfigFile::new()
-            .profile(Profile::wipsy("big", origin, "T_BIG").region("CO"))
+            .profile(profile)
             .secret("T_BIG", seed.wipsy_key("loadtest"))
     });
-    let mut text = std::fs::read_to_string(w.config_path()).unwrap();
-    for n in 0..TAGS {
-        let color = if Some(n) == bad { "#ZZZZZZ" } else { "#22AA66" };
-        write!(
-            text,
-            "[[profiles.big.tags]]\nid = \"tag-{n:05}\"\nname = \"Etiqueta {n:05}\"\ncolor = \"{color}\"\n\n"
-        )
-        .unwrap();
+    let color = |n| if Some(n) == bad { "#ZZZZZZ" } else { "#22AA66" };
+    match shape {
+        Shape::Inline => {
+            let mut text = std::fs::read_to_string(w.config_path()).unwrap();
+            for n in 0..TAGS {
+                write!(
+                    text,
+                    "[[profiles.big.tags]]\nid = \"tag-{n:05}\"\nname = \"Etiqueta {n:05}\"\ncolor = \"{}\"\n\n",
+                    color(n)
+                )
+                .unwrap();
+            }
+            std::fs::write(w.config_path(), text).unwrap();
+        }
+        Shape::SideFile => {
+            let mut csv = String::from("id,name,color\n");
+            for n in 0..TAGS {
+                writeln!(csv, "tag-{n:05},Etiqueta {n:05},{}", color(n)).unwrap();
+            }
+            std::fs::write(side_file(&w), csv).unwrap();
+        }
     }
-    std::fs::write(w.config_path(), text).unwrap();
     w
 }
 
-/// The 1-based line of tag `n`'s colour in the file `world` wrote.
-fn colour_line(w: &World, n: usize) -> usize {
-    let text = std::fs::read_to_string(w.config_path()).unwrap();
-    let needle = format!("id = \"tag-{n:05}\"");
-    let at = text.find(&needle).unwrap();
-    text[..at].lines().count() + 3
+/// The big tenant's tags file, beside its config.
+fn side_file(w: &World) -> std::path::PathBuf {
+    w.config_path().with_file_name("big-tags.csv")
+}
+
+/// Where tag `n`'s colour is: `file:line: key` as an error names it.
+fn colour_place(w: &World, n: usize, shape: Shape) -> String {
+    match shape {
+        Shape::Inline => {
+            let text = std::fs::read_to_string(w.config_path()).unwrap();
+            let needle = format!("id = \"tag-{n:05}\"");
+            let at = text.find(&needle).unwrap();
+            let line = text[..at].lines().count() + 3;
+            format!("config.toml:{line}: profiles.big.tags[{n}].color")
+        }
+        // The header, then one line a tag.
+        Shape::SideFile => format!("big-tags.csv:{}: color", n + 2),
+    }
 }
 
 #[test]
 fn a_long_tag_list_comes_after_the_first_frame_and_every_tag_can_be_picked() {
-    let w = world(None);
-    let mut p = w.start();
-    p.wait_for("Ctrl-S send", WAIT).unwrap();
-    // First name → Tags: Last name, Phone, Email, WhatsApp ID, Company, Picture, Stage.
-    p.send(&TAB.repeat(8)).unwrap();
-    p.wait_for("Tags  (Enter to choose)", WAIT).unwrap();
-    p.send(ENTER).unwrap();
-    p.wait_for("┌ Tags ", WAIT).unwrap();
-    p.send("02999").unwrap();
-    p.wait_for("Etiqueta 02999", WAIT).unwrap();
-    p.send(" ").unwrap();
-    p.send(ENTER).unwrap();
-    let screen = p.wait_for("[Etiqueta 02999]", WAIT).unwrap();
-    assert!(!screen.contains("not in the catalog"), "{screen}");
+    for shape in SHAPES {
+        let w = world(None, shape);
+        let mut p = w.start();
+        p.wait_for("Ctrl-S send", WAIT).unwrap();
+        // First name → Tags: Last name, Phone, Email, WhatsApp ID, Company, Picture, Stage.
+        p.send(&TAB.repeat(8)).unwrap();
+        p.wait_for("Tags  (Enter to choose)", WAIT).unwrap();
+        p.send(ENTER).unwrap();
+        p.wait_for("┌ Tags ", WAIT).unwrap();
+        p.send("02999").unwrap();
+        p.wait_for("Etiqueta 02999", WAIT).unwrap();
+        p.send(" ").unwrap();
+        p.send(ENTER).unwrap();
+        let screen = p.wait_for("[Etiqueta 02999]", WAIT).unwrap();
+        assert!(
+            !screen.contains("not in the catalog"),
+            "{shape:?}: {screen}"
+        );
+    }
 }
 
 #[test]
 fn a_bad_entry_deep_in_a_long_list_stops_the_form_with_file_line_and_key() {
     let bad = 2_990;
-    let w = world(Some(bad));
-    let mut p = w.spawn().start().unwrap();
-    assert!(p.wait_exit(WAIT), "rolo stops");
-    let want = format!(
-        "config.toml:{}: profiles.big.tags[{bad}].color: \"#ZZZZZZ\" is not a #RRGGBB colour",
-        colour_line(&w, bad)
-    );
-    let screen = p.wait_for(&want, WAIT).unwrap();
-    assert!(!screen.contains("panicked"), "{screen}");
-    // The CLI reads the same file the same way.
-    let out = w.rolo(&["profiles"]);
+    for shape in SHAPES {
+        let w = world(Some(bad), shape);
+        let mut p = w.spawn().start().unwrap();
+        assert!(p.wait_exit(WAIT), "{shape:?}: rolo stops");
+        let want = format!(
+            "{}: \"#ZZZZZZ\" is not a #RRGGBB colour",
+            colour_place(&w, bad, shape)
+        );
+        let screen = p.wait_for(&want, WAIT).unwrap();
+        assert!(!screen.contains("panicked"), "{screen}");
+        // The CLI reads the same file the same way: every command for a config's own
+        // list, those that use the lists for a side file's.
+        if shape == Shape::Inline {
+            let out = w.rolo(&["profiles"]);
+            assert_eq!(code(&out), 1);
+            assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+        }
+        let out = w.rolo(&["add", "--dry-run", "--set", "name=Ana"]);
+        assert_eq!(code(&out), 1, "{shape:?}");
+        assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+        // And the check names it among every problem.
+        let out = w.rolo(&["config", "check"]);
+        assert_eq!(code(&out), 1, "{shape:?}");
+        assert!(stdout(&out).contains(&want), "{}", stdout(&out));
+    }
+}
+
+/// A side file is read once and kept in the catalog cache; a change to it is read
+/// again (its length and time differ), never hidden by what was kept.
+#[test]
+fn a_side_file_is_read_once_and_again_when_it_changes() {
+    let mut w = world(None, Shape::SideFile);
+    w.stop();
+    let kept = w.data_dir().join("catalogs").join("big.tags.bin");
+    let out = w.rolo(&[
+        "add",
+        "--dry-run",
+        "--set",
+        "name=Ana",
+        "--set",
+        "tags=Etiqueta 01234",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("tag-01234"), "{}", stdout(&out));
+    assert!(kept.exists(), "the list is kept");
+    let mut csv = std::fs::read_to_string(side_file(&w)).unwrap();
+    csv.push_str("tag-nueva,Recién llegada,\n");
+    std::fs::write(side_file(&w), csv).unwrap();
+    let out = w.rolo(&[
+        "add",
+        "--dry-run",
+        "--set",
+        "name=Ana",
+        "--set",
+        "tags=Recién llegada",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("tag-nueva"), "{}", stdout(&out));
+    // The kept copy is only a copy: the file gone is an error, not the old list.
+    std::fs::remove_file(side_file(&w)).unwrap();
+    let out = w.rolo(&["add", "--dry-run", "--set", "name=Ana"]);
     assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains(&want), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("big-tags.csv: cannot read the tags file"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("profiles.big.tags_file"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The cache file of profile `big`.
@@ -85,7 +189,7 @@ fn cache(w: &World) -> std::path::PathBuf {
 
 #[test]
 fn a_damaged_truncated_or_older_cache_is_ignored_with_a_notice_and_rebuilt() {
-    let w = world(None);
+    let w = world(None, Shape::Inline);
     let out = w.rolo(&["catalog", "refresh"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let good = std::fs::read(cache(&w)).unwrap();
@@ -138,7 +242,13 @@ fn a_damaged_truncated_or_older_cache_is_ignored_with_a_notice_and_rebuilt() {
 
 #[test]
 fn offline_with_a_damaged_cache_the_configs_own_tags_still_resolve() {
-    let mut w = world(None);
+    for shape in SHAPES {
+        offline_with_a_damaged_cache(shape);
+    }
+}
+
+fn offline_with_a_damaged_cache(shape: Shape) {
+    let mut w = world(None, shape);
     std::fs::create_dir_all(cache(&w).parent().unwrap()).unwrap();
     std::fs::write(cache(&w), b"ROLOCAT\x02\xff\xff\xff").unwrap();
     w.stop();

@@ -201,3 +201,48 @@ fn a_file_that_is_not_toml_or_not_there_is_one_problem() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("cannot read the config file"));
 }
+
+/// Issue 28: the check reads the side files a config names and lists their problems
+/// too, each with the CSV file, its line and column.
+#[test]
+fn side_file_problems_are_listed_with_their_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "config.toml",
+        "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\ntags_file = \"tags.csv\"\n\
+         stages_file = \"stages.csv\"\n",
+    );
+    write(
+        dir.path(),
+        "tags.csv",
+        "id,name,color\nt1,VIP,#F59E0B\nt2,Mayorista,verde\nt1,Otra,\n",
+    );
+    let out = rolo(
+        dir.path(),
+        &["config", "check", path.to_str().unwrap()],
+        None,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let tags = dir.path().join("tags.csv");
+    let stages = dir.path().join("stages.csv");
+    let expected = [
+        format!(
+            "{}:3: color: \"verde\" is not a #RRGGBB colour (column 3)",
+            tags.display()
+        ),
+        format!(
+            "{}:4: id: duplicate id \"t1\" (first on line 2) (column 1)",
+            tags.display()
+        ),
+        format!(
+            "{}: cannot read the stages file (No such file or directory (os error 2)); it is named at {}:5: profiles.w.stages_file",
+            stages.display(),
+            path.display()
+        ),
+        format!("{}: 3 problems", path.display()),
+    ];
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines, expected, "{text}");
+}

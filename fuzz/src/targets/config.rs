@@ -1,47 +1,30 @@
-//! The config reader (`Config::parse`): any text, errors are fine, panics are not.
-//!
-//! The fast path for long `[[profiles.NAME.tags]]`-style lists promises never to change
-//! what a file means or which error it gets. The same text with a comment holding `"""`
-//! appended (which sends a file to toml whole) must therefore read the same: the same
-//! profiles, warnings and errors, with the same lines. Syntax errors are only compared by
-//! kind, since one at the end of the file moves with the extra line.
+//! The config readers: `Config::parse` on any text, and the side-file reader
+//! (`config::side::parse`) on the same bytes as the CSV of every list. Errors are fine,
+//! panics are not, and every error of a file that is TOML points inside the file: a
+//! line between 1 and the file's last (the user must be able to go there).
 
 use std::path::Path;
 
 use super::super::lossy;
-use rolo::config::{Config, ConfigError, ConfigErrorKind};
-
-fn shown(r: &Result<Config, ConfigError>) -> String {
-    match r {
-        Ok(c) => format!(
-            "default {:?}\nprofiles {:?}\nwarnings {:?}",
-            c.default_profile, c.profiles, c.warnings
-        ),
-        Err(e) => format!("error ({:?}): {e}", e.kind),
-    }
-}
-
-fn is_syntax(r: &Result<Config, ConfigError>) -> bool {
-    matches!(r, Err(e) if e.kind == ConfigErrorKind::Syntax)
-}
+use rolo::config::{Config, ConfigErrorKind, List, side};
 
 /// One input: panics (a failed promise) are what the fuzzer looks for.
 pub fn run(data: &[u8]) {
     let text = lossy(data);
-    let path = Path::new("fuzz.toml");
-    let fast = Config::parse(&text, path);
-    if text.ends_with('\r') {
-        return;
+    let last = text.lines().count().max(1) + 1;
+    let checked = Config::check_text(&text, Path::new("fuzz.toml"));
+    for e in &checked.errors {
+        if e.kind != ConfigErrorKind::Syntax {
+            let line = e.line.unwrap_or(1);
+            assert!((1..=last).contains(&line), "{e} is outside the file");
+        }
     }
-    let whole = Config::parse(&format!("{text}\n# \"\"\" (toml reads it all)\n"), path);
-    if is_syntax(&fast) || is_syntax(&whole) {
-        assert!(
-            is_syntax(&fast) && is_syntax(&whole),
-            "fast path and toml disagree:\n{}\n---\n{}",
-            shown(&fast),
-            shown(&whole)
-        );
-    } else {
-        assert_eq!(shown(&fast), shown(&whole), "fast path and toml disagree");
+    for list in List::ALL {
+        if let Err(errors) = side::parse(data, list, Path::new("fuzz.csv")) {
+            assert!(!errors.is_empty(), "a refused side file says why");
+            for e in &errors {
+                assert!(e.line.is_some_and(|l| l >= 1), "{e} has no line");
+            }
+        }
     }
 }

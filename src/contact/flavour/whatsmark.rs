@@ -41,7 +41,7 @@ pub(super) static SPEC: Spec = Spec {
     // The contract: a client defaults type to lead and offers guest only as an explicit
     // choice (some tenants' tables refuse guest).
     defaults: &[("type", "lead")],
-    profile_keys: &["assignees", "countries"],
+    profile_keys: &["assignees", "assignees_file", "countries", "countries_file"],
     default_base_url: None,
     key_header: KeyHeader::Bearer,
     caps: Capabilities {

@@ -32,7 +32,15 @@ pub(super) static SPEC: Spec = Spec {
     marks: &[('#', Role::Labels), ('@', Role::Stage)],
     unique: &[Role::Phone],
     defaults: &[],
-    profile_keys: &["monthly_contact_limit", "tags", "stages", "custom_fields"],
+    profile_keys: &[
+        "monthly_contact_limit",
+        "tags",
+        "tags_file",
+        "stages",
+        "stages_file",
+        "custom_fields",
+        "custom_fields_file",
+    ],
     default_base_url: Some("https://api.getwipsy.com/functions/v1"),
     key_header: KeyHeader::Plain("x-api-key"),
     caps: Capabilities {

@@ -1,0 +1,496 @@
+//! Side files: a profile's long lists kept as CSV, as a CRM panel exports them
+//! (`tags_file = "wipsy-tags.csv"`, header `id,name,color`), instead of thousands of
+//! `[[profiles.X.tags]]` tables. Read here with the `csv` crate; the engine reads them
+//! off the UI thread and keeps what it read in its binary cache, so this runs once per
+//! change of the file. Every error names the CSV file, the line and the column.
+//!
+//! The header names the columns, in any order and any case: `id` and `name` always,
+//! then what the list takes (see [`columns`]); a column the list does not take is
+//! refused, so a typo does not drop data silently. Blank lines are skipped; a UTF-8
+//! byte-order mark (Excel's) is ignored.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::entries::custom_type;
+use super::validate::hex_color;
+use super::{ConfigError, ConfigErrorKind, List, SideFile};
+use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
+
+/// What a side file held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entries {
+    /// Tags, stages, assignees or countries.
+    Items(Vec<Item>),
+    /// Custom-field definitions.
+    CustomFields(Vec<CustomFieldDef>),
+}
+
+/// At most this many problems are listed from one file: past it, the rest of the file
+/// is surely wrong the same way.
+const MAX_PROBLEMS: usize = 50;
+
+/// The columns `list` takes, the required ones first.
+#[must_use]
+pub fn columns(list: List) -> &'static [&'static str] {
+    match list {
+        List::Tags => &["id", "name", "color"],
+        List::Stages => &["id", "name", "color", "order", "system"],
+        List::CustomFields => &["id", "name", "type", "options", "required", "order"],
+        List::Assignees | List::Countries => &["id", "name"],
+    }
+}
+
+/// Reads a side file: every entry, or every problem (up to [`MAX_PROBLEMS`]).
+pub fn read(side: &SideFile) -> Result<Entries, Vec<ConfigError>> {
+    let bytes = std::fs::read(&side.path).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            ConfigErrorKind::NotFound
+        } else {
+            ConfigErrorKind::Io
+        };
+        vec![ConfigError {
+            path: side.path.clone(),
+            line: None,
+            key: None,
+            message: format!(
+                "cannot read the {} file ({e}); it is named at {}",
+                side.list.key(),
+                side.named_at
+            ),
+            kind,
+        }]
+    })?;
+    parse(&bytes, side.list, &side.path)
+}
+
+/// Reads the CSV text of a side file of `list` (`path` names it in errors).
+pub fn parse(bytes: &[u8], list: List, path: &Path) -> Result<Entries, Vec<ConfigError>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut records = reader.records();
+    let mut problems = Problems {
+        path,
+        list: Vec::new(),
+    };
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(vec![problems.csv(&e)]),
+        None => {
+            return Err(vec![problems.at(
+                1,
+                None,
+                "the file is empty; the first line names the columns, like id,name",
+            )]);
+        }
+    };
+    let at = header_columns(&header, list).map_err(|m| vec![problems.at(1, None, &m)])?;
+    let mut rows = Rows {
+        at,
+        list,
+        ids: HashMap::new(),
+        position: 0,
+    };
+    let mut items = Vec::new();
+    let mut defs = Vec::new();
+    for record in records {
+        if problems.list.len() >= MAX_PROBLEMS {
+            break;
+        }
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.list.push(problems.csv(&e));
+                continue;
+            }
+        };
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        match rows.row(&record, line) {
+            Ok(Row::Item(item)) => items.push(item),
+            Ok(Row::Field(def)) => defs.push(def),
+            Err((column, message)) => problems.list.push(problems.at(line, column, &message)),
+        }
+    }
+    if !problems.list.is_empty() {
+        return Err(problems.list);
+    }
+    Ok(match list {
+        List::CustomFields => Entries::CustomFields(defs),
+        _ => Entries::Items(items),
+    })
+}
+
+/// Where each column the list takes is in the file (`None`: not there).
+type At = Vec<Option<usize>>;
+
+/// Finds the columns in the header: `id` and `name` required, nothing unknown.
+fn header_columns(header: &csv::StringRecord, list: List) -> Result<At, String> {
+    let wanted = columns(list);
+    let mut at: At = vec![None; wanted.len()];
+    for (i, raw) in header.iter().enumerate() {
+        let name = raw.trim().to_ascii_lowercase();
+        match wanted.iter().position(|w| *w == name) {
+            Some(w) if at[w].is_some() => return Err(format!("column {name:?} is named twice")),
+            Some(w) => at[w] = Some(i),
+            None => {
+                return Err(format!(
+                    "unknown column {raw:?} in the header (column {}); a {} file takes: {}",
+                    i + 1,
+                    list.key(),
+                    wanted.join(", ")
+                ));
+            }
+        }
+    }
+    if at[0].is_none() || at[1].is_none() {
+        return Err(format!(
+            "the header must name the columns id and name (a {} file takes: {}); found {:?}",
+            list.key(),
+            wanted.join(", "),
+            header.iter().collect::<Vec<_>>().join(",")
+        ));
+    }
+    Ok(at)
+}
+
+/// What one line became.
+enum Row {
+    Item(Item),
+    Field(CustomFieldDef),
+}
+
+/// A column (1-based, with its name) and what is wrong in it.
+type Wrong = (Option<(usize, &'static str)>, String);
+
+/// The reading of the lines after the header.
+struct Rows {
+    at: At,
+    list: List,
+    /// Each id seen, with its line, to name the first when one comes again.
+    ids: HashMap<String, usize>,
+    /// The position of the next custom field (its default `order`).
+    position: i64,
+}
+
+impl Rows {
+    fn row(&mut self, record: &csv::StringRecord, line: usize) -> Result<Row, Wrong> {
+        let need = self.at.iter().flatten().max().map_or(0, |m| m + 1);
+        if record.len() < need {
+            return Err((
+                None,
+                format!("{need} columns expected, found {}", record.len()),
+            ));
+        }
+        let id = self.text(record, 0)?;
+        let name = self.text(record, 1)?;
+        if matches!(self.list, List::Assignees | List::Countries) && id.parse::<u64>().is_err() {
+            return Err((self.column(0), format!("{id:?} is not an integer id")));
+        }
+        if let Some(first) = self.ids.get(&id) {
+            return Err((
+                self.column(0),
+                format!("duplicate id {id:?} (first on line {first})"),
+            ));
+        }
+        let row = match self.list {
+            List::CustomFields => Row::Field(self.custom_field(record, id.clone(), name)?),
+            _ => Row::Item(Item {
+                color: self.color(record)?,
+                order: self.int(record, "order")?,
+                system: self.bool(record, "system")?,
+                id: id.clone(),
+                name,
+            }),
+        };
+        self.ids.insert(id, line);
+        Ok(row)
+    }
+
+    fn custom_field(
+        &mut self,
+        record: &csv::StringRecord,
+        id: String,
+        name: String,
+    ) -> Result<CustomFieldDef, Wrong> {
+        let kind = match self.cell(record, "type") {
+            None | Some("") => CustomType::Text,
+            Some(raw) => custom_type(raw).map_err(|m| (self.column_of("type"), m))?,
+        };
+        let options: Vec<String> = self
+            .cell(record, "options")
+            .map(|o| {
+                o.split('|')
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        match (kind == CustomType::Select, options.is_empty()) {
+            (true, true) => {
+                return Err((
+                    self.column_of("options"),
+                    "a select field needs options, separated by | (like Uno|Dos)".to_owned(),
+                ));
+            }
+            (false, false) => {
+                return Err((
+                    self.column_of("options"),
+                    "options only apply to type select".to_owned(),
+                ));
+            }
+            _ => {}
+        }
+        let position = self.position;
+        self.position += 1;
+        Ok(CustomFieldDef {
+            id,
+            name,
+            kind,
+            options,
+            required: self.bool(record, "required")?,
+            order: self.int(record, "order")?.unwrap_or(position),
+        })
+    }
+
+    /// The cell of column `name` (trimmed), when the file has that column.
+    fn cell<'r>(&self, record: &'r csv::StringRecord, name: &str) -> Option<&'r str> {
+        let w = columns(self.list).iter().position(|c| *c == name)?;
+        self.at[w].and_then(|i| record.get(i)).map(str::trim)
+    }
+
+    fn column_of(&self, name: &str) -> Option<(usize, &'static str)> {
+        let w = columns(self.list).iter().position(|c| *c == name)?;
+        self.column(w)
+    }
+
+    fn column(&self, w: usize) -> Option<(usize, &'static str)> {
+        self.at[w].map(|i| (i + 1, columns(self.list)[w]))
+    }
+
+    /// The id (`w` = 0) or name (1): there, and not empty.
+    fn text(&self, record: &csv::StringRecord, w: usize) -> Result<String, Wrong> {
+        let text = self.at[w].and_then(|i| record.get(i)).map_or("", str::trim);
+        if text.is_empty() {
+            return Err((self.column(w), "must not be empty".to_owned()));
+        }
+        Ok(text.to_owned())
+    }
+
+    fn color(&self, record: &csv::StringRecord) -> Result<Option<String>, Wrong> {
+        match self.cell(record, "color") {
+            None | Some("") => Ok(None),
+            Some(raw) => hex_color(raw).map(Some).ok_or_else(|| {
+                (
+                    self.column_of("color"),
+                    format!("{raw:?} is not a #RRGGBB colour"),
+                )
+            }),
+        }
+    }
+
+    fn int(&self, record: &csv::StringRecord, name: &str) -> Result<Option<i64>, Wrong> {
+        match self.cell(record, name) {
+            None | Some("") => Ok(None),
+            Some(raw) => raw
+                .parse()
+                .map(Some)
+                .map_err(|_| (self.column_of(name), format!("{raw:?} is not an integer"))),
+        }
+    }
+
+    fn bool(&self, record: &csv::StringRecord, name: &str) -> Result<bool, Wrong> {
+        match self
+            .cell(record, name)
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("" | "false" | "no" | "0") => Ok(false),
+            Some("true" | "yes" | "1") => Ok(true),
+            Some(raw) => Err((
+                self.column_of(name),
+                format!("{raw:?} is not true or false"),
+            )),
+        }
+    }
+}
+
+/// The problems of one file.
+struct Problems<'p> {
+    path: &'p Path,
+    list: Vec<ConfigError>,
+}
+
+impl Problems<'_> {
+    /// A problem on `line`, in `column` when one is to blame.
+    fn at(&self, line: usize, column: Option<(usize, &str)>, message: &str) -> ConfigError {
+        let (key, message) = match column {
+            Some((n, name)) => (Some(name.to_owned()), format!("{message} (column {n})")),
+            None => (None, message.to_owned()),
+        };
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line: Some(line),
+            key,
+            message,
+            kind: ConfigErrorKind::Invalid,
+        }
+    }
+
+    /// What the csv crate could not read (text that is not UTF-8, say).
+    fn csv(&self, e: &csv::Error) -> ConfigError {
+        let line = e
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or(1);
+        let message = match e.kind() {
+            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text; save the file as UTF-8".to_owned(),
+            _ => e.to_string(),
+        };
+        self.at(line, None, &message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn read(list: List, text: &str) -> Result<Entries, Vec<ConfigError>> {
+        parse(text.as_bytes(), list, Path::new("/t/tags.csv"))
+    }
+
+    fn items(list: List, text: &str) -> Vec<Item> {
+        match read(list, text).unwrap() {
+            Entries::Items(items) => items,
+            Entries::CustomFields(_) => panic!("items expected"),
+        }
+    }
+
+    /// The one problem of `text`, shown as the user sees it.
+    fn problem(list: List, text: &str) -> String {
+        let errors = read(list, text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors[0].to_string()
+    }
+
+    #[test]
+    fn a_panel_export_reads_in_any_column_order_and_case() {
+        let text = "\u{FEFF}Name,ID,Color\r\nVIP,t1,#f59e0b\r\n\r\nMayorista,t2,\r\n";
+        let tags = items(List::Tags, text);
+        assert_eq!(tags.len(), 2);
+        assert_eq!((tags[0].id.as_str(), tags[0].name.as_str()), ("t1", "VIP"));
+        assert_eq!(tags[0].color.as_deref(), Some("#F59E0B"));
+        assert_eq!(tags[1].color, None);
+        let stages = items(
+            List::Stages,
+            "id,name,order,system\ns1,Nuevo,0,true\ns2,\"Cerrado, ganado\",9,\n",
+        );
+        assert_eq!(
+            (stages[1].name.as_str(), stages[1].order),
+            ("Cerrado, ganado", Some(9))
+        );
+        assert!(stages[0].system && !stages[1].system);
+        let staff = items(List::Assignees, "id,name\n7,Priya Sharma\n");
+        assert_eq!(staff[0].id, "7");
+    }
+
+    #[test]
+    fn custom_fields_take_types_options_and_their_order() {
+        let text = "id,name,type,options,required\nc1,Convênio,select,Unimed | Particular,yes\nc2,Nacimiento,date,,\n";
+        let Entries::CustomFields(defs) = read(List::CustomFields, text).unwrap() else {
+            panic!("custom fields expected");
+        };
+        assert_eq!(defs[0].kind, CustomType::Select);
+        assert_eq!(defs[0].options, ["Unimed", "Particular"]);
+        assert!(defs[0].required && !defs[1].required);
+        assert_eq!((defs[0].order, defs[1].order), (0, 1));
+        let no_options = problem(List::CustomFields, "id,name,type\nc1,Talla,select\n");
+        assert!(no_options.contains("needs options"), "{no_options}");
+    }
+
+    #[test]
+    fn each_problem_names_the_file_the_line_and_the_column() {
+        let cases = [
+            (
+                "id,nombre\nt1,VIP\n",
+                "/t/tags.csv:1: unknown column \"nombre\" in the header (column 2)",
+            ),
+            (
+                "name,color\nVIP,#000000\n",
+                "/t/tags.csv:1: the header must name the columns id and name",
+            ),
+            (
+                "id,name,color\nt1,VIP,#GGGGGG\n",
+                "/t/tags.csv:2: color: \"#GGGGGG\" is not a #RRGGBB colour (column 3)",
+            ),
+            (
+                "id,name\nt1,VIP\nt2,Nuevo\nt1,Otro\n",
+                "/t/tags.csv:4: id: duplicate id \"t1\" (first on line 2) (column 1)",
+            ),
+            (
+                "id,name,color\nt1\n",
+                "/t/tags.csv:2: 3 columns expected, found 1",
+            ),
+            (
+                "id,name\nt1,  \n",
+                "/t/tags.csv:2: name: must not be empty (column 2)",
+            ),
+            ("", "/t/tags.csv:1: the file is empty"),
+        ];
+        for (text, says) in cases {
+            let shown = problem(List::Tags, text);
+            assert!(shown.starts_with(says), "{shown:?}\nshould start {says:?}");
+        }
+        let wrong_id = problem(List::Countries, "id,name\nIN,India\n");
+        assert!(
+            wrong_id.starts_with("/t/tags.csv:2: id: \"IN\" is not an integer id"),
+            "{wrong_id}"
+        );
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_up_to_a_limit() {
+        let mut text = String::from("id,name,color\n");
+        for n in 0..200 {
+            writeln!(text, "t{n},Tag {n},red").unwrap();
+        }
+        let errors = read(List::Tags, &text).unwrap_err();
+        assert_eq!(errors.len(), MAX_PROBLEMS);
+        assert_eq!(errors[1].line, Some(3));
+    }
+
+    #[test]
+    fn a_missing_file_says_where_the_config_names_it() {
+        let side = SideFile {
+            list: List::Tags,
+            path: "/nonexistent/rolo/tags.csv".into(),
+            named_at: "/c/config.toml:7: profiles.big.tags_file".to_owned(),
+        };
+        let errors = super::read(&side).unwrap_err();
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("/nonexistent/rolo/tags.csv: cannot read the tags file"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("it is named at /c/config.toml:7: profiles.big.tags_file"),
+            "{shown}"
+        );
+        assert_eq!(errors[0].kind, ConfigErrorKind::NotFound);
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_with_its_line() {
+        let errors = parse(b"id,name\nt1,Caf\xe9\n", List::Tags, Path::new("t.csv")).unwrap_err();
+        assert_eq!(errors[0].line, Some(2), "{errors:?}");
+        assert!(errors[0].message.contains("UTF-8"), "{errors:?}");
+    }
+}
