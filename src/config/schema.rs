@@ -22,14 +22,23 @@ pub fn schema() -> Value {
         .into_generator()
         .into_root_schema_for::<super::types::File>();
     let mut value = schema.to_value();
-    strip_null(&mut value);
+    tidy(&mut value);
     value
 }
 
 /// `Option` adds `null` to a type; TOML has no null, so the schema says nothing of it.
-fn strip_null(v: &mut Value) {
+/// And a description is the doc comment's text without its line breaks (an editor
+/// wraps it), paragraphs kept.
+fn tidy(v: &mut Value) {
     match v {
         Value::Object(map) => {
+            if let Some(Value::String(d)) = map.get_mut("description") {
+                let paragraphs: Vec<String> = d
+                    .split("\n\n")
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect();
+                *d = paragraphs.join("\n\n");
+            }
             if let Some(Value::Array(types)) = map.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {
@@ -37,9 +46,9 @@ fn strip_null(v: &mut Value) {
                     map.insert("type".to_owned(), one);
                 }
             }
-            map.values_mut().for_each(strip_null);
+            map.values_mut().for_each(tidy);
         }
-        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        Value::Array(items) => items.iter_mut().for_each(tidy),
         _ => {}
     }
 }

@@ -288,3 +288,19 @@ fn the_schema_takes_what_the_reader_takes() {
         assert!(errors.is_empty(), "{errors:#?}\n{text}");
     }
 }
+
+/// Issue 28: the schema editors use is committed (`docs/config.schema.json`) and is
+/// exactly what the types generate, so a key added to a type without a new schema fails
+/// CI, and the file in the repository is never stale.
+#[test]
+fn the_committed_schema_is_what_the_types_generate() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.schema.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let generated = format!("{}\n", serde_json::to_string_pretty(&schema()).unwrap());
+    assert!(
+        committed == generated,
+        "{} differs from what the config types generate; run\n  \
+         cargo run -- config schema > docs/config.schema.json\nand commit it",
+        path.display()
+    );
+}
