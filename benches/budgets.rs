@@ -239,11 +239,7 @@ impl Start {
         let sandbox = tags.map(|n| {
             let sb = Sandbox::start();
             let secret = format!("api_key_cmd = \"printf %s {}\"", sb.wipsy_key("loadtest"));
-            std::fs::write(
-                &config,
-                large_config::large_config(&sb.origin(), n, &secret),
-            )
-            .unwrap();
+            large_config::large_config(dir.path(), &sb.origin(), n, &secret);
             sb
         });
         Self {

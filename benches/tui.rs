@@ -533,10 +533,10 @@ fn warm_run(spawn: Spawn, f: &mut Figures) {
 fn run_scenario(sc: Scenario, plan: Plan, dir: &Path, origin: &str, key: &str) -> Figures {
     let config = match sc.tags {
         Some(tags) => {
-            let path = dir.join(format!("{}.toml", sc.name));
+            let own = dir.join(sc.name);
+            std::fs::create_dir_all(&own).unwrap();
             let key = "api_key_env = \"ROLO_BENCH_WIPSY_KEY\"";
-            std::fs::write(&path, large_config(origin, tags, key)).unwrap();
-            path
+            large_config(&own, origin, tags, key)
         }
         None => dir.join("none.toml"),
     };
