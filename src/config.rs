@@ -9,6 +9,7 @@ mod schema;
 #[cfg(test)]
 mod schema_suite;
 pub mod side;
+pub mod split;
 #[cfg(test)]
 mod suite;
 mod types;

@@ -1,4 +1,4 @@
-//! `rolo config schema` and `rolo config check [FILE]`.
+//! `rolo config schema`, `rolo config check [FILE]` and `rolo config split [FILE]`.
 //!
 //! Decisions: `check` prints its report on stdout (it is the command's output, as a
 //! linter's is): every problem as `file:line: key: what is wrong`, the same lines rolo
@@ -6,7 +6,9 @@
 //! Any problem exits 1 (rolo's exit code for config trouble); warnings alone exit 0.
 //! A file that cannot be read, or is not TOML, is one problem like any other.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
 use std::process::ExitCode;
 
 use clap::Subcommand;
@@ -28,6 +30,21 @@ pub enum ConfigAction {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// Move long inline lists ([[profiles.X.tags]] tables by the thousand) into CSV side
+    /// files beside the config (PROFILE-tags.csv…), named in the profile instead
+    /// (`tags_file = …`). The rest of the file keeps its comments; the old file is kept
+    /// as FILE.before-split. Nothing is written unless the result means exactly the same.
+    Split {
+        /// The file to split (default: the one rolo reads).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Move only lists with at least this many entries.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        min: usize,
+        /// Say what would move, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Runs a `rolo config` action.
@@ -44,7 +61,67 @@ pub fn run(global: &Global, action: ConfigAction) -> anyhow::Result<ExitCode> {
             };
             Ok(check(&path))
         }
+        ConfigAction::Split { file, min, dry_run } => {
+            let path = match file {
+                Some(file) => file,
+                None => global.choice().config_path()?,
+            };
+            split(&path, min, dry_run)
+        }
     }
+}
+
+/// `rolo config split FILE`: the side files written, then the config replaced (its old
+/// text kept beside it). A file that exists already is never overwritten.
+fn split(path: &Path, min: usize, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the config file", path.display()))?;
+    let plan = crate::config::split::split(&text, path, min)?;
+    if plan.moved.is_empty() {
+        say!(
+            "{}: nothing to move: no inline list has {min} or more entries (--min)",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let backup = PathBuf::from(format!("{}.before-split", path.display()));
+    let taken: Vec<&Path> = plan
+        .files
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .chain([backup.as_path()])
+        .filter(|p| p.exists())
+        .collect();
+    if let Some(first) = taken.first() {
+        anyhow::bail!(
+            "{}: exists already; move it away first (nothing was written)",
+            first.display()
+        );
+    }
+    for line in &plan.moved {
+        say!("{line}");
+    }
+    if dry_run {
+        say!("{}: nothing written (--dry-run)", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mode = std::fs::metadata(path)?.permissions();
+    for (file, csv) in &plan.files {
+        std::fs::write(file, csv).with_context(|| format!("{}: cannot write", file.display()))?;
+        std::fs::set_permissions(file, mode.clone())?;
+    }
+    std::fs::copy(path, &backup)
+        .with_context(|| format!("{}: cannot keep the old config", backup.display()))?;
+    let fresh = PathBuf::from(format!("{}.split-tmp", path.display()));
+    std::fs::write(&fresh, &plan.text)?;
+    std::fs::set_permissions(&fresh, mode)?;
+    std::fs::rename(&fresh, path)?;
+    say!(
+        "{}: rewritten; the old file is {}",
+        path.display(),
+        backup.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `rolo config check FILE`: the report, and 1 when the file has any problem.

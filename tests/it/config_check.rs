@@ -246,3 +246,125 @@ fn side_file_problems_are_listed_with_their_file_line_and_column() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines, expected, "{text}");
 }
+
+/// A Wipsy profile with `n` tags, stages and custom fields written inline, and a comment
+/// between two of its tags.
+fn long_inline(n: usize) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::from(
+        "# My tenants.\n[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\" # from pass\n\n",
+    );
+    for i in 0..n {
+        if i == 1 {
+            t.push_str("# Tags from the panel export of March.\n");
+        }
+        writeln!(
+            t,
+            "[[profiles.w.tags]]\nid = \"t{i}\"\nname = \"Etiqueta, \\\"{i}\\\"\"\ncolor = \"#22aa66\"\n"
+        )
+        .unwrap();
+    }
+    for i in 0..n {
+        let select = if i % 2 == 0 {
+            "type = \"select\"\noptions = [\"Uno\", \"Dos, tres\"]\nrequired = true\n"
+        } else {
+            "type = \"date\"\n"
+        };
+        writeln!(
+            t,
+            "[[profiles.w.custom_fields]]\nid = \"c{i}\"\nname = \"Campo {i}\"\n{select}"
+        )
+        .unwrap();
+    }
+    t.push_str("[[profiles.w.stages]]\nid = \"s1\"\nname = \"Nuevo\"\norder = 0\nsystem = true\n");
+    t
+}
+
+/// The profiles of the config at `path` with their side files read, as rolo sees them.
+fn read_whole(path: &Path, data: &Path) -> String {
+    let config = Config::load(path).unwrap();
+    let profiles: Vec<_> = config
+        .profiles
+        .into_iter()
+        .map(|p| rolo::engine::side_files::fill(data, p).unwrap())
+        .collect();
+    format!("{profiles:?}")
+}
+
+/// Issue 28: `rolo config split` moves the long inline lists into CSV side files, keeps
+/// the old file and every comment, and the result means exactly what the file meant.
+#[test]
+fn split_moves_long_lists_to_side_files_and_means_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "config.toml", &long_inline(120));
+    let file = path.to_str().unwrap();
+    // A dry run says what would move and writes nothing.
+    let out = rolo(dir.path(), &["config", "split", file, "--dry-run"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out).lines().collect::<Vec<_>>(),
+        [
+            "profiles.w.tags: 120 entries → w-tags.csv".to_owned(),
+            "profiles.w.custom_fields: 120 entries → w-custom-fields.csv".to_owned(),
+            format!("{file}: nothing written (--dry-run)"),
+        ]
+    );
+    assert!(!dir.path().join("w-tags.csv").exists());
+    let out = rolo(dir.path(), &["config", "split", file], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let backup = dir.path().join("config.toml.before-split");
+    assert!(stdout(&out).ends_with(&format!(
+        "{file}: rewritten; the old file is {}\n",
+        backup.display()
+    )));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("tags_file = \"w-tags.csv\"") && !text.contains("[[profiles.w.tags]]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[[profiles.w.stages]]"),
+        "a short list stays: {text}"
+    );
+    for comment in [
+        "# My tenants.",
+        "# from pass",
+        "# Tags from the panel export of March.",
+    ] {
+        assert!(text.contains(comment), "{comment} kept: {text}");
+    }
+    let data = dir.path().join("data");
+    assert_eq!(read_whole(&path, &data), read_whole(&backup, &data));
+    // The files are as private as the config.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("w-tags.csv"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = rolo(dir.path(), &["config", "check", file], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Again: nothing left to move. And a file in the way is never overwritten.
+    let out = rolo(dir.path(), &["config", "split", file], None);
+    assert!(stdout(&out).contains("nothing to move"), "{}", stdout(&out));
+    let again = write(dir.path(), "again.toml", &long_inline(120));
+    let out = rolo(
+        dir.path(),
+        &["config", "split", again.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("w-tags.csv: exists already; move it away first (nothing was written)"),
+        "{said}"
+    );
+    assert!(
+        std::fs::read_to_string(&again)
+            .unwrap()
+            .contains("[[profiles.w.tags]]")
+    );
+}
