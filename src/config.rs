@@ -4,20 +4,21 @@
 //! with `file:line: key: message` instead of surfacing halfway through a form. Unknown
 //! keys are errors for the same reason.
 
+mod colour;
 mod entries;
 mod schema;
 #[cfg(test)]
 mod schema_suite;
 pub mod side;
-pub mod split;
 #[cfg(test)]
 mod suite;
 mod types;
+mod unknown;
 mod val;
 mod validate;
 
-pub use entries::{CUSTOM_PREFIX, CUSTOM_TYPES, default_keys};
-pub use schema::schema;
+pub use schema::{CUSTOM_PREFIX, CUSTOM_TYPES, default_keys};
+pub use types::schema;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -347,7 +348,7 @@ impl Config {
             Ok(file) => file,
             Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
         };
-        let unknown = val::Unknown::new(doc, &tree, unknown);
+        let unknown = unknown::Unknown::new(doc, &tree, unknown);
         let mut problems = Problems::default();
         problems.extend(unknown.under(&[]));
         let mut warnings = Vec::new();
@@ -437,8 +438,8 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 }
 
 /// The top of the file, for keys of the root table.
-fn root(doc: Doc<'_>) -> validate::Tab<'_> {
-    validate::Tab {
+fn root(doc: Doc<'_>) -> val::Tab<'_> {
+    val::Tab {
         doc,
         path: String::new(),
         span: 0..0,
@@ -451,7 +452,7 @@ fn root(doc: Doc<'_>) -> validate::Tab<'_> {
 fn read_profiles<'f>(
     doc: Doc<'f>,
     file: &'f types::File,
-    unknown: &val::Unknown,
+    unknown: &unknown::Unknown,
     warnings: &mut Vec<String>,
     problems: &mut Problems,
 ) -> Option<(Vec<&'f str>, Vec<Profile>)> {
@@ -466,7 +467,7 @@ fn read_profiles<'f>(
     let dir = doc.path.parent().unwrap_or(Path::new(""));
     let mut profiles = Vec::new();
     for (name, v) in &written {
-        let t = validate::Tab {
+        let t = val::Tab {
             doc,
             path: val::join("profiles", name),
             span: v.span.clone(),

@@ -76,7 +76,7 @@ pub fn run(global: &Global, action: ConfigAction) -> anyhow::Result<ExitCode> {
 fn split(path: &Path, min: usize, dry_run: bool) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the config file", path.display()))?;
-    let plan = crate::config::split::split(&text, path, min)?;
+    let plan = crate::engine::config_split::split(&text, path, min)?;
     if plan.moved.is_empty() {
         say!(
             "{}: nothing to move: no inline list has {min} or more entries (--min)",

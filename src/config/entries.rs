@@ -9,18 +9,14 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
+use super::colour::hex_color;
+use super::schema::{CUSTOM_PREFIX, CUSTOM_TYPES, default_keys};
 use super::types::{CustomFieldToml, Label, NumberedToml, ProfileToml, StageToml, TagToml};
 use super::val::Val;
-use super::validate::{Field, Tab, hex_color};
+use super::val::{Field, Tab};
 use super::{ConfigError, List, Problems, SideFile};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 use crate::contact::fields::{FieldKind, Flavour};
-
-/// The prefix of a default for one custom field (`"custom.Industry" = "Retail"`).
-pub const CUSTOM_PREFIX: &str = "custom.";
-
-/// The `type` values of a custom-field definition.
-pub const CUSTOM_TYPES: &[&str] = &["text", "email", "phone", "number", "date", "select"];
 
 /// What a profile declares beside its connection. `defaults` is `None` when the flavour
 /// is unknown (which fields are defaults depends on it).
@@ -219,18 +215,6 @@ fn check_default_key<T>(f: &Field<'_, T>, key: &str, api: Flavour) -> Result<(),
         "not a {api} field (expected one of: {}{custom})",
         known.join(", ")
     )))
-}
-
-/// The keys of `[profiles.NAME.defaults]` for a profile of `api`: its contract fields,
-/// except the custom-fields object itself (a default for one custom field is written
-/// `"custom.<name>"`, which only flavours with custom fields take).
-#[must_use]
-pub fn default_keys(api: Flavour) -> Vec<&'static str> {
-    api.fields()
-        .iter()
-        .filter(|f| f.kind != FieldKind::CustomFields)
-        .map(|f| f.key)
-        .collect()
 }
 
 /// A default is text on the form, so integers and lists are flattened to text.

@@ -5,52 +5,28 @@
 //! flavour's fields allow, and the rules across keys (a key source, https). The copy in
 //! `docs/config.schema.json` is checked against it by a test.
 
-use schemars::generate::SchemaSettings;
 use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
-use super::entries::{CUSTOM_TYPES, default_keys};
-use super::validate::{COLOR_NAMES, normalize_color};
+use super::colour::{COLOR_NAMES, normalize_color};
 use crate::contact::fields::{FieldKind, Flavour};
 
-/// The JSON Schema (draft-07) of `config.toml`.
-#[must_use]
-pub fn schema() -> Value {
-    let mut settings = SchemaSettings::draft07();
-    settings.inline_subschemas = true;
-    let schema = settings
-        .into_generator()
-        .into_root_schema_for::<super::types::File>();
-    let mut value = schema.to_value();
-    tidy(&mut value);
-    value
-}
+/// The prefix of a default for one custom field (`"custom.Industry" = "Retail"`).
+pub const CUSTOM_PREFIX: &str = "custom.";
 
-/// `Option` adds `null` to a type; TOML has no null, so the schema says nothing of it.
-/// And a description is the doc comment's text without its line breaks (an editor
-/// wraps it), paragraphs kept.
-fn tidy(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            if let Some(Value::String(d)) = map.get_mut("description") {
-                let paragraphs: Vec<String> = d
-                    .split("\n\n")
-                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .collect();
-                *d = paragraphs.join("\n\n");
-            }
-            if let Some(Value::Array(types)) = map.get_mut("type") {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    let one = types.remove(0);
-                    map.insert("type".to_owned(), one);
-                }
-            }
-            map.values_mut().for_each(tidy);
-        }
-        Value::Array(items) => items.iter_mut().for_each(tidy),
-        _ => {}
-    }
+/// The `type` values of a custom-field definition.
+pub const CUSTOM_TYPES: &[&str] = &["text", "email", "phone", "number", "date", "select"];
+
+/// The keys of `[profiles.NAME.defaults]` for a profile of `api`: its contract fields,
+/// except the custom-fields object itself (a default for one custom field is written
+/// `"custom.<name>"`, which only flavours with custom fields take).
+#[must_use]
+pub fn default_keys(api: Flavour) -> Vec<&'static str> {
+    api.fields()
+        .iter()
+        .filter(|f| f.kind != FieldKind::CustomFields)
+        .map(|f| f.key)
+        .collect()
 }
 
 /// `#RRGGBB`, any case, spaces around it.
@@ -326,8 +302,8 @@ mod tests {
 
     #[test]
     fn the_colour_pattern_takes_what_the_reader_takes() {
-        let colour =
-            &schema()["properties"]["profiles"]["additionalProperties"]["properties"]["color"];
+        let colour = &crate::config::schema()["properties"]["profiles"]["additionalProperties"]["properties"]
+            ["color"];
         let spellings = [
             "red",
             "Red",

@@ -12,8 +12,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::colour::hex_color;
 use super::entries::custom_type;
-use super::validate::hex_color;
 use super::{ConfigError, ConfigErrorKind, List, SideFile};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 

@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::val::Val;
 
@@ -229,5 +231,45 @@ impl Label {
             Self::Text(s) => s.trim().to_owned(),
             Self::Int(n) => n.to_string(),
         }
+    }
+}
+
+/// The JSON Schema (draft-07) of `config.toml`.
+#[must_use]
+pub fn schema() -> Value {
+    let mut settings = SchemaSettings::draft07();
+    settings.inline_subschemas = true;
+    let schema = settings
+        .into_generator()
+        .into_root_schema_for::<super::types::File>();
+    let mut value = schema.to_value();
+    tidy(&mut value);
+    value
+}
+
+/// `Option` adds `null` to a type; TOML has no null, so the schema says nothing of it.
+/// And a description is the doc comment's text without its line breaks (an editor
+/// wraps it), paragraphs kept.
+fn tidy(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(d)) = map.get_mut("description") {
+                let paragraphs: Vec<String> = d
+                    .split("\n\n")
+                    .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .collect();
+                *d = paragraphs.join("\n\n");
+            }
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let one = types.remove(0);
+                    map.insert("type".to_owned(), one);
+                }
+            }
+            map.values_mut().for_each(tidy);
+        }
+        Value::Array(items) => items.iter_mut().for_each(tidy),
+        _ => {}
     }
 }

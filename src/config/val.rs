@@ -6,6 +6,9 @@
 //! written at. Keys no type knows are collected by `serde_ignored` and found again in
 //! toml's spanned tree for their line.
 
+// The typed tables hold `Option<Val<T>>` fields, and readers take them as written.
+#![allow(clippy::ref_option)]
+
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
@@ -168,6 +171,135 @@ fn key_near(text: &str, line: usize) -> Option<String> {
     }
 }
 
+/// A table being checked: where it is, and how its keys are spelled in messages.
+pub(super) struct Tab<'a> {
+    pub doc: Doc<'a>,
+    /// Its dotted key (`profiles.acme`, `profiles.w.tags[3]`).
+    pub path: String,
+    /// Where it is written (a `[table]` header, or the inline table).
+    pub span: Range<usize>,
+}
+
+/// A value present in a table and of its type.
+pub(super) struct Field<'v, T> {
+    pub value: &'v T,
+    pub span: &'v Range<usize>,
+    pub key: String,
+    doc: Doc<'v>,
+}
+
+impl<T> Field<'_, T> {
+    /// An error on this value.
+    pub fn error(&self, message: impl Into<String>) -> ConfigError {
+        self.doc.error(self.span, &self.key, message)
+    }
+
+    /// `file:line: key`, where this value is written.
+    pub fn place(&self) -> String {
+        format!(
+            "{}:{}: {}",
+            self.doc.path.display(),
+            self.doc.line_of(self.span.start),
+            self.key
+        )
+    }
+}
+
+impl<'a> Tab<'a> {
+    /// The full dotted key of `key` in this table.
+    pub fn key(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    /// An error at this table's header, on `key` (for what is missing from it).
+    pub fn here(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        self.doc.error(&self.span, key, message)
+    }
+
+    /// Element `i` of the array `key`, written at `span`.
+    pub fn element(&self, key: &str, i: usize, span: &Range<usize>) -> Tab<'a> {
+        Tab {
+            doc: self.doc,
+            path: format!("{}[{i}]", self.key(key)),
+            span: span.clone(),
+        }
+    }
+
+    /// The value of `key`, if written; an error when it has the wrong type.
+    pub fn get<'v, T>(
+        &self,
+        key: &str,
+        v: &'v Option<Val<T>>,
+    ) -> Result<Option<Field<'v, T>>, ConfigError>
+    where
+        'a: 'v,
+    {
+        v.as_ref().map(|val| self.of(key, val)).transpose()
+    }
+
+    /// A value written in this table under `key`; an error when it has the wrong type.
+    pub fn of<'v, T>(&self, key: &str, val: &'v Val<T>) -> Result<Field<'v, T>, ConfigError>
+    where
+        'a: 'v,
+    {
+        match &val.got {
+            Ok(value) => Ok(Field {
+                value,
+                span: &val.span,
+                key: self.key(key),
+                doc: self.doc,
+            }),
+            Err(why) => Err(self.doc.error(&val.span, &self.key(key), why.clone())),
+        }
+    }
+
+    /// The value of `key`; "missing" (at this table's header) with `why` when absent.
+    pub fn require<'v, T>(
+        &self,
+        key: &str,
+        v: &'v Option<Val<T>>,
+        why: &str,
+    ) -> Result<Field<'v, T>, ConfigError>
+    where
+        'a: 'v,
+    {
+        self.get(key, v)?
+            .ok_or_else(|| self.here(&self.key(key), format!("missing; {why}")))
+    }
+
+    /// A boolean, or `default` when not written.
+    pub fn bool_or(
+        &self,
+        key: &str,
+        v: &Option<Val<bool>>,
+        default: bool,
+    ) -> Result<bool, ConfigError> {
+        Ok(self.get(key, v)?.map_or(default, |f| *f.value))
+    }
+
+    /// An integer within `range`, if written.
+    pub fn int_in(
+        &self,
+        key: &str,
+        v: &Option<Val<i64>>,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<Option<i64>, ConfigError> {
+        let Some(f) = self.get(key, v)? else {
+            return Ok(None);
+        };
+        if range.contains(f.value) {
+            Ok(Some(*f.value))
+        } else {
+            Err(f.error(format!(
+                "{} is out of range ({} to {})",
+                f.value,
+                range.start(),
+                range.end()
+            )))
+        }
+    }
+}
+
 /// `parent.key`, quoting a key TOML would need quoted (`"custom.Convênio"`).
 pub(super) fn join(parent: &str, key: &str) -> String {
     let bare = !key.is_empty()
@@ -264,82 +396,6 @@ pub(super) fn key_span(tree: &Spanned<DeTable<'_>>, steps: &[Step]) -> Option<Ra
         }
     }
     span
-}
-
-/// The keys of the file no type knows, each with its place, ready to be told.
-pub(super) struct Unknown(Vec<(Vec<Step>, ConfigError)>);
-
-impl Unknown {
-    /// Finds each key in toml's tree for its line and words its error, in file order.
-    pub fn new(doc: Doc<'_>, tree: &Spanned<DeTable<'_>>, found: Vec<Vec<Step>>) -> Self {
-        let mut out: Vec<(usize, Vec<Step>, ConfigError)> = found
-            .into_iter()
-            .map(|steps| {
-                let span = key_span(tree, &steps).unwrap_or(0..0);
-                let error = doc.error(&span, &spell(&steps), unknown_key(&steps));
-                (span.start, steps, error)
-            })
-            .collect();
-        out.sort_by_key(|(at, _, _)| *at);
-        Self(out.into_iter().map(|(_, s, e)| (s, e)).collect())
-    }
-
-    /// The errors of the keys under `prefix` (`["profiles", "acme"]`); with no prefix,
-    /// those outside every profile.
-    pub fn under(&self, prefix: &[&str]) -> Vec<ConfigError> {
-        let starts = |steps: &[Step], prefix: &[&str]| {
-            prefix.len() <= steps.len()
-                && prefix
-                    .iter()
-                    .zip(steps)
-                    .all(|(p, s)| matches!(s, Step::Key(k) if k == p))
-        };
-        self.0
-            .iter()
-            .filter(|(steps, _)| {
-                if prefix.is_empty() {
-                    !starts(steps, &["profiles"])
-                } else {
-                    starts(steps, prefix)
-                }
-            })
-            .map(|(_, e)| e.clone())
-            .collect()
-    }
-}
-
-/// "unknown key (expected one of: …)", and the nearest known key when one is near.
-fn unknown_key(steps: &[Step]) -> String {
-    let known = known_keys(steps);
-    let mut message = format!("unknown key (expected one of: {})", known.join(", "));
-    if let Some(Step::Key(key)) = steps.last()
-        && let Some(near) = known
-            .iter()
-            .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-            .filter(|(d, k)| *d <= (k.len() / 3).max(1))
-            .min()
-    {
-        message.push_str("; did you mean ");
-        message.push_str(near.1);
-        message.push('?');
-    }
-    message
-}
-
-/// The keys the table holding the last of `steps` may have, from the types themselves.
-fn known_keys(steps: &[Step]) -> &'static [&'static str] {
-    use super::types::{CustomFieldToml, File, NumberedToml, ProfileToml, StageToml, TagToml};
-    match steps {
-        [_] => fields::<File>(),
-        [_, _, _] => fields::<ProfileToml>(),
-        [_, _, Step::Key(list), Step::Index(_), _] => match list.as_str() {
-            "tags" => fields::<TagToml>(),
-            "stages" => fields::<StageToml>(),
-            "custom_fields" => fields::<CustomFieldToml>(),
-            _ => fields::<NumberedToml>(),
-        },
-        _ => &[],
-    }
 }
 
 /// The field names serde's derive gave `T` (asked of it with a deserializer that only

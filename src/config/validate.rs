@@ -8,14 +8,14 @@
 #![allow(clippy::ref_option)]
 
 use std::net::IpAddr;
-use std::ops::Range;
 use std::time::Duration;
 
 use secrecy::SecretString;
 use url::{Host, Url};
 
+use super::colour::{COLOR_NAMES, normalize_color};
 use super::types::ProfileToml;
-use super::val::{Doc, Val, join};
+use super::val::{Field, Tab, Val};
 use super::{ConfigError, Problems, Profile, entries};
 use crate::contact::fields::Flavour;
 use crate::secret::SecretSpec;
@@ -26,135 +26,6 @@ const DEFAULT_CONNECT_TIMEOUT: u64 = 5;
 const DEFAULT_TIMEOUT: u64 = 20;
 /// An hour; anything longer is surely a unit mistake (milliseconds?).
 const MAX_TIMEOUT: i64 = 3600;
-
-/// A table being checked: where it is, and how its keys are spelled in messages.
-pub(super) struct Tab<'a> {
-    pub doc: Doc<'a>,
-    /// Its dotted key (`profiles.acme`, `profiles.w.tags[3]`).
-    pub path: String,
-    /// Where it is written (a `[table]` header, or the inline table).
-    pub span: Range<usize>,
-}
-
-/// A value present in a table and of its type.
-pub(super) struct Field<'v, T> {
-    pub value: &'v T,
-    pub span: &'v Range<usize>,
-    pub key: String,
-    doc: Doc<'v>,
-}
-
-impl<T> Field<'_, T> {
-    /// An error on this value.
-    pub fn error(&self, message: impl Into<String>) -> ConfigError {
-        self.doc.error(self.span, &self.key, message)
-    }
-
-    /// `file:line: key`, where this value is written.
-    pub fn place(&self) -> String {
-        format!(
-            "{}:{}: {}",
-            self.doc.path.display(),
-            self.doc.line_of(self.span.start),
-            self.key
-        )
-    }
-}
-
-impl<'a> Tab<'a> {
-    /// The full dotted key of `key` in this table.
-    pub fn key(&self, key: &str) -> String {
-        join(&self.path, key)
-    }
-
-    /// An error at this table's header, on `key` (for what is missing from it).
-    pub fn here(&self, key: &str, message: impl Into<String>) -> ConfigError {
-        self.doc.error(&self.span, key, message)
-    }
-
-    /// Element `i` of the array `key`, written at `span`.
-    pub fn element(&self, key: &str, i: usize, span: &Range<usize>) -> Tab<'a> {
-        Tab {
-            doc: self.doc,
-            path: format!("{}[{i}]", self.key(key)),
-            span: span.clone(),
-        }
-    }
-
-    /// The value of `key`, if written; an error when it has the wrong type.
-    pub fn get<'v, T>(
-        &self,
-        key: &str,
-        v: &'v Option<Val<T>>,
-    ) -> Result<Option<Field<'v, T>>, ConfigError>
-    where
-        'a: 'v,
-    {
-        v.as_ref().map(|val| self.of(key, val)).transpose()
-    }
-
-    /// A value written in this table under `key`; an error when it has the wrong type.
-    pub fn of<'v, T>(&self, key: &str, val: &'v Val<T>) -> Result<Field<'v, T>, ConfigError>
-    where
-        'a: 'v,
-    {
-        match &val.got {
-            Ok(value) => Ok(Field {
-                value,
-                span: &val.span,
-                key: self.key(key),
-                doc: self.doc,
-            }),
-            Err(why) => Err(self.doc.error(&val.span, &self.key(key), why.clone())),
-        }
-    }
-
-    /// The value of `key`; "missing" (at this table's header) with `why` when absent.
-    pub fn require<'v, T>(
-        &self,
-        key: &str,
-        v: &'v Option<Val<T>>,
-        why: &str,
-    ) -> Result<Field<'v, T>, ConfigError>
-    where
-        'a: 'v,
-    {
-        self.get(key, v)?
-            .ok_or_else(|| self.here(&self.key(key), format!("missing; {why}")))
-    }
-
-    /// A boolean, or `default` when not written.
-    pub fn bool_or(
-        &self,
-        key: &str,
-        v: &Option<Val<bool>>,
-        default: bool,
-    ) -> Result<bool, ConfigError> {
-        Ok(self.get(key, v)?.map_or(default, |f| *f.value))
-    }
-
-    /// An integer within `range`, if written.
-    pub fn int_in(
-        &self,
-        key: &str,
-        v: &Option<Val<i64>>,
-        range: std::ops::RangeInclusive<i64>,
-    ) -> Result<Option<i64>, ConfigError> {
-        let Some(f) = self.get(key, v)? else {
-            return Ok(None);
-        };
-        if range.contains(f.value) {
-            Ok(Some(*f.value))
-        } else {
-            Err(f.error(format!(
-                "{} is out of range ({} to {})",
-                f.value,
-                range.start(),
-                range.end()
-            )))
-        }
-    }
-}
 
 /// Reads and validates one profile; `warnings` collects non-fatal advice and `problems`
 /// every error. `None` when the profile has any problem (each is in `problems`).
@@ -451,69 +322,6 @@ fn read_color(t: &Tab<'_>, p: &ProfileToml) -> Result<Option<String>, ConfigErro
         .transpose()
 }
 
-/// The 16 terminal colours under the names ratatui's `Color::from_str` reads.
-pub(super) const COLOR_NAMES: &[&str] = &[
-    "black",
-    "red",
-    "green",
-    "yellow",
-    "blue",
-    "magenta",
-    "cyan",
-    "gray",
-    "darkgray",
-    "lightred",
-    "lightgreen",
-    "lightyellow",
-    "lightblue",
-    "lightmagenta",
-    "lightcyan",
-    "white",
-];
-
-/// A colour name in the canonical spelling above (accepting `grey`, `bright-red`,
-/// `light_blue`, `bright black`…), or `#RRGGBB` in upper case.
-pub(super) fn normalize_color(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    if let Some(hex) = hex_color(raw) {
-        return Some(hex);
-    }
-    let squashed: String = raw
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_' | ' '))
-        .collect::<String>()
-        .to_ascii_lowercase()
-        .replace("grey", "gray");
-    let name = match squashed.as_str() {
-        "brightblack" | "darkgray" => "darkgray",
-        "brightwhite" => "white",
-        other => other
-            .strip_prefix("bright")
-            .map_or(other, |rest| match rest {
-                "red" => "lightred",
-                "green" => "lightgreen",
-                "yellow" => "lightyellow",
-                "blue" => "lightblue",
-                "magenta" => "lightmagenta",
-                "cyan" => "lightcyan",
-                _ => other,
-            }),
-    };
-    COLOR_NAMES.contains(&name).then(|| name.to_owned())
-}
-
-/// `#RRGGBB` in upper case, or `None`.
-pub(crate) fn hex_color(raw: &str) -> Option<String> {
-    let digits = raw.strip_prefix('#')?;
-    if digits.len() != 6 || !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut out = String::with_capacity(7);
-    out.push('#');
-    out.extend(digits.chars().map(|c| c.to_ascii_uppercase()));
-    Some(out)
-}
-
 fn read_region(t: &Tab<'_>, p: &ProfileToml) -> Result<Option<String>, ConfigError> {
     let Some(f) = t.get("default_region", &p.default_region)? else {
         return Ok(None);
@@ -546,25 +354,6 @@ fn timeout(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn colours_are_read_in_any_common_spelling() {
-        let cases = [
-            ("Red", "red"),
-            ("grey", "gray"),
-            ("bright-red", "lightred"),
-            ("light_blue", "lightblue"),
-            ("bright black", "darkgray"),
-            ("dark-grey", "darkgray"),
-            ("#0ea5e9", "#0EA5E9"),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(normalize_color(raw).as_deref(), Some(want), "{raw}");
-        }
-        for bad in ["reddish", "#12345", "#GGGGGG", "", "brightgray"] {
-            assert_eq!(normalize_color(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn base_urls_are_vetted_and_lose_their_trailing_slash() {

@@ -8,6 +8,7 @@
 //! (the history of `rolo add` was once missing) reaches every face at once.
 
 pub mod catalog;
+pub mod config_split;
 pub mod drafts;
 pub mod embedded;
 pub mod exit;

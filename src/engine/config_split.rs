@@ -7,9 +7,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::entries::CUSTOM_TYPES;
-use super::side::{self, Entries};
-use super::{Config, ConfigError, ConfigErrorKind, List, Profile, SideFile};
+use crate::config::side::{self, Entries};
+use crate::config::{CUSTOM_TYPES, Config, ConfigError, ConfigErrorKind, List, Profile, SideFile};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 
 /// What a split would write.
