@@ -341,14 +341,23 @@ impl Config {
         };
         let mut unknown = Vec::new();
         let file: Result<types::File, _> =
-            serde_ignored::deserialize(toml::de::Deserializer::from(tree.clone()), |at| {
+            serde_ignored::deserialize(toml::de::Deserializer::from(tree), |at| {
                 unknown.push(val::steps(&at));
             });
         let file = match file {
             Ok(file) => file,
             Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
         };
-        let unknown = unknown::Unknown::new(doc, &tree, unknown);
+        // The tree went into serde; a file with unknown keys (rare) is parsed again to
+        // find their lines, so that a big file is never held twice.
+        let unknown = if unknown.is_empty() {
+            unknown::Unknown::default()
+        } else {
+            match toml::de::DeTable::parse(text) {
+                Ok(tree) => unknown::Unknown::new(doc, &tree, unknown),
+                Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
+            }
+        };
         let mut problems = Problems::default();
         problems.extend(unknown.under(&[]));
         let mut warnings = Vec::new();

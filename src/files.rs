@@ -15,6 +15,16 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// [`atomic_write`] with the file's permission bits (Unix; ignored elsewhere).
 pub fn atomic_write_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    atomic_write_with(path, mode, |file| file.write_all(bytes))
+}
+
+/// [`atomic_write_mode`] for a writer that streams its bytes (a big cache serialized
+/// straight to the file instead of into a buffer first).
+pub fn atomic_write_with(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -26,8 +36,11 @@ pub fn atomic_write_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Resul
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = create_with_mode(&tmp, mode)?;
-        file.write_all(bytes)?;
+        let mut file = std::io::BufWriter::new(create_with_mode(&tmp, mode)?);
+        write(&mut file)?;
+        let file = file
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         fs::rename(&tmp, path)
     })();

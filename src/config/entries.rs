@@ -94,6 +94,40 @@ fn side_file(
     }))
 }
 
+/// Inline lists longer than this are read at every start before the form opens (a
+/// side file is read after it, and cached): past it, rolo says how to move them.
+const LONG_INLINE: usize = 2_000;
+
+/// A warning for each inline list long enough to slow every start.
+pub(super) fn long_inline(t: &Tab<'_>, p: &ProfileToml) -> Vec<String> {
+    fn len<T>(v: Option<&Val<Vec<T>>>) -> Option<(usize, usize)> {
+        v.map(|v| (v.span.start, v.got.as_ref().map_or(0, Vec::len)))
+    }
+    let lists = [
+        ("tags", len(p.tags.as_ref())),
+        ("stages", len(p.stages.as_ref())),
+        ("custom_fields", len(p.custom_fields.as_ref())),
+        ("assignees", len(p.assignees.as_ref())),
+        ("countries", len(p.countries.as_ref())),
+    ];
+    lists
+        .into_iter()
+        .filter_map(|(key, found)| found.filter(|(_, n)| *n > LONG_INLINE).map(|f| (key, f)))
+        .map(|(key, (at, n))| {
+            t.doc
+                .error(
+                    &(at..at),
+                    &t.key(key),
+                    format!(
+                        "{n} entries written inline are read at every start, before the form \
+                         opens; `rolo config split` moves them to a side file, read after it"
+                    ),
+                )
+                .to_string()
+        })
+        .collect()
+}
+
 /// An error for every key of another flavour that this profile has.
 pub(super) fn other_flavour_keys(t: &Tab<'_>, p: &ProfileToml, api: Flavour) -> Vec<ConfigError> {
     let own = api.spec().profile_keys;

@@ -678,3 +678,28 @@ fn side_files_are_named_relative_to_the_config_and_exclusive_with_inline_lists()
         "only applies to api = \"wipsy\"",
     );
 }
+
+/// Issue 28: thousands of inline entries still work, but every start reads them before
+/// the form opens; rolo says so, and how to move them.
+#[test]
+fn a_long_inline_list_is_read_with_a_warning_naming_the_way_out() {
+    use std::fmt::Write as _;
+    let mut text = String::from("[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n");
+    for n in 0..2_001 {
+        write!(
+            text,
+            "[[profiles.w.tags]]\nid = \"t{n}\"\nname = \"T{n}\"\n"
+        )
+        .unwrap();
+    }
+    let config = parse(&text).unwrap();
+    assert_eq!(config.profiles[0].tags.len(), 2_001);
+    assert_eq!(
+        config.warnings,
+        [format!(
+            "{FAKE_PATH}:4: profiles.w.tags: 2001 entries written inline are read at every \
+             start, before the form opens; `rolo config split` moves them to a side file, read \
+             after it"
+        )]
+    );
+}

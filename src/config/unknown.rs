@@ -9,6 +9,7 @@ use super::ConfigError;
 use super::val::{Doc, Step, fields, key_span, spell};
 
 /// The keys of the file no type knows, each with its place, ready to be told.
+#[derive(Default)]
 pub(super) struct Unknown(Vec<(Vec<Step>, ConfigError)>);
 
 impl Unknown {

@@ -51,6 +51,7 @@ pub(super) fn profile(
     let secret = read_secret(name, t, p, warnings, problems);
     let looks = read_looks(t, p, problems);
     let lists = entries::read(t, p, api, config_dir, problems);
+    warnings.extend(entries::long_inline(t, p));
     if problems.len() != before {
         return None;
     }

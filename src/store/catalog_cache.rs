@@ -114,27 +114,40 @@ pub fn side_path(data_dir: &Path, profile: &str, list: &str) -> PathBuf {
 /// The kept side list, if there is a good one read from `source`.
 #[must_use]
 pub fn load_side(data_dir: &Path, profile: &str, list: &str, source: &str) -> Option<SideList> {
-    let bytes = std::fs::read(side_path(data_dir, profile, list)).ok()?;
-    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
-    let (&VERSION, body) = rest.split_first()? else {
+    use std::io::Read as _;
+    let file = std::fs::File::open(side_path(data_dir, profile, list)).ok()?;
+    let mut file = std::io::BufReader::new(file);
+    let mut head = [0; MAGIC.len() + 1];
+    file.read_exact(&mut head).ok()?;
+    if head[..MAGIC.len()] != MAGIC[..] || head[MAGIC.len()] != VERSION {
         return None;
-    };
-    postcard::from_bytes::<SideList>(body)
+    }
+    // Read as a stream: the file is never held whole beside the list it becomes. The
+    // scratch holds one string at a time (a longer one fails the read: a parse then).
+    let mut scratch = vec![0; 64 * 1024];
+    postcard::from_io::<SideList, _>((file, &mut scratch))
         .ok()
+        .map(|(side, _)| side)
         .filter(|s| s.source == source)
 }
 
-/// Keeps a side list, atomically.
+/// Keeps a side list, atomically, serialized straight to the file (100,000 tags would
+/// be megabytes of buffer beside the list).
 pub fn save_side(
     data_dir: &Path,
     profile: &str,
     list: &str,
     side: &SideList,
 ) -> std::io::Result<()> {
-    let mut bytes = MAGIC.to_vec();
-    bytes.push(VERSION);
-    let bytes = postcard::to_extend(side, bytes).map_err(std::io::Error::other)?;
-    super::atomic_write(&side_path(data_dir, profile, list), &bytes)
+    let path = side_path(data_dir, profile, list);
+    crate::files::atomic_write_with(&path, 0o600, |file| {
+        use std::io::Write as _;
+        file.write_all(MAGIC)?;
+        file.write_all(&[VERSION])?;
+        postcard::to_io(side, file)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    })
 }
 
 #[cfg(test)]
@@ -157,6 +170,38 @@ mod tests {
             }],
         );
         c
+    }
+
+    #[test]
+    fn a_kept_side_list_loads_back_only_for_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let side = SideList {
+            source: "/c/tags.csv\u{0}120\u{0}7".into(),
+            items: sample()
+                .items(crate::contact::CatalogKind::Tags)
+                .iter()
+                .cloned()
+                .collect(),
+            custom_fields: Vec::new(),
+        };
+        save_side(dir.path(), "acme", "tags", &side).unwrap();
+        assert_eq!(
+            load_side(dir.path(), "acme", "tags", &side.source),
+            Some(side.clone())
+        );
+        assert_eq!(
+            load_side(dir.path(), "acme", "tags", "/c/tags.csv\u{0}121\u{0}7"),
+            None
+        );
+        assert_eq!(load_side(dir.path(), "acme", "stages", &side.source), None);
+        let path = side_path(dir.path(), "acme", "tags");
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert_eq!(
+            load_side(dir.path(), "acme", "tags", &side.source),
+            None,
+            "truncated"
+        );
     }
 
     #[test]
