@@ -334,7 +334,11 @@ impl Config {
     /// validates the rest.
     #[must_use]
     pub fn check_text(text: &str, path: &Path) -> Checked {
-        let doc = Doc { path, text };
+        let doc = Doc {
+            path,
+            text,
+            unknown: &[],
+        };
         let tree = match toml::de::DeTable::parse(text) {
             Ok(tree) => tree,
             Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
@@ -351,17 +355,21 @@ impl Config {
         // The tree went into serde; a file with unknown keys (rare) is parsed again to
         // find their lines, so that a big file is never held twice.
         let unknown = if unknown.is_empty() {
-            unknown::Unknown::default()
+            Vec::new()
         } else {
             match toml::de::DeTable::parse(text) {
-                Ok(tree) => unknown::Unknown::new(doc, &tree, unknown),
+                Ok(tree) => unknown::told(doc, &tree, unknown),
                 Err(e) => return Checked::failed(path, doc.syntax_error(&e)),
             }
         };
+        let doc = Doc {
+            unknown: &unknown,
+            ..doc
+        };
         let mut problems = Problems::default();
-        problems.extend(unknown.under(&[]));
+        problems.extend(doc.unknown_in(""));
         let mut warnings = Vec::new();
-        let (names, profiles) = read_profiles(doc, &file, &unknown, &mut warnings, &mut problems)
+        let (names, profiles) = read_profiles(doc, &file, &mut warnings, &mut problems)
             .map_or((None, Vec::new()), |(names, profiles)| {
                 (Some(names), profiles)
             });
@@ -461,7 +469,6 @@ fn root(doc: Doc<'_>) -> val::Tab<'_> {
 fn read_profiles<'f>(
     doc: Doc<'f>,
     file: &'f types::File,
-    unknown: &unknown::Unknown,
     warnings: &mut Vec<String>,
     problems: &mut Problems,
 ) -> Option<(Vec<&'f str>, Vec<Profile>)> {
@@ -481,7 +488,6 @@ fn read_profiles<'f>(
             path: val::join("profiles", name),
             span: v.span.clone(),
         };
-        problems.extend(unknown.under(&["profiles", name.as_str()]));
         match &v.got {
             Ok(p) => profiles.extend(validate::profile(name, &t, p, dir, warnings, problems)),
             Err(why) => problems.push(t.here(&t.path, why.clone())),

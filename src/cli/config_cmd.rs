@@ -74,6 +74,9 @@ pub fn run(global: &Global, action: ConfigAction) -> anyhow::Result<ExitCode> {
 /// `rolo config split FILE`: the side files written, then the config replaced (its old
 /// text kept beside it). A file that exists already is never overwritten.
 fn split(path: &Path, min: usize, dry_run: bool) -> anyhow::Result<ExitCode> {
+    // A config that is a link (dotfiles) is split where it really is.
+    let path = &std::fs::canonicalize(path)
+        .with_context(|| format!("{}: cannot read the config file", path.display()))?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the config file", path.display()))?;
     let plan = crate::engine::config_split::split(&text, path, min)?;
@@ -105,17 +108,7 @@ fn split(path: &Path, min: usize, dry_run: bool) -> anyhow::Result<ExitCode> {
         say!("{}: nothing written (--dry-run)", path.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let mode = std::fs::metadata(path)?.permissions();
-    for (file, csv) in &plan.files {
-        std::fs::write(file, csv).with_context(|| format!("{}: cannot write", file.display()))?;
-        std::fs::set_permissions(file, mode.clone())?;
-    }
-    std::fs::copy(path, &backup)
-        .with_context(|| format!("{}: cannot keep the old config", backup.display()))?;
-    let fresh = PathBuf::from(format!("{}.split-tmp", path.display()));
-    std::fs::write(&fresh, &plan.text)?;
-    std::fs::set_permissions(&fresh, mode)?;
-    std::fs::rename(&fresh, path)?;
+    let backup = crate::engine::config_split::apply(&plan, path)?;
     say!(
         "{}: rewritten; the old file is {}",
         path.display(),

@@ -201,9 +201,19 @@ fn read_defaults(
             && api.has_custom_fields()
         {
             for (name, v) in inner {
-                let full = format!("{CUSTOM_PREFIX}{name}");
-                if let Some(text) = problems.take(default_value(&value, v)) {
-                    out.insert(full, text);
+                // toml's plain values keep no place: the key is found after the
+                // table's own, in the text.
+                let from = value.span.start.min(t.doc.text.len());
+                let at = from + t.doc.text[from..].find(name.as_str()).unwrap_or(0);
+                let span = at..at;
+                let one = Field {
+                    value: v,
+                    span: &span,
+                    key: super::val::join(&value.key, name),
+                    doc: t.doc,
+                };
+                if let Some(text) = problems.take(default_value(&one, v)) {
+                    out.insert(format!("{CUSTOM_PREFIX}{name}"), text);
                 }
             }
             continue;
@@ -329,6 +339,7 @@ fn elements<T: Entry, E>(
     let mut seen = HashSet::with_capacity(list.value.len());
     for (i, e) in list.value.iter().enumerate() {
         let at = t.element(key, i, &e.span);
+        problems.extend(at.doc.unknown_in(&at.path));
         let table = match &e.got {
             Ok(table) => table,
             Err(why) => {

@@ -62,12 +62,24 @@ pub fn read(side: &SideFile) -> Result<Entries, Vec<ConfigError>> {
             kind,
         }]
     };
-    let mut file = BufReader::new(std::fs::File::open(&side.path).map_err(cannot)?);
+    let file = std::fs::File::open(&side.path).map_err(cannot)?;
+    let mut file = BufReader::new(file.take(MAX_SIZE + 1));
     if file.fill_buf().map_err(cannot)?.starts_with(BOM) {
         file.consume(BOM.len());
     }
-    parse_from(file, side.list, &side.path)
+    let entries = parse_from(&mut file, side.list, &side.path)?;
+    if file.into_inner().limit() == 0 {
+        return Err(cannot(std::io::Error::other(format!(
+            "it is over {} MiB, more than any list rolo reads",
+            MAX_SIZE / (1024 * 1024)
+        ))));
+    }
+    Ok(entries)
 }
+
+/// The most a side file may hold: 64 MiB is several hundred thousand entries; past it
+/// the file is surely not a list (`/dev/zero`, a log), and memory is not spent on it.
+const MAX_SIZE: u64 = 64 * 1024 * 1024;
 
 /// The UTF-8 byte-order mark Excel writes first.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -82,23 +94,28 @@ fn parse_from(input: impl Read, list: List, path: &Path) -> Result<Entries, Vec<
         .flexible(true)
         .has_headers(false)
         .from_reader(input);
-    let mut records = reader.records();
     let mut problems = Problems {
         path,
         list: Vec::new(),
     };
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(vec![problems.csv(&e)]),
-        None => {
+    let mut header = csv::StringRecord::new();
+    match reader.read_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
             return Err(vec![problems.at(
                 1,
                 None,
                 "the file is empty; the first line names the columns, like id,name",
             )]);
         }
-    };
-    let at = header_columns(&header, list).map_err(|m| vec![problems.at(1, None, &m)])?;
+        Err(e) => return Err(vec![problems.csv(&e)]),
+    }
+    // Blank lines before the header are skipped: its line is the one before the next.
+    let header_line = usize::try_from(reader.position().line())
+        .unwrap_or(2)
+        .saturating_sub(1)
+        .max(1);
+    let at = header_columns(&header, list).map_err(|m| vec![problems.at(header_line, None, &m)])?;
     let mut rows = Rows {
         at,
         list,
@@ -108,7 +125,7 @@ fn parse_from(input: impl Read, list: List, path: &Path) -> Result<Entries, Vec<
     let mut defs = Vec::new();
     // Each entry's line, for the duplicate check after the last line.
     let mut lines: Vec<usize> = Vec::new();
-    for record in records {
+    for record in reader.records() {
         if problems.list.len() >= MAX_PROBLEMS {
             break;
         }
@@ -226,16 +243,30 @@ struct Rows {
 impl Rows {
     fn row(&mut self, record: &csv::StringRecord) -> Result<Row, Wrong> {
         let need = self.at.iter().flatten().max().map_or(0, |m| m + 1);
-        if record.len() < need {
+        // More cells than the header names would be dropped without a word (a name with
+        // an unquoted comma, say); empty ones at the end are what spreadsheets write.
+        let used = (0..record.len())
+            .rev()
+            .find(|&i| record.get(i).is_some_and(|c| !c.trim().is_empty()))
+            .map_or(0, |i| i + 1);
+        if record.len() < need || used > need {
+            let found = if used > need { used } else { record.len() };
             return Err((
                 None,
-                format!("{need} columns expected, found {}", record.len()),
+                format!(
+                    "{need} columns expected, found {found} (a value holding a comma is \
+                     written in double quotes)"
+                ),
             ));
         }
-        let id = self.text(record, 0)?;
+        let mut id = self.text(record, 0)?;
         let name = self.text(record, 1)?;
-        if matches!(self.list, List::Assignees | List::Countries) && id.parse::<u64>().is_err() {
-            return Err((self.column(0), format!("{id:?} is not an integer id")));
+        if matches!(self.list, List::Assignees | List::Countries) {
+            // The same id as the inline lists take: 0 to 2^63-1, written plainly.
+            match id.parse::<i64>() {
+                Ok(n) if n >= 0 => id = n.to_string(),
+                _ => return Err((self.column(0), format!("{id:?} is not an integer id"))),
+            }
         }
         Ok(match self.list {
             List::CustomFields => Row::Field(self.custom_field(record, id, name)?),
@@ -315,6 +346,13 @@ impl Rows {
         let text = self.at[w].and_then(|i| record.get(i)).map_or("", str::trim);
         if text.is_empty() {
             return Err((self.column(w), "must not be empty".to_owned()));
+        }
+        // A line break in an id or a name is surely a quote left open above it.
+        if text.contains(['\n', '\r']) {
+            return Err((
+                self.column(w),
+                "holds a line break: is a double quote left open?".to_owned(),
+            ));
         }
         Ok(text.to_owned())
     }
@@ -521,6 +559,42 @@ mod tests {
             "{shown}"
         );
         assert_eq!(errors[0].kind, ConfigErrorKind::NotFound);
+    }
+
+    /// Review of issue 28: nothing in a row is dropped without a word.
+    #[test]
+    fn a_row_wider_than_its_header_or_an_open_quote_is_refused() {
+        let wider = problem(
+            List::Countries,
+            "id,name\n101,India\n102,Korea, Republic of\n",
+        );
+        assert!(
+            wider.starts_with("/t/tags.csv:3: 2 columns expected, found 3"),
+            "{wider}"
+        );
+        // Empty cells at the end are what spreadsheets write: fine.
+        assert_eq!(items(List::Countries, "id,name\n101,India,,\n").len(), 1);
+        let open = read(
+            List::Countries,
+            "id,name\n101,\"India\n102,Pakistan\n103,Nepal\n",
+        )
+        .unwrap_err();
+        assert!(
+            open[0]
+                .to_string()
+                .contains("holds a line break: is a double quote left open?"),
+            "{open:?}"
+        );
+        // Integer ids are read as the inline lists read them.
+        let staff = items(List::Assignees, "\n\nid,name\n007,Bond\n");
+        assert_eq!(staff[0].id, "7");
+        let dup = problem(List::Assignees, "id,name\n7,Bond\n007,James\n");
+        assert!(dup.contains("duplicate id \"7\""), "{dup}");
+        let header = problem(List::Tags, "\n\nid,nombre\n");
+        assert!(
+            header.starts_with("/t/tags.csv:3: unknown column"),
+            "{header}"
+        );
     }
 
     #[test]

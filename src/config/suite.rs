@@ -703,3 +703,48 @@ fn a_long_inline_list_is_read_with_a_warning_naming_the_way_out() {
         )]
     );
 }
+
+/// Review of issue 28: what serde's untagged enums would have said alone ("a string or
+/// an integer") names what was found too.
+#[test]
+fn an_id_of_the_wrong_type_says_what_was_found() {
+    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n\
+                tags = [{ id = true, name = \"x\" }]\n";
+    broken(
+        text,
+        4,
+        "profiles.w.tags[0].id",
+        "expected a string or an integer, found a boolean",
+    );
+}
+
+/// Review of issue 28: a dotted custom-field default is named by its own key and line.
+#[test]
+fn a_bad_dotted_custom_default_is_named_by_its_own_key() {
+    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[profiles.w.defaults]\n\
+                custom.Industria = \"Retail\"\ncustom.Talla = true\n";
+    broken(
+        text,
+        6,
+        "profiles.w.defaults.custom.Talla",
+        "expected a string, an integer or an array of strings",
+    );
+}
+
+/// Review of issue 28: an unknown key inside a list entry is reported with that entry,
+/// after the profile's own keys, as the reader always did; and a profile whose only
+/// problem is an unknown key is left out like any other.
+#[test]
+fn unknown_keys_are_reported_with_their_own_table() {
+    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\ncolor = \"reddish\"\n\
+                [[profiles.w.tags]]\nid = \"t\"\nname = \"T\"\ncolr = \"#000000\"\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(&path, text).unwrap();
+    let checked = Config::check(&path);
+    let lines: Vec<Option<usize>> = checked.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [Some(4), Some(8)], "{:?}", checked.errors);
+    let only_unknown = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\nzz = 1\n";
+    std::fs::write(&path, only_unknown).unwrap();
+    assert!(Config::check(&path).config.profiles.is_empty());
+}

@@ -215,13 +215,34 @@ pub(super) struct NumberedToml {
 }
 
 /// An id or a name: text, or an integer read as text.
-#[derive(Debug, Deserialize)]
-#[serde(untagged, expecting = "a string or an integer")]
+#[derive(Debug)]
 pub(super) enum Label {
     /// Written as text.
     Text(String),
     /// Written as an integer.
     Int(i64),
+}
+
+/// By hand, not `untagged`: serde's untagged enums say only what they expected, and
+/// the user is told what was found too ("expected a string or an integer, found a
+/// boolean").
+impl<'de> Deserialize<'de> for Label {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Label;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Label, E> {
+                Ok(Label::Text(v.to_owned()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Label, E> {
+                Ok(Label::Int(v))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 impl Label {

@@ -8,47 +8,25 @@ use toml::de::DeTable;
 use super::ConfigError;
 use super::val::{Doc, Step, fields, key_span, spell};
 
-/// The keys of the file no type knows, each with its place, ready to be told.
-#[derive(Default)]
-pub(super) struct Unknown(Vec<(Vec<Step>, ConfigError)>);
-
-impl Unknown {
-    /// Finds each key in toml's tree for its line and words its error, in file order.
-    pub fn new(doc: Doc<'_>, tree: &Spanned<DeTable<'_>>, found: Vec<Vec<Step>>) -> Self {
-        let mut out: Vec<(usize, Vec<Step>, ConfigError)> = found
-            .into_iter()
-            .map(|steps| {
-                let span = key_span(tree, &steps).unwrap_or(0..0);
-                let error = doc.error(&span, &spell(&steps), unknown_key(&steps));
-                (span.start, steps, error)
-            })
-            .collect();
-        out.sort_by_key(|(at, _, _)| *at);
-        Self(out.into_iter().map(|(_, s, e)| (s, e)).collect())
-    }
-
-    /// The errors of the keys under `prefix` (`["profiles", "acme"]`); with no prefix,
-    /// those outside every profile.
-    pub fn under(&self, prefix: &[&str]) -> Vec<ConfigError> {
-        let starts = |steps: &[Step], prefix: &[&str]| {
-            prefix.len() <= steps.len()
-                && prefix
-                    .iter()
-                    .zip(steps)
-                    .all(|(p, s)| matches!(s, Step::Key(k) if k == p))
-        };
-        self.0
-            .iter()
-            .filter(|(steps, _)| {
-                if prefix.is_empty() {
-                    !starts(steps, &["profiles"])
-                } else {
-                    starts(steps, prefix)
-                }
-            })
-            .map(|(_, e)| e.clone())
-            .collect()
-    }
+/// The keys of the file no type knows, each told with its line and the keys its table
+/// takes: (the dotted key of that table, the error), in file order. Each is reported
+/// with its own table (see [`Doc::unknown_in`](super::val::Doc::unknown_in)).
+pub(super) fn told(
+    doc: Doc<'_>,
+    tree: &Spanned<DeTable<'_>>,
+    found: Vec<Vec<Step>>,
+) -> Vec<(String, ConfigError)> {
+    let mut out: Vec<(usize, String, ConfigError)> = found
+        .into_iter()
+        .map(|steps| {
+            let span = key_span(tree, &steps).unwrap_or(0..0);
+            let error = doc.error(&span, &spell(&steps), unknown_key(&steps));
+            let parent = spell(&steps[..steps.len().saturating_sub(1)]);
+            (span.start, parent, error)
+        })
+        .collect();
+    out.sort_by_key(|(at, _, _)| *at);
+    out.into_iter().map(|(_, p, e)| (p, e)).collect()
 }
 
 /// "unknown key (expected one of: …)", and the nearest known key when one is near.

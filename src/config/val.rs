@@ -74,7 +74,7 @@ fn reword(message: &str) -> String {
     let message = message.trim();
     let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
-        .and_then(|rest| rest.split_once(", expected "))
+        .and_then(|rest| rest.rsplit_once(", expected "))
     else {
         return message.to_owned();
     };
@@ -104,9 +104,20 @@ pub(super) struct Doc<'a> {
     pub path: &'a Path,
     /// Its text; spans index into it.
     pub text: &'a str,
+    /// Keys no type knows: (the dotted key of their table, the error).
+    pub unknown: &'a [(String, ConfigError)],
 }
 
 impl Doc<'_> {
+    /// The errors of the unknown keys written directly in the table at `path`.
+    pub fn unknown_in(&self, path: &str) -> Vec<ConfigError> {
+        self.unknown
+            .iter()
+            .filter(|(table, _)| table == path)
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
     /// The 1-based line on which a byte offset falls.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
@@ -185,7 +196,7 @@ pub(super) struct Field<'v, T> {
     pub value: &'v T,
     pub span: &'v Range<usize>,
     pub key: String,
-    doc: Doc<'v>,
+    pub doc: Doc<'v>,
 }
 
 impl<T> Field<'_, T> {
@@ -490,6 +501,7 @@ mod tests {
         let doc = Doc {
             path: Path::new("c.toml"),
             text: "a\nb\nc",
+            unknown: &[],
         };
         assert_eq!((doc.line_of(0), doc.line_of(2), doc.line_of(99)), (1, 2, 3));
     }

@@ -38,6 +38,7 @@ pub(super) fn profile(
     problems: &mut Problems,
 ) -> Option<Profile> {
     let before = problems.len();
+    problems.extend(t.doc.unknown_in(&t.path));
     let checked_name = problems.take(check_name(name, t));
     let api = problems.take(read_api(t, p));
     if let Some(api) = api {

@@ -52,10 +52,13 @@ pub fn split(text: &str, path: &Path, min: usize) -> Result<Split, ConfigError> 
             let table = doc["profiles"][profile.name.as_str()]
                 .as_table_like_mut()
                 .ok_or_else(|| refuse(path, "a profile is not a table"))?;
-            let comments = table
-                .remove(list.key())
-                .map(comments_of)
-                .unwrap_or_default();
+            let mut comments = String::new();
+            if let Some(key) = table.key(list.key()) {
+                decor_comments(key.leaf_decor(), &mut comments);
+            }
+            if let Some(item) = table.remove(list.key()) {
+                item_comments(&item, &mut comments);
+            }
             table.insert(list.file_key(), toml_edit::value(name.as_str()));
             if let Some(mut key) = table.key_mut(list.file_key()) {
                 key.leaf_decor_mut().set_prefix(comments);
@@ -65,6 +68,17 @@ pub fn split(text: &str, path: &Path, min: usize) -> Result<Split, ConfigError> 
                 profile.name,
                 list.key()
             ));
+            let folded = name.to_lowercase();
+            if out
+                .files
+                .iter()
+                .any(|(p, _)| p.to_string_lossy().to_lowercase().ends_with(&folded))
+            {
+                return Err(refuse(
+                    path,
+                    &format!("two lists would both go to {name} (names that differ only in case)"),
+                ));
+            }
             out.files.push((dir.join(&name), csv));
         }
     }
@@ -73,24 +87,69 @@ pub fn split(text: &str, path: &Path, min: usize) -> Result<Split, ConfigError> 
     Ok(out)
 }
 
-/// The comment lines written above and between the tables of a list that is moved:
-/// they go above the key that names its file, so that no comment is lost.
-fn comments_of(item: toml_edit::Item) -> String {
-    let mut out = String::new();
-    if let toml_edit::Item::ArrayOfTables(tables) = item {
-        for table in &tables {
-            let prefix = table
-                .decor()
-                .prefix()
-                .and_then(|p| p.as_str())
-                .unwrap_or("");
-            for line in prefix.lines().filter(|l| l.trim_start().starts_with('#')) {
-                out.push_str(line);
-                out.push('\n');
+/// Every comment of a moved list (above, between and inside its tables, after its
+/// values, inside inline arrays): they go above the key that names its file, so that no
+/// comment is lost.
+fn item_comments(item: &toml_edit::Item, out: &mut String) {
+    match item {
+        toml_edit::Item::ArrayOfTables(tables) => {
+            for table in tables {
+                table_comments(table, out);
             }
         }
+        toml_edit::Item::Table(table) => table_comments(table, out),
+        toml_edit::Item::Value(value) => value_comments(value, out),
+        toml_edit::Item::None => {}
     }
-    out
+}
+
+fn table_comments(table: &toml_edit::Table, out: &mut String) {
+    decor_comments(table.decor(), out);
+    for (key, item) in table {
+        if let Some(k) = table.key(key) {
+            decor_comments(k.leaf_decor(), out);
+        }
+        item_comments(item, out);
+    }
+}
+
+fn value_comments(value: &toml_edit::Value, out: &mut String) {
+    decor_comments(value.decor(), out);
+    match value {
+        toml_edit::Value::Array(items) => {
+            items.iter().for_each(|v| value_comments(v, out));
+            if let Some(trailing) = items.trailing().as_str() {
+                push_comments(trailing, out);
+            }
+        }
+        toml_edit::Value::InlineTable(table) => {
+            for (key, v) in table {
+                if let Some(k) = table.key(key) {
+                    decor_comments(k.leaf_decor(), out);
+                }
+                value_comments(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn decor_comments(decor: &toml_edit::Decor, out: &mut String) {
+    for raw in [decor.prefix(), decor.suffix()].into_iter().flatten() {
+        if let Some(text) = raw.as_str() {
+            push_comments(text, out);
+        }
+    }
+}
+
+/// The comments of a stretch of whitespace and comments, one a line.
+fn push_comments(text: &str, out: &mut String) {
+    for line in text.lines() {
+        if let Some(at) = line.find('#') {
+            out.push_str(line[at..].trim_end());
+            out.push('\n');
+        }
+    }
 }
 
 /// How many entries `list` has inline in `profile`.
@@ -190,6 +249,10 @@ fn check_same(before: &Config, split: &Split, path: &Path) -> Result<(), ConfigE
             .into_iter()
             .partition(|f| split.files.iter().any(|(p, _)| *p == f.path));
         profile.side_files = kept;
+        // Where a file is named moves with the lines around it; what it names does not.
+        for f in &mut profile.side_files {
+            f.named_at.clear();
+        }
         for file in made {
             let csv = split
                 .files
@@ -216,7 +279,11 @@ fn check_same(before: &Config, split: &Split, path: &Path) -> Result<(), ConfigE
         }
         s
     };
-    if shown(&before.profiles) == shown(&filled) {
+    let mut before = before.profiles.clone();
+    for f in before.iter_mut().flat_map(|p| p.side_files.iter_mut()) {
+        f.named_at.clear();
+    }
+    if shown(&before) == shown(&filled) {
         Ok(())
     } else {
         Err(refuse(
@@ -234,6 +301,49 @@ fn refuse(path: &Path, message: &str) -> ConfigError {
         message: message.to_owned(),
         kind: ConfigErrorKind::Invalid,
     }
+}
+
+/// Writes a split: each side file created new (never over a file, even one that appeared
+/// since the plan), then the config replaced atomically with its own permissions, its
+/// old text kept as `FILE.before-split`. `path` should be the config's real path (not a
+/// link to it), so that the side files land beside it.
+pub fn apply(split: &Split, path: &Path) -> std::io::Result<PathBuf> {
+    use std::io::Write as _;
+    let mode = file_mode(path)?;
+    let backup = PathBuf::from(format!("{}.before-split", path.display()));
+    for (file, csv) in &split.files {
+        let mut f = create_new(file, mode)?;
+        f.write_all(csv.as_bytes())?;
+        f.sync_all()?;
+    }
+    let mut kept = create_new(&backup, mode)?;
+    kept.write_all(&std::fs::read(path)?)?;
+    kept.sync_all()?;
+    crate::files::atomic_write_mode(path, split.text.as_bytes(), mode)?;
+    Ok(backup)
+}
+
+fn create_new(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    options
+        .open(path)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+#[cfg(unix)]
+fn file_mode(path: &Path) -> std::io::Result<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(std::fs::metadata(path)?.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn file_mode(_path: &Path) -> std::io::Result<u32> {
+    Ok(0o600)
 }
 
 #[cfg(test)]
@@ -260,6 +370,57 @@ mod tests {
         let text = format!("{W}colr = \"red\"\n");
         let err = split(&text, Path::new("/c/config.toml"), 1).unwrap_err();
         assert_eq!(err.line, Some(4), "{err}");
+    }
+
+    /// Review of issue 28: where a later profile names its file moves with the lines
+    /// above it; that is no change of meaning.
+    #[test]
+    fn a_profile_with_a_side_file_already_does_not_stop_the_split() {
+        let text = format!(
+            "{W}[[profiles.w.tags]]\nid = \"t\"\nname = \"T\"\n\
+             [profiles.v]\napi = \"wipsy\"\napi_key_env = \"V\"\ntags_file = \"v.csv\"\n"
+        );
+        let split = split(&text, Path::new("/c/config.toml"), 1).unwrap();
+        assert_eq!(split.moved.len(), 1);
+    }
+
+    /// Review of issue 28: every comment of a moved list survives, wherever it was.
+    #[test]
+    fn every_comment_of_a_moved_list_is_kept() {
+        let text = format!(
+            "{W}# above the list\ntags = [ # after the bracket\n  # inside\n  \
+             {{ id = \"a\", name = \"A\" }}, # after an entry\n]\n\
+             [[profiles.w.stages]]\n# in a table\nid = \"s\" # after a value\nname = \"S\"\n"
+        );
+        let split = split(&text, Path::new("/c/config.toml"), 1).unwrap();
+        for comment in [
+            "# above the list",
+            "# after the bracket",
+            "# inside",
+            "# after an entry",
+            "# in a table",
+            "# after a value",
+        ] {
+            assert!(
+                split.text.contains(comment),
+                "{comment} lost:\n{}",
+                split.text
+            );
+        }
+    }
+
+    /// Review of issue 28: two lists whose files differ only in case would be one file
+    /// where case does not count (macOS): refused before anything is written.
+    #[test]
+    fn files_that_differ_only_in_case_are_refused() {
+        let one = |n: &str| {
+            format!(
+                "[profiles.{n}]\napi = \"wipsy\"\napi_key_env = \"W\"\n[[profiles.{n}.tags]]\nid = \"t\"\nname = \"T\"\n"
+            )
+        };
+        let text = format!("{}{}", one("Acme"), one("acme"));
+        let err = split(&text, Path::new("/c/config.toml"), 1).unwrap_err();
+        assert!(err.to_string().contains("differ only in case"), "{err}");
     }
 
     #[test]

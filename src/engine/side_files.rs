@@ -54,18 +54,27 @@ fn read(data_dir: &Path, profile: &str, file: &SideFile) -> Result<SideList, Con
     Ok(list)
 }
 
-/// What a file is now: its path, length and modification time (`None` when that cannot
-/// be told, and then nothing is cached).
+/// What a file is now: its real path, length and modification time, and on Unix its
+/// inode and change time, which no copy keeps (`cp -p` and `rsync -t` keep the
+/// modification time). `None` when that cannot be told, and then nothing is cached.
 fn fingerprint(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
+    let real = std::fs::canonicalize(path).ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
     let modified = meta
         .modified()
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
+    #[cfg(unix)]
+    let own = {
+        use std::os::unix::fs::MetadataExt;
+        format!("{}\u{0}{}.{}", meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let own = String::new();
     Some(format!(
-        "{}\u{0}{}\u{0}{}",
-        path.display(),
+        "{}\u{0}{}\u{0}{}\u{0}{own}",
+        real.display(),
         meta.len(),
         modified.as_nanos()
     ))

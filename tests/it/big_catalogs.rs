@@ -135,6 +135,14 @@ fn a_bad_entry_deep_in_a_long_list_stops_the_form_with_file_line_and_key() {
     }
 }
 
+/// `rolo add --dry-run` with the tag named `name` sends the id `id`.
+fn dry_run_resolves(w: &World, name: &str, id: &str) {
+    let tags = format!("tags={name}");
+    let out = w.rolo(&["add", "--dry-run", "--set", "name=Ana", "--set", &tags]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains(id), "{}", stdout(&out));
+}
+
 /// A side file is read once and kept in the catalog cache; a change to it is read
 /// again (its length and time differ), never hidden by what was kept.
 #[test]
@@ -142,30 +150,12 @@ fn a_side_file_is_read_once_and_again_when_it_changes() {
     let mut w = world(None, Shape::SideFile);
     w.stop();
     let kept = w.data_dir().join("catalogs").join("big.tags.bin");
-    let out = w.rolo(&[
-        "add",
-        "--dry-run",
-        "--set",
-        "name=Ana",
-        "--set",
-        "tags=Etiqueta 01234",
-    ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("tag-01234"), "{}", stdout(&out));
+    dry_run_resolves(&w, "Etiqueta 01234", "tag-01234");
     assert!(kept.exists(), "the list is kept");
     let mut csv = std::fs::read_to_string(side_file(&w)).unwrap();
     csv.push_str("tag-nueva,Recién llegada,\n");
     std::fs::write(side_file(&w), csv).unwrap();
-    let out = w.rolo(&[
-        "add",
-        "--dry-run",
-        "--set",
-        "name=Ana",
-        "--set",
-        "tags=Recién llegada",
-    ]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stdout(&out).contains("tag-nueva"), "{}", stdout(&out));
+    dry_run_resolves(&w, "Recién llegada", "tag-nueva");
     // The kept copy is only a copy: the file gone is an error, not the old list.
     std::fs::remove_file(side_file(&w)).unwrap();
     let out = w.rolo(&["add", "--dry-run", "--set", "name=Ana"]);

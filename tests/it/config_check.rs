@@ -335,10 +335,14 @@ fn split_moves_long_lists_to_side_files_and_means_the_same() {
     }
     let data = dir.path().join("data");
     assert_eq!(read_whole(&path, &data), read_whole(&backup, &data));
-    // The files are as private as the config.
+    // The files are as private as the config, and so is the config rewritten.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
         let mode = std::fs::metadata(dir.path().join("w-tags.csv"))
             .unwrap()
             .permissions()
