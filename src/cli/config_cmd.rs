@@ -74,9 +74,6 @@ pub fn run(global: &Global, action: ConfigAction) -> anyhow::Result<ExitCode> {
 /// `rolo config split FILE`: the side files written, then the config replaced (its old
 /// text kept beside it). A file that exists already is never overwritten.
 fn split(path: &Path, min: usize, dry_run: bool) -> anyhow::Result<ExitCode> {
-    // A config that is a link (dotfiles) is split where it really is.
-    let path = &std::fs::canonicalize(path)
-        .with_context(|| format!("{}: cannot read the config file", path.display()))?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the config file", path.display()))?;
     let plan = crate::engine::config_split::split(&text, path, min)?;

@@ -201,10 +201,9 @@ fn read_defaults(
             && api.has_custom_fields()
         {
             for (name, v) in inner {
-                // toml's plain values keep no place: the key is found after the
-                // table's own, in the text.
-                let from = value.span.start.min(t.doc.text.len());
-                let at = from + t.doc.text[from..].find(name.as_str()).unwrap_or(0);
+                // toml's plain values keep no place: the line that writes this key is
+                // found after the table's own, in the text.
+                let at = dotted_line(t.doc.text, value.span.start, name);
                 let span = at..at;
                 let one = Field {
                     value: v,
@@ -226,6 +225,25 @@ fn read_defaults(
         }
     }
     out
+}
+
+/// The offset of the first line at or after `from` that writes `custom.NAME` (bare or
+/// quoted), or `from` when none does.
+fn dotted_line(text: &str, from: usize, name: &str) -> usize {
+    let from = from.min(text.len());
+    let mut at = from;
+    for line in text[from..].split_inclusive('\n') {
+        let key = line.trim_start().trim_start_matches('"');
+        if let Some(rest) = key
+            .strip_prefix(CUSTOM_PREFIX)
+            .and_then(|k| k.strip_prefix(name))
+            && rest.trim_start().starts_with(['=', '"'])
+        {
+            return at;
+        }
+        at += line.len();
+    }
+    from
 }
 
 fn check_default_key<T>(f: &Field<'_, T>, key: &str, api: Flavour) -> Result<(), ConfigError> {

@@ -67,14 +67,15 @@ pub fn read(side: &SideFile) -> Result<Entries, Vec<ConfigError>> {
     if file.fill_buf().map_err(cannot)?.starts_with(BOM) {
         file.consume(BOM.len());
     }
-    let entries = parse_from(&mut file, side.list, &side.path)?;
+    let entries = parse_from(&mut file, side.list, &side.path);
+    // Over the cap, the file was cut: what the cut made of its last line is no news.
     if file.into_inner().limit() == 0 {
         return Err(cannot(std::io::Error::other(format!(
             "it is over {} MiB, more than any list rolo reads",
             MAX_SIZE / (1024 * 1024)
         ))));
     }
-    Ok(entries)
+    entries
 }
 
 /// The most a side file may hold: 64 MiB is several hundred thousand entries; past it
@@ -90,31 +91,42 @@ pub fn parse(bytes: &[u8], list: List, path: &Path) -> Result<Entries, Vec<Confi
 }
 
 fn parse_from(input: impl Read, list: List, path: &Path) -> Result<Entries, Vec<ConfigError>> {
+    // Lines end at `\n` alone (a `\r` before it is trimmed with the cell), and no line
+    // is empty: the csv crate skips empty lines and then numbers the ones after them
+    // wrong, and numbers CRLF lines wrong; this way every record is its own line.
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(input);
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(NoEmptyLines {
+            inner: input,
+            last: b'\n',
+            pending: None,
+        });
     let mut problems = Problems {
         path,
         list: Vec::new(),
     };
     let mut header = csv::StringRecord::new();
-    match reader.read_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Err(vec![problems.at(
-                1,
-                None,
-                "the file is empty; the first line names the columns, like id,name",
-            )]);
+    // The first line that is not blank names the columns.
+    loop {
+        match reader.read_record(&mut header) {
+            Ok(true) if header.iter().all(|c| c.trim().is_empty()) => {}
+            Ok(true) => break,
+            Ok(false) => {
+                return Err(vec![problems.at(
+                    1,
+                    None,
+                    "the file is empty; the first line names the columns, like id,name",
+                )]);
+            }
+            Err(e) => return Err(vec![problems.csv(&e)]),
         }
-        Err(e) => return Err(vec![problems.csv(&e)]),
     }
-    // Blank lines before the header are skipped: its line is the one before the next.
-    let header_line = usize::try_from(reader.position().line())
-        .unwrap_or(2)
-        .saturating_sub(1)
-        .max(1);
+    let header_line = header
+        .position()
+        .and_then(|p| usize::try_from(p.line()).ok())
+        .unwrap_or(1);
     let at = header_columns(&header, list).map_err(|m| vec![problems.at(header_line, None, &m)])?;
     let mut rows = Rows {
         at,
@@ -190,6 +202,62 @@ fn duplicates<'i>(ids: &[&'i str], lines: &[usize]) -> Vec<(usize, usize, &'i st
     out
 }
 
+/// A header cell or line as quoted in a message: at most 40 characters of it.
+fn short(text: &str) -> String {
+    let mut out: String = text.trim().chars().take(40).collect();
+    if out.len() < text.trim().len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Gives every empty line a space, so that the csv crate sees one record per line and
+/// numbers each right (rolo skips blank records itself).
+struct NoEmptyLines<R> {
+    inner: R,
+    /// The last byte passed on (`\n` at the start: an empty first line counts too).
+    last: u8,
+    /// A byte that did not fit in the caller's buffer.
+    pending: Option<u8>,
+}
+
+impl<R: Read> Read for NoEmptyLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        if let Some(b) = self.pending.take() {
+            if buf.is_empty() {
+                self.pending = Some(b);
+                return Ok(0);
+            }
+            buf[0] = b;
+            self.last = b;
+            n = 1;
+        }
+        if n == buf.len() {
+            return Ok(n);
+        }
+        // Each byte read becomes at most two: read half of what is free.
+        let mut scratch = [0u8; 4096];
+        let want = ((buf.len() - n) / 2).clamp(1, scratch.len());
+        let got = self.inner.read(&mut scratch[..want])?;
+        for &b in &scratch[..got] {
+            if b == b'\n' && self.last == b'\n' {
+                buf[n] = b' ';
+                n += 1;
+                if n == buf.len() {
+                    self.pending = Some(b);
+                    self.last = b' ';
+                    return Ok(n);
+                }
+            }
+            buf[n] = b;
+            n += 1;
+            self.last = b;
+        }
+        Ok(n)
+    }
+}
+
 /// Where each column the list takes is in the file (`None`: not there).
 type At = Vec<Option<usize>>;
 
@@ -204,7 +272,8 @@ fn header_columns(header: &csv::StringRecord, list: List) -> Result<At, String> 
             Some(w) => at[w] = Some(i),
             None => {
                 return Err(format!(
-                    "unknown column {raw:?} in the header (column {}); a {} file takes: {}",
+                    "unknown column {:?} in the header (column {}); a {} file takes: {}",
+                    short(raw),
                     i + 1,
                     list.key(),
                     wanted.join(", ")
@@ -217,7 +286,7 @@ fn header_columns(header: &csv::StringRecord, list: List) -> Result<At, String> 
             "the header must name the columns id and name (a {} file takes: {}); found {:?}",
             list.key(),
             wanted.join(", "),
-            header.iter().collect::<Vec<_>>().join(",")
+            short(&header.iter().collect::<Vec<_>>().join(","))
         ));
     }
     Ok(at)
@@ -257,6 +326,23 @@ impl Rows {
                     "{need} columns expected, found {found} (a value holding a comma is \
                      written in double quotes)"
                 ),
+            ));
+        }
+        // A line break in a cell is surely a double quote left open above it (no list
+        // holds one), and the rows after it would be read as its text.
+        if let Some(i) = (0..record.len()).find(|&i| {
+            record
+                .get(i)
+                .is_some_and(|c| c.trim().contains(['\n', '\r']))
+        }) {
+            let column = self
+                .at
+                .iter()
+                .position(|a| *a == Some(i))
+                .and_then(|w| self.column(w));
+            return Err((
+                column,
+                "holds a line break: is a double quote left open?".to_owned(),
             ));
         }
         let mut id = self.text(record, 0)?;
@@ -347,13 +433,7 @@ impl Rows {
         if text.is_empty() {
             return Err((self.column(w), "must not be empty".to_owned()));
         }
-        // A line break in an id or a name is surely a quote left open above it.
-        if text.contains(['\n', '\r']) {
-            return Err((
-                self.column(w),
-                "holds a line break: is a double quote left open?".to_owned(),
-            ));
-        }
+
         Ok(text.to_owned())
     }
 
@@ -595,6 +675,52 @@ mod tests {
             header.starts_with("/t/tags.csv:3: unknown column"),
             "{header}"
         );
+    }
+
+    /// Second review of issue 28: lines are numbered right after blank lines and in
+    /// CRLF files (the csv crate alone numbers both wrong), and a quote left open in any
+    /// column is caught, not only in id and name.
+    #[test]
+    fn lines_are_numbered_right_in_crlf_files_and_after_blank_lines() {
+        for (text, line) in [
+            ("\r\n\r\nid,nombre\r\n", 3),
+            ("\n\nid,nombre", 3),
+            ("id,name,color\r\nt1,VIP,\r\n\r\nt2,X,verde\r\n", 4),
+            ("id,name,color\n\n\nt1,VIP,verde\n", 4),
+        ] {
+            let errors = read(List::Tags, text).unwrap_err();
+            assert_eq!(errors[0].line, Some(line), "{text:?}: {errors:?}");
+        }
+        let open = problem(
+            List::CustomFields,
+            "id,name,type,options\nc1,Talla,select,\"S|M\nc2,Color,text,\n",
+        );
+        assert!(
+            open.starts_with("/t/tags.csv:2: options: holds a line break"),
+            "{open}"
+        );
+    }
+
+    /// The adapter gives empty lines a space whatever the size of the reads.
+    #[test]
+    fn empty_lines_get_a_space_through_reads_of_any_size() {
+        for size in [1, 2, 3, 7, 64] {
+            let mut r = NoEmptyLines {
+                inner: &b"\n\na\n\n\nb\n"[..],
+                last: b'\n',
+                pending: None,
+            };
+            let mut out = Vec::new();
+            let mut buf = vec![0; size];
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, b" \n \na\n \n \nb\n", "reads of {size}");
+        }
     }
 
     #[test]

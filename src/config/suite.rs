@@ -729,6 +729,15 @@ fn a_bad_dotted_custom_default_is_named_by_its_own_key() {
         "profiles.w.defaults.custom.Talla",
         "expected a string, an integer or an array of strings",
     );
+    // Named by its own line even when an earlier value holds its name.
+    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[profiles.w.defaults]\n\
+                custom.Industria = \"Talla M\"\ncustom.tom = \"x\"\ncustom.Talla = true\n";
+    broken(
+        text,
+        7,
+        "profiles.w.defaults.custom.Talla",
+        "expected a string, an integer or an array of strings",
+    );
 }
 
 /// Review of issue 28: an unknown key inside a list entry is reported with that entry,

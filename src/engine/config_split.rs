@@ -69,11 +69,10 @@ pub fn split(text: &str, path: &Path, min: usize) -> Result<Split, ConfigError> 
                 list.key()
             ));
             let folded = name.to_lowercase();
-            if out
-                .files
-                .iter()
-                .any(|(p, _)| p.to_string_lossy().to_lowercase().ends_with(&folded))
-            {
+            if out.files.iter().any(|(p, _)| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().to_lowercase() == folded)
+            }) {
                 return Err(refuse(
                     path,
                     &format!("two lists would both go to {name} (names that differ only in case)"),
@@ -128,6 +127,9 @@ fn value_comments(value: &toml_edit::Value, out: &mut String) {
                     decor_comments(k.leaf_decor(), out);
                 }
                 value_comments(v, out);
+            }
+            if let Some(trailing) = table.trailing().as_str() {
+                push_comments(trailing, out);
             }
         }
         _ => {}
@@ -305,22 +307,38 @@ fn refuse(path: &Path, message: &str) -> ConfigError {
 
 /// Writes a split: each side file created new (never over a file, even one that appeared
 /// since the plan), then the config replaced atomically with its own permissions, its
-/// old text kept as `FILE.before-split`. `path` should be the config's real path (not a
-/// link to it), so that the side files land beside it.
+/// old text kept as `FILE.before-split`. `path` is the config as rolo is given it: the
+/// side files go beside it (where rolo looks for them), and a config that is a link
+/// stays a link, its target rewritten. What was written is removed again when a later
+/// step fails, so that a second try does not find it in the way.
 pub fn apply(split: &Split, path: &Path) -> std::io::Result<PathBuf> {
-    use std::io::Write as _;
-    let mode = file_mode(path)?;
+    let real = std::fs::canonicalize(path)?;
+    let mode = file_mode(&real)?;
     let backup = PathBuf::from(format!("{}.before-split", path.display()));
-    for (file, csv) in &split.files {
-        let mut f = create_new(file, mode)?;
-        f.write_all(csv.as_bytes())?;
-        f.sync_all()?;
+    let mut written: Vec<&Path> = Vec::new();
+    let result = (|| {
+        for (file, csv) in &split.files {
+            write_new(file, csv.as_bytes(), mode)?;
+            written.push(file);
+        }
+        write_new(&backup, &std::fs::read(&real)?, mode)?;
+        written.push(&backup);
+        crate::files::atomic_write_mode(&real, split.text.as_bytes(), mode)
+    })();
+    if let Err(e) = result {
+        for file in written {
+            let _ = std::fs::remove_file(file); // best effort: the error below is the news
+        }
+        return Err(e);
     }
-    let mut kept = create_new(&backup, mode)?;
-    kept.write_all(&std::fs::read(path)?)?;
-    kept.sync_all()?;
-    crate::files::atomic_write_mode(path, split.text.as_bytes(), mode)?;
     Ok(backup)
+}
+
+fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut f = create_new(path, mode)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 fn create_new(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
@@ -421,6 +439,15 @@ mod tests {
         let text = format!("{}{}", one("Acme"), one("acme"));
         let err = split(&text, Path::new("/c/config.toml"), 1).unwrap_err();
         assert!(err.to_string().contains("differ only in case"), "{err}");
+        // A name that only ends like another is another file.
+        let text = format!("{}{}", one("myacme"), one("acme"));
+        assert_eq!(
+            split(&text, Path::new("/c/config.toml"), 1)
+                .unwrap()
+                .files
+                .len(),
+            2
+        );
     }
 
     #[test]

@@ -372,3 +372,43 @@ fn split_moves_long_lists_to_side_files_and_means_the_same() {
             .contains("[[profiles.w.tags]]")
     );
 }
+
+/// Second review of issue 28: a config that is a link (dotfiles) stays a link, its
+/// target rewritten, and the side files go where rolo looks for them: beside the path
+/// rolo is given.
+#[cfg(unix)]
+#[test]
+fn split_through_a_link_writes_where_rolo_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let dotfiles = dir.path().join("dotfiles");
+    let conf = dir.path().join("conf");
+    std::fs::create_dir_all(&dotfiles).unwrap();
+    std::fs::create_dir_all(&conf).unwrap();
+    let real = write(&dotfiles, "rolo.toml", &long_inline(120));
+    let link = conf.join("config.toml");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = rolo(
+        dir.path(),
+        &["config", "split", link.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("tags_file")
+    );
+    assert!(conf.join("w-tags.csv").exists());
+    let out = rolo(
+        dir.path(),
+        &["config", "check", link.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
