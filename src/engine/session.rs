@@ -113,6 +113,13 @@ impl Session {
         })
     }
 
+    /// Takes the profile as it is now: its side files are read after the form connects,
+    /// and what the cache keeps (only what the server told) is told apart from what the
+    /// profile declares by it. The connection itself does not change.
+    pub fn update_profile(&mut self, profile: Profile) {
+        self.profile = Arc::new(profile);
+    }
+
     /// The profile.
     #[must_use]
     pub fn profile(&self) -> &Profile {

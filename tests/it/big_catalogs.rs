@@ -102,6 +102,17 @@ fn a_long_tag_list_comes_after_the_first_frame_and_every_tag_can_be_picked() {
             !screen.contains("not in the catalog"),
             "{shape:?}: {screen}"
         );
+        // The catalog cache keeps only what the server told: declared tags are read
+        // from the config or the side file at every start, never kept in it too (the
+        // form's connection takes the profile with its lists once they are read). The
+        // refresh that writes it runs once the lists are in.
+        let written = p.wait_until_true(WAIT, |_| {
+            std::fs::read(cache(&w)).is_ok_and(|b| b.starts_with(b"ROLOCAT"))
+        });
+        assert!(written, "{shape:?}: no catalog cache written");
+        let cached = std::fs::read(cache(&w)).unwrap();
+        let held = cached.windows(9).any(|win| win == b"Etiqueta ");
+        assert!(!held, "{shape:?}: the declared tags went into the cache");
     }
 }
 

@@ -145,6 +145,9 @@ impl App {
         let mut notices = Vec::new();
         for (p, l) in self.profiles.iter_mut().zip(listed) {
             notices.extend(l.notice);
+            if let Some(session) = &mut p.session {
+                session.update_profile(l.profile.clone());
+            }
             p.profile = l.profile;
             p.catalog = if p.catalog == l.base {
                 l.catalog
@@ -199,7 +202,10 @@ impl App {
 
     fn on_session(&mut self, profile: usize, session: Result<Box<Session>, String>) -> Vec<Effect> {
         match session {
-            Ok(s) => {
+            Ok(mut s) => {
+                // Connected with the profile as it was when asked; its side files may have
+                // been read since.
+                s.update_profile(self.profiles[profile].profile.clone());
                 self.profiles[profile].session = Some(*s);
                 self.profiles[profile].session_error = None;
                 let waiting = self.after_session == Some(profile);
