@@ -159,6 +159,24 @@ pub struct SideFile {
 }
 
 impl Profile {
+    /// Puts the entries a side file of `list` held in place of the list's inline ones.
+    pub fn set_list(&mut self, list: List, entries: side::Entries) {
+        let items = match entries {
+            side::Entries::CustomFields(defs) => {
+                self.custom_fields = defs;
+                return;
+            }
+            side::Entries::Items(items) => items.into(),
+        };
+        match list {
+            List::Tags => self.tags = items,
+            List::Stages => self.stages = items,
+            List::Assignees => self.assignees = items,
+            List::Countries => self.countries = items,
+            List::CustomFields => {}
+        }
+    }
+
     /// The name to show: the label if set, else the profile name.
     #[must_use]
     pub fn display_name(&self) -> &str {

@@ -721,23 +721,23 @@ fn an_id_of_the_wrong_type_says_what_was_found() {
 /// Review of issue 28: a dotted custom-field default is named by its own key and line.
 #[test]
 fn a_bad_dotted_custom_default_is_named_by_its_own_key() {
-    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[profiles.w.defaults]\n\
-                custom.Industria = \"Retail\"\ncustom.Talla = true\n";
-    broken(
-        text,
-        6,
-        "profiles.w.defaults.custom.Talla",
-        "expected a string, an integer or an array of strings",
-    );
-    // Named by its own line even when an earlier value holds its name.
-    let text = "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[profiles.w.defaults]\n\
-                custom.Industria = \"Talla M\"\ncustom.tom = \"x\"\ncustom.Talla = true\n";
-    broken(
-        text,
-        7,
-        "profiles.w.defaults.custom.Talla",
-        "expected a string, an integer or an array of strings",
-    );
+    // The second: named by its own line even when an earlier value holds its name.
+    let cases = [
+        ("custom.Industria = \"Retail\"\n", 6),
+        ("custom.Industria = \"Talla M\"\ncustom.tom = \"x\"\n", 7),
+    ];
+    for (before, line) in cases {
+        let text = format!(
+            "[profiles.w]\napi = \"wipsy\"\napi_key_env = \"W\"\n[profiles.w.defaults]\n\
+             {before}custom.Talla = true\n"
+        );
+        broken(
+            &text,
+            line,
+            "profiles.w.defaults.custom.Talla",
+            "expected a string, an integer or an array of strings",
+        );
+    }
 }
 
 /// Review of issue 28: an unknown key inside a list entry is reported with that entry,

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::config::side::{self, Entries};
+use crate::config::side;
 use crate::config::{CUSTOM_TYPES, Config, ConfigError, ConfigErrorKind, List, Profile, SideFile};
 use crate::contact::catalog::{CustomFieldDef, CustomType, Item};
 
@@ -187,16 +187,11 @@ fn to_csv(profile: &Profile, list: List) -> Result<String, String> {
             .map(field_row)
             .collect::<Result<_, _>>()?,
     };
-    let header = match list {
-        List::Tags => &["id", "name", "color"][..],
-        List::Stages => &["id", "name", "color", "order", "system"],
-        List::CustomFields => &["id", "name", "type", "options", "required", "order"],
-        List::Assignees | List::Countries => &["id", "name"],
-    };
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| w.write_record(row);
-    w.write_record(header).map_err(|e| e.to_string())?;
+    // The rows above are written in the order of the columns the side file takes.
+    w.write_record(side::columns(list))
+        .map_err(|e| e.to_string())?;
     for row in &rows {
-        write(&mut w, row).map_err(|e| e.to_string())?;
+        w.write_record(row).map_err(|e| e.to_string())?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
@@ -262,15 +257,9 @@ fn check_same(before: &Config, split: &Split, path: &Path) -> Result<(), ConfigE
                 .find(|(p, _)| *p == file.path)
                 .map(|(_, text)| text.as_bytes())
                 .unwrap_or_default();
-            match side::parse(csv, file.list, &file.path).map_err(|mut e| e.swap_remove(0))? {
-                Entries::CustomFields(defs) => profile.custom_fields = defs,
-                Entries::Items(items) => match file.list {
-                    List::Tags => profile.tags = items.into(),
-                    List::Stages => profile.stages = items.into(),
-                    List::Assignees => profile.assignees = items.into(),
-                    _ => profile.countries = items.into(),
-                },
-            }
+            let entries =
+                side::parse(csv, file.list, &file.path).map_err(|mut e| e.swap_remove(0))?;
+            profile.set_list(file.list, entries);
         }
         filled.push(profile);
     }

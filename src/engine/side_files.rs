@@ -14,14 +14,13 @@ use crate::store::catalog_cache::{self, SideList};
 /// named with file, line and column; `rolo config check` lists them all.
 pub fn fill(data_dir: &Path, mut profile: Profile) -> Result<Profile, ConfigError> {
     for file in std::mem::take(&mut profile.side_files) {
-        let list = read(data_dir, &profile.name, &file)?;
-        match file.list {
-            List::Tags => profile.tags = list.items.into(),
-            List::Stages => profile.stages = list.items.into(),
-            List::CustomFields => profile.custom_fields = list.custom_fields,
-            List::Assignees => profile.assignees = list.items.into(),
-            List::Countries => profile.countries = list.items.into(),
-        }
+        let kept = read(data_dir, &profile.name, &file)?;
+        let entries = if file.list == List::CustomFields {
+            Entries::CustomFields(kept.custom_fields)
+        } else {
+            Entries::Items(kept.items)
+        };
+        profile.set_list(file.list, entries);
     }
     Ok(profile)
 }

@@ -111,34 +111,26 @@ impl App {
         if action == Action::Quit {
             return self.quit_now();
         }
-        if action == Action::Cancel
-            && self.after_session.is_some()
-            && matches!(self.mode, Mode::Form)
-        {
-            self.after_session = None;
-            self.say(
-                Level::Info,
-                format!(
-                    "Send called off: nothing was sent. {} sends.",
-                    keymap::key_for(Action::Submit, Scope::Text)
-                ),
-            );
-            return Vec::new();
-        }
-        if action == Action::Cancel
-            && self.awaiting_check.is_some()
-            && matches!(self.mode, Mode::Form)
-        {
-            // The check's answer still comes and is kept; only the submit is called off.
-            self.awaiting_check = None;
-            self.say(
-                Level::Info,
-                format!(
-                    "Duplicate check cancelled: nothing was sent. {} sends.",
-                    keymap::key_for(Action::Submit, Scope::Text)
-                ),
-            );
-            return Vec::new();
+        if action == Action::Cancel && matches!(self.mode, Mode::Form) {
+            // A send waiting for the connection, or for its duplicate check, is called
+            // off; the check's answer still comes and is kept.
+            let called_off = if self.after_session.take().is_some() {
+                Some("Send called off")
+            } else if self.awaiting_check.take().is_some() {
+                Some("Duplicate check cancelled")
+            } else {
+                None
+            };
+            if let Some(what) = called_off {
+                self.say(
+                    Level::Info,
+                    format!(
+                        "{what}: nothing was sent. {} sends.",
+                        keymap::key_for(Action::Submit, Scope::Text)
+                    ),
+                );
+                return Vec::new();
+            }
         }
         if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
         {
