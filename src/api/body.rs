@@ -66,6 +66,153 @@ pub fn create_body(flavour: Flavour, draft: &Draft, default_region: Option<&str>
     Value::Object(body)
 }
 
+/// A contact as the server holds it, as a draft: what an opened contact loads into the
+/// form. List fields take their ids (`WhatsMark`'s `group_id`, what was stored, before
+/// `groups`, which lists only groups that still exist), custom fields their values.
+#[must_use]
+pub fn draft_of(flavour: Flavour, contact: &Value) -> Draft {
+    let mut draft = Draft::default();
+    for spec in flavour.fields() {
+        let key = spec.key;
+        match spec.kind {
+            FieldKind::MultiPick(_) => {
+                let stored = if key == "groups" {
+                    contact.get("group_id").filter(|v| v.is_array())
+                } else {
+                    None
+                };
+                let ids: Vec<String> = stored
+                    .or_else(|| contact.get(key))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| scalar(v.get("id").unwrap_or(v)))
+                    .collect();
+                if !ids.is_empty() {
+                    draft.lists.insert(key.to_owned(), ids);
+                }
+            }
+            FieldKind::CustomFields => match contact.get(key) {
+                Some(Value::Array(values)) => {
+                    for v in values {
+                        let id = v.get("field_id").and_then(scalar);
+                        let value = v.get("field_value").and_then(scalar);
+                        if let (Some(id), Some(value)) = (id, value) {
+                            draft.custom.insert(id, value);
+                        }
+                    }
+                }
+                Some(Value::Object(map)) => {
+                    for (id, v) in map {
+                        if let Some(value) = scalar(v) {
+                            draft.custom.insert(id.clone(), value);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {
+                if let Some(value) = contact.get(key).and_then(scalar) {
+                    draft.set(key, value);
+                }
+            }
+        }
+    }
+    draft
+}
+
+/// Text or a number as text; `null`, `true`, objects and arrays are no value here.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// One field an update changes: its key, what the server holds, and what is sent
+/// (`Value::Null` clears it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The contract key.
+    pub key: &'static str,
+    /// What the contact holds now (`None`: nothing).
+    pub old: Option<Value>,
+    /// What the update sends.
+    pub new: Value,
+}
+
+/// The partial update that turns `before` (the contact as opened) into `after` (as the
+/// agent left it): only the fields that differ, by their create bodies (so a phone typed
+/// another way but the same number is no change); a cleared optional field is `null`, a
+/// list the agent changed is sent whole (`[]` clears it). A required field left empty is
+/// refused here, by key, before anything is sent.
+pub fn update_body(
+    flavour: Flavour,
+    before: &Draft,
+    after: &Draft,
+    default_region: Option<&str>,
+) -> Result<(Value, Vec<Change>), Vec<&'static str>> {
+    let old = create_body(flavour, before, default_region);
+    let new = create_body(flavour, after, default_region);
+    let mut body = Map::new();
+    let mut changes = Vec::new();
+    let mut cleared_required = Vec::new();
+    for spec in flavour.fields() {
+        let (was, now) = (old.get(spec.key), new.get(spec.key));
+        if was == now {
+            continue;
+        }
+        let sent = match now {
+            Some(v) => v.clone(),
+            None if spec.required => {
+                cleared_required.push(spec.key);
+                continue;
+            }
+            None if matches!(spec.kind, FieldKind::MultiPick(_)) => Value::Array(Vec::new()),
+            None => Value::Null,
+        };
+        body.insert(spec.key.to_owned(), sent.clone());
+        changes.push(Change {
+            key: spec.key,
+            old: was.cloned(),
+            new: sent,
+        });
+    }
+    if cleared_required.is_empty() {
+        Ok((Value::Object(body), changes))
+    } else {
+        Err(cleared_required)
+    }
+}
+
+/// `before` with every field `typed` fills laid over it: what the duplicate warning's
+/// update sends. A field typed empty keeps the contact's value (this path never
+/// clears), and typed list ids are added to the contact's own.
+#[must_use]
+pub fn overlay(before: &Draft, typed: &Draft) -> Draft {
+    let mut out = before.clone();
+    for (key, value) in &typed.values {
+        if !value.trim().is_empty() {
+            out.set(key, value.clone());
+        }
+    }
+    for (key, ids) in &typed.lists {
+        let list = out.lists.entry(key.clone()).or_default();
+        for id in ids {
+            if !list.contains(id) {
+                list.push(id.clone());
+            }
+        }
+    }
+    for (id, value) in &typed.custom {
+        if !value.trim().is_empty() {
+            out.custom.insert(id.clone(), value.clone());
+        }
+    }
+    out
+}
+
 /// WhatsMark ids are integers on the wire; Wipsy ids are uuid strings. A WhatsMark id
 /// that is not a number is sent as typed so the server's own message explains it.
 fn id_value(flavour: Flavour, id: &str) -> Value {
@@ -115,6 +262,80 @@ mod tests {
             body,
             json!({ "name": "José", "phone": "+573188779043", "tags": ["t-1"],
                     "notes": "línea 1\nlínea 2", "custom_fields": { "f-1": "1990-04-01" } })
+        );
+    }
+
+    fn opened() -> (Value, Draft) {
+        let contact = json!({
+            "id": 1001, "firstname": "Ana María", "lastname": "Pérez", "phone": "+573188779043",
+            "email": "ana@example.com", "company": null, "type": "lead", "source_id": 115,
+            "status_id": 287, "city": "Bogotá", "group_id": [12, 99],
+            "groups": [{ "id": 12, "name": "VIP" }], "created_at": "2026-11-02T10:00:00Z"
+        });
+        let draft = draft_of(Flavour::Whatsmark, &contact);
+        (contact, draft)
+    }
+
+    #[test]
+    fn an_opened_contact_is_a_draft_with_its_stored_group_ids() {
+        let (_, d) = opened();
+        assert_eq!(d.get("firstname"), "Ana María");
+        assert_eq!(d.get("source_id"), "115");
+        assert_eq!(d.get("company"), "");
+        assert_eq!(d.list("groups"), ["12", "99"]);
+    }
+
+    #[test]
+    fn an_update_sends_only_what_changed_and_null_for_a_cleared_field() {
+        let (_, before) = opened();
+        let mut after = before.clone();
+        after.set("city", "");
+        after.set("company", "Acme");
+        after.set("phone", "+57 318 877 9043"); // the same number, typed another way
+        after.lists.insert("groups".into(), vec!["14".into()]);
+        let (body, changes) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        assert_eq!(
+            body,
+            json!({ "company": "Acme", "groups": [14], "city": null })
+        );
+        assert_eq!(changes.len(), 3);
+        assert_eq!(changes[2].old, Some(json!("Bogotá")));
+        after.lists.remove("groups");
+        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        assert_eq!(
+            body["groups"],
+            json!([]),
+            "an emptied list is cleared, not kept"
+        );
+    }
+
+    #[test]
+    fn a_required_field_cannot_be_cleared() {
+        let (_, before) = opened();
+        let mut after = before.clone();
+        after.set("lastname", "");
+        after.set("type", "");
+        assert_eq!(
+            update_body(Flavour::Whatsmark, &before, &after, None),
+            Err(vec!["lastname", "type"])
+        );
+    }
+
+    #[test]
+    fn the_duplicate_path_never_clears_and_adds_groups() {
+        let (_, before) = opened();
+        let mut typed = Draft::default();
+        typed.set("firstname", "Ana María");
+        typed.set("email", "ana.perez@example.com");
+        typed.set("city", "");
+        typed
+            .lists
+            .insert("groups".into(), vec!["14".into(), "12".into()]);
+        let after = overlay(&before, &typed);
+        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        assert_eq!(
+            body,
+            json!({ "email": "ana.perez@example.com", "groups": [12, 99, 14] })
         );
     }
 }

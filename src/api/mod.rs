@@ -139,6 +139,11 @@ pub enum Outcome {
         /// Where it wanted to send the request (origin only).
         to: String,
     },
+    /// The contact asked for (a read or an update by id) is not on the server.
+    NotFound {
+        /// The server's words.
+        message: String,
+    },
 }
 
 impl Outcome {
@@ -161,7 +166,8 @@ impl Outcome {
             Self::Auth { message, .. }
             | Self::ServerError { message, .. }
             | Self::Network { message, .. }
-            | Self::RateLimited { message, .. } => message.clone(),
+            | Self::RateLimited { message, .. }
+            | Self::NotFound { message } => message.clone(),
             Self::Undecodable { status, excerpt } => {
                 format!("unreadable answer (HTTP {status}): {excerpt}")
             }
@@ -193,6 +199,32 @@ pub struct Answer {
     pub outcome: Outcome,
     /// The rate-limit headers, when present.
     pub rate: Option<RateLimit>,
+}
+
+/// What a lookup found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Searched {
+    /// The matching contacts, as the server listed them.
+    pub contacts: Vec<Known>,
+    /// Set when only the most recent contacts could be looked through (Wipsy cannot
+    /// search): how many were.
+    pub only_recent: Option<usize>,
+}
+
+/// The id of a listed contact as text (a number or a string).
+fn c_id(c: &Value) -> String {
+    match c.get("id") {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// An id that cannot go into a path: refused before anything is sent.
+fn not_an_id(id: &str) -> Outcome {
+    Outcome::NotFound {
+        message: format!("{:?} is not a contact id", crate::text::inert(id)),
+    }
 }
 
 /// Why a client could not be built.
@@ -370,6 +402,101 @@ impl Client {
                 Ok(c.recent)
             }
             Flavour::Whatsmark => Ok(Vec::new()),
+        }
+    }
+
+    /// Contacts matching `query` (a phone, a name or an email), for the form's lookup and
+    /// `rolo find`. `WhatsMark` is searched (`GET /contacts?search=`: a phone by its digits,
+    /// a name by its longest word, then every word is matched here too); Wipsy cannot
+    /// search, so its 500 most recent contacts are listed and filtered here
+    /// ([`Searched::only_recent`] says so).
+    pub async fn search(&self, query: &str) -> (Result<Searched, Outcome>, Option<RateLimit>) {
+        if !self.flavour.caps().search {
+            let listed = self.recent().await;
+            let result = listed.map(|recent| Searched {
+                only_recent: Some(recent.len()),
+                contacts: duplicates::search(&recent, query),
+            });
+            return (result, None);
+        }
+        let term = duplicates::server_term(query);
+        let q = serde_urlencoded::to_string([("search", term.as_str()), ("per_page", "50")])
+            .unwrap_or_default();
+        let (result, rate) = self.get(&format!("/contacts?{q}")).await;
+        let result = result.map(|json| {
+            let listed: Vec<Known> = json
+                .get("data")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(whatsmark::known).collect())
+                .unwrap_or_default();
+            Searched {
+                contacts: duplicates::search(&listed, query),
+                only_recent: None,
+            }
+        });
+        (result, rate)
+    }
+
+    /// One contact as the server holds it (`WhatsMark`: `GET /contacts/{id}` with its
+    /// groups, either wrapping; Wipsy: `GET /api-get-contacts?contactId=`). A contact the
+    /// server does not have is [`Outcome::NotFound`].
+    pub async fn contact(&self, id: &str) -> (Result<Value, Outcome>, Option<RateLimit>) {
+        if !self.path_id(id) {
+            return (Err(not_an_id(id)), None);
+        }
+        let path = match self.flavour {
+            Flavour::Wipsy => format!(
+                "/api-get-contacts?{}",
+                serde_urlencoded::to_string([("contactId", id)]).unwrap_or_default()
+            ),
+            Flavour::Whatsmark => format!("/contacts/{id}?include=groups"),
+        };
+        let (result, rate) = self.get(&path).await;
+        let result = result.and_then(|json| {
+            let data = unwrap_data(&json);
+            // Wipsy answers a list even for one id.
+            let one = match data {
+                Value::Array(items) => items.iter().find(|c| c_id(c) == id).cloned(),
+                Value::Object(_) => Some(data.clone()),
+                _ => None,
+            };
+            one.ok_or_else(|| Outcome::NotFound {
+                message: format!("no contact with id {id}"),
+            })
+        });
+        (result, rate)
+    }
+
+    /// Sends a partial update (`WhatsMark`: `PATCH /contacts/{id}`); the answer is
+    /// [`Outcome::Created`] with the contact as it now is (the one success shape every
+    /// face already reads), or why not. Safe to repeat: a PATCH sets, it never adds.
+    pub async fn update(&self, id: &str, body: &Value) -> Answer {
+        if !self.path_id(id) || self.flavour != Flavour::Whatsmark {
+            let outcome = if self.path_id(id) {
+                Outcome::ServerError {
+                    status: 405,
+                    message: format!("the {} API cannot update contacts", self.flavour),
+                }
+            } else {
+                not_an_id(id)
+            };
+            return Answer {
+                outcome,
+                rate: None,
+            };
+        }
+        let path = format!("/contacts/{id}");
+        let sent = logged("PATCH", &path, self.http.patch(self.url(&path)).json(body)).await;
+        self.read(sent, whatsmark::outcome).await
+    }
+
+    /// Whether `id` may name a contact in a request: `WhatsMark`'s are integers (the
+    /// route takes anything, and `..` would leave it); Wipsy's go in a query.
+    fn path_id(&self, id: &str) -> bool {
+        if self.flavour.caps().integer_ids {
+            !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+        } else {
+            is_an_id(id)
         }
     }
 

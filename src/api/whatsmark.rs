@@ -152,6 +152,9 @@ pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
             message,
         },
         403 => forbidden(json, &code, message),
+        // Only the API's own "not found" (a wrong base URL answers 404 too, and that is
+        // the server's problem, not a contact's).
+        404 if code == "NOT_FOUND" => Outcome::NotFound { message },
         429 => Outcome::RateLimited {
             retry_after: json.pointer("/meta/retry_after").and_then(Value::as_u64),
             message,

@@ -79,6 +79,65 @@ pub fn find(known: &[Known], phone: Option<&str>, email: Option<&str>) -> Vec<Kn
     out
 }
 
+/// What to send a server's search for `query`: a phone-like query by its digits (stored
+/// phones are E.164, typed ones have spaces and dashes), else its longest word (a server
+/// search matches one column at a time, so "Ana Pérez" as a whole matches nothing).
+#[must_use]
+pub fn server_term(query: &str) -> String {
+    let query = query.trim();
+    if looks_like_phone(query) {
+        return digits(query);
+    }
+    query
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or(query)
+        .to_owned()
+}
+
+/// Mostly digits, with the spacing, dashes and brackets phones are written with.
+fn looks_like_phone(query: &str) -> bool {
+    let d = query.chars().filter(char::is_ascii_digit).count();
+    d >= 3
+        && query
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+/// The contacts that match a lookup, in the order given: a phone-like query by digits
+/// within the phone; otherwise every word of it within the name or the email (case and
+/// accents aside).
+#[must_use]
+pub fn search(known: &[Known], query: &str) -> Vec<Known> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let phone = looks_like_phone(query).then(|| digits(query));
+    let words: Vec<String> = query.split_whitespace().map(fold).collect();
+    let hit = |k: &Known| {
+        if let Some(d) = &phone {
+            return digits(&k.phone).contains(d.as_str());
+        }
+        let hay = format!("{} {}", fold(&k.name), fold(&k.email));
+        words.iter().all(|w| hay.contains(w.as_str()))
+    };
+    let mut out: Vec<Known> = Vec::new();
+    for k in known.iter().filter(|k| hit(k)) {
+        if !out.iter().any(|o| o.id == k.id) {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+/// Lower case without accents, as the pickers compare names.
+fn fold(text: &str) -> String {
+    let mut out = String::new();
+    super::catalog::fold_name(text, &mut out);
+    out
+}
+
 /// One line about a match, for the form and the CLI.
 #[must_use]
 pub fn describe(k: &Known) -> String {
@@ -114,5 +173,29 @@ mod tests {
         );
         assert_eq!(describe(&k), "Ana (id 7, created 2026-11-24)");
         assert_eq!(find(&[k.clone(), k], Some("+573188779043"), None).len(), 1);
+    }
+
+    #[test]
+    fn a_lookup_matches_phone_digits_or_every_word_of_name_and_email() {
+        let k = |id: &str, name: &str, phone: &str, email: &str| Known {
+            id: id.into(),
+            name: name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            created_at: String::new(),
+        };
+        let known = [
+            k("1", "Ana María Pérez", "+573188779043", "ana@example.com"),
+            k("2", "Mario Pérez", "+573001112233", "mario@example.com"),
+        ];
+        let ids =
+            |q: &str| -> Vec<String> { search(&known, q).into_iter().map(|k| k.id).collect() };
+        assert_eq!(ids("318 877-9043"), ["1"]);
+        assert_eq!(ids("perez"), ["1", "2"]);
+        assert_eq!(ids("ana PÉREZ"), ["1"]);
+        assert_eq!(ids("MARIO@example"), ["2"]);
+        assert!(ids("  ").is_empty());
+        assert_eq!(server_term("+57 318 877 9043"), "573188779043");
+        assert_eq!(server_term("Ana María Pérez"), "Pérez");
     }
 }

@@ -21,6 +21,8 @@ pub const SERVER: u8 = 7;
 /// with its phone under another name (or email): rolo cannot tell whether it is this one,
 /// so it neither sends nor records it; the agent decides.
 pub const CONFLICT: u8 = 8;
+/// The contact named by id (`rolo update`) is not on the server.
+pub const NOT_FOUND: u8 = 9;
 
 /// Every exit code and what it means: the man page's EXIT STATUS is made from it, and a
 /// test checks that `rolo add --help` names each code. No apostrophes: the man page
@@ -43,6 +45,10 @@ pub const MEANINGS: &[(u8, &str)] = &[
          mode; --allow-duplicate creates it anyway), or an earlier attempt may have created \
          it and the server holds someone else with its phone (rolo outbox retry).",
     ),
+    (
+        NOT_FOUND,
+        "The contact to update is not on the server (rolo update).",
+    ),
 ];
 
 /// The exit code of an outcome (0 for a created contact).
@@ -58,6 +64,7 @@ pub fn of(o: &Outcome) -> u8 {
         Outcome::ServerError { .. } | Outcome::Undecodable { .. } | Outcome::Redirected { .. } => {
             SERVER
         }
+        Outcome::NotFound { .. } => NOT_FOUND,
     }
 }
 

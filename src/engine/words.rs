@@ -117,6 +117,10 @@ pub fn failure(o: &Outcome, profile: &Profile) -> Failure {
             format!("the server's answer (HTTP {status}) could not be read: {excerpt}"),
             Some("the contact may exist on the server: a resend looks for it first".to_owned()),
         ),
+        Outcome::NotFound { message } => Failure::new(
+            format!("the contact is not on the server: {}", message.trim()),
+            Some("it may have been deleted; find it again, or create it".to_owned()),
+        ),
         Outcome::Redirected { to } => Failure::new(
             format!(
                 "the server redirected to {to}; rolo did not follow, so the key was not sent there"
