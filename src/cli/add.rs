@@ -342,7 +342,7 @@ async fn create_one(
 }
 
 /// The label of a field key (or `custom.<id>`) for messages.
-fn label(flavour: Flavour, catalog: &Catalog, key: &str) -> String {
+pub(super) fn label(flavour: Flavour, catalog: &Catalog, key: &str) -> String {
     if let Some(id) = key.strip_prefix("custom.") {
         return catalog
             .custom_field(id)
@@ -353,7 +353,7 @@ fn label(flavour: Flavour, catalog: &Catalog, key: &str) -> String {
         .map_or_else(|| key.to_owned(), |f| f.label.to_owned())
 }
 
-fn split_pair(s: &str) -> anyhow::Result<(String, String)> {
+pub(super) fn split_pair(s: &str) -> anyhow::Result<(String, String)> {
     let (k, v) = s
         .split_once('=')
         .ok_or_else(|| anyhow!("--set {s:?} needs the form KEY=VALUE"))?;
@@ -492,14 +492,30 @@ fn failed_json(
     fields: &BTreeMap<String, Vec<String>>,
     form: &[String],
 ) {
-    let body = serde_json::json!({
-        "created": false,
+    failed_json_of("created", code, what, advice, fields, form);
+}
+
+/// [`failed_json`] for a command whose success is `done` (`created`, `updated`).
+pub(super) fn failed_json_of(
+    done: &str,
+    code: u8,
+    what: &str,
+    advice: Option<&str>,
+    fields: &BTreeMap<String, Vec<String>>,
+    form: &[String],
+) {
+    let mut body = serde_json::Map::new();
+    body.insert(done.to_owned(), Value::Bool(false));
+    let rest = serde_json::json!({
         "exit_code": code,
         "error": what,
         "advice": advice,
         "fields": fields,
         "form": form,
     });
+    if let Value::Object(rest) = rest {
+        body.extend(rest);
+    }
     super::say_json(&serde_json::to_string_pretty(&body).unwrap_or_default());
 }
 

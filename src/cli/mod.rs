@@ -21,6 +21,7 @@ mod add;
 mod config_cmd;
 mod context;
 mod docs;
+mod find;
 mod import;
 mod outbox;
 mod sandbox;
@@ -66,6 +67,14 @@ pub enum Command {
         after_help = "Exit codes: 0 created · 1 config/usage · 2 invalid (rolo's checks or the server's field errors) · 3 quota or plan limit · 4 key refused · 5 rate limited · 6 network · 7 server error, unreadable answer or redirect · 8 conflict (a duplicate in the CRM, or an earlier attempt that may have arrived).\nA failure that may pass (network, timeout, 5xx, rate limit) keeps the contact in the outbox: `rolo outbox retry`."
     )]
     Add(add::AddArgs),
+    /// Look contacts up by phone, name or email: id, name, phone, email, created date.
+    Find(find::FindArgs),
+    /// Change some fields of a contact the CRM has (WhatsMark): only those are sent.
+    #[command(
+        after_help = "Exit codes: 0 updated (or nothing to change) · 1 config/usage, or an API that cannot update (Wipsy) · 2 invalid (rolo's checks, a required field cleared, or the server's field errors) · 4 key refused · 5 rate limited · 6 network · 7 server error, unreadable answer or redirect · 9 no such contact on the server.
+A failure that may pass (network, timeout, 5xx, rate limit) keeps the update in the outbox: `rolo outbox retry` sends it again (safe: an update sets values, it never adds a contact)."
+    )]
+    Update(find::UpdateArgs),
     /// Create many contacts from a CSV or vCard file, with a journal, a dry run and a report.
     Import(import::ImportArgs),
     /// List the configured profiles (never their secrets).
@@ -181,6 +190,8 @@ fn run(global: &Global, command: Command) -> anyhow::Result<ExitCode> {
         Command::Sandbox(args) => runtime()?.block_on(sandbox::serve_sandbox(args)),
         Command::Add(args) => runtime()?.block_on(add::run(global, args)),
         Command::Import(args) => runtime()?.block_on(import::run(global, args)),
+        Command::Find(args) => runtime()?.block_on(find::find(global, args)),
+        Command::Update(args) => runtime()?.block_on(find::run(global, args)),
         Command::Profiles => context::list_profiles(global),
         Command::Outbox { action } => runtime()?.block_on(outbox::run(global, action)),
         Command::History(args) => outbox::history(global, &args),

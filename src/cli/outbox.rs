@@ -78,7 +78,7 @@ pub async fn run(global: &Global, action: OutboxAction) -> anyhow::Result<ExitCo
                     "{}  {:<14} {:<28} {when}  {}",
                     short(&i.id),
                     i.profile,
-                    i.name,
+                    outbox::title(&i),
                     i.reason
                 );
             }
@@ -174,7 +174,11 @@ async fn retry(
         let short = short(&id);
         let words = retried.words(&name);
         match &retried.result {
-            Resent::Created { .. } | Resent::AlreadyThere(_) | Resent::Busy | Resent::Gone => {
+            Resent::Created { .. }
+            | Resent::Updated { .. }
+            | Resent::AlreadyThere(_)
+            | Resent::Busy
+            | Resent::Gone => {
                 say!("{short} {words}.");
             }
             // The same codes as `rolo add` for the same outcome (a 5xx is 7, not 6).
@@ -238,7 +242,7 @@ async fn wait_for_retry_at(item: &outbox::Item) {
     }
 }
 
-/// `rolo history`: contacts rolo created, newest last.
+/// `rolo history`: contacts rolo created or updated, newest last.
 pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
     let dir = session::data_dir()?;
     let profile = if args.all {
@@ -268,8 +272,13 @@ pub fn history(global: &Global, args: &HistoryArgs) -> anyhow::Result<ExitCode> 
     }
     for e in entries {
         let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
+        let updated = if e.action.is_created() {
+            ""
+        } else {
+            "  (updated)"
+        };
         say!(
-            "{when}  {:<14} {:<10} {:<28} {}",
+            "{when}  {:<14} {:<10} {:<28} {}{updated}",
             e.profile,
             e.id,
             e.name,

@@ -95,10 +95,11 @@ pub fn server_term(query: &str) -> String {
         .to_owned()
 }
 
-/// Mostly digits, with the spacing, dashes and brackets phones are written with.
+/// Digits (three at least, or one after a `+`) with the spacing, dashes and brackets
+/// phones are written with.
 fn looks_like_phone(query: &str) -> bool {
     let d = query.chars().filter(char::is_ascii_digit).count();
-    d >= 3
+    (d >= 3 || (d >= 1 && query.starts_with('+')))
         && query
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))

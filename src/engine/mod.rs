@@ -31,6 +31,7 @@ pub mod resend;
 pub mod session;
 pub mod side_files;
 pub mod submit;
+pub mod update;
 pub mod usage_words;
 pub mod words;
 

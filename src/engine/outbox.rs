@@ -149,6 +149,16 @@ pub fn drop(data_dir: &Path, id: &str) -> std::io::Result<()> {
     Ok(())
 }
 
+/// An item as lists name it: the contact's name, and for an update which contact it
+/// changes (an update and a create of one name must not look alike).
+#[must_use]
+pub fn title(item: &Item) -> String {
+    match &item.update {
+        Some(u) => format!("{} (update of id {})", item.name, u.contact_id),
+        None => item.name.clone(),
+    }
+}
+
 /// The first eight characters of an item id, as lists show it.
 #[must_use]
 pub fn short(id: &str) -> &str {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::contact::{Draft, Flavour, Role, phone};
 use crate::store::history;
-pub use crate::store::history::Entry;
+pub use crate::store::history::{Action, Entry};
 
 /// The history entry of a contact created now. `phone` is kept as given: callers pass
 /// [`phone_of`], so every face records the same number the same way.
@@ -17,6 +17,7 @@ pub fn entry(profile: &str, id: &str, name: &str, phone: &str) -> Entry {
         id: id.to_owned(),
         name: name.to_owned(),
         phone: phone.to_owned(),
+        action: history::Action::Created,
     }
 }
 

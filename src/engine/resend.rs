@@ -21,6 +21,11 @@ pub enum Resent {
         /// The server's id.
         id: String,
     },
+    /// An update of an existing contact, sent now.
+    Updated {
+        /// The server's id of the contact.
+        id: String,
+    },
     /// An earlier attempt had reached the server: this contact is it.
     AlreadyThere(Known),
     /// Still failing for a reason that may pass; the item stays, updated.
@@ -130,6 +135,19 @@ async fn send_again(
             problems.push(format!("cannot update the outbox item: {e}"));
         }
     };
+    if let Some(update) = item.update.clone() {
+        // A PATCH sets values: sent again as it is, with no look first.
+        item.attempts += 1;
+        put(&item);
+        let answer = client.update(&update.contact_id, &update.body).await;
+        let result = match &answer.outcome {
+            Outcome::Created { .. } => Resent::Updated {
+                id: update.contact_id,
+            },
+            o => settle(&mut item, o, may_have_arrived(o), &mut put),
+        };
+        return (result, Some(answer), problems);
+    }
     let body = body::create_body(client.flavour(), &item.draft, region);
     if item.may_have_arrived {
         match submit::look(client, &item.draft, region).await {
@@ -158,21 +176,26 @@ async fn send_again(
     let (answer, may_exist) = submit::send(client, &body, catalog).await;
     let result = match &answer.outcome {
         Outcome::Created { id, .. } => Resent::Created { id: id.clone() },
-        o if o.may_pass() => {
-            item.may_have_arrived = may_exist;
-            item.retry_at = retry_at(o);
-            item.reason = o.summary();
-            put(&item);
-            Resent::StillWaiting(o.clone())
-        }
-        o => {
-            item.may_have_arrived = false;
-            item.reason = format!("refused: {}", super::words::refusal(o));
-            put(&item);
-            Resent::Refused(o.clone())
-        }
+        o => settle(&mut item, o, may_exist, &mut put),
     };
     (result, Some(answer), problems)
+}
+
+/// An item whose send did not succeed: still waiting (for a reason that may pass), or
+/// refused; written back either way.
+fn settle(item: &mut Item, o: &Outcome, may_exist: bool, put: &mut impl FnMut(&Item)) -> Resent {
+    if o.may_pass() {
+        item.may_have_arrived = may_exist;
+        item.retry_at = retry_at(o);
+        item.reason = o.summary();
+        put(item);
+        Resent::StillWaiting(o.clone())
+    } else {
+        item.may_have_arrived = false;
+        item.reason = format!("refused: {}", super::words::refusal(o));
+        put(item);
+        Resent::Refused(o.clone())
+    }
 }
 
 /// What a resend came to, for the face to show.
@@ -198,6 +221,7 @@ impl Retried {
     pub fn words(&self, name: &str) -> String {
         match &self.result {
             Resent::Created { id } => format!("created {name} (id {id})"),
+            Resent::Updated { id } => format!("updated {name} (id {id})"),
             Resent::AlreadyThere(k) => super::words::already_there(name, &k.id),
             Resent::StillWaiting(o) => format!("{name} still waits: {}", o.summary()),
             Resent::Refused(o) => format!("{name} was refused: {}", super::words::refusal(o)),
@@ -270,15 +294,31 @@ impl Session {
             let done = self.record_created(&server_id, &draft, &echo, catalog);
             warnings.extend(done.history.clone());
             warnings.extend(done.cache.clone());
-            if let Err(e) = outbox::remove(self.data_dir(), &id) {
-                warnings.push(format!(
-                    "sent, but the outbox item could not be removed: {e}"
-                ));
-            }
             done.entry
         });
+        let recorded = recorded.or_else(|| match &result {
+            Resent::Updated { id } => {
+                let now = if echo.is_object() {
+                    body::draft_of(self.flavour(), &echo)
+                } else {
+                    draft.clone()
+                };
+                let (entry, warning) = self.record_updated(id, &now);
+                warnings.extend(warning);
+                Some(entry)
+            }
+            _ => None,
+        });
+        if recorded.is_some()
+            && let Err(e) = outbox::remove(self.data_dir(), &id)
+        {
+            warnings.push(format!(
+                "sent, but the outbox item could not be removed: {e}"
+            ));
+        }
         let fate = match &result {
             Resent::Created { id } => format!("created (id {id})"),
+            Resent::Updated { id } => format!("updated (id {id})"),
             Resent::AlreadyThere(k) => format!("already on the server (id {})", k.id),
             Resent::StillWaiting(o) => format!("still waits: {}", o.summary()),
             Resent::Refused(o) => format!("refused: {}", o.summary()),

@@ -194,6 +194,12 @@ pub fn created(name: &str, id: &str, profile: &str) -> String {
     format!("Created {name} (id {id}) in {profile}")
 }
 
+/// An update the server took, in the same words from every face.
+#[must_use]
+pub fn updated(name: &str, id: &str, profile: &str) -> String {
+    format!("Updated {name} (id {id}) in {profile}")
+}
+
 /// A contact an earlier attempt had created, found by looking before sending again, in
 /// the same words from every face.
 #[must_use]

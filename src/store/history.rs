@@ -1,5 +1,5 @@
-//! Every contact rolo created: one JSON line each, appended. The Wipsy monthly quota
-//! estimate counts this file, since the Wipsy API cannot tell.
+//! Every contact rolo created or updated: one JSON line each, appended. The Wipsy monthly
+//! quota estimate counts the created ones, since the Wipsy API cannot tell.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,27 @@ use serde::{Deserialize, Serialize};
 
 use super::damage::Damage;
 
-/// One created contact.
+/// What rolo did to a contact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Created it (every entry written before updates existed).
+    #[default]
+    Created,
+    /// Changed some of its fields.
+    Updated,
+}
+
+impl Action {
+    /// Whether this is a creation (which is left out of the file: older entries have no
+    /// `action`, and older rolos read newer files).
+    #[must_use]
+    pub fn is_created(&self) -> bool {
+        *self == Self::Created
+    }
+}
+
+/// One created or updated contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// RFC 3339 creation time.
@@ -21,6 +41,9 @@ pub struct Entry {
     pub name: String,
     /// Phone as sent.
     pub phone: String,
+    /// Created or updated.
+    #[serde(default, skip_serializing_if = "Action::is_created")]
+    pub action: Action,
 }
 
 /// The history file.
@@ -64,7 +87,7 @@ pub fn created_this_month(data_dir: &Path, profile: &str) -> usize {
     let month: String = jiff::Timestamp::now().to_string().chars().take(7).collect();
     read(data_dir)
         .iter()
-        .filter(|e| e.profile == profile && e.time.starts_with(&month))
+        .filter(|e| e.profile == profile && e.action.is_created() && e.time.starts_with(&month))
         .count()
 }
 
@@ -87,10 +110,25 @@ mod tests {
                 id: "1".into(),
                 name: "Ana".into(),
                 phone: "+57".into(),
+                action: Action::Created,
             };
             append(dir.path(), &e).unwrap();
         }
-        assert_eq!(read(dir.path()).len(), 3);
-        assert_eq!(created_this_month(dir.path(), "a"), 1);
+        let updated = Entry {
+            time: now.clone(),
+            profile: "a".into(),
+            id: "1".into(),
+            name: "Ana".into(),
+            phone: "+57".into(),
+            action: Action::Updated,
+        };
+        append(dir.path(), &updated).unwrap();
+        assert_eq!(read(dir.path()).len(), 4);
+        assert_eq!(read(dir.path())[3].action, Action::Updated);
+        assert_eq!(
+            created_this_month(dir.path(), "a"),
+            1,
+            "an update is not a contact against the quota"
+        );
     }
 }

@@ -30,6 +30,20 @@ pub struct Item {
     pub may_have_arrived: bool,
     /// Unix second before which a rate-limited item is not resent.
     pub retry_at: Option<i64>,
+    /// Set for an update of a contact the server has, not a create: resending sends this
+    /// PATCH again (safe to repeat: it sets values, never adds a contact), with no look
+    /// for a duplicate first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<Update>,
+}
+
+/// The update an outbox item waits to send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Update {
+    /// The server's id of the contact.
+    pub contact_id: String,
+    /// The partial update, as first sent.
+    pub body: serde_json::Value,
 }
 
 impl Item {
@@ -53,6 +67,7 @@ impl Item {
             attempts: 1,
             may_have_arrived,
             retry_at,
+            update: None,
         }
     }
 }

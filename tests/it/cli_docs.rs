@@ -102,14 +102,22 @@ fn man_dir_writes_a_page_per_command() {
     assert!(!pages.join("rolo-help.1").exists());
 }
 
-/// Issue 25 (9): every exit code rolo has is in the man page and in `rolo add --help`
-/// (8, the conflict, was missing from both).
+/// Issue 25 (9): every exit code rolo has is in the man page and in the `--help` of the
+/// command that gives it: `rolo add` (8, the conflict, was missing from both), or
+/// `rolo update` for 9, the one code only an update gives.
 #[test]
 fn every_exit_code_is_documented() {
     let dir = tempfile::tempdir().unwrap();
     let page = String::from_utf8(rolo(dir.path(), &["man"]).stdout).unwrap();
-    let help = String::from_utf8(rolo(dir.path(), &["add", "--help"]).stdout).unwrap();
+    let add = String::from_utf8(rolo(dir.path(), &["add", "--help"]).stdout).unwrap();
+    let update = String::from_utf8(rolo(dir.path(), &["update", "--help"]).stdout).unwrap();
+    assert!(update.contains(" 9 no such contact"), "{update}");
     for (code, what) in rolo::engine::exit::MEANINGS {
+        let help = if *code == rolo::engine::exit::NOT_FOUND {
+            &update
+        } else {
+            &add
+        };
         assert!(
             page.contains(&format!("\\fB{code}\\fR")),
             "man page lacks {code}"
@@ -123,11 +131,11 @@ fn every_exit_code_is_documented() {
         if *code > 0 {
             assert!(
                 help.contains(&format!(" {code} ")),
-                "rolo add --help lacks {code}"
+                "rolo add/update --help lacks {code}"
             );
         }
     }
-    assert!(help.contains("8 conflict"), "{help}");
+    assert!(add.contains("8 conflict"), "{add}");
 }
 
 /// Issue 25 (9): `--profile <TAB>` completes the config's profile names, not file names.

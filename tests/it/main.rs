@@ -7,6 +7,7 @@ mod after_create;
 mod big_catalogs;
 mod cli_add;
 mod cli_docs;
+mod cli_find;
 mod concurrency;
 mod config_check;
 mod control_chars;

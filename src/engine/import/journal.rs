@@ -339,6 +339,7 @@ fn write_batches(
                 id: c.id,
                 name: c.name,
                 phone: c.phone,
+                action: history::Action::Created,
             };
             entries.push_str(&serde_json::to_string(&entry)?);
             entries.push('\n');

@@ -1,0 +1,325 @@
+//! Find, open and update: the pipeline every face runs to fix a contact the CRM already
+//! has. Find asks the server (or, for an API that cannot search, its most recent
+//! contacts); open reads one contact into a draft; update checks what the agent changed,
+//! sends only that as a partial update, and records it: an "updated" history entry, or
+//! an outbox item marked as an update when the answer may still come (a PATCH is safe to
+//! send again).
+
+use serde_json::Value;
+
+use crate::api::body::{self, Change};
+use crate::api::{Outcome, RateLimit, Searched};
+use crate::config::Profile;
+use crate::contact::validate::{Problems, Rules, validate_draft};
+use crate::contact::{Catalog, Draft, Flavour};
+use crate::store::history::{Action, Entry};
+use crate::store::outbox::{self, Item, Update};
+
+use super::record;
+use super::resend::{may_have_arrived, retry_at};
+use super::session::Session;
+
+/// A contact read from the server, ready for the form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The server's id.
+    pub id: String,
+    /// The name as shown.
+    pub name: String,
+    /// When it was created (RFC 3339), if the server said.
+    pub created_at: String,
+    /// Its fields as a draft: the "before" of an update.
+    pub draft: Draft,
+}
+
+/// Why an update was not sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotUpdated {
+    /// The profile is read-only.
+    ReadOnly,
+    /// The API cannot update contacts (Wipsy).
+    Unsupported(Flavour),
+    /// Nothing differs from the contact as opened.
+    Unchanged,
+    /// Required fields were left empty (by key): an update cannot clear them.
+    Required(Vec<&'static str>),
+    /// rolo's checks found problems in the fields that changed.
+    Invalid(Problems),
+}
+
+impl NotUpdated {
+    /// The refusal in words; field problems are also shown under their fields.
+    #[must_use]
+    pub fn words(&self, profile: &Profile) -> String {
+        match self {
+            Self::ReadOnly => format!(
+                "{} is read-only: updating is switched off for this profile; nothing was sent",
+                profile.display_name()
+            ),
+            Self::Unsupported(flavour) => unsupported_words(*flavour),
+            Self::Unchanged => "nothing changed; nothing was sent".to_owned(),
+            Self::Required(keys) => {
+                let labels: Vec<&str> = keys
+                    .iter()
+                    .map(|k| profile.api.field(k).map_or(*k, |f| f.label))
+                    .collect();
+                format!(
+                    "{} cannot be cleared: the CRM requires {}; nothing was sent",
+                    labels.join(", "),
+                    if labels.len() == 1 { "it" } else { "them" }
+                )
+            }
+            Self::Invalid(p) => {
+                let n = p.count();
+                let s = if n == 1 { "" } else { "s" };
+                format!("{n} problem{s} to fix before sending")
+            }
+        }
+    }
+
+    /// The problems per field, for a face that shows them under the fields (a cleared
+    /// required field is one too).
+    #[must_use]
+    pub fn problems(&self) -> Problems {
+        match self {
+            Self::Invalid(p) => p.clone(),
+            Self::Required(keys) => {
+                let mut p = Problems::default();
+                for key in keys {
+                    p.push(key, "Required: an update cannot clear it");
+                }
+                p
+            }
+            _ => Problems::default(),
+        }
+    }
+}
+
+/// What the face says of a contact whose API cannot update it.
+#[must_use]
+pub fn unsupported_words(flavour: Flavour) -> String {
+    let name = display_name(flavour);
+    format!("{name}'s API cannot update contacts: change it in the {name} panel")
+}
+
+/// What a face says when a lookup could only look through the `n` most recent contacts.
+#[must_use]
+pub fn only_recent_words(flavour: Flavour, n: usize) -> String {
+    format!(
+        "{}'s API cannot search: only its {n} most recent contacts were looked through",
+        display_name(flavour)
+    )
+}
+
+/// A flavour's name as its makers write it.
+fn display_name(flavour: Flavour) -> &'static str {
+    match flavour {
+        Flavour::Wipsy => "Wipsy",
+        Flavour::Whatsmark => "WhatsMark",
+    }
+}
+
+/// Whether contacts of this flavour can be updated through its API.
+#[must_use]
+pub fn can_update(flavour: Flavour) -> bool {
+    flavour == Flavour::Whatsmark
+}
+
+/// Checks an update from `before` (the contact as opened) to `after` (as the agent left
+/// it): the request body of only what changed, and each change, or why it cannot go.
+/// Only the fields that change are checked: a contact made elsewhere may hold values
+/// rolo would not take (no phone, say), and an update that leaves them is not refused.
+pub fn plan(
+    profile: &Profile,
+    catalog: &Catalog,
+    before: &Draft,
+    after: &Draft,
+) -> Result<(Value, Vec<Change>), NotUpdated> {
+    if !can_update(profile.api) {
+        return Err(NotUpdated::Unsupported(profile.api));
+    }
+    let region = profile.default_region.as_deref();
+    let (body, changes) =
+        body::update_body(profile.api, before, after, region).map_err(NotUpdated::Required)?;
+    if changes.is_empty() {
+        return Err(NotUpdated::Unchanged);
+    }
+    let rules = Rules {
+        flavour: profile.api,
+        default_region: region,
+        catalog,
+    };
+    let all = validate_draft(&rules, after);
+    let mut problems = Problems::default();
+    for change in &changes {
+        for message in all.get(change.key) {
+            problems.push(change.key, message.clone());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(NotUpdated::Invalid(problems));
+    }
+    if profile.read_only {
+        return Err(NotUpdated::ReadOnly);
+    }
+    Ok((body, changes))
+}
+
+/// One change in words, `Label: old → new`, with picked ids shown by their names.
+#[must_use]
+pub fn change_words(flavour: Flavour, catalog: &Catalog, change: &Change) -> String {
+    let spec = flavour.field(change.key);
+    let label = spec.map_or(change.key, |f| f.label);
+    let shown = |v: Option<&Value>| -> String {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return "(empty)".to_owned();
+        };
+        let one = |v: &Value| -> String {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match spec.and_then(crate::contact::fields::FieldSpec::catalog) {
+                Some(kind) => catalog
+                    .resolve(kind, &text)
+                    .map_or(text, |item| item.name.clone()),
+                None => text,
+            }
+        };
+        match v {
+            Value::Array(items) if items.is_empty() => "(none)".to_owned(),
+            Value::Array(items) => items.iter().map(one).collect::<Vec<_>>().join(", "),
+            other => one(other),
+        }
+    };
+    let new = if change.new.is_null() {
+        "(cleared)".to_owned()
+    } else {
+        shown(Some(&change.new))
+    };
+    let line = format!("{label}: {} → {new}", shown(change.old.as_ref()));
+    crate::text::inert(&line).into_owned()
+}
+
+/// What an update came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Updated {
+    /// What the server said: `Created` with the contact as it now is, on success.
+    pub outcome: Outcome,
+    /// The rate-limit figures of the answer.
+    pub rate: Option<RateLimit>,
+    /// The "updated" history entry, on success.
+    pub recorded: Option<Entry>,
+    /// The contact as it now is, as a draft (on success): the form's new "before".
+    pub now: Option<Draft>,
+    /// The outbox item the update waits in, when the answer may still come.
+    pub kept: Option<Item>,
+    /// A file rolo could not write (the history, the outbox): said beside the outcome.
+    pub warning: Option<String>,
+}
+
+impl Session {
+    /// Contacts matching `query` (a phone, a name or an email).
+    pub async fn find(&self, query: &str) -> (Result<Searched, Outcome>, Option<RateLimit>) {
+        self.client.search(query).await
+    }
+
+    /// Reads one contact from the server into a draft.
+    pub async fn open_contact(&self, id: &str) -> (Result<Opened, Outcome>, Option<RateLimit>) {
+        let (result, rate) = self.client.contact(id.trim()).await;
+        let flavour = self.flavour();
+        let opened = result.map(|json| {
+            let draft = body::draft_of(flavour, &json);
+            Opened {
+                id: id.trim().to_owned(),
+                name: flavour.full_name(&draft),
+                created_at: json
+                    .get("created_at")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                draft,
+            }
+        });
+        (opened, rate)
+    }
+
+    /// Sends an update [`plan`]ned from `after` (the draft as the agent left it) and
+    /// records it: an "updated" history entry on success; an outbox item marked as an
+    /// update when the answer may still come (sent again as it is, which is safe).
+    pub async fn update(&self, id: &str, after: &Draft, body: &Value) -> Updated {
+        let answer = self.client.update(id, body).await;
+        let mut done = Updated {
+            outcome: answer.outcome,
+            rate: answer.rate,
+            recorded: None,
+            now: None,
+            kept: None,
+            warning: None,
+        };
+        match &done.outcome {
+            Outcome::Created { echo, .. } => {
+                let now = body::draft_of(self.flavour(), echo);
+                let (entry, warning) =
+                    self.record_updated(id, if echo.is_object() { &now } else { after });
+                done.recorded = Some(entry);
+                done.warning = warning;
+                done.now = echo.is_object().then_some(now);
+            }
+            o if o.may_pass() => match self.keep_update(id, after, body, o) {
+                Ok(item) => done.kept = Some(item),
+                Err(e) => done.warning = Some(format!("could not keep it in the outbox: {e}")),
+            },
+            _ => {}
+        }
+        done
+    }
+
+    /// Writes the "updated" history entry of contact `id`, as `draft` now holds it.
+    pub(crate) fn record_updated(&self, id: &str, draft: &Draft) -> (Entry, Option<String>) {
+        let profile = self.profile();
+        let region = profile.default_region.as_deref();
+        let mut entry = record::entry(
+            self.name(),
+            id,
+            &profile.api.full_name(draft),
+            &record::phone_of(profile.api, draft, region),
+        );
+        entry.action = Action::Updated;
+        let warning = record::append(self.data_dir(), &entry)
+            .err()
+            .map(|e| format!("updated, but the history could not be written: {e}"));
+        (entry, warning)
+    }
+
+    /// Keeps an update whose answer may still come in the outbox.
+    fn keep_update(
+        &self,
+        id: &str,
+        after: &Draft,
+        body: &Value,
+        outcome: &Outcome,
+    ) -> std::io::Result<Item> {
+        let profile = self.profile();
+        let mut item = Item::new(
+            &profile.name,
+            after.clone(),
+            &profile.api.full_name(after),
+            &outcome.summary(),
+            may_have_arrived(outcome),
+            retry_at(outcome),
+        );
+        item.update = Some(Update {
+            contact_id: id.to_owned(),
+            body: body.clone(),
+        });
+        outbox::put(self.data_dir(), &item)?;
+        tracing::info!(
+            target: "rolo::outbox",
+            "kept an update of {id} as {} ({})",
+            super::outbox::short(&item.id),
+            profile.name
+        );
+        Ok(item)
+    }
+}
