@@ -7,8 +7,10 @@
 
 use serde_json::Value;
 
-use crate::api::body::{self, Change};
-use crate::api::{Outcome, RateLimit, Searched};
+pub use crate::api::Searched;
+use crate::api::body;
+pub use crate::api::body::{Change, overlay};
+use crate::api::{Outcome, RateLimit};
 use crate::config::Profile;
 use crate::contact::validate::{Problems, Rules, validate_draft};
 use crate::contact::{Catalog, Draft, Flavour};

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::Event;
 
 use super::form::Form;
-use super::keymap::Action;
+use super::keymap::{self, Action, Scope};
 use super::message::{Effect, Message};
 use super::popup::switcher::Switcher;
 use super::popup::{Help, OutboxList, RecentList};
@@ -18,12 +18,14 @@ use crate::contact::{Catalog, Draft, input};
 use crate::engine::RateLimit;
 use crate::engine::session::Session;
 
+mod edit;
 mod long_text;
 pub mod outbox;
 mod outcome;
 mod popups;
 mod rapid;
 
+pub use edit::{Editing, PendingUpdate};
 pub use popups::{Mode, Question};
 
 /// How fresh a profile's catalog is, for the status bar.
@@ -94,6 +96,12 @@ pub struct ProfileState {
     pub refresh_waiting: bool,
     /// Pasted vCards waiting their turn on the form, and how many there were.
     pub vcards: (Vec<Draft>, usize),
+    /// A contact the CRM has, opened for editing (Ctrl-F): the form holds it instead
+    /// of a new one, which waits in it.
+    pub editing: Option<Editing>,
+    /// A new contact to put back on the form after the next create (the one that
+    /// waited while a contact gone from the server was edited, then created anew).
+    pub resume: Option<Draft>,
 }
 
 impl ProfileState {
@@ -132,6 +140,8 @@ impl ProfileState {
             quick_text: String::new(),
             refresh_waiting: false,
             vcards: (Vec::new(), 0),
+            editing: None,
+            resume: None,
         };
         s.revalidate();
         s
@@ -147,13 +157,23 @@ impl ProfileState {
         self.form.validate(&rules);
     }
 
-    /// What is worth keeping: the draft, or nothing when it holds only the defaults.
+    /// The new contact this profile holds: the form's, or while a contact the CRM has
+    /// is edited, the one waiting for it.
+    #[must_use]
+    pub fn new_contact(&self) -> &Draft {
+        self.editing.as_ref().map_or(&self.form.draft, |e| &e.stash)
+    }
+
+    /// What is worth keeping: the new contact, or nothing when it holds only the
+    /// defaults. An opened contact is never saved as a draft: sent again after a restart
+    /// it would be created a second time.
     #[must_use]
     pub fn unsent(&self) -> Draft {
-        if self.form.draft == self.defaults() {
+        let draft = self.new_contact();
+        if *draft == self.defaults() {
             Draft::default()
         } else {
-            self.form.draft.clone()
+            draft.clone()
         }
     }
 
@@ -173,7 +193,7 @@ impl ProfileState {
             }
             d
         };
-        strip(self.form.draft.clone()) != strip(self.defaults())
+        strip(self.new_contact().clone()) != strip(self.defaults())
     }
 
     /// The draft's phone in E.164 (as typed when it does not parse) and email: what the
@@ -311,6 +331,8 @@ pub struct App {
     /// Where the last send came from: held typing goes back to a new quick-add line after
     /// one from quick add.
     pub sent_from: SentFrom,
+    /// An update planned and waiting for the agent's yes (or about to be sent).
+    pub pending_update: Option<PendingUpdate>,
 }
 
 /// Where a send was started.
@@ -438,6 +460,7 @@ impl App {
             after_session: None,
             held: String::new(),
             sent_from: SentFrom::Form,
+            pending_update: None,
         }
     }
 
@@ -532,7 +555,9 @@ impl App {
                     self.active,
                 ));
             }
+            Action::ClearForm if self.current().editing.is_some() => self.ask_stop_editing(),
             Action::ClearForm => self.mode = Mode::Confirm(Question::Clear),
+            Action::Find => return self.open_find(),
             Action::NextField => return self.move_focus(1),
             Action::PrevField => return self.move_focus(-1),
             Action::ToggleKeep => return self.toggle_keep(),
@@ -630,10 +655,43 @@ impl App {
         Vec::new()
     }
 
+    /// Whether `action` would change a contact that is only shown (one the API cannot
+    /// update): then it is refused, and the status line says why.
+    pub(super) fn viewing_only(&mut self, action: Action) -> bool {
+        let read_only = self.current().editing.as_ref().is_some_and(|e| e.read_only);
+        let changes = matches!(
+            action,
+            Action::Edit(_)
+                | Action::OpenPicker
+                | Action::StepDate(_)
+                | Action::Today
+                | Action::RepeatLast
+                | Action::OpenEditor
+                | Action::QuickAdd
+                | Action::Undo
+                | Action::Redo
+        );
+        if read_only && changes {
+            let words = crate::engine::update::unsupported_words(self.current().profile.api);
+            let stop = keymap::key_for(Action::ClearForm, Scope::Text);
+            self.say(Level::Warn, format!("{words}. {stop} closes it."));
+            return true;
+        }
+        false
+    }
+
     /// Ctrl-S: check everything; with problems, focus the first; else confirm or send.
     fn submit(&mut self) -> Vec<Effect> {
         if self.submitting.is_some() {
             return Vec::new();
+        }
+        if self.current().editing.is_some() {
+            if !self.phones_loaded {
+                self.after_phones = Some(AfterPhones::Submit);
+                self.say(Level::Info, "Checking the phone number…");
+                return Vec::new();
+            }
+            return self.submit_update();
         }
         if !self.phones_loaded {
             self.after_phones = Some(AfterPhones::Submit);

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::app::{App, Level};
-use super::message::{Effect, Listed, Message};
+use super::message::{Effect, Listed, Message, Purpose};
 use crate::config::Profile;
 use crate::contact::Catalog;
 use crate::engine::embedded::ApiKey;
@@ -25,6 +25,8 @@ pub struct Controller {
     config_path: PathBuf,
     data_dir: PathBuf,
     submit: Option<CancellationToken>,
+    /// The lookup in flight: a newer one, or Esc, calls it off.
+    find: Option<CancellationToken>,
     /// Cancelled when the controller goes (the form quits): every task it spawned stops
     /// at its next await instead of running on behind a closed window.
     shutdown: CancellationToken,
@@ -48,6 +50,7 @@ impl Controller {
             config_path,
             data_dir,
             submit: None,
+            find: None,
             shutdown: CancellationToken::new(),
             flying: Arc::default(),
             slots: Vec::new(),
@@ -257,6 +260,29 @@ impl Controller {
                 then_submit,
             } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
+            Effect::Find {
+                profile,
+                seq,
+                query,
+            } => self.find(app, profile, seq, query),
+            Effect::CancelFind => {
+                if let Some(t) = self.find.take() {
+                    t.cancel();
+                }
+            }
+            Effect::OpenContact {
+                profile,
+                id,
+                purpose,
+            } => self.open_contact(app, profile, id, purpose),
+            Effect::Update {
+                profile,
+                seq,
+                id,
+                after,
+                body,
+                purpose,
+            } => self.update_contact(app, profile, seq, (id, after, body), purpose),
             Effect::Step => send(&self.tx, Message::Step),
             Effect::PrepareLists(lists) => self.prepare_lists(lists),
             // The runtime takes this one before it gets here: the editor needs the
@@ -264,6 +290,78 @@ impl Controller {
             Effect::EditText { .. } => {}
             other => self.files(other, app),
         }
+    }
+
+    /// Reads one contact from the server.
+    fn open_contact(&self, app: &App, profile: usize, id: String, purpose: Purpose) {
+        let Some(session) = app.profiles[profile].session.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        self.spawn(async move {
+            let (opened, rate) = session.open_contact(&id).await;
+            let opened = opened.map(Box::new);
+            send(
+                &tx,
+                Message::Opened {
+                    profile,
+                    purpose,
+                    opened,
+                    rate,
+                },
+            );
+        });
+    }
+
+    /// Sends a partial update; Esc calls it off as it does a submit.
+    fn update_contact(
+        &mut self,
+        app: &App,
+        profile: usize,
+        seq: u64,
+        (id, after, body): (String, Box<crate::contact::Draft>, Box<serde_json::Value>),
+        purpose: Purpose,
+    ) {
+        let Some(session) = app.profiles[profile].session.clone() else {
+            return;
+        };
+        let token = CancellationToken::new();
+        self.submit = Some(token.clone());
+        let tx = self.tx.clone();
+        self.spawn(async move {
+            tokio::select! {
+                updated = session.update(&id, &after, &body) => {
+                    let updated = Box::new(updated);
+                    send(&tx, Message::Updated { profile, seq, purpose, updated });
+                }
+                // A PATCH that may have left is safe to send again: Ctrl-S does.
+                () = token.cancelled() => {}
+            }
+        });
+    }
+
+    /// A lookup, after a pause: typing on calls it off before it is sent.
+    fn find(&mut self, app: &App, profile: usize, seq: u64, query: String) {
+        if let Some(t) = self.find.take() {
+            t.cancel();
+        }
+        let Some(session) = app.profiles[profile].session.clone() else {
+            return;
+        };
+        let token = CancellationToken::new();
+        self.find = Some(token.clone());
+        let tx = self.tx.clone();
+        self.spawn(async move {
+            tokio::select! {
+                () = async {
+                    tokio::time::sleep(FIND_PAUSE).await;
+                    let (found, rate) = session.find(&query).await;
+                    let found = found.map_err(|o| crate::engine::words::failure(&o, session.profile()).line());
+                    send(&tx, Message::Found { profile, seq, found, rate });
+                } => {}
+                () = token.cancelled() => {}
+            }
+        });
     }
 
     fn check_duplicates(
@@ -502,6 +600,10 @@ impl Controller {
         });
     }
 }
+
+/// How long the typing in the lookup pauses before it is searched: a search per key
+/// would spend the rate limit on half-typed names.
+const FIND_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Sends a task's result back into the loop. The loop only stops receiving when rolo
 /// is quitting, so a result that arrives then has nowhere to go and is dropped.

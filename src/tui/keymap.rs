@@ -70,6 +70,8 @@ pub enum Action {
     ShowOutbox,
     /// Show the contacts created recently.
     ShowRecent,
+    /// Find a contact the CRM has, to open it (and update it, where the API can).
+    Find,
     /// Keep the focused field's value after a submit (toggle).
     ToggleKeep,
     /// Fill the CRM fields from the last contact sent.
@@ -141,6 +143,8 @@ pub enum Scope {
     Outbox,
     /// The list of contacts created recently is open.
     Recent,
+    /// The lookup is open (typing searches).
+    Find,
 }
 
 /// Which modifiers a key needs. Shift is never looked at: crossterm folds it into the
@@ -591,9 +595,9 @@ pub(crate) mod tests {
 
     #[test]
     fn emacs_keys_of_the_text_widget_do_not_leak() {
-        // (Ctrl-E, Ctrl-K, Ctrl-L and Ctrl-U are rolo's own: editor, keep a field, repeat
-        // last, clear the field.)
-        for c in ['p', 'n', 'v', 'j', 'a', 'b', 'f', 'h', 'm'] {
+        // (Ctrl-E, Ctrl-F, Ctrl-K, Ctrl-L and Ctrl-U are rolo's own: editor, find a
+        // contact, keep a field, repeat last, clear the field.)
+        for c in ['p', 'n', 'v', 'j', 'a', 'b', 'h', 'm'] {
             let got = resolve(&key(KeyCode::Char(c), KeyModifiers::CONTROL), Scope::Text);
             assert!(
                 got.is_none(),

@@ -85,6 +85,39 @@ pub enum Message {
         /// figures its server gave, for the status bar.
         answers: Vec<OutboxAnswer>,
     },
+    /// A lookup (Ctrl-F) answered.
+    Found {
+        /// Profile index.
+        profile: usize,
+        /// Which search this answers: only the newest is shown.
+        seq: u64,
+        /// The matches, or why there are none.
+        found: Result<crate::engine::update::Searched, String>,
+        /// The rate figures of the answer.
+        rate: Option<RateLimit>,
+    },
+    /// A contact was read from the server.
+    Opened {
+        /// Profile index.
+        profile: usize,
+        /// What it was opened for.
+        purpose: Purpose,
+        /// The contact, or what the server said instead.
+        opened: Result<Box<crate::engine::update::Opened>, crate::engine::Outcome>,
+        /// The rate figures of the answer.
+        rate: Option<RateLimit>,
+    },
+    /// An update finished (or was abandoned by the server).
+    Updated {
+        /// Profile index.
+        profile: usize,
+        /// Which send this answers, so a cancelled one is ignored.
+        seq: u64,
+        /// What it was for.
+        purpose: Purpose,
+        /// What the server said, and what was recorded.
+        updated: Box<crate::engine::update::Updated>,
+    },
     /// The config's long lists were read (after the first frame): each profile, in
     /// order, with them; or why the file is refused.
     Lists(Result<Vec<Listed>, String>),
@@ -111,6 +144,17 @@ pub enum Message {
     /// A signal asked rolo to stop (see [`super::stops`]): quit as Ctrl-C does, drafts
     /// saved, whatever is open.
     Stop(super::stops::Stop),
+}
+
+/// Why a contact is opened, and so what its update does after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Found with Ctrl-F: it fills the form for editing; done, the form goes back to
+    /// the contact it held before.
+    Edit,
+    /// The duplicate question's update: what was typed goes over it; done, the form is
+    /// ready for the next contact, as after a create.
+    Merge,
 }
 
 /// A profile as its config's long lists complete it.
@@ -161,6 +205,41 @@ pub enum Effect {
         checked: (String, String),
         /// Send the contact next if nothing is found.
         then_submit: bool,
+    },
+    /// Look contacts up (after a pause in the typing: a newer search calls this one off).
+    Find {
+        /// Profile index.
+        profile: usize,
+        /// The search's number.
+        seq: u64,
+        /// What was typed.
+        query: String,
+    },
+    /// Call off the lookup in flight.
+    CancelFind,
+    /// Read one contact from the server.
+    OpenContact {
+        /// Profile index.
+        profile: usize,
+        /// The server's id.
+        id: String,
+        /// What it is opened for.
+        purpose: Purpose,
+    },
+    /// Send a partial update (planned by the engine); cancelled as a submit is.
+    Update {
+        /// Profile index.
+        profile: usize,
+        /// Send number.
+        seq: u64,
+        /// The contact's id.
+        id: String,
+        /// The contact as it will be.
+        after: Box<Draft>,
+        /// The request body: only what changed.
+        body: Box<serde_json::Value>,
+        /// What it is for.
+        purpose: Purpose,
     },
     /// Put a contact in the outbox.
     ToOutbox(Box<Item>),

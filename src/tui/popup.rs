@@ -14,6 +14,7 @@ use crate::engine::outbox::Item;
 use crate::engine::record::Entry;
 
 mod confirm;
+pub mod find;
 pub mod help;
 pub mod lists;
 pub mod picker;
@@ -36,6 +37,8 @@ pub struct Context<'a> {
     pub outbox_damaged: &'a [crate::engine::outbox::Damaged],
     /// Contacts created recently, newest last.
     pub recent: &'a [Entry],
+    /// The spinner's frame.
+    pub tick: usize,
 }
 
 impl<'a> Context<'a> {
@@ -48,6 +51,7 @@ impl<'a> Context<'a> {
             outbox: &app.outbox,
             outbox_damaged: &app.outbox_damaged,
             recent: &app.recent,
+            tick: app.tick,
         }
     }
 }
@@ -80,6 +84,10 @@ pub enum Answer {
     Create,
     /// Quick add: review the line in the full form.
     Expand,
+    /// Find: open this contact (its id and name).
+    Open(String, String),
+    /// The duplicate question: update the contact the CRM has with what was typed.
+    Update,
 }
 
 /// A popup over the form.

@@ -243,7 +243,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let theme = app.theme;
     let p = app.current();
-    let title = format!(" rolo · {} · {} ", p.profile.display_name(), p.profile.api);
+    let title = match &p.editing {
+        Some(e) => {
+            let what = if e.read_only { "viewing" } else { "editing" };
+            let name = crate::text::inert(&e.name);
+            format!(
+                " rolo · {} · {what} {name} (id {}) ",
+                p.profile.display_name(),
+                crate::text::inert(&e.id)
+            )
+        }
+        None => format!(" rolo · {} · {} ", p.profile.display_name(), p.profile.api),
+    };
     let frame_style = theme.profile(p.profile.color.as_deref());
     frame.render_widget(
         Block::default()

@@ -35,6 +35,7 @@ mod sandbox_whatsmark_by_id;
 mod sandbox_wipsy;
 mod tui_checks;
 mod tui_editor;
+mod tui_find;
 mod tui_keys;
 mod tui_layout;
 mod tui_outbox;

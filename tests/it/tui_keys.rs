@@ -227,8 +227,9 @@ async fn keys_paste_undo_help_and_clear() {
     assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");
     assert!(h.app().submitting.is_none());
     // Emacs keys of the text widget do nothing.
-    // (Ctrl-U is rolo's own: it clears the field; see tests/it/tui_layout.rs.)
-    for c in ['p', 'n', 'v', 'j', 'a', 'e', 'b', 'f'] {
+    // (Ctrl-U is rolo's own: it clears the field; see tests/it/tui_layout.rs. Ctrl-F is
+    // rolo's own too: it opens find; see tests/it/tui_find.rs.)
+    for c in ['p', 'n', 'v', 'j', 'a', 'e', 'b'] {
         h.ctrl(c);
     }
     assert_eq!(h.app().current().form.draft.get("firstname"), "Ana María");

@@ -111,6 +111,27 @@ impl App {
                 self.outbox_damaged = damaged;
                 self.on_outbox(items, &said, recorded, answers)
             }
+            Message::Found {
+                profile,
+                seq,
+                found,
+                rate,
+            } => {
+                self.on_found(profile, seq, found, rate);
+                Vec::new()
+            }
+            Message::Opened {
+                profile,
+                purpose,
+                opened,
+                rate,
+            } => self.on_opened(profile, purpose, opened, rate),
+            Message::Updated {
+                profile,
+                seq,
+                purpose,
+                updated,
+            } => self.on_updated(profile, seq, purpose, *updated),
             Message::Duplicates {
                 profile,
                 checked,
@@ -450,11 +471,19 @@ impl App {
         if i == self.active {
             self.next_vcard();
         }
+        self.resume_stashed(i);
         fx
     }
 
     /// A paste: lists into pickers by name, text into text fields; never a submit.
     pub(super) fn paste(&mut self, text: &str) -> Vec<Effect> {
+        if matches!(self.mode, Mode::Form)
+            && self.viewing_only(crate::tui::keymap::Action::Edit(
+                crate::tui::keymap::Edit::ClearField,
+            ))
+        {
+            return Vec::new();
+        }
         if text.len() > crate::engine::limits::MAX_PASTE {
             // Parsing or laying out megabytes would freeze the form; nothing is changed.
             self.say(

@@ -32,6 +32,8 @@ pub enum Mode {
     Confirm(Question),
     /// The quick-add line.
     Quick(crate::tui::popup::quick::Quick),
+    /// The lookup (Ctrl-F).
+    Find(Box<crate::tui::popup::find::Find>),
 }
 
 /// The questions rolo asks.
@@ -41,10 +43,24 @@ pub enum Question {
     Submit(String),
     /// "Clear the form?"
     Clear,
-    /// "Possible duplicate of …; create anyway?"
-    Duplicate(String),
+    /// "Possible duplicate of …; create anyway?", and, where the API can update, the
+    /// other answer: update that contact with what was typed.
+    Duplicate {
+        /// The question.
+        text: String,
+        /// The contact the update answer is about (id, name), when it is offered.
+        update: Option<(String, String)>,
+        /// The update answer is the one chosen (Enter gives it).
+        chosen: bool,
+    },
     /// "Not created: …. Keep it in the outbox?"
     Outbox(String),
+    /// "Update … with what you typed?" and each change, a line each.
+    Update(String),
+    /// "… is not on the server any more. Create it as a new contact?"
+    Recreate(String),
+    /// "Stop editing …? What you changed is not sent."
+    StopEditing(String),
 }
 
 /// The popup a mode holds, as `Some(p)` (`None` on the form): one list of the modes
@@ -60,6 +76,7 @@ macro_rules! popup_of {
             Mode::Recent(p) => Some(p as _),
             Mode::Confirm(p) => Some(p as _),
             Mode::Quick(p) => Some(p as _),
+            Mode::Find(p) => Some(p as _),
         }
     };
 }
@@ -95,6 +112,9 @@ impl App {
         let Some(action) = keymap::resolve(key, self.scope()) else {
             return Vec::new();
         };
+        if matches!(self.mode, Mode::Form) && self.viewing_only(action) {
+            return Vec::new();
+        }
         // A letter typed on a picked field opens its picker *and* filters by it (`cu` on
         // Type filters by "cu", not "u").
         if action == Action::OpenPicker
@@ -154,14 +174,21 @@ impl App {
         match popup.update(action, &Context::of(self)) {
             Reply::Stay => {
                 self.mode = mode;
-                self.more_to_rank()
+                let mut fx = self.more_to_rank();
+                fx.extend(self.search_typed());
+                fx
             }
             Reply::Close => {
                 let question = matches!(mode, Mode::Confirm(_));
                 let to_quick = self.held_goes_to_quick(&mode);
+                // A lookup closed calls off the search it has out.
+                let find = matches!(mode, Mode::Find(_));
                 self.closed(mode);
                 if question {
                     return self.release_held(to_quick);
+                }
+                if find {
+                    return vec![Effect::CancelFind];
                 }
                 Vec::new()
             }
@@ -249,6 +276,16 @@ impl App {
                 self.current_mut().quick_text = kept;
             }
             Mode::Confirm(Question::Outbox(_)) => self.pending_outbox = None,
+            Mode::Confirm(Question::Update(_)) => {
+                self.pending_update = None;
+                self.say(
+                    Level::Info,
+                    format!(
+                        "Not updated: nothing was sent. {} asks again.",
+                        keymap::key_for(Action::Submit, Scope::Text)
+                    ),
+                );
+            }
             _ => {}
         }
     }
@@ -271,6 +308,18 @@ impl App {
                 vec![Effect::RetryOutbox]
             }
             (Mode::Confirm(q), Answer::Yes) => self.yes(&q),
+            (
+                Mode::Confirm(Question::Duplicate {
+                    update: Some((id, name)),
+                    ..
+                }),
+                Answer::Update,
+            ) => self.merge_into(&id, &name),
+            (Mode::Find(_), Answer::Open(id, name)) => {
+                let mut fx = vec![Effect::CancelFind];
+                fx.extend(self.open_found(&id, &name));
+                fx
+            }
             (Mode::Quick(q), answer) => self.quick_answer(q, &answer),
             _ => Vec::new(),
         }
@@ -371,8 +420,14 @@ impl App {
     fn yes(&mut self, q: &Question) -> Vec<Effect> {
         match q {
             Question::Submit(_) => self.send(),
-            Question::Duplicate(_) => self.confirm_or_send(),
+            Question::Duplicate { .. } => self.confirm_or_send(),
             Question::Outbox(_) => self.keep_in_outbox(),
+            Question::Update(_) => self.send_pending_update(),
+            Question::Recreate(_) => self.recreate(),
+            Question::StopEditing(_) => {
+                self.stop_editing();
+                Vec::new()
+            }
             Question::Clear => {
                 // Kept fields (Ctrl-K) stay: they are kept for every next contact until
                 // Ctrl-K on them again, and a cleared form is the next contact.

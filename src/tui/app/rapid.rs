@@ -37,7 +37,9 @@ impl App {
             && !p.form.value(key).trim().is_empty()
             && p.form.problems.get(key).is_empty();
         let checked = self.contact_points();
+        // An opened contact matches itself: it is checked by the server when sent.
         if !worth
+            || p.editing.is_some()
             || p.checked_for.as_ref() == Some(&checked)
             || p.checking.as_ref() == Some(&checked)
             || p.session.is_none()
@@ -107,7 +109,13 @@ impl App {
                     "Possible duplicate of {}{others}. Create anyway?",
                     duplicates::describe(k)
                 );
-                self.mode = Mode::Confirm(Question::Duplicate(q));
+                let update = crate::engine::update::can_update(self.current().profile.api)
+                    .then(|| (k.id.clone(), crate::text::inert(k.name.trim()).into_owned()));
+                self.mode = Mode::Confirm(Question::Duplicate {
+                    text: q,
+                    update,
+                    chosen: false,
+                });
                 Vec::new()
             }
             None => self.confirm_or_send(),

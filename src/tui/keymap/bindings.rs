@@ -19,11 +19,12 @@ pub const ALL: &[Scope] = &[
     Scope::Quick,
     Scope::Outbox,
     Scope::Recent,
+    Scope::Find,
 ];
 const FORM: &[Scope] = &[Scope::Text, Scope::MultiLine, Scope::Pick];
 const TEXT: &[Scope] = &[Scope::Text, Scope::MultiLine];
 const LINE_EDIT: &[Scope] = &[Scope::Text, Scope::MultiLine, Scope::Quick];
-const LISTS: &[Scope] = &[Scope::Picker, Scope::Switcher];
+const LISTS: &[Scope] = &[Scope::Picker, Scope::Switcher, Scope::Find];
 
 const fn act(a: Action) -> Does {
     Does::Act(a)
@@ -62,14 +63,14 @@ pub static BINDINGS: &[Binding] = &[
         help: "clear the field (Ctrl-Z brings text back) / the quick-add line", section: "form, quick add", footer: None },
     Binding { keys: &[(ctrl('z'), act(Action::Undo)), (ctrl('y'), act(Action::Redo))], scopes: FORM,
         help: "undo / redo in the field", section: "form", footer: None },
-    Binding { keys: &[(TYPING, Does::Type)], scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Switcher],
+    Binding { keys: &[(TYPING, Does::Type)], scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Switcher, Scope::Find],
         help: "type text; in a picker or the switcher, filter", section: "text, lists", footer: None },
-    Binding { keys: &[(bare(KeyCode::Backspace), act(Action::Edit(Edit::Backspace)))], scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Switcher],
+    Binding { keys: &[(bare(KeyCode::Backspace), act(Action::Edit(Edit::Backspace)))], scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Switcher, Scope::Find],
         help: "delete before the cursor (the filter's last letter)", section: "text, lists", footer: None },
     Binding { keys: &[(key(KeyCode::Delete), act(Action::Edit(Edit::Delete)))], scopes: LINE_EDIT,
         help: "delete under the cursor", section: "text", footer: None },
     Binding { keys: &[(ctrl('w'), act(Action::Edit(Edit::DeleteWord))), (ctrl_key(KeyCode::Backspace), act(Action::Edit(Edit::DeleteWord))), (alt_key(KeyCode::Backspace), act(Action::Edit(Edit::DeleteWord)))],
-        scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker], help: "delete a word (in a picker, the filter)", section: "text, pickers", footer: None },
+        scopes: &[Scope::Text, Scope::MultiLine, Scope::Quick, Scope::Picker, Scope::Find], help: "delete a word (in a picker, the filter)", section: "text, pickers", footer: None },
     Binding { keys: &[(bare(KeyCode::Left), act(Action::Edit(Edit::Left))), (bare(KeyCode::Right), act(Action::Edit(Edit::Right))), (key(KeyCode::Home), act(Action::Edit(Edit::Home))), (key(KeyCode::End), act(Action::Edit(Edit::End)))],
         scopes: LINE_EDIT, help: "cursor left / right / to the start / to the end", section: "text", footer: None },
     Binding { keys: &[(ctrl_key(KeyCode::Left), act(Action::Edit(Edit::WordLeft))), (alt_key(KeyCode::Left), act(Action::Edit(Edit::WordLeft))), (ctrl_key(KeyCode::Right), act(Action::Edit(Edit::WordRight))), (alt_key(KeyCode::Right), act(Action::Edit(Edit::WordRight)))],
@@ -95,7 +96,11 @@ pub static BINDINGS: &[Binding] = &[
     Binding { keys: &[(ch(' '), act(Action::Toggle)), (ctrl('a'), act(Action::ToggleAll))], scopes: &[Scope::Picker],
         help: "toggle an entry / every shown entry", section: "multi pickers", footer: None },
     Binding { keys: &[(key(KeyCode::Enter), act(Action::Yes))],
-        scopes: &[Scope::Confirm], help: "yes (Esc: no; letters do not answer)", section: "questions", footer: None },
+        scopes: &[Scope::Confirm], help: "yes, or the answer chosen (Esc: no; letters do not answer)", section: "questions", footer: None },
+    Binding { keys: &[(ctrl('f'), act(Action::Find))], scopes: &[Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Find],
+        help: "find a contact: open it, update it (WhatsMark) / close find", section: "form, find", footer: None },
+    Binding { keys: &[(key(KeyCode::Up), act(Action::Up)), (key(KeyCode::Down), act(Action::Down)), (key(KeyCode::Tab), act(Action::Down))],
+        scopes: &[Scope::Confirm], help: "choose between the answers (a duplicate: create a new contact, or update the one the CRM has)", section: "questions", footer: None },
     Binding { keys: &[(key(KeyCode::F(3)), act(Action::ShowOutbox)), (key(KeyCode::F(4)), act(Action::ShowRecent))], scopes: FORM,
         help: "the outbox (waiting to be sent again) / contacts created recently", section: "form", footer: None },
     Binding { keys: &[(letter('r'), act(Action::Accept)), (key(KeyCode::Enter), act(Action::Accept))], scopes: &[Scope::Outbox],

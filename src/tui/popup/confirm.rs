@@ -1,6 +1,8 @@
 //! A yes/no question ("Clear the form?", "Create … in …?", a likely duplicate, the outbox
-//! offer): Enter answers yes, Esc no; other keys leave it open. No letter answers: a
-//! question that appears while the agent types would take a typed `y` or `N`.
+//! offer, an update's changes): Enter answers yes, Esc no; other keys leave it open. No
+//! letter answers: a question that appears while the agent types would take a typed `y`
+//! or `N`. The duplicate question may have two answers: Up and Down choose, Enter gives
+//! the one marked (creating anyway stays the first, as it always was).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -17,9 +19,28 @@ impl Popup for Question {
     }
 
     fn update(&mut self, action: Action, _cx: &Context<'_>) -> Reply {
-        match action {
-            Action::Yes => Reply::Done(Answer::Yes),
-            Action::Cancel => Reply::Close,
+        match (action, &mut *self) {
+            (
+                Action::Yes,
+                Question::Duplicate {
+                    update: Some(_),
+                    chosen: true,
+                    ..
+                },
+            ) => Reply::Done(Answer::Update),
+            (Action::Yes, _) => Reply::Done(Answer::Yes),
+            (Action::Cancel, _) => Reply::Close,
+            (
+                Action::Up | Action::Down,
+                Question::Duplicate {
+                    update: Some(_),
+                    chosen,
+                    ..
+                },
+            ) => {
+                *chosen = action == Action::Down;
+                Reply::Stay
+            }
             _ => Reply::Stay,
         }
     }
@@ -31,19 +52,53 @@ impl Popup for Question {
 
 fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
     let text = match q {
-        Question::Submit(s) | Question::Duplicate(s) | Question::Outbox(s) => s.clone(),
+        Question::Submit(s)
+        | Question::Duplicate { text: s, .. }
+        | Question::Outbox(s)
+        | Question::Update(s)
+        | Question::Recreate(s)
+        | Question::StopEditing(s) => s.clone(),
         Question::Clear => "Clear the form? What you typed will be gone.".to_owned(),
     };
     // As wide as the question, up to 70 columns and the screen; longer ones wrap at
-    // spaces, and the box grows to hold every line.
+    // spaces (each of its lines on its own), and the box grows to hold every line.
     let width = usize::from(area.width.saturating_sub(2)).min(70);
     let text_width = width.saturating_sub(2).max(10);
-    let mut lines: Vec<Line> = super::wrap(&text, text_width)
-        .into_iter()
+    let mut lines: Vec<Line> = text
+        .lines()
+        .flat_map(|l| super::wrap(l, text_width))
         .map(Line::from)
         .collect();
     let key = |a| keymap::key_for(a, Scope::Confirm);
-    let answers = format!("{} = yes · {} = no", key(Action::Yes), key(Action::Cancel));
+    let answers = match q {
+        Question::Duplicate {
+            update: Some((id, name)),
+            chosen,
+            ..
+        } => {
+            let mark = |on: bool| if on { "▸ " } else { "  " };
+            lines.push(Line::from(format!(
+                "{}Create a new contact anyway",
+                mark(!chosen)
+            )));
+            let update = format!("Update {name} (id {id}) with what you typed");
+            for (n, l) in super::wrap(&update, text_width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if n == 0 { mark(*chosen) } else { "  " };
+                lines.push(Line::from(format!("{lead}{l}")));
+            }
+            format!(
+                "{}/{} choose · {} = the one marked · {} = no",
+                key(Action::Up),
+                key(Action::Down),
+                key(Action::Yes),
+                key(Action::Cancel)
+            )
+        }
+        _ => format!("{} = yes · {} = no", key(Action::Yes), key(Action::Cancel)),
+    };
     lines.push(Line::from(answers));
     let widest = lines.iter().map(Line::width).max().unwrap_or(0);
     let r = centered(

@@ -59,7 +59,7 @@ fn draw_outbox(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
             let when = i.created_at.get(11..16).unwrap_or_default().to_owned();
             Line::from(vec![
                 Span::styled(format!("{when}  {:<14} ", i.profile), theme.hint()),
-                Span::raw(format!("{:<24} ", inert(&i.name))),
+                Span::raw(format!("{:<24} ", inert(&crate::engine::outbox::title(i)))),
                 Span::styled(inert(&i.reason).into_owned(), theme.warn()),
             ])
         })

@@ -109,6 +109,18 @@ pub(super) fn draw_status(
         ),
         (Span::raw(format!(" {}", p.profile.api)), 1),
     ];
+    if let Some(e) = &p.editing {
+        let what = if e.read_only { "viewing" } else { "editing" };
+        let text = format!(
+            " · {what} {} (id {})",
+            crate::text::inert(&e.name),
+            crate::text::inert(&e.id)
+        );
+        let style = theme
+            .profile(p.profile.color.as_deref())
+            .add_modifier(ratatui::style::Modifier::BOLD);
+        spans.push((Span::styled(text, style), 0));
+    }
     if let Some(t) = &p.catalog.tenant {
         spans.push((Span::raw(format!(" · {}", crate::text::inert(&t.name))), 3));
         let plan = format!(
