@@ -167,6 +167,19 @@ pub fn plan(
     Ok((body, changes))
 }
 
+/// What the agent typed into `draft`: its values without those that are only the
+/// profile's defaults, prefilled on every new contact. The duplicate question's update
+/// lays this over the contact the CRM has, so a default (type lead, say) never
+/// overwrites what the contact holds.
+#[must_use]
+pub fn typed(draft: &Draft, defaults: &Draft) -> Draft {
+    let mut out = draft.clone();
+    out.values.retain(|k, v| defaults.values.get(k) != Some(v));
+    out.lists.retain(|k, v| defaults.lists.get(k) != Some(v));
+    out.custom.retain(|k, v| defaults.custom.get(k) != Some(v));
+    out
+}
+
 /// One change in words, `Label: old → new`, with picked ids shown by their names.
 #[must_use]
 pub fn change_words(flavour: Flavour, catalog: &Catalog, change: &Change) -> String {
@@ -323,5 +336,24 @@ impl Session {
             profile.name
         );
         Ok(item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_typed_leaves_out_the_profiles_defaults() {
+        let mut defaults = Draft::default();
+        defaults.set("type", "lead");
+        defaults.set("status_id", "287");
+        let mut draft = defaults.clone();
+        draft.set("firstname", "Priya");
+        draft.set("status_id", "285");
+        let typed = typed(&draft, &defaults);
+        assert_eq!(typed.get("type"), "", "a default is not typed");
+        assert_eq!(typed.get("status_id"), "285", "a default changed is");
+        assert_eq!(typed.get("firstname"), "Priya");
     }
 }

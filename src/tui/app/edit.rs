@@ -300,7 +300,8 @@ impl App {
     fn ask_merge(&mut self, opened: &Opened) {
         let i = self.active;
         let p = &self.profiles[i];
-        let after = update::overlay(&opened.draft, &p.form.draft);
+        let typed = update::typed(&p.form.draft, &p.defaults());
+        let after = update::overlay(&opened.draft, &typed);
         match update::plan(&p.profile, &p.catalog, &opened.draft, &after) {
             Ok((body, changes)) => {
                 let lines: Vec<String> = changes
