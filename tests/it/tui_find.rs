@@ -218,6 +218,7 @@ async fn the_duplicate_question_offers_the_update_with_its_diff() {
     let c = stored(&h, 1001);
     assert_eq!(c["email"], "priya@newmail.in");
     assert_eq!(c["city"], "Rajkot", "fields typed empty never clear");
+    assert_eq!(c["type"], "customer", "a default never overwrites");
     assert_eq!(h.stored("whatsmark", "demo").len(), count, "no new contact");
     assert_eq!(h.app().current().form.draft.get("firstname"), "");
 }
