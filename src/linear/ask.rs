@@ -82,6 +82,9 @@ impl Linear<'_> {
                     _ => "",
                 };
                 let text = self.term.ask(&format!("{prompt}{hint}: "))?;
+                if let Some(query) = text.strip_prefix(super::edit::FIND) {
+                    return Err(Stop::Find(query.to_owned()));
+                }
                 self.put_text(&field.key, &text);
                 return Ok(None);
             }

@@ -24,6 +24,16 @@ pub(super) struct Ended {
     pub created: Option<Draft>,
 }
 
+/// What the duplicate check before a first send came to.
+enum Dup {
+    /// No duplicate (or create it anyway): send.
+    Send,
+    /// Not sent; the draft stays.
+    Keep,
+    /// The contact the CRM had was updated with what was typed instead.
+    Updated(Ended),
+}
+
 /// What one send came to.
 enum Sent {
     /// The contact is done with: created, kept in the outbox, or refused for good.
@@ -41,7 +51,7 @@ impl Linear<'_> {
             self.session.profile().display_name()
         ))?;
         for at in 0..self.fields.len() {
-            self.ask_field(at)?;
+            self.ask_or_find(at)?;
         }
         let mut again = false;
         loop {
@@ -49,7 +59,7 @@ impl Linear<'_> {
             let question = if again { "Send again?" } else { "Send?" };
             if !self.term.confirm(question, true)? {
                 match self.change()? {
-                    Some(at) => self.ask_field(at)?,
+                    Some(at) => self.ask_or_find(at)?,
                     None if self.discard()? => return Ok(Ended::not_created(0)),
                     None => {}
                 }
@@ -60,15 +70,26 @@ impl Linear<'_> {
                 Sent::Fix(keys) => {
                     again = true;
                     for at in self.positions(&keys) {
-                        self.ask_field(at)?;
+                        self.ask_or_find(at)?;
                     }
                 }
             }
         }
     }
 
+    /// Asks field `at`; `/find …` typed instead runs the lookup, then the field is asked
+    /// again.
+    pub(super) fn ask_or_find(&mut self, at: usize) -> Result<(), Stop> {
+        loop {
+            match self.ask_field(at) {
+                Err(Stop::Find(query)) => self.find(&query)?,
+                other => return other,
+            }
+        }
+    }
+
     /// The contact read back, one numbered line per field.
-    fn summary(&mut self) -> Result<(), Stop> {
+    pub(super) fn summary(&mut self) -> Result<(), Stop> {
         self.term.say("")?;
         self.term.say("The contact:")?;
         for (n, field) in self.fields.iter().enumerate() {
@@ -120,10 +141,16 @@ impl Linear<'_> {
         if let Some(refused) = self.unready()? {
             return Ok(refused);
         }
-        if self.attempt == Attempt::First && !self.no_duplicate()? {
-            self.autosave();
-            self.term.say("Not sent; the draft is kept.")?;
-            return Ok(Sent::Done(Ended::not_created(exit::CONFLICT)));
+        if self.attempt == Attempt::First {
+            match self.no_duplicate()? {
+                Dup::Send => {}
+                Dup::Updated(ended) => return Ok(Sent::Done(ended)),
+                Dup::Keep => {
+                    self.autosave();
+                    self.term.say("Not sent; the draft is kept.")?;
+                    return Ok(Sent::Done(Ended::not_created(exit::CONFLICT)));
+                }
+            }
         }
         loop {
             let sent = self.submit_once()?;
@@ -182,14 +209,17 @@ impl Linear<'_> {
     /// The duplicate check the form runs before a first send: with a contact the CRM
     /// already has by this phone or email, whether to create this one anyway. A check
     /// that cannot run never stops a send; it is said.
-    fn no_duplicate(&mut self) -> Result<bool, Stop> {
+    ///
+    /// On an API that can update contacts, "no" is followed by the other answer: update
+    /// the contact the CRM has with what was typed.
+    fn no_duplicate(&mut self) -> Result<Dup, Stop> {
         let (found, rate) = self.rt.block_on(
             self.session
                 .duplicates_of(&self.draft, &self.catalog.recent),
         );
         self.rate = rate.or(self.rate);
         match found {
-            Ok(known) if known.is_empty() => Ok(true),
+            Ok(known) if known.is_empty() => Ok(Dup::Send),
             Ok(known) => {
                 for k in &known {
                     self.term.say(&format!(
@@ -197,13 +227,30 @@ impl Linear<'_> {
                         crate::contact::duplicates::describe(k)
                     ))?;
                 }
-                self.term.confirm("Create it anyway?", false)
+                if self.term.confirm("Create it anyway?", false)? {
+                    return Ok(Dup::Send);
+                }
+                let Some(k) = known
+                    .first()
+                    .filter(|_| crate::engine::update::can_update(self.session.flavour()))
+                else {
+                    return Ok(Dup::Keep);
+                };
+                let question = format!(
+                    "Update {} (id {}) with what you typed?",
+                    crate::text::inert(k.name.trim()),
+                    k.id
+                );
+                if !self.term.confirm(&question, false)? {
+                    return Ok(Dup::Keep);
+                }
+                Ok(self.merge(k)?.map_or(Dup::Keep, Dup::Updated))
             }
             Err(e) => {
                 self.term.say(&format!(
                     "Warning: could not check for duplicates ({e}); sending anyway."
                 ))?;
-                Ok(true)
+                Ok(Dup::Send)
             }
         }
     }
@@ -360,7 +407,7 @@ impl Linear<'_> {
 
     /// A field key's label (`custom.<id>` by its definition's name); the key itself
     /// when the form has no such field.
-    fn label(&self, key: &str) -> String {
+    pub(super) fn label(&self, key: &str) -> String {
         if let Some(f) = self.fields.iter().find(|f| f.key == key) {
             return f.label.clone();
         }

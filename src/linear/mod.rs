@@ -19,6 +19,7 @@
 //!   vCards gives it (0 when every contact sent was created, or nothing was sent).
 
 mod ask;
+mod edit;
 mod flow;
 mod picker;
 mod term;
@@ -140,6 +141,11 @@ struct Linear<'t> {
     /// Whether an earlier attempt may have created the contact being typed: the next
     /// send looks for it first (reset with each new contact).
     attempt: Attempt,
+    /// The new contact being typed, while a contact the CRM has is edited in its place
+    /// (see `edit`): it is what a save keeps.
+    waiting: Option<Draft>,
+    /// The worst exit code of the updates sent (0 when none failed).
+    updates_worst: u8,
     /// This conversation's slot of the profile's drafts (a form open on the same profile
     /// keeps its own); `None` when it cannot be held: the first slot is used.
     slot: Option<drafts::Slot>,
@@ -163,6 +169,8 @@ impl<'t> Linear<'t> {
             rt,
             draft: fresh.clone(),
             attempt: Attempt::First,
+            waiting: None,
+            updates_worst: 0,
             fresh,
             rate: opened.rate,
             notes,
@@ -177,6 +185,7 @@ impl<'t> Linear<'t> {
     fn converse(&mut self) -> u8 {
         let mut worst = 0;
         let ended = self.contacts(&mut worst);
+        worst = worst.max(self.updates_worst);
         let stopped = match ended {
             Ok(()) => return worst,
             Err(stop) => stop,
@@ -194,6 +203,8 @@ impl<'t> Linear<'t> {
             }
             // Nothing can be said where the terminal or pipe is gone; the log keeps it.
             Stop::Io(e) => tracing::warn!("linear mode stopped: {e}"),
+            // Caught where it is typed; never ends the conversation.
+            Stop::Find(_) => {}
         }
         worst
     }
@@ -215,7 +226,8 @@ impl<'t> Linear<'t> {
         let p = self.session.profile();
         let intro = format!(
             "rolo, linear mode. Profile {} ({}), {} API.\n\
-             One field at a time: Enter keeps the value in brackets, - clears it, Ctrl-D stops (the draft is kept).",
+             One field at a time: Enter keeps the value in brackets, - clears it, Ctrl-D stops (the draft is kept).\n\
+             To look a contact up (and update it), type /find and a phone, a name or an email at a text prompt.",
             p.name,
             p.display_name(),
             p.api
@@ -266,12 +278,12 @@ impl<'t> Linear<'t> {
     /// Saves the draft (or removes the saved one when there is nothing worth keeping);
     /// whether a draft is kept on disk now. A failure is told once.
     fn autosave(&mut self) -> bool {
-        let worth = !self.draft.is_empty() && self.draft != self.fresh;
-        let draft = if worth {
-            &self.draft
-        } else {
-            &Draft::default()
-        };
+        // While a contact the CRM has is edited, the new one waiting is what is kept: an
+        // opened contact saved as a draft would be created again.
+        let current = self.waiting.as_ref().unwrap_or(&self.draft);
+        let worth = !current.is_empty() && *current != self.fresh;
+        let empty = Draft::default();
+        let draft = if worth { current } else { &empty };
         let saved = match &mut self.slot {
             Some(slot) => slot.save(draft),
             None => drafts::save(self.session.data_dir(), self.session.name(), draft),

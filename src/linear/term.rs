@@ -16,6 +16,9 @@ pub enum Stop {
     Eof,
     /// Reading or writing failed (a closed terminal or pipe).
     Io(std::io::Error),
+    /// `/find QUERY` was typed at a prompt: the lookup runs, then the prompt comes back
+    /// (see `edit`). It never ends the conversation.
+    Find(String),
 }
 
 impl From<std::io::Error> for Stop {

@@ -343,13 +343,18 @@ fn a_duplicate_phone_is_asked_about_before_sending() {
     let mut script = vec!["Dup", "Pérez", "95874 22363"];
     script.extend(DEFAULTS);
     script.extend(enter(7));
-    // Send; not anyway; no other contact.
-    script.extend(["y", "", "n"]);
+    // Send; not anyway; not an update of Priya either (issue 29 asks that next); no
+    // other contact.
+    script.extend(["y", "", "", "n"]);
     let out = piped(&w, "wm", &script);
     let said = stdout(&out);
     assert_eq!(code(&out), 8, "{}", show(&out));
     assert!(said.contains("Possible duplicate: "), "{said}");
     assert!(said.contains("Create it anyway? [y/N]"), "{said}");
+    assert!(
+        said.contains("Update Priya Raghunathan (id 1001) with what you typed? [y/N]"),
+        "{said}"
+    );
     assert!(said.contains("Not sent; the draft is kept."), "{said}");
     assert_eq!(w.stored("whatsmark", "demo").len(), before, "nothing sent");
 }
@@ -400,4 +405,93 @@ fn accessible_starts_the_linear_form() {
     // The linear form's own prompt (the full-screen form shows "First name *").
     p.wait_for("First name (required): ", WAIT).unwrap();
     let _ = p.kill9();
+}
+
+/// Issue 29: the duplicate question's other answer updates the contact the CRM has with
+/// what was typed, after showing each change; a field left empty clears nothing.
+#[test]
+fn a_duplicate_can_be_updated_with_what_was_typed() {
+    let w = World::cli();
+    let before = w.stored("whatsmark", "demo").len();
+    let mut script = vec!["Priya", "Raghunathan", "95874 22363", "priya@newmail.in"];
+    script.extend([""; 5]);
+    script.extend(enter(7));
+    // Send; not anyway; update it; send this update; no other contact.
+    script.extend(["y", "", "y", "y", "n"]);
+    let out = piped(&w, "wm", &script);
+    let said = stdout(&out);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(
+        said.contains("Email: priya.r@example.in → priya@newmail.in"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Type: customer"),
+        "a default is not typed: {said}"
+    );
+    assert!(
+        said.contains("Updated Priya Raghunathan (id 1001)"),
+        "{said}"
+    );
+    let stored = w.stored("whatsmark", "demo");
+    assert_eq!(stored.len(), before, "no new contact");
+    let priya = stored.iter().find(|c| c["id"] == 1001).unwrap();
+    assert_eq!(priya["email"], "priya@newmail.in");
+    assert_eq!(priya["city"], "Rajkot");
+    assert_eq!(priya["type"], "customer");
+}
+
+/// Issue 29: `/find` at a text prompt lists the matches; one is opened, a field changed
+/// by its number, the update sent; then the new contact goes on where it was.
+#[test]
+fn find_opens_a_contact_and_updates_it_in_linear_mode() {
+    let w = World::cli();
+    let script = [
+        "/find 95874 22363",
+        "1",  // open Priya
+        "13", // change field 13 of the read-back: City
+        "Chennai",
+        "",  // done
+        "y", // send this update
+        "Lucía",
+    ];
+    let out = piped(&w, "wm", &script);
+    let said = stdout(&out);
+    assert!(
+        said.contains("1. Priya Raghunathan, +919587422363"),
+        "{said}"
+    );
+    assert!(said.contains("City: Rajkot → Chennai"), "{said}");
+    assert!(
+        said.contains("Updated Priya Raghunathan (id 1001)"),
+        "{said}"
+    );
+    assert!(said.contains("Back to the new contact."), "{said}");
+    let priya = w
+        .stored("whatsmark", "demo")
+        .into_iter()
+        .find(|c| c["id"] == 1001)
+        .unwrap();
+    assert_eq!(priya["city"], "Chennai");
+    // Input ended on the new contact's last name: its draft is what was kept.
+    let saved = rolo::engine::drafts::load(&w.data_dir(), "wm").unwrap();
+    assert_eq!(saved.draft.get("firstname"), "Lucía");
+}
+
+/// Issue 29: a Wipsy contact found in linear mode is read back, with why it cannot be
+/// changed here and its id.
+#[test]
+fn a_wipsy_contact_found_in_linear_mode_is_read_only() {
+    let w = World::cli();
+    let out = piped(&w, "wipsy", &["/find nuñez", "1"]);
+    let said = stdout(&out);
+    assert!(
+        said.contains("Wipsy's API cannot search: only its 3 most recent contacts"),
+        "{said}"
+    );
+    assert!(said.contains("José Núñez Peña"), "{said}");
+    assert!(
+        said.contains("Wipsy's API cannot update contacts: change it in the Wipsy panel. Its id: "),
+        "{said}"
+    );
 }
