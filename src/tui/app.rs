@@ -254,6 +254,8 @@ pub struct Submitting {
     pub seq: u64,
     /// When it started (for the elapsed time).
     pub started: Instant,
+    /// It is an update of a contact the CRM has, not a create.
+    pub update: bool,
 }
 
 /// The last contact sent, for the line above the form.

@@ -307,3 +307,32 @@ async fn a_wipsy_contact_is_shown_read_only_with_its_id() {
     h.ctrl('x');
     assert!(h.app().current().editing.is_none(), "Ctrl-X closes it");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_calls_an_update_off_and_says_it_is_safe_to_send_again() {
+    let mut h = Harness::new().await;
+    open(&mut h, "Priya").await;
+    h.sb.add_fault(FaultRule {
+        path: "/whatsmark/api/v2/contacts/1001".into(),
+        method: Some("PATCH".into()),
+        kind: FaultKind::Delay { ms: 10_000 },
+        after: false,
+        times: Some(1),
+    });
+    h.focus("City");
+    h.typed("x");
+    h.ctrl('s');
+    assert!(h.app().submitting.as_ref().is_some_and(|s| s.update));
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("Updating…"), "{screen}");
+    h.press(KeyCode::Esc);
+    assert!(h.app().submitting.is_none());
+    let status = h.app().status.clone().unwrap().1;
+    assert!(status.contains("Update cancelled"), "{status}");
+    assert!(h.app().current().editing.is_some(), "still editing it");
+    assert_eq!(
+        h.app().current().form.attempt,
+        rolo::engine::submit::Attempt::First,
+        "an update never makes the next create look first"
+    );
+}

@@ -348,6 +348,7 @@ impl App {
             draft: pending.after.clone(),
             seq: self.seq,
             started: Instant::now(),
+            update: true,
         });
         self.say(Level::Info, "Updating… (Esc cancels)");
         vec![Effect::Update {

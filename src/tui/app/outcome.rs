@@ -34,6 +34,7 @@ impl App {
             draft: (*draft).clone(),
             seq: self.seq,
             started: Instant::now(),
+            update: false,
         });
         self.say(Level::Info, "Sending… (Esc cancels)");
         vec![Effect::Submit {

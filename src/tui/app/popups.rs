@@ -154,18 +154,7 @@ impl App {
         }
         if action == Action::Cancel && self.submitting.is_some() && matches!(self.mode, Mode::Form)
         {
-            if let Some(s) = self.submitting.take() {
-                // The request may have left: the next Ctrl-S looks for it first.
-                self.profiles[s.profile].form.attempt = crate::engine::submit::Attempt::MayExist;
-            }
-            self.say(
-                Level::Warn,
-                format!(
-                    "Submit cancelled. The server may still have created the contact: {} looks for it before sending again.",
-                    keymap::key_for(Action::Submit, Scope::Text)
-                ),
-            );
-            return vec![Effect::CancelSubmit];
+            return self.cancel_send();
         }
         let mut mode = std::mem::replace(&mut self.mode, Mode::Form);
         let Some(popup) = mode.popup_mut() else {
@@ -202,6 +191,33 @@ impl App {
                 fx
             }
         }
+    }
+
+    /// Esc while a send is out: it is called off. A create may have left, so the next
+    /// Ctrl-S looks for it first; an update is safe to send again as it is.
+    fn cancel_send(&mut self) -> Vec<Effect> {
+        if let Some(s) = self.submitting.take() {
+            if s.update {
+                self.say(
+                        Level::Warn,
+                        format!(
+                            "Update cancelled. The server may still have taken it: {} sends it again (safe: an update sets values, it never adds a contact).",
+                            keymap::key_for(Action::Submit, Scope::Text)
+                        ),
+                    );
+                return vec![Effect::CancelSubmit];
+            }
+            // The request may have left: the next Ctrl-S looks for it first.
+            self.profiles[s.profile].form.attempt = crate::engine::submit::Attempt::MayExist;
+        }
+        self.say(
+                Level::Warn,
+                format!(
+                    "Submit cancelled. The server may still have created the contact: {} looks for it before sending again.",
+                    keymap::key_for(Action::Submit, Scope::Text)
+                ),
+            );
+        vec![Effect::CancelSubmit]
     }
 
     /// A letter typed while a question is open: held (the question takes only Enter and

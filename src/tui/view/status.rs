@@ -21,8 +21,13 @@ pub(super) fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
         let secs = Instant::now().duration_since(s.started).as_secs_f32();
         first.push(Span::styled(
             format!(
-                "{}Sending… {secs:.1}s ({} cancels)  ",
+                "{}{} {secs:.1}s ({} cancels)  ",
                 theme.spinner(app.tick),
+                if s.update {
+                    "Updating…"
+                } else {
+                    "Sending…"
+                },
                 keymap::key_for(Action::Cancel, Scope::Text)
             ),
             theme.warn(),
