@@ -228,8 +228,14 @@ fn a_duplicate_phone_shows_the_warning_before_sending() {
     p.send(CTRL_S).unwrap();
     p.wait_for("Possible duplicate of Priya Raghunathan", WAIT)
         .unwrap();
+    // WhatsMark can update: the question offers that beside creating anyway.
+    p.wait_for(
+        "Update Priya Raghunathan (id 1001) with what you typed",
+        WAIT,
+    )
+    .unwrap();
     p.send("\x1b").unwrap();
-    p.wait_gone("Create anyway?", WAIT).unwrap();
+    p.wait_gone("Create a new contact anyway", WAIT).unwrap();
     assert_eq!(
         w.stored("whatsmark", "demo").len(),
         before,

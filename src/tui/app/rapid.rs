@@ -105,12 +105,18 @@ impl App {
                 } else {
                     String::new()
                 };
-                let q = format!(
-                    "Possible duplicate of {}{others}. Create anyway?",
-                    duplicates::describe(k)
-                );
                 let update = crate::engine::update::can_update(self.current().profile.api)
                     .then(|| (k.id.clone(), crate::text::inert(k.name.trim()).into_owned()));
+                // With two answers below it, the question is only what was found.
+                let ask = if update.is_some() {
+                    ""
+                } else {
+                    " Create anyway?"
+                };
+                let q = format!(
+                    "Possible duplicate of {}{others}.{ask}",
+                    duplicates::describe(k)
+                );
                 self.mode = Mode::Confirm(Question::Duplicate {
                     text: q,
                     update,

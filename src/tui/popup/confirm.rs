@@ -90,7 +90,7 @@ fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
                 lines.push(Line::from(format!("{lead}{l}")));
             }
             format!(
-                "{}/{} choose · {} = the one marked · {} = no",
+                "{}/{} choose · {} = the one marked · {} = neither (nothing is sent)",
                 key(Action::Up),
                 key(Action::Down),
                 key(Action::Yes),
