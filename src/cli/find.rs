@@ -103,6 +103,13 @@ pub async fn run(global: &Global, args: UpdateArgs) -> anyhow::Result<ExitCode> 
     if !update::can_update(profile.api) {
         anyhow::bail!("{}", update::unsupported_words(profile.api));
     }
+    if !update::is_contact_id(profile.api, &args.id) {
+        anyhow::bail!(
+            "{:?} is not a {} contact id (`rolo find` lists them)",
+            crate::text::inert(&args.id),
+            profile.api
+        );
+    }
     if args.set.is_empty() && args.clear.is_empty() {
         anyhow::bail!("name what to change: --set KEY=VALUE or --clear KEY");
     }
@@ -122,7 +129,7 @@ pub async fn run(global: &Global, args: UpdateArgs) -> anyhow::Result<ExitCode> 
             )));
         }
     };
-    let (body, changes) = match update::plan(&profile, &catalog, &contact.draft, &after) {
+    let planned = match update::plan(&profile, &catalog, &contact.draft, &after) {
         Ok(planned) => planned,
         Err(NotUpdated::Unchanged) => {
             tell!(
@@ -151,17 +158,17 @@ pub async fn run(global: &Global, args: UpdateArgs) -> anyhow::Result<ExitCode> 
         }
         Err(e) => anyhow::bail!("{}", e.words(&profile)),
     };
-    for change in &changes {
+    for change in &planned.changes {
         tell!(
             "rolo: {}",
             update::change_words(profile.api, &catalog, change)
         );
     }
     if args.dry_run {
-        super::say_json(&serde_json::to_string_pretty(&body)?);
+        super::say_json(&serde_json::to_string_pretty(&planned.body)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let done = session.update(&contact.id, &after, &body).await;
+    let done = session.update(&contact.id, &after, &planned).await;
     if let Some(w) = &done.warning {
         tell!("rolo: warning: {w}");
     }

@@ -136,16 +136,34 @@ async fn send_again(
         }
     };
     if let Some(update) = item.update.clone() {
-        // A PATCH sets values: sent again as it is, with no look first.
+        // What still waits: the fields that hold their old value now. One that holds
+        // the new value arrived; one changed since is not the agent's to undo.
+        let (body, since) = match left_to_send(client, &update, region).await {
+            Ok(left) => left,
+            Err(o) => {
+                let result = settle(&mut item, &o, false, &mut put);
+                return (result, None, problems);
+            }
+        };
+        let note = (!since.is_empty()).then(|| {
+            format!(
+                "changed on the server since, so left as it is there: {}",
+                since.join(", ")
+            )
+        });
+        let id = update.contact_id;
+        if body.as_object().is_none_or(serde_json::Map::is_empty) {
+            problems.extend(note);
+            return (Resent::Updated { id }, None, problems);
+        }
         item.attempts += 1;
         put(&item);
-        let answer = client.update(&update.contact_id, &update.body).await;
+        let answer = client.update(&id, &body).await;
         let result = match &answer.outcome {
-            Outcome::Created { .. } => Resent::Updated {
-                id: update.contact_id,
-            },
+            Outcome::Created { .. } => Resent::Updated { id },
             o => settle(&mut item, o, may_have_arrived(o), &mut put),
         };
+        problems.extend(note);
         return (result, Some(answer), problems);
     }
     let body = body::create_body(client.flavour(), &item.draft, region);
@@ -179,6 +197,47 @@ async fn send_again(
         o => settle(&mut item, o, may_exist, &mut put),
     };
     (result, Some(answer), problems)
+}
+
+/// The part of a waiting update still to send, read against the contact as the server
+/// holds it now, and the labels of the fields changed there since (left alone). An item
+/// from before updates kept their old values is sent as it is.
+async fn left_to_send(
+    client: &Client,
+    update: &crate::store::outbox::Update,
+    region: Option<&str>,
+) -> Result<(serde_json::Value, Vec<String>), Outcome> {
+    let Some(before) = update.before.as_object() else {
+        return Ok((update.body.clone(), Vec::new()));
+    };
+    let (contact, _) = client.contact(&update.contact_id).await;
+    let flavour = client.flavour();
+    let now = body::create_body(flavour, &body::draft_of(flavour, &contact?), region);
+    // Nothing, `null` and `[]` all say "empty".
+    let norm = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => serde_json::Value::Null,
+        Some(serde_json::Value::Array(a)) if a.is_empty() => serde_json::Value::Null,
+        Some(v) => v.clone(),
+    };
+    let mut left = serde_json::Map::new();
+    let mut since = Vec::new();
+    for (key, new) in update.body.as_object().into_iter().flatten() {
+        let held = norm(now.get(key));
+        if held == norm(Some(new)) {
+            continue;
+        }
+        if held == norm(before.get(key)) {
+            left.insert(key.clone(), new.clone());
+        } else {
+            since.push(
+                flavour
+                    .field(key)
+                    .map_or(key.as_str(), |f| f.label)
+                    .to_owned(),
+            );
+        }
+    }
+    Ok((serde_json::Value::Object(left), since))
 }
 
 /// An item whose send did not succeed: still waiting (for a reason that may pass), or

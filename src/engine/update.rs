@@ -121,22 +121,58 @@ fn display_name(flavour: Flavour) -> &'static str {
     }
 }
 
+/// Whether `id` can name a contact of this flavour: an integer for an API whose ids are
+/// (`WhatsMark`), else an opaque id of the usual characters.
+#[must_use]
+pub fn is_contact_id(flavour: Flavour, id: &str) -> bool {
+    let id = id.trim();
+    if flavour.caps().integer_ids {
+        !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+    } else {
+        crate::api::is_an_id(id)
+    }
+}
+
 /// Whether contacts of this flavour can be updated through its API.
 #[must_use]
 pub fn can_update(flavour: Flavour) -> bool {
     flavour == Flavour::Whatsmark
 }
 
+/// An update checked and ready: the request body (only what changes) and each change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// The request body.
+    pub body: Value,
+    /// Each change, in form order.
+    pub changes: Vec<Change>,
+}
+
+impl Planned {
+    /// What each changed field held before (`null`: nothing): kept with an update that
+    /// waits in the outbox, so that its resend changes only what still holds it.
+    #[must_use]
+    pub fn before(&self) -> Value {
+        let map = self
+            .changes
+            .iter()
+            .map(|c| (c.key.to_owned(), c.old.clone().unwrap_or(Value::Null)))
+            .collect();
+        Value::Object(map)
+    }
+}
+
 /// Checks an update from `before` (the contact as opened) to `after` (as the agent left
 /// it): the request body of only what changed, and each change, or why it cannot go.
 /// Only the fields that change are checked: a contact made elsewhere may hold values
-/// rolo would not take (no phone, say), and an update that leaves them is not refused.
+/// rolo would not take (no phone, say, or a group since deleted), and an update that
+/// leaves them is not refused.
 pub fn plan(
     profile: &Profile,
     catalog: &Catalog,
     before: &Draft,
     after: &Draft,
-) -> Result<(Value, Vec<Change>), NotUpdated> {
+) -> Result<Planned, NotUpdated> {
     if !can_update(profile.api) {
         return Err(NotUpdated::Unsupported(profile.api));
     }
@@ -151,7 +187,7 @@ pub fn plan(
         default_region: region,
         catalog,
     };
-    let all = validate_draft(&rules, after);
+    let all = validate_draft(&rules, &checked_part(after, before));
     let mut problems = Problems::default();
     for change in &changes {
         for message in all.get(change.key) {
@@ -164,7 +200,19 @@ pub fn plan(
     if profile.read_only {
         return Err(NotUpdated::ReadOnly);
     }
-    Ok((body, changes))
+    Ok(Planned { body, changes })
+}
+
+/// `after` as far as it is rolo's to check: list ids the contact already held are left
+/// out (a group deleted since is still in the contact's stored ids, and keeping it is
+/// not the agent's mistake); the ids added are checked.
+fn checked_part(after: &Draft, before: &Draft) -> Draft {
+    let mut out = after.clone();
+    for (key, ids) in &mut out.lists {
+        let held = before.list(key);
+        ids.retain(|id| !held.contains(id));
+    }
+    out
 }
 
 /// What the agent typed into `draft`: its values without those that are only the
@@ -261,9 +309,10 @@ impl Session {
 
     /// Sends an update [`plan`]ned from `after` (the draft as the agent left it) and
     /// records it: an "updated" history entry on success; an outbox item marked as an
-    /// update when the answer may still come (sent again as it is, which is safe).
-    pub async fn update(&self, id: &str, after: &Draft, body: &Value) -> Updated {
-        let answer = self.client.update(id, body).await;
+    /// update when the answer may still come (its resend first reads the contact and
+    /// sends only what still holds the old value, see `resend`).
+    pub async fn update(&self, id: &str, after: &Draft, planned: &Planned) -> Updated {
+        let answer = self.client.update(id, &planned.body).await;
         let mut done = Updated {
             outcome: answer.outcome,
             rate: answer.rate,
@@ -281,7 +330,7 @@ impl Session {
                 done.warning = warning;
                 done.now = echo.is_object().then_some(now);
             }
-            o if o.may_pass() => match self.keep_update(id, after, body, o) {
+            o if o.may_pass() => match self.keep_update(id, after, planned, o) {
                 Ok(item) => done.kept = Some(item),
                 Err(e) => done.warning = Some(format!("could not keep it in the outbox: {e}")),
             },
@@ -312,7 +361,7 @@ impl Session {
         &self,
         id: &str,
         after: &Draft,
-        body: &Value,
+        planned: &Planned,
         outcome: &Outcome,
     ) -> std::io::Result<Item> {
         let profile = self.profile();
@@ -326,7 +375,8 @@ impl Session {
         );
         item.update = Some(Update {
             contact_id: id.to_owned(),
-            body: body.clone(),
+            body: planned.body.clone(),
+            before: planned.before(),
         });
         outbox::put(self.data_dir(), &item)?;
         tracing::info!(
@@ -355,5 +405,64 @@ mod tests {
         assert_eq!(typed.get("type"), "", "a default is not typed");
         assert_eq!(typed.get("status_id"), "285", "a default changed is");
         assert_eq!(typed.get("firstname"), "Priya");
+    }
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::contact::catalog::Item;
+    use crate::contact::fields::CatalogKind;
+
+    fn profile() -> Profile {
+        let text = "[profiles.wm]\napi = \"whatsmark\"\nbase_url = \"https://crm.example.com/api/v2\"\napi_key_env = \"T\"\n";
+        let config = crate::config::Config::parse(text, Path::new("c.toml")).unwrap();
+        config.profiles[0].clone()
+    }
+
+    /// Review of issue 29: a group deleted since (still in the contact's stored ids)
+    /// must not make every later change of its groups refused.
+    #[test]
+    fn a_group_the_contact_already_holds_is_not_checked_again() {
+        let mut catalog = Catalog::default();
+        catalog.merge_items(
+            CatalogKind::Groups,
+            ["12", "14"].map(|id| Item {
+                id: id.into(),
+                name: format!("G{id}"),
+                ..Item::default()
+            }),
+        );
+        let mut before = Draft::default();
+        for (k, v) in [
+            ("firstname", "Ana"),
+            ("lastname", "P"),
+            ("phone", "+573188779043"),
+            ("type", "lead"),
+            ("source_id", "1"),
+            ("status_id", "2"),
+        ] {
+            before.set(k, v);
+        }
+        before
+            .lists
+            .insert("groups".into(), vec!["12".into(), "99".into()]);
+        let mut after = before.clone();
+        after
+            .lists
+            .insert("groups".into(), vec!["12".into(), "99".into(), "14".into()]);
+        let planned = plan(&profile(), &catalog, &before, &after).unwrap();
+        assert_eq!(planned.body, serde_json::json!({ "groups": [12, 99, 14] }));
+        assert_eq!(planned.before(), serde_json::json!({ "groups": [12, 99] }));
+        // An unknown id the agent adds is still refused.
+        after
+            .lists
+            .insert("groups".into(), vec!["12".into(), "99".into(), "77".into()]);
+        assert!(matches!(
+            plan(&profile(), &catalog, &before, &after),
+            Err(NotUpdated::Invalid(_))
+        ));
     }
 }

@@ -82,7 +82,7 @@ impl Linear<'_> {
                     _ => "",
                 };
                 let text = self.term.ask(&format!("{prompt}{hint}: "))?;
-                if let Some(query) = text.strip_prefix(super::edit::FIND) {
+                if let Some(query) = super::edit::find_query(&text) {
                     return Err(Stop::Find(query.to_owned()));
                 }
                 self.put_text(&field.key, &text);

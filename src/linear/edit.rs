@@ -15,7 +15,14 @@ use super::flow::Ended;
 use super::term::Stop;
 
 /// What the agent typed at a prompt to look a contact up instead of answering it.
-pub(super) const FIND: &str = "/find";
+const FIND: &str = "/find";
+
+/// The query of an answer that is `/find QUERY` (or `/find` alone); `None` for any other
+/// answer, `/findings` included.
+pub(super) fn find_query(answer: &str) -> Option<&str> {
+    let rest = answer.trim_start().strip_prefix(FIND)?;
+    (rest.is_empty() || rest.starts_with(char::is_whitespace)).then_some(rest)
+}
 
 impl Linear<'_> {
     /// `/find QUERY`: the matches, one to open, and (WhatsMark) its update. The contact
@@ -112,7 +119,7 @@ impl Linear<'_> {
                 .ask("Change which field? Type its number, or press Enter when done: ")?;
             if !answer.is_empty() {
                 match answer.parse::<usize>() {
-                    Ok(n) if (1..=self.fields.len()).contains(&n) => self.ask_field(n - 1)?,
+                    Ok(n) if (1..=self.fields.len()).contains(&n) => self.ask_here(n - 1)?,
                     _ => self.term.error(&format!(
                         "type a number from 1 to {}, or press Enter",
                         self.fields.len()
@@ -125,6 +132,18 @@ impl Linear<'_> {
                 Some(_) => return Ok(()),
                 None if self.term.confirm("Change more before sending?", true)? => {}
                 None => return self.term.say("Not updated; nothing was sent."),
+            }
+        }
+    }
+
+    /// Asks field `at` of an opened contact; `/find` there waits until this one is done.
+    fn ask_here(&mut self, at: usize) -> Result<(), Stop> {
+        loop {
+            match self.ask_field(at) {
+                Err(Stop::Find(_)) => self.term.error(
+                    "finish this contact first: press Enter to keep the value, then Enter when done",
+                )?,
+                other => return other,
             }
         }
     }
@@ -149,13 +168,12 @@ impl Linear<'_> {
         let Some(code) = self.send_update(&opened.id, &opened.name, &opened.draft, &after)? else {
             return Ok(None);
         };
-        if code != 0 {
-            return Ok(Some(Ended {
-                code,
-                created: None,
-            }));
+        if code != 0 && !self.updates_kept {
+            // Refused (a phone taken, the contact gone): the typed contact stays.
+            return Ok(None);
         }
-        // Done with, as after a create: the fields kept after a send come from it.
+        // Done with, as after a create (or it waits in the outbox, in the update): the
+        // fields kept after a send come from it.
         let sent = std::mem::take(&mut self.draft);
         self.autosave();
         Ok(Some(Ended {
@@ -173,8 +191,9 @@ impl Linear<'_> {
         before: &Draft,
         after: &Draft,
     ) -> Result<Option<u8>, Stop> {
+        self.updates_kept = false;
         let profile = self.session.profile().clone();
-        let (body, changes) = match update::plan(&profile, &self.catalog, before, after) {
+        let planned = match update::plan(&profile, &self.catalog, before, after) {
             Ok(planned) => planned,
             Err(NotUpdated::Unchanged) => {
                 self.term
@@ -197,7 +216,7 @@ impl Linear<'_> {
             "Update {name} (id {id}) in {}:",
             profile.display_name()
         ))?;
-        for c in &changes {
+        for c in &planned.changes {
             self.term.say(&format!(
                 "  {}",
                 update::change_words(profile.api, &self.catalog, c)
@@ -207,7 +226,7 @@ impl Linear<'_> {
             return Ok(None);
         }
         self.term.say(&format!("Updating {name}…"))?;
-        let done = self.rt.block_on(self.session.update(id, after, &body));
+        let done = self.rt.block_on(self.session.update(id, after, &planned));
         self.rate = done.rate.or(self.rate);
         if let Some(w) = &done.warning {
             self.term
@@ -234,6 +253,7 @@ impl Linear<'_> {
                 }
             }
         }
+        self.updates_kept = done.kept.is_some();
         if let Some(item) = &done.kept {
             let kept = words::kept_in_outbox(outbox::short(&item.id));
             self.term.say(&format!("{}.", words::capitalised(&kept)))?;
@@ -259,4 +279,18 @@ fn line(k: &Known) -> String {
     }
     parts.push(format!("id {}", k.id));
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_query;
+
+    #[test]
+    fn only_find_and_a_space_starts_a_lookup() {
+        assert_eq!(find_query("/find ana"), Some(" ana"));
+        assert_eq!(find_query("/find"), Some(""));
+        assert_eq!(find_query("  /find +57 318"), Some(" +57 318"));
+        assert_eq!(find_query("/findings of the week"), None);
+        assert_eq!(find_query("Ana /find"), None);
+    }
 }

@@ -146,6 +146,8 @@ struct Linear<'t> {
     waiting: Option<Draft>,
     /// The worst exit code of the updates sent (0 when none failed).
     updates_worst: u8,
+    /// The last update sent waits in the outbox (its answer may still come).
+    updates_kept: bool,
     /// This conversation's slot of the profile's drafts (a form open on the same profile
     /// keeps its own); `None` when it cannot be held: the first slot is used.
     slot: Option<drafts::Slot>,
@@ -171,6 +173,7 @@ impl<'t> Linear<'t> {
             attempt: Attempt::First,
             waiting: None,
             updates_worst: 0,
+            updates_kept: false,
             fresh,
             rate: opened.rate,
             notes,

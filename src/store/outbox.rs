@@ -44,6 +44,12 @@ pub struct Update {
     pub contact_id: String,
     /// The partial update, as first sent.
     pub body: serde_json::Value,
+    /// What each of its fields held before (`null`: nothing). A resend reads the contact
+    /// and sends a field only while it still holds this: a field that holds the new value
+    /// already arrived, and one changed to something else since (by a later edit, or
+    /// someone else) is left as the server has it. Absent in items written before it.
+    #[serde(default)]
+    pub before: serde_json::Value,
 }
 
 impl Item {

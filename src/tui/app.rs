@@ -99,9 +99,6 @@ pub struct ProfileState {
     /// A contact the CRM has, opened for editing (Ctrl-F): the form holds it instead
     /// of a new one, which waits in it.
     pub editing: Option<Editing>,
-    /// A new contact to put back on the form after the next create (the one that
-    /// waited while a contact gone from the server was edited, then created anew).
-    pub resume: Option<Draft>,
 }
 
 impl ProfileState {
@@ -141,7 +138,6 @@ impl ProfileState {
             refresh_waiting: false,
             vcards: (Vec::new(), 0),
             editing: None,
-            resume: None,
         };
         s.revalidate();
         s
@@ -335,6 +331,8 @@ pub struct App {
     pub sent_from: SentFrom,
     /// An update planned and waiting for the agent's yes (or about to be sent).
     pub pending_update: Option<PendingUpdate>,
+    /// How many lookups were opened: each numbers its searches apart from the others'.
+    pub finds: u64,
 }
 
 /// Where a send was started.
@@ -463,6 +461,7 @@ impl App {
             held: String::new(),
             sent_from: SentFrom::Form,
             pending_update: None,
+            finds: 0,
         }
     }
 
@@ -660,6 +659,17 @@ impl App {
     /// Whether `action` would change a contact that is only shown (one the API cannot
     /// update): then it is refused, and the status line says why.
     pub(super) fn viewing_only(&mut self, action: Action) -> bool {
+        if self.current().editing.is_some()
+            && matches!(action, Action::QuickAdd | Action::RepeatLast)
+        {
+            let what = if action == Action::QuickAdd {
+                "Quick add"
+            } else {
+                "Repeat last"
+            };
+            self.refuse_new_contact(what);
+            return true;
+        }
         let read_only = self.current().editing.as_ref().is_some_and(|e| e.read_only);
         let changes = matches!(
             action,

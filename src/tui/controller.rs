@@ -84,7 +84,9 @@ impl Controller {
             }
             // What a panic hook saves: noted here, with the journal, so that update
             // itself touches no global.
-            crate::tui::runtime::remember_draft(&p.profile.name, &p.form.draft);
+            // The new contact: while another is edited, the one that waits (an opened
+            // contact saved as a draft would be created again after a crash).
+            crate::tui::runtime::remember_draft(&p.profile.name, &p.unsent());
             if let Some(Some(slot)) = self.slots.get_mut(i)
                 && let Err(e) = slot.journal(&p.unsent())
             {
@@ -265,6 +267,7 @@ impl Controller {
                 seq,
                 query,
             } => self.find(app, profile, seq, query),
+            Effect::SetAside { profile, draft } => self.set_aside(app, profile, &draft),
             Effect::CancelFind => {
                 if let Some(t) = self.find.take() {
                     t.cancel();
@@ -280,15 +283,32 @@ impl Controller {
                 seq,
                 id,
                 after,
-                body,
+                planned,
                 purpose,
-            } => self.update_contact(app, profile, seq, (id, after, body), purpose),
+            } => self.update_contact(app, profile, seq, (id, after, planned), purpose),
             Effect::Step => send(&self.tx, Message::Step),
             Effect::PrepareLists(lists) => self.prepare_lists(lists),
             // The runtime takes this one before it gets here: the editor needs the
             // terminal, which only the runtime holds (see `Tui::handle`).
             Effect::EditText { .. } => {}
             other => self.files(other, app),
+        }
+    }
+
+    /// Keeps a new contact as a draft of its own, for later: a slot no window holds, so
+    /// it comes onto the form after the next send or clear, as a draft another window
+    /// left does (see `next_draft`).
+    fn set_aside(&self, app: &mut App, profile: usize, draft: &crate::contact::Draft) {
+        let name = app.profiles[profile].profile.name.clone();
+        let kept = drafts::Slot::take(&self.data_dir, &name).and_then(|mut slot| slot.save(draft));
+        if let Err(e) = kept {
+            // Not kept aside: it goes back on the form rather than be lost.
+            app.profiles[profile].form.clear(draft);
+            app.profiles[profile].revalidate();
+            app.say(
+                Level::Error,
+                format!("Could not keep your new contact aside ({e}); it is back on the form."),
+            );
         }
     }
 
@@ -319,7 +339,11 @@ impl Controller {
         app: &App,
         profile: usize,
         seq: u64,
-        (id, after, body): (String, Box<crate::contact::Draft>, Box<serde_json::Value>),
+        (id, after, planned): (
+            String,
+            Box<crate::contact::Draft>,
+            Box<crate::engine::update::Planned>,
+        ),
         purpose: Purpose,
     ) {
         let Some(session) = app.profiles[profile].session.clone() else {
@@ -330,7 +354,7 @@ impl Controller {
         let tx = self.tx.clone();
         self.spawn(async move {
             tokio::select! {
-                updated = session.update(&id, &after, &body) => {
+                updated = session.update(&id, &after, &planned) => {
                     let updated = Box::new(updated);
                     send(&tx, Message::Updated { profile, seq, purpose, updated });
                 }

@@ -217,6 +217,14 @@ pub enum Effect {
     },
     /// Call off the lookup in flight.
     CancelFind,
+    /// Keep a new contact as a draft of its own, to come back after the next send or
+    /// clear of the form.
+    SetAside {
+        /// Profile index.
+        profile: usize,
+        /// The contact.
+        draft: Box<Draft>,
+    },
     /// Read one contact from the server.
     OpenContact {
         /// Profile index.
@@ -236,8 +244,8 @@ pub enum Effect {
         id: String,
         /// The contact as it will be.
         after: Box<Draft>,
-        /// The request body: only what changed.
-        body: Box<serde_json::Value>,
+        /// Only what changed, and what each changed field held.
+        planned: Box<crate::engine::update::Planned>,
         /// What it is for.
         purpose: Purpose,
     },

@@ -185,11 +185,12 @@ fn the_servers_field_errors_and_a_missing_contact_have_their_exit_codes() {
     );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["exit_code"], 9);
+    // An id that is no id is refused as a usage mistake, and sent nowhere.
     let out = w.rolo(&["update", "../1", "--set", "city=X"]);
-    assert_eq!(
-        code(&out),
-        9,
-        "an id that is no id is sent nowhere: {}",
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is not a whatsmark contact id"),
+        "{}",
         stderr(&out)
     );
 }
@@ -250,5 +251,47 @@ fn wipsy_cannot_update_and_says_where_to() {
         stderr(&out).contains("Wipsy's API cannot update contacts: change it in the Wipsy panel"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Review of issue 29: an update waiting in the outbox must not undo a later change. Its
+/// resend reads the contact and sends only the fields still holding their old value.
+#[test]
+fn a_waiting_update_never_undoes_a_later_change() {
+    let w = World::cli();
+    w.add_fault(FaultRule {
+        path: "/whatsmark/api/v2/contacts/1001".into(),
+        method: Some("PATCH".into()),
+        kind: FaultKind::Drop,
+        after: false,
+        times: Some(1),
+    });
+    // Dropped before the server saw it: waits in the outbox.
+    let out = w.rolo(&[
+        "update",
+        "1001",
+        "--set",
+        "city=Pune",
+        "--set",
+        "company=Pune Silks",
+    ]);
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    // Meanwhile the city is changed again, and this one arrives.
+    let out = w.rolo(&["update", "1001", "--set", "city=Chennai"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = w.rolo(&["outbox", "retry", "--all"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains("changed on the server since"), "{said}");
+    assert!(said.contains("City"), "{said}");
+    assert_eq!(
+        stored(&w, 1001)["city"],
+        "Chennai",
+        "the later change stands"
+    );
+    assert_eq!(
+        stored(&w, 1001)["company"],
+        "Pune Silks",
+        "the rest still goes"
     );
 }

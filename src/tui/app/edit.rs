@@ -12,6 +12,7 @@ use crate::engine::update::{self, NotUpdated, Opened, Updated};
 use crate::engine::words;
 use crate::tui::keymap::{self, Action, Scope};
 use crate::tui::message::{Effect, Purpose};
+use crate::tui::popup::find::Find;
 
 /// A contact the form holds for editing instead of a new one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,14 +38,39 @@ pub struct PendingUpdate {
     pub id: String,
     /// The contact as it will be.
     pub after: Draft,
-    /// Only what changes.
-    pub body: serde_json::Value,
+    /// Only what changes, and what each changed field held.
+    pub planned: update::Planned,
 }
 
 impl App {
     /// Ctrl-F: the lookup, on a connected profile.
     pub(super) fn open_find(&mut self) -> Vec<Effect> {
+        // What is out answers the contact on the form: opening another would mix them.
+        let busy = if self.submitting.is_some() {
+            Some("a send is out")
+        } else if self.awaiting_check.is_some() || self.after_session.is_some() {
+            Some("a send waits to go")
+        } else {
+            None
+        };
+        if let Some(why) = busy {
+            self.say(
+                Level::Warn,
+                format!("Find waits: {why} (Esc calls it off)."),
+            );
+            return Vec::new();
+        }
         let p = self.current();
+        if let Some(e) = p.editing.as_ref().filter(|e| p.form.draft != e.before) {
+            let stop = keymap::key_for(Action::ClearForm, Scope::Text);
+            let send = keymap::key_for(Action::Submit, Scope::Text);
+            let name = crate::text::inert(&e.name).into_owned();
+            self.say(
+                Level::Warn,
+                format!("You changed {name}: {send} sends it, or {stop} drops the changes, before finding another."),
+            );
+            return Vec::new();
+        }
         if p.session.is_none() {
             let why = p.session_error.clone().map_or_else(
                 || "Still connecting: try again in a moment.".to_owned(),
@@ -53,7 +79,8 @@ impl App {
             self.say(Level::Warn, why);
             return Vec::new();
         }
-        self.mode = Mode::Find(Box::default());
+        self.finds += 1;
+        self.mode = Mode::Find(Box::new(Find::numbered_from(self.finds << 32)));
         Vec::new()
     }
 
@@ -134,7 +161,16 @@ impl App {
         rate: Option<crate::engine::RateLimit>,
     ) -> Vec<Effect> {
         self.profiles[profile].rate = rate.or(self.profiles[profile].rate);
-        if profile != self.active || !matches!(self.mode, Mode::Form) {
+        if profile != self.active
+            || !matches!(self.mode, Mode::Form)
+            || self.submitting.is_some()
+            || self.awaiting_check.is_some()
+        {
+            // The agent went on meanwhile: the contact is not put over what they do now.
+            self.say(
+                Level::Info,
+                "The contact opened too late and was not shown: find it again.",
+            );
             return Vec::new();
         }
         let opened = match opened {
@@ -155,6 +191,8 @@ impl App {
     /// Puts an opened contact on the form for editing; the new contact the form held
     /// waits, and comes back when editing ends.
     fn start_editing(&mut self, opened: Opened) {
+        self.awaiting_check = None;
+        self.after_session = None;
         let p = self.current_mut();
         let stash = match &p.editing {
             // Opening another while editing: the new contact kept is still the one.
@@ -167,7 +205,7 @@ impl App {
         p.revalidate();
         p.duplicates.clear();
         p.checked_for = None;
-        let name = opened.name.clone();
+        let name = crate::text::inert(&opened.name).into_owned();
         let id = opened.id.clone();
         p.editing = Some(Editing {
             id: opened.id,
@@ -192,9 +230,14 @@ impl App {
         self.say(Level::Info, said);
     }
 
-    /// Ends editing: the new contact the form held comes back.
+    /// Ends editing on the active profile: the new contact the form held comes back.
     pub(super) fn stop_editing(&mut self) {
-        let p = self.current_mut();
+        self.stop_editing_of(self.active);
+    }
+
+    /// Ends editing on profile `i`.
+    fn stop_editing_of(&mut self, i: usize) {
+        let p = &mut self.profiles[i];
         let Some(editing) = p.editing.take() else {
             return;
         };
@@ -207,7 +250,7 @@ impl App {
             Level::Info,
             format!(
                 "Stopped editing {}: nothing was sent. The form holds your new contact again.",
-                editing.name
+                crate::text::inert(&editing.name)
             ),
         );
     }
@@ -241,8 +284,9 @@ impl App {
         p.form.show_all = true;
         p.revalidate();
         match update::plan(&p.profile, &p.catalog, &editing.before, &p.form.draft) {
-            Ok((body, changes)) => {
-                let lines: Vec<String> = changes
+            Ok(planned) => {
+                let lines: Vec<String> = planned
+                    .changes
                     .iter()
                     .map(|c| update::change_words(p.profile.api, &p.catalog, c))
                     .collect();
@@ -250,7 +294,7 @@ impl App {
                     profile: i,
                     id: editing.id.clone(),
                     after: p.form.draft.clone(),
-                    body,
+                    planned,
                 });
                 if p.profile.confirm_submit {
                     self.mode = Mode::Confirm(Question::Update(format!(
@@ -300,11 +344,15 @@ impl App {
     fn ask_merge(&mut self, opened: &Opened) {
         let i = self.active;
         let p = &self.profiles[i];
-        let typed = update::typed(&p.form.draft, &p.defaults());
+        // What a fresh form holds (defaults, and the fields kept from the last contact
+        // sent) was not typed for this one.
+        let fresh = self.next_draft(i, p.last_sent.as_ref().unwrap_or(&Draft::default()));
+        let typed = update::typed(&p.form.draft, &fresh);
         let after = update::overlay(&opened.draft, &typed);
         match update::plan(&p.profile, &p.catalog, &opened.draft, &after) {
-            Ok((body, changes)) => {
-                let lines: Vec<String> = changes
+            Ok(planned) => {
+                let lines: Vec<String> = planned
+                    .changes
                     .iter()
                     .map(|c| update::change_words(p.profile.api, &p.catalog, c))
                     .collect();
@@ -313,7 +361,7 @@ impl App {
                     profile: i,
                     id: opened.id.clone(),
                     after,
-                    body,
+                    planned,
                 });
                 self.mode = Mode::Confirm(Question::Update(format!(
                     "Update {name} (id {}) with what you typed?\n{}",
@@ -356,7 +404,7 @@ impl App {
             seq: self.seq,
             id: pending.id,
             after: Box::new(pending.after),
-            body: Box::new(pending.body),
+            planned: Box::new(pending.planned),
             purpose,
         }]
     }
@@ -386,8 +434,12 @@ impl App {
         if let Some(item) = updated.kept {
             let short = crate::engine::outbox::short(&item.id).to_owned();
             self.outbox.push(item);
-            if purpose == Purpose::Edit {
-                self.stop_editing();
+            let mut fx = Vec::new();
+            match purpose {
+                Purpose::Edit => self.stop_editing_of(i),
+                // The typed contact is in the update that waits: the form is done with
+                // it (left there, it could be created as well).
+                Purpose::Merge => fx = self.form_done(i),
             }
             self.say(
                 Level::Warn,
@@ -397,7 +449,7 @@ impl App {
                     said.line()
                 ),
             );
-            return Vec::new();
+            return fx;
         }
         match updated.outcome {
             Outcome::FieldErrors { fields, form } => {
@@ -465,19 +517,7 @@ impl App {
             Purpose::Merge => {
                 // The typed contact went into the one the CRM had: the form is done
                 // with it, as after a create.
-                let sent = self.profiles[i].form.draft.clone();
-                let keep = self.next_draft(i, &sent);
-                let p = &mut self.profiles[i];
-                p.last_sent = Some(sent);
-                p.duplicates.clear();
-                p.checked_for = None;
-                p.form.clear(&keep);
-                p.revalidate();
-                fx.extend([
-                    Effect::SaveDraft(i),
-                    Effect::SaveSticky(i),
-                    Effect::NextDraft(i),
-                ]);
+                fx.extend(self.form_done(i));
                 "The form is ready for the next contact."
             }
         };
@@ -489,30 +529,53 @@ impl App {
         fx
     }
 
-    /// Yes to "create it as a new contact": editing ends with the form as it is, and it
-    /// goes the way of any new contact (checks, the duplicate question, the create). The
-    /// new contact that waited goes back in the queue, after this one.
-    pub(super) fn recreate(&mut self) -> Vec<Effect> {
-        let p = self.current_mut();
-        if let Some(editing) = p.editing.take()
-            && !editing.stash.is_empty()
-        {
-            p.resume = Some(editing.stash);
-        }
-        p.form.attempt = crate::engine::submit::Attempt::First;
-        self.submit()
+    /// The typed contact went into an update (sent, or waiting in the outbox): the form
+    /// is ready for the next contact, as after a create.
+    fn form_done(&mut self, i: usize) -> Vec<Effect> {
+        let sent = self.profiles[i].form.draft.clone();
+        let keep = self.next_draft(i, &sent);
+        let p = &mut self.profiles[i];
+        p.last_sent = Some(sent);
+        p.duplicates.clear();
+        p.checked_for = None;
+        p.form.clear(&keep);
+        p.revalidate();
+        vec![
+            Effect::SaveDraft(i),
+            Effect::SaveSticky(i),
+            Effect::NextDraft(i),
+        ]
     }
 
-    /// After a create: the new contact that waited while another was edited comes back.
-    pub(super) fn resume_stashed(&mut self, i: usize) {
+    /// Yes to "create it as a new contact": editing ends with the form as it is, and it
+    /// goes the way of any new contact (checks, the duplicate question, the create). The
+    /// new contact that waited is kept as a draft of its own, and comes back after.
+    pub(super) fn recreate(&mut self) -> Vec<Effect> {
+        let i = self.active;
         let p = &mut self.profiles[i];
-        let Some(draft) = p.resume.take() else { return };
-        p.form.clear(&draft);
-        p.revalidate();
+        let mut fx = Vec::new();
+        if let Some(editing) = p.editing.take()
+            && editing.stash != p.defaults()
+            && !editing.stash.is_empty()
+        {
+            fx.push(Effect::SetAside {
+                profile: i,
+                draft: Box::new(editing.stash),
+            });
+        }
+        p.form.attempt = crate::engine::submit::Attempt::First;
         p.journal_due = true;
+        fx.extend(self.submit());
+        fx
+    }
+
+    /// Quick add, a pasted vCard or "repeat last" while a contact the CRM has is edited:
+    /// each makes or fills a new contact, which would land on the one being edited.
+    pub(super) fn refuse_new_contact(&mut self, what: &str) {
+        let stop = keymap::key_for(Action::ClearForm, Scope::Text);
         self.say(
-            Level::Info,
-            "The new contact you were typing before you opened the other is back on the form.",
+            Level::Warn,
+            format!("{what} is for a new contact: {stop} stops editing this one first."),
         );
     }
 }

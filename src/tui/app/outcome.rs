@@ -303,7 +303,7 @@ impl App {
             if let Some(p) = self
                 .profiles
                 .iter_mut()
-                .find(|p| p.profile.name == entry.profile)
+                .find(|p| p.profile.name == entry.profile && entry.action.is_created())
             {
                 p.created_this_month += 1;
                 // The plan's count on the status bar, as after a send from the form.
@@ -472,7 +472,6 @@ impl App {
         if i == self.active {
             self.next_vcard();
         }
-        self.resume_stashed(i);
         fx
     }
 
@@ -503,9 +502,24 @@ impl App {
         if crate::contact::vcard::looks_like_vcard(text)
             && matches!(self.mode, Mode::Form | Mode::Quick(_))
         {
+            if self.current().editing.is_some() {
+                self.refuse_new_contact("A pasted vCard");
+                return Vec::new();
+            }
             self.mode = Mode::Form;
             self.paste_vcards(text);
             return Vec::new();
+        }
+        if let Mode::Find(find) = &mut self.mode {
+            // A phone copied from a chat is the commonest thing looked for.
+            for c in text.lines().next().unwrap_or_default().chars() {
+                crate::tui::fuzzy::edit_filter(
+                    &mut find.query,
+                    crate::tui::keymap::Edit::Insert(c),
+                );
+            }
+            find.touched();
+            return self.search_typed();
         }
         if let Mode::Quick(q) = &mut self.mode {
             q.insert(text);

@@ -197,6 +197,14 @@ impl App {
     /// Ctrl-S looks for it first; an update is safe to send again as it is.
     fn cancel_send(&mut self) -> Vec<Effect> {
         if let Some(s) = self.submitting.take() {
+            if s.update && self.profiles[s.profile].editing.is_none() {
+                // The duplicate question's update: Ctrl-S on this form creates.
+                self.say(
+                    Level::Warn,
+                    "Update cancelled. The server may still have taken it; nothing else was sent, and the contact you typed is still on the form (Ctrl-F shows what the CRM holds now).",
+                );
+                return vec![Effect::CancelSubmit];
+            }
             if s.update {
                 self.say(
                         Level::Warn,

@@ -97,6 +97,11 @@ impl App {
 
     /// With the check done: one extra question when a duplicate is likely.
     fn after_check(&mut self) -> Vec<Effect> {
+        // An opened contact is updated, never created: a check's answer that comes
+        // after it was opened asks nothing.
+        if self.current().editing.is_some() {
+            return Vec::new();
+        }
         match self.current().duplicates.first() {
             Some(k) => {
                 let more = self.current().duplicates.len() - 1;

@@ -64,9 +64,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, q: &Question) {
     // spaces (each of its lines on its own), and the box grows to hold every line.
     let width = usize::from(area.width.saturating_sub(2)).min(70);
     let text_width = width.saturating_sub(2).max(10);
+    // Names and values in a question come from servers: shown, never obeyed.
     let mut lines: Vec<Line> = text
         .lines()
-        .flat_map(|l| super::wrap(l, text_width))
+        .flat_map(|l| super::wrap(&crate::text::inert(l), text_width))
         .map(Line::from)
         .collect();
     let key = |a| keymap::key_for(a, Scope::Confirm);

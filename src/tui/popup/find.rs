@@ -51,6 +51,22 @@ impl Find {
         }
     }
 
+    /// The query changed outside a key (a paste): searched as typing is.
+    pub fn touched(&mut self) {
+        self.dirty = true;
+    }
+
+    /// A lookup whose searches are numbered from `base` up: numbers never met before, so
+    /// an answer to an earlier lookup's search is never taken for this one's.
+    #[must_use]
+    pub fn numbered_from(base: u64) -> Self {
+        Self {
+            seq: base,
+            answered: base,
+            ..Self::new()
+        }
+    }
+
     /// The search to ask for now, if the query changed since the last one: its number
     /// and the query (an empty query asks for nothing, and shows nothing).
     pub fn take_search(&mut self) -> Option<(u64, String)> {

@@ -101,7 +101,7 @@ fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
         .rev()
         .map(|e| {
             let when = e.time.get(..16).unwrap_or(&e.time).replace('T', " ");
-            Line::from(vec![
+            let mut spans = vec![
                 Span::styled(format!("{when}  {:<14} ", e.profile), theme.hint()),
                 Span::raw(format!(
                     "{:<10} {:<26} {}",
@@ -109,7 +109,11 @@ fn draw_recent(frame: &mut Frame, area: Rect, cx: &Context<'_>) {
                     inert(&e.name),
                     inert(&e.phone)
                 )),
-            ])
+            ];
+            if !e.action.is_created() {
+                spans.push(Span::styled("  (updated)", theme.hint()));
+            }
+            Line::from(spans)
         })
         .collect();
     let empty = Span::styled("No contact created yet.", theme.hint());
