@@ -163,7 +163,7 @@ impl Linear<'_> {
                 return Ok(None);
             }
         };
-        let typed = update::typed(&self.draft, &self.fresh);
+        let typed = update::typed(&self.draft, &self.start);
         let after = update::overlay(&opened.draft, &typed);
         let Some(code) = self.send_update(&opened.id, &opened.name, &opened.draft, &after)? else {
             return Ok(None);

@@ -148,6 +148,9 @@ struct Linear<'t> {
     updates_worst: u8,
     /// The last update sent waits in the outbox (its answer may still come).
     updates_kept: bool,
+    /// What the contact being typed started with (the defaults and the fields kept from
+    /// the last one): not typed for it, so never laid over a contact the CRM has.
+    start: Draft,
     /// This conversation's slot of the profile's drafts (a form open on the same profile
     /// keeps its own); `None` when it cannot be held: the first slot is used.
     slot: Option<drafts::Slot>,
@@ -170,6 +173,7 @@ impl<'t> Linear<'t> {
             term,
             rt,
             draft: fresh.clone(),
+            start: fresh.clone(),
             attempt: Attempt::First,
             waiting: None,
             updates_worst: 0,
@@ -274,6 +278,7 @@ impl<'t> Linear<'t> {
             }
         }
         self.fields = form_fields(self.session.flavour(), &self.catalog);
+        self.start = next.clone();
         self.draft = next;
         self.attempt = Attempt::First;
     }
