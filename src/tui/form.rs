@@ -560,6 +560,22 @@ impl Form {
                 .extend(form.iter().map(|m| crate::text::inert(m).into_owned()));
         }
     }
+
+    /// [`Form::put_server_errors`], then the cursor on the first field they name.
+    pub fn put_errors_and_focus(
+        &mut self,
+        fields: &BTreeMap<String, Vec<String>>,
+        form: &[String],
+    ) {
+        self.put_server_errors(fields, form);
+        if let Some(first) = self
+            .fields
+            .iter()
+            .position(|f| self.server.contains_key(&f.key))
+        {
+            self.focus = first;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -320,15 +320,7 @@ impl App {
         let p = self.current_mut();
         let problems = refused.problems();
         if !problems.is_empty() {
-            p.form.put_server_errors(&problems.fields, &[]);
-            if let Some(first) = p
-                .form
-                .fields
-                .iter()
-                .position(|f| p.form.server.contains_key(&f.key))
-            {
-                p.form.focus = first;
-            }
+            p.form.put_errors_and_focus(&problems.fields, &[]);
         }
         let said = words::capitalised(&refused.words(&p.profile));
         let level = if *refused == NotUpdated::Unchanged {
@@ -454,15 +446,7 @@ impl App {
         match updated.outcome {
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
-                p.form.put_server_errors(&fields, &form);
-                if let Some(first) = p
-                    .form
-                    .fields
-                    .iter()
-                    .position(|f| p.form.server.contains_key(&f.key))
-                {
-                    p.form.focus = first;
-                }
+                p.form.put_errors_and_focus(&fields, &form);
                 self.say(
                     Level::Error,
                     "The server refused the update: see the fields marked ✗. The form is kept.",

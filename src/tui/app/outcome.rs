@@ -352,15 +352,7 @@ impl App {
             }
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
-                p.form.put_server_errors(&fields, &form);
-                if let Some(first) = p
-                    .form
-                    .fields
-                    .iter()
-                    .position(|f| p.form.server.contains_key(&f.key))
-                {
-                    p.form.focus = first;
-                }
+                p.form.put_errors_and_focus(&fields, &form);
                 self.say(
                     Level::Error,
                     format!(
