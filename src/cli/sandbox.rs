@@ -18,7 +18,13 @@ pub async fn serve_sandbox(args: SandboxArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string(&tenants)?)?;
     } else {
         for t in &tenants {
-            writeln!(out, "{} {} {} {}", t.flavour, t.name, t.base_url, t.key)?;
+            // Chatwoot's account goes in every path: a fifth column says which.
+            let account = t.account_id.map(|a| format!(" {a}")).unwrap_or_default();
+            writeln!(
+                out,
+                "{} {} {} {}{account}",
+                t.flavour, t.name, t.base_url, t.key
+            )?;
         }
     }
     out.flush()?;

@@ -218,7 +218,13 @@ pub fn demo_key(
             .iter()
             .find(|t| t.name == tenant)
             .map(|t| t.api_key.clone()),
-        other => anyhow::bail!("--print-key takes whatsmark or wipsy, not {other:?}"),
+        "chatwoot" => seed
+            .chatwoot
+            .accounts
+            .iter()
+            .find(|a| a.name == tenant)
+            .and_then(|a| sandbox::chatwoot::member_token(&seed.chatwoot, a.id)),
+        other => anyhow::bail!("--print-key takes whatsmark, wipsy or chatwoot, not {other:?}"),
     };
     key.ok_or_else(|| anyhow::anyhow!("the sandbox has no {flavour} tenant {tenant:?}"))
 }

@@ -42,6 +42,7 @@ pub fn tenant_lines(app: &App, origin: &str) -> Vec<TenantLine> {
         name: t.name.clone(),
         base_url: format!("{origin}/wipsy"),
         key: t.api_key.clone(),
+        account_id: None,
     });
     let whatsmark = world.whatsmark.iter().map(|t| TenantLine {
         flavour: "whatsmark",
@@ -52,8 +53,16 @@ pub fn tenant_lines(app: &App, origin: &str) -> Vec<TenantLine> {
             .first()
             .map(|k| k.token.clone())
             .unwrap_or_default(),
+        account_id: None,
     });
-    wipsy.chain(whatsmark).collect()
+    let chatwoot = world.chatwoot.accounts.iter().map(|a| TenantLine {
+        flavour: "chatwoot",
+        name: a.name.clone(),
+        base_url: format!("{origin}/chatwoot/api/v1"),
+        key: super::chatwoot::member_token(&world.chatwoot, a.id).unwrap_or_default(),
+        account_id: Some(a.id),
+    });
+    wipsy.chain(whatsmark).chain(chatwoot).collect()
 }
 
 fn origin(headers: &HeaderMap) -> String {

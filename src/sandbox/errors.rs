@@ -18,6 +18,8 @@ pub enum Flavour {
     Wipsy,
     /// `{ success: false, error: {code, message, details}, meta }`.
     Whatsmark,
+    /// `{ "error": "..." }`, as Chatwoot's controllers answer.
+    Chatwoot,
 }
 
 impl Flavour {
@@ -26,6 +28,8 @@ impl Flavour {
     pub fn of_path(path: &str) -> Self {
         if path.starts_with("/wipsy") {
             Self::Wipsy
+        } else if path.starts_with("/chatwoot") {
+            Self::Chatwoot
         } else {
             Self::Whatsmark
         }
@@ -52,6 +56,7 @@ pub fn error_response(
     details: Option<Value>,
 ) -> Response {
     let body = match flavour {
+        Flavour::Chatwoot => json!({ "error": message }),
         Flavour::Wipsy => {
             let mut b = json!({ "error": message });
             if let Some(d) = details {
@@ -97,8 +102,9 @@ pub async fn read_json_object(
         )
     })?;
     let bad = |msg: String| {
+        // Rails answers a body it cannot parse with 400 (ActionDispatch::ParseError).
         let status = match flavour {
-            Flavour::Wipsy => StatusCode::BAD_REQUEST,
+            Flavour::Wipsy | Flavour::Chatwoot => StatusCode::BAD_REQUEST,
             Flavour::Whatsmark => StatusCode::UNPROCESSABLE_ENTITY,
         };
         error_response(flavour, status, "INVALID_REQUEST", &msg, None)

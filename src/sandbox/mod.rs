@@ -26,6 +26,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 mod admin;
+pub mod chatwoot;
 pub mod errors;
 pub mod faults;
 pub mod state;
@@ -88,14 +89,18 @@ pub enum SandboxError {
 /// One seeded tenant as `rolo sandbox` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TenantLine {
-    /// `wipsy` or `whatsmark`.
+    /// `wipsy`, `whatsmark` or `chatwoot`.
     pub flavour: &'static str,
     /// The tenant's name.
     pub name: String,
     /// Base URL a client uses for this tenant.
     pub base_url: String,
-    /// The tenant's API key (Wipsy) or first token (WhatsMark).
+    /// The tenant's API key (Wipsy), first token (WhatsMark), or the access token of
+    /// its first member (Chatwoot).
     pub key: String,
+    /// The account's id (Chatwoot: it goes in every contact path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<i64>,
 }
 
 /// A running sandbox. Dropping it does not stop it; call [`SandboxHandle::shutdown`].
@@ -163,6 +168,7 @@ impl SandboxHandle {
         match flavour {
             Flavour::Wipsy => format!("{}/wipsy", self.origin()),
             Flavour::Whatsmark => format!("{}/whatsmark/api/v2", self.origin()),
+            Flavour::Chatwoot => format!("{}/chatwoot/api/v1", self.origin()),
         }
     }
 
@@ -224,6 +230,7 @@ fn router(app: App) -> Router {
         .route(&format!("{wm}/account"), get(whatsmark::account))
         .route(&format!("{wm}/account/usage"), get(whatsmark::usage))
         .route(&format!("{wm}/account/limits"), get(whatsmark::limits))
+        .merge(chatwoot_routes())
         .merge(admin::routes())
         .fallback(
             |req: Request| async move { errors::not_found(Flavour::of_path(req.uri().path())) },
@@ -234,6 +241,31 @@ fn router(app: App) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), faults::inject))
         .layer(middleware::from_fn_with_state(app.clone(), record))
         .with_state(app)
+}
+
+/// Chatwoot under `/chatwoot/api/v1`: every contact path carries the account.
+fn chatwoot_routes() -> Router<App> {
+    let cw = "/chatwoot/api/v1";
+    let acc = format!("{cw}/accounts/{{account_id}}");
+    Router::new()
+        .route(&format!("{cw}/profile"), get(chatwoot::profile))
+        .route(&format!("{acc}/contacts"), post(chatwoot::create))
+        .route(&format!("{acc}/contacts/search"), get(chatwoot::search))
+        .route(
+            &format!("{acc}/contacts/{{id}}"),
+            get(chatwoot::get_contact)
+                .patch(chatwoot::update_contact)
+                .put(chatwoot::update_contact),
+        )
+        .route(
+            &format!("{acc}/contacts/{{id}}/labels"),
+            get(chatwoot::contact_labels).post(chatwoot::set_contact_labels),
+        )
+        .route(&format!("{acc}/labels"), get(chatwoot::labels))
+        .route(
+            &format!("{acc}/custom_attribute_definitions"),
+            get(chatwoot::attribute_definitions),
+        )
 }
 
 /// Middleware: logs each API request (never the credential itself).
@@ -256,7 +288,9 @@ async fn record(
         method: req.method().to_string(),
         uri: req.uri().to_string(),
         host: text(header::HOST),
-        had_credentials: h.contains_key("x-api-key") || h.contains_key(header::AUTHORIZATION),
+        had_credentials: h.contains_key("x-api-key")
+            || h.contains_key(header::AUTHORIZATION)
+            || h.contains_key("api_access_token"),
         user_agent: text(header::USER_AGENT),
         status: 0,
     };

@@ -22,6 +22,9 @@ pub struct Seed {
     pub wipsy: Vec<WipsyTenant>,
     /// WhatsMark tenants (one or more bearer tokens each).
     pub whatsmark: Vec<WmTenant>,
+    /// Chatwoot users (their access tokens) and accounts.
+    #[serde(default)]
+    pub chatwoot: super::chatwoot::CwSeed,
 }
 
 impl Seed {
@@ -285,6 +288,10 @@ pub struct World {
     pub wipsy: Vec<WipsyTenant>,
     /// WhatsMark tenants.
     pub whatsmark: Vec<WmTenant>,
+    /// Chatwoot users and accounts.
+    pub chatwoot: super::chatwoot::CwSeed,
+    /// Next Chatwoot contact id.
+    pub chatwoot_next_id: i64,
     /// The most recent requests, oldest first.
     pub requests: VecDeque<RequestRecord>,
     /// Rate windows by token (or by client address when no token came).
@@ -357,6 +364,8 @@ impl SharedState {
         let mut world = World {
             wipsy: seed.wipsy,
             whatsmark: seed.whatsmark,
+            chatwoot: seed.chatwoot,
+            chatwoot_next_id: 1,
             requests: VecDeque::new(),
             rate: HashMap::new(),
             faults: Vec::new(),
@@ -382,6 +391,15 @@ impl SharedState {
                     .map_err(|e| format!("whatsmark tenant {}: {e}", world.whatsmark[t].name))?;
             }
             world.whatsmark[t].seed_contacts = bodies;
+        }
+        for a in 0..world.chatwoot.accounts.len() {
+            let bodies = std::mem::take(&mut world.chatwoot.accounts[a].seed_contacts);
+            for body in &bodies {
+                super::chatwoot::seed_contact(&mut world, a, body).map_err(|e| {
+                    format!("chatwoot account {}: {e}", world.chatwoot.accounts[a].name)
+                })?;
+            }
+            world.chatwoot.accounts[a].seed_contacts = bodies;
         }
         Ok(Self {
             world: Mutex::new(world),
@@ -449,7 +467,24 @@ impl SharedState {
                 })
             })
             .collect();
-        serde_json::json!({ "wipsy": wipsy, "whatsmark": whatsmark })
+        let chatwoot: Vec<Value> = w
+            .chatwoot
+            .accounts
+            .iter()
+            .map(|a| {
+                let contacts: Vec<Value> = a
+                    .contacts
+                    .iter()
+                    .map(|c| {
+                        let mut v = super::chatwoot::contact_json(a, c, true);
+                        v["labels"] = serde_json::json!(c.labels);
+                        v
+                    })
+                    .collect();
+                serde_json::json!({ "id": a.id, "name": a.name, "contacts": contacts })
+            })
+            .collect();
+        serde_json::json!({ "wipsy": wipsy, "whatsmark": whatsmark, "chatwoot": chatwoot })
     }
 }
 

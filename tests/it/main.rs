@@ -29,6 +29,7 @@ mod private_files;
 mod pty_e2e;
 mod pty_flows;
 mod resend_exact;
+mod sandbox_chatwoot;
 mod sandbox_faults;
 mod sandbox_whatsmark;
 mod sandbox_whatsmark_by_id;

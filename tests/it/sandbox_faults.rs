@@ -151,8 +151,9 @@ async fn the_control_surface_over_http() {
         "secrets are never logged"
     );
 
+    // Four Wipsy tenants, four WhatsMark ones, two Chatwoot accounts (issue 30).
     let tenants = sb.control_json("/_sandbox/tenants").await;
-    assert_eq!(tenants.as_array().unwrap().len(), 8);
+    assert_eq!(tenants.as_array().unwrap().len(), 10);
 }
 
 async fn futures_statuses(sb: &support::Sb, token: &str, n: usize) -> Vec<u16> {
@@ -212,7 +213,7 @@ fn sandbox_output(extra: &[&str], lines: usize) -> Vec<String> {
 
 #[test]
 fn rolo_sandbox_prints_one_line_per_tenant() {
-    let lines = sandbox_output(&[], 8);
+    let lines = sandbox_output(&[], 10);
     let first: Vec<&str> = lines[0].split(' ').collect();
     assert_eq!(first[0], "wipsy");
     assert_eq!(first[1], "demo");
@@ -222,8 +223,16 @@ fn rolo_sandbox_prints_one_line_per_tenant() {
     assert_eq!(wm[0], "whatsmark");
     assert!(wm[2].ends_with("/whatsmark/api/v2"));
     assert!(wm[3].starts_with("wm_") && wm[3].len() == 63);
+    // Chatwoot's lines name the account too, a fifth column (issue 30).
+    let cw: Vec<&str> = lines[8].split(' ').collect();
+    assert_eq!(cw[0], "chatwoot");
+    assert_eq!(cw[1], "demo");
+    assert!(cw[2].ends_with("/chatwoot/api/v1"));
+    assert!(cw[3].starts_with("cwk_"));
+    assert_eq!(cw[4], "1");
     let json = sandbox_output(&["--json"], 1);
     let tenants: Value = serde_json::from_str(&json[0]).unwrap();
-    assert_eq!(tenants.as_array().unwrap().len(), 8);
+    assert_eq!(tenants.as_array().unwrap().len(), 10);
+    assert_eq!(tenants[8]["account_id"], 1);
     assert_eq!(tenants[0]["flavour"], "wipsy");
 }
