@@ -4,7 +4,7 @@
 # Usage: .ci/conformance.sh [path/to/rolo]        (default: target/debug/rolo)
 #
 # Environment:
-#   ROLO_SHARED                 dir holding api/{wipsy,whatsmark}.openapi.yaml (default ../shared)
+#   ROLO_SHARED                 dir holding api/{wipsy,whatsmark,chatwoot}.openapi.yaml (default ../shared)
 #   ROLO_CONFORMANCE_VENV       venv for Schemathesis (default target/conformance-venv; made if missing)
 #   ROLO_CONFORMANCE_OUT        sandbox log and JUnit/NDJSON reports (default target/conformance)
 #   ROLO_CONFORMANCE_SEED       Hypothesis seed (default 1; fixed so runs are reproducible)
@@ -50,7 +50,7 @@ examples=${ROLO_CONFORMANCE_EXAMPLES:-1000}
 die() { echo "conformance: $*" >&2; exit 2; }
 
 [[ -x $bin ]] || die "no rolo binary at '$bin' (build it with 'cargo build', or pass its path as \$1)"
-for f in wipsy whatsmark; do
+for f in wipsy whatsmark chatwoot; do
     [[ -f $api/$f.openapi.yaml ]] || die "missing contract $api/$f.openapi.yaml (set ROLO_SHARED)"
 done
 api=$(cd "$api" && pwd)
@@ -68,7 +68,7 @@ st="$(cd "$venv/bin" && pwd)/schemathesis"
 
 # --- Sandbox on a free port -----------------------------------------------------------------
 mkdir -p "$out"
-rm -rf "$out/wipsy" "$out/whatsmark"
+rm -rf "$out/wipsy" "$out/whatsmark" "$out/chatwoot"
 out=$(cd "$out" && pwd)
 sb_pid=
 cleanup() {
@@ -84,15 +84,17 @@ trap 'exit 130' INT TERM
 sb_pid=$!
 
 # It prints "<flavour> <tenant> <base-url> <key-or-token>" per tenant, then keeps serving.
-tenant_line() { grep -m1 "^$1 loadtest " "$out/sandbox.out" || true; }
+tenant_line() { grep -m1 "^$1 ${2:-loadtest} " "$out/sandbox.out" || true; }
 for _ in $(seq 1 300); do
-    [[ -n $(tenant_line wipsy) && -n $(tenant_line whatsmark) ]] && break
+    [[ -n $(tenant_line wipsy) && -n $(tenant_line whatsmark) && -n $(tenant_line chatwoot demo) ]] && break
     kill -0 "$sb_pid" 2>/dev/null || { cat "$out/sandbox.err" >&2; die "the sandbox exited early"; }
     sleep 0.1
 done
 read -r _ _ wipsy_url wipsy_key <<<"$(tenant_line wipsy)"
 read -r _ _ wm_url wm_token <<<"$(tenant_line whatsmark)"
-[[ -n ${wipsy_key:-} && -n ${wm_token:-} ]] || die "no 'loadtest' tenant lines from the sandbox in 30 s"
+# Chatwoot's account goes in every path: its id is the line's fifth column.
+read -r _ _ cw_url cw_token cw_account <<<"$(tenant_line chatwoot demo)"
+[[ -n ${wipsy_key:-} && -n ${wm_token:-} && -n ${cw_account:-} ]] || die "no tenant lines from the sandbox in 30 s"
 # The loadtest tenants have no rate limit and no quota, so neither skews the checks.
 
 # --- Configuration: .ci/schemathesis.toml plus fuzz dictionaries of real tenant ids ----------
@@ -127,6 +129,9 @@ for name, values in dictionaries.items():
 print("\n[parameters]")
 for key, name in bindings.items():
     print(f'"{key}" = {{ dictionary = "{name}", probability = 0.9 }}')
+# Chatwoot: the seeded account every contact path names (only its paths have it).
+account = next(a for a in seed["chatwoot"]["accounts"] if a["name"] == "demo")
+print(f'"path.account_id" = {account["id"]}')
 PY
 
 # --- Runs -------------------------------------------------------------------------------------
@@ -151,10 +156,11 @@ run_schemathesis() { # flavour url auth-header
 failed=()
 run_schemathesis wipsy "$wipsy_url" "x-api-key: $wipsy_key" || failed+=(wipsy)
 run_schemathesis whatsmark "$wm_url" "Authorization: Bearer $wm_token" || failed+=(whatsmark)
+run_schemathesis chatwoot "$cw_url" "api_access_token: $cw_token" || failed+=(chatwoot)
 
 echo
 if ((${#failed[@]})); then
     echo "conformance: FAILED for ${failed[*]} (reports in $out)" >&2
     exit 1
 fi
-echo "conformance: both contracts pass (reports in $out)"
+echo "conformance: all three contracts pass (reports in $out)"

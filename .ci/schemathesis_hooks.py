@@ -38,6 +38,9 @@ _UNIQUE_FIELDS = {
     "/contacts": {"phone": "phone", "email": "email"},  # whatsmark: unique per tenant (422)
     "/contacts/{id}": {"phone": "phone", "email": "email"},  # whatsmark PATCH: the same, itself excepted
     "/api-create-contact": {"phone": "phone", "whatsapp_id": "phone"},  # wipsy: 409
+    # chatwoot: unique per account (422), itself excepted on update
+    "/accounts/{account_id}/contacts": {"phone_number": "phone", "email": "email"},
+    "/accounts/{account_id}/contacts/{id}": {"phone_number": "phone", "email": "email"},
 }
 
 
@@ -49,7 +52,7 @@ def _fresh(kind: str) -> str:
 @schemathesis.hook
 def before_call(context, case, kwargs):
     fields = _UNIQUE_FIELDS.get(case.operation.path)
-    if case.operation.method.upper() not in ("POST", "PATCH") or not fields or not isinstance(case.body, dict):
+    if case.operation.method.upper() not in ("POST", "PATCH", "PUT") or not fields or not isinstance(case.body, dict):
         return
     for field, kind in fields.items():
         value = case.body.get(field)
@@ -250,10 +253,44 @@ def _valid_once_blanks_are_null(case) -> bool:
     return validator.is_valid(body)
 
 
+def _chatwoot_taken(response) -> bool:
+    """(c) Chatwoot: email, phone_number and identifier are unique per account (contract prose,
+    app/models/contact.rb); the seeded contacts and the contract's own examples hold values a
+    generated case repeats. Tolerated only when every message of the 422 is "... has already
+    been taken" (render_record_invalid's {message, attributes})."""
+    data = _json(response)
+    if response.status_code != 422 or not isinstance(data, dict) or "attributes" not in data:
+        return False
+    parts = str(data.get("message", "")).split(", ")
+    return bool(parts) and all(p.endswith(" has already been taken") for p in parts)
+
+
 @schemathesis.hook
 def filter_failure(context, failure, case, response):
     """Return False to drop a failure; True keeps it."""
     method, path = case.operation.method.upper(), case.operation.path
+
+    if path.startswith("/accounts/{account_id}") and failure.code == "ST202" and _chatwoot_taken(response):
+        return False
+    # (c) Chatwoot: a body that is not JSON at all (schemathesis sends a NUL byte) never reaches
+    # the controller: Rails' params parser raises ActionDispatch::Http::Parameters::ParseError,
+    # a 400 the contract does not list (it documents the controllers' answers). Tolerated only
+    # for that answer to a body that really is not JSON.
+    if path.startswith("/accounts/{account_id}") and failure.code == "ST103" and response.status_code == 400:
+        data = _json(response)
+        if isinstance(data, dict) and str(data.get("error", "")).startswith("Invalid JSON in request body"):
+            return False
+    # (b) Chatwoot create with an inbox whose channel needs the contact's phone (WhatsApp, SMS)
+    # or email (email inbox): the contract's prose and its documented 422 {error}; the schema
+    # cannot tie inbox_id to the other fields. Tolerated only for that documented error.
+    if (method, path, failure.code) == ("POST", "/accounts/{account_id}/contacts", "ST202"):
+        data = _json(response)
+        if (
+            response.status_code == 422
+            and isinstance(data, dict)
+            and str(data.get("error", "")).startswith("param is missing or the value is empty: contact ")
+        ):
+            return False
 
     # Documented 500s of WhatsMark (README): a value too wide for its column, and an id the
     # controller's `int $id` cannot take. Every check such an answer trips is tolerated for

@@ -186,6 +186,24 @@ pub fn member_token(seed: &CwSeed, id: i64) -> Option<String> {
         .map(|u| u.access_token.clone())
 }
 
+/// A body as Rails reads it: no body, or JSON that is not an object, is no params (`{}`);
+/// only text that is not JSON is refused (400, as `ActionDispatch::ParseError`).
+async fn body_params(body: Body) -> Result<Map<String, Value>, Response> {
+    let bytes = axum::body::to_bytes(body, super::errors::MAX_BODY)
+        .await
+        .map_err(|_| error(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large"))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    // JSON that is not an object (`null`, a list: Rails files a list under `_json`) holds
+    // no permitted key either.
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Ok(Map::new()),
+        Err(_) => read_json_object(Body::from(bytes), Flavour::Chatwoot).await,
+    }
+}
+
 /// How many contacts a search page holds.
 const PAGE: usize = 15;
 /// Contact searches a minute per account (`Rack::Attack`'s `RATE_LIMIT_CONTACT_SEARCH`).
@@ -545,7 +563,7 @@ pub async fn create(
     if let Err(r) = account(&app.state.lock(), &headers, &account_id) {
         return r;
     }
-    let body = match read_json_object(body, Flavour::Chatwoot).await {
+    let body = match body_params(body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -681,7 +699,7 @@ pub async fn update_contact(
     if let Err(r) = contact_at(&app.state.lock(), &headers, &account_id, &id) {
         return r;
     }
-    let body = match read_json_object(body, Flavour::Chatwoot).await {
+    let body = match body_params(body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
@@ -729,7 +747,7 @@ pub async fn set_contact_labels(
     if let Err(r) = contact_at(&app.state.lock(), &headers, &account_id, &id) {
         return r;
     }
-    let body = match read_json_object(body, Flavour::Chatwoot).await {
+    let body = match body_params(body).await {
         Ok(b) => b,
         Err(r) => return r,
     };
