@@ -471,7 +471,7 @@ impl Client {
     /// [`Outcome::Created`] with the contact as it now is (the one success shape every
     /// face already reads), or why not. Safe to repeat: a PATCH sets, it never adds.
     pub async fn update(&self, id: &str, body: &Value) -> Answer {
-        if !self.path_id(id) || self.flavour != Flavour::Whatsmark {
+        if !self.path_id(id) || !self.flavour.caps().updates {
             let outcome = if self.path_id(id) {
                 Outcome::ServerError {
                     status: 405,

@@ -142,6 +142,8 @@ pub struct Capabilities {
     pub integer_ids: bool,
     /// Requests at a time for a bulk import, unless the user says otherwise.
     pub import_jobs: u16,
+    /// A contact the CRM has can be changed through the API (find, then update).
+    pub updates: bool,
 }
 
 /// How a flavour's key travels.
@@ -158,6 +160,8 @@ pub enum KeyHeader {
 pub struct Spec {
     /// The name in config files and on screen (`api = "wipsy"`).
     pub name: &'static str,
+    /// The product's name as its makers write it, for sentences ("WhatsMark's API …").
+    pub title: &'static str,
     /// Every documented create field, in contract (and form) order.
     pub fields: &'static [FieldSpec],
     /// Roles this flavour keeps in another role's field: `(wanted, kept in)`, as a

@@ -115,10 +115,7 @@ pub fn only_recent_words(flavour: Flavour, n: usize) -> String {
 
 /// A flavour's name as its makers write it.
 fn display_name(flavour: Flavour) -> &'static str {
-    match flavour {
-        Flavour::Wipsy => "Wipsy",
-        Flavour::Whatsmark => "WhatsMark",
-    }
+    flavour.spec().title
 }
 
 /// Whether `id` can name a contact of this flavour: an integer for an API whose ids are
@@ -136,7 +133,7 @@ pub fn is_contact_id(flavour: Flavour, id: &str) -> bool {
 /// Whether contacts of this flavour can be updated through its API.
 #[must_use]
 pub fn can_update(flavour: Flavour) -> bool {
-    flavour == Flavour::Whatsmark
+    flavour.caps().updates
 }
 
 /// An update checked and ready: the request body (only what changes) and each change.

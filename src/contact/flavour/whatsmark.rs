@@ -33,6 +33,7 @@ static FIELDS: &[F] = &[
 /// `WhatsMark` as data.
 pub(super) static SPEC: Spec = Spec {
     name: "whatsmark",
+    title: "WhatsMark",
     fields: FIELDS,
     same: &[(Role::WhatsApp, Role::Phone)],
     near: &[(Role::Stage, Role::Status)],
@@ -52,5 +53,6 @@ pub(super) static SPEC: Spec = Spec {
         rate_limit_headers: true,
         integer_ids: true,
         import_jobs: 8,
+        updates: true,
     },
 };

@@ -26,6 +26,7 @@ static FIELDS: &[F] = &[
 /// Wipsy as data.
 pub(super) static SPEC: Spec = Spec {
     name: "wipsy",
+    title: "Wipsy",
     fields: FIELDS,
     same: &[],
     near: &[(Role::Status, Role::Stage)],
@@ -51,5 +52,6 @@ pub(super) static SPEC: Spec = Spec {
         rate_limit_headers: false,
         integer_ids: false,
         import_jobs: 4,
+        updates: false,
     },
 };
