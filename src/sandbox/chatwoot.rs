@@ -16,7 +16,14 @@
 //!   identifier exactly as LIKE does, and the id when the query is all digits; `meta` is
 //!   `{count, current_page}`;
 //! - contact searches are limited to 100 a minute per account (`Rack::Attack`'s default),
-//!   past which the answer is 429 `text/plain` "Retry later" without `Retry-After`.
+//!   counted before the token is looked at, past which the answer is 429 `text/plain`
+//!   "Retry later" without `Retry-After`;
+//! - a blank `api_access_token` header is an unknown token (401 "Invalid Access Token");
+//! - search matches `%` and `_` as themselves, not as LIKE's wildcards, and `sort` is taken
+//!   but ignored (contacts come in id order);
+//! - a body is read as JSON whatever its `Content-Type` (rolo always sends JSON);
+//! - `POST .../contacts/{id}/destroy_custom_attributes` is not served (rolo never removes a
+//!   custom attribute).
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
@@ -278,6 +285,12 @@ pub async fn profile(State(app): State<App>, headers: HeaderMap) -> Response {
         Ok(u) => &w.chatwoot.users[u],
         Err(r) => return r,
     };
+    if u.bot {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Access to this endpoint is not authorized for bots",
+        );
+    }
     let accounts: Vec<Value> = u
         .accounts
         .iter()
@@ -364,7 +377,8 @@ fn devise_email(email: &str) -> bool {
         !local.is_empty()
             && !domain.is_empty()
             && !domain.contains('@')
-            && !email.chars().any(char::is_whitespace)
+            // Ruby's `\s` is ASCII whitespace only.
+            && !email.bytes().any(|b| b.is_ascii_whitespace())
     })
 }
 
@@ -405,7 +419,8 @@ fn fields(body: &Map<String, Value>) -> Fields {
         Some(Ok(v)) => present(v).map_or(Text::Cleared, Text::Set),
     };
     let email = match text("email") {
-        Text::Set(e) => Text::Set(e.trim().to_lowercase()),
+        // Stored lowercased, not trimmed: a stray space fails Devise's format.
+        Text::Set(e) => Text::Set(e.to_lowercase()),
         other => other,
     };
     Fields {
@@ -413,10 +428,15 @@ fn fields(body: &Map<String, Value>) -> Fields {
         email,
         phone_number: text("phone_number"),
         identifier: text("identifier"),
-        blocked: body.get("blocked").and_then(|v| match v {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => Some(matches!(s.as_str(), "true" | "1" | "t")),
-            _ => None,
+        // ActiveModel's boolean: false, 0, "0", "f", "F", "false", "FALSE", "off", "OFF"
+        // are false; blank is no value; anything else is true.
+        blocked: body.get("blocked").and_then(|v| match scalar(v) {
+            Ok(Some(s)) if s.trim().is_empty() => None,
+            Ok(Some(s)) => Some(!matches!(
+                s.as_str(),
+                "false" | "0" | "f" | "F" | "FALSE" | "off" | "OFF"
+            )),
+            Ok(None) | Err(()) => None,
         }),
         additional: body
             .get("additional_attributes")
@@ -489,10 +509,15 @@ pub fn create_contact(
     let now = world.unix_now();
     let next_id = world.chatwoot_next_id;
     let account = &world.chatwoot.accounts[a];
-    let inbox = match body.get("inbox_id").map(scalar) {
-        None | Some(Ok(None)) => None,
-        Some(Err(())) => return Err(not_found()),
-        Some(Ok(Some(id))) => {
+    // A blank inbox_id (nil, "", false) is no inbox: the controller skips the contact-inbox.
+    let inbox_id = match body.get("inbox_id") {
+        Some(Value::Bool(false)) | None => Ok(None),
+        Some(v) => scalar(v).map(present),
+    };
+    let inbox = match inbox_id {
+        Ok(None) => None,
+        Err(()) => return Err(not_found()),
+        Ok(Some(id)) => {
             let id = id.trim().parse::<i64>().map_err(|_| not_found())?;
             let inbox = account.inboxes.iter().find(|i| i.id == id);
             Some(inbox.cloned().ok_or_else(not_found)?)
@@ -528,8 +553,7 @@ pub fn create_contact(
                 .phone_number
                 .as_deref()
                 .unwrap_or_default()
-                .trim_start_matches('+')
-                .to_owned(),
+                .replace('+', ""),
             _ => uuid::Uuid::new_v4().to_string(),
         });
         c.inbox = Some((inbox.id, source));
@@ -558,6 +582,7 @@ pub async fn create(
     State(app): State<App>,
     Path(account_id): Path<String>,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
     if let Err(r) = account(&app.state.lock(), &headers, &account_id) {
@@ -576,7 +601,7 @@ pub async fn create(
         Ok(made) => made,
         Err(r) => return r,
     };
-    let contact = contact_json(&w.chatwoot.accounts[a], &c, true);
+    let contact = contact_json(&w.chatwoot.accounts[a], &c, with_inboxes(query.as_deref()));
     drop(w);
     app.state.touch();
     let contact_inbox = json!({
@@ -595,14 +620,15 @@ pub async fn search(
     RawQuery(query): RawQuery,
 ) -> Response {
     let mut w = app.state.lock();
-    let a = match account(&w, &headers, &account_id) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    // Rack::Attack counts by the path's account before the app sees the request.
     let key = format!("chatwoot-search:{account_id}");
     if !super::state::count_request(&mut w, &key, Some(SEARCHES_A_MINUTE), 60).allowed {
         return throttled();
     }
+    let a = match account(&w, &headers, &account_id) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
     let q = query_value(query.as_deref(), "q").unwrap_or_default();
     if q.trim().is_empty() {
         return error(
@@ -694,6 +720,7 @@ pub async fn update_contact(
     State(app): State<App>,
     Path((account_id, id)): Path<(String, String)>,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
     if let Err(r) = contact_at(&app.state.lock(), &headers, &account_id, &id) {
@@ -715,7 +742,11 @@ pub async fn update_contact(
     }
     let account = &mut w.chatwoot.accounts[a];
     account.contacts[c] = changed;
-    let contact = contact_json(account, &account.contacts[c], true);
+    let contact = contact_json(
+        account,
+        &account.contacts[c],
+        with_inboxes(query.as_deref()),
+    );
     drop(w);
     app.state.touch();
     json_response(StatusCode::OK, &json!({ "payload": contact }))

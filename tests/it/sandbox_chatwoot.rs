@@ -237,7 +237,7 @@ async fn labels_are_overwritten_whole_and_attributes_merged() {
 }
 
 #[tokio::test]
-async fn search_finds_resolved_contacts_and_is_limited_per_account() {
+async fn search_finds_resolved_contacts_and_definitions_come_by_model() {
     let sb = support::sandbox::start().await;
     let (s, b) = get(&sb, "/accounts/1/contacts/search?q=").await;
     assert_eq!(
@@ -286,14 +286,95 @@ async fn search_finds_resolved_contacts_and_is_limited_per_account() {
         9,
         "blank gives every model's"
     );
-    // 100 searches a minute per account, then rack-attack's plain 429.
-    let mut last = 0;
-    for _ in 0..101 {
-        last = get(&sb, "/accounts/1/contacts/search?q=a").await.0;
+}
+
+#[tokio::test]
+async fn searches_are_limited_to_100_a_minute_per_account_and_paged_by_15() {
+    let sb = support::sandbox::start().await;
+    // 20 contacts that "pag" finds: a page of 15, then 5.
+    for n in 0..20 {
+        let body = json!({ "name": format!("Paginado {n}"), "identifier": format!("pag-{n}") });
+        assert_eq!(post(&sb, "/accounts/2/contacts", body).await.0, 200);
     }
-    let (s, b) = get(&sb, "/accounts/1/contacts/search?q=a").await;
-    assert_eq!((last, s), (429, 429));
-    assert_eq!(b, Value::String("Retry later\n".into()));
+    let (_, p1) = get(&sb, "/accounts/2/contacts/search?q=pag").await;
+    let (_, p2) = get(&sb, "/accounts/2/contacts/search?q=pag&page=2").await;
+    assert_eq!(p1["payload"].as_array().unwrap().len(), 15);
+    assert_eq!(p2["payload"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        (
+            p1["meta"]["count"].as_i64(),
+            p2["meta"]["current_page"].as_str()
+        ),
+        (Some(20), Some("2"))
+    );
+    // Account 1 has its own count: 100 go through, the 101st is rack-attack's.
+    for n in 1..=100 {
+        let (s, _) = get(&sb, "/accounts/1/contacts/search?q=a").await;
+        assert_eq!(s, 200, "search {n}");
+    }
+    let resp = sb
+        .http
+        .get(url(&sb, "/accounts/1/contacts/search?q=a"))
+        .header("api_access_token", DEMO)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 429);
+    assert_eq!(resp.headers()["content-type"], "text/plain");
+    assert!(resp.headers().get("retry-after").is_none());
+    assert_eq!(resp.text().await.unwrap(), "Retry later\n");
+    // Counted before the token is looked at.
+    let (s, _) = call(
+        &sb,
+        reqwest::Method::GET,
+        Some("nope"),
+        "/accounts/1/contacts/search?q=a",
+        None,
+    )
+    .await;
+    assert_eq!(s, 429);
     sb.handle.move_clock(61).unwrap();
     assert_eq!(get(&sb, "/accounts/1/contacts/search?q=a").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_blank_inbox_is_no_inbox_and_a_bot_has_no_profile() {
+    let sb = support::sandbox::start().await;
+    for blank in [json!(""), json!(" "), json!(false), Value::Null] {
+        let (s, b) = post(
+            &sb,
+            "/accounts/1/contacts",
+            json!({ "name": "Sin bandeja", "inbox_id": blank }),
+        )
+        .await;
+        assert_eq!(s, 200, "{blank}: {b}");
+        assert_eq!(b["payload"]["contact_inbox"]["inbox"], Value::Null);
+    }
+    let (s, b) = call(&sb, reqwest::Method::GET, Some(BOT), "/profile", None).await;
+    assert_eq!(
+        (s, b["error"].as_str()),
+        (
+            401,
+            Some("Access to this endpoint is not authorized for bots")
+        )
+    );
+    // An email with a stray space fails Devise's format; it is lowercased, not trimmed.
+    let (s, b) = post(
+        &sb,
+        "/accounts/1/contacts",
+        json!({ "email": " Ana@Example.co" }),
+    )
+    .await;
+    assert_eq!(
+        (s, b["message"].as_str()),
+        (422, Some("Email Invalid email"))
+    );
+    // A WhatsApp source id is the number without any +.
+    let (_, b) = post(
+        &sb,
+        "/accounts/1/contacts",
+        json!({ "phone_number": "x+573001230000", "inbox_id": 1 }),
+    )
+    .await;
+    assert_eq!(b["payload"]["contact_inbox"]["source_id"], "x573001230000");
 }
