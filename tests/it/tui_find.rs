@@ -73,6 +73,11 @@ async fn find_by_phone_name_and_email_in_both_crms() {
     assert!(screen.contains("Priya Raghunathan"), "{screen}");
     assert!(screen.contains("+919587422363"), "{screen}");
     assert!(screen.contains("id 1001"), "{screen}");
+    // On a narrow terminal the id and the date keep their room; name and email are cut.
+    let narrow = h.screen(80, 24);
+    assert!(narrow.contains("id 1001"), "{narrow}");
+    assert!(narrow.contains("Priya Raghunathan"), "{narrow}");
+    let _ = h.screen(120, 40);
     // Typing on narrows it: the newest search's answer is the one shown.
     h.press(KeyCode::Backspace);
     h.typed("zzz");

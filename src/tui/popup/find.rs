@@ -190,7 +190,12 @@ impl Popup for Find {
             height: inner.height.saturating_sub(y - inner.y),
             ..inner
         };
-        let items: Vec<ListItem> = self.rows().iter().map(|k| ListItem::new(row(k))).collect();
+        let width = usize::from(list_area.width);
+        let items: Vec<ListItem> = self
+            .rows()
+            .iter()
+            .map(|k| ListItem::new(row(k, width)))
+            .collect();
         let mut state = ListState::default().with_selected(Some(self.cursor));
         frame.render_stateful_widget(
             List::new(items).highlight_style(theme.selected()),
@@ -207,16 +212,22 @@ impl Popup for Find {
     }
 }
 
-/// One match: name, phone, email, created date and id, in columns.
-fn row(k: &Known) -> Line<'static> {
+/// One match in `width` columns: name, phone, email, created date and id. The id and the
+/// date keep their room (the id is what opens the contact in the CRM's panel too); the
+/// name and the email share what is left, and are cut with `…` on a narrow screen.
+fn row(k: &Known, width: usize) -> Line<'static> {
     let created = k.created_at.get(..10).unwrap_or(&k.created_at);
+    let id = format!("id {}", k.id);
+    let phone = clip(&k.phone, 16);
+    // Four spaces between five columns.
+    let fixed = 10 + id.chars().count() + 16 + 4;
+    let rest = width.saturating_sub(fixed).max(12);
+    let name_w = (rest * 11 / 20).max(6);
+    let email_w = rest.saturating_sub(name_w).max(6);
     let text = format!(
-        "{:<28} {:<16} {:<28} {:<10} id {}",
-        clip(&k.name, 28),
-        clip(&k.phone, 16),
-        clip(&k.email, 28),
-        created,
-        k.id
+        "{:<name_w$} {phone:<16} {:<email_w$} {created:<10} {id}",
+        clip(&k.name, name_w),
+        clip(&k.email, email_w),
     );
     Line::from(inert(&text).into_owned())
 }
