@@ -693,6 +693,31 @@ fn contact_at(
     Ok((a, c))
 }
 
+/// The body of a request on contact `id`: a wrong token or contact is answered before
+/// the body is read; the world is then locked again and the contact found anew (the body
+/// was read without the lock).
+async fn with_contact_body<'a>(
+    app: &'a App,
+    headers: &HeaderMap,
+    account_id: &str,
+    id: &str,
+    body: Body,
+) -> Result<
+    (
+        std::sync::MutexGuard<'a, World>,
+        usize,
+        usize,
+        Map<String, Value>,
+    ),
+    Response,
+> {
+    contact_at(&app.state.lock(), headers, account_id, id)?;
+    let body = body_params(body).await?;
+    let w = app.state.lock();
+    let (a, c) = contact_at(&w, headers, account_id, id)?;
+    Ok((w, a, c, body))
+}
+
 /// `GET .../contacts/{id}`.
 pub async fn get_contact(
     State(app): State<App>,
@@ -723,15 +748,8 @@ pub async fn update_contact(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    if let Err(r) = contact_at(&app.state.lock(), &headers, &account_id, &id) {
-        return r;
-    }
-    let body = match body_params(body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let mut w = app.state.lock();
-    let (a, c) = match contact_at(&w, &headers, &account_id, &id) {
+    let (mut w, a, c, body) = match with_contact_body(&app, &headers, &account_id, &id, body).await
+    {
         Ok(found) => found,
         Err(r) => return r,
     };
@@ -775,15 +793,8 @@ pub async fn set_contact_labels(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if let Err(r) = contact_at(&app.state.lock(), &headers, &account_id, &id) {
-        return r;
-    }
-    let body = match body_params(body).await {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
-    let mut w = app.state.lock();
-    let (a, c) = match contact_at(&w, &headers, &account_id, &id) {
+    let (mut w, a, c, body) = match with_contact_body(&app, &headers, &account_id, &id, body).await
+    {
         Ok(found) => found,
         Err(r) => return r,
     };

@@ -285,11 +285,7 @@ impl App {
         p.revalidate();
         match update::plan(&p.profile, &p.catalog, &editing.before, &p.form.draft) {
             Ok(planned) => {
-                let lines: Vec<String> = planned
-                    .changes
-                    .iter()
-                    .map(|c| update::change_words(p.profile.api, &p.catalog, c))
-                    .collect();
+                let lines = change_lines(p, &planned);
                 self.pending_update = Some(PendingUpdate {
                     profile: i,
                     id: editing.id.clone(),
@@ -343,11 +339,7 @@ impl App {
         let after = update::overlay(&opened.draft, &typed);
         match update::plan(&p.profile, &p.catalog, &opened.draft, &after) {
             Ok(planned) => {
-                let lines: Vec<String> = planned
-                    .changes
-                    .iter()
-                    .map(|c| update::change_words(p.profile.api, &p.catalog, c))
-                    .collect();
+                let lines = change_lines(p, &planned);
                 let name = crate::text::inert(&opened.name).into_owned();
                 self.pending_update = Some(PendingUpdate {
                     profile: i,
@@ -562,4 +554,13 @@ impl App {
             format!("{what} is for a new contact: {stop} stops editing this one first."),
         );
     }
+}
+
+/// Each change of a planned update in words, as a question lists them.
+fn change_lines(p: &super::ProfileState, planned: &update::Planned) -> Vec<String> {
+    planned
+        .changes
+        .iter()
+        .map(|c| update::change_words(p.profile.api, &p.catalog, c))
+        .collect()
 }
