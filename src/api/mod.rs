@@ -490,14 +490,9 @@ impl Client {
         self.read(sent, whatsmark::outcome).await
     }
 
-    /// Whether `id` may name a contact in a request: `WhatsMark`'s are integers (the
-    /// route takes anything, and `..` would leave it); Wipsy's go in a query.
+    /// Whether `id` may go in a request as it is (see [`is_contact_id`]; no spaces around).
     fn path_id(&self, id: &str) -> bool {
-        if self.flavour.caps().integer_ids {
-            !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
-        } else {
-            is_an_id(id)
-        }
+        id == id.trim() && is_contact_id(self.flavour, id)
     }
 
     /// Turns a sent request into an [`Answer`]: network failures, redirects that were
@@ -694,6 +689,19 @@ pub fn is_an_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// Whether `id` can name a contact of `flavour` in a request: an integer for an API whose
+/// ids are (`WhatsMark`: its route takes anything, and `..` would leave it), else an opaque
+/// id of the usual characters (Wipsy's go in a query).
+#[must_use]
+pub fn is_contact_id(flavour: Flavour, id: &str) -> bool {
+    let id = id.trim();
+    if flavour.caps().integer_ids {
+        !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
+    } else {
+        is_an_id(id)
+    }
 }
 
 /// The first 200 characters of a body, on one line.

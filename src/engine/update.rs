@@ -10,6 +10,8 @@ use serde_json::Value;
 pub use crate::api::Searched;
 use crate::api::body;
 pub use crate::api::body::{Change, overlay};
+/// Whether an id can name a contact of a flavour (checked before it goes in a request).
+pub use crate::api::is_contact_id;
 use crate::api::{Outcome, RateLimit};
 use crate::config::Profile;
 use crate::contact::validate::{Problems, Rules, validate_draft};
@@ -116,18 +118,6 @@ pub fn only_recent_words(flavour: Flavour, n: usize) -> String {
 /// A flavour's name as its makers write it.
 fn display_name(flavour: Flavour) -> &'static str {
     flavour.spec().title
-}
-
-/// Whether `id` can name a contact of this flavour: an integer for an API whose ids are
-/// (`WhatsMark`), else an opaque id of the usual characters.
-#[must_use]
-pub fn is_contact_id(flavour: Flavour, id: &str) -> bool {
-    let id = id.trim();
-    if flavour.caps().integer_ids {
-        !id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())
-    } else {
-        crate::api::is_an_id(id)
-    }
 }
 
 /// Whether contacts of this flavour can be updated through its API.

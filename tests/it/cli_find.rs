@@ -7,7 +7,7 @@
 
 use crate::support;
 
-use rolo::sandbox::{FaultKind, FaultRule};
+use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
 use support::{World, code, stderr, stdout};
 
@@ -198,13 +198,12 @@ fn the_servers_field_errors_and_a_missing_contact_have_their_exit_codes() {
 #[test]
 fn a_dropped_patch_waits_in_the_outbox_and_is_sent_again_once() {
     let w = World::cli();
-    w.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts/1001".into(),
-        method: Some("PATCH".into()),
-        kind: FaultKind::Drop,
-        after: true,
-        times: Some(1),
-    });
+    w.add_fault(support::sandbox::once_on(
+        "PATCH",
+        "/whatsmark/api/v2/contacts/1001",
+        FaultKind::Drop,
+        true,
+    ));
     let out = w.rolo(&["update", "1001", "--set", "city=Pune"]);
     assert_eq!(code(&out), 6, "{}", stderr(&out));
     assert!(
@@ -259,13 +258,12 @@ fn wipsy_cannot_update_and_says_where_to() {
 #[test]
 fn a_waiting_update_never_undoes_a_later_change() {
     let w = World::cli();
-    w.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts/1001".into(),
-        method: Some("PATCH".into()),
-        kind: FaultKind::Drop,
-        after: false,
-        times: Some(1),
-    });
+    w.add_fault(support::sandbox::once_on(
+        "PATCH",
+        "/whatsmark/api/v2/contacts/1001",
+        FaultKind::Drop,
+        false,
+    ));
     // Dropped before the server saw it: waits in the outbox.
     let out = w.rolo(&[
         "update",

@@ -9,7 +9,7 @@
 use crate::support;
 
 use crossterm::event::KeyCode;
-use rolo::sandbox::{FaultKind, FaultRule};
+use rolo::sandbox::FaultKind;
 use rolo::tui::app::{Mode, Question};
 use serde_json::{Value, json};
 use support::tui::Harness;
@@ -232,16 +232,10 @@ async fn the_duplicate_question_offers_the_update_with_its_diff() {
 async fn a_contact_gone_from_the_server_is_offered_as_a_new_one() {
     let mut h = Harness::new().await;
     open(&mut h, "João").await;
-    h.sb.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts/1003".into(),
-        method: Some("PATCH".into()),
-        kind: FaultKind::Answer {
+    h.sb.add_fault(support::sandbox::once_on("PATCH", "/whatsmark/api/v2/contacts/1003", FaultKind::Answer {
             status: 404,
             body: json!({ "success": false, "error": { "code": "NOT_FOUND", "message": "Contact not found." } }),
-        },
-        after: false,
-        times: Some(1),
-    });
+        }, false));
     h.focus("City");
     h.typed("Recife");
     h.ctrl('s');
@@ -258,13 +252,12 @@ async fn a_contact_gone_from_the_server_is_offered_as_a_new_one() {
 async fn a_dropped_update_waits_in_the_outbox_and_is_resent_once() {
     let mut h = Harness::new().await;
     open(&mut h, "Priya").await;
-    h.sb.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts/1001".into(),
-        method: Some("PATCH".into()),
-        kind: FaultKind::Drop,
-        after: true,
-        times: Some(1),
-    });
+    h.sb.add_fault(support::sandbox::once_on(
+        "PATCH",
+        "/whatsmark/api/v2/contacts/1001",
+        FaultKind::Drop,
+        true,
+    ));
     h.focus("City");
     h.ctrl('u');
     h.typed("Pune");
@@ -319,13 +312,12 @@ async fn a_wipsy_contact_is_shown_read_only_with_its_id() {
 async fn esc_calls_an_update_off_and_says_it_is_safe_to_send_again() {
     let mut h = Harness::new().await;
     open(&mut h, "Priya").await;
-    h.sb.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts/1001".into(),
-        method: Some("PATCH".into()),
-        kind: FaultKind::Delay { ms: 10_000 },
-        after: false,
-        times: Some(1),
-    });
+    h.sb.add_fault(support::sandbox::once_on(
+        "PATCH",
+        "/whatsmark/api/v2/contacts/1001",
+        FaultKind::Delay { ms: 10_000 },
+        false,
+    ));
     h.focus("City");
     h.typed("x");
     h.ctrl('s');
@@ -372,13 +364,12 @@ async fn quick_add_and_a_vcard_never_land_on_an_opened_contact() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_waits_while_a_send_is_out() {
     let mut h = Harness::new().await;
-    h.sb.add_fault(FaultRule {
-        path: "/whatsmark/api/v2/contacts".into(),
-        method: Some("POST".into()),
-        kind: FaultKind::Delay { ms: 10_000 },
-        after: false,
-        times: Some(1),
-    });
+    h.sb.add_fault(support::sandbox::once_on(
+        "POST",
+        "/whatsmark/api/v2/contacts",
+        FaultKind::Delay { ms: 10_000 },
+        false,
+    ));
     h.type_fields(&["Nueva", "Persona", "98470 11223"]);
     h.picks("Source", &["web", "nuevo"]);
     h.ctrl_s().await;

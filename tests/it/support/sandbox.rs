@@ -38,8 +38,15 @@ pub fn once(path: &str, kind: FaultKind) -> FaultRule {
 /// One fault on POSTs to `path`, fired once, before or `after` the request is handled.
 #[must_use]
 pub fn once_on_post(path: &str, kind: FaultKind, after: bool) -> FaultRule {
+    once_on("POST", path, kind, after)
+}
+
+/// One fault on `method` requests to `path`, fired once, before or `after` the request is
+/// handled.
+#[must_use]
+pub fn once_on(method: &str, path: &str, kind: FaultKind, after: bool) -> FaultRule {
     FaultRule {
-        method: Some("POST".into()),
+        method: Some(method.into()),
         after,
         ..once(path, kind)
     }
