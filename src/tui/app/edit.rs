@@ -352,6 +352,8 @@ impl App {
                     opened.id,
                     lines.join("\n")
                 )));
+                // The "Reading …" line is over: the question says what comes next.
+                self.status = None;
             }
             Err(NotUpdated::Unchanged) => self.say(
                 Level::Info,
