@@ -49,6 +49,7 @@ fn custom(n: usize, name: &str, kind: CustomType, options: &[&str]) -> CustomFie
         options: options.iter().map(|o| (*o).to_owned()).collect(),
         required: n == 0,
         order: i64::try_from(n).unwrap_or_default(),
+        pattern: None,
     }
 }
 
@@ -207,11 +208,18 @@ fn build_body(c: &mut Criterion) {
     let catalog = wipsy_catalog();
     let draft = wipsy_draft(&catalog);
     group.bench_function("wipsy_full", |b| {
-        b.iter(|| create_body(Flavour::Wipsy, black_box(&draft), Some("CO")));
+        b.iter(|| {
+            create_body(
+                Flavour::Wipsy,
+                black_box(&draft),
+                Some("CO"),
+                &catalog.custom_fields,
+            )
+        });
     });
     let draft = whatsmark_draft();
     group.bench_function("whatsmark_full", |b| {
-        b.iter(|| create_body(Flavour::Whatsmark, black_box(&draft), Some("IN")));
+        b.iter(|| create_body(Flavour::Whatsmark, black_box(&draft), Some("IN"), &[]));
     });
     group.finish();
 }

@@ -186,6 +186,7 @@ fn bodies(seed: &Seed, rows: usize) -> anyhow::Result<Vec<Vec<u8>>> {
                 Flavour::Whatsmark,
                 &d,
                 Some("CO"),
+                &[],
             ))?)
         })
         .collect()

@@ -72,6 +72,8 @@ pub struct Profile {
     pub read_only: bool,
     /// Allow a plain `http://` base URL that is not loopback.
     pub allow_insecure_http: bool,
+    /// The account every request goes to (Chatwoot `account_id`).
+    pub account_id: Option<u64>,
     /// Wipsy plan quota of contacts a month, which the API cannot tell.
     pub monthly_contact_limit: Option<u32>,
     /// TCP connect timeout.

@@ -4,66 +4,125 @@
 
 use serde_json::{Map, Value};
 
+use crate::contact::catalog::{CustomFieldDef, CustomType, yes_no};
 use crate::contact::fields::FieldKind;
 use crate::contact::phone::to_e164;
 use crate::contact::{Draft, Flavour};
 
-/// The create body of a draft for one flavour.
+/// The create body of a draft for one flavour. A dotted key is a nested one
+/// (`additional_attributes.city`); `defs` type the custom values of an API that takes
+/// them typed (a number, currency or percent as a JSON number, a checkbox as a boolean).
 #[must_use]
-pub fn create_body(flavour: Flavour, draft: &Draft, default_region: Option<&str>) -> Value {
+pub fn create_body(
+    flavour: Flavour,
+    draft: &Draft,
+    default_region: Option<&str>,
+    defs: &[CustomFieldDef],
+) -> Value {
     let mut body = Map::new();
     for spec in flavour.fields() {
         let key = spec.key;
-        match spec.kind {
-            FieldKind::MultiPick(_) => {
+        let value = match spec.kind {
+            FieldKind::MultiPick(kind) => {
                 let ids = draft.list(key);
-                if !ids.is_empty() {
-                    body.insert(
-                        key.to_owned(),
-                        Value::Array(ids.iter().map(|id| id_value(flavour, id)).collect()),
-                    );
-                }
+                let by_name = kind.by_name();
+                (!ids.is_empty()).then(|| {
+                    Value::Array(
+                        ids.iter()
+                            .map(|id| {
+                                if by_name {
+                                    Value::String(id.trim().to_owned())
+                                } else {
+                                    id_value(flavour, id)
+                                }
+                            })
+                            .collect(),
+                    )
+                })
             }
             FieldKind::CustomFields => {
+                let typed = flavour.caps().typed_custom_values;
                 let custom: Map<String, Value> = draft
                     .custom
                     .iter()
                     .filter(|(_, v)| !v.trim().is_empty())
-                    .map(|(id, v)| (id.clone(), Value::String(v.trim().to_owned())))
+                    .map(|(id, v)| {
+                        let def = defs.iter().find(|d| d.id == *id).filter(|_| typed);
+                        (id.clone(), custom_value(def.map(|d| d.kind), v.trim()))
+                    })
                     .collect();
-                if !custom.is_empty() {
-                    body.insert(key.to_owned(), Value::Object(custom));
-                }
+                (!custom.is_empty()).then_some(Value::Object(custom))
             }
             FieldKind::SinglePick(_) => {
                 let v = draft.get(key).trim();
-                if !v.is_empty() {
-                    body.insert(key.to_owned(), id_value(flavour, v));
-                }
+                (!v.is_empty()).then(|| id_value(flavour, v))
             }
             FieldKind::Phone => {
                 let v = draft.get(key).trim();
-                if !v.is_empty() {
-                    let phone = to_e164(v, default_region).unwrap_or_else(|_| v.to_owned());
-                    body.insert(key.to_owned(), Value::String(phone));
-                }
+                (!v.is_empty()).then(|| {
+                    Value::String(to_e164(v, default_region).unwrap_or_else(|_| v.to_owned()))
+                })
             }
-            FieldKind::MultiLine => {
-                // Keep inner line breaks; only the ends are trimmed.
-                let v = draft.get(key).trim();
-                if !v.is_empty() {
-                    body.insert(key.to_owned(), Value::String(v.to_owned()));
-                }
-            }
+            // Inner line breaks of a multi-line field are kept; only the ends are trimmed.
             _ => {
                 let v = draft.get(key).trim();
-                if !v.is_empty() {
-                    body.insert(key.to_owned(), Value::String(v.to_owned()));
-                }
+                (!v.is_empty()).then(|| Value::String(v.to_owned()))
             }
+        };
+        if let Some(value) = value {
+            put(&mut body, key, value);
         }
     }
     Value::Object(body)
+}
+
+/// Puts `value` at `key`, a dotted key inside the object its first part names.
+pub fn put(body: &mut Map<String, Value>, key: &str, value: Value) {
+    match key.split_once('.') {
+        Some((outer, inner)) => {
+            let slot = body
+                .entry(outer.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(map) = slot {
+                put(map, inner, value);
+            }
+        }
+        None => {
+            body.insert(key.to_owned(), value);
+        }
+    }
+}
+
+/// The value at `key` of a body or contact, a dotted key looked up inside.
+#[must_use]
+pub fn lookup<'v>(body: &'v Value, key: &str) -> Option<&'v Value> {
+    match key.split_once('.') {
+        Some((outer, inner)) => lookup(body.get(outer)?, inner),
+        None => body.get(key),
+    }
+}
+
+/// A custom value as sent: typed by its definition where the API takes typed values
+/// (a number that does not parse, or a checkbox that is neither yes nor no, goes as
+/// typed, for the server's own words), text otherwise.
+fn custom_value(kind: Option<CustomType>, text: &str) -> Value {
+    match kind {
+        Some(k) if k.numeric() => text
+            .parse::<i64>()
+            .map(Value::from)
+            .ok()
+            .or_else(|| {
+                text.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            })
+            .unwrap_or_else(|| Value::String(text.to_owned())),
+        Some(CustomType::Checkbox) => {
+            yes_no(text).map_or_else(|| Value::String(text.to_owned()), Value::Bool)
+        }
+        _ => Value::String(text.to_owned()),
+    }
 }
 
 /// A contact as the server holds it, as a draft: what an opened contact loads into the
@@ -82,7 +141,7 @@ pub fn draft_of(flavour: Flavour, contact: &Value) -> Draft {
                     None
                 };
                 let ids: Vec<String> = stored
-                    .or_else(|| contact.get(key))
+                    .or_else(|| lookup(contact, key))
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
@@ -104,7 +163,12 @@ pub fn draft_of(flavour: Flavour, contact: &Value) -> Draft {
                 }
                 Some(Value::Object(map)) => {
                     for (id, v) in map {
-                        if let Some(value) = scalar(v) {
+                        let value = match v {
+                            // A checkbox as the form writes it.
+                            Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_owned()),
+                            v => scalar(v),
+                        };
+                        if let Some(value) = value {
                             draft.custom.insert(id.clone(), value);
                         }
                     }
@@ -112,7 +176,7 @@ pub fn draft_of(flavour: Flavour, contact: &Value) -> Draft {
                 _ => {}
             },
             _ => {
-                if let Some(value) = contact.get(key).and_then(scalar) {
+                if let Some(value) = lookup(contact, key).and_then(scalar) {
                     draft.set(key, value);
                 }
             }
@@ -152,18 +216,32 @@ pub fn update_body(
     before: &Draft,
     after: &Draft,
     default_region: Option<&str>,
+    defs: &[CustomFieldDef],
 ) -> Result<(Value, Vec<Change>), Vec<&'static str>> {
-    let old = create_body(flavour, before, default_region);
-    let new = create_body(flavour, after, default_region);
+    let old = create_body(flavour, before, default_region, defs);
+    let new = create_body(flavour, after, default_region, defs);
     let mut body = Map::new();
     let mut changes = Vec::new();
     let mut cleared_required = Vec::new();
     for spec in flavour.fields() {
-        let (was, now) = (old.get(spec.key), new.get(spec.key));
+        let (was, now) = (lookup(&old, spec.key), lookup(&new, spec.key));
         if was == now {
             continue;
         }
         let sent = match now {
+            // Custom values an API merges into what it holds: one cleared is sent as
+            // `null`, or the merge would keep it.
+            Some(Value::Object(new)) if spec.kind == FieldKind::CustomFields => {
+                let mut sent = new.clone();
+                for gone in was
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|o| o.keys())
+                {
+                    sent.entry(gone.clone()).or_insert(Value::Null);
+                }
+                Value::Object(sent)
+            }
             Some(v) => v.clone(),
             None if spec.required => {
                 cleared_required.push(spec.key);
@@ -172,7 +250,7 @@ pub fn update_body(
             None if matches!(spec.kind, FieldKind::MultiPick(_)) => Value::Array(Vec::new()),
             None => Value::Null,
         };
-        body.insert(spec.key.to_owned(), sent.clone());
+        put(&mut body, spec.key, sent.clone());
         changes.push(Change {
             key: spec.key,
             old: was.cloned(),
@@ -240,7 +318,7 @@ mod tests {
         d.set("company", "   ");
         d.lists
             .insert("groups".into(), vec!["12".into(), "14".into()]);
-        let body = create_body(Flavour::Whatsmark, &d, None);
+        let body = create_body(Flavour::Whatsmark, &d, None, &[]);
         assert_eq!(
             body,
             json!({ "firstname": "Ana", "lastname": "Pérez", "phone": "+573188779043", "type": "lead",
@@ -257,7 +335,7 @@ mod tests {
         d.lists.insert("tags".into(), vec!["t-1".into()]);
         d.custom.insert("f-1".into(), "1990-04-01".into());
         d.custom.insert("f-2".into(), String::new());
-        let body = create_body(Flavour::Wipsy, &d, Some("CO"));
+        let body = create_body(Flavour::Wipsy, &d, Some("CO"), &[]);
         assert_eq!(
             body,
             json!({ "name": "José", "phone": "+573188779043", "tags": ["t-1"],
@@ -293,7 +371,7 @@ mod tests {
         after.set("company", "Acme");
         after.set("phone", "+57 318 877 9043"); // the same number, typed another way
         after.lists.insert("groups".into(), vec!["14".into()]);
-        let (body, changes) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        let (body, changes) = update_body(Flavour::Whatsmark, &before, &after, None, &[]).unwrap();
         assert_eq!(
             body,
             json!({ "company": "Acme", "groups": [14], "city": null })
@@ -301,7 +379,7 @@ mod tests {
         assert_eq!(changes.len(), 3);
         assert_eq!(changes[2].old, Some(json!("Bogotá")));
         after.lists.remove("groups");
-        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None, &[]).unwrap();
         assert_eq!(
             body["groups"],
             json!([]),
@@ -316,7 +394,7 @@ mod tests {
         after.set("lastname", "");
         after.set("type", "");
         assert_eq!(
-            update_body(Flavour::Whatsmark, &before, &after, None),
+            update_body(Flavour::Whatsmark, &before, &after, None, &[]),
             Err(vec!["lastname", "type"])
         );
     }
@@ -332,7 +410,7 @@ mod tests {
             .lists
             .insert("groups".into(), vec!["14".into(), "12".into()]);
         let after = overlay(&before, &typed);
-        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None).unwrap();
+        let (body, _) = update_body(Flavour::Whatsmark, &before, &after, None, &[]).unwrap();
         assert_eq!(
             body,
             json!({ "email": "ana.perez@example.com", "groups": [12, 99, 14] })

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Client, Outcome, RateLimit, unwrap_data};
 use crate::contact::catalog::{Item, Tenant, Usage};
-use crate::contact::{Catalog, CatalogKind, Flavour};
+use crate::contact::{Catalog, CatalogKind};
 
 /// Pages followed at most per list, so a server that always says `has_more` cannot loop us.
 const MAX_PAGES: u32 = 1000;
@@ -63,10 +63,7 @@ pub async fn refresh(client: &Client, base: Catalog) -> Refreshed {
         fetched: false,
         answered: false,
     };
-    match client.flavour() {
-        Flavour::Wipsy => refresh_wipsy(client, &mut out).await,
-        Flavour::Whatsmark => refresh_whatsmark(client, &mut out).await,
-    }
+    (super::dialect::dialect(client.flavour()).refresh)(client, &mut out).await;
     if out.answered || out.warnings.is_empty() {
         out.unreachable = None;
     }
@@ -77,7 +74,7 @@ pub async fn refresh(client: &Client, base: Catalog) -> Refreshed {
     out
 }
 
-async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
+pub(super) async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
     let (result, rate) = client.get("/api-get-contacts?limit=500").await;
     out.rate = rate.or(out.rate);
     match result {
@@ -90,7 +87,7 @@ async fn refresh_wipsy(client: &Client, out: &mut Refreshed) {
     }
 }
 
-async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
+pub(super) async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
     for (resource, kind) in [
         ("sources", CatalogKind::Sources),
         ("statuses", CatalogKind::Statuses),
@@ -131,6 +128,29 @@ async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
             out.fetched = true;
         }
         Err(o) => out.failed("usage", &o),
+    }
+}
+
+/// Chatwoot: the account's labels (with colours) and its contact-attribute definitions,
+/// each replacing the old list. It has no quota and no usage to read.
+pub(super) async fn refresh_chatwoot(client: &Client, out: &mut Refreshed) {
+    let (labels, rate) = client.get("/labels").await;
+    out.rate = rate.or(out.rate);
+    match labels {
+        Ok(json) => {
+            *out.catalog.list_mut(CatalogKind::Labels) = super::chatwoot::label_items(&json).into();
+            out.fetched = true;
+        }
+        Err(o) => out.failed("labels", &o),
+    }
+    let (defs, rate) = client.get(super::chatwoot::DEFINITIONS).await;
+    out.rate = rate.or(out.rate);
+    match defs {
+        Ok(json) => {
+            out.catalog.custom_fields = super::chatwoot::definitions(&json);
+            out.fetched = true;
+        }
+        Err(o) => out.failed("custom attribute definitions", &o),
     }
 }
 

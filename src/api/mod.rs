@@ -19,9 +19,13 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 pub mod body;
 pub mod catalog;
+pub mod chatwoot;
+mod dialect;
 mod network;
 pub mod whatsmark;
 pub mod wipsy;
+
+use dialect::{Dialect, dialect};
 
 pub use network::NetworkKind;
 
@@ -199,6 +203,22 @@ pub struct Answer {
     pub outcome: Outcome,
     /// The rate-limit headers, when present.
     pub rate: Option<RateLimit>,
+    /// After [`Outcome::Created`] from an API that takes a contact in two calls (Chatwoot:
+    /// the contact, then its labels): the part of the body the second call could not
+    /// set, with why. The contact exists; this part is to be sent as an update of it.
+    pub unsent: Option<(Value, Outcome)>,
+}
+
+impl Answer {
+    /// An answer with no rate figures and nothing left unsent.
+    #[must_use]
+    pub fn of(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            rate: None,
+            unsent: None,
+        }
+    }
 }
 
 /// What a lookup found.
@@ -257,6 +277,8 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Whole-request timeout.
     pub timeout: Duration,
+    /// The account every path is under (Chatwoot: `/accounts/{account_id}`).
+    pub account_id: Option<u64>,
 }
 
 impl Client {
@@ -289,11 +311,21 @@ impl Client {
             .timeout(config.timeout)
             .build()
             .map_err(|e| ClientError::Http(e.to_string()))?;
+        let mut base = config.base_url.clone();
+        if let Some(account) = config.account_id {
+            let path = format!("{}/accounts/{account}", base.path().trim_end_matches('/'));
+            base.set_path(&path);
+        }
         Ok(Self {
             flavour: config.flavour,
-            base: config.base_url.clone(),
+            base,
             http,
         })
+    }
+
+    /// What this client's API does its own way.
+    fn dialect(&self) -> &'static Dialect {
+        dialect(self.flavour)
     }
 
     /// The flavour this client speaks.
@@ -307,23 +339,64 @@ impl Client {
         format!("{}{path}", self.base.as_str().trim_end_matches('/'))
     }
 
-    /// Sends a create body; `catalog` helps place Wipsy's free-text errors on fields.
+    /// Sends a create body; `catalog` helps place Wipsy's free-text errors on fields. An
+    /// API that takes labels apart (Chatwoot) gets them by a second call once the contact
+    /// exists; what that call could not set comes back in [`Answer::unsent`], never as a
+    /// reason to create again.
     pub async fn create(&self, body: &Value, catalog: &Catalog) -> Answer {
-        let path = match self.flavour {
-            Flavour::Wipsy => "/api-create-contact",
-            Flavour::Whatsmark => "/contacts",
+        let d = self.dialect();
+        let (body, labels) = if d.labels_apart {
+            chatwoot::split_labels(body)
+        } else {
+            (body.clone(), None)
         };
-        let sent = logged("POST", path, self.http.post(self.url(path)).json(body)).await;
-        self.read(sent, |status, json| self.outcome(status, json, catalog))
-            .await
+        let path = d.create;
+        let sent = logged("POST", path, self.http.post(self.url(path)).json(&body)).await;
+        let mut answer = self
+            .read(sent, |status, json| {
+                (d.create_outcome)(status, json, catalog, &body)
+            })
+            .await;
+        let labels = labels.filter(|l| l.as_array().is_some_and(|a| !a.is_empty()));
+        if let (Outcome::Created { id, echo }, Some(labels)) = (&mut answer.outcome, labels)
+            && let Err(why) = self.label(id, &labels, echo).await
+        {
+            answer.unsent = Some((serde_json::json!({ chatwoot::LABELS: labels }), why));
+        }
+        answer
+    }
+
+    /// Sets contact `id`'s labels and puts them, as stored, in its `echo`; or why not.
+    async fn label(&self, id: &str, labels: &Value, echo: &mut Value) -> Result<(), Outcome> {
+        match self.set_labels(id, labels).await.outcome {
+            Outcome::Created { echo: listed, .. } => {
+                let listed = listed.as_array().cloned().unwrap_or_default();
+                *echo = chatwoot::with_labels(echo.take(), listed);
+                Ok(())
+            }
+            why => Err(why),
+        }
+    }
+
+    /// Overwrites a contact's labels (`POST .../contacts/{id}/labels`): the one list
+    /// sent is the whole new list. [`Outcome::Created`] echoes the list as stored.
+    async fn set_labels(&self, id: &str, labels: &Value) -> Answer {
+        let path = format!("/contacts/{id}/labels");
+        let body = serde_json::json!({ chatwoot::LABELS: labels });
+        let sent = logged("POST", &path, self.http.post(self.url(&path)).json(&body)).await;
+        self.read(sent, |status, json| match chatwoot::labels_of(json) {
+            Some(list) if status.is_success() => Outcome::Created {
+                id: id.to_owned(),
+                echo: Value::Array(list),
+            },
+            _ => chatwoot::outcome(status, json),
+        })
+        .await
     }
 
     /// The flavour's reading of an answer (`catalog` places Wipsy's free-text errors).
     fn outcome(&self, status: StatusCode, json: &Value, catalog: &Catalog) -> Outcome {
-        match self.flavour {
-            Flavour::Wipsy => wipsy::create_outcome(status, json, catalog),
-            Flavour::Whatsmark => whatsmark::outcome(status, json),
-        }
+        (self.dialect().outcome)(status, json, catalog)
     }
 
     /// GETs `path` and returns the JSON of a 2xx answer (unwrapping `data.data`), or the
@@ -369,40 +442,55 @@ impl Client {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
-            let query = serde_urlencoded::to_string([("search", term), ("per_page", "50")])
-                .unwrap_or_default();
-            let (result, r) = self.get(&format!("/contacts?{query}")).await;
+            let (result, r) = self.search_server(term).await;
             rate = r.or(rate);
-            let json = match result {
-                Ok(json) => json,
+            match result {
+                Ok(listed) => found.extend(listed),
                 Err(o) => return (Err(o), rate),
-            };
-            let contacts = json
-                .get("data")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            found.extend(contacts.iter().map(whatsmark::known));
+            }
         }
         (Ok(duplicates::find(&found, phone, email)), rate)
+    }
+
+    /// The contacts the server's search finds for `term`, every page of them up to
+    /// [`MAX_SEARCH_PAGES`].
+    async fn search_server(&self, term: &str) -> (Result<Vec<Known>, Outcome>, Option<RateLimit>) {
+        let d = self.dialect();
+        let Some(path_of) = d.search else {
+            return (Ok(Vec::new()), None);
+        };
+        let mut found = Vec::new();
+        let mut rate = None;
+        for page in 1..=MAX_SEARCH_PAGES {
+            let (result, r) = self.get(&path_of(term, page)).await;
+            rate = r.or(rate);
+            let listed = match result {
+                Ok(json) => (d.listed)(&json),
+                Err(o) => return (Err(o), rate),
+            };
+            let last = d.page == 0 || listed.len() < d.page;
+            found.extend(listed.iter().map(d.known));
+            if last {
+                break;
+            }
+        }
+        (Ok(found), rate)
     }
 
     /// The most recent contacts, where a duplicate or a lost create would be found by an
     /// API that cannot search (Wipsy: its last 500); empty for one that can.
     pub async fn recent(&self) -> Result<Vec<Known>, Outcome> {
-        match self.flavour {
-            Flavour::Wipsy => {
-                let (result, _) = self.get("/api-get-contacts?limit=500").await;
-                let contacts = unwrap_data(&result?)
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                let mut c = Catalog::default();
-                wipsy::harvest(&mut c, &contacts);
-                Ok(c.recent)
-            }
-            Flavour::Whatsmark => Ok(Vec::new()),
-        }
+        let Some(path) = self.dialect().recent else {
+            return Ok(Vec::new());
+        };
+        let (result, _) = self.get(path).await;
+        let contacts = unwrap_data(&result?)
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut c = Catalog::default();
+        (self.dialect().harvest)(&mut c, &contacts);
+        Ok(c.recent)
     }
 
     /// Contacts matching `query` (a phone, a name or an email), for the form's lookup and
@@ -420,19 +508,10 @@ impl Client {
             return (result, None);
         }
         let term = duplicates::server_term(query);
-        let q = serde_urlencoded::to_string([("search", term.as_str()), ("per_page", "50")])
-            .unwrap_or_default();
-        let (result, rate) = self.get(&format!("/contacts?{q}")).await;
-        let result = result.map(|json| {
-            let listed: Vec<Known> = json
-                .get("data")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().map(whatsmark::known).collect())
-                .unwrap_or_default();
-            Searched {
-                contacts: duplicates::search(&listed, query),
-                only_recent: None,
-            }
+        let (result, rate) = self.search_server(&term).await;
+        let result = result.map(|listed| Searched {
+            contacts: duplicates::search(&listed, query),
+            only_recent: None,
         });
         (result, rate)
     }
@@ -444,16 +523,10 @@ impl Client {
         if !self.path_id(id) {
             return (Err(not_an_id(id)), None);
         }
-        let path = match self.flavour {
-            Flavour::Wipsy => format!(
-                "/api-get-contacts?{}",
-                serde_urlencoded::to_string([("contactId", id)]).unwrap_or_default()
-            ),
-            Flavour::Whatsmark => format!("/contacts/{id}?include=groups"),
-        };
-        let (result, rate) = self.get(&path).await;
+        let d = self.dialect();
+        let (result, rate) = self.get(&(d.contact)(id)).await;
         let result = result.and_then(|json| {
-            let data = unwrap_data(&json);
+            let data = (d.one)(&json);
             // Wipsy answers a list even for one id.
             let one = match data {
                 Value::Array(items) => items.iter().find(|c| c_id(c) == id).cloned(),
@@ -464,7 +537,19 @@ impl Client {
                 message: format!("no contact with id {id}"),
             })
         });
-        (result, rate)
+        if !d.labels_apart {
+            return (result, rate);
+        }
+        // Its labels are read apart, and are part of the contact as a draft holds it.
+        let contact = match result {
+            Ok(c) => c,
+            Err(o) => return (Err(o), rate),
+        };
+        let (labels, r) = self.get(&format!("/contacts/{id}/labels")).await;
+        let result = labels.map(|json| {
+            chatwoot::with_labels(contact, chatwoot::labels_of(&json).unwrap_or_default())
+        });
+        (result, r.or(rate))
     }
 
     /// Sends a partial update (`WhatsMark`: `PATCH /contacts/{id}`); the answer is
@@ -480,14 +565,49 @@ impl Client {
             } else {
                 not_an_id(id)
             };
-            return Answer {
-                outcome,
-                rate: None,
-            };
+            return Answer::of(outcome);
         }
+        let d = self.dialect();
+        let (fields, labels) = if d.labels_apart {
+            chatwoot::split_labels(body)
+        } else {
+            (body.clone(), None)
+        };
         let path = format!("/contacts/{id}");
-        let sent = logged("PATCH", &path, self.http.patch(self.url(&path)).json(body)).await;
-        self.read(sent, whatsmark::outcome).await
+        let mut answer = if d.labels_apart && !chatwoot::has_fields(&fields) {
+            // Only labels change: nothing to PATCH; the contact is read for the echo.
+            let (got, rate) = self.contact(id).await;
+            Answer {
+                outcome: got.map_or_else(
+                    |o| o,
+                    |echo| Outcome::Created {
+                        id: id.to_owned(),
+                        echo,
+                    },
+                ),
+                rate,
+                unsent: None,
+            }
+        } else {
+            let sent = logged(
+                "PATCH",
+                &path,
+                self.http.patch(self.url(&path)).json(&fields),
+            )
+            .await;
+            self.read(sent, |status, json| {
+                (d.outcome)(status, json, &Catalog::default())
+            })
+            .await
+        };
+        if let (Outcome::Created { id, echo }, Some(labels)) = (&mut answer.outcome, labels)
+            && let Err(why) = self.label(&id.clone(), &labels, echo).await
+        {
+            // A PATCH that was taken with labels that were not: the update as a whole
+            // did not happen as asked, and repeating it is safe.
+            answer.outcome = why;
+        }
+        answer
     }
 
     /// Whether `id` may go in a request as it is (see [`is_contact_id`]; no spaces around).
@@ -508,6 +628,7 @@ impl Client {
                 return Answer {
                     outcome: network::outcome(&e),
                     rate: None,
+                    unsent: None,
                 };
             }
         };
@@ -526,6 +647,7 @@ impl Client {
             return Answer {
                 outcome: Outcome::Redirected { to },
                 rate,
+                unsent: None,
             };
         }
         let retry_after = resp
@@ -539,6 +661,7 @@ impl Client {
                 return Answer {
                     outcome: network::outcome(&e),
                     rate,
+                    unsent: None,
                 };
             }
             Err(Capped::TooLarge(size)) => {
@@ -553,6 +676,7 @@ impl Client {
                         ),
                     },
                     rate,
+                    unsent: None,
                 };
             }
         };
@@ -566,12 +690,22 @@ impl Client {
                     excerpt(&bytes)
                 ),
             },
+            // A bare 429 (Chatwoot's Rack::Attack: "Retry later", text/plain) is a rate
+            // limit whatever its body says.
+            Err(_) if status == StatusCode::TOO_MANY_REQUESTS => Outcome::RateLimited {
+                retry_after,
+                message: format!("too many requests: {}", excerpt(&bytes)),
+            },
             Err(_) => Outcome::Undecodable {
                 status: status.as_u16(),
                 excerpt: excerpt(&bytes),
             },
         };
-        Answer { outcome, rate }
+        Answer {
+            outcome,
+            rate,
+            unsent: None,
+        }
     }
 }
 
@@ -661,12 +795,11 @@ pub fn install_crypto() {
 /// Learns what contacts, as the server echoes or lists them, tell about a catalog the
 /// API cannot list (Wipsy: stages, tags, custom-field definitions, recent contacts).
 pub fn harvest(flavour: Flavour, catalog: &mut Catalog, contacts: &[Value]) {
-    match flavour {
-        Flavour::Wipsy => wipsy::harvest(catalog, contacts),
-        // Its catalogs are listed; its contacts teach nothing more.
-        Flavour::Whatsmark => {}
-    }
+    (dialect(flavour).harvest)(catalog, contacts);
 }
+
+/// Search pages followed at most for one term (15 or 50 contacts a page).
+const MAX_SEARCH_PAGES: u32 = 20;
 
 /// Prefers the `Retry-After` header over the body's figure.
 fn with_retry_after(outcome: Outcome, header: Option<u64>) -> Outcome {
@@ -737,6 +870,7 @@ mod tests {
             base_url: Url::parse("https://crm.example.com/api/v2").unwrap(),
             connect_timeout: Duration::from_secs(1),
             timeout: Duration::from_secs(1),
+            account_id: None,
         };
         let key = SecretString::from("wm_secret".to_owned());
         assert!(Client::new(&config, &key).is_ok());

@@ -247,6 +247,7 @@ fn field_def(value: &Value) -> Option<CustomFieldDef> {
             .get("field_order")
             .and_then(Value::as_i64)
             .unwrap_or(i64::MAX),
+        pattern: None,
     })
 }
 
@@ -265,6 +266,7 @@ mod tests {
             options: vec![],
             required: false,
             order: 0,
+            pattern: None,
         });
         let cases = [
             ("name is required", Some("name")),

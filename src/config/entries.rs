@@ -159,6 +159,8 @@ fn written<'p>(p: &'p ProfileToml, key: &str) -> Option<&'p Range<usize>> {
     }
     match key {
         "monthly_contact_limit" => span(&p.monthly_contact_limit),
+        "account_id" => span(&p.account_id),
+        "inbox_id" => span(&p.inbox_id),
         "tags" => span(&p.tags),
         "tags_file" => span(&p.tags_file),
         "stages" => span(&p.stages),
@@ -442,6 +444,7 @@ fn custom_field(
         kind: kind?,
         options: options?,
         required: required?,
+        pattern: None,
         order: order?.unwrap_or_else(|| i64::try_from(position).unwrap_or(i64::MAX)),
     })
 }

@@ -409,6 +409,7 @@ impl Rows {
             options,
             required: self.bool(record, "required")?,
             order: self.int(record, "order")?.unwrap_or(position),
+            pattern: None,
         })
     }
 

@@ -100,6 +100,14 @@ pub(super) struct ProfileToml {
     /// string, an integer, or an array (sent as a comma-separated list).
     #[schemars(schema_with = "super::schema::defaults")]
     pub defaults: Option<Val<BTreeMap<String, Val<toml::Value>>>>,
+    /// The account every request goes to: the number in the dashboard's address
+    /// (`/app/accounts/3/...`). Chatwoot only; required there.
+    #[schemars(range(min = 1, max = 2_147_483_647))]
+    pub account_id: Option<Val<i64>>,
+    /// The inbox a new contact is created in unless the form picks another (a WhatsApp
+    /// inbox needs a phone, an email inbox an email). Chatwoot only.
+    #[schemars(range(min = 1, max = 2_147_483_647))]
+    pub inbox_id: Option<Val<i64>>,
     /// Contacts the plan allows each month. The API only says so once it is spent
     /// (429), so rolo counts against this number to warn early. Wipsy only.
     #[schemars(range(min = 1, max = 4_294_967_295_i64))]

@@ -52,6 +52,7 @@ pub(super) fn profile(
     let secret = read_secret(name, t, p, warnings, problems);
     let looks = read_looks(t, p, problems);
     let lists = entries::read(t, p, api, config_dir, problems);
+    let account = api.and_then(|api| problems.take(read_account(t, p, api)));
     warnings.extend(entries::long_inline(t, p));
     if problems.len() != before {
         return None;
@@ -71,7 +72,8 @@ pub(super) fn profile(
         monthly_contact_limit: looks.monthly_contact_limit,
         connect_timeout: looks.connect_timeout,
         timeout: looks.timeout,
-        defaults: lists.defaults?,
+        defaults: with_inbox(lists.defaults?, account.and_then(|a| a.1)),
+        account_id: account.and_then(|a| a.0),
         tags: lists.tags.into(),
         stages: lists.stages.into(),
         custom_fields: lists.custom_fields,
@@ -168,6 +170,46 @@ fn read_api(t: &Tab<'_>, p: &ProfileToml) -> Result<Flavour, ConfigError> {
     })
 }
 
+/// `account_id` (required by a flavour whose paths carry an account, Chatwoot's) and
+/// `inbox_id`, each a positive integer.
+fn read_account(
+    t: &Tab<'_>,
+    p: &ProfileToml,
+    api: Flavour,
+) -> Result<(Option<u64>, Option<u64>), ConfigError> {
+    let range = 1..=i64::from(i32::MAX);
+    let takes = |key| api.spec().profile_keys.contains(&key);
+    let account = if takes("account_id") {
+        let f = t.require(
+            "account_id",
+            &p.account_id,
+            "the number in the dashboard's address after /accounts/, like account_id = 1",
+        )?;
+        if !range.contains(f.value) {
+            return Err(f.error(format!("{} is not an account id (1 or more)", f.value)));
+        }
+        u64::try_from(*f.value).ok()
+    } else {
+        None
+    };
+    let inbox = t.int_in("inbox_id", &p.inbox_id, range)?;
+    Ok((account, inbox.and_then(|n| u64::try_from(n).ok())))
+}
+
+/// The profile's `inbox_id` as the default of the form's inbox field, unless its
+/// `[defaults]` name one already.
+fn with_inbox(
+    mut defaults: std::collections::BTreeMap<String, String>,
+    inbox: Option<u64>,
+) -> std::collections::BTreeMap<String, String> {
+    if let Some(inbox) = inbox {
+        defaults
+            .entry("inbox_id".to_owned())
+            .or_insert_with(|| inbox.to_string());
+    }
+    defaults
+}
+
 fn read_base_url(
     t: &Tab<'_>,
     p: &ProfileToml,
@@ -180,7 +222,10 @@ fn read_base_url(
     let f = t.require(
         "base_url",
         &p.base_url,
-        "set it to your WhatsMark address, like https://crm.example.com/api/v2",
+        &format!(
+            "set it to your {} address, like https://crm.example.com/api/v2",
+            api.spec().title
+        ),
     )?;
     check_base_url(f.value, allow_insecure).map_err(|m| f.error(m))
 }

@@ -361,6 +361,14 @@ pub enum CustomType {
     Date,
     /// One of `options`.
     Select,
+    /// An http(s) URL (Chatwoot `link`).
+    Link,
+    /// Yes or no, sent as a JSON boolean (Chatwoot `checkbox`).
+    Checkbox,
+    /// An amount of money, sent as a JSON number (Chatwoot `currency`).
+    Currency,
+    /// A percentage, sent as a JSON number (Chatwoot `percent`).
+    Percent,
 }
 
 impl CustomType {
@@ -376,9 +384,41 @@ impl CustomType {
             _ => Self::Text,
         }
     }
+
+    /// Reads a Chatwoot `attribute_display_type`; unknown types are edited as text.
+    #[must_use]
+    pub fn parse_chatwoot(s: &str) -> Self {
+        match s {
+            "number" => Self::Number,
+            "currency" => Self::Currency,
+            "percent" => Self::Percent,
+            "link" => Self::Link,
+            "date" => Self::Date,
+            "list" => Self::Select,
+            "checkbox" => Self::Checkbox,
+            _ => Self::Text,
+        }
+    }
+
+    /// Whether the value is a number on the wire where the API types its values.
+    #[must_use]
+    pub fn numeric(self) -> bool {
+        matches!(self, Self::Number | Self::Currency | Self::Percent)
+    }
 }
 
-/// A Wipsy custom-field definition.
+/// A checkbox value as typed or stored: `Some(true)` for yes (`yes`, `y`, `true`, `sí`,
+/// `si`, `x`, `1`), `Some(false)` for no (`no`, `n`, `false`, `0`), `None` otherwise.
+#[must_use]
+pub fn yes_no(value: &str) -> Option<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "sí" | "si" | "x" | "1" => Some(true),
+        "no" | "n" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A custom-field definition (Wipsy) or contact-attribute definition (Chatwoot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomFieldDef {
     /// The key in `custom_fields`.
@@ -396,6 +436,10 @@ pub struct CustomFieldDef {
     /// `field_order`.
     #[serde(default)]
     pub order: i64,
+    /// A pattern the value must match (Chatwoot `regex_pattern`), when the tenant set one.
+    /// (Always written: the cache's binary form has no optional fields.)
+    #[serde(default)]
+    pub pattern: Option<String>,
 }
 
 /// The tenant as the API describes it (WhatsMark `GET /account`).
@@ -435,7 +479,12 @@ pub struct Catalog {
     pub countries: Items,
     /// Staff for WhatsMark `assigned_id`.
     pub assignees: Items,
-    /// Wipsy custom-field definitions, in `field_order`.
+    /// Chatwoot labels (id and name are the title; with colours).
+    pub labels: Items,
+    /// Chatwoot inboxes the profile's contacts were seen in, and its default one.
+    pub inboxes: Items,
+    /// Custom-field definitions (Wipsy, in `field_order`; Chatwoot's contact
+    /// attributes, in the order listed).
     pub custom_fields: Vec<CustomFieldDef>,
     /// The tenant, when the API says.
     pub tenant: Option<Tenant>,
@@ -459,6 +508,8 @@ impl Catalog {
             &self.groups,
             &self.countries,
             &self.assignees,
+            &self.labels,
+            &self.inboxes,
         ] {
             items.prepare_for_matching();
         }
@@ -475,6 +526,8 @@ impl Catalog {
             CatalogKind::Groups => &self.groups,
             CatalogKind::Countries => &self.countries,
             CatalogKind::Assignees => &self.assignees,
+            CatalogKind::Labels => &self.labels,
+            CatalogKind::Inboxes => &self.inboxes,
         }
     }
 
@@ -488,6 +541,8 @@ impl Catalog {
             CatalogKind::Groups => &mut self.groups,
             CatalogKind::Countries => &mut self.countries,
             CatalogKind::Assignees => &mut self.assignees,
+            CatalogKind::Labels => &mut self.labels,
+            CatalogKind::Inboxes => &mut self.inboxes,
         }
     }
 

@@ -24,11 +24,15 @@ pub enum CatalogKind {
     Countries,
     /// Staff users (WhatsMark `assigned_id`).
     Assignees,
+    /// Chatwoot labels, named by their titles (the title is the id sent).
+    Labels,
+    /// Chatwoot inboxes (`inbox_id`).
+    Inboxes,
 }
 
 impl CatalogKind {
     /// Every catalog list, in declaration order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::Stages,
         Self::Tags,
         Self::Sources,
@@ -36,7 +40,16 @@ impl CatalogKind {
         Self::Groups,
         Self::Countries,
         Self::Assignees,
+        Self::Labels,
+        Self::Inboxes,
     ];
+
+    /// Whether an entry is sent by its name (Chatwoot labels: their titles), never as a
+    /// number even where the flavour's ids are integers (a label titled "2024").
+    #[must_use]
+    pub fn by_name(self) -> bool {
+        matches!(self, Self::Labels)
+    }
 
     /// One entry of this catalog, in words ("source", "staff member").
     #[must_use]
@@ -49,6 +62,8 @@ impl CatalogKind {
             Self::Groups => "group",
             Self::Countries => "country",
             Self::Assignees => "staff member",
+            Self::Labels => "label",
+            Self::Inboxes => "inbox",
         }
     }
 }
@@ -72,7 +87,7 @@ pub enum FieldKind {
     SinglePick(CatalogKind),
     /// Several ids from a catalog.
     MultiPick(CatalogKind),
-    /// Wipsy custom fields, each typed by its definition.
+    /// Custom fields (Wipsy) or attributes (Chatwoot), each typed by its definition.
     CustomFields,
 }
 

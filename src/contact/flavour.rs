@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::Draft;
 use super::fields::{CatalogKind, FieldKind, FieldSpec, Section};
 
+mod chatwoot;
 mod whatsmark;
 mod wipsy;
 
@@ -25,6 +26,8 @@ pub enum Flavour {
     Wipsy,
     /// `WhatsMark` `SaaS` tenant API v2: bearer token, 16 create fields.
     Whatsmark,
+    /// Chatwoot Application API v1: `api_access_token`, one account per profile.
+    Chatwoot,
 }
 
 /// What a field holds, whatever a flavour calls it: import columns, quick-add keys,
@@ -71,6 +74,12 @@ pub enum Role {
     Notes,
     /// Custom fields typed by definitions the tenant made.
     Custom,
+    /// The tenant's own id for the contact (Chatwoot `identifier`).
+    Identifier,
+    /// The inbox (channel) a contact is reached through.
+    Inbox,
+    /// A two-letter country code.
+    CountryCode,
 }
 
 impl Role {
@@ -79,15 +88,20 @@ impl Role {
     pub const fn section(self) -> Section {
         match self {
             Self::FirstName | Self::LastName | Self::Phone => Section::Identity,
-            Self::Email | Self::WhatsApp | Self::Company | Self::Picture => Section::Details,
+            Self::Email | Self::WhatsApp | Self::Company | Self::Picture | Self::Identifier => {
+                Section::Details
+            }
             Self::Type
             | Self::Source
             | Self::Stage
             | Self::Status
             | Self::Labels
             | Self::Assignee
+            | Self::Inbox
             | Self::Country => Section::Crm,
-            Self::Address | Self::City | Self::Region | Self::Zip => Section::Address,
+            Self::Address | Self::City | Self::Region | Self::Zip | Self::CountryCode => {
+                Section::Address
+            }
             Self::Notes | Self::Custom => Section::Notes,
         }
     }
@@ -116,6 +130,9 @@ impl Role {
             Self::Zip => "a postal code",
             Self::Notes => "notes",
             Self::Custom => "custom fields",
+            Self::Identifier => "an identifier",
+            Self::Inbox => "an inbox",
+            Self::CountryCode => "a country code",
         }
     }
 }
@@ -144,6 +161,9 @@ pub struct Capabilities {
     pub import_jobs: u16,
     /// A contact the CRM has can be changed through the API (find, then update).
     pub updates: bool,
+    /// Custom values go typed by their definitions (numbers as JSON numbers, checkboxes
+    /// as booleans); otherwise every custom value is text.
+    pub typed_custom_values: bool,
 }
 
 /// How a flavour's key travels.
@@ -188,7 +208,7 @@ pub struct Spec {
 
 impl Flavour {
     /// Every flavour rolo speaks.
-    pub const ALL: [Self; 2] = [Self::Wipsy, Self::Whatsmark];
+    pub const ALL: [Self; 3] = [Self::Wipsy, Self::Whatsmark, Self::Chatwoot];
 
     /// This flavour's spec.
     #[must_use]
@@ -196,6 +216,7 @@ impl Flavour {
         match self {
             Self::Wipsy => &wipsy::SPEC,
             Self::Whatsmark => &whatsmark::SPEC,
+            Self::Chatwoot => &chatwoot::SPEC,
         }
     }
 
@@ -293,13 +314,45 @@ impl Flavour {
         self.key(role).map_or("", |key| draft.get(key).trim())
     }
 
-    /// "First Last" of a draft, trimmed ("" when both are empty).
+    /// "First Last" of a draft, trimmed ("" when both are empty); the one name field
+    /// of a flavour that keeps the whole name in one ([`Flavour::one_name`]).
     #[must_use]
     pub fn full_name(self, draft: &Draft) -> String {
         let part = |role| self.key(role).map_or("", |k| draft.get(k).trim());
+        if self.one_name() {
+            return part(Role::FirstName).to_owned();
+        }
         format!("{} {}", part(Role::FirstName), part(Role::LastName))
             .trim()
             .to_owned()
+    }
+
+    /// Whether first and last name go in one field (Chatwoot's `name`): whoever fills
+    /// both joins them there instead of the last name overwriting the first.
+    #[must_use]
+    pub fn one_name(self) -> bool {
+        self.key(Role::FirstName).is_some() && self.key(Role::FirstName) == self.key(Role::LastName)
+    }
+
+    /// Sets the name of a draft from a first and a last name: two fields, or the one
+    /// field that holds both (joined by a space). An empty part leaves its field alone.
+    pub fn set_name(self, draft: &mut Draft, first: &str, last: &str) {
+        let (first, last) = (first.trim(), last.trim());
+        if self.one_name() {
+            let whole = format!("{first} {last}");
+            if let Some(key) = self
+                .key(Role::FirstName)
+                .filter(|_| !whole.trim().is_empty())
+            {
+                draft.set(key, whole.trim());
+            }
+            return;
+        }
+        for (role, part) in [(Role::FirstName, first), (Role::LastName, last)] {
+            if let (Some(key), false) = (self.key(role), part.is_empty()) {
+                draft.set(key, part);
+            }
+        }
     }
 }
 

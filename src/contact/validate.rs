@@ -187,10 +187,20 @@ pub fn validate_custom(
             Ok(_) | Err(phone::PhoneError::NotLoaded) => None,
             Err(e) => Some(e.to_string()),
         },
-        CustomType::Number => check_number(value),
+        CustomType::Number | CustomType::Currency | CustomType::Percent => check_number(value),
         CustomType::Date => check_date(value),
         CustomType::Select => check_select(&def.options, value),
+        CustomType::Link => check_url(value),
+        CustomType::Checkbox => crate::contact::catalog::yes_no(value)
+            .is_none()
+            .then(|| "Yes or no".to_owned()),
     };
+    let problem = problem.or_else(|| {
+        let pattern = def.pattern.as_deref()?;
+        // A pattern this engine cannot read is not held against the value.
+        let re = regex::Regex::new(pattern).ok()?;
+        (!re.is_match(value)).then(|| format!("Does not match the pattern {pattern}"))
+    });
     problem.into_iter().collect()
 }
 
@@ -363,7 +373,7 @@ fn check_url(value: &str) -> Option<String> {
 /// or cannot be listed, so it proves nothing).
 fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Option<String> {
     let integer = !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
-    if rules.flavour.caps().integer_ids && !integer {
+    if rules.flavour.caps().integer_ids && !kind.by_name() && !integer {
         return Some(format!(
             "{} must be chosen from the list (an id number)",
             spec.label
@@ -380,7 +390,10 @@ fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Opt
         ));
     }
     let items = rules.catalog.items(kind);
-    let known = items.is_empty() || items.iter().any(|item| item.id == id);
+    // Inboxes are only learned (no list of them in the contract): one not seen yet may
+    // well exist, and the server says so if not.
+    let known =
+        items.is_empty() || kind == CatalogKind::Inboxes || items.iter().any(|item| item.id == id);
     (!known).then(|| {
         format!(
             "Unknown {} {id} — {REFRESH_HINT} or pick another",

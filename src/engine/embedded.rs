@@ -34,6 +34,7 @@ fn profile(
         confirm_submit: false,
         read_only: false,
         allow_insecure_http: false,
+        account_id: None,
         monthly_contact_limit: None,
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(20),
@@ -143,6 +144,7 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
             options: d.field_options.clone().unwrap_or_default(),
             required: d.is_required,
             order: d.field_order,
+            pattern: None,
         })
         .collect();
     let mut keys = HashMap::new();
@@ -150,7 +152,41 @@ pub async fn start() -> anyhow::Result<(SandboxHandle, Vec<Profile>, HashMap<Str
         keys.insert(whatsmark.name.clone(), ApiKey::new(t.token.clone()));
     }
     keys.insert(wipsy.name.clone(), ApiKey::new(wp.api_key.clone()));
-    Ok((handle, vec![whatsmark, wipsy], keys))
+    let chatwoot = chatwoot_profile(&handle, &seed, &mut keys)?;
+    Ok((handle, vec![whatsmark, wipsy, chatwoot], keys))
+}
+
+/// The Chatwoot demo profile: the seed's "demo" account and its WhatsApp inbox.
+fn chatwoot_profile(
+    handle: &SandboxHandle,
+    seed: &sandbox::Seed,
+    keys: &mut HashMap<String, ApiKey>,
+) -> anyhow::Result<Profile> {
+    let cw = seed
+        .chatwoot
+        .accounts
+        .iter()
+        .find(|a| a.name == "demo")
+        .ok_or_else(|| anyhow::anyhow!("the seed has no chatwoot demo account"))?;
+    let mut chatwoot = profile(
+        "demo-chatwoot",
+        "Demo Chatwoot (sandbox)",
+        Flavour::Chatwoot,
+        &handle.base_url(sandbox::Flavour::Chatwoot),
+        "blue",
+        "CO",
+    )?;
+    chatwoot.account_id = u64::try_from(cw.id).ok();
+    // Its WhatsApp inbox: what a profile's `inbox_id` names.
+    if let Some(inbox) = cw.inboxes.first() {
+        chatwoot
+            .defaults
+            .insert("inbox_id".into(), inbox.id.to_string());
+    }
+    if let Some(token) = sandbox::chatwoot::member_token(&seed.chatwoot, cw.id) {
+        keys.insert(chatwoot.name.clone(), ApiKey::new(token));
+    }
+    Ok(chatwoot)
 }
 
 /// Starts the sandbox for `rolo sandbox`: on `port` (0 picks a free one), seeded from
@@ -184,9 +220,10 @@ pub async fn serve(
 #[must_use]
 pub fn serving(handle: &SandboxHandle) -> String {
     format!(
-        "serving wipsy at {} and whatsmark at {}",
+        "serving wipsy at {}, whatsmark at {} and chatwoot at {}",
         handle.base_url(sandbox::Flavour::Wipsy),
         handle.base_url(sandbox::Flavour::Whatsmark),
+        handle.base_url(sandbox::Flavour::Chatwoot),
     )
 }
 

@@ -91,8 +91,11 @@ fn custom_fields(catalog: &Catalog) -> impl Iterator<Item = FormField> + '_ {
         input: match d.kind {
             CustomType::Select => Input::Choice(d.options.clone()),
             CustomType::Date => Input::Date,
-            CustomType::Number => Input::Number,
-            CustomType::Text | CustomType::Email | CustomType::Phone => Input::Line,
+            CustomType::Number | CustomType::Currency | CustomType::Percent => Input::Number,
+            CustomType::Checkbox => Input::Choice(vec!["yes".to_owned(), "no".to_owned()]),
+            CustomType::Text | CustomType::Email | CustomType::Phone | CustomType::Link => {
+                Input::Line
+            }
         },
         section: Section::Notes,
         free_text: d.kind == CustomType::Text,
@@ -189,6 +192,7 @@ mod tests {
             options: vec!["S".into(), "M".into()],
             required: true,
             order: 0,
+            pattern: None,
         }]);
         let wipsy = form_fields(Flavour::Wipsy, &c);
         assert_eq!(wipsy.len(), 14);

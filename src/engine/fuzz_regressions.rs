@@ -77,7 +77,7 @@ fn config_profile_named_only_by_its_lists_is_placed_at_its_first_list() {
     let err = Config::parse(text, Path::new("c.toml")).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "c.toml:1: profiles.s.api: missing; set api = \"wipsy\" or api = \"whatsmark\""
+        "c.toml:1: profiles.s.api: missing; set api = \"wipsy\" or api = \"whatsmark\" or api = \"chatwoot\""
     );
 }
 

@@ -193,6 +193,7 @@ impl<'a> Sending<'a> {
             jobs(self.prepared, self.journal),
             self.session.profile().default_region.clone(),
             self.writer.intents(),
+            self.session.keep(),
         ));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let handles = send::spawn(&shared, workers, &tx);

@@ -128,6 +128,7 @@ async fn send_again(
     mut item: Item,
     region: Option<&str>,
     catalog: &Catalog,
+    keep: &submit::Keep,
 ) -> (Resent, Option<Answer>, Vec<String>) {
     let mut problems = Vec::new();
     let mut put = |item: &Item| {
@@ -138,13 +139,14 @@ async fn send_again(
     if let Some(update) = item.update.clone() {
         // What still waits: the fields that hold their old value now. One that holds
         // the new value arrived; one changed since is not the agent's to undo.
-        let (body, since) = match left_to_send(client, &update, region).await {
-            Ok(left) => left,
-            Err(o) => {
-                let result = settle(&mut item, &o, false, &mut put);
-                return (result, None, problems);
-            }
-        };
+        let (body, since) =
+            match left_to_send(client, &update, region, &catalog.custom_fields).await {
+                Ok(left) => left,
+                Err(o) => {
+                    let result = settle(&mut item, &o, false, &mut put);
+                    return (result, None, problems);
+                }
+            };
         let note = (!since.is_empty()).then(|| {
             format!(
                 "changed on the server since, so left as it is there: {}",
@@ -166,7 +168,12 @@ async fn send_again(
         problems.extend(note);
         return (result, Some(answer), problems);
     }
-    let body = body::create_body(client.flavour(), &item.draft, region);
+    let body = body::create_body(
+        client.flavour(),
+        &item.draft,
+        region,
+        &catalog.custom_fields,
+    );
     if item.may_have_arrived {
         match submit::look(client, &item.draft, region).await {
             Looked::Found(k) => return (Resent::AlreadyThere(k), None, problems),
@@ -191,7 +198,7 @@ async fn send_again(
     item.may_have_arrived = true;
     // Written before the request: if rolo dies while sending, the next try looks first.
     put(&item);
-    let (answer, may_exist) = submit::send(client, &body, catalog).await;
+    let (answer, may_exist) = submit::send(client, &body, catalog, &item.draft, keep).await;
     let result = match &answer.outcome {
         Outcome::Created { id, .. } => Resent::Created { id: id.clone() },
         o => settle(&mut item, o, may_exist, &mut put),
@@ -206,13 +213,14 @@ async fn left_to_send(
     client: &Client,
     update: &crate::store::outbox::Update,
     region: Option<&str>,
+    defs: &[crate::contact::catalog::CustomFieldDef],
 ) -> Result<(serde_json::Value, Vec<String>), Outcome> {
     let Some(before) = update.before.as_object() else {
         return Ok((update.body.clone(), Vec::new()));
     };
     let (contact, _) = client.contact(&update.contact_id).await;
     let flavour = client.flavour();
-    let now = body::create_body(flavour, &body::draft_of(flavour, &contact?), region);
+    let now = body::create_body(flavour, &body::draft_of(flavour, &contact?), region, defs);
     // Nothing, `null` and `[]` all say "empty".
     let norm = |v: Option<&serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => serde_json::Value::Null,
@@ -221,20 +229,20 @@ async fn left_to_send(
     };
     let mut left = serde_json::Map::new();
     let mut since = Vec::new();
-    for (key, new) in update.body.as_object().into_iter().flatten() {
-        let held = norm(now.get(key));
+    // Field by field, a nested one (`additional_attributes.city`) by its own value.
+    let before = serde_json::Value::Object(before.clone());
+    for spec in flavour.fields() {
+        let Some(new) = body::lookup(&update.body, spec.key) else {
+            continue;
+        };
+        let held = norm(body::lookup(&now, spec.key));
         if held == norm(Some(new)) {
             continue;
         }
-        if held == norm(before.get(key)) {
-            left.insert(key.clone(), new.clone());
+        if held == norm(body::lookup(&before, spec.key)) {
+            body::put(&mut left, spec.key, new.clone());
         } else {
-            since.push(
-                flavour
-                    .field(key)
-                    .map_or(key.as_str(), |f| f.label)
-                    .to_owned(),
-            );
+            since.push(spec.label.to_owned());
         }
     }
     Ok((serde_json::Value::Object(left), since))
@@ -338,6 +346,7 @@ impl Session {
             item,
             region.as_deref(),
             catalog,
+            &self.keep(),
         )
         .await;
         let echo = match answer.as_ref().map(|a| &a.outcome) {

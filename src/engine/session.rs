@@ -103,6 +103,7 @@ impl Session {
                 base_url: profile.base_url.clone(),
                 connect_timeout: profile.connect_timeout,
                 timeout: profile.timeout,
+                account_id: profile.account_id,
             },
             key.secret(),
         )?;
@@ -111,6 +112,15 @@ impl Session {
             data_dir,
             client,
         })
+    }
+
+    /// Where the send step keeps what a created contact still lacks.
+    pub(crate) fn keep(&self) -> super::submit::Keep {
+        super::submit::Keep {
+            data_dir: self.data_dir.clone(),
+            profile: self.profile.name.clone(),
+            flavour: self.profile.api,
+        }
     }
 
     /// Takes the profile as it is now: its side files are read after the form connects,

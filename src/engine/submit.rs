@@ -80,7 +80,12 @@ pub fn check_for(
     };
     let problems = validate_draft(&rules, draft);
     if problems.is_empty() {
-        Ok(body::create_body(flavour, draft, region))
+        Ok(body::create_body(
+            flavour,
+            draft,
+            region,
+            &catalog.custom_fields,
+        ))
     } else {
         Err(problems)
     }
@@ -88,8 +93,13 @@ pub fn check_for(
 
 /// The request body of a draft (what a dry run prints).
 #[must_use]
-pub fn request(profile: &Profile, draft: &Draft) -> Value {
-    body::create_body(profile.api, draft, profile.default_region.as_deref())
+pub fn request(profile: &Profile, catalog: &Catalog, draft: &Draft) -> Value {
+    body::create_body(
+        profile.api,
+        draft,
+        profile.default_region.as_deref(),
+        &catalog.custom_fields,
+    )
 }
 
 /// What a send came to.
@@ -167,10 +177,75 @@ pub(crate) async fn look(client: &Client, draft: &Draft, region: Option<&str>) -
 /// The create request of the send step, the same for every face: the server's answer,
 /// and whether the contact may be on the server though the answer did not say it was
 /// created (a timeout, a drop, a 5xx, an unreadable answer).
-pub(crate) async fn send(client: &Client, body: &Value, catalog: &Catalog) -> (Answer, bool) {
+///
+/// A contact an API takes in two calls (Chatwoot: the contact, then its labels) whose
+/// second call failed exists all the same: the part it did not set waits in the outbox
+/// as an update of that contact ([`Keep::rest`]), never as a second create.
+pub(crate) async fn send(
+    client: &Client,
+    body: &Value,
+    catalog: &Catalog,
+    draft: &Draft,
+    keep: &Keep,
+) -> (Answer, bool) {
     let answer = client.create(body, catalog).await;
+    if let (Outcome::Created { id, .. }, Some((rest, why))) = (&answer.outcome, &answer.unsent) {
+        keep.rest(id, draft, rest, why);
+    }
     let may_exist = resend::may_have_arrived(&answer.outcome);
     (answer, may_exist)
+}
+
+/// Where the send step keeps what a created contact still lacks: the profile's outbox.
+#[derive(Debug, Clone)]
+pub struct Keep {
+    /// The data dir whose outbox it goes to.
+    pub data_dir: std::path::PathBuf,
+    /// The profile it belongs to.
+    pub profile: String,
+    /// The profile's flavour (for the name shown).
+    pub flavour: crate::contact::Flavour,
+}
+
+impl Keep {
+    /// Puts an update of contact `id` with `rest` in the outbox, held back for the reason
+    /// `why`; a failure to write it is logged (the contact itself is created and
+    /// recorded either way).
+    pub fn rest(&self, id: &str, draft: &Draft, rest: &Value, why: &Outcome) {
+        let name = self.flavour.full_name(draft);
+        let fields: Vec<&str> = rest
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .map(String::as_str)
+            .collect();
+        let reason = format!(
+            "created as id {id}, but its {} could not be set: {}",
+            fields.join(", "),
+            why.summary()
+        );
+        let mut item = crate::store::outbox::Item::new(
+            &self.profile,
+            draft.clone(),
+            &name,
+            &reason,
+            false,
+            resend::retry_at(why),
+        );
+        // A new contact holds none of it: each key was empty before.
+        let before: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|k| ((*k).to_owned(), Value::Null))
+            .collect();
+        item.update = Some(crate::store::outbox::Update {
+            contact_id: id.to_owned(),
+            body: rest.clone(),
+            before: Value::Object(before),
+        });
+        if let Err(e) = crate::store::outbox::put(&self.data_dir, &item) {
+            tracing::warn!(target: "rolo::outbox", "cannot keep what contact {id} lacks: {e}");
+        }
+    }
 }
 
 impl Session {
@@ -183,7 +258,7 @@ impl Session {
     /// should have passed [`prepare`]; the server checks it again anyway.
     pub async fn submit(&self, draft: &Draft, catalog: &Catalog, attempt: Attempt) -> Submitted {
         let region = self.profile().default_region.clone();
-        let body = request(self.profile(), draft);
+        let body = request(self.profile(), catalog, draft);
         let looked = match attempt {
             Attempt::MayExist => look(&self.client, draft, region.as_deref()).await,
             Attempt::First => Looked::Absent,
@@ -207,7 +282,8 @@ impl Session {
             }
             Looked::Failed(outcome) => return Submitted::not_sent(outcome, attempt),
             Looked::Absent => {
-                let (answer, may_exist) = send(&self.client, &body, catalog).await;
+                let (answer, may_exist) =
+                    send(&self.client, &body, catalog, draft, &self.keep()).await;
                 let mut done = Submitted::not_sent(answer.outcome, attempt);
                 done.may_exist |= may_exist;
                 done.rate = answer.rate;

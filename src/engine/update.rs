@@ -165,7 +165,8 @@ pub fn plan(
     }
     let region = profile.default_region.as_deref();
     let (body, changes) =
-        body::update_body(profile.api, before, after, region).map_err(NotUpdated::Required)?;
+        body::update_body(profile.api, before, after, region, &catalog.custom_fields)
+            .map_err(NotUpdated::Required)?;
     if changes.is_empty() {
         return Err(NotUpdated::Unchanged);
     }

@@ -14,7 +14,7 @@ use crate::contact::Catalog;
 /// The first bytes of a cache file.
 const MAGIC: &[u8; 7] = b"ROLOCAT";
 /// The format this rolo writes and reads. Bump it when `Catalog` changes shape.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
 /// Where a profile's catalog lives under the data dir.
 #[must_use]

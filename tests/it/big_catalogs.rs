@@ -251,7 +251,7 @@ fn offline_with_a_damaged_cache_the_configs_own_tags_still_resolve() {
 fn offline_with_a_damaged_cache(shape: Shape) {
     let mut w = world(None, shape);
     std::fs::create_dir_all(cache(&w).parent().unwrap()).unwrap();
-    std::fs::write(cache(&w), b"ROLOCAT\x02\xff\xff\xff").unwrap();
+    std::fs::write(cache(&w), damaged_cache()).unwrap();
     w.stop();
     let out = w.rolo(&[
         "add",
@@ -270,11 +270,20 @@ fn offline_with_a_damaged_cache(shape: Shape) {
     );
     // The form starts too, says so, and offers the declared tags. (The run above wrote
     // a good cache, with what it had: damage it again.)
-    std::fs::write(cache(&w), b"ROLOCAT\x02\xff\xff\xff").unwrap();
+    std::fs::write(cache(&w), damaged_cache()).unwrap();
     let mut p = w.spawn().start().unwrap();
     p.wait_for("was not used", WAIT).unwrap();
     p.send(&TAB.repeat(8)).unwrap();
     p.send(ENTER).unwrap();
     p.send("01234").unwrap();
     p.wait_for("Etiqueta 01234", WAIT).unwrap();
+}
+
+/// A cache file of this rolo's format whose body is garbage (not one of an older format,
+/// which is refused for another reason).
+fn damaged_cache() -> Vec<u8> {
+    let mut bytes = b"ROLOCAT".to_vec();
+    bytes.push(rolo::store::catalog_cache::VERSION);
+    bytes.extend_from_slice(b"\xff\xff\xff");
+    bytes
 }

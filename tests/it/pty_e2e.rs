@@ -401,7 +401,7 @@ fn an_unknown_profile_on_the_built_in_sandbox_is_refused_by_every_face() {
         }
         let mut p = spawn.start().unwrap();
         p.wait_for(
-            "the built-in sandbox has no profile \"nope\" (it has demo-whatsmark, demo-wipsy)",
+            "the built-in sandbox has no profile \"nope\" (it has demo-whatsmark, demo-wipsy, demo-chatwoot)",
             WAIT,
         )
         .unwrap();

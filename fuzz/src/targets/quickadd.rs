@@ -113,5 +113,5 @@ pub fn run(data: &[u8]) {
         catalog: &catalog,
     };
     let _ = validate_draft(&rules, &p.draft);
-    let _ = create_body(flavour, &p.draft, region);
+    let _ = create_body(flavour, &p.draft, region, &catalog.custom_fields);
 }

@@ -53,6 +53,7 @@ pub(super) static SPEC: Spec = Spec {
         rate_limit_headers: true,
         integer_ids: true,
         import_jobs: 8,
+        typed_custom_values: false,
         updates: true,
     },
 };

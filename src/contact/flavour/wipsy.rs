@@ -52,6 +52,7 @@ pub(super) static SPEC: Spec = Spec {
         rate_limit_headers: false,
         integer_ids: false,
         import_jobs: 4,
+        typed_custom_values: false,
         updates: false,
     },
 };

@@ -326,6 +326,7 @@ mod tests {
             options: Vec::new(),
             required: false,
             order: 0,
+            pattern: None,
         });
         let p = Parser {
             line: "",

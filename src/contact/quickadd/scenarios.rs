@@ -32,6 +32,7 @@ fn custom(id: &str, name: &str, kind: CustomType, options: &[&str]) -> CustomFie
         options: options.iter().map(|o| (*o).to_owned()).collect(),
         required: false,
         order: 0,
+        pattern: None,
     }
 }
 

@@ -42,6 +42,7 @@ fn def(id: &str, name: &str, kind: CustomType, required: bool) -> CustomFieldDef
         options,
         required,
         order: 0,
+        pattern: None,
     }
 }
 

@@ -105,6 +105,8 @@ pub struct Shared {
     intents: Intents,
     /// Jobs below this have their "sending" lines in the journal.
     marked: Mutex<usize>,
+    /// Where what a created contact still lacks waits.
+    keep: submit::Keep,
 }
 
 impl Shared {
@@ -117,6 +119,7 @@ impl Shared {
         jobs: Vec<Job>,
         region: Option<String>,
         intents: Intents,
+        keep: submit::Keep,
     ) -> Self {
         Self {
             client,
@@ -130,6 +133,7 @@ impl Shared {
             region,
             intents,
             marked: Mutex::new(0),
+            keep,
         }
     }
 
@@ -264,7 +268,8 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
                 );
                 return Fate::NotSent;
             }
-            let (answer, arrived) = submit::send(&sh.client, &job.body, &sh.catalog).await;
+            let (answer, arrived) =
+                submit::send(&sh.client, &job.body, &sh.catalog, &job.draft, &sh.keep).await;
             sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
             may_exist = arrived;
             answer.outcome
