@@ -378,6 +378,30 @@ impl Client {
         }
     }
 
+    /// Finishes a contact an earlier attempt created, found by looking for it: what that
+    /// attempt's second call was to set (labels, on an API that sets them apart) is set
+    /// now, added to what the contact holds (never taking a label away). Nothing to do
+    /// elsewhere.
+    pub async fn finish(&self, id: &str, body: &Value) -> Result<(), Outcome> {
+        let wanted = match chatwoot::split_labels(body).1 {
+            Some(Value::Array(l)) if self.dialect().labels_apart && !l.is_empty() => l,
+            _ => return Ok(()),
+        };
+        let (contact, _) = self.contact(id).await;
+        let mut contact = contact?;
+        let mut held = contact
+            .get(chatwoot::LABELS)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let missing: Vec<Value> = wanted.into_iter().filter(|l| !held.contains(l)).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        held.extend(missing);
+        self.label(id, &Value::Array(held), &mut contact).await
+    }
+
     /// Overwrites a contact's labels (`POST .../contacts/{id}/labels`): the one list
     /// sent is the whole new list. [`Outcome::Created`] echoes the list as stored.
     async fn set_labels(&self, id: &str, labels: &Value) -> Answer {

@@ -338,7 +338,15 @@ async fn create_one(
     if sent.outcome.may_pass() {
         keep_in_outbox(session, draft, &sent.outcome, sent.may_exist);
     }
-    Ok(report(session, catalog, &sent.outcome, args.output))
+    let code = report(session, catalog, &sent.outcome, args.output);
+    // Created, with a part still waiting: not done, as a script must see.
+    Ok(match &sent.unfinished {
+        Some(why) if code == 0 => {
+            tell!("rolo: `rolo outbox retry` sets the rest");
+            crate::engine::exit::of(why)
+        }
+        _ => code,
+    })
 }
 
 /// The label of a field key (or `custom.<id>`) for messages.

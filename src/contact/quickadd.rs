@@ -707,8 +707,17 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        if first_key == last_key {
+            // One field holds the whole name (Chatwoot): every name word, in order, and
+            // after what a `name:` key gave.
+            first.append(&mut last);
+        }
         for (key, words) in [(first_key, first), (last_key, last)] {
-            let text: Vec<&str> = words.iter().map(|(_, w)| w.as_str()).collect();
+            let mut text: Vec<&str> = words.iter().map(|(_, w)| w.as_str()).collect();
+            let given = self.draft.get(key).to_owned();
+            if first_key == last_key && !given.is_empty() && !text.is_empty() {
+                text.insert(0, &given);
+            }
             if !text.is_empty() {
                 self.draft.set(key, text.join(" "));
             }

@@ -386,8 +386,13 @@ fn name_into(card: &Card, keys: &Keys, draft: &mut Draft, extra: &mut Vec<String
     } else {
         (card.given.as_str(), card.family.as_str())
     };
-    draft.set(keys.first, given);
-    draft.set(keys.last, family);
+    if keys.first == keys.last {
+        // One field holds the whole name: given and family, as the card orders neither.
+        draft.set(keys.first, format!("{given} {family}").trim());
+    } else {
+        draft.set(keys.first, given);
+        draft.set(keys.last, family);
+    }
     // FN can say more than the name fields (an honorific, a nickname in brackets); in
     // CJK cards it is the same characters in family-first order, which says nothing new.
     let compact = |s: &str| s.split_whitespace().collect::<String>();

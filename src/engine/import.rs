@@ -114,8 +114,11 @@ pub struct Sent {
     fates: Vec<Option<Fate>>,
     /// Why the import stopped early.
     stop: Option<send::Stop>,
-    /// Files that could not be written (the journal, the catalog cache).
+    /// Files that could not be written (the journal, the catalog cache), and contacts
+    /// created with a part still waiting in the outbox.
     pub warnings: Vec<String>,
+    /// Why parts of created contacts could not be set (they wait in the outbox).
+    unfinished: Vec<crate::api::Outcome>,
 }
 
 /// What the sending phase has seen so far.
@@ -222,6 +225,14 @@ impl<'a> Sending<'a> {
             h.await.context("an import worker failed")?;
         }
         let mut warnings: Vec<String> = shared.pacer_note().into_iter().collect();
+        let unfinished = shared.unfinished();
+        for (id, why) in &unfinished {
+            warnings.push(format!(
+                "contact id {id} was created, but its labels could not be set ({}); they wait \
+                 in the outbox: `rolo outbox retry` sets them",
+                why.summary()
+            ));
+        }
         let profile = self.session.profile();
         if !profile.api.caps().lists_catalogs {
             let mut learned = self.catalog.clone();
@@ -241,6 +252,7 @@ impl<'a> Sending<'a> {
             fates: tally.fates,
             stop: shared.stopped(),
             warnings,
+            unfinished: unfinished.into_iter().map(|(_, why)| why).collect(),
         })
     }
 
@@ -381,7 +393,13 @@ pub fn finish(file: &Path, prepared: &Prepared, sent: &Sent) -> Finished {
     counts.unsent = unsent.len();
     let mut warnings = sent.warnings.clone();
     warnings.extend(write_reports(file, prepared, &rejected, &unsent));
-    let code = sent.stop.as_ref().map_or(worst, |stop| stop.code);
+    let mut code = sent.stop.as_ref().map_or(worst, |stop| stop.code);
+    // Created, with a part still waiting: not done, as a script must see.
+    if code == 0
+        && let Some(why) = sent.unfinished.first()
+    {
+        code = exit::of(why);
+    }
     Finished {
         counts,
         rejected: rejected.into_iter().map(|(r, why)| (r.line, why)).collect(),

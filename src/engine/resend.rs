@@ -175,7 +175,7 @@ async fn send_again(
         &catalog.custom_fields,
     );
     if item.may_have_arrived {
-        match submit::look(client, &item.draft, region).await {
+        match submit::look(client, &item.draft, region, &body, keep).await {
             Looked::Found(k) => return (Resent::AlreadyThere(k), None, problems),
             Looked::Conflict(k) => {
                 item.reason = format!(
@@ -340,6 +340,9 @@ impl Session {
         };
         let region = self.profile().default_region.clone();
         let (id, draft) = (item.id.clone(), item.draft.clone());
+        // The rest of a create (its labels) is part of that create's record, not an
+        // update of its own.
+        let finishing = item.update.as_ref().is_some_and(|u| u.rest_of_create);
         let (result, answer, mut warnings) = send_again(
             &self.client,
             self.data_dir(),
@@ -365,7 +368,7 @@ impl Session {
             done.entry
         });
         let recorded = recorded.or_else(|| match &result {
-            Resent::Updated { id } => {
+            Resent::Updated { id } if !finishing => {
                 let now = if echo.is_object() {
                     body::draft_of(self.flavour(), &echo)
                 } else {
@@ -377,9 +380,8 @@ impl Session {
             }
             _ => None,
         });
-        if recorded.is_some()
-            && let Err(e) = outbox::remove(self.data_dir(), &id)
-        {
+        let done = recorded.is_some() || (finishing && matches!(result, Resent::Updated { .. }));
+        if done && let Err(e) = outbox::remove(self.data_dir(), &id) {
             warnings.push(format!(
                 "sent, but the outbox item could not be removed: {e}"
             ));

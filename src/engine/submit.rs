@@ -128,6 +128,10 @@ pub struct Submitted {
     /// The catalog grown by what the created contact's echo taught (new Wipsy tags,
     /// stages, custom fields), already cached: the face takes it in place of its own.
     pub learned: Option<Box<Catalog>>,
+    /// The contact was created but part of it could not be set (Chatwoot labels, a call
+    /// of their own): why. That part waits in the outbox as an update of the contact,
+    /// and [`Submitted::warning`] says so in words.
+    pub unfinished: Option<Outcome>,
 }
 
 /// Whether the next attempt to send a draft must first look for it on the server.
@@ -157,7 +161,36 @@ pub(crate) enum Looked {
 /// Looks for the contact an earlier attempt at `draft` may have created (read by role,
 /// whatever its fields' keys). Every face runs it before sending a "may exist" draft; a
 /// face that paces its requests (import) spends a permit on it.
-pub(crate) async fn look(client: &Client, draft: &Draft, region: Option<&str>) -> Looked {
+///
+/// A contact found is finished as the create would have finished it ([`Client::finish`]:
+/// its labels, on an API that sets them apart); what cannot be set now waits in the
+/// outbox ([`Keep::rest`]).
+pub(crate) async fn look(
+    client: &Client,
+    draft: &Draft,
+    region: Option<&str>,
+    body: &Value,
+    keep: &Keep,
+) -> Looked {
+    let looked = look_only(client, draft, region).await;
+    if let Looked::Found(known) = &looked
+        && let Err(why) = client.finish(&known.id, body).await
+    {
+        let rest = crate::api::chatwoot::split_labels(body)
+            .1
+            .unwrap_or_default();
+        keep.rest(
+            &known.id,
+            draft,
+            &serde_json::json!({ "labels": rest }),
+            &why,
+        );
+    }
+    looked
+}
+
+/// [`look`] without finishing what it finds.
+async fn look_only(client: &Client, draft: &Draft, region: Option<&str>) -> Looked {
     match resend::existing(client, draft, region).await {
         // Found, but with no id to record or show (a 10 KB or control-laden "id"): an
         // unreadable answer, as a create's would be; the contact stays waiting.
@@ -241,6 +274,7 @@ impl Keep {
             contact_id: id.to_owned(),
             body: rest.clone(),
             before: Value::Object(before),
+            rest_of_create: true,
         });
         if let Err(e) = crate::store::outbox::put(&self.data_dir, &item) {
             tracing::warn!(target: "rolo::outbox", "cannot keep what contact {id} lacks: {e}");
@@ -260,7 +294,9 @@ impl Session {
         let region = self.profile().default_region.clone();
         let body = request(self.profile(), catalog, draft);
         let looked = match attempt {
-            Attempt::MayExist => look(&self.client, draft, region.as_deref()).await,
+            Attempt::MayExist => {
+                look(&self.client, draft, region.as_deref(), &body, &self.keep()).await
+            }
             Attempt::First => Looked::Absent,
         };
         let mut done = match looked {
@@ -287,6 +323,7 @@ impl Session {
                 let mut done = Submitted::not_sent(answer.outcome, attempt);
                 done.may_exist |= may_exist;
                 done.rate = answer.rate;
+                done.unfinished = answer.unsent.map(|(_, why)| why);
                 done
             }
         };
@@ -294,6 +331,17 @@ impl Session {
             done.may_exist = false;
             let recorded = self.record_created(id, draft, echo, catalog);
             done.warning = recorded.warnings();
+            if let Some(why) = &done.unfinished {
+                let said = format!(
+                    "created as id {id}, but its labels could not be set ({}); they wait in \
+                     the outbox as an update of this contact",
+                    why.summary()
+                );
+                done.warning = Some(match done.warning.take() {
+                    Some(w) => format!("{said}; {w}"),
+                    None => said,
+                });
+            }
             done.recorded = Some(recorded.entry);
             done.learned = recorded.learned;
         }
@@ -386,6 +434,7 @@ impl Submitted {
             conflict: None,
             may_exist: attempt == Attempt::MayExist,
             learned: None,
+            unfinished: None,
         }
     }
 

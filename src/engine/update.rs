@@ -365,6 +365,7 @@ impl Session {
             contact_id: id.to_owned(),
             body: planned.body.clone(),
             before: planned.before(),
+            rest_of_create: false,
         });
         outbox::put(self.data_dir(), &item)?;
         tracing::info!(

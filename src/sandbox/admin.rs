@@ -243,7 +243,21 @@ async fn patch_tenant(
                     "allow_duplicates": t.allow_duplicates,
                     "type_enum_without_guest": t.type_enum_without_guest })
         }
-        _ => return bad("flavour must be wipsy or whatsmark"),
+        "chatwoot" => {
+            let Some(a) = world
+                .chatwoot
+                .accounts
+                .iter_mut()
+                .find(|a| a.name == tenant)
+            else {
+                return bad(&format!("no chatwoot account named {tenant}"));
+            };
+            if let Some(d) = p.allow_duplicates {
+                a.allow_duplicates = d;
+            }
+            json!({ "name": a.name, "allow_duplicates": a.allow_duplicates })
+        }
+        _ => return bad("flavour must be wipsy, whatsmark or chatwoot"),
     };
     drop(world);
     json_response(StatusCode::OK, &summary)

@@ -50,6 +50,11 @@ pub struct Update {
     /// someone else) is left as the server has it. Absent in items written before it.
     #[serde(default)]
     pub before: serde_json::Value,
+    /// The rest of a create: what a contact created by rolo still lacked (Chatwoot
+    /// labels, set by a call of their own). Its resend finishes that create's record
+    /// instead of writing an "updated" entry of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rest_of_create: bool,
 }
 
 impl Item {

@@ -29,6 +29,9 @@ fn faults(flavour: &str) -> Vec<Fault> {
     let too_many = if flavour == "wipsy" {
         // Wipsy's 429 is the monthly quota: refused, nothing kept, sent again by hand.
         json!({ "error": "Monthly contact limit reached", "details": {} })
+    } else if flavour == "chatwoot" {
+        // Rack::Attack's bare answer, no Retry-After.
+        json!("Retry later")
     } else {
         json!({ "success": false, "message": "Too many requests",
                 "meta": { "retry_after": 1 } })
@@ -54,8 +57,11 @@ fn faults(flavour: &str) -> Vec<Fault> {
     ]
 }
 
-/// `wm` (WhatsMark demo) and `wipsy` (Wipsy demo), each giving up after 1 s; both
-/// tenants store duplicates.
+/// The flavours of the table and their profiles.
+const FLAVOURS: [(&str, &str); 3] = [("whatsmark", "wm"), ("wipsy", "wipsy"), ("chatwoot", "cw")];
+
+/// `wm` (WhatsMark demo), `wipsy` (Wipsy demo) and `cw` (Chatwoot demo), each giving up
+/// after 1 s; every tenant stores duplicates.
 fn world() -> World {
     let w = World::new(2, |origin, seed| {
         ConfigFile::new()
@@ -72,10 +78,16 @@ fn world() -> World {
                     .region("CO")
                     .wipsy_catalog_unused(seed, "demo"),
             )
+            .profile(
+                Profile::chatwoot("cw", origin, "ROLO_T_CW")
+                    .raw("timeout_secs", 1)
+                    .region("CO"),
+            )
             .secret("ROLO_T_WM", seed.wm_token("demo", "full"))
             .secret("ROLO_T_WIPSY", seed.wipsy_key("demo"))
+            .secret("ROLO_T_CW", seed.cw_token("demo"))
     });
-    for flavour in ["whatsmark", "wipsy"] {
+    for (flavour, _) in FLAVOURS {
         let on = json!({ "allow_duplicates": true, "rate_limit_per_minute": null });
         assert!(w.patch(flavour, "demo", &on).is_success());
     }
@@ -84,6 +96,17 @@ fn world() -> World {
 
 /// The contact of case `n`: its `--set` pairs, and its phone as the server stores it.
 fn contact(flavour: &str, n: usize) -> (Vec<String>, String) {
+    if flavour == "chatwoot" {
+        let phone = format!("+57301{n:07}");
+        return (
+            vec![
+                "name=Meera Iyer".into(),
+                format!("phone_number={phone}"),
+                "labels=vip".into(),
+            ],
+            phone,
+        );
+    }
     if flavour == "wipsy" {
         let phone = format!("+57300{n:07}");
         (
@@ -110,10 +133,10 @@ fn contact(flavour: &str, n: usize) -> (Vec<String>, String) {
 }
 
 fn path(flavour: &str) -> &'static str {
-    if flavour == "wipsy" {
-        "/wipsy/api-create-contact"
-    } else {
-        "/whatsmark/api/v2/contacts"
+    match flavour {
+        "wipsy" => "/wipsy/api-create-contact",
+        "chatwoot" => "/chatwoot/api/v1/accounts/1/contacts",
+        _ => "/whatsmark/api/v2/contacts",
     }
 }
 
@@ -128,10 +151,20 @@ fn arm(w: &World, flavour: &str, fault: &Fault) {
 }
 
 fn copies(w: &World, flavour: &str, phone: &str) -> usize {
+    stored_with(w, flavour, phone).len()
+}
+
+/// The contacts the sandbox holds with this phone.
+fn stored_with(w: &World, flavour: &str, phone: &str) -> Vec<serde_json::Value> {
+    let key = if flavour == "chatwoot" {
+        "phone_number"
+    } else {
+        "phone"
+    };
     w.stored(flavour, "demo")
-        .iter()
-        .filter(|c| c["phone"] == phone)
-        .count()
+        .into_iter()
+        .filter(|c| c[key] == phone)
+        .collect()
 }
 
 fn outbox_len(w: &World) -> usize {
@@ -140,6 +173,25 @@ fn outbox_len(w: &World) -> usize {
             .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
             .count()
     })
+}
+
+/// The agent waits out what a rate limit asked for: the outbox items' `retry_at` goes,
+/// as if the minute a bare 429 backs off for had passed (no test sleeps it).
+fn time_passes(w: &World) {
+    let Ok(dir) = std::fs::read_dir(w.data_dir().join("outbox")) else {
+        return;
+    };
+    for e in dir
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+    {
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        let mut item: serde_json::Value = serde_json::from_str(&text).unwrap();
+        if !item["retry_at"].is_null() {
+            item["retry_at"] = serde_json::Value::Null;
+            std::fs::write(e.path(), serde_json::to_string(&item).unwrap()).unwrap();
+        }
+    }
 }
 
 /// The second try of a case succeeds.
@@ -158,6 +210,10 @@ fn one_row_csv(w: &World, sets: &[String], file: &str) {
 fn once(w: &World, flavour: &str, phone: &str, case: &str) {
     w.handle().clear_faults();
     assert_eq!(copies(w, flavour, phone), 1, "{case}: one contact");
+    if flavour == "chatwoot" {
+        let labels = &stored_with(w, flavour, phone)[0]["labels"];
+        assert_eq!(labels, &json!(["vip"]), "{case}: the labels set");
+    }
     let history: Vec<_> = rolo::engine::record::read(&w.data_dir())
         .into_iter()
         .filter(|e| e.phone == phone)
@@ -177,6 +233,7 @@ fn by_add(w: &World, flavour: &str, profile: &str, n: usize, fault: &Fault) {
     w.handle().clear_faults();
     if code(&first) != 0 {
         let again = if outbox_len(w) > 0 {
+            time_passes(w);
             w.rolo(&["--profile", profile, "outbox", "retry", "--all"])
         } else {
             w.rolo_sets(&["--profile", profile, "add"], &sets)
@@ -205,7 +262,7 @@ fn by_import(w: &World, flavour: &str, profile: &str, n: usize, fault: &Fault) {
 #[test]
 fn add_then_retry_creates_once_under_every_fault() {
     let w = world();
-    for (flavour, profile) in [("whatsmark", "wm"), ("wipsy", "wipsy")] {
+    for (flavour, profile) in FLAVOURS {
         for (n, fault) in faults(flavour).iter().enumerate() {
             by_add(&w, flavour, profile, 100 + n, fault);
         }
@@ -215,7 +272,7 @@ fn add_then_retry_creates_once_under_every_fault() {
 #[test]
 fn import_creates_once_under_every_fault() {
     let w = world();
-    for (flavour, profile) in [("whatsmark", "wm"), ("wipsy", "wipsy")] {
+    for (flavour, profile) in FLAVOURS {
         for (n, fault) in faults(flavour).iter().enumerate() {
             by_import(&w, flavour, profile, 200 + n, fault);
         }
@@ -266,7 +323,7 @@ fn linear_mode_creates_once_under_every_fault() {
 fn a_refused_connection_then_a_retry_creates_once() {
     let mut w = world();
     let port = w.handle().addr().port();
-    for (flavour, profile) in [("whatsmark", "wm"), ("wipsy", "wipsy")] {
+    for (flavour, profile) in FLAVOURS {
         // The catalog cached, as after any earlier run: the sources a row names are known.
         let warm = w.rolo(&["--profile", profile, "catalog", "refresh"]);
         assert_eq!(code(&warm), 0, "{}", show(&warm));
@@ -295,5 +352,58 @@ fn a_refused_connection_then_a_retry_creates_once() {
         let again = w.rolo(&["--profile", profile, "import", &file]);
         assert_eq!(code(&again), 0, "{}", show(&again));
         assert_eq!(copies(&w, flavour, &phone), 1, "import {flavour} refused");
+    }
+}
+
+/// Chatwoot takes a contact in two calls: the contact, then its labels. When the second
+/// fails, the contact exists and is recorded once; its labels wait in the outbox as an
+/// update of that id, and the retry sets them without a second create.
+#[test]
+fn a_failed_labels_call_keeps_one_contact_and_the_retry_sets_the_labels() {
+    let w = world();
+    let faults = [
+        ("labels 500", FaultKind::Status500),
+        ("labels drop", FaultKind::Drop),
+        (
+            "labels 429",
+            FaultKind::Answer {
+                status: 429,
+                body: json!("Retry later"),
+            },
+        ),
+    ];
+    for (n, (name, kind)) in faults.into_iter().enumerate() {
+        for face in ["add", "import"] {
+            let (sets, phone) = contact("chatwoot", 500 + 2 * n + usize::from(face == "import"));
+            let case = format!("{face} chatwoot {name}");
+            w.handle().add_fault(FaultRule {
+                path: "/chatwoot/api/v1/accounts/1/contacts/*".into(),
+                method: Some("POST".into()),
+                kind: kind.clone(),
+                after: false,
+                times: Some(1),
+            });
+            let first = if face == "add" {
+                let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+                w.rolo_sets(&["--profile", "cw", "add"], &sets)
+            } else {
+                let file = format!("labels-{n}.csv");
+                one_row_csv(&w, &sets, &file);
+                w.rolo(&["--profile", "cw", "import", &file])
+            };
+            w.handle().clear_faults();
+            assert_ne!(code(&first), 0, "{case}: not done yet\n{}", show(&first));
+            assert!(
+                show(&first).contains("labels could not be set"),
+                "{case}: says so\n{}",
+                show(&first)
+            );
+            assert_eq!(copies(&w, "chatwoot", &phone), 1, "{case}: created once");
+            assert_eq!(outbox_len(&w), 1, "{case}: the labels wait");
+            time_passes(&w);
+            let again = w.rolo(&["--profile", "cw", "outbox", "retry", "--all"]);
+            retried(&case, &first, &again);
+            once(&w, "chatwoot", &phone, &case);
+        }
     }
 }

@@ -187,7 +187,7 @@ async fn create_answers_200_with_the_payload_and_refuses_as_the_model_does() {
 #[tokio::test]
 async fn labels_are_overwritten_whole_and_attributes_merged() {
     let sb = support::sandbox::start().await;
-    let (_, found) = get(&sb, "/accounts/1/contacts/search?q=%2B573188779043").await;
+    let (_, found) = get(&sb, "/accounts/1/contacts/search?q=%2B573157771234").await;
     let id = found["payload"][0]["id"].as_i64().unwrap();
     let path = format!("/accounts/1/contacts/{id}/labels");
     assert_eq!(get(&sb, &path).await.1["payload"], json!(["vip"]));
@@ -228,7 +228,7 @@ async fn labels_are_overwritten_whole_and_attributes_merged() {
         reqwest::Method::PUT,
         Some(DEMO),
         &contact,
-        Some(json!({ "phone_number": "+573188779043" })),
+        Some(json!({ "phone_number": "+573157771234" })),
     )
     .await;
     assert_eq!(s, 200);

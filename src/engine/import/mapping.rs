@@ -343,6 +343,12 @@ impl Mapping {
             }
         }
         for name in full {
+            if flavour.one_name() {
+                if let Some(key) = C::First.key(flavour) {
+                    push(&mut out, &mut used, flavour, key, name);
+                }
+                continue;
+            }
             let (first, last) = name
                 .split_once(char::is_whitespace)
                 .map_or((name, ""), |(f, l)| (f, l.trim()));
@@ -371,6 +377,15 @@ fn push(
                 v.push_str(&value);
             }
             None => out.push((key.to_owned(), value)),
+        }
+    } else if flavour.one_name() && flavour.key(crate::contact::Role::FirstName) == Some(key) {
+        // One field holds the whole name: a first-name and a last-name column join there.
+        match out.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => {
+                v.push(' ');
+                v.push_str(value);
+            }
+            None => out.push((key.to_owned(), value.to_owned())),
         }
     } else if used.insert(key.to_owned()) {
         out.push((key.to_owned(), value.to_owned()));

@@ -107,6 +107,8 @@ pub struct Shared {
     marked: Mutex<usize>,
     /// Where what a created contact still lacks waits.
     keep: submit::Keep,
+    /// Contacts created with a part still waiting in the outbox: id and why.
+    unfinished: Mutex<Vec<(String, Outcome)>>,
 }
 
 impl Shared {
@@ -134,7 +136,33 @@ impl Shared {
             intents,
             marked: Mutex::new(0),
             keep,
+            unfinished: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The pipeline's look for a job's contact (see [`submit::look`]).
+    async fn look(&self, job: &Job) -> submit::Looked {
+        let region = self.region.as_deref();
+        submit::look(&self.client, &job.draft, region, &job.body, &self.keep).await
+    }
+
+    /// Notes a contact created with a part still waiting in the outbox.
+    fn note_unfinished(&self, answer: &crate::api::Answer) {
+        if let (Outcome::Created { id, .. }, Some((_, why))) = (&answer.outcome, &answer.unsent) {
+            self.unfinished
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((id.clone(), why.clone()));
+        }
+    }
+
+    /// The contacts created with a part still waiting in the outbox, with why.
+    #[must_use]
+    pub fn unfinished(&self) -> Vec<(String, Outcome)> {
+        self.unfinished
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// What the pacer has to report (a wait it did not take in full).
@@ -227,7 +255,7 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
         }
         let outcome = if may_exist {
             // Looking is a request too: it takes the permit the create would have.
-            let looked = submit::look(&sh.client, &job.draft, sh.region.as_deref()).await;
+            let looked = sh.look(job).await;
             sh.pacer.spent();
             match looked {
                 Looked::Found(known) => {
@@ -271,6 +299,7 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
             let (answer, arrived) =
                 submit::send(&sh.client, &job.body, &sh.catalog, &job.draft, &sh.keep).await;
             sh.pacer.answered(&answer.outcome, answer.rate.as_ref());
+            sh.note_unfinished(&answer);
             may_exist = arrived;
             answer.outcome
         };

@@ -119,6 +119,21 @@ impl Profile {
         Self::new(name, "wipsy", &format!("{origin}/wipsy"), key_env)
     }
 
+    /// A Chatwoot profile against the sandbox at `origin` (account 1, "demo", and its
+    /// WhatsApp inbox), its token in `key_env`.
+    #[must_use]
+    pub fn chatwoot(name: &str, origin: &str, key_env: &str) -> Self {
+        let mut p = Self::new(
+            name,
+            "chatwoot",
+            &format!("{origin}/chatwoot/api/v1"),
+            key_env,
+        );
+        p.lines.push("account_id = 1".to_owned());
+        p.lines.push("inbox_id = 1".to_owned());
+        p
+    }
+
     /// The key from a command, as `api_key_cmd` users write it (`pass show …`), instead
     /// of a variable: in-process tests cannot set variables safely.
     #[must_use]

@@ -10,6 +10,9 @@ pub trait SeedExt {
     /// The WhatsMark tenant called `tenant`.
     fn wm_tenant(&self, tenant: &str) -> &WmTenant;
 
+    /// The access token of a user of Chatwoot account `account` (not a bot's).
+    fn cw_token(&self, account: &str) -> String;
+
     /// The API key of a Wipsy tenant.
     fn wipsy_key(&self, tenant: &str) -> String {
         self.wipsy_tenant(tenant).api_key.clone()
@@ -58,5 +61,10 @@ impl SeedExt for Seed {
 
     fn wm_tenant(&self, tenant: &str) -> &WmTenant {
         self.whatsmark.iter().find(|t| t.name == tenant).unwrap()
+    }
+
+    fn cw_token(&self, account: &str) -> String {
+        let a = self.chatwoot.accounts.iter().find(|a| a.name == account);
+        rolo::sandbox::chatwoot::member_token(&self.chatwoot, a.unwrap().id).unwrap()
     }
 }
