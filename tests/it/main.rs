@@ -34,6 +34,7 @@ mod sandbox_faults;
 mod sandbox_whatsmark;
 mod sandbox_whatsmark_by_id;
 mod sandbox_wipsy;
+mod tui_chatwoot;
 mod tui_checks;
 mod tui_editor;
 mod tui_find;

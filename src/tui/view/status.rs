@@ -199,7 +199,8 @@ fn short_time(rfc3339: &str) -> String {
 }
 
 fn quota(p: &ProfileState) -> String {
-    let estimate = p.profile.api.caps().monthly_quota_estimate;
+    let caps = p.profile.api.caps();
+    let estimate = caps.monthly_quota_estimate;
     match p.usage {
         Some(u) => match u.limit {
             Some(l) => format!("contacts {}/{l}", u.current),
@@ -209,6 +210,9 @@ fn quota(p: &ProfileState) -> String {
             Some(l) => format!("this month {}/{l} via rolo", p.created_this_month),
             None => format!("this month {} via rolo", p.created_this_month),
         },
+        // An API with neither a usage endpoint nor a plan quota rolo could estimate
+        // (Chatwoot): nothing to wait for.
+        None if !caps.reports_usage => "no quota API".to_owned(),
         None => "quota unknown".to_owned(),
     }
 }

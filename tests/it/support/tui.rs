@@ -28,7 +28,8 @@ pub struct Harness {
 
 /// The profiles of the key-script tests, in this order: `wm` (demo), `full` (plan limit
 /// reached), `wipsy` (loadtest, with its whole catalog), `careful` (confirm first), `ro`
-/// (read only), `wdemo` (Wipsy demo), `staff` (WhatsMark with a staff list), `wrong`.
+/// (read only), `wdemo` (Wipsy demo), `staff` (WhatsMark with a staff list), `wrong`,
+/// `cw` (Chatwoot demo account, its WhatsApp inbox).
 /// Each key comes from a command, as `api_key_cmd` users write it.
 pub fn config(origin: &str, seed: &Seed) -> ConfigFile {
     let wm = |name: &str, tenant: &str| {
@@ -69,6 +70,11 @@ pub fn config(origin: &str, seed: &Seed) -> ConfigFile {
                 .assignee(16, "Carlos Peña (ventas)"),
         )
         .profile(wipsy("wrong", "wpy_not_the_key"))
+        .profile(
+            Profile::chatwoot("cw", origin, "UNUSED")
+                .key_cmd(&seed.cw_token("demo"))
+                .region("CO"),
+        )
 }
 
 impl Harness {

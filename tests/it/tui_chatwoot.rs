@@ -1,0 +1,130 @@
+//! Key scripts for a Chatwoot profile (issue 30): the form with every custom-attribute
+//! type and labels, sent as Chatwoot stores them; the server's 422 on `phone_number`
+//! under Phone; and the status bar saying there is no quota to show.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+use crate::support;
+
+use crossterm::event::KeyCode;
+use serde_json::json;
+use support::tui::Harness;
+
+/// The Chatwoot demo account's contact with this phone, as the sandbox stores it.
+fn stored_with(h: &Harness, phone: &str) -> serde_json::Value {
+    h.stored("chatwoot", "demo")
+        .into_iter()
+        .find(|c| c["phone_number"] == phone)
+        .unwrap_or_else(|| panic!("no contact with {phone}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_attribute_type_and_labels_go_as_chatwoot_stores_them() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    // One name field for the whole name.
+    h.typed("Ana Gómez");
+    h.focus("Phone");
+    h.typed("300 765 4321");
+    h.focus("Company");
+    h.typed("Ferretería Gómez");
+    h.focus("Labels");
+    h.paste("vip, soporte");
+    assert_eq!(
+        h.app().current().form.draft.list("labels"),
+        ["vip", "soporte"]
+    );
+    h.focus("City");
+    h.typed("Cali");
+    // Every display type: list, date, number, currency, percent, link, checkbox, text
+    // with a pattern.
+    h.focus("Plan");
+    h.pick("oro");
+    h.focus("Fecha de cumpleaños");
+    h.typed("1990-04-01");
+    h.focus("Pedidos");
+    h.typed("12");
+    h.focus("Saldo");
+    h.typed("1500.50");
+    h.focus("Descuento");
+    h.typed("15");
+    h.focus("Tienda online");
+    h.typed("tienda.example.co");
+    h.focus("Acepta WhatsApp");
+    h.pick("yes");
+    h.focus("NIT");
+    h.typed("12-34");
+    // Checked as typed: a link without its scheme, a NIT off its pattern.
+    let s = h.screen(120, 40);
+    assert!(s.contains("✗ 2 problems"), "{s}");
+    assert!(
+        s.contains("Does not match the pattern ^[0-9]{6,12}$"),
+        "{s}"
+    );
+    h.focus("Tienda online");
+    h.press(KeyCode::Home);
+    h.typed("https://");
+    h.focus("NIT");
+    for _ in 0..5 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("900123456");
+    assert!(h.screen(120, 40).contains("✓ no problems"));
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Ana Gómez"), "{s}");
+    assert!(s.contains("no quota API"), "{s}");
+    let c = stored_with(&h, "+573007654321");
+    assert_eq!(c["name"], "Ana Gómez");
+    assert_eq!(c["labels"], json!(["vip", "soporte"]));
+    assert_eq!(
+        c["additional_attributes"]["company_name"],
+        "Ferretería Gómez"
+    );
+    assert_eq!(c["additional_attributes"]["city"], "Cali");
+    assert_eq!(
+        c["custom_attributes"],
+        json!({
+            "plan": "oro",
+            "birthday": "1990-04-01",
+            "orders": 12,
+            "balance": 1500.5,
+            "discount": 15,
+            "store_url": "https://tienda.example.co",
+            "whatsapp_opt_in": true,
+            "tax_id": "900123456",
+        })
+    );
+    // Its WhatsApp inbox, the profile's default.
+    assert_eq!(c["contact_inboxes"][0]["inbox"]["id"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_422_on_phone_number_lands_under_phone_and_the_form_is_kept() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.typed("Rafa Gómez");
+    h.focus("Phone");
+    // The seeded Ana's number: the duplicate check finds her, and sending anyway gets
+    // Chatwoot's uniqueness answer.
+    h.typed("+573157771234");
+    h.ctrl_s().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("Possible duplicate of Ana María Pérez"), "{s}");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.submitting.is_none()).await;
+    assert_eq!(
+        h.app().current().form.focused().unwrap().key,
+        "phone_number",
+        "focus on the server's error"
+    );
+    let s = h.screen(120, 40);
+    let phone = s.lines().position(|l| l.contains(" Phone ")).unwrap();
+    assert!(
+        s.lines()
+            .nth(phone + 1)
+            .unwrap()
+            .contains("✗ Phone number has already been taken"),
+        "{s}"
+    );
+    assert!(s.contains("Rafa Gómez"), "typed values are kept");
+}
