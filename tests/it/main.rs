@@ -6,6 +6,7 @@ mod support;
 mod after_create;
 mod big_catalogs;
 mod cli_add;
+mod cli_chatwoot;
 mod cli_docs;
 mod cli_find;
 mod concurrency;

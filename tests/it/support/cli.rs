@@ -16,8 +16,8 @@ impl World {
 
 /// `wm` (the default; demo, full token) and `wm-quick` (1 s timeout), `wm-full` (plan
 /// limit reached), `wm-revoked`, `wm-readonly`; `wipsy` (demo) with the catalog entries
-/// the API cannot list, `wipsy-full` (quota spent), `wipsy-wrong` (a wrong key); `down`
-/// (nothing listens).
+/// the API cannot list, `wipsy-full` (quota spent), `wipsy-wrong` (a wrong key); `cw`
+/// (the Chatwoot demo account, its WhatsApp inbox); `down` (nothing listens).
 pub fn cli_config(origin: &str, seed: &Seed) -> ConfigFile {
     let wm = |name: &str, env: &str| Profile::whatsmark(name, origin, env);
     let wipsy = |name: &str, env: &str| Profile::wipsy(name, origin, env);
@@ -45,6 +45,7 @@ pub fn cli_config(origin: &str, seed: &Seed) -> ConfigFile {
         )
         .profile(wipsy("wipsy-full", "ROLO_T_WIPSY_FULL"))
         .profile(wipsy("wipsy-wrong", "ROLO_T_WIPSY_WRONG"))
+        .profile(Profile::chatwoot("cw", origin, "ROLO_T_CW").region("CO"))
         .profile(Profile::whatsmark(
             "down",
             "http://127.0.0.1:9",
@@ -57,4 +58,5 @@ pub fn cli_config(origin: &str, seed: &Seed) -> ConfigFile {
         .secret("ROLO_T_WIPSY", seed.wipsy_key("demo"))
         .secret("ROLO_T_WIPSY_FULL", seed.wipsy_key("agencia-llena"))
         .secret("ROLO_T_WIPSY_WRONG", "wpy_wrong_key_0000")
+        .secret("ROLO_T_CW", seed.cw_token("demo"))
 }

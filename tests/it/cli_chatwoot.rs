@@ -1,0 +1,135 @@
+//! Chatwoot from outside, with the real binary against the sandbox (issue 30): the
+//! issue's quick add with a label, a vCard, linear mode, find, and an update whose
+//! attribute objects Chatwoot merges.
+#![allow(clippy::unwrap_used)] // tests: panics are the failure report
+
+use crate::support;
+
+use std::io::Write as _;
+use std::process::Stdio;
+
+use serde_json::{Value, json};
+use support::{World, code, show, stdout};
+
+/// The demo account's contact with this phone, as the sandbox stores it.
+fn stored_with(w: &World, phone: &str) -> Value {
+    w.stored("chatwoot", "demo")
+        .into_iter()
+        .find(|c| c["phone_number"] == phone)
+        .unwrap_or_else(|| panic!("no contact with {phone}"))
+}
+
+/// The issue's check, as a user runs it.
+#[test]
+fn the_issues_quick_add_creates_the_contact_with_its_label() {
+    let w = World::cli();
+    let out = w.rolo(&[
+        "--profile",
+        "cw",
+        "add",
+        "--quick",
+        "Ana Gómez +573188779043 #vip",
+    ]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    assert!(show(&out).contains("Created Ana Gómez"), "{}", show(&out));
+    let c = stored_with(&w, "+573188779043");
+    assert_eq!(c["name"], "Ana Gómez");
+    assert_eq!(c["labels"], json!(["vip"]));
+    assert_eq!(
+        c["contact_inboxes"][0]["inbox"]["id"], 1,
+        "the profile's inbox"
+    );
+    // Attributes by key, typed by their definitions.
+    let out = w.rolo(&[
+        "--profile",
+        "cw",
+        "add",
+        "--quick",
+        "Luis Rojas 3009998877 #soporte plan:platino orders:3 whatsapp_opt_in:sí",
+    ]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let c = stored_with(&w, "+573009998877");
+    assert_eq!(
+        c["custom_attributes"],
+        json!({ "plan": "platino", "orders": 3, "whatsapp_opt_in": true })
+    );
+    assert_eq!(c["labels"], json!(["soporte"]));
+}
+
+#[test]
+fn a_vcard_becomes_one_contact_with_its_whole_name() {
+    let w = World::cli();
+    w.write(
+        "ana.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Gómez;Ana;;;\r\nFN:Ana Gómez\r\nORG:Ferretería Gómez\r\n\
+         TEL;TYPE=CELL:+57 300 765 4321\r\nEMAIL:ana.gomez@example.co\r\nEND:VCARD\r\n",
+    );
+    let out = w.rolo(&["--profile", "cw", "add", "--vcard", "ana.vcf"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let c = stored_with(&w, "+573007654321");
+    assert_eq!(c["name"], "Ana Gómez");
+    assert_eq!(c["email"], "ana.gomez@example.co");
+    assert_eq!(
+        c["additional_attributes"]["company_name"],
+        "Ferretería Gómez"
+    );
+}
+
+#[test]
+fn linear_mode_asks_every_field_and_creates_the_contact() {
+    let w = World::cli();
+    let mut answers = vec!["Marta Ruiz", "310 222 3344"];
+    // Email, identifier, company, avatar URL, inbox [1]; labels by name.
+    answers.extend(["", "", "", "", "", "vip"]);
+    // Country, country code, city, description; the eight custom attributes.
+    answers.extend([""; 12]);
+    // Send; no other contact.
+    answers.extend(["y", "n"]);
+    let mut child = w
+        .command()
+        .args(["--profile", "cw", "--linear"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let script = answers.iter().fold(String::new(), |s, a| s + a + "\n");
+    let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let c = stored_with(&w, "+573102223344");
+    assert_eq!(c["name"], "Marta Ruiz");
+    assert_eq!(c["labels"], json!(["vip"]));
+}
+
+#[test]
+fn find_then_an_update_changes_only_what_it_names() {
+    let w = World::cli();
+    let found = w.rolo(&["--profile", "cw", "find", "ana maría"]);
+    assert_eq!(code(&found), 0, "{}", show(&found));
+    let id = stdout(&found).split('\t').next().unwrap().to_owned();
+    let out = w.rolo_sets(
+        &["--profile", "cw", "update", &id],
+        &[
+            "additional_attributes.city=Medellín",
+            "labels=vip,mayorista",
+            "custom.Pedidos=13",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let c = stored_with(&w, "+573157771234");
+    // Merged: the company and the plan stay; the city and the orders change.
+    assert_eq!(
+        c["additional_attributes"]["company_name"],
+        "Ferretería Pérez"
+    );
+    assert_eq!(c["additional_attributes"]["city"], "Medellín");
+    assert_eq!(
+        c["custom_attributes"],
+        json!({ "plan": "oro", "orders": 13 })
+    );
+    assert_eq!(c["labels"], json!(["vip", "mayorista"]));
+    // A contact the account does not have.
+    let out = w.rolo(&["--profile", "cw", "update", "424242", "--set", "name=X"]);
+    assert_eq!(code(&out), 9, "{}", show(&out));
+}
