@@ -34,7 +34,7 @@ pub struct Refreshed {
 
 impl Refreshed {
     /// Notes a failed part: its warning, and whether the server answered at all.
-    fn failed(&mut self, part: &str, o: &Outcome) {
+    pub(super) fn failed(&mut self, part: &str, o: &Outcome) {
         self.warnings.push(format!("{part}: {}", o.summary()));
         // The key itself refused (wrong, revoked, expired, from the wrong address): the
         // create would be refused too. A missing scope for a list is not: a token may
@@ -128,29 +128,6 @@ pub(super) async fn refresh_whatsmark(client: &Client, out: &mut Refreshed) {
             out.fetched = true;
         }
         Err(o) => out.failed("usage", &o),
-    }
-}
-
-/// Chatwoot: the account's labels (with colours) and its contact-attribute definitions,
-/// each replacing the old list. It has no quota and no usage to read.
-pub(super) async fn refresh_chatwoot(client: &Client, out: &mut Refreshed) {
-    let (labels, rate) = client.get("/labels").await;
-    out.rate = rate.or(out.rate);
-    match labels {
-        Ok(json) => {
-            *out.catalog.list_mut(CatalogKind::Labels) = super::chatwoot::label_items(&json).into();
-            out.fetched = true;
-        }
-        Err(o) => out.failed("labels", &o),
-    }
-    let (defs, rate) = client.get(super::chatwoot::DEFINITIONS).await;
-    out.rate = rate.or(out.rate);
-    match defs {
-        Ok(json) => {
-            out.catalog.custom_fields = super::chatwoot::definitions(&json);
-            out.fetched = true;
-        }
-        Err(o) => out.failed("custom attribute definitions", &o),
     }
 }
 

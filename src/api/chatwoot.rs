@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use reqwest::StatusCode;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{AuthProblem, Outcome, excerpt};
 use crate::contact::catalog::{Catalog, CustomFieldDef, CustomType, Item};
@@ -17,9 +17,6 @@ use crate::contact::fields::CatalogKind;
 
 /// Contacts a search page holds: fewer means it was the last.
 pub const SEARCH_PAGE: usize = 15;
-
-/// The key of the list of labels in a draft and an update body: set by its own call.
-pub const LABELS: &str = "labels";
 
 /// The custom-attribute definitions of contacts (never the conversations').
 pub const DEFINITIONS: &str = "/custom_attribute_definitions?attribute_model=contact_attribute";
@@ -258,14 +255,6 @@ pub fn create_outcome(status: StatusCode, json: &Value, body: &Value) -> Outcome
     }
 }
 
-/// A body without its labels, and the labels it had (`None`: the body sets none).
-#[must_use]
-pub fn split_labels(body: &Value) -> (Value, Option<Value>) {
-    let mut rest = body.as_object().cloned().unwrap_or_default();
-    let labels = rest.remove(LABELS);
-    (Value::Object(rest), labels)
-}
-
 /// The labels of a `GET`/`POST .../contacts/{id}/labels` answer.
 #[must_use]
 pub fn labels_of(json: &Value) -> Option<Vec<Value>> {
@@ -318,7 +307,7 @@ pub fn definitions(json: &Value) -> Vec<CustomFieldDef> {
                     .unwrap_or(&key)
                     .to_owned(),
                 id: key,
-                kind: CustomType::parse_chatwoot(
+                kind: display_type(
                     d.get("attribute_display_type")
                         .and_then(Value::as_str)
                         .unwrap_or("text"),
@@ -343,6 +332,43 @@ pub fn definitions(json: &Value) -> Vec<CustomFieldDef> {
             })
         })
         .collect()
+}
+
+/// Reads an `attribute_display_type`; unknown types are edited as text.
+fn display_type(s: &str) -> CustomType {
+    match s {
+        "number" => CustomType::Number,
+        "currency" => CustomType::Currency,
+        "percent" => CustomType::Percent,
+        "link" => CustomType::Link,
+        "date" => CustomType::Date,
+        "list" => CustomType::Select,
+        "checkbox" => CustomType::Checkbox,
+        _ => CustomType::Text,
+    }
+}
+
+/// Chatwoot: the account's labels (with colours) and its contact-attribute definitions,
+/// each replacing the old list. It has no quota and no usage to read.
+pub(super) async fn refresh(client: &super::Client, out: &mut super::catalog::Refreshed) {
+    let (labels, rate) = client.get("/labels").await;
+    out.rate = rate.or(out.rate);
+    match labels {
+        Ok(json) => {
+            *out.catalog.list_mut(CatalogKind::Labels) = label_items(&json).into();
+            out.fetched = true;
+        }
+        Err(o) => out.failed("labels", &o),
+    }
+    let (defs, rate) = client.get(DEFINITIONS).await;
+    out.rate = rate.or(out.rate);
+    match defs {
+        Ok(json) => {
+            out.catalog.custom_fields = definitions(&json);
+            out.fetched = true;
+        }
+        Err(o) => out.failed("custom attribute definitions", &o),
+    }
 }
 
 /// Learns the inboxes contacts were seen in (`contact_inboxes[].inbox`): the API lists
@@ -374,27 +400,6 @@ pub fn harvest(catalog: &mut Catalog, contacts: &[Value]) {
         }));
     }
     catalog.merge_items(CatalogKind::Inboxes, inboxes);
-}
-
-/// A contact with its labels put in as `labels` (what a draft of it holds).
-#[must_use]
-pub fn with_labels(mut contact: Value, labels: Vec<Value>) -> Value {
-    if let Some(o) = contact.as_object_mut() {
-        o.insert(LABELS.to_owned(), Value::Array(labels));
-    }
-    contact
-}
-
-/// Whether a body changes anything but labels.
-#[must_use]
-pub fn has_fields(body: &Value) -> bool {
-    body.as_object().is_some_and(|o| !o.is_empty())
-}
-
-/// An empty object (a body with nothing in it).
-#[must_use]
-pub fn empty() -> Value {
-    Value::Object(Map::new())
 }
 
 #[cfg(test)]

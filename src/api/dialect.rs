@@ -41,8 +41,11 @@ pub struct Dialect {
     pub recent: Option<&'static str>,
     /// What contacts, as listed or echoed, teach about catalogs the API cannot list.
     pub harvest: fn(&mut Catalog, &[Value]),
-    /// Labels are set by a call of their own after the contact exists (and read apart).
+    /// Labels are set by a call of their own after the contact exists (and read apart),
+    /// at `/contacts/{id}/labels`.
     pub labels_apart: bool,
+    /// The labels a labels call answered with.
+    pub labels_listed: fn(&Value) -> Option<Vec<Value>>,
     /// Fetches the catalogs the API lists.
     pub refresh: Refresh,
 }
@@ -81,6 +84,7 @@ static WIPSY: Dialect = Dialect {
     recent: Some("/api-get-contacts?limit=500"),
     harvest: wipsy::harvest,
     labels_apart: false,
+    labels_listed: |_| None,
     refresh: |client, out| Box::pin(super::catalog::refresh_wipsy(client, out)),
 };
 
@@ -108,6 +112,7 @@ static WHATSMARK: Dialect = Dialect {
     // Its catalogs are listed; its contacts teach nothing more.
     harvest: nothing,
     labels_apart: false,
+    labels_listed: |_| None,
     refresh: |client, out| Box::pin(super::catalog::refresh_whatsmark(client, out)),
 };
 
@@ -124,5 +129,6 @@ static CHATWOOT: Dialect = Dialect {
     recent: None,
     harvest: chatwoot::harvest,
     labels_apart: true,
-    refresh: |client, out| Box::pin(super::catalog::refresh_chatwoot(client, out)),
+    labels_listed: chatwoot::labels_of,
+    refresh: |client, out| Box::pin(chatwoot::refresh(client, out)),
 };

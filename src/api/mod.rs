@@ -14,8 +14,9 @@ use url::Url;
 
 use crate::contact::duplicates::{self, Known};
 use crate::contact::flavour::KeyHeader;
-use crate::contact::{Catalog, Flavour};
+use crate::contact::{Catalog, Flavour, Role};
 use secrecy::{ExposeSecret as _, SecretString};
+use serde_json::Map;
 
 pub mod body;
 pub mod catalog;
@@ -346,7 +347,7 @@ impl Client {
     pub async fn create(&self, body: &Value, catalog: &Catalog) -> Answer {
         let d = self.dialect();
         let (body, labels) = if d.labels_apart {
-            chatwoot::split_labels(body)
+            self.split_labels(body)
         } else {
             (body.clone(), None)
         };
@@ -361,7 +362,7 @@ impl Client {
         if let (Outcome::Created { id, echo }, Some(labels)) = (&mut answer.outcome, labels)
             && let Err(why) = self.label(id, &labels, echo).await
         {
-            answer.unsent = Some((serde_json::json!({ chatwoot::LABELS: labels }), why));
+            answer.unsent = Some((self.labels_body(labels), why));
         }
         answer
     }
@@ -371,7 +372,7 @@ impl Client {
         match self.set_labels(id, labels).await.outcome {
             Outcome::Created { echo: listed, .. } => {
                 let listed = listed.as_array().cloned().unwrap_or_default();
-                *echo = chatwoot::with_labels(echo.take(), listed);
+                *echo = self.with_labels(echo.take(), listed);
                 Ok(())
             }
             why => Err(why),
@@ -383,14 +384,14 @@ impl Client {
     /// now, added to what the contact holds (never taking a label away). Nothing to do
     /// elsewhere.
     pub async fn finish(&self, id: &str, body: &Value) -> Result<(), Outcome> {
-        let wanted = match chatwoot::split_labels(body).1 {
+        let wanted = match self.split_labels(body).1 {
             Some(Value::Array(l)) if self.dialect().labels_apart && !l.is_empty() => l,
             _ => return Ok(()),
         };
         let (contact, _) = self.contact(id).await;
         let mut contact = contact?;
         let mut held = contact
-            .get(chatwoot::LABELS)
+            .get(self.labels_key())
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -406,16 +407,46 @@ impl Client {
     /// sent is the whole new list. [`Outcome::Created`] echoes the list as stored.
     async fn set_labels(&self, id: &str, labels: &Value) -> Answer {
         let path = format!("/contacts/{id}/labels");
-        let body = serde_json::json!({ chatwoot::LABELS: labels });
+        let body = serde_json::json!({ self.labels_key(): labels });
+        let d = self.dialect();
         let sent = logged("POST", &path, self.http.post(self.url(&path)).json(&body)).await;
-        self.read(sent, |status, json| match chatwoot::labels_of(json) {
+        self.read(sent, |status, json| match (d.labels_listed)(json) {
             Some(list) if status.is_success() => Outcome::Created {
                 id: id.to_owned(),
                 echo: Value::Array(list),
             },
-            _ => chatwoot::outcome(status, json),
+            _ => (d.outcome)(status, json, &Catalog::default()),
         })
         .await
+    }
+
+    /// The key of the labels field in a body (`labels`).
+    fn labels_key(&self) -> &'static str {
+        self.flavour.key(Role::Labels).unwrap_or("labels")
+    }
+
+    /// A body without its labels, and the labels it had (`None`: it sets none).
+    #[must_use]
+    pub fn split_labels(&self, body: &Value) -> (Value, Option<Value>) {
+        let mut rest = body.as_object().cloned().unwrap_or_default();
+        let labels = rest.remove(self.labels_key());
+        (Value::Object(rest), labels)
+    }
+
+    /// A body that sets only these labels.
+    #[must_use]
+    pub fn labels_body(&self, labels: Value) -> Value {
+        let mut body = Map::new();
+        body.insert(self.labels_key().to_owned(), labels);
+        Value::Object(body)
+    }
+
+    /// A contact with its labels put in (what a draft of it holds).
+    fn with_labels(&self, mut contact: Value, labels: Vec<Value>) -> Value {
+        if let Some(o) = contact.as_object_mut() {
+            o.insert(self.labels_key().to_owned(), Value::Array(labels));
+        }
+        contact
     }
 
     /// The flavour's reading of an answer (`catalog` places Wipsy's free-text errors).
@@ -571,7 +602,8 @@ impl Client {
         };
         let (labels, r) = self.get(&format!("/contacts/{id}/labels")).await;
         let result = labels.map(|json| {
-            chatwoot::with_labels(contact, chatwoot::labels_of(&json).unwrap_or_default())
+            let listed = (d.labels_listed)(&json).unwrap_or_default();
+            self.with_labels(contact, listed)
         });
         (result, r.or(rate))
     }
@@ -593,12 +625,12 @@ impl Client {
         }
         let d = self.dialect();
         let (fields, labels) = if d.labels_apart {
-            chatwoot::split_labels(body)
+            self.split_labels(body)
         } else {
             (body.clone(), None)
         };
         let path = format!("/contacts/{id}");
-        let mut answer = if d.labels_apart && !chatwoot::has_fields(&fields) {
+        let mut answer = if d.labels_apart && fields.as_object().is_none_or(Map::is_empty) {
             // Only labels change: nothing to PATCH; the contact is read for the echo.
             let (got, rate) = self.contact(id).await;
             Answer {

@@ -385,21 +385,6 @@ impl CustomType {
         }
     }
 
-    /// Reads a Chatwoot `attribute_display_type`; unknown types are edited as text.
-    #[must_use]
-    pub fn parse_chatwoot(s: &str) -> Self {
-        match s {
-            "number" => Self::Number,
-            "currency" => Self::Currency,
-            "percent" => Self::Percent,
-            "link" => Self::Link,
-            "date" => Self::Date,
-            "list" => Self::Select,
-            "checkbox" => Self::Checkbox,
-            _ => Self::Text,
-        }
-    }
-
     /// Whether the value is a number on the wire where the API types its values.
     #[must_use]
     pub fn numeric(self) -> bool {

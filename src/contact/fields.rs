@@ -51,6 +51,14 @@ impl CatalogKind {
         matches!(self, Self::Labels)
     }
 
+    /// Whether this catalog is only learned from contacts and the profile, never listed
+    /// whole by its API (Chatwoot inboxes: the contract has no list of them), so an id it
+    /// does not hold is not refused here.
+    #[must_use]
+    pub fn learned_only(self) -> bool {
+        matches!(self, Self::Inboxes)
+    }
+
     /// One entry of this catalog, in words ("source", "staff member").
     #[must_use]
     pub fn noun(self) -> &'static str {

@@ -176,15 +176,8 @@ pub(crate) async fn look(
     if let Looked::Found(known) = &looked
         && let Err(why) = client.finish(&known.id, body).await
     {
-        let rest = crate::api::chatwoot::split_labels(body)
-            .1
-            .unwrap_or_default();
-        keep.rest(
-            &known.id,
-            draft,
-            &serde_json::json!({ "labels": rest }),
-            &why,
-        );
+        let labels = client.split_labels(body).1.unwrap_or_default();
+        keep.rest(&known.id, draft, &client.labels_body(labels), &why);
     }
     looked
 }
