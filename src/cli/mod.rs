@@ -26,7 +26,7 @@ mod import;
 mod outbox;
 mod sandbox;
 
-/// rolo: enter contacts into `WhatsApp` CRMs (Wipsy, `WhatsMark`) from the terminal.
+/// rolo: enter contacts into `WhatsApp` CRMs (Wipsy, `WhatsMark`, Chatwoot) from the terminal.
 #[derive(Debug, Parser)]
 #[command(name = "rolo", version, about, long_about = None)]
 pub struct Cli {
@@ -69,7 +69,7 @@ pub enum Command {
     Add(add::AddArgs),
     /// Look contacts up by phone, name or email: id, name, phone, email, created date.
     Find(find::FindArgs),
-    /// Change some fields of a contact the CRM has (WhatsMark): only those are sent.
+    /// Change some fields of a contact the CRM has (WhatsMark, Chatwoot): only those are sent.
     #[command(
         after_help = "Exit codes: 0 updated (or nothing to change) · 1 config/usage, or an API that cannot update (Wipsy) · 2 invalid (rolo's checks, a required field cleared, or the server's field errors) · 4 key refused · 5 rate limited · 6 network · 7 server error, unreadable answer or redirect · 9 no such contact on the server.
 A failure that may pass (network, timeout, 5xx, rate limit) keeps the update in the outbox: `rolo outbox retry` sends it again (safe: an update sets values, it never adds a contact)."
@@ -135,8 +135,8 @@ pub struct SandboxArgs {
     /// Print the tenants as one JSON array instead of one line each.
     #[arg(long)]
     pub json: bool,
-    /// Print one tenant's demo key and exit, serving nothing: `whatsmark` or `wipsy`
-    /// (the `demo` tenant), or `FLAVOUR:TENANT`. What the example config's sandbox
+    /// Print one tenant's demo key and exit, serving nothing: `whatsmark`, `wipsy` or
+    /// `chatwoot` (the `demo` tenant), or `FLAVOUR:TENANT`. What the example config's sandbox
     /// profiles run as their `api_key_cmd`.
     #[arg(long, value_name = "FLAVOUR[:TENANT]")]
     pub print_key: Option<String>,

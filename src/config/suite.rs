@@ -90,14 +90,54 @@ api_key_env = "ACME_TOKEN"
 fn the_example_config_parses_with_all_its_profiles() {
     let config = Config::load(&example_path()).unwrap();
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["sandbox-whatsmark", "sandbox"]);
+    assert_eq!(names, ["sandbox-whatsmark", "sandbox", "sandbox-chatwoot"]);
     assert_eq!(config.default_profile.as_deref(), Some("sandbox-whatsmark"));
     assert_eq!(config.select(None).unwrap().name, "sandbox-whatsmark");
     assert!(config.warnings.is_empty(), "{:?}", config.warnings);
     // The templates, taken into use as the file says, parse with every key they show.
     let config = parse(&example_with_templates()).unwrap();
     let names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["sandbox-whatsmark", "sandbox", "acme", "sonrisa"]);
+    assert_eq!(
+        names,
+        [
+            "sandbox-whatsmark",
+            "sandbox",
+            "sandbox-chatwoot",
+            "acme",
+            "sonrisa",
+            "soporte"
+        ]
+    );
+    // Chatwoot's own keys: the account, and the inbox as the inbox field's default.
+    let soporte = config.profile("soporte").unwrap();
+    assert_eq!(soporte.api, Flavour::Chatwoot);
+    assert_eq!(soporte.account_id, Some(3));
+    assert_eq!(soporte.defaults["inbox_id"], "7");
+    assert_eq!(soporte.defaults["labels"], "whatsapp");
+}
+
+#[test]
+fn a_chatwoot_profile_needs_its_account_and_takes_it_nowhere_else() {
+    let cw = "[profiles.cw]\napi = \"chatwoot\"\napi_key_env = \"K\"\n";
+    let err = parse(cw).unwrap_err().to_string();
+    assert!(
+        err.contains("config.toml:1: profiles.cw.account_id: missing;"),
+        "{err}"
+    );
+    let err = parse(&format!("{cw}account_id = 0\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("config.toml:4: profiles.cw.account_id: 0 is not an account id"),
+        "{err}"
+    );
+    let wm = "[profiles.w]\napi = \"whatsmark\"\nbase_url = \"https://x.example/api/v2\"\n\
+              api_key_env = \"K\"\naccount_id = 1\n";
+    let err = parse(wm).unwrap_err().to_string();
+    assert!(
+        err.contains("profiles.w.account_id: only applies to api = \"chatwoot\""),
+        "{err}"
+    );
 }
 
 #[test]
