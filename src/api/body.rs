@@ -223,22 +223,26 @@ pub fn update_body(
     let mut body = Map::new();
     let mut changes = Vec::new();
     let mut cleared_required = Vec::new();
-    for spec in flavour.fields() {
+    for spec in flavour.fields().iter().filter(|f| !f.create_only) {
         let (was, now) = (lookup(&old, spec.key), lookup(&new, spec.key));
         if was == now {
             continue;
         }
         let sent = match now {
-            // Custom values an API merges into what it holds: one cleared is sent as
-            // `null`, or the merge would keep it.
-            Some(Value::Object(new)) if spec.kind == FieldKind::CustomFields => {
-                let mut sent = new.clone();
-                for gone in was
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flat_map(|o| o.keys())
-                {
-                    sent.entry(gone.clone()).or_insert(Value::Null);
+            // Custom values go one by one, as an API that merges them into what it holds
+            // takes them: only those that changed (one with no definition here is not
+            // sent back retyped), and one cleared as `null`, or the merge would keep it.
+            _ if spec.kind == FieldKind::CustomFields => {
+                let empty = Map::new();
+                let was = was.and_then(Value::as_object).unwrap_or(&empty);
+                let now = now.and_then(Value::as_object).unwrap_or(&empty);
+                let mut sent: Map<String, Value> = now
+                    .iter()
+                    .filter(|(k, v)| was.get(*k) != Some(*v))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                for gone in was.keys().filter(|k| !now.contains_key(*k)) {
+                    sent.insert(gone.clone(), Value::Null);
                 }
                 Value::Object(sent)
             }
@@ -384,6 +388,47 @@ mod tests {
             body["groups"],
             json!([]),
             "an emptied list is cleared, not kept"
+        );
+    }
+
+    /// Chatwoot merges custom attributes: an update sends the ones that changed (not the
+    /// others retyped), a cleared one as `null`, nested attributes nested, and never the
+    /// inbox (which only a create takes).
+    #[test]
+    fn a_merged_update_sends_only_changed_attributes_and_nulls() {
+        let contact = json!({ "id": 4, "name": "Ana", "inbox_id": 1,
+            "additional_attributes": { "city": "Cali", "company_name": "Acme" },
+            "custom_attributes": { "vip_since": true, "orders": 12, "plan": "oro" } });
+        let before = draft_of(Flavour::Chatwoot, &contact);
+        assert_eq!(before.get("additional_attributes.city"), "Cali");
+        assert_eq!(before.custom["vip_since"], "yes");
+        let mut after = before.clone();
+        after.set("additional_attributes.city", "Medellín");
+        after.set("inbox_id", "2");
+        after.custom.remove("plan");
+        after.custom.insert("orders".into(), "13".into());
+        let defs = [CustomFieldDef {
+            id: "orders".into(),
+            name: "Pedidos".into(),
+            kind: CustomType::Number,
+            options: Vec::new(),
+            required: false,
+            order: 0,
+            pattern: None,
+        }];
+        let (body, _) = update_body(Flavour::Chatwoot, &before, &after, None, &defs).unwrap();
+        assert_eq!(
+            body,
+            json!({ "additional_attributes": { "city": "Medellín" },
+                    "custom_attributes": { "orders": 13, "plan": null } })
+        );
+        // The last attribute cleared: `null`, not an empty object the merge ignores.
+        let mut none = before.clone();
+        none.custom.clear();
+        let (body, _) = update_body(Flavour::Chatwoot, &before, &none, None, &defs).unwrap();
+        assert_eq!(
+            body["custom_attributes"],
+            json!({ "vip_since": null, "orders": null, "plan": null })
         );
     }
 

@@ -153,13 +153,16 @@ fn invalid(json: &Value) -> Outcome {
     }
     // The inbox's own need ("param is missing or the value is empty: contact phone
     // number"): under the field it names.
+    // Only that wording (`ContactInboxBuilder`'s): another 422 naming a word like
+    // "email" (a fork's "Labels do not exist: email-leads") is the form's.
     let lower = message.to_lowercase();
-    let named = if lower.contains("phone") {
-        Some("phone_number")
-    } else if lower.contains("email") {
-        Some("email")
-    } else {
-        None
+    let need = lower
+        .strip_prefix("param is missing or the value is empty:")
+        .map(str::trim);
+    let named = match need {
+        Some(n) if n.contains("phone") => Some("phone_number"),
+        Some(n) if n.contains("email") => Some("email"),
+        _ => None,
     };
     match named {
         Some(key) => {
@@ -235,11 +238,16 @@ pub fn outcome(status: StatusCode, json: &Value) -> Outcome {
 pub fn create_outcome(status: StatusCode, json: &Value, body: &Value) -> Outcome {
     match outcome(status, json) {
         Outcome::NotFound { message } if body.get("inbox_id").is_some() => {
+            let inbox = body
+                .get("inbox_id")
+                .map(Value::to_string)
+                .unwrap_or_default();
             let mut fields = BTreeMap::new();
             fields.insert(
                 "inbox_id".to_owned(),
                 vec![format!(
-                    "This inbox is not in the profile's account ({message})"
+                    "Chatwoot has no inbox {inbox} in this account ({message}): pick \
+                     another, or check the profile's inbox_id and account_id"
                 )],
             );
             Outcome::FieldErrors {

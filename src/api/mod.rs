@@ -420,6 +420,13 @@ impl Client {
         .await
     }
 
+    /// A contact as the server lists or echoes it, read as the duplicate check and Find
+    /// show it (name, phone, email, created date in RFC 3339).
+    #[must_use]
+    pub fn known(&self, contact: &Value) -> Known {
+        (self.dialect().known)(contact)
+    }
+
     /// The key of the labels field in a body (`labels`).
     fn labels_key(&self) -> &'static str {
         self.flavour.key(Role::Labels).unwrap_or("labels")

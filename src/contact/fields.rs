@@ -133,6 +133,8 @@ pub struct FieldSpec {
     pub max_len: Option<usize>,
     /// The largest id an integer id field takes (its column's range), where documented.
     pub max_id: Option<u64>,
+    /// Set on a create only: an update cannot change it (Chatwoot's `inbox_id`).
+    pub create_only: bool,
     /// Form section (from the role).
     pub section: Section,
 }
@@ -149,6 +151,7 @@ impl FieldSpec {
             required: false,
             max_len: None,
             max_id: None,
+            create_only: false,
             section: role.section(),
         }
     }
@@ -171,6 +174,13 @@ impl FieldSpec {
     #[must_use]
     pub const fn max_id(mut self, n: u64) -> Self {
         self.max_id = Some(n);
+        self
+    }
+
+    /// The same field, set on a create only.
+    #[must_use]
+    pub const fn create_only(mut self) -> Self {
+        self.create_only = true;
         self
     }
 

@@ -344,8 +344,9 @@ impl<'a> Parser<'a> {
             Fits::One(..) | Fits::None => {
                 // A one-word name before the phone may be missing its last name: Tab
                 // puts this word there by key, where it is meant.
+                // (Not where one field holds the whole name: that key would replace it.)
                 let key = self.flavour.key(Role::LastName).unwrap_or_default();
-                let lone = self.names.len() == 1 && !key.is_empty();
+                let lone = self.names.len() == 1 && !key.is_empty() && !self.flavour.one_name();
                 let hint = lone.then(|| format!("{key}:{}", quote_spaced(word)));
                 self.flag(
                     i..i + 1,
@@ -694,7 +695,13 @@ impl<'a> Parser<'a> {
             last = first.split_off(1);
         }
         let given = |key: &str| !self.draft.get(key).is_empty();
-        match (given(first_key), given(last_key)) {
+        // One field for the whole name: a `name:` key's words come first, the rest after.
+        let given_keys = if first_key == last_key {
+            (given(first_key), false)
+        } else {
+            (given(first_key), given(last_key))
+        };
+        match given_keys {
             (false, false) => {}
             (true, false) => {
                 first.append(&mut last);
@@ -856,5 +863,33 @@ mod tests {
         let flagged: Vec<&str> = p.notes.iter().map(|n| n.token.as_str()).collect();
         assert_eq!(flagged, ["2024", "+91 98765 43210"]);
         assert_eq!(p.notes[1].suggestion.as_deref(), Some("wa:+919876543210"));
+    }
+
+    /// Chatwoot keeps the whole name in `name`: every name word goes there, after what
+    /// a `name:` key gave, and nothing is flagged or offered as a replacement.
+    #[test]
+    fn one_name_field_takes_every_name_word() {
+        let catalog = Catalog::default();
+        for (line, whole) in [
+            ("Ana María Pérez 3001234567", "Ana María Pérez"),
+            ("name:Ana Pérez 3001234567", "Ana Pérez"),
+            ("Ana | Pérez 3001234567", "Ana Pérez"),
+        ] {
+            let p = parse(line, Flavour::Chatwoot, &catalog, Some("CO"));
+            assert_eq!(p.draft.get("name"), whole, "{line}");
+            assert!(p.notes.is_empty(), "{line}: {:?}", p.notes);
+        }
+        let p = parse(
+            "Ana 3001234567 Pérez",
+            Flavour::Chatwoot,
+            &catalog,
+            Some("CO"),
+        );
+        assert_eq!(p.draft.get("name"), "Ana");
+        assert!(
+            p.notes.iter().all(|n| n.suggestion.is_none()),
+            "no name: hint that would replace Ana: {:?}",
+            p.notes
+        );
     }
 }

@@ -136,6 +136,18 @@ async fn send_again(
             problems.push(format!("cannot update the outbox item: {e}"));
         }
     };
+    if let Some(update) = item.update.clone().filter(|u| u.rest_of_create) {
+        // The rest of a create (its labels): added to what the contact holds now, as the
+        // look-first finishes a contact it finds; never taking one away.
+        item.attempts += 1;
+        put(&item);
+        let id = update.contact_id;
+        let result = match client.finish(&id, &update.body).await {
+            Ok(()) => Resent::Updated { id },
+            Err(o) => settle(&mut item, &o, false, &mut put),
+        };
+        return (result, None, problems);
+    }
     if let Some(update) = item.update.clone() {
         // What still waits: the fields that hold their old value now. One that holds
         // the new value arrived; one changed since is not the agent's to undo.

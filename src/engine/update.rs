@@ -140,11 +140,12 @@ impl Planned {
     /// waits in the outbox, so that its resend changes only what still holds it.
     #[must_use]
     pub fn before(&self) -> Value {
-        let map = self
-            .changes
-            .iter()
-            .map(|c| (c.key.to_owned(), c.old.clone().unwrap_or(Value::Null)))
-            .collect();
+        // Nested keys (`additional_attributes.city`) nested, as the body has them and
+        // the resend reads them.
+        let mut map = serde_json::Map::new();
+        for c in &self.changes {
+            body::put(&mut map, c.key, c.old.clone().unwrap_or(Value::Null));
+        }
         Value::Object(map)
     }
 }
@@ -180,6 +181,16 @@ pub fn plan(
     for change in &changes {
         for message in all.get(change.key) {
             problems.push(change.key, message.clone());
+        }
+    }
+    // Custom values are checked one by one (`custom.<id>`), the changed ones only.
+    for (id, value) in &after.custom {
+        if before.custom.get(id) == Some(value) {
+            continue;
+        }
+        let key = crate::contact::validate::custom_key(id);
+        for message in all.get(&key) {
+            problems.push(&key, message.clone());
         }
     }
     if !problems.is_empty() {
@@ -284,11 +295,7 @@ impl Session {
             Opened {
                 id: id.trim().to_owned(),
                 name: flavour.full_name(&draft),
-                created_at: json
-                    .get("created_at")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
+                created_at: self.client.known(&json).created_at,
                 draft,
             }
         });

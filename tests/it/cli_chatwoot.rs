@@ -8,6 +8,7 @@ use crate::support;
 use std::io::Write as _;
 use std::process::Stdio;
 
+use rolo::sandbox::{FaultKind, FaultRule};
 use serde_json::{Value, json};
 use support::{World, code, show, stdout};
 
@@ -132,4 +133,92 @@ fn find_then_an_update_changes_only_what_it_names() {
     // A contact the account does not have.
     let out = w.rolo(&["--profile", "cw", "update", "424242", "--set", "name=X"]);
     assert_eq!(code(&out), 9, "{}", show(&out));
+}
+
+fn outbox_len(w: &World) -> usize {
+    std::fs::read_dir(w.data_dir().join("outbox")).map_or(0, |d| {
+        d.flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .count()
+    })
+}
+
+/// One fault on the next `method` call under `path`.
+fn fault_once(w: &World, method: &str, path: &str, kind: FaultKind) {
+    w.add_fault(FaultRule {
+        path: path.into(),
+        method: Some(method.into()),
+        kind,
+        after: false,
+        times: Some(1),
+    });
+}
+
+/// An update of a nested attribute that waits in the outbox is sent by the retry (its
+/// old value kept nested, as the resend reads it).
+#[test]
+fn a_waiting_update_of_an_attribute_is_sent_by_the_retry() {
+    let w = World::cli();
+    fault_once(
+        &w,
+        "PATCH",
+        "/chatwoot/api/v1/accounts/1/contacts/*",
+        FaultKind::Drop,
+    );
+    let out = w.rolo_sets(
+        &["--profile", "cw", "update", "1"],
+        &["additional_attributes.city=Bogotá"],
+    );
+    assert_eq!(code(&out), 6, "{}", show(&out));
+    assert_eq!(outbox_len(&w), 1);
+    assert_eq!(
+        stored_with(&w, "+573157771234")["additional_attributes"]["city"],
+        "Cali"
+    );
+    let again = w.rolo(&["--profile", "cw", "outbox", "retry", "--all"]);
+    assert_eq!(code(&again), 0, "{}", show(&again));
+    assert_eq!(
+        stored_with(&w, "+573157771234")["additional_attributes"]["city"],
+        "Bogotá"
+    );
+    assert_eq!(outbox_len(&w), 0);
+}
+
+/// Labels that wait after a create are added to what the contact holds by then (another
+/// agent's label stays).
+#[test]
+fn waiting_labels_are_added_to_the_ones_set_since() {
+    let w = World::cli();
+    fault_once(
+        &w,
+        "POST",
+        "/chatwoot/api/v1/accounts/1/contacts/*",
+        FaultKind::Status500,
+    );
+    let out = w.rolo(&[
+        "--profile",
+        "cw",
+        "add",
+        "--quick",
+        "Sara Mejía 3105556677 #vip",
+    ]);
+    assert_eq!(code(&out), 7, "{}", show(&out));
+    let id = stored_with(&w, "+573105556677")["id"].to_string();
+    // Meanwhile another agent labels the contact.
+    let other = w.rolo_sets(&["--profile", "cw", "update", &id], &["labels=soporte"]);
+    assert_eq!(code(&other), 0, "{}", show(&other));
+    let again = w.rolo(&["--profile", "cw", "outbox", "retry", "--all"]);
+    assert_eq!(code(&again), 0, "{}", show(&again));
+    assert_eq!(
+        stored_with(&w, "+573105556677")["labels"],
+        json!(["soporte", "vip"])
+    );
+    assert_eq!(outbox_len(&w), 0);
+    assert_eq!(
+        w.stored("chatwoot", "demo")
+            .iter()
+            .filter(|c| c["phone_number"] == "+573105556677")
+            .count(),
+        1
+    );
 }

@@ -21,7 +21,7 @@ static FIELDS: &[F] = &[
     F::new("identifier",                          "Identifier",    R::Identifier,  K::Text),
     F::new("additional_attributes.company_name",  "Company",       R::Company,     K::Text),
     F::new("avatar_url",                          "Avatar URL",    R::Picture,     K::Url),
-    F::new("inbox_id",                            "Inbox",         R::Inbox,       K::SinglePick(C::Inboxes)).max_id(2_147_483_647),
+    F::new("inbox_id",                            "Inbox",         R::Inbox,       K::SinglePick(C::Inboxes)).max_id(2_147_483_647).create_only(),
     F::new("labels",                              "Labels",        R::Labels,      K::MultiPick(C::Labels)),
     F::new("additional_attributes.country",       "Country",       R::Country,     K::Text),
     F::new("additional_attributes.country_code",  "Country code",  R::CountryCode, K::Text).max(2),

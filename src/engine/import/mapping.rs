@@ -215,6 +215,10 @@ fn claims(guesses: &[Guess], key: &str) -> bool {
 
 /// Reads `name` / `nombre` as the first name beside a last-name column, else a full name.
 fn name(header: &str, has_last: bool, flavour: Flavour, mapping: &mut Mapping) -> Guess {
+    // Where one field holds the whole name it is that field's, as it is.
+    if flavour.one_name() {
+        return Guess::Target(Target::FullName);
+    }
     if has_last {
         let key = Concept::First.key(flavour).unwrap_or("name");
         return Guess::Target(Target::Field(key.to_owned()));
@@ -333,22 +337,30 @@ impl Mapping {
         let mut out: Vec<(String, String)> = Vec::new();
         let mut used: HashSet<String> = HashSet::new();
         let mut full = Vec::new();
+        // Where one field holds the whole name: a full-name column as it is, else the
+        // first- and last-name columns joined (never both: "Ana Pérez Ana Pérez").
+        let one_name = C::First.key(flavour).filter(|_| flavour.one_name());
+        let mut parts = Vec::new();
         for (target, cell) in self.columns.iter().zip(cells) {
             let value = cell.trim();
             match target {
                 Some(_) if value.is_empty() => {}
                 Some(Target::FullName) => full.push(value),
+                Some(Target::Field(key)) if Some(key.as_str()) == one_name => parts.push(value),
                 Some(Target::Field(key)) => push(&mut out, &mut used, flavour, key, value),
                 None => {}
             }
         }
-        for name in full {
-            if flavour.one_name() {
-                if let Some(key) = C::First.key(flavour) {
-                    push(&mut out, &mut used, flavour, key, name);
-                }
-                continue;
+        if let Some(key) = one_name {
+            let whole = full
+                .first()
+                .map_or_else(|| parts.join(" "), |f| (*f).to_owned());
+            if !whole.is_empty() {
+                push(&mut out, &mut used, flavour, key, &whole);
             }
+            return out;
+        }
+        for name in full {
             let (first, last) = name
                 .split_once(char::is_whitespace)
                 .map_or((name, ""), |(f, l)| (f, l.trim()));
@@ -377,15 +389,6 @@ fn push(
                 v.push_str(&value);
             }
             None => out.push((key.to_owned(), value)),
-        }
-    } else if flavour.one_name() && flavour.key(crate::contact::Role::FirstName) == Some(key) {
-        // One field holds the whole name: a first-name and a last-name column join there.
-        match out.iter_mut().find(|(k, _)| k == key) {
-            Some((_, v)) => {
-                v.push(' ');
-                v.push_str(value);
-            }
-            None => out.push((key.to_owned(), value.to_owned())),
         }
     } else if used.insert(key.to_owned()) {
         out.push((key.to_owned(), value.to_owned()));
@@ -498,6 +501,24 @@ mod tests {
                 ("lastname".to_owned(), "María Pérez".to_owned()),
             ]
         );
+    }
+
+    /// Chatwoot's one name field: a full-name column as it is, or first and last name
+    /// joined; never both (a Google export has Name, Given Name and Family Name).
+    #[test]
+    fn one_name_field_takes_the_full_name_or_first_and_last() {
+        let h = headers(&["Name", "Given Name", "Family Name", "Phone"]);
+        let m = plan(&h, Flavour::Chatwoot, &catalog(), &[], &|_| Vec::new()).unwrap();
+        let cells = headers(&["Ana Pérez", "Ana", "Pérez", "+57 300"]);
+        let pairs = m.pairs(&cells, Flavour::Chatwoot);
+        assert!(
+            pairs.contains(&("name".to_owned(), "Ana Pérez".to_owned())),
+            "{pairs:?}"
+        );
+        let h = headers(&["First name", "Last name"]);
+        let m = plan(&h, Flavour::Chatwoot, &catalog(), &[], &|_| Vec::new()).unwrap();
+        let pairs = m.pairs(&headers(&["Ana", "Pérez"]), Flavour::Chatwoot);
+        assert_eq!(pairs, [("name".to_owned(), "Ana Pérez".to_owned())]);
     }
 
     #[test]
