@@ -320,16 +320,7 @@ pub fn definitions(json: &Value) -> Vec<CustomFieldDef> {
                         .and_then(Value::as_str)
                         .unwrap_or("text"),
                 ),
-                options: d
-                    .get("attribute_values")
-                    .and_then(Value::as_array)
-                    .map(|o| {
-                        o.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                options: super::strings(d.get("attribute_values")),
                 required: false,
                 order: i64::try_from(i).unwrap_or(i64::MAX),
                 pattern: d

@@ -864,6 +864,16 @@ pub fn harvest(flavour: Flavour, catalog: &mut Catalog, contacts: &[Value]) {
 /// Search pages followed at most for one term (15 or 50 contacts a page).
 const MAX_SEARCH_PAGES: u32 = 20;
 
+/// The strings of a JSON list (a definition's options); none when it is no list.
+fn strings(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Prefers the `Retry-After` header over the body's figure.
 fn with_retry_after(outcome: Outcome, header: Option<u64>) -> Outcome {
     match (outcome, header) {

@@ -229,16 +229,7 @@ fn field_def(value: &Value) -> Option<CustomFieldDef> {
                 .and_then(Value::as_str)
                 .unwrap_or("text"),
         ),
-        options: def
-            .get("field_options")
-            .and_then(Value::as_array)
-            .map(|o| {
-                o.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        options: super::strings(def.get("field_options")),
         required: def
             .get("is_required")
             .and_then(Value::as_bool)

@@ -5,9 +5,6 @@
 
 use crate::support;
 
-use std::io::Write as _;
-use std::process::Stdio;
-
 use rolo::sandbox::{FaultKind, FaultRule};
 use serde_json::{Value, json};
 use support::{World, code, show, stdout};
@@ -86,17 +83,7 @@ fn linear_mode_asks_every_field_and_creates_the_contact() {
     answers.extend([""; 12]);
     // Send; no other contact.
     answers.extend(["y", "n"]);
-    let mut child = w
-        .command()
-        .args(["--profile", "cw", "--linear"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let script = answers.iter().fold(String::new(), |s, a| s + a + "\n");
-    let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
-    let out = child.wait_with_output().unwrap();
+    let out = w.piped(&["--profile", "cw", "--linear"], &answers);
     assert_eq!(code(&out), 0, "{}", show(&out));
     let c = stored_with(&w, "+573102223344");
     assert_eq!(c["name"], "Marta Ruiz");

@@ -5,8 +5,7 @@
 
 use crate::support;
 
-use std::io::Write as _;
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 use rolo::sandbox::{FaultKind, FaultRule};
@@ -16,18 +15,7 @@ use support::{World, code, show, stdout};
 
 /// Runs rolo on `profile` with `answers` piped in, one a line, then the end of input.
 fn piped(w: &World, profile: &str, answers: &[&str]) -> Output {
-    let mut child = w
-        .command()
-        .args(["--profile", profile])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let script = answers.iter().fold(String::new(), |s, a| s + a + "\n");
-    // rolo may stop reading early (that is what some tests check): a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
-    child.wait_with_output().unwrap()
+    w.piped(&["--profile", profile], answers)
 }
 
 /// `n` empty answers: Enter at each of `n` prompts.

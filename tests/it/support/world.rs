@@ -100,6 +100,24 @@ impl World {
         out
     }
 
+    /// Runs `rolo ARGS` with `answers` piped in, one a line, then the end of input (a
+    /// rolo that stops reading early is fine: what some tests check).
+    pub fn piped(&self, args: &[&str], answers: &[&str]) -> Output {
+        use std::io::Write as _;
+        use std::process::Stdio;
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let script = answers.iter().fold(String::new(), |s, a| s + a + "\n");
+        let _ = child.stdin.take().unwrap().write_all(script.as_bytes());
+        child.wait_with_output().unwrap()
+    }
+
     /// Runs `rolo HEAD --set S1 --set S2…` (see [`sets`]).
     pub fn rolo_sets(&self, head: &[&str], pairs: &[&str]) -> Output {
         self.rolo(&[head, &sets(pairs)].concat())
