@@ -188,7 +188,18 @@ async fn send_again(
     );
     if item.may_have_arrived {
         match submit::look(client, &item.draft, region, &body, keep).await {
-            Looked::Found(k) => return (Resent::AlreadyThere(k), None, problems),
+            Looked::Found(k, unfinished) => {
+                // Found, its labels still waiting (in an item of their own): said.
+                problems.extend(unfinished.map(|why| {
+                    format!(
+                        "found as id {}, but its labels could not be set ({}); they wait in \
+                         the outbox",
+                        k.id,
+                        why.summary()
+                    )
+                }));
+                return (Resent::AlreadyThere(k), None, problems);
+            }
             Looked::Conflict(k) => {
                 item.reason = format!(
                     "look first: the server has {} with this phone; it may be this contact, \

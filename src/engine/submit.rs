@@ -148,8 +148,9 @@ pub enum Attempt {
 /// step after an uncertain outcome, the same for every face.
 #[derive(Debug)]
 pub(crate) enum Looked {
-    /// This very contact (phone and name, and email when given): not sent again.
-    Found(Known),
+    /// This very contact (phone and name, and email when given): not sent again. With
+    /// why its labels could not be set now, when they wait in the outbox.
+    Found(Known, Option<Outcome>),
     /// Someone else with the same phone or email: not sent, the agent decides.
     Conflict(Known),
     /// Nothing: the draft may be sent.
@@ -172,14 +173,17 @@ pub(crate) async fn look(
     body: &Value,
     keep: &Keep,
 ) -> Looked {
-    let looked = look_only(client, draft, region).await;
-    if let Looked::Found(known) = &looked
-        && let Err(why) = client.finish(&known.id, body).await
-    {
-        let labels = client.split_labels(body).1.unwrap_or_default();
-        keep.rest(&known.id, draft, &client.labels_body(labels), &why);
+    match look_only(client, draft, region).await {
+        Looked::Found(known, _) => match client.finish(&known.id, body).await {
+            Ok(()) => Looked::Found(known, None),
+            Err(why) => {
+                let labels = client.split_labels(body).1.unwrap_or_default();
+                keep.rest(&known.id, draft, &client.labels_body(labels), &why);
+                Looked::Found(known, Some(why))
+            }
+        },
+        other => other,
     }
-    looked
 }
 
 /// [`look`] without finishing what it finds.
@@ -193,7 +197,7 @@ async fn look_only(client: &Client, draft: &Draft, region: Option<&str>) -> Look
                 excerpt: "a matching contact without a readable id".to_owned(),
             })
         }
-        Ok(Some(Found::Same(known))) => Looked::Found(known),
+        Ok(Some(Found::Same(known))) => Looked::Found(known, None),
         Ok(Some(Found::Other(known))) => Looked::Conflict(known),
         Ok(None) => Looked::Absent,
         Err(outcome) => Looked::Failed(outcome),
@@ -293,12 +297,14 @@ impl Session {
             Attempt::First => Looked::Absent,
         };
         let mut done = match looked {
-            Looked::Found(known) => {
+            Looked::Found(known, unfinished) => {
                 let outcome = Outcome::Created {
                     id: known.id.clone(),
                     echo: Value::Null,
                 };
-                Submitted::not_sent(outcome, attempt).found(known)
+                let mut done = Submitted::not_sent(outcome, attempt).found(known);
+                done.unfinished = unfinished;
+                done
             }
             Looked::Conflict(known) => {
                 let refused = Outcome::FieldErrors {

@@ -408,3 +408,45 @@ fn a_failed_labels_call_keeps_one_contact_and_the_retry_sets_the_labels() {
         }
     }
 }
+
+/// The contact an earlier attempt created is found by the retry, and its labels then
+/// fail too: it is recorded once, the labels wait in an item of their own, the retry
+/// says so, and the next retry sets them.
+#[test]
+fn a_found_contact_whose_labels_fail_says_so_and_they_wait() {
+    let w = world();
+    let (sets, phone) = contact("chatwoot", 600);
+    let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+    arm(
+        &w,
+        "chatwoot",
+        &Fault {
+            name: "500 after",
+            kind: FaultKind::Status500,
+            after: true,
+        },
+    );
+    let first = w.rolo_sets(&["--profile", "cw", "add"], &sets);
+    w.handle().clear_faults();
+    assert_eq!(code(&first), 7, "{}", show(&first));
+    assert_eq!(outbox_len(&w), 1);
+    w.handle().add_fault(FaultRule {
+        path: "/chatwoot/api/v1/accounts/1/contacts/*".into(),
+        method: Some("POST".into()),
+        kind: FaultKind::Status500,
+        after: false,
+        times: Some(1),
+    });
+    let again = w.rolo(&["--profile", "cw", "outbox", "retry", "--all"]);
+    w.handle().clear_faults();
+    assert!(
+        show(&again).contains("its labels could not be set"),
+        "{}",
+        show(&again)
+    );
+    assert_eq!(copies(&w, "chatwoot", &phone), 1);
+    assert_eq!(outbox_len(&w), 1, "the labels wait");
+    let last = w.rolo(&["--profile", "cw", "outbox", "retry", "--all"]);
+    retried("found, labels failed", &again, &last);
+    once(&w, "chatwoot", &phone, "found, labels failed");
+}

@@ -149,11 +149,16 @@ impl Shared {
     /// Notes a contact created with a part still waiting in the outbox.
     fn note_unfinished(&self, answer: &crate::api::Answer) {
         if let (Outcome::Created { id, .. }, Some((_, why))) = (&answer.outcome, &answer.unsent) {
-            self.unfinished
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push((id.clone(), why.clone()));
+            self.note(id.clone(), why.clone());
         }
+    }
+
+    /// Notes contact `id`, created with a part still waiting in the outbox for `why`.
+    fn note(&self, id: String, why: Outcome) {
+        self.unfinished
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((id, why));
     }
 
     /// The contacts created with a part still waiting in the outbox, with why.
@@ -258,8 +263,11 @@ async fn send_one(sh: &Shared, i: usize, job: &Job) -> Fate {
             let looked = sh.look(job).await;
             sh.pacer.spent();
             match looked {
-                Looked::Found(known) => {
+                Looked::Found(known, unfinished) => {
                     sh.failing.store(0, Ordering::SeqCst);
+                    if let Some(why) = unfinished {
+                        sh.note(known.id.clone(), why);
+                    }
                     return Fate::Created {
                         id: known.id,
                         echo: Value::Null,
