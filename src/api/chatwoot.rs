@@ -349,7 +349,7 @@ fn display_type(s: &str) -> CustomType {
 
 /// Chatwoot: the account's labels (with colours) and its contact-attribute definitions,
 /// each replacing the old list. It has no quota and no usage to read.
-pub(super) async fn refresh(client: &super::Client, out: &mut super::catalog::Refreshed) {
+pub(super) async fn refresh(client: &super::Client, out: &mut super::refreshed::Refreshed) {
     let (labels, rate) = client.get("/labels").await;
     out.rate = rate.or(out.rate);
     match labels {

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::catalog::Refreshed;
+use super::refreshed::Refreshed;
 use super::{Client, Outcome, chatwoot, unwrap_data, whatsmark, wipsy};
 use crate::contact::duplicates::Known;
 use crate::contact::{Catalog, Flavour};
@@ -85,7 +85,7 @@ static WIPSY: Dialect = Dialect {
     harvest: wipsy::harvest,
     labels_apart: false,
     labels_listed: |_| None,
-    refresh: |client, out| Box::pin(super::catalog::refresh_wipsy(client, out)),
+    refresh: |client, out| Box::pin(wipsy::refresh(client, out)),
 };
 
 static WHATSMARK: Dialect = Dialect {
@@ -113,7 +113,7 @@ static WHATSMARK: Dialect = Dialect {
     harvest: nothing,
     labels_apart: false,
     labels_listed: |_| None,
-    refresh: |client, out| Box::pin(super::catalog::refresh_whatsmark(client, out)),
+    refresh: |client, out| Box::pin(whatsmark::refresh(client, out)),
 };
 
 static CHATWOOT: Dialect = Dialect {

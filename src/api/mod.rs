@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod chatwoot;
 mod dialect;
 mod network;
+mod refreshed;
 pub mod whatsmark;
 pub mod wipsy;
 

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{AuthProblem, Outcome, excerpt};
+use super::refreshed::Refreshed;
+use super::{AuthProblem, Client, Outcome, RateLimit, excerpt, unwrap_data};
+use crate::contact::CatalogKind;
+use crate::contact::catalog::{Item, Tenant, Usage};
 
 fn error_part<'a>(json: &'a Value, key: &str) -> Option<&'a Value> {
     json.get("error").and_then(|e| e.get(key))
@@ -217,6 +220,118 @@ fn column_refused(detail: &str) -> Option<Outcome> {
     Some(Outcome::FieldErrors {
         fields,
         form: Vec::new(),
+    })
+}
+
+/// Pages followed at most per list, so a server that always says `has_more` cannot loop us.
+const MAX_PAGES: u32 = 1000;
+
+/// WhatsMark: sources, statuses and groups to the last page, each replacing the old
+/// list, plus the tenant and its usage.
+pub(super) async fn refresh(client: &Client, out: &mut Refreshed) {
+    for (resource, kind) in [
+        ("sources", CatalogKind::Sources),
+        ("statuses", CatalogKind::Statuses),
+        ("groups", CatalogKind::Groups),
+    ] {
+        match all_pages(client, resource, &mut out.rate).await {
+            // The server's list replaces the old one: entries deleted there go away here.
+            Ok(items) => {
+                *out.catalog.list_mut(kind) = items.into();
+                out.fetched = true;
+            }
+            Err(o) => out.failed(resource, &o),
+        }
+    }
+    let (account, rate) = client.get("/account").await;
+    out.rate = rate.or(out.rate);
+    match account {
+        Ok(json) => {
+            out.fetched = true;
+            let data = unwrap_data(&json);
+            out.catalog.tenant = Some(Tenant {
+                name: data
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                plan: data
+                    .pointer("/subscription/plan_name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            });
+        }
+        Err(o) => out.failed("account", &o),
+    }
+    match usage(client, &mut out.rate).await {
+        Ok(u) => {
+            out.catalog.usage = Some(u);
+            out.fetched = true;
+        }
+        Err(o) => out.failed("usage", &o),
+    }
+}
+
+/// Contacts used against the plan (`GET /account/usage`).
+pub async fn usage(client: &Client, rate: &mut Option<RateLimit>) -> Result<Usage, Outcome> {
+    let (result, r) = client.get("/account/usage").await;
+    *rate = r.or(*rate);
+    let json = result?;
+    let contacts = unwrap_data(&json)
+        .get("contacts")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let unlimited = contacts
+        .get("is_unlimited")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Usage {
+        current: contacts.get("current").and_then(Value::as_i64).unwrap_or(0),
+        limit: contacts
+            .get("limit")
+            .and_then(Value::as_i64)
+            .filter(|l| !unlimited && *l >= 0),
+    })
+}
+
+async fn all_pages(
+    client: &Client,
+    resource: &str,
+    rate: &mut Option<RateLimit>,
+) -> Result<Vec<Item>, Outcome> {
+    let mut items = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let (result, r) = client.get(&format!("/{resource}?page={page}")).await;
+        *rate = r.or(*rate);
+        let json = result?;
+        let data = json
+            .get("data")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        items.extend(data.iter().filter_map(named_item));
+        let more = json
+            .pointer("/meta/pagination/has_more")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !more || data.is_empty() {
+            break;
+        }
+    }
+    Ok(items)
+}
+
+fn named_item(v: &Value) -> Option<Item> {
+    let id = match v.get("id")? {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => return None,
+    };
+    Some(Item {
+        id,
+        name: v.get("name")?.as_str()?.to_owned(),
+        color: v.get("color").and_then(Value::as_str).map(str::to_owned),
+        ..Item::default()
     })
 }
 

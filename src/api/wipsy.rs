@@ -242,6 +242,24 @@ fn field_def(value: &Value) -> Option<CustomFieldDef> {
     })
 }
 
+/// Wipsy lists nothing: its stages, tags and field definitions are harvested from its
+/// most recent contacts.
+pub(super) async fn refresh(client: &super::Client, out: &mut super::refreshed::Refreshed) {
+    let (result, rate) = client.get("/api-get-contacts?limit=500").await;
+    out.rate = rate.or(out.rate);
+    match result {
+        Ok(json) => {
+            let contacts = super::unwrap_data(&json)
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            harvest(&mut out.catalog, &contacts);
+            out.fetched = true;
+        }
+        Err(o) => out.failed("recent contacts", &o),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -114,15 +114,6 @@ impl Session {
         })
     }
 
-    /// Where the send step keeps what a created contact still lacks.
-    pub(crate) fn keep(&self) -> super::submit::Keep {
-        super::submit::Keep {
-            data_dir: self.data_dir.clone(),
-            profile: self.profile.name.clone(),
-            flavour: self.profile.api,
-        }
-    }
-
     /// Takes the profile as it is now: its side files are read after the form connects,
     /// and what the cache keeps (only what the server told) is told apart from what the
     /// profile declares by it. The connection itself does not change.

@@ -280,6 +280,15 @@ impl Keep {
 }
 
 impl Session {
+    /// Where the send step keeps what a created contact still lacks.
+    pub(crate) fn keep(&self) -> Keep {
+        Keep {
+            data_dir: self.data_dir().to_owned(),
+            profile: self.profile().name.clone(),
+            flavour: self.profile().api,
+        }
+    }
+
     /// Sends a draft exactly once and records the outcome: a created contact goes to the
     /// history with its phone in E.164, and what its echo teaches a catalog the API
     /// cannot list is cached ([`Submitted::learned`]). When an earlier attempt may have
