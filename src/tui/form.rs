@@ -538,21 +538,24 @@ impl Form {
     pub fn put_server_errors(&mut self, fields: &BTreeMap<String, Vec<String>>, form: &[String]) {
         self.server.clear();
         for (key, msgs) in fields {
-            let key = if key.starts_with("custom.") {
+            // A field's own key (`custom.<id>`, `additional_attributes.city`), else the
+            // list it is an item of (`groups.1` → `groups`), else the form.
+            let is_field = |k: &str| self.fields.iter().any(|f| f.key == k);
+            let key = if is_field(key) {
                 key.clone()
             } else {
                 key.split('.').next().unwrap_or(key).to_owned()
             };
-            let target = if self.fields.iter().any(|f| f.key == key) {
-                key
-            } else {
-                String::new()
-            };
-            self.server
-                .entry(target)
-                .or_default()
-                .extend(msgs.iter().map(|m| crate::text::inert(m).into_owned()));
+            let target = if is_field(&key) { key } else { String::new() };
+            // What the form's own check already shows under the field is not said twice.
+            let shown = self.problems.get(&target).to_vec();
+            self.server.entry(target).or_default().extend(
+                msgs.iter()
+                    .filter(|m| !shown.contains(m))
+                    .map(|m| crate::text::inert(m).into_owned()),
+            );
         }
+        self.server.retain(|_, msgs| !msgs.is_empty());
         if !form.is_empty() {
             self.server
                 .entry(String::new())
@@ -571,7 +574,7 @@ impl Form {
         if let Some(first) = self
             .fields
             .iter()
-            .position(|f| self.server.contains_key(&f.key))
+            .position(|f| self.server.contains_key(&f.key) || fields.contains_key(&f.key))
         {
             self.focus = first;
         }
@@ -584,6 +587,34 @@ mod tests {
 
     fn form() -> Form {
         Form::new(Flavour::Whatsmark, &Catalog::default(), Draft::default())
+    }
+
+    /// A server error on a nested attribute lands under its field; one on a list item
+    /// under the list; one the form's own check already shows is not said twice.
+    #[test]
+    fn server_errors_land_under_nested_fields_once() {
+        let mut f = Form::new(Flavour::Chatwoot, &Catalog::default(), Draft::default());
+        f.draft.set("email", "ana@");
+        let catalog = Catalog::default();
+        f.validate(&Rules {
+            flavour: Flavour::Chatwoot,
+            default_region: None,
+            catalog: &catalog,
+        });
+        let own = f.problems.get("email").to_vec();
+        assert!(!own.is_empty());
+        let mut fields = BTreeMap::new();
+        fields.insert(
+            "additional_attributes.city".to_owned(),
+            vec!["City is too long".to_owned()],
+        );
+        fields.insert("email".to_owned(), own);
+        fields.insert("labels.0".to_owned(), vec!["Label unknown".to_owned()]);
+        f.put_server_errors(&fields, &[]);
+        assert_eq!(f.server["additional_attributes.city"], ["City is too long"]);
+        assert_eq!(f.server["labels"], ["Label unknown"]);
+        assert!(!f.server.contains_key("email"), "said once, by the form");
+        assert!(!f.server.contains_key(""));
     }
 
     #[test]
