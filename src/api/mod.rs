@@ -1,5 +1,6 @@
-//! API clients for both flavours: one HTTP client per profile, every answer mapped to one
-//! [`Outcome`], and the rate-limit headers read off every WhatsMark answer.
+//! API clients for every flavour: one HTTP client per profile, every answer mapped to one
+//! [`Outcome`] by the flavour's client module (through its dialect, `api/dialect.rs`), and the
+//! rate-limit headers read off every answer that has them (WhatsMark's).
 //!
 //! The key goes only to the profile's own origin: redirects that leave it are not followed
 //! (Wipsy's `x-api-key` is a custom header that HTTP clients do not strip on redirect).
@@ -557,8 +558,9 @@ impl Client {
     }
 
     /// Contacts matching `query` (a phone, a name or an email), for the form's lookup and
-    /// `rolo find`. `WhatsMark` is searched (`GET /contacts?search=`: a phone by its digits,
-    /// a name by its longest word, then every word is matched here too); Wipsy cannot
+    /// `rolo find`. An API that can search is searched (`WhatsMark`'s `?search=`, Chatwoot's
+    /// `search?q=`: a phone by its digits, a name by its longest word, then every word is
+    /// matched here too); Wipsy cannot
     /// search, so its 500 most recent contacts are listed and filtered here
     /// ([`Searched::only_recent`] says so).
     pub async fn search(&self, query: &str) -> (Result<Searched, Outcome>, Option<RateLimit>) {
@@ -616,7 +618,8 @@ impl Client {
         (result, r.or(rate))
     }
 
-    /// Sends a partial update (`WhatsMark`: `PATCH /contacts/{id}`); the answer is
+    /// Sends a partial update (`PATCH /contacts/{id}`; Chatwoot's labels by their own call
+    /// after it); the answer is
     /// [`Outcome::Created`] with the contact as it now is (the one success shape every
     /// face already reads), or why not. Safe to repeat: a PATCH sets, it never adds.
     pub async fn update(&self, id: &str, body: &Value) -> Answer {

@@ -333,27 +333,6 @@ impl Flavour {
     pub fn one_name(self) -> bool {
         self.key(Role::FirstName).is_some() && self.key(Role::FirstName) == self.key(Role::LastName)
     }
-
-    /// Sets the name of a draft from a first and a last name: two fields, or the one
-    /// field that holds both (joined by a space). An empty part leaves its field alone.
-    pub fn set_name(self, draft: &mut Draft, first: &str, last: &str) {
-        let (first, last) = (first.trim(), last.trim());
-        if self.one_name() {
-            let whole = format!("{first} {last}");
-            if let Some(key) = self
-                .key(Role::FirstName)
-                .filter(|_| !whole.trim().is_empty())
-            {
-                draft.set(key, whole.trim());
-            }
-            return;
-        }
-        for (role, part) in [(Role::FirstName, first), (Role::LastName, last)] {
-            if let (Some(key), false) = (self.key(role), part.is_empty()) {
-                draft.set(key, part);
-            }
-        }
-    }
 }
 
 impl std::fmt::Display for Flavour {

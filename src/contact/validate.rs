@@ -390,10 +390,9 @@ fn check_id(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, id: &str) -> Opt
         ));
     }
     let items = rules.catalog.items(kind);
-    // Inboxes are only learned (no list of them in the contract): one not seen yet may
-    // well exist, and the server says so if not.
-    let known =
-        items.is_empty() || kind == CatalogKind::Inboxes || items.iter().any(|item| item.id == id);
+    // A catalog only learned, never listed whole: an entry not seen yet may well exist,
+    // and the server says so if not.
+    let known = items.is_empty() || kind.learned_only() || items.iter().any(|item| item.id == id);
     (!known).then(|| {
         format!(
             "Unknown {} {id} — {REFRESH_HINT} or pick another",

@@ -1,7 +1,7 @@
-//! A local, faithful stand-in for both CRM APIs, on 127.0.0.1.
+//! A local, faithful stand-in for the three CRM APIs, on 127.0.0.1.
 //!
-//! One port serves both flavours: Wipsy under `/wipsy`, WhatsMark under
-//! `/whatsmark/api/v2`. Tenants are told apart by key or token, as on the real services.
+//! One port serves every flavour: Wipsy under `/wipsy`, WhatsMark under
+//! `/whatsmark/api/v2`, Chatwoot under `/chatwoot/api/v1`. Tenants are told apart by key or token, as on the real services.
 //! `/_sandbox/...` is the control surface tests use: state, request log, faults, limits.
 //!
 //! The sandbox implements the servers' rules from the contracts in `shared/api/` and
