@@ -128,3 +128,49 @@ async fn a_422_on_phone_number_lands_under_phone_and_the_form_is_kept() {
     );
     assert!(s.contains("Rafa Gómez"), "typed values are kept");
 }
+
+/// Find, then edit a Chatwoot contact: the change of a nested attribute is sent, and on a
+/// narrow terminal the status bar keeps what matters (editing whom, the catalog) by
+/// leaving out the words that tell nothing to act on ("chatwoot", "no quota API").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_edit_and_send_an_attribute_with_the_status_bar_when_narrow() {
+    use rolo::tui::app::Mode;
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.ctrl('f');
+    h.typed("ana maría");
+    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
+        .await;
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().editing.is_some()).await;
+    let status_at = |h: &mut Harness, w: u16| {
+        let s = h.screen(w, 24);
+        s.lines().rev().nth(1).unwrap().to_owned()
+    };
+    let wide = status_at(&mut h, 80);
+    assert!(
+        wide.contains(
+            "● cw chatwoot · editing Ana María Pérez (id 1) · no quota API · catalog fresh"
+        ),
+        "all of it where it fits: {wide}"
+    );
+    let narrow = status_at(&mut h, 70);
+    assert!(
+        narrow.contains("● cw · editing Ana María Pérez (id 1) · catalog fresh"),
+        "{narrow}"
+    );
+    h.focus("City");
+    for _ in 0.."Cali".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("Pasto");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Updated Ana María Pérez (id 1)"), "{s}");
+    let c = stored_with(&h, "+573157771234");
+    assert_eq!(c["additional_attributes"]["city"], "Pasto");
+    assert_eq!(
+        c["additional_attributes"]["company_name"],
+        "Ferretería Pérez"
+    );
+}

@@ -135,7 +135,10 @@ pub(super) fn draw_status(
         spans.push((Span::raw(plan), 2));
     }
     let mut spans = Spans(spans);
-    spans.push(Span::raw(format!(" · {}", quota(p))));
+    // "no quota API" tells nothing to act on: it goes with the flavour word when narrow.
+    let quota = quota(p);
+    let level = u8::from(quota == NO_QUOTA);
+    spans.0.push((Span::raw(format!(" · {quota}")), level));
     let now = crate::engine::usage_words::unix_now();
     if let Some(rate) = p
         .rate
@@ -198,6 +201,9 @@ fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 
+/// What the status bar says for an API with no quota to show (Chatwoot).
+const NO_QUOTA: &str = "no quota API";
+
 fn quota(p: &ProfileState) -> String {
     let caps = p.profile.api.caps();
     let estimate = caps.monthly_quota_estimate;
@@ -212,7 +218,7 @@ fn quota(p: &ProfileState) -> String {
         },
         // An API with neither a usage endpoint nor a plan quota rolo could estimate
         // (Chatwoot): nothing to wait for.
-        None if !caps.reports_usage => "no quota API".to_owned(),
+        None if !caps.reports_usage => NO_QUOTA.to_owned(),
         None => "quota unknown".to_owned(),
     }
 }
