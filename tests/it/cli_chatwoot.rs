@@ -209,3 +209,35 @@ fn waiting_labels_are_added_to_the_ones_set_since() {
         1
     );
 }
+
+/// Chatwoot's own rate limit (100 contact searches a minute per account) answers a bare
+/// `text/plain` 429 without `Retry-After`: rolo reads it as a rate limit (exit 5), not as
+/// an unreadable answer.
+#[test]
+fn a_bare_429_is_a_rate_limit() {
+    let w = World::cli();
+    let url = format!(
+        "{}/chatwoot/api/v1/accounts/1/contacts/search?q=zz",
+        w.origin()
+    );
+    let token = {
+        use support::SeedExt as _;
+        w.seed.cw_token("demo")
+    };
+    w.rt.block_on(async {
+        rolo::api::install_crypto();
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            let resp = http
+                .get(&url)
+                .header("api_access_token", &token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+        }
+    });
+    let out = w.rolo(&["--profile", "cw", "find", "ana"]);
+    assert_eq!(code(&out), 5, "{}", show(&out));
+    assert!(show(&out).contains("Retry later"), "{}", show(&out));
+}
