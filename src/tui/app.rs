@@ -218,6 +218,14 @@ impl ProfileState {
         self.contact_keys().contains(&Some(key))
     }
 
+    /// Whether row `key` is locked: a contact the CRM holds is edited, and the API only
+    /// takes the field when a contact is created (Chatwoot's inbox), so an update would
+    /// never send a change to it.
+    #[must_use]
+    pub fn is_locked(&self, key: &str) -> bool {
+        self.editing.is_some() && self.profile.api.field(key).is_some_and(|f| f.create_only)
+    }
+
     /// A fresh draft: the profile's defaults.
     #[must_use]
     pub fn defaults(&self) -> Draft {
@@ -687,6 +695,22 @@ impl App {
             let words = crate::engine::update::unsupported_words(self.current().profile.api);
             let stop = keymap::key_for(Action::ClearForm, Scope::Text);
             self.say(Level::Warn, format!("{words}. {stop} closes it."));
+            return true;
+        }
+        // Undo and redo walk the whole form's history, not the focused row.
+        let changes_row = changes && !matches!(action, Action::Undo | Action::Redo);
+        let p = self.current();
+        if let Some(field) = p
+            .form
+            .focused()
+            .filter(|f| changes_row && p.is_locked(&f.key))
+        {
+            let said = format!(
+                "{} is chosen when a contact is created; {} does not change it afterwards.",
+                field.label,
+                p.profile.api.spec().title
+            );
+            self.say(Level::Warn, said);
             return true;
         }
         false

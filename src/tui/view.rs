@@ -483,6 +483,9 @@ fn skip_width(s: &str, cols: usize) -> String {
     out
 }
 
+/// What a locked row ([`ProfileState::is_locked`]) says when focused.
+const LOCKED: &str = "set when the contact was created; an update does not change it";
+
 /// The chosen names of a picked field, with swatches; ids missing from the catalog are
 /// flagged rather than hidden.
 fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<Span<'static>> {
@@ -492,8 +495,11 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
         _ => (None, vec![p.form.value(&field.key).to_owned()]),
     };
     let ids: Vec<String> = ids.into_iter().filter(|i| !i.is_empty()).collect();
+    let locked = p.is_locked(&field.key);
     if ids.is_empty() {
-        let hint = if focused {
+        let hint = if focused && locked {
+            format!("— ({LOCKED})")
+        } else if focused {
             format!(
                 "({} to choose)",
                 keymap::key_for(Action::OpenPicker, Scope::Pick)
@@ -533,7 +539,9 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
             _ => spans.push(Span::raw(format!("{} ", crate::text::inert(&id)))),
         }
     }
-    if focused && matches!(field.editor, Editor::Multi(_)) {
+    if focused && locked {
+        spans.push(Span::styled(format!(" ({LOCKED})"), theme.hint()));
+    } else if focused && matches!(field.editor, Editor::Multi(_)) {
         spans.push(Span::styled(
             format!(
                 " {} adds · {} drops the last",

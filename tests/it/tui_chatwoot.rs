@@ -174,3 +174,48 @@ async fn find_edit_and_send_an_attribute_with_the_status_bar_when_narrow() {
         "Ferretería Pérez"
     );
 }
+
+/// The inbox is Chatwoot's to set when a contact is created, and an update never sends
+/// it: while a contact is edited its row is locked and says so, instead of taking a
+/// choice that would be dropped without a word. A new contact's inbox is still picked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_is_locked_while_a_contact_is_edited() {
+    use rolo::tui::app::Mode;
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.focus("Inbox");
+    h.press(KeyCode::Char(' '));
+    assert!(
+        matches!(h.app().mode, Mode::Picker(_)),
+        "a new contact picks its inbox"
+    );
+    h.press(KeyCode::Esc);
+    h.ctrl('f');
+    h.typed("ana maría");
+    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
+        .await;
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().editing.is_some()).await;
+    h.focus("Inbox");
+    let before = h.app().current().form.draft.clone();
+    h.press(KeyCode::Char(' '));
+    h.press(KeyCode::Char('2'));
+    h.paste("2");
+    assert!(matches!(h.app().mode, Mode::Form), "no picker opens");
+    assert_eq!(h.app().current().form.draft, before, "nothing changed");
+    let s = h.screen(120, 40);
+    assert!(
+        s.contains("Inbox  — (set when the contact was created; an update does not change it)"),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "Inbox is chosen when a contact is created; Chatwoot does not change it afterwards."
+        ),
+        "{s}"
+    );
+    // The rest of the contact is edited as before.
+    h.focus("City");
+    h.typed("x");
+    assert_ne!(h.app().current().form.draft, before);
+}
