@@ -666,3 +666,32 @@ fn a_full_disk_stops_the_import_and_the_next_run_sends_each_row_once() {
         history.iter().map(|e| e.phone.as_str()).collect();
     assert_eq!(distinct.len(), rows);
 }
+
+/// A row refused as the same phone as an earlier row stays refused on the next run, when
+/// that earlier row is skipped as already imported: a re-run once sent it, and a tenant
+/// that takes duplicates then held the phone twice.
+#[test]
+fn a_row_refused_as_a_repeat_stays_refused_when_its_first_is_already_imported() {
+    let w = allowing_duplicates();
+    let csv = format!(
+        "first name,last name,phone\nPedro,Uno,{}\nPedro,Dos,{}\n",
+        phone(700),
+        phone(700)
+    );
+    w.write("twice.csv", csv);
+    for run in ["first", "second"] {
+        let out = w.rolo(&["import", "twice.csv"]);
+        assert_eq!(code(&out), 2, "{run} run: {}", show(&out));
+        assert!(
+            stdout(&out).contains("line 3: Phone: the same phone as line 2"),
+            "{run} run: {}",
+            show(&out)
+        );
+    }
+    let phones = stored_phones(&w);
+    assert_eq!(
+        phones.iter().filter(|p| **p == e164(700)).count(),
+        1,
+        "{phones:?}"
+    );
+}

@@ -94,20 +94,15 @@ pub fn from_table(table: &Table, mapping: &Mapping, env: &Env, journal: &Journal
         .iter()
         .map(|raw| {
             let hash = fingerprint(raw.cells.iter().map(String::as_str));
-            let state = if journal.contains(&hash) {
-                State::Done
-            } else {
-                csv_state(raw, width, mapping, env)
-            };
             Row {
                 line: raw.line,
                 cells: raw.cells.clone(),
                 hash,
-                state,
+                state: csv_state(raw, width, mapping, env),
             }
         })
         .collect();
-    finish(table.headers.clone(), rows, env.flavour)
+    finish(table.headers.clone(), rows, env.flavour, journal)
 }
 
 fn csv_state(raw: &RawRow, width: usize, mapping: &Mapping, env: &Env) -> State {
@@ -154,15 +149,11 @@ pub fn from_cards(cards: &[(u64, Card)], env: &Env, journal: &Journal) -> Prepar
             let (own, _) = vcard::to_draft(card, env.flavour, env.region);
             let cells: Vec<String> = fields.iter().map(|k| own.get(k).to_owned()).collect();
             let hash = fingerprint(cells.iter().map(String::as_str));
-            let state = if journal.contains(&hash) {
-                State::Done
-            } else {
-                let mut draft = env.defaults.clone();
-                draft.values.extend(own.values);
-                draft.lists.extend(own.lists);
-                draft.custom.extend(own.custom);
-                checked(env, &draft, Vec::new())
-            };
+            let mut draft = env.defaults.clone();
+            draft.values.extend(own.values);
+            draft.lists.extend(own.lists);
+            draft.custom.extend(own.custom);
+            let state = checked(env, &draft, Vec::new());
             Row {
                 line: *line,
                 cells,
@@ -172,7 +163,7 @@ pub fn from_cards(cards: &[(u64, Card)], env: &Env, journal: &Journal) -> Prepar
         })
         .collect();
     let headers = fields.iter().map(|k| (*k).to_owned()).collect();
-    finish(headers, rows, env.flavour)
+    finish(headers, rows, env.flavour, journal)
 }
 
 /// Checks a filled draft with the pipeline's own checks ([`submit::check_for`]) and
@@ -225,11 +216,23 @@ fn in_form_order(
 }
 
 /// Marks a value the server keeps unique (a phone; on `WhatsMark` an email too) that an
-/// earlier row of the file already uses: the CRM would refuse the second one anyway.
-fn finish(headers: Vec<String>, mut rows: Vec<Row>, flavour: Flavour) -> Prepared {
+/// earlier row of the file already uses: the CRM would refuse the second one anyway, or
+/// (one that allows duplicates) hold the contact twice. Rows an earlier run created (in
+/// the journal) become `Done`, and still hold their values here: a row refused as the
+/// same phone as one of them is refused again on the next run, not sent.
+fn finish(
+    headers: Vec<String>,
+    mut rows: Vec<Row>,
+    flavour: Flavour,
+    journal: &Journal,
+) -> Prepared {
     let mut seen: HashMap<(&'static str, String), u64> = HashMap::new();
     for row in &mut rows {
+        let done = journal.contains(&row.hash);
         let State::Ready { body, .. } = &row.state else {
+            if done {
+                row.state = State::Done;
+            }
             continue;
         };
         let mut problems = Vec::new();
@@ -253,7 +256,9 @@ fn finish(headers: Vec<String>, mut rows: Vec<Row>, flavour: Flavour) -> Prepare
                 }
             }
         }
-        if !problems.is_empty() {
+        if done {
+            row.state = State::Done;
+        } else if !problems.is_empty() {
             row.state = State::Invalid(problems);
         }
     }
