@@ -112,7 +112,12 @@ pub async fn run(global: &Global, args: ImportArgs) -> anyhow::Result<ExitCode> 
     } else {
         Some(lock(session.data_dir(), &file, &args.file)?)
     };
-    let journal = journal::Journal::load(session.data_dir(), session.name(), &file);
+    let journal = journal::Journal::load(
+        session.data_dir(),
+        session.name(),
+        &journal::tenant(session.profile()),
+        &file,
+    );
     for d in &journal.damaged {
         tell!(
             "rolo: warning: {d}; a row it may name is looked for on the server before it is sent"

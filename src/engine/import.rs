@@ -166,10 +166,14 @@ impl<'a> Sending<'a> {
         file: &Path,
         journal: &'a journal::Journal,
     ) -> anyhow::Result<Self> {
-        let writer = journal::Writer::start(journal, session.data_dir(), session.name(), file)
-            .with_context(|| {
-                format!("cannot write the import journal {}", journal.path.display())
-            })?;
+        let writer = journal::Writer::start(
+            journal,
+            session.data_dir(),
+            session.name(),
+            &journal::tenant(session.profile()),
+            file,
+        )
+        .with_context(|| format!("cannot write the import journal {}", journal.path.display()))?;
         Ok(Self {
             session,
             catalog,

@@ -1,8 +1,13 @@
 //! The import journal: one JSON line per created row, so running the same import again
 //! skips what was already created, even after a crash or Ctrl-C half way.
 //!
-//! It lives in `DATA_DIR/imports/PROFILE-HASH.jsonl`, HASH being a hash of the file's
-//! absolute path: one journal per file and profile. A row is known by a hash of its
+//! It lives in `DATA_DIR/imports/PROFILE-HASH-TENANT.jsonl`, HASH being a hash of the
+//! file's absolute path and TENANT one of where the profile sends ([`tenant`]): one
+//! journal per file, profile and tenant, so a profile pointed at another account or
+//! server imports the file there instead of skipping every row as already imported. (A
+//! Wipsy key changed to another tenant's, at the same address, is not told apart: the key
+//! is never written down, not even hashed.) A journal from before the tenant was part of
+//! the name is taken as the current tenant's, the only reading it allows. A row is known by a hash of its
 //! cells, not by its line, so inserting or sorting rows does not re-send anything, and an
 //! edited row is a new row (sent again; the CRM's duplicate check then decides).
 //!
@@ -33,6 +38,8 @@ struct Entry {
     file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenant: Option<String>,
     #[serde(skip_serializing_if = "is_zero")]
     line: u64,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -59,6 +66,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// Where a profile's contacts go, as far as its config tells: the API's address and, on
+/// an API with accounts in its paths (Chatwoot), the account.
+#[must_use]
+pub fn tenant(profile: &crate::config::Profile) -> String {
+    match profile.account_id {
+        Some(account) => format!("{} account {account}", profile.base_url),
+        None => profile.base_url.to_string(),
+    }
 }
 
 /// A row's fingerprint: its trimmed cells, separated by a byte no cell holds.
@@ -124,14 +141,27 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// The journal of `file` (absolute) for `profile`; empty when there is none yet. A
-    /// torn last line (a crash mid-write) is skipped.
+    /// The journal of `file` (absolute) for `profile` sending to `tenant` (see
+    /// [`tenant`]); empty when there is none yet. A torn last line (a crash mid-write) is
+    /// skipped.
     #[must_use]
-    pub fn load(data_dir: &Path, profile: &str, file: &Path) -> Self {
+    pub fn load(data_dir: &Path, profile: &str, tenant: &str, file: &Path) -> Self {
         let key = fnv1a(file.to_string_lossy().as_bytes());
-        let path = data_dir
-            .join("imports")
-            .join(format!("{}-{key:016x}.jsonl", safe_name(profile)));
+        let dir = data_dir.join("imports");
+        let stem = format!("{}-{key:016x}", safe_name(profile));
+        let path = dir.join(format!("{stem}-{:016x}.jsonl", fnv1a(tenant.as_bytes())));
+        let before_tenants = dir.join(format!("{stem}.jsonl"));
+        if !path.exists() && before_tenants.exists() {
+            // Kept if the rename fails: read from where it is, and written on there.
+            if let Err(e) = std::fs::rename(&before_tenants, &path) {
+                tracing::warn!("cannot rename {}: {e}", before_tenants.display());
+            }
+        }
+        let path = if path.exists() || !before_tenants.exists() {
+            path
+        } else {
+            before_tenants
+        };
         let (mut done, mut sent) = (HashSet::new(), HashSet::new());
         let bytes = std::fs::read(&path).unwrap_or_default();
         let (entries, damaged) = crate::store::damage::parse_lines::<Entry>(&path, &bytes);
@@ -237,6 +267,7 @@ impl Writer {
         journal: &Journal,
         data_dir: &Path,
         profile: &str,
+        tenant: &str,
         file: &Path,
     ) -> std::io::Result<Self> {
         let append = |path: &Path| -> std::io::Result<File> {
@@ -250,6 +281,7 @@ impl Writer {
             let head = Entry {
                 file: Some(file.to_string_lossy().into_owned()),
                 profile: Some(profile.to_owned()),
+                tenant: Some(tenant.to_owned()),
                 ..Entry::default()
             };
             writeln!(out, "{}", serde_json::to_string(&head)?)?;
@@ -361,6 +393,9 @@ fn write_batches(
 mod tests {
     use super::*;
 
+    /// The tenant the tests import to.
+    const T: &str = "https://crm.example.com/api/v2";
+
     /// Row `line` (`hash`) created as `id{line}`, for Ana Pérez.
     fn created(line: u64, hash: &str) -> Created {
         Created {
@@ -377,16 +412,16 @@ mod tests {
     fn created_rows_survive_and_are_found_again() {
         let dir = tempfile::tempdir().unwrap();
         let file = Path::new("/data/contacts.csv");
-        let j = Journal::load(dir.path(), "wm", file);
+        let j = Journal::load(dir.path(), "wm", T, file);
         assert!(!j.contains("abc"));
-        let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
+        let w = Writer::start(&j, dir.path(), "wm", T, file).unwrap();
         for (line, hash) in [(2, "abc"), (3, "def")] {
             assert!(w.record(created(line, hash)));
         }
         w.finish().unwrap();
-        let again = Journal::load(dir.path(), "wm", file);
+        let again = Journal::load(dir.path(), "wm", T, file);
         assert!(again.contains("abc") && again.contains("def"));
-        assert!(!Journal::load(dir.path(), "other", file).contains("abc"));
+        assert!(!Journal::load(dir.path(), "other", T, file).contains("abc"));
         let history = history::read(dir.path());
         assert_eq!(history.len(), 2);
         assert_eq!(history[1].id, "id3");
@@ -400,14 +435,14 @@ mod tests {
     fn a_row_sent_without_a_record_may_exist() {
         let dir = tempfile::tempdir().unwrap();
         let file = Path::new("/data/contacts.csv");
-        let j = Journal::load(dir.path(), "wm", file);
-        let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
+        let j = Journal::load(dir.path(), "wm", T, file);
+        let w = Writer::start(&j, dir.path(), "wm", T, file).unwrap();
         let intents = w.intents();
         intents.sending([(2, "abc")]).unwrap();
         intents.sending([(3, "def")]).unwrap();
         assert!(w.record(created(2, "abc")));
         w.finish().unwrap();
-        let again = Journal::load(dir.path(), "wm", file);
+        let again = Journal::load(dir.path(), "wm", T, file);
         assert!(again.contains("abc") && !again.may_exist("abc"));
         assert!(!again.contains("def") && again.may_exist("def"));
         assert!(!again.may_exist("ghi"));
@@ -420,13 +455,40 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = Path::new("/data/contacts.csv");
         std::fs::write(history::path(dir.path()), "{\"time\":\"2026-12-0").unwrap();
-        let j = Journal::load(dir.path(), "wm", file);
-        let w = Writer::start(&j, dir.path(), "wm", file).unwrap();
+        let j = Journal::load(dir.path(), "wm", T, file);
+        let w = Writer::start(&j, dir.path(), "wm", T, file).unwrap();
         assert!(w.record(created(2, "abc")));
         w.finish().unwrap();
         let history = history::read(dir.path());
         assert_eq!(history.len(), 1, "{history:?}");
         assert_eq!(history[0].id, "id2");
+    }
+
+    /// The same file and profile sent to another tenant (another account, another
+    /// server) is imported there, not skipped as already imported; a journal written
+    /// before tenants were told apart is the current tenant's.
+    #[test]
+    fn each_tenant_has_its_own_journal_and_an_old_one_is_the_current_tenant_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Path::new("/data/contacts.csv");
+        let j = Journal::load(dir.path(), "cw", T, file);
+        let w = Writer::start(&j, dir.path(), "cw", T, file).unwrap();
+        assert!(w.record(created(2, "abc")));
+        w.finish().unwrap();
+        assert!(Journal::load(dir.path(), "cw", T, file).contains("abc"));
+        let other = format!("{T} account 2");
+        assert!(!Journal::load(dir.path(), "cw", &other, file).contains("abc"));
+        let text = std::fs::read_to_string(&j.path).unwrap();
+        assert!(text.contains(&format!("\"tenant\":\"{T}\"")), "{text}");
+
+        // As rolo wrote it before: no tenant in the name.
+        let key = fnv1a(file.to_string_lossy().as_bytes());
+        let old = dir.path().join(format!("imports/wm-{key:016x}.jsonl"));
+        std::fs::write(&old, "{\"hash\":\"def\",\"id\":\"7\",\"line\":2}\n").unwrap();
+        let adopted = Journal::load(dir.path(), "wm", T, file);
+        assert!(adopted.contains("def"));
+        assert!(!old.exists() && adopted.path.exists());
+        assert!(Journal::load(dir.path(), "wm", T, file).contains("def"));
     }
 
     #[test]
