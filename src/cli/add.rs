@@ -182,23 +182,25 @@ fn drafts(
         for c in &cards {
             let (d, _) = vcard::to_draft(c, profile.api, profile.default_region.as_deref());
             let mut draft = over(&d);
-            if let Err(fields) = apply_all(&mut draft, profile, catalog, &sets) {
+            if let Err(fields) = apply_all(&mut draft, profile, catalog, &sets, &[]) {
                 return Ok(Err(refused_json(args, &fields)));
             }
             out.push((c.full_name.clone(), draft));
         }
         return Ok(Ok(out));
     }
-    let pairs = match &args.json {
+    let (pairs, wrong) = match &args.json {
         Some(path) => json_pairs(path)?,
-        None => args
-            .set
-            .iter()
-            .map(|s| split_pair(s))
-            .collect::<anyhow::Result<_>>()?,
+        None => (
+            args.set
+                .iter()
+                .map(|s| split_pair(s))
+                .collect::<anyhow::Result<_>>()?,
+            Vec::new(),
+        ),
     };
     let mut draft = defaults.clone();
-    if let Err(fields) = apply_all(&mut draft, profile, catalog, &pairs) {
+    if let Err(fields) = apply_all(&mut draft, profile, catalog, &pairs, &wrong) {
         return Ok(Err(refused_json(args, &fields)));
     }
     Ok(Ok(vec![(String::new(), draft)]))
@@ -214,17 +216,24 @@ fn refused_json(args: &AddArgs, fields: &BTreeMap<String, Vec<String>>) -> u8 {
     exit::VALIDATION
 }
 
-/// Puts every pair in the draft. When some cannot go in, says so for each of them and
-/// for every other problem the contact has (a missing required field, say), so one run
-/// lists all there is to fix; those problems by field key then.
+/// Puts every pair in the draft. When some cannot go in (or are `wrong` already: a JSON
+/// value of a type no field takes), says so for each of them and for every other
+/// problem the contact has (a missing required field, say), so one run lists all there
+/// is to fix; those problems by field key then.
 fn apply_all(
     draft: &mut Draft,
     profile: &crate::config::Profile,
     catalog: &Catalog,
     pairs: &[(String, String)],
+    wrong: &[(String, String)],
 ) -> Result<(), BTreeMap<String, Vec<String>>> {
     let mut refused = Vec::new();
     let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, e) in wrong {
+        tell!("rolo: {k}: {e}");
+        fields.entry(k.clone()).or_default().push(e.clone());
+        refused.push(k.as_str());
+    }
     for (k, v) in pairs {
         if let Err(e) = apply(draft, profile.api, catalog, k, v) {
             tell!("rolo: {k}: {e}");
@@ -380,38 +389,51 @@ fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|_| anyhow!("{} is not UTF-8 text", path.display()))
 }
 
+/// (key, value) pairs, or (key, why) for values that cannot go in.
+type Pairs = Vec<(String, String)>;
+
 /// Turns a JSON object into KEY=VALUE pairs; arrays become comma lists and
-/// `custom_fields` becomes `custom.<id or name>` pairs.
-fn json_pairs(path: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
+/// `custom_fields` becomes `custom.<id or name>` pairs. A value is text, a number (an id,
+/// digits) or null; true/false only as a custom field's (a checkbox). A value of another
+/// type (an object, a list in a list) goes in the second list, (key, why), refused like
+/// any invalid value: as text it would have reached the CRM as `{"a":1}` in a name.
+fn json_pairs(path: &std::path::Path) -> anyhow::Result<(Pairs, Pairs)> {
     let text = read_input(path)?;
     let json: Value = serde_json::from_str(&text)
         .with_context(|| format!("{} is not valid JSON", path.display()))?;
     let obj = json
         .as_object()
         .ok_or_else(|| anyhow!("{} must hold one JSON object", path.display()))?;
-    let plain = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
+    let plain = |v: &Value, custom: bool| match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Null => Ok(String::new()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) if custom => Ok(b.to_string()),
+        Value::Bool(_) => Err("expected text or a number, found true or false"),
+        Value::Array(_) => Err("expected text or a number, found a list"),
+        Value::Object(_) => Err("expected text or a number, found an object"),
     };
-    let mut pairs = Vec::new();
+    let (mut pairs, mut wrong) = (Vec::new(), Vec::new());
+    let mut put = |key: String, value: Result<String, &str>| match value {
+        Ok(value) => pairs.push((key, value)),
+        Err(why) => wrong.push((key, why.to_owned())),
+    };
     for (k, v) in obj {
         match (k.as_str(), v) {
             ("custom_fields", Value::Object(fields)) => {
-                pairs.extend(
-                    fields
-                        .iter()
-                        .map(|(id, val)| (format!("custom.{id}"), plain(val))),
-                );
+                for (id, val) in fields {
+                    put(format!("custom.{id}"), plain(val, true));
+                }
             }
-            (_, Value::Array(items)) => pairs.push((
-                k.clone(),
-                items.iter().map(plain).collect::<Vec<_>>().join(","),
-            )),
-            _ => pairs.push((k.clone(), plain(v))),
+            (_, Value::Array(items)) => {
+                let items: Result<Vec<String>, &str> =
+                    items.iter().map(|item| plain(item, false)).collect();
+                put(k.clone(), items.map(|items| items.join(",")));
+            }
+            _ => put(k.clone(), plain(v, false)),
         }
     }
-    Ok(pairs)
+    Ok((pairs, wrong))
 }
 
 /// Prints the outcome and picks the exit code.

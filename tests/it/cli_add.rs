@@ -7,7 +7,7 @@ use crate::support;
 
 use rolo::sandbox::FaultKind;
 use serde_json::{Value, json};
-use support::{World, code, sets, stderr};
+use support::{World, code, sets, stderr, stdout};
 
 #[test]
 fn whatsmark_contact_with_every_documented_field() {
@@ -297,6 +297,39 @@ fn json_input_and_unknown_names() {
     let out = w.rolo_sets(&["add"], &["firstname=A", "source_id=Carrier pigeon"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("Carrier pigeon"), "{}", stderr(&out));
+}
+
+/// A JSON value no field takes (an object, a list in a list, true where text goes) is
+/// refused under its key with the other problems, exit 2, nothing sent: it once went to
+/// the CRM as the text `{"a":1}`. Numbers are text (ids, digits); a custom field's
+/// true/false is a checkbox's.
+#[test]
+fn json_values_of_the_wrong_type_are_refused_not_sent_as_text() {
+    let w = World::cli();
+    let file = w.dir.path().join("contact.json");
+    let before = w.stored("whatsmark", "demo").len();
+    std::fs::write(
+        &file,
+        json!({ "firstname": { "a": 1 }, "lastname": true, "phone": "+91 98470 12346",
+                "type": "lead", "source_id": 110, "status_id": "Nuevo", "groups": [["Mumbai"]] })
+        .to_string(),
+    )
+    .unwrap();
+    let out = w.rolo(&["add", "--json", file.to_str().unwrap(), "--output", "json"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    for said in [
+        "rolo: firstname: expected text or a number, found an object",
+        "rolo: lastname: expected text or a number, found true or false",
+        "rolo: groups: expected text or a number, found a list",
+        "nothing was sent",
+    ] {
+        assert!(err.contains(said), "{said}: {err}");
+    }
+    let failure: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(failure["exit_code"], 2);
+    assert!(failure["fields"]["firstname"].is_array(), "{failure}");
+    assert_eq!(w.stored("whatsmark", "demo").len(), before);
 }
 
 #[test]
