@@ -262,6 +262,7 @@ impl Controller {
                 then_submit,
             } => self.check_duplicates(app, profile, checked, then_submit),
             Effect::RetryOutbox => self.retry_outbox(app),
+            Effect::ReadOutbox => self.read_outbox(),
             Effect::Find {
                 profile,
                 seq,
@@ -459,6 +460,25 @@ impl Controller {
         }
     }
 
+    /// Reads the outbox as it is on disk, off the UI thread, and reports it.
+    fn read_outbox(&self) {
+        let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
+        let flying = Arc::clone(&self.flying);
+        tokio::task::spawn_blocking(move || {
+            let (items, damaged) = waiting(&dir, &flying);
+            send(
+                &tx,
+                Message::OutboxChanged {
+                    items,
+                    damaged,
+                    said: Vec::new(),
+                    recorded: Vec::new(),
+                    answers: Vec::new(),
+                },
+            );
+        });
+    }
+
     /// Resends every waiting contact whose profile is connected, one at a time, then
     /// reports the outbox as it is on disk.
     fn retry_outbox(&self, app: &App) {
@@ -503,9 +523,7 @@ impl Controller {
                         .map(|w| crate::engine::words::capitalised(w)),
                 );
             }
-            let (mut items, damaged) = outbox::list_checked(&dir);
-            let flying = lock(&flying).clone();
-            items.retain(|item| Some(&item.id) != flying.as_ref());
+            let (items, damaged) = waiting(&dir, &flying);
             send(
                 &tx,
                 Message::OutboxChanged {
@@ -638,6 +656,17 @@ fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
 }
 
 /// The in-flight id, whatever a panicking holder left (it is only ever a plain write).
+/// The outbox on disk, without the item a send has out now (it is not waiting).
+fn waiting(
+    dir: &std::path::Path,
+    flying: &Mutex<Option<String>>,
+) -> (Vec<outbox::Item>, Vec<outbox::Damaged>) {
+    let (mut items, damaged) = outbox::list_checked(dir);
+    let flying = lock(flying).clone();
+    items.retain(|item| Some(&item.id) != flying.as_ref());
+    (items, damaged)
+}
+
 fn lock(flying: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {
     flying
         .lock()

@@ -253,6 +253,9 @@ pub enum Effect {
     ToOutbox(Box<Item>),
     /// Resend what waits in the outbox.
     RetryOutbox,
+    /// Read the outbox again: the send step put something there itself (the labels of
+    /// a created contact, on an API that sets them apart).
+    ReadOutbox,
     /// Write a profile's sticky fields and last sent contact.
     SaveSticky(usize),
     /// Come back with [`Message::Step`] once the input queued so far is handled.

@@ -219,3 +219,46 @@ async fn the_inbox_is_locked_while_a_contact_is_edited() {
     h.typed("x");
     assert_ne!(h.app().current().form.draft, before);
 }
+
+/// Labels Chatwoot did not take after the create wait in the outbox, and the form lists
+/// them there at once (the status bar counts them, F3 shows them), to be sent like any
+/// waiting contact: they were on disk but unseen (and not retried) until F3's "send now".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn labels_left_unset_are_listed_in_the_outbox_at_once_and_sent() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.typed("Luis Mora");
+    h.focus("Phone");
+    h.typed("+573112223344");
+    h.focus("Labels");
+    h.paste("vip");
+    h.sb.add_fault(rolo::sandbox::FaultRule {
+        path: "/chatwoot/api/v1/accounts/1/contacts/*".into(),
+        method: Some("POST".into()),
+        kind: rolo::sandbox::FaultKind::Status500,
+        after: false,
+        times: Some(1),
+    });
+    h.submit().await;
+    h.until(|a| a.outbox.len() == 1).await;
+    let item = &h.app().outbox[0];
+    assert!(
+        item.update.as_ref().is_some_and(|u| u.rest_of_create),
+        "{item:?}"
+    );
+    let s = h.screen(120, 40);
+    assert!(s.contains("outbox 1"), "{s}");
+    h.sb.clear_faults();
+    h.key(KeyCode::F(3), crossterm::event::KeyModifiers::NONE);
+    h.press(KeyCode::Char('r'));
+    h.until(|a| a.outbox.is_empty()).await;
+    let c = stored_with(&h, "+573112223344");
+    assert_eq!(c["labels"], json!(["vip"]));
+    assert_eq!(
+        h.stored("chatwoot", "demo")
+            .iter()
+            .filter(|c| c["phone_number"] == "+573112223344")
+            .count(),
+        1
+    );
+}

@@ -324,6 +324,13 @@ impl App {
     /// The answer to the send of `sent` (the contact as it left; the form may have been
     /// typed in since).
     fn on_answer(&mut self, i: usize, submitted: Submitted, sent: Draft) -> Vec<Effect> {
+        // What the send step kept in the outbox itself (labels it could not set) is read
+        // from there, so it is listed and sent again like any waiting contact.
+        let mut fx = if submitted.unfinished.is_some() {
+            vec![Effect::ReadOutbox]
+        } else {
+            Vec::new()
+        };
         let keep_offer = submitted.outcome.may_pass().then(|| {
             crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
         });
@@ -341,14 +348,16 @@ impl App {
         {
             // Found from an earlier attempt: its id is the one the server holds.
             let (recorded, warning) = (submitted.recorded.clone(), submitted.warning.clone());
-            return self.created(i, sent, &known.id, echo, recorded, warning, true);
+            fx.extend(self.created(i, sent, &known.id, echo, recorded, warning, true));
+            return fx;
         }
         let keep_going = "The form is kept.";
         let said = words::failure(&submitted.outcome, &self.profiles[i].profile);
         match submitted.outcome {
             Outcome::Created { id, echo } => {
                 let (recorded, warning) = (submitted.recorded, submitted.warning);
-                return self.created(i, sent, &id, &echo, recorded, warning, false);
+                fx.extend(self.created(i, sent, &id, &echo, recorded, warning, false));
+                return fx;
             }
             Outcome::FieldErrors { fields, form } => {
                 let p = &mut self.profiles[i];
