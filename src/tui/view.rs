@@ -525,12 +525,7 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
                 };
                 spans.push(Span::raw(text));
             }
-            (Some(_), None)
-                if !p
-                    .catalog
-                    .items(kind.unwrap_or(crate::contact::CatalogKind::Tags))
-                    .is_empty() =>
-            {
+            (Some(k), None) if !k.learned_only() && !p.catalog.items(k).is_empty() => {
                 spans.push(Span::styled(
                     format!("⚠ {} (not in the catalog) ", crate::text::inert(&id)),
                     theme.warn(),

@@ -262,3 +262,36 @@ async fn labels_left_unset_are_listed_in_the_outbox_at_once_and_sent() {
         1
     );
 }
+
+/// Chatwoot's contract lists no inboxes, so the picker holds only those rolo has seen;
+/// an inbox id typed as the filter is offered all the same, and the contact is created
+/// there (an email-only contact in the email inbox, 3). The form shows the id without
+/// calling it missing from the catalog.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inbox_not_seen_yet_is_chosen_by_its_id() {
+    use rolo::tui::app::Mode;
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.typed("Correo Solo");
+    h.focus("Email");
+    h.typed("correo.solo@example.co");
+    h.focus("Inbox");
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app().mode, Mode::Picker(_)));
+    h.typed("3");
+    let s = h.screen(120, 40);
+    assert!(s.contains("id 3 (as typed; not seen yet)"), "{s}");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app().current().form.value("inbox_id"), "3");
+    let s = h.screen(120, 40);
+    assert!(!s.contains("not in the catalog"), "{s}");
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("✓ Created Correo Solo"), "{s}");
+    let c = h
+        .stored("chatwoot", "demo")
+        .into_iter()
+        .find(|c| c["email"] == "correo.solo@example.co")
+        .unwrap();
+    assert_eq!(c["contact_inboxes"][0]["inbox"]["id"], 3, "{c}");
+}

@@ -388,6 +388,12 @@ impl App {
             chosen,
             (multi, !field.required),
         );
+        let picker = match field.editor {
+            Editor::Single(kind) | Editor::Multi(kind) if kind.learned_only() => {
+                picker.taking_ids()
+            }
+            _ => picker,
+        };
         self.searches.keep(items, picker.search());
         self.mode = Mode::Picker(Box::new(picker));
     }

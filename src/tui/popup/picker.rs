@@ -31,6 +31,11 @@ pub struct Picker {
     items: Items,
     /// "(none)", offered first by a single picker of an optional field.
     none: Option<Item>,
+    /// Whether an id typed as the filter may be chosen though the list lacks it (a list
+    /// only learned from contacts, like Chatwoot's inboxes).
+    takes_ids: bool,
+    /// The row for the id typed as the filter, first while it is shown.
+    typed: Option<Item>,
     search: Search,
     /// The filter typed so far.
     pub filter: String,
@@ -78,6 +83,8 @@ impl Picker {
             ranking: Ranking::all(items.len()),
             items,
             none,
+            takes_ids: false,
+            typed: None,
             search,
             filter: String::new(),
             cursor: 0,
@@ -94,6 +101,14 @@ impl Picker {
         }
         p.mark();
         p
+    }
+
+    /// Lets an id typed as the filter be chosen though the list lacks it: a list only
+    /// learned from contacts holds only the ids seen so far.
+    #[must_use]
+    pub fn taking_ids(mut self) -> Self {
+        self.takes_ids = true;
+        self
     }
 
     /// The search strings, to give the next picker on the same list.
@@ -136,9 +151,11 @@ impl Picker {
         self.refilter();
     }
 
-    /// 1 when "(none)" is the first row, else 0.
+    /// 1 when "(none)" or a typed id is the first row, else 0 (never both: "(none)"
+    /// shows with no filter, a typed id with one).
     fn offset(&self) -> usize {
         usize::from(self.none.is_some() && self.filter.trim().is_empty())
+            + usize::from(self.typed.is_some())
     }
 
     /// How many rows are shown.
@@ -149,7 +166,7 @@ impl Picker {
     /// The entry on `row`, if that row is in order yet.
     fn at(&self, row: usize) -> Option<&Item> {
         match (self.offset(), row) {
-            (1, 0) => self.none.as_ref(),
+            (1, 0) => self.typed.as_ref().or(self.none.as_ref()),
             (off, row) => self.items.get(self.ranking.get(row.checked_sub(off)?)?),
         }
     }
@@ -160,6 +177,18 @@ impl Picker {
     }
 
     fn refilter(&mut self) {
+        let id = self.filter.trim();
+        self.typed = (self.takes_ids
+            && !id.is_empty()
+            && id.len() <= 18
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && !id.starts_with('0')
+            && self.items.position(id).is_none())
+        .then(|| Item {
+            id: id.to_owned(),
+            name: format!("id {id} (as typed; not seen yet)"),
+            ..Item::default()
+        });
         {
             let better = accented(&self.filter, &self.items);
             self.ranking
@@ -209,8 +238,9 @@ impl Picker {
     /// The entries shown under the filter, in order, as far as they are ranked yet
     /// (at least a screen past the cursor).
     pub fn shown(&self) -> impl Iterator<Item = &Item> {
-        let none = self.none.as_ref().filter(|_| self.offset() == 1);
-        none.into_iter()
+        let first = self.at(0).filter(|_| self.offset() == 1);
+        first
+            .into_iter()
             .chain(self.ranking.rows().filter_map(|i| self.items.get(i)))
     }
 
