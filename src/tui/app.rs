@@ -289,6 +289,9 @@ pub struct App {
     pub submitting: Option<Submitting>,
     /// Ctrl-S waits for a duplicate check; Esc cancels the wait (and so the submit).
     pub awaiting_check: Option<AwaitedCheck>,
+    /// A send that went on without its duplicate check (the check failed): the profile,
+    /// and why, said again beside the answer so the "Created" line does not hide it.
+    pub unchecked_send: Option<(usize, String)>,
     /// The number of the last submit.
     pub seq: u64,
     /// The status line.
@@ -447,6 +450,7 @@ impl App {
             mode: Mode::Form,
             submitting: None,
             awaiting_check: None,
+            unchecked_send: None,
             seq: 0,
             status: None,
             banner: None,

@@ -295,3 +295,38 @@ async fn an_inbox_not_seen_yet_is_chosen_by_its_id() {
         .unwrap();
     assert_eq!(c["contact_inboxes"][0]["inbox"]["id"], 3, "{c}");
 }
+
+/// A duplicate check that fails does not stop a send, and the line that says the
+/// contact was created still says it was not checked first: the warning was replaced by
+/// "✓ Created" before it could be read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_without_its_duplicate_check_says_so_beside_created() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.sb.add_fault(rolo::sandbox::FaultRule {
+        path: "/chatwoot/api/v1/accounts/1/contacts/search".into(),
+        method: Some("GET".into()),
+        kind: rolo::sandbox::FaultKind::Status500,
+        after: false,
+        times: None,
+    });
+    h.ctrl('o');
+    h.typed("Juan Preciado 320 111 0001 #soporte");
+    h.press(KeyCode::Enter);
+    h.until(|a| a.awaiting_check.is_none() && a.submitting.is_none())
+        .await;
+    h.sb.clear_faults();
+    let s = h.screen(160, 40);
+    assert!(s.contains("Created Juan Preciado"), "{s}");
+    assert!(
+        s.contains("Created Juan Preciado (id 4) in cw, not checked for duplicates first (Internal server error"),
+        "{s}"
+    );
+    assert_eq!(
+        h.stored("chatwoot", "demo")
+            .iter()
+            .filter(|c| c["name"] == "Juan Preciado")
+            .count(),
+        1
+    );
+}

@@ -331,6 +331,32 @@ impl App {
         } else {
             Vec::new()
         };
+        let unchecked = self
+            .unchecked_send
+            .take()
+            .filter(|(p, _)| *p == i)
+            .map(|(_, why)| why);
+        if let (Some(why), Outcome::Created { .. }) = (unchecked, &submitted.outcome) {
+            fx.extend(self.settle_answer(i, submitted, sent));
+            if let Some((_, said)) = self.status.take() {
+                let said = said.trim_start_matches("✓ ");
+                let why = why.trim_end_matches('.');
+                let unchecked = format!(", not checked for duplicates first ({why})");
+                let said = match said.split_once(". ") {
+                    Some((created, next)) => format!("{created}{unchecked}. {next}"),
+                    None => format!("{said}{unchecked}."),
+                };
+                self.say(Level::Warn, said);
+            }
+            return fx;
+        }
+        fx.extend(self.settle_answer(i, submitted, sent));
+        fx
+    }
+
+    /// [`Self::on_answer`] once what it says beside the answer is settled.
+    fn settle_answer(&mut self, i: usize, submitted: Submitted, sent: Draft) -> Vec<Effect> {
+        let mut fx = Vec::new();
         let keep_offer = submitted.outcome.may_pass().then(|| {
             crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
         });

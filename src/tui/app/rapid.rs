@@ -166,6 +166,9 @@ impl App {
                 p.duplicates.clear();
                 p.checked_for = None;
                 self.say(Level::Warn, format!("Could not check for duplicates: {e}"));
+                if then_submit {
+                    self.unchecked_send = Some((profile, e));
+                }
             }
         }
         if then_submit
@@ -175,6 +178,7 @@ impl App {
         {
             return self.after_check();
         }
+        self.unchecked_send = None;
         Vec::new()
     }
 
