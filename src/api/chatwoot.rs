@@ -255,9 +255,10 @@ pub fn create_outcome(status: StatusCode, json: &Value, body: &Value) -> Outcome
                 form: Vec::new(),
             }
         }
-        Outcome::NotFound { message } => Outcome::ServerError {
-            status: 404,
-            message: format!("{message}: is account_id right?"),
+        // No contact is named yet: what is not found is the account itself.
+        Outcome::NotFound { message } => Outcome::Auth {
+            problem: AuthProblem::NoAccount,
+            message,
         },
         other => other,
     }

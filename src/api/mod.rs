@@ -78,6 +78,9 @@ pub enum AuthProblem {
     Scope(String),
     /// The token may not be used from this address.
     IpNotWhitelisted,
+    /// The account the profile names is not there for this token (Chatwoot's 404 on
+    /// `/accounts/{id}/...`): a wrong `account_id`, not a failure that may pass.
+    NoAccount,
 }
 
 /// Every way a create (or any call) can end.

@@ -181,6 +181,11 @@ pub fn auth(problem: &AuthProblem, profile: &Profile) -> String {
         AuthProblem::Scope(scope) => format!(
             "the token of profile {name} lacks the scope {scope}; give it that scope in the CRM"
         ),
+        AuthProblem::NoAccount => format!(
+            "the CRM has no account at profile {name}'s account_id (or not for its token); \
+             check account_id in the config: it is the number after /accounts/ in the \
+             dashboard's address"
+        ),
         AuthProblem::IpNotWhitelisted => format!(
             "the token of profile {name} may not be used from this address; whitelist it in the CRM"
         ),

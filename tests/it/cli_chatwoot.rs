@@ -241,3 +241,39 @@ fn a_bare_429_is_a_rate_limit() {
     assert_eq!(code(&out), 5, "{}", show(&out));
     assert!(show(&out).contains("Retry later"), "{}", show(&out));
 }
+
+/// A profile whose `account_id` names no account is told so, and nothing waits: the
+/// create's 404 was a server failure that "may pass", kept in the outbox and retried in
+/// vain (and the retry then said "could not check for an earlier attempt", exit 9).
+#[test]
+fn a_wrong_account_id_is_a_config_problem_not_a_failure_that_may_pass() {
+    let w = World::cli();
+    let text = std::fs::read_to_string(w.config_path()).unwrap();
+    assert!(text.contains("account_id = 1") && text.contains("inbox_id = 1\n"));
+    let text = text.replace("account_id = 1", "account_id = 9");
+    // With an inbox, the 404 is told under it, naming both keys (exit 2).
+    std::fs::write(w.config_path(), &text).unwrap();
+    let add = || {
+        w.rolo(&[
+            "--profile",
+            "cw",
+            "add",
+            "--quick",
+            "Cw Nueve +573009990009",
+        ])
+    };
+    let out = add();
+    assert_eq!(code(&out), 2, "{}", show(&out));
+    assert!(show(&out).contains("check the profile's inbox_id and account_id"));
+    // Without one, the account is to blame (exit 4, as for a key that cannot reach it).
+    std::fs::write(w.config_path(), text.replace("inbox_id = 1\n", "")).unwrap();
+    let out = add();
+    assert_eq!(code(&out), 4, "{}", show(&out));
+    assert!(
+        show(&out).contains("check account_id in the config"),
+        "{}",
+        show(&out)
+    );
+    assert!(!show(&out).contains("outbox"), "{}", show(&out));
+    assert!(rolo::engine::outbox::list(&w.data_dir()).is_empty());
+}
