@@ -70,6 +70,9 @@ pub struct Form {
     /// area keeps that as two steps (the old text removed, the new put in), which one
     /// Ctrl-Z (and one Ctrl-Y) takes together.
     replaced: BTreeMap<String, (String, String)>,
+    /// What a picked row held before each Backspace or Ctrl-U on it, and what an undo
+    /// took back (for redo), per field: a picked row has no text area to keep them.
+    picked: BTreeMap<String, (Vec<Held>, Vec<Held>)>,
     /// What has been entered.
     pub draft: Draft,
     /// Index of the focused row.
@@ -89,6 +92,9 @@ pub struct Form {
     /// starts a new contact and forgets it.
     pub attempt: Attempt,
 }
+
+/// What a picked row holds: its ids, or its one value.
+type Held = Vec<String>;
 
 /// The rows of the form: the engine's field list ([`form_fields`]), each with its editor.
 fn rows(flavour: Flavour, catalog: &Catalog) -> Vec<Field> {
@@ -140,6 +146,7 @@ impl Form {
             fields: Vec::new(),
             editors: BTreeMap::new(),
             replaced: BTreeMap::new(),
+            picked: BTreeMap::new(),
             draft,
             focus: 0,
             problems: Problems::default(),
@@ -298,6 +305,7 @@ impl Form {
             return false;
         };
         if !field.editor.is_text() {
+            let held = self.picked_value(&field);
             match (e, &field.editor) {
                 // One chip at a time, the last first, as in a tag input.
                 (Edit::Backspace, Editor::Multi(_)) => {
@@ -308,6 +316,11 @@ impl Form {
                 (Edit::ClearField, Editor::Multi(_)) => self.set_list(&field.key, Vec::new()),
                 (Edit::Backspace | Edit::ClearField, _) => self.set_value(&field.key, ""),
                 _ => return false,
+            }
+            if held != self.picked_value(&field) {
+                let (undo, redo) = self.picked.entry(field.key.clone()).or_default();
+                undo.push(held);
+                redo.clear();
             }
             return true;
         }
@@ -369,11 +382,37 @@ impl Form {
         true
     }
 
-    /// Undo (`redo = false`) or redo in the focused text row.
+    /// What a picked row holds: its ids, or its one value.
+    fn picked_value(&self, field: &Field) -> Held {
+        match field.editor {
+            Editor::Multi(_) => self.draft.list(&field.key).to_vec(),
+            _ => vec![self.value(&field.key).to_owned()],
+        }
+    }
+
+    /// Undo (`redo = false`) or redo in the focused row: a text row's own history, or a
+    /// picked row's Backspaces and Ctrl-U.
     pub fn history(&mut self, redo: bool) -> bool {
-        let Some(key) = self.focused().map(|f| f.key.clone()) else {
+        let Some(field) = self.focused().cloned() else {
             return false;
         };
+        let key = field.key.clone();
+        if !field.editor.is_text() {
+            let now = self.picked_value(&field);
+            let Some((undo, again)) = self.picked.get_mut(&key) else {
+                return false;
+            };
+            let (from, to) = if redo { (again, undo) } else { (undo, again) };
+            let Some(back) = from.pop() else {
+                return false;
+            };
+            to.push(now);
+            match field.editor {
+                Editor::Multi(_) => self.set_list(&key, back),
+                _ => self.set_value(&key, back.first().map_or("", String::as_str)),
+            }
+            return true;
+        }
         let Some(ta) = self.editors.get_mut(&key) else {
             return false;
         };
@@ -521,6 +560,7 @@ impl Form {
         self.editors.clear();
         // New buffers, new histories: an editor's replacement belongs to the old ones.
         self.replaced.clear();
+        self.picked.clear();
         for f in &self.fields {
             if f.editor.is_text() {
                 let text = self.value(&f.key).to_owned();

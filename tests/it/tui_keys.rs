@@ -512,3 +512,30 @@ async fn the_tables_refusals_show_under_their_fields() {
             .contains("At most 100 characters (this has 101)")
     );
 }
+
+/// Ctrl-Z brings back what Backspace or Ctrl-U took from a picked row (groups, a type),
+/// as it does in a text row, and Ctrl-Y takes it again: the choices were lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_brings_back_what_ctrl_u_cleared_from_a_picked_row() {
+    let mut h = Harness::new().await;
+    h.picks("Groups", &["Mumbai"]);
+    h.focus("Groups");
+    h.focus("Type");
+    let type_before = h.app().current().form.value("type").to_owned();
+    assert!(!type_before.is_empty(), "the profile's default type");
+    h.ctrl('u');
+    assert_eq!(h.app().current().form.value("type"), "");
+    h.ctrl('z');
+    assert_eq!(h.app().current().form.value("type"), type_before);
+    h.focus("Groups");
+    let groups = h.app().current().form.draft.list("groups").to_vec();
+    assert_eq!(groups.len(), 1, "{groups:?}");
+    h.ctrl('u');
+    assert!(h.app().current().form.draft.list("groups").is_empty());
+    h.ctrl('z');
+    assert_eq!(h.app().current().form.draft.list("groups"), groups);
+    h.ctrl('y');
+    assert!(h.app().current().form.draft.list("groups").is_empty());
+    h.ctrl('z');
+    assert_eq!(h.app().current().form.draft.list("groups"), groups);
+}
