@@ -131,6 +131,22 @@ fn a_chatwoot_profile_needs_its_account_and_takes_it_nowhere_else() {
         err.contains("config.toml:4: profiles.cw.account_id: 0 is not an account id"),
         "{err}"
     );
+    // A wrong account does not hide a wrong inbox; a number too big is out of range.
+    let checked = Config::check_text(
+        &format!("{cw}account_id = -3\ninbox_id = \"seven\"\n"),
+        Path::new(FAKE_PATH),
+    );
+    let errors: Vec<String> = checked.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].ends_with("profiles.cw.account_id: -3 is not an account id (1 or more)"));
+    assert!(errors[1].ends_with("profiles.cw.inbox_id: expected an integer, found a string"));
+    let err = parse(&format!("{cw}account_id = 99999999999\n"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("profiles.cw.account_id: 99999999999 is out of range (1 to 2147483647)"),
+        "{err}"
+    );
     let wm = "[profiles.w]\napi = \"whatsmark\"\nbase_url = \"https://x.example/api/v2\"\n\
               api_key_env = \"K\"\naccount_id = 1\n";
     let err = parse(wm).unwrap_err().to_string();

@@ -52,7 +52,10 @@ pub(super) fn profile(
     let secret = read_secret(name, t, p, warnings, problems);
     let looks = read_looks(t, p, problems);
     let lists = entries::read(t, p, api, config_dir, problems);
+    // Each told on its own: a wrong account does not hide a wrong inbox.
     let account = api.and_then(|api| problems.take(read_account(t, p, api)));
+    let ids = 1..=i64::from(i32::MAX);
+    let inbox = problems.take(t.int_in("inbox_id", &p.inbox_id, ids));
     warnings.extend(entries::long_inline(t, p));
     if problems.len() != before {
         return None;
@@ -72,8 +75,8 @@ pub(super) fn profile(
         monthly_contact_limit: looks.monthly_contact_limit,
         connect_timeout: looks.connect_timeout,
         timeout: looks.timeout,
-        defaults: with_inbox(lists.defaults?, account.and_then(|a| a.1)),
-        account_id: account.and_then(|a| a.0),
+        defaults: with_inbox(lists.defaults?, inbox?.and_then(|n| u64::try_from(n).ok())),
+        account_id: account?,
         tags: lists.tags.into(),
         stages: lists.stages.into(),
         custom_fields: lists.custom_fields,
@@ -170,30 +173,22 @@ fn read_api(t: &Tab<'_>, p: &ProfileToml) -> Result<Flavour, ConfigError> {
     })
 }
 
-/// `account_id` (required by a flavour whose paths carry an account, Chatwoot's) and
-/// `inbox_id`, each a positive integer.
-fn read_account(
-    t: &Tab<'_>,
-    p: &ProfileToml,
-    api: Flavour,
-) -> Result<(Option<u64>, Option<u64>), ConfigError> {
-    let range = 1..=i64::from(i32::MAX);
-    let takes = |key| api.spec().profile_keys.contains(&key);
-    let account = if takes("account_id") {
-        let f = t.require(
-            "account_id",
-            &p.account_id,
-            "the number in the dashboard's address after /accounts/, like account_id = 1",
-        )?;
-        if !range.contains(f.value) {
-            return Err(f.error(format!("{} is not an account id (1 or more)", f.value)));
-        }
-        u64::try_from(*f.value).ok()
-    } else {
-        None
-    };
-    let inbox = t.int_in("inbox_id", &p.inbox_id, range)?;
-    Ok((account, inbox.and_then(|n| u64::try_from(n).ok())))
+/// `account_id`, required by a flavour whose paths carry an account (Chatwoot's): a
+/// positive integer.
+fn read_account(t: &Tab<'_>, p: &ProfileToml, api: Flavour) -> Result<Option<u64>, ConfigError> {
+    if !api.spec().profile_keys.contains(&"account_id") {
+        return Ok(None);
+    }
+    let f = t.require(
+        "account_id",
+        &p.account_id,
+        "the number in the dashboard's address after /accounts/, like account_id = 1",
+    )?;
+    if *f.value < 1 {
+        return Err(f.error(format!("{} is not an account id (1 or more)", f.value)));
+    }
+    let id = t.int_in("account_id", &p.account_id, 1..=i64::from(i32::MAX))?;
+    Ok(id.and_then(|n| u64::try_from(n).ok()))
 }
 
 /// The profile's `inbox_id` as the default of the form's inbox field, unless its
