@@ -173,15 +173,19 @@ fn print_catalog(profile: &str, c: &Catalog) {
             .map_or_else(|| "unlimited".to_owned(), |l| l.to_string());
         say!("contacts: {} of {limit}", u.current);
     }
-    for (title, kind) in [
-        ("stages", CatalogKind::Stages),
-        ("tags", CatalogKind::Tags),
-        ("sources", CatalogKind::Sources),
-        ("statuses", CatalogKind::Statuses),
-        ("groups", CatalogKind::Groups),
-        ("assignees", CatalogKind::Assignees),
-        ("countries", CatalogKind::Countries),
-    ] {
+    // Every kind, so a list a new CRM brings is shown too (Chatwoot's labels were not).
+    for kind in CatalogKind::ALL {
+        let title = match kind {
+            CatalogKind::Stages => "stages",
+            CatalogKind::Tags => "tags",
+            CatalogKind::Sources => "sources",
+            CatalogKind::Statuses => "statuses",
+            CatalogKind::Groups => "groups",
+            CatalogKind::Countries => "countries",
+            CatalogKind::Assignees => "assignees",
+            CatalogKind::Labels => "labels",
+            CatalogKind::Inboxes => "inboxes",
+        };
         let items = c.items(kind);
         if items.is_empty() {
             continue;

@@ -277,3 +277,18 @@ fn a_wrong_account_id_is_a_config_problem_not_a_failure_that_may_pass() {
     assert!(!show(&out).contains("outbox"), "{}", show(&out));
     assert!(rolo::engine::outbox::list(&w.data_dir()).is_empty());
 }
+
+/// `rolo catalog show` lists every list the catalog holds: a Chatwoot account's labels
+/// with their colours, not only its custom attributes.
+#[test]
+fn catalog_show_lists_the_labels_and_inboxes() {
+    let w = World::cli();
+    let out = w.rolo(&["--profile", "cw", "catalog", "refresh"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let out = w.rolo(&["--profile", "cw", "catalog", "show"]);
+    assert_eq!(code(&out), 0, "{}", show(&out));
+    let text = stdout(&out);
+    assert!(text.contains("labels (4):"), "{text}");
+    assert!(text.contains("vip #f59e0b"), "{text}");
+    assert!(text.contains("custom fields ("), "{text}");
+}
