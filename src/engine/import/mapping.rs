@@ -302,9 +302,16 @@ fn finish(
         };
         if let Some(Target::Field(key)) = &target {
             let shared = seen.iter().find(|(k, _)| k == key);
+            // Where one field holds the whole name, its columns are joined (see `pairs`).
+            let joined = C::First.key(flavour) == Some(key.as_str()) && flavour.one_name();
             if let Some((_, first)) = shared.filter(|_| !is_list(flavour, key)) {
+                let how = if joined {
+                    "they are joined, in that order"
+                } else {
+                    "the first one that is not empty is used"
+                };
                 mapping.notes.push(format!(
-                    "columns {first:?} and {header:?} both fill {key}: the first one that is not empty is used"
+                    "columns {first:?} and {header:?} both fill {key}: {how}"
                 ));
             }
             seen.push((key.clone(), header.as_str()));
@@ -537,6 +544,27 @@ mod tests {
         assert!(m.notes[0].contains("--map \"Estado=status_id\""));
         let m = plan(&alone, Flavour::Wipsy, &cat, &[], &statuses).unwrap();
         assert_eq!(targets(&m), ["province"]);
+    }
+
+    /// Where one field holds the whole name (Chatwoot), first- and last-name columns are
+    /// joined, and the note says so instead of "the first one that is not empty".
+    #[test]
+    fn first_and_last_name_columns_are_said_to_be_joined_into_one_name() {
+        let h = headers(&["first name", "last name", "phone"]);
+        let m = plan(&h, Flavour::Chatwoot, &catalog(), &[], &|_| Vec::new()).unwrap();
+        assert_eq!(targets(&m), ["name", "name", "phone_number"]);
+        let note = m
+            .notes
+            .iter()
+            .find(|n| n.contains("both fill name"))
+            .unwrap();
+        assert!(note.ends_with("they are joined, in that order"), "{note}");
+        let cells = headers(&["Carla", "Ríos", "+573001112233"]);
+        let pairs = m.pairs(&cells, Flavour::Chatwoot);
+        assert!(
+            pairs.contains(&("name".to_owned(), "Carla Ríos".to_owned())),
+            "{pairs:?}"
+        );
     }
 
     #[test]
