@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::contact::catalog::{CustomFieldDef, CustomType, yes_no};
 use crate::contact::fields::FieldKind;
 use crate::contact::phone::to_e164;
-use crate::contact::{Draft, Flavour};
+use crate::contact::{Draft, Flavour, Role};
 
 /// The create body of a draft for one flavour. A dotted key is a nested one
 /// (`additional_attributes.city`); `defs` type the custom values of an API that takes
@@ -62,6 +62,11 @@ pub fn create_body(
                 (!v.is_empty()).then(|| {
                     Value::String(to_e164(v, default_region).unwrap_or_else(|_| v.to_owned()))
                 })
+            }
+            // ISO 3166 codes go in upper case, as the CRM's own contacts hold them.
+            _ if spec.role == Role::CountryCode => {
+                let v = draft.get(key).trim();
+                (!v.is_empty()).then(|| Value::String(v.to_ascii_uppercase()))
             }
             // Inner line breaks of a multi-line field are kept; only the ends are trimmed.
             _ => {
@@ -328,6 +333,16 @@ mod tests {
             json!({ "firstname": "Ana", "lastname": "Pérez", "phone": "+573188779043", "type": "lead",
                     "source_id": 115, "status_id": 287, "groups": [12, 14] })
         );
+    }
+
+    /// A Chatwoot country code goes nested, in upper case whatever case was typed.
+    #[test]
+    fn a_country_code_is_sent_in_upper_case() {
+        let mut d = Draft::default();
+        d.set("name", "Ana");
+        d.set("additional_attributes.country_code", " co ");
+        let body = create_body(Flavour::Chatwoot, &d, Some("CO"), &[]);
+        assert_eq!(body["additional_attributes"]["country_code"], "CO");
     }
 
     #[test]

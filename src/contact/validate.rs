@@ -12,6 +12,7 @@ pub const REFRESH_HINT: &str = "refresh the catalog";
 
 use email_address::{EmailAddress, Options};
 
+use super::Role;
 use super::catalog::{Catalog, CustomFieldDef, CustomType};
 use super::draft::Draft;
 use super::fields::{CatalogKind, FieldKind, FieldSpec, Flavour};
@@ -288,7 +289,20 @@ fn check_spec(rules: &Rules, spec: &FieldSpec, draft: &Draft) -> Vec<String> {
         messages.extend(too_long(value, max));
     }
     messages.extend(check_kind(rules, spec, value));
+    if spec.role == Role::CountryCode {
+        messages.extend(check_country_code(value));
+    }
     messages
+}
+
+/// A two-letter ISO 3166 code the phone database knows (`CO`, `in`): any two letters
+/// went to the CRM before (`zz`).
+fn check_country_code(value: &str) -> Option<String> {
+    let code = value.to_ascii_uppercase();
+    let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic());
+    (!letters || code.parse::<phonenumber::country::Id>().is_err()).then(|| {
+        format!("{value:?} is not a country code: use two letters of ISO 3166, like CO, IN or BR")
+    })
 }
 
 fn check_list(rules: &Rules, spec: &FieldSpec, kind: CatalogKind, ids: &[String]) -> Vec<String> {

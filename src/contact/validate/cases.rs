@@ -354,3 +354,25 @@ fn unknown_keys_have_no_problems() {
         );
     }
 }
+
+/// A Chatwoot country code is two letters of ISO 3166, in either case (the body sends it
+/// in upper case: `api::body`'s tests); any two characters went to the CRM before.
+#[test]
+fn a_country_code_is_an_iso_3166_code() {
+    let cat = catalog();
+    let r = rules(Flavour::Chatwoot, Some("CO"), &cat);
+    let key = "additional_attributes.country_code";
+    for (value, want) in [
+        ("CO", ""),
+        ("co", ""),
+        ("In", ""),
+        ("zz", "is not a country code"),
+        ("1a", "is not a country code"),
+        ("C", "is not a country code"),
+    ] {
+        let mut d = Draft::default();
+        d.set(key, value);
+        let got = validate_field(&r, &d, key);
+        assert!(says(&got, want), "{value}: {got:?}");
+    }
+}
