@@ -668,3 +668,26 @@ async fn typing_held_during_the_clear_question_goes_to_the_form() {
     assert!(matches!(h.app().mode, Mode::Form), "{:?}", h.app().mode);
     assert_eq!(h.app().current().form.draft.get("firstname"), "Bea");
 }
+
+/// A quick-add line longer than its box scrolls with the cursor: what is typed at its end
+/// stays in sight (`‹` marks the start out of sight), and Home shows the start again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_quick_add_line_scrolls_with_the_cursor() {
+    let mut h = Harness::new().await;
+    h.ctrl('o');
+    h.typed("Valentina Ospina Restrepo +91 98470 55555 valentina.ospina@correo.example");
+    h.typed(" @nuevo source:Website city:Medellín");
+    let s = h.screen(80, 24);
+    let input = s
+        .lines()
+        .find(|l| l.contains("‹ "))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(input.contains("source:Website city:Medellín"), "{input}");
+    h.press(KeyCode::Home);
+    let s = h.screen(80, 24);
+    let input = s
+        .lines()
+        .find(|l| l.contains("› Valentina"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(!input.contains("Medellín"), "{input}");
+}

@@ -267,9 +267,16 @@ impl Popup for Quick {
         hints.push((Action::Cancel, "keeps it for later"));
         let bottom = keymap::hint(Scope::Quick, &hints);
         let inner = super::boxed(frame, r, "Quick add", &bottom);
+        // A line longer than the box scrolls with the cursor, so what is typed at its end
+        // is seen; `‹` says that its start is out of sight.
+        let before: String = self.text.chars().take(self.cursor).collect();
+        let cursor_x = Span::raw(before.as_str()).width();
+        let room = usize::from(inner.width.saturating_sub(3)).max(1);
+        let (shown, skipped) = skip_columns(&self.text, cursor_x.saturating_sub(room));
+        let mark = if skipped > 0 { "‹ " } else { "› " };
         let input = Line::from(vec![
-            Span::styled("› ", theme.label_focused()),
-            Span::raw(self.text.as_str()),
+            Span::styled(mark, theme.label_focused()),
+            Span::raw(shown),
         ]);
         frame.render_widget(Paragraph::new(input), Rect { height: 1, ..inner });
         let body = Rect {
@@ -278,10 +285,22 @@ impl Popup for Quick {
             ..inner
         };
         frame.render_widget(Paragraph::new(lines), body);
-        let before: String = self.text.chars().take(self.cursor).collect();
-        let x = u16::try_from(Span::raw(before.as_str()).width()).unwrap_or(0);
+        let x = u16::try_from(cursor_x - skipped).unwrap_or(0);
         frame.set_cursor_position((inner.x + 2 + x.min(inner.width.saturating_sub(3)), inner.y));
     }
+}
+
+/// `text` without its first `cols` display columns (at least: a wide character is not
+/// cut), and how many columns were left out.
+fn skip_columns(text: &str, cols: usize) -> (&str, usize) {
+    let mut skipped = 0;
+    for (i, c) in text.char_indices() {
+        if skipped >= cols {
+            return (&text[i..], skipped);
+        }
+        skipped += Span::raw(c.to_string()).width();
+    }
+    ("", skipped)
 }
 
 /// A field's value in a draft as the agent reads it (catalog names, not ids), as the
