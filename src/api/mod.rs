@@ -270,7 +270,22 @@ pub struct Client {
     flavour: Flavour,
     base: Url,
     http: reqwest::Client,
+    /// The last lookup's server listing (see [`Client::search`]), shared by the clones.
+    searched: std::sync::Arc<std::sync::Mutex<Option<Searching>>>,
 }
+
+/// A lookup's server term, when it was asked, and what the server listed for it.
+#[derive(Debug)]
+struct Searching {
+    term: String,
+    at: std::time::Instant,
+    listed: Vec<Known>,
+}
+
+/// How long a lookup's server listing answers the same term again: long enough for the
+/// letters typed and taken back around one word, short enough that a contact created
+/// elsewhere shows soon. A write through this client forgets it at once.
+const SEARCH_MEMORY: Duration = Duration::from_secs(15);
 
 /// How a client is set up.
 #[derive(Debug, Clone)]
@@ -326,6 +341,7 @@ impl Client {
             flavour: config.flavour,
             base,
             http,
+            searched: std::sync::Arc::default(),
         })
     }
 
@@ -357,6 +373,7 @@ impl Client {
             (body.clone(), None)
         };
         let path = d.create;
+        self.forget_search();
         let sent = logged("POST", path, self.http.post(self.url(path)).json(&body)).await;
         let mut answer = self
             .read(sent, |status, json| {
@@ -414,6 +431,7 @@ impl Client {
         let path = format!("/contacts/{id}/labels");
         let body = serde_json::json!({ self.labels_key(): labels });
         let d = self.dialect();
+        self.forget_search();
         let sent = logged("POST", &path, self.http.post(self.url(&path)).json(&body)).await;
         self.read(sent, |status, json| match (d.labels_listed)(json) {
             Some(list) if status.is_success() => Outcome::Created {
@@ -544,6 +562,18 @@ impl Client {
         (Ok(found), rate)
     }
 
+    /// The last lookup's listing (a poisoned lock still holds a usable one).
+    fn searched(&self) -> std::sync::MutexGuard<'_, Option<Searching>> {
+        self.searched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A write changes what a search would list: the next lookup asks the server.
+    fn forget_search(&self) {
+        *self.searched() = None;
+    }
+
     /// The most recent contacts, where a duplicate or a lost create would be found by an
     /// API that cannot search (Wipsy: its last 500); empty for one that can.
     pub async fn recent(&self) -> Result<Vec<Known>, Outcome> {
@@ -576,7 +606,25 @@ impl Client {
             return (result, None);
         }
         let term = duplicates::server_term(query);
-        let (result, rate) = self.search_server(&term).await;
+        // Typing on in the lookup often asks the server the same term again ("jose
+        // nunez" taken back letter by letter is "jose" each time): answered from the last
+        // listing, so the rate limit the creates share is not spent on it.
+        let remembered = self.searched().as_ref().and_then(|s| {
+            (s.term == term && s.at.elapsed() < SEARCH_MEMORY).then(|| s.listed.clone())
+        });
+        let (result, rate) = if let Some(listed) = remembered {
+            (Ok(listed), None)
+        } else {
+            let (result, rate) = self.search_server(&term).await;
+            if let Ok(listed) = &result {
+                *self.searched() = Some(Searching {
+                    term,
+                    at: std::time::Instant::now(),
+                    listed: listed.clone(),
+                });
+            }
+            (result, rate)
+        };
         let result = result.map(|listed| Searched {
             contacts: duplicates::search(&listed, query),
             only_recent: None,
@@ -659,6 +707,7 @@ impl Client {
                 unsent: None,
             }
         } else {
+            self.forget_search();
             let sent = logged(
                 "PATCH",
                 &path,

@@ -379,3 +379,55 @@ async fn find_waits_while_a_send_is_out() {
     let status = h.app().status.clone().unwrap().1;
     assert!(status.contains("Find waits: a send is out"), "{status}");
 }
+
+/// Typing on in the lookup asks the server a term only once while it is fresh: "ana p"
+/// and then "ana " (a letter taken back) both search the server for "ana", and the
+/// second is answered from the first listing, so the rate limit the creates share is not
+/// spent on it. A create through the profile forgets the listing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_server_term_is_asked_once_while_typing() {
+    let mut h = Harness::new().await;
+    let searches = |h: &Harness| {
+        h.sb.state()
+            .lock()
+            .requests
+            .iter()
+            .filter(|r| r.method == "GET" && r.uri.contains("search=ana"))
+            .count()
+    };
+    let first = find(&mut h, "ana p").await;
+    assert_eq!(searches(&h), 1);
+    h.press(KeyCode::Backspace);
+    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
+        .await;
+    h.press(KeyCode::Char('p'));
+    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
+        .await;
+    let again = match &h.app().mode {
+        Mode::Find(f) => f
+            .found
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|k| k.id.clone())
+            .collect::<Vec<_>>(),
+        _ => unreachable!(),
+    };
+    assert_eq!(again, first);
+    assert_eq!(searches(&h), 1, "answered from the first listing");
+    h.press(KeyCode::Esc);
+    // A create forgets it: the next lookup asks the server.
+    h.typed("Ana");
+    h.focus("Last name");
+    h.typed("Probe");
+    h.focus("Phone");
+    h.typed("+91 98470 77777");
+    h.picks("Source", &["Website"]);
+    h.picks("Status", &["Nuevo"]);
+    h.submit().await;
+    let s = h.screen(120, 40);
+    assert!(s.contains("Created Ana Probe"), "{s}");
+    let ids = find(&mut h, "ana p").await;
+    assert_eq!(searches(&h), 2);
+    assert_eq!(ids.len(), first.len() + 1, "{ids:?}");
+}
