@@ -330,3 +330,26 @@ async fn a_send_without_its_duplicate_check_says_so_beside_created() {
         1
     );
 }
+
+/// A checkbox's picker finds yes by the words quick add and imports take for it ("sí",
+/// "x", "true", "1") and no by "false" or "0": only "yes" and "no" were found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkbox_picker_takes_the_words_for_yes_and_no() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    for (typed, value) in [
+        ("sí", "yes"),
+        ("x", "yes"),
+        ("true", "yes"),
+        ("0", "no"),
+        ("false", "no"),
+    ] {
+        h.focus("Acepta WhatsApp");
+        h.pick(typed);
+        assert_eq!(
+            h.app().current().form.value("custom.whatsapp_opt_in"),
+            value,
+            "{typed}"
+        );
+    }
+}

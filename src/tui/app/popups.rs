@@ -366,11 +366,18 @@ impl App {
                 p.form.draft.list(&field.key).to_vec(),
             ),
             Editor::Choice(options) => {
+                // A checkbox's yes and no show the other words that mean them, so typing
+                // "sí" or "x" finds yes, as quick add and imports take them.
+                let name = |o: &str| match o {
+                    "yes" => "yes (sí, true, x, 1)".to_owned(),
+                    "no" => "no (false, 0)".to_owned(),
+                    other => other.to_owned(),
+                };
                 let items = options
                     .iter()
                     .map(|o| crate::contact::catalog::Item {
                         id: o.clone(),
-                        name: o.clone(),
+                        name: name(o),
                         ..Default::default()
                     })
                     .collect();
