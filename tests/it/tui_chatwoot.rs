@@ -353,3 +353,17 @@ async fn a_checkbox_picker_takes_the_words_for_yes_and_no() {
         );
     }
 }
+
+/// Quick add checks each attribute by its definition as it is typed, as the form does
+/// on Enter: a date that is no date or a link without its scheme is flagged in the
+/// preview, before the line is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_add_flags_an_attribute_its_definition_refuses() {
+    let mut h = Harness::new().await;
+    h.switch_to("cw").await;
+    h.ctrl('o');
+    h.typed("Ana Ruiz 310 000 2222 birthday:2026-02-30 plan:oro");
+    let s = h.screen(120, 40);
+    assert!(s.contains("⚠ Fecha de cumpleaños:"), "{s}");
+    assert!(!s.contains("⚠ Plan:"), "{s}");
+}

@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::{Answer, Context, Popup, Reply};
 use crate::contact::fields::FieldKind;
 use crate::contact::quickadd::{self, Parsed};
+use crate::contact::validate::validate_custom as validate;
 use crate::contact::{Catalog, Draft, Flavour};
 use crate::tui::keymap::{self, Action, Edit, Scope};
 use crate::tui::theme::Theme;
@@ -228,7 +229,8 @@ impl Popup for Quick {
     /// Draws the line and its preview as a popup over the top of `area`.
     fn draw(&self, frame: &mut Frame, area: Rect, cx: &Context<'_>) {
         let (theme, flavour, catalog) = (cx.theme, cx.profile.profile.api, &cx.profile.catalog);
-        let mut lines = preview(&self.parsed, flavour, catalog, theme);
+        let region = cx.profile.profile.default_region.as_deref();
+        let mut lines = preview(&self.parsed, (flavour, region), catalog, theme);
         lines.extend(kept_lines(&self.parsed, cx.profile, theme));
         if let Some(kept) = self.kept.as_deref().filter(|_| self.text.is_empty()) {
             lines.push(Line::from(Span::styled(
@@ -347,15 +349,27 @@ fn placeholder(flavour: Flavour) -> String {
 }
 
 /// One line per filled field (names resolved), then one per flagged word.
-fn preview(p: &Parsed, flavour: Flavour, catalog: &Catalog, theme: Theme) -> Vec<Line<'static>> {
+fn preview(
+    p: &Parsed,
+    (flavour, region): (Flavour, Option<&str>),
+    catalog: &Catalog,
+    theme: Theme,
+) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for spec in flavour.fields() {
         if matches!(spec.kind, FieldKind::CustomFields) {
             for (id, v) in &p.draft.custom {
-                let name = catalog
-                    .custom_field(id)
-                    .map_or_else(|| id.clone(), |d| d.name.clone());
+                let def = catalog.custom_field(id);
+                let name = def.map_or_else(|| id.clone(), |d| d.name.clone());
                 out.push(field_line(&name, v, theme));
+                // Checked by its definition here, as the form would on Enter: a date
+                // that is no date is seen before the line is sent, not after.
+                let problems = def.map(|d| validate(d, v, region)).unwrap_or_default();
+                out.extend(
+                    problems
+                        .into_iter()
+                        .map(|m| Line::from(Span::styled(format!("⚠ {name}: {m}"), theme.warn()))),
+                );
             }
             continue;
         }
