@@ -226,8 +226,9 @@ fn dry_run(prepared: &Prepared) -> ExitCode {
         }
     }
     say!(
-        "dry run: {} rows: {ready} ready to send, {bad} with problems, {done} already imported; nothing was sent",
-        prepared.rows.len()
+        "dry run: {} row{}: {ready} ready to send, {bad} with problems, {done} already imported; nothing was sent",
+        prepared.rows.len(),
+        if prepared.rows.len() == 1 { "" } else { "s" }
     );
     ExitCode::from(if bad > 0 { exit::VALIDATION } else { 0 })
 }
@@ -281,9 +282,10 @@ fn print(file: &Path, f: &Finished, elapsed: Duration) {
     }
     if !f.unsent.is_empty() {
         say!(
-            "not sent: lines {} ({} rows, in {}; import it again later)",
+            "not sent: lines {} ({} row{}, in {}; import it again later)",
             report::ranges(&f.unsent),
             f.unsent.len(),
+            if f.unsent.len() == 1 { "" } else { "s" },
             report::beside(file, "unsent").display()
         );
     }

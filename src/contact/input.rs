@@ -4,6 +4,9 @@
 use super::fields::FieldKind;
 use super::{Catalog, CatalogKind, Draft, Flavour};
 
+/// How many names a "no entry named" message lists.
+const SHOWN: usize = 20;
+
 /// Resolves one catalog reference: an id or a name. An unknown name is an error naming
 /// the choices; a bare number is kept when the catalog cannot tell (WhatsMark ids are
 /// not all listable: countries and staff).
@@ -21,9 +24,19 @@ pub fn resolve(
     if items.is_empty() && (opaque || value.trim().parse::<i64>().is_ok()) {
         return Ok(value.trim().to_owned());
     }
-    let known: Vec<&str> = items.iter().take(20).map(|i| i.name.as_str()).collect();
+    if items.is_empty() {
+        return Err(format!(
+            "no {} named {value:?} is known yet (`rolo catalog refresh` fetches what the CRM lists)",
+            kind.noun()
+        ));
+    }
+    let known: Vec<&str> = items.iter().take(SHOWN).map(|i| i.name.as_str()).collect();
+    let more = match items.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" and {n} more: `rolo catalog show` lists them"),
+    };
     Err(format!(
-        "no entry named {value:?} (known: {})",
+        "no entry named {value:?} (known: {}{more})",
         known.join(", ")
     ))
 }
@@ -105,6 +118,31 @@ pub fn defaults<'a>(
 mod tests {
     use super::*;
     use crate::contact::catalog::Item;
+
+    /// A name not found lists 20 names and says how many more there are; with none known
+    /// yet it says how to fetch them (it printed "known: " and nothing).
+    #[test]
+    fn a_name_not_found_says_what_is_known_and_how_much_more() {
+        let mut c = Catalog::default();
+        let err = resolve(&c, CatalogKind::Sources, Flavour::Whatsmark, "Website").unwrap_err();
+        assert!(
+            err.starts_with("no source named \"Website\" is known yet"),
+            "{err}"
+        );
+        c.merge_items(
+            CatalogKind::Groups,
+            (0..23).map(|i| Item {
+                id: (100 + i).to_string(),
+                name: format!("Group {i}"),
+                ..Item::default()
+            }),
+        );
+        let err = resolve(&c, CatalogKind::Groups, Flavour::Whatsmark, "Nope").unwrap_err();
+        assert!(
+            err.contains("Group 19 and 3 more: `rolo catalog show` lists them)"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn names_and_ids_both_resolve_and_lists_split_on_commas() {

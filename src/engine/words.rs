@@ -196,13 +196,23 @@ pub fn auth(problem: &AuthProblem, profile: &Profile) -> String {
 /// `Created Ana Pérez (id 1042) in Acme (WhatsMark)`.
 #[must_use]
 pub fn created(name: &str, id: &str, profile: &str) -> String {
-    format!("Created {name} (id {id}) in {profile}")
+    format!("Created {} (id {id}) in {profile}", named(name))
+}
+
+/// A contact's name in a sentence; one without a name (Chatwoot takes a contact with
+/// only a phone or email, and an update may clear it) is said so, not left blank.
+fn named(name: &str) -> &str {
+    if name.trim().is_empty() {
+        "a contact without a name"
+    } else {
+        name
+    }
 }
 
 /// An update the server took, in the same words from every face.
 #[must_use]
 pub fn updated(name: &str, id: &str, profile: &str) -> String {
-    format!("Updated {name} (id {id}) in {profile}")
+    format!("Updated {} (id {id}) in {profile}", named(name))
 }
 
 /// A contact an earlier attempt had created, found by looking before sending again, in
@@ -222,6 +232,16 @@ pub fn kept_in_outbox(short_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A contact without a name is said so, not left as a blank ("Updated  (id 10)").
+    #[test]
+    fn a_contact_without_a_name_is_said_so() {
+        assert_eq!(
+            updated("", "10", "cw"),
+            "Updated a contact without a name (id 10) in cw"
+        );
+        assert_eq!(created("Ana", "4", "cw"), "Created Ana (id 4) in cw");
+    }
 
     #[test]
     fn waits_read_as_people_say_them() {

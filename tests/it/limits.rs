@@ -96,7 +96,7 @@ fn a_vcard_of_a_million_lines_is_read_within_the_limit() {
     ]);
     // Read and checked (the demo profile's required custom fields are missing: exit 2).
     assert!(
-        support::stdout(&out).contains("dry run: 1 rows"),
+        support::stdout(&out).contains("dry run: 1 row:"),
         "{}",
         show(&out)
     );
