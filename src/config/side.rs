@@ -156,8 +156,10 @@ fn parse_from(input: impl Read, list: List, path: &Path) -> Result<Entries, Vec<
         match rows.row(&record) {
             Ok(Row::Item(item)) => items.push(item),
             Ok(Row::Field(def)) => defs.push(def),
-            Err((column, message)) => {
-                problems.list.push(problems.at(line, column, &message));
+            Err(wrong) => {
+                for (column, message) in wrong {
+                    problems.list.push(problems.at(line, column, &message));
+                }
                 continue;
             }
         }
@@ -310,7 +312,9 @@ struct Rows {
 }
 
 impl Rows {
-    fn row(&mut self, record: &csv::StringRecord) -> Result<Row, Wrong> {
+    /// One line's entry, or every problem in it (a line whose cells cannot be told
+    /// apart, too many or a line break in one, stops at that).
+    fn row(&mut self, record: &csv::StringRecord) -> Result<Row, Vec<Wrong>> {
         let need = self.at.iter().flatten().max().map_or(0, |m| m + 1);
         // More cells than the header names would be dropped without a word (a name with
         // an unquoted comma, say); empty ones at the end are what spreadsheets write.
@@ -320,13 +324,13 @@ impl Rows {
             .map_or(0, |i| i + 1);
         if record.len() < need || used > need {
             let found = if used > need { used } else { record.len() };
-            return Err((
+            return Err(vec![(
                 None,
                 format!(
                     "{need} columns expected, found {found} (a value holding a comma is \
                      written in double quotes)"
                 ),
-            ));
+            )]);
         }
         // A line break in a cell is surely a double quote left open above it (no list
         // holds one), and the rows after it would be read as its text.
@@ -340,41 +344,68 @@ impl Rows {
                 .iter()
                 .position(|a| *a == Some(i))
                 .and_then(|w| self.column(w));
-            return Err((
+            return Err(vec![(
                 column,
                 "holds a line break: is a double quote left open?".to_owned(),
-            ));
+            )]);
         }
-        let mut id = self.text(record, 0)?;
-        let name = self.text(record, 1)?;
-        if matches!(self.list, List::Assignees | List::Countries) {
+        let mut wrong = Vec::new();
+        let mut id = self.text(record, 0).map_err(|w| wrong.push(w)).ok();
+        let name = self.text(record, 1).map_err(|w| wrong.push(w)).ok();
+        if let Some(raw) = id.as_deref()
+            && matches!(self.list, List::Assignees | List::Countries)
+        {
             // The same id as the inline lists take: 0 to 2^63-1, written plainly.
-            match id.parse::<i64>() {
-                Ok(n) if n >= 0 => id = n.to_string(),
-                _ => return Err((self.column(0), format!("{id:?} is not an integer id"))),
-            }
+            id = match raw.parse::<i64>() {
+                Ok(n) if n >= 0 => Some(n.to_string()),
+                _ => {
+                    wrong.push((self.column(0), format!("{raw:?} is not an integer id")));
+                    None
+                }
+            };
         }
-        Ok(match self.list {
-            List::CustomFields => Row::Field(self.custom_field(record, id, name)?),
-            _ => Row::Item(Item {
-                color: self.color(record)?,
-                order: self.int(record, "order")?,
-                system: self.bool(record, "system")?,
-                id,
-                name,
-            }),
-        })
+        let row = if self.list == List::CustomFields {
+            self.custom_field(record)
+                .map_err(|w| wrong.extend(w))
+                .ok()
+                .map(Row::Field)
+        } else {
+            let color = self.color(record).map_err(|w| wrong.push(w)).ok();
+            let order = self.int(record, "order").map_err(|w| wrong.push(w)).ok();
+            let system = self.bool(record, "system").map_err(|w| wrong.push(w)).ok();
+            match (color, order, system) {
+                (Some(color), Some(order), Some(system)) => Some(Row::Item(Item {
+                    color,
+                    order,
+                    system,
+                    ..Item::default()
+                })),
+                _ => None,
+            }
+        };
+        match (id, name, row) {
+            (Some(id), Some(name), Some(mut row)) if wrong.is_empty() => {
+                match &mut row {
+                    Row::Item(item) => (item.id, item.name) = (id, name),
+                    Row::Field(def) => (def.id, def.name) = (id, name),
+                }
+                Ok(row)
+            }
+            _ => Err(wrong),
+        }
     }
 
-    fn custom_field(
-        &mut self,
-        record: &csv::StringRecord,
-        id: String,
-        name: String,
-    ) -> Result<CustomFieldDef, Wrong> {
+    /// A custom field's definition, its id and name left empty (the row fills them),
+    /// or every problem in its other cells.
+    fn custom_field(&mut self, record: &csv::StringRecord) -> Result<CustomFieldDef, Vec<Wrong>> {
+        let position = self.position;
+        self.position += 1;
+        let mut wrong = Vec::new();
         let kind = match self.cell(record, "type") {
-            None | Some("") => CustomType::Text,
-            Some(raw) => custom_type(raw).map_err(|m| (self.column_of("type"), m))?,
+            None | Some("") => Some(CustomType::Text),
+            Some(raw) => custom_type(raw)
+                .map_err(|m| wrong.push((self.column_of("type"), m)))
+                .ok(),
         };
         let options: Vec<String> = self
             .cell(record, "options")
@@ -385,32 +416,35 @@ impl Rows {
                     .collect()
             })
             .unwrap_or_default();
-        match (kind == CustomType::Select, options.is_empty()) {
-            (true, true) => {
-                return Err((
-                    self.column_of("options"),
-                    "a select field needs options, separated by | (like Uno|Dos)".to_owned(),
-                ));
-            }
-            (false, false) => {
-                return Err((
-                    self.column_of("options"),
-                    "options only apply to type select".to_owned(),
-                ));
-            }
+        // Whether options belong depends on the type: not judged when it is wrong.
+        match kind.map(|k| (k == CustomType::Select, options.is_empty())) {
+            Some((true, true)) => wrong.push((
+                self.column_of("options"),
+                "a select field needs options, separated by | (like Uno|Dos)".to_owned(),
+            )),
+            Some((false, false)) => wrong.push((
+                self.column_of("options"),
+                "options only apply to type select".to_owned(),
+            )),
             _ => {}
         }
-        let position = self.position;
-        self.position += 1;
-        Ok(CustomFieldDef {
-            id,
-            name,
-            kind,
-            options,
-            required: self.bool(record, "required")?,
-            order: self.int(record, "order")?.unwrap_or(position),
-            pattern: None,
-        })
+        let required = self
+            .bool(record, "required")
+            .map_err(|w| wrong.push(w))
+            .ok();
+        let order = self.int(record, "order").map_err(|w| wrong.push(w)).ok();
+        match (kind, required, order) {
+            (Some(kind), Some(required), Some(order)) if wrong.is_empty() => Ok(CustomFieldDef {
+                id: String::new(),
+                name: String::new(),
+                kind,
+                options,
+                required,
+                order: order.unwrap_or(position),
+                pattern: None,
+            }),
+            _ => Err(wrong),
+        }
     }
 
     /// The cell of column `name` (trimmed), when the file has that column.
@@ -555,6 +589,39 @@ mod tests {
         assert!(stages[0].system && !stages[1].system);
         let staff = items(List::Assignees, "id,name\n7,Priya Sharma\n");
         assert_eq!(staff[0].id, "7");
+    }
+
+    /// Every problem of a line is told, not only its first: `config check` promises every
+    /// problem, and a second bad cell surfaced only after the first was mended.
+    #[test]
+    fn every_problem_of_a_line_is_told() {
+        let errors = read(
+            List::Stages,
+            "id,name,color,order,system\ns5,,verde,y,maybe\n",
+        )
+        .unwrap_err();
+        let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "/t/tags.csv:2: name: must not be empty (column 2)",
+                "/t/tags.csv:2: color: \"verde\" is not a #RRGGBB colour (column 3)",
+                "/t/tags.csv:2: order: \"y\" is not an integer (column 4)",
+                "/t/tags.csv:2: system: \"maybe\" is not true or false (column 5)",
+            ]
+        );
+        let errors = read(
+            List::CustomFields,
+            "id,name,type,options,required\nc1,Plan,choice,a|b,perhaps\n",
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].to_string().contains("unknown type \"choice\""));
+        assert!(
+            errors[1]
+                .to_string()
+                .contains("\"perhaps\" is not true or false")
+        );
     }
 
     #[test]
