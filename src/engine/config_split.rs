@@ -82,6 +82,10 @@ pub fn split(text: &str, path: &Path, min: usize) -> Result<Split, ConfigError> 
         }
     }
     out.text = doc.to_string();
+    // toml_edit writes `\n`: a file written with Windows line ends keeps them.
+    if text.contains("\r\n") {
+        out.text = out.text.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
     check_same(&config, &out, path)?;
     Ok(out)
 }
@@ -447,5 +451,25 @@ mod tests {
         let one = split(&text, Path::new("/c/config.toml"), 1).unwrap();
         assert_eq!(one.files[0].0, Path::new("/c/w-tags.csv"));
         assert_eq!(one.files[0].1, "id,name,color\nt,T,\n");
+    }
+
+    /// A config written with Windows line ends keeps them: the rest of the file stays as
+    /// written, as the README says (every line came back with `\n`).
+    #[test]
+    fn windows_line_ends_are_kept() {
+        let text = format!("# mine\n{W}[[profiles.w.tags]]\nid = \"t\"\nname = \"T\"\n")
+            .replace('\n', "\r\n");
+        let one = split(&text, Path::new("/c/config.toml"), 1).unwrap();
+        assert!(one.text.starts_with("# mine\r\n"), "{:?}", one.text);
+        assert!(
+            one.text.contains("tags_file = \"w-tags.csv\"\r\n"),
+            "{:?}",
+            one.text
+        );
+        assert!(
+            !one.text.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            one.text
+        );
     }
 }
