@@ -98,7 +98,7 @@ pub static BINDINGS: &[Binding] = &[
     Binding { keys: &[(key(KeyCode::Enter), act(Action::Yes))],
         scopes: &[Scope::Confirm], help: "yes, or the answer chosen (Esc: no; letters do not answer)", section: "questions", footer: None },
     Binding { keys: &[(ctrl('f'), act(Action::Find))], scopes: &[Scope::Text, Scope::MultiLine, Scope::Pick, Scope::Find],
-        help: "find a contact: open it, update it (WhatsMark) / close find", section: "form, find", footer: None },
+        help: "find a contact: open it, update it (WhatsMark, Chatwoot) / close find", section: "form, find", footer: None },
     Binding { keys: &[(key(KeyCode::Up), act(Action::Up)), (key(KeyCode::Down), act(Action::Down)), (key(KeyCode::Tab), act(Action::Down))],
         scopes: &[Scope::Confirm], help: "choose between the answers (a duplicate: create a new contact, or update the one the CRM has)", section: "questions", footer: None },
     Binding { keys: &[(key(KeyCode::F(3)), act(Action::ShowOutbox)), (key(KeyCode::F(4)), act(Action::ShowRecent))], scopes: FORM,

@@ -145,7 +145,7 @@ impl Popup for Find {
         };
         let bottom = keymap::hint(
             Scope::Find,
-            &[(Action::Accept, "opens"), (Action::Cancel, "")],
+            &[(Action::Accept, "opens"), (Action::Cancel, "closes")],
         );
         let inner = super::boxed(frame, popup, "Find a contact", &bottom);
         let status = if self.searching() {

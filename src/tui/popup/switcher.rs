@@ -101,7 +101,7 @@ impl Popup for Switcher {
         };
         let bottom = keymap::hint(
             Scope::Switcher,
-            &[(Action::Accept, "switches"), (Action::Cancel, "")],
+            &[(Action::Accept, "switches"), (Action::Cancel, "closes")],
         );
         let inner = super::boxed(frame, popup, "Switch profile", &bottom);
         frame.render_widget(
