@@ -17,6 +17,14 @@ fn stored_with(h: &Harness, phone: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no contact with {phone}"))
 }
 
+/// How many of the demo account's contacts hold `value` at `key`.
+fn count_where(h: &Harness, key: &str, value: &str) -> usize {
+    h.stored("chatwoot", "demo")
+        .iter()
+        .filter(|c| c[key] == value)
+        .count()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_attribute_type_and_labels_go_as_chatwoot_stores_them() {
     let mut h = Harness::new().await;
@@ -254,13 +262,7 @@ async fn labels_left_unset_are_listed_in_the_outbox_at_once_and_sent() {
     h.until(|a| a.outbox.is_empty()).await;
     let c = stored_with(&h, "+573112223344");
     assert_eq!(c["labels"], json!(["vip"]));
-    assert_eq!(
-        h.stored("chatwoot", "demo")
-            .iter()
-            .filter(|c| c["phone_number"] == "+573112223344")
-            .count(),
-        1
-    );
+    assert_eq!(count_where(&h, "phone_number", "+573112223344"), 1);
 }
 
 /// Chatwoot's contract lists no inboxes, so the picker holds only those rolo has seen;
@@ -322,13 +324,7 @@ async fn a_send_without_its_duplicate_check_says_so_beside_created() {
         s.contains("Created Juan Preciado (id 4) in cw, not checked for duplicates first (Internal server error"),
         "{s}"
     );
-    assert_eq!(
-        h.stored("chatwoot", "demo")
-            .iter()
-            .filter(|c| c["name"] == "Juan Preciado")
-            .count(),
-        1
-    );
+    assert_eq!(count_where(&h, "name", "Juan Preciado"), 1);
 }
 
 /// A checkbox's picker finds yes by the words quick add and imports take for it ("sí",
