@@ -278,6 +278,15 @@ impl<'a> Parser<'a> {
 
     fn put_custom(&mut self, range: Range<usize>, key: &str, def: &CustomFieldDef, value: &str) {
         let mut value = value.to_owned();
+        // A decimal comma (12,5 as most of Latin America and Europe write it) is the
+        // decimal point the API takes, as the form's number rows read it.
+        if matches!(
+            def.kind,
+            CustomType::Number | CustomType::Currency | CustomType::Percent
+        ) && value.matches(',').count() == 1
+        {
+            value = value.replace(',', ".");
+        }
         if def.kind == CustomType::Select && !def.options.is_empty() {
             match one_of(&value, def.options.iter().map(String::as_str)) {
                 Ok(option) => option.trim().clone_into(&mut value),

@@ -533,3 +533,23 @@ proptest! {
         prop_assert_eq!(run(&line, flavour, region), run(&line, flavour, region));
     }
 }
+
+/// A number typed with a decimal comma goes in with the point the API takes, as the
+/// form's number rows read it ("3,5" stayed "3,5" and was refused after Enter); a value
+/// with two commas is left for the check to flag.
+#[test]
+fn a_decimal_comma_in_a_number_field_is_a_point() {
+    let mut cat = catalog();
+    cat.custom_fields
+        .push(custom("cf-budget", "Presupuesto", CustomType::Number, &[]));
+    let got = parse("Ana Pérez presupuesto:1500,5", WP, &cat, CO);
+    assert_eq!(
+        got.draft.custom.get("cf-budget").map(String::as_str),
+        Some("1500.5")
+    );
+    let got = parse("Ana Pérez presupuesto:1,500,5", WP, &cat, CO);
+    assert_eq!(
+        got.draft.custom.get("cf-budget").map(String::as_str),
+        Some("1,500,5")
+    );
+}
