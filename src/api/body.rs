@@ -181,7 +181,13 @@ pub fn draft_of(flavour: Flavour, contact: &Value) -> Draft {
                 _ => {}
             },
             _ => {
-                if let Some(value) = lookup(contact, key).and_then(scalar) {
+                // A contact's inbox is not a field of it but where it was created: the
+                // first of its `contact_inboxes` (Chatwoot).
+                let inbox = || {
+                    let first = contact.pointer("/contact_inboxes/0/inbox/id");
+                    first.filter(|_| spec.role == Role::Inbox).and_then(scalar)
+                };
+                if let Some(value) = lookup(contact, key).and_then(scalar).or_else(inbox) {
                     draft.set(key, value);
                 }
             }

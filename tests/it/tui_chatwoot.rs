@@ -211,9 +211,11 @@ async fn the_inbox_is_locked_while_a_contact_is_edited() {
     h.paste("2");
     assert!(matches!(h.app().mode, Mode::Form), "no picker opens");
     assert_eq!(h.app().current().form.draft, before, "nothing changed");
+    // The inbox the contact was created in, read from its contact_inboxes.
+    assert_eq!(h.app().current().form.value("inbox_id"), "1");
     let s = h.screen(120, 40);
     assert!(
-        s.contains("Inbox  — (set when the contact was created; an update does not change it)"),
+        s.contains("(set when the contact was created; an update does not change it)"),
         "{s}"
     );
     assert!(
