@@ -484,7 +484,7 @@ fn skip_width(s: &str, cols: usize) -> String {
 }
 
 /// What a locked row ([`ProfileState::is_locked`]) says when focused.
-const LOCKED: &str = "set when the contact was created; an update does not change it";
+const LOCKED: &str = "set when created; an update keeps it";
 
 /// The chosen names of a picked field, with swatches; ids missing from the catalog are
 /// flagged rather than hidden.
@@ -535,7 +535,7 @@ fn picked(p: &ProfileState, field: &Field, focused: bool, theme: Theme) -> Vec<S
         }
     }
     if focused && locked {
-        spans.push(Span::styled(format!(" ({LOCKED})"), theme.hint()));
+        spans.push(Span::styled(format!("({LOCKED})"), theme.hint()));
     } else if focused && matches!(field.editor, Editor::Multi(_)) {
         spans.push(Span::styled(
             format!(

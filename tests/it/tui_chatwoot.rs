@@ -215,7 +215,7 @@ async fn the_inbox_is_locked_while_a_contact_is_edited() {
     assert_eq!(h.app().current().form.value("inbox_id"), "1");
     let s = h.screen(120, 40);
     assert!(
-        s.contains("(set when the contact was created; an update does not change it)"),
+        s.contains("Inbox  1 (set when created; an update keeps it)"),
         "{s}"
     );
     assert!(
