@@ -331,32 +331,11 @@ impl App {
         } else {
             Vec::new()
         };
-        let unchecked = self
-            .unchecked_send
-            .take()
-            .filter(|(p, _)| *p == i)
-            .map(|(_, why)| why);
-        if let (Some(why), Outcome::Created { .. }) = (unchecked, &submitted.outcome) {
-            fx.extend(self.settle_answer(i, submitted, sent));
-            if let Some((_, said)) = self.status.take() {
-                let said = said.trim_start_matches("✓ ");
-                let why = why.trim_end_matches('.');
-                let unchecked = format!(", not checked for duplicates first ({why})");
-                let said = match said.split_once(". ") {
-                    Some((created, next)) => format!("{created}{unchecked}. {next}"),
-                    None => format!("{said}{unchecked}."),
-                };
-                self.say(Level::Warn, said);
-            }
-            return fx;
+        // A send that went on without its duplicate check says so where it says it
+        // created the contact ([`Self::created`]); a send that did not create forgets it.
+        if !matches!(submitted.outcome, Outcome::Created { .. }) {
+            self.unchecked_send = None;
         }
-        fx.extend(self.settle_answer(i, submitted, sent));
-        fx
-    }
-
-    /// [`Self::on_answer`] once what it says beside the answer is settled.
-    fn settle_answer(&mut self, i: usize, submitted: Submitted, sent: Draft) -> Vec<Effect> {
-        let mut fx = Vec::new();
         let keep_offer = submitted.outcome.may_pass().then(|| {
             crate::tui::app::outbox::Offer::of(i, &submitted.outcome, submitted.may_exist)
         });
@@ -419,7 +398,7 @@ impl App {
         if let Some(offer) = keep_offer {
             self.offer_outbox(offer);
         }
-        Vec::new()
+        fx
     }
 
     #[allow(clippy::too_many_arguments)] // one answer's parts, named
@@ -450,6 +429,16 @@ impl App {
         p.form.rebuild(&p.catalog);
         p.revalidate();
         let profile_name = p.profile.display_name().to_owned();
+        let unchecked = self
+            .unchecked_send
+            .take()
+            .filter(|(p, _)| *p == i)
+            .map(|(_, why)| {
+                format!(
+                    ", not checked for duplicates first ({})",
+                    why.trim_end_matches('.')
+                )
+            });
         self.created = Some(crate::tui::app::Created {
             id: id.to_owned(),
             name: name.clone(),
@@ -466,8 +455,9 @@ impl App {
             self.say(
                 Level::Warn,
                 format!(
-                    "{} — {name} (id {id}, {what}) in {profile_name}.",
-                    words::capitalised(&w)
+                    "{} — {name} (id {id}, {what}) in {profile_name}{}.",
+                    words::capitalised(&w),
+                    unchecked.unwrap_or_default()
                 ),
             );
         } else {
@@ -481,7 +471,10 @@ impl App {
             } else {
                 "The form is ready for the next contact."
             };
-            self.say(Level::Ok, format!("✓ {said}. {next}"));
+            match unchecked {
+                Some(unchecked) => self.say(Level::Warn, format!("{said}{unchecked}. {next}")),
+                None => self.say(Level::Ok, format!("✓ {said}. {next}")),
+            }
         }
         let fx = vec![
             Effect::SaveDraft(i),
