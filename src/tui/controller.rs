@@ -465,17 +465,8 @@ impl Controller {
         let (tx, dir) = (self.tx.clone(), self.data_dir.clone());
         let flying = Arc::clone(&self.flying);
         tokio::task::spawn_blocking(move || {
-            let (items, damaged) = waiting(&dir, &flying);
-            send(
-                &tx,
-                Message::OutboxChanged {
-                    items,
-                    damaged,
-                    said: Vec::new(),
-                    recorded: Vec::new(),
-                    answers: Vec::new(),
-                },
-            );
+            let report = outbox_now(&dir, &flying, Vec::new(), Vec::new(), Vec::new());
+            send(&tx, report);
         });
     }
 
@@ -523,17 +514,7 @@ impl Controller {
                         .map(|w| crate::engine::words::capitalised(w)),
                 );
             }
-            let (items, damaged) = waiting(&dir, &flying);
-            send(
-                &tx,
-                Message::OutboxChanged {
-                    items,
-                    damaged,
-                    said,
-                    recorded,
-                    answers,
-                },
-            );
+            send(&tx, outbox_now(&dir, &flying, said, recorded, answers));
         });
     }
 
@@ -656,15 +637,25 @@ fn send(tx: &mpsc::UnboundedSender<Message>, msg: Message) {
 }
 
 /// The in-flight id, whatever a panicking holder left (it is only ever a plain write).
-/// The outbox on disk, without the item a send has out now (it is not waiting).
-fn waiting(
+/// The outbox on disk as a report for the form, without the item a send has out now (it
+/// is not waiting), with what the sends that led to it said, recorded and were answered.
+fn outbox_now(
     dir: &std::path::Path,
     flying: &Mutex<Option<String>>,
-) -> (Vec<outbox::Item>, Vec<outbox::Damaged>) {
+    said: Vec<String>,
+    recorded: Vec<crate::engine::record::Entry>,
+    answers: Vec<crate::tui::message::OutboxAnswer>,
+) -> Message {
     let (mut items, damaged) = outbox::list_checked(dir);
     let flying = lock(flying).clone();
     items.retain(|item| Some(&item.id) != flying.as_ref());
-    (items, damaged)
+    Message::OutboxChanged {
+        items,
+        damaged,
+        said,
+        recorded,
+        answers,
+    }
 }
 
 fn lock(flying: &Mutex<Option<String>>) -> std::sync::MutexGuard<'_, Option<String>> {

@@ -17,6 +17,17 @@ fn stored_with(h: &Harness, phone: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no contact with {phone}"))
 }
 
+/// Ctrl-F "ana maría", and her contact opened for editing.
+async fn open_ana(h: &mut Harness) {
+    use rolo::tui::app::Mode;
+    h.ctrl('f');
+    h.typed("ana maría");
+    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
+        .await;
+    h.press(KeyCode::Enter);
+    h.until(|a| a.current().editing.is_some()).await;
+}
+
 /// How many of the demo account's contacts hold `value` at `key`.
 fn count_where(h: &Harness, key: &str, value: &str) -> usize {
     h.stored("chatwoot", "demo")
@@ -142,15 +153,9 @@ async fn a_422_on_phone_number_lands_under_phone_and_the_form_is_kept() {
 /// leaving out the words that tell nothing to act on ("chatwoot", "no quota API").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_edit_and_send_an_attribute_with_the_status_bar_when_narrow() {
-    use rolo::tui::app::Mode;
     let mut h = Harness::new().await;
     h.switch_to("cw").await;
-    h.ctrl('f');
-    h.typed("ana maría");
-    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
-        .await;
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().editing.is_some()).await;
+    open_ana(&mut h).await;
     let status_at = |h: &mut Harness, w: u16| {
         let s = h.screen(w, 24);
         s.lines().rev().nth(1).unwrap().to_owned()
@@ -198,12 +203,7 @@ async fn the_inbox_is_locked_while_a_contact_is_edited() {
         "a new contact picks its inbox"
     );
     h.press(KeyCode::Esc);
-    h.ctrl('f');
-    h.typed("ana maría");
-    h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
-        .await;
-    h.press(KeyCode::Enter);
-    h.until(|a| a.current().editing.is_some()).await;
+    open_ana(&mut h).await;
     h.focus("Inbox");
     let before = h.app().current().form.draft.clone();
     h.press(KeyCode::Char(' '));

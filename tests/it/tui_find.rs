@@ -29,6 +29,11 @@ async fn find(h: &mut Harness, query: &str) -> Vec<String> {
     h.typed(query);
     h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
         .await;
+    found_ids(h)
+}
+
+/// The ids the open lookup shows.
+fn found_ids(h: &Harness) -> Vec<String> {
     match &h.app().mode {
         Mode::Find(f) => f
             .found
@@ -403,17 +408,7 @@ async fn the_same_server_term_is_asked_once_while_typing() {
     h.press(KeyCode::Char('p'));
     h.until(|a| matches!(&a.mode, Mode::Find(f) if !f.searching()))
         .await;
-    let again = match &h.app().mode {
-        Mode::Find(f) => f
-            .found
-            .as_ref()
-            .unwrap()
-            .iter()
-            .map(|k| k.id.clone())
-            .collect::<Vec<_>>(),
-        _ => unreachable!(),
-    };
-    assert_eq!(again, first);
+    assert_eq!(found_ids(&h), first);
     assert_eq!(searches(&h), 1, "answered from the first listing");
     h.press(KeyCode::Esc);
     // A create forgets it: the next lookup asks the server.
